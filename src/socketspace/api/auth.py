@@ -1,0 +1,96 @@
+"""/api/auth: sign up, log in and out, the current user, profile and password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+
+from socketspace.api.deps import COOKIE_NAME, ContextDep, CurrentViewer, token_from
+from socketspace.context import AppContext
+from socketspace.schemas.common import MessageOut
+from socketspace.schemas.user import (
+    ChangePasswordIn,
+    LoginIn,
+    SignupIn,
+    UpdateProfileIn,
+    UserOut,
+)
+from socketspace.services import accounts, users
+from socketspace.services.accounts import SignedIn
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+def _set_session_cookie(response: Response, ctx: AppContext, signed_in: SignedIn) -> None:
+    response.set_cookie(
+        COOKIE_NAME, signed_in.token, max_age=int(ctx.tokens.lifetime.total_seconds()),
+        httponly=True, samesite="lax", secure=ctx.settings.secure_cookies, path="/",
+    )
+
+
+def _clear_session_cookie(response: Response, ctx: AppContext) -> None:
+    response.delete_cookie(COOKIE_NAME, httponly=True, samesite="lax",
+                           secure=ctx.settings.secure_cookies, path="/")
+
+
+def _user_agent(request: Request) -> str:
+    return request.headers.get("user-agent", "")
+
+
+@router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+async def signup(body: SignupIn, request: Request, response: Response,
+                 ctx: ContextDep) -> UserOut:
+    signed_in = await accounts.signup(
+        ctx.db, ctx.passwords, ctx.tokens, full_name=body.fullName, email=body.email,
+        password=body.password, user_agent=_user_agent(request),
+    )
+    _set_session_cookie(response, ctx, signed_in)
+    return UserOut.of(signed_in.user)
+
+
+@router.post("/login", response_model=UserOut)
+async def login(body: LoginIn, request: Request, response: Response,
+                ctx: ContextDep) -> UserOut:
+    signed_in = await accounts.login(ctx.db, ctx.passwords, ctx.tokens, email=body.email,
+                                     password=body.password, user_agent=_user_agent(request))
+    _set_session_cookie(response, ctx, signed_in)
+    return UserOut.of(signed_in.user)
+
+
+@router.post("/logout", response_model=MessageOut)
+async def logout(request: Request, response: Response, ctx: ContextDep) -> MessageOut:
+    token = token_from(request)
+    claims = ctx.tokens.read(token) if token else None
+    if claims is not None:
+        await accounts.logout(ctx.db, claims.session_id)
+    _clear_session_cookie(response, ctx)
+    return MessageOut(message="Logged out successfully")
+
+
+@router.post("/logout-all", response_model=MessageOut)
+async def logout_all(viewer: CurrentViewer, response: Response, ctx: ContextDep) -> MessageOut:
+    ended = await accounts.logout_all(ctx.db, viewer.user.id)
+    _clear_session_cookie(response, ctx)
+    return MessageOut(message=f"Logged out of {ended} session{'s' if ended != 1 else ''}")
+
+
+@router.get("/check", response_model=UserOut)
+async def check(viewer: CurrentViewer) -> UserOut:
+    return UserOut.of(viewer.user)
+
+
+@router.put("/update-profile", response_model=UserOut)
+async def update_profile(body: UpdateProfileIn, viewer: CurrentViewer,
+                         ctx: ContextDep) -> UserOut:
+    user = await users.update_profile(ctx.db, ctx.storage, user_id=viewer.user.id,
+                                      profile_pic=body.profilePic, full_name=body.fullName)
+    return UserOut.of(user)
+
+
+@router.put("/password", response_model=MessageOut)
+async def change_password(body: ChangePasswordIn, viewer: CurrentViewer,
+                          ctx: ContextDep) -> MessageOut:
+    await accounts.change_password(
+        ctx.db, ctx.passwords, user_id=viewer.user.id, session_id=viewer.session_id,
+        current=body.currentPassword, new=body.newPassword,
+    )
+    return MessageOut(message="Password changed. Your other sessions were logged out.")

@@ -1,0 +1,75 @@
+"""Every error leaves the HTTP edge in one shape: `{"message": ..., "code": ...}`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from socketspace.errors import AppError, RateLimited
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, message: str, code: str,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"message": message, "code": code}, status_code=status, headers=headers)
+
+
+def describe_validation_error(errors: Sequence[Any]) -> str:
+    """A sentence a person understands, naming the field, for the first validation error."""
+    if not errors:
+        return "The request is not valid."
+    error = errors[0]
+    kind = error.get("type", "")
+    loc = [str(part) for part in error.get("loc", ()) if part != "body"]
+    field = ".".join(loc)
+    if kind == "json_invalid":
+        return "The request body is not valid JSON."
+    if not field and kind in ("missing", "model_attributes_type", "dict_type", "model_type"):
+        return "The request body must be a JSON object."
+    if kind == "extra_forbidden":
+        return f"Unknown field: {field}."
+    if kind == "missing":
+        return f"{field} is required."
+    if kind in ("string_type", "str_type"):
+        return f"{field} must be a string."
+    if kind in ("int_type", "int_parsing"):
+        return f"{field} must be a whole number."
+    return f"{field}: {error.get('msg', 'is not valid')}." if field else str(error.get("msg"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return error_response(exc.status, exc.message, exc.code, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, describe_validation_error(exc.errors()), "invalid_input")
+
+    @app.exception_handler(HTTPException)
+    async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+        phrase = HTTPStatus(exc.status_code).phrase
+        message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+        code = phrase.lower().replace(" ", "_").replace("-", "_")
+        return error_response(exc.status_code, message or f"{phrase}.", code,
+                              dict(exc.headers) if exc.headers else None)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        request_id = getattr(request.state, "request_id", "-")
+        log.error("unhandled_error request_id=%s path=%s", request_id, request.url.path,
+                  exc_info=exc)
+        response = error_response(
+            500, "Something went wrong on our side. Please try again.", "internal_error"
+        )
+        response.headers["X-Request-ID"] = request_id
+        return response

@@ -1,0 +1,148 @@
+"""Guards every request passes before routing. Plain ASGI, so limits apply while reading."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from socketspace.api.deps import COOKIE_NAME
+from socketspace.errors import PayloadTooLarge
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+DEFAULT_BODY_LIMIT = 256 * 1024
+# Routes that carry an image as a data URL (the original client's way): 10 MB image, base64.
+IMAGE_BODY_LIMIT = 15 * 1024 * 1024
+LARGE_BODY_ROUTES = ("/api/auth/update-profile", "/api/messages/send/")
+
+
+async def send_json(send: Send, status: int, message: str, code: str,
+                    headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+    body = json.dumps({"message": message, "code": code}).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()), *headers],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (kept from a sane incoming X-Request-ID) for logs and replies."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id") or ""
+        request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else \
+            secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"],
+                                      (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class BodyGuardMiddleware:
+    """API bodies must be JSON and within the route's size limit. The limit is checked against
+    Content-Length up front and against the bytes actually received while reading, so a lying
+    or chunked request is cut off before it is parsed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS \
+                or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        limit = IMAGE_BODY_LIMIT if path.startswith(LARGE_BODY_ROUTES) else DEFAULT_BODY_LIMIT
+        length = _header(scope, b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await send_json(send, 413, f"The request body is larger than {limit // 1024} KB.",
+                            "payload_too_large")
+            return
+        has_body = (length is not None and int(length) > 0) or \
+            _header(scope, b"transfer-encoding") is not None
+        content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+        if has_body and content_type != "application/json":
+            await send_json(send, 415, "Send the request body as JSON "
+                            "(Content-Type: application/json).", "unsupported_media_type")
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(
+                        f"The request body is larger than {limit // 1024} KB.")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class CsrfMiddleware:
+    """Refuses cross-site writes. A write that carries the session cookie must come from a
+    trusted origin (Origin header; lacking one, Sec-Fetch-Site or Referer). Any write whose
+    browser says it comes from elsewhere is refused too, which also stops login CSRF. Scripts
+    that send neither a cookie nor an Origin (curl, Bearer tokens) are not browsers and pass."""
+
+    def __init__(self, app: ASGIApp, trusted_origins: frozenset[str]) -> None:
+        self.app = app
+        self.trusted = trusted_origins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS \
+                or self._allowed(scope):
+            await self.app(scope, receive, send)
+            return
+        await send_json(send, 403, "This request came from another site and was refused.",
+                        "csrf_failed")
+
+    def _allowed(self, scope: Scope) -> bool:
+        origin = _header(scope, b"origin")
+        if origin is not None:
+            return origin.rstrip("/") in self.trusted
+        fetch_site = _header(scope, b"sec-fetch-site")
+        if fetch_site is not None:
+            return fetch_site in ("same-origin", "none")
+        referer = _header(scope, b"referer")
+        if referer is not None:
+            return origin_of(referer) in self.trusted
+        cookie = _header(scope, b"cookie") or ""
+        has_session_cookie = any(part.strip().startswith(f"{COOKIE_NAME}=")
+                                 for part in cookie.split(";"))
+        relies_on_cookie = has_session_cookie and _header(scope, b"authorization") is None
+        return not relies_on_cookie

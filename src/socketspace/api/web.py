@@ -1,0 +1,59 @@
+"""The browser client: built files from web/dist, with client routes falling back to
+index.html. Until a build exists, `/` says the server runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse, HTMLResponse
+from starlette.staticfiles import StaticFiles
+
+from socketspace.errors import NotFound
+
+PLACEHOLDER = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>SocketSpace</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto;">
+<h1>SocketSpace is running</h1>
+<p>The web client has not been built yet. The API is documented at
+<a href="/api/docs">/api/docs</a>.</p>
+</body></html>"""
+
+# Vite puts a content hash in every file name under assets/, so they never change.
+ASSET_CACHE = "public, max-age=31536000, immutable"
+
+
+class HashedAssets(StaticFiles):
+    async def get_response(self, path: str, scope):  # type: ignore[no-untyped-def]
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = ASSET_CACHE
+        return response
+
+
+def mount_web_client(app: FastAPI, dist: Path) -> None:
+    index = dist / "index.html"
+    router = APIRouter(include_in_schema=False)
+    if not index.is_file():
+        @router.get("/")
+        async def placeholder() -> HTMLResponse:
+            return HTMLResponse(PLACEHOLDER)
+
+        app.include_router(router)
+        return
+
+    if (dist / "assets").is_dir():
+        app.mount("/assets", HashedAssets(directory=dist / "assets"), name="assets")
+    root = dist.resolve()
+
+    @router.get("/{path:path}")
+    async def client(path: str) -> FileResponse:
+        if path.startswith("api/") or path == "api":
+            raise NotFound("No such API endpoint.")
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    app.include_router(router)

@@ -1,0 +1,55 @@
+"""The application factory: FastAPI for /api, python-socketio beside it on /socket.io."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import socketio
+from fastapi import FastAPI
+
+from socketspace.api import auth, health, media
+from socketspace.api.errors import install_error_handlers
+from socketspace.api.middleware import BodyGuardMiddleware, CsrfMiddleware, RequestIdMiddleware
+from socketspace.api.web import mount_web_client
+from socketspace.config import Settings
+from socketspace.context import AppContext
+from socketspace.realtime.server import create_socket_server
+
+log = logging.getLogger(__name__)
+
+
+def create_api(ctx: AppContext) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        log.info("startup database=%s", ctx.db.engine.url.render_as_string(hide_password=True))
+        yield
+        await ctx.close()
+
+    api = FastAPI(
+        title="SocketSpace",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    api.state.ctx = ctx
+    install_error_handlers(api)
+    for router in (health.router, auth.router, media.router):
+        api.include_router(router)
+    mount_web_client(api, ctx.settings.web_dist_dir)
+    # Added last runs first: request id, then CSRF, then body limits, then routing.
+    api.add_middleware(BodyGuardMiddleware)
+    api.add_middleware(CsrfMiddleware, trusted_origins=ctx.settings.trusted_origins)
+    api.add_middleware(RequestIdMiddleware)
+    return api
+
+
+def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+    ctx = AppContext.build(settings or Settings())
+    api = create_api(ctx)
+    sio = create_socket_server(ctx)
+    api.state.sio = sio
+    return socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")

@@ -1,0 +1,102 @@
+"""`socketspace serve | migrate | create-user`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+
+from socketspace.config import Settings
+from socketspace.context import AppContext
+from socketspace.errors import AppError
+from socketspace.logs import configure_logging
+from socketspace.migrations import upgrade
+from socketspace.services import accounts
+
+log = logging.getLogger("socketspace")
+
+
+async def _migrate(settings: Settings) -> None:
+    ctx = AppContext.build(settings)
+    try:
+        await upgrade(ctx.db.engine)
+    finally:
+        await ctx.close()
+
+
+async def _create_user(settings: Settings, email: str, full_name: str, password: str) -> str:
+    ctx = AppContext.build(settings)
+    try:
+        signed_in = await accounts.signup(ctx.db, ctx.passwords, ctx.tokens,
+                                          full_name=full_name, email=email, password=password)
+        await accounts.logout(ctx.db, signed_in.session_id)
+        return signed_in.user.id
+    finally:
+        await ctx.close()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from socketspace.app import create_app
+
+    if not args.no_migrate:
+        asyncio.run(_migrate(settings))
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, loop="uvloop", http="httptools",
+        ws="websockets", ws_per_message_deflate=False, log_level=settings.log_level.lower(),
+        proxy_headers=False,
+    )
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(_migrate(settings))
+    log.info("migrated database=%s", settings.database_url.split("@")[-1])
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
+    password = args.password or getpass.getpass("Password: ")
+    try:
+        user_id = asyncio.run(_create_user(settings, args.email, args.name, password))
+    except AppError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)  # noqa: T201 - a CLI talks on stderr
+        return 1
+    print(user_id)  # noqa: T201
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="socketspace", description="SocketSpace chat server")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the server (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-migrate", action="store_true", help="skip migrations at start")
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    create = commands.add_parser("create-user", help="create an account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--password", help="read from the terminal when left out")
+    create.set_defaults(handler=cmd_create_user)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    configure_logging(settings.log_level)
+    handler = args.handler
+    return int(handler(args, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Settings: every one an environment variable with a safe default (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/socketspace.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    secret_key: str | None = Field(default=None, repr=False)
+    public_origin: str = "http://127.0.0.1:8000"
+    # Further origins (comma-separated) allowed to make cookie-authenticated writes and
+    # socket handshakes, e.g. a Vite dev server.
+    allowed_origins: Annotated[list[str], NoDecode] = []
+    data_dir: Path = Path("./data")
+    media_dir: Path | None = None
+    web_dist_dir: Path = Path("./web/dist")
+    smtp_url: str | None = Field(default=None, repr=False)
+    mail_from: str = "SocketSpace <no-reply@localhost>"
+    log_level: str = "INFO"
+
+    session_days: int = 7
+    # OWASP minimum for Argon2id; tests lower these, nothing else should.
+    argon2_memory_kib: int = 19_456
+    argon2_time_cost: int = 2
+    hash_workers: int = 2
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("public_origin")
+    @classmethod
+    def _check_origin(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("PUBLIC_ORIGIN must look like http://host:port or https://host")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def trusted_origins(self) -> frozenset[str]:
+        return frozenset([self.public_origin, *self.allowed_origins])
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_origin.startswith("https://")
+
+    @property
+    def media_path(self) -> Path:
+        return self.media_dir if self.media_dir is not None else self.data_dir / "media"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def signing_key(self) -> str:
+        """SECRET_KEY, or a key generated once and kept in DATA_DIR/secret.key (mode 0600)."""
+        if self.secret_key:
+            return self.secret_key
+        return load_or_create_secret(self.data_dir / "secret.key")
+
+
+def load_or_create_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Written whole to a private temporary file, then linked into place: link() refuses to
+    # overwrite, so when two processes start at once exactly one key wins and both use it.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    try:
+        os.link(tmp, path)
+        log.info("secret_key_created path=%s", path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()

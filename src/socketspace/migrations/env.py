@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from alembic import context
+
+from socketspace.models import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("Run migrations with `socketspace migrate`; it passes the connection.")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

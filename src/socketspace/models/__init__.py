@@ -1,0 +1,7 @@
+"""ORM models. Importing this package registers every table on `Base.metadata`."""
+
+from socketspace.models.base import Base
+from socketspace.models.session import Session
+from socketspace.models.user import User
+
+__all__ = ["Base", "Session", "User"]

@@ -1,0 +1,52 @@
+"""Session tokens: HS256 JWTs naming a user (`sub`) and a server-side session (`sid`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "sid"]
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: str
+    session_id: str
+
+
+def issue_token(key: str, *, user_id: str, session_id: str, issued: datetime,
+                expires: datetime) -> str:
+    payload = {"sub": user_id, "sid": session_id, "iat": issued, "exp": expires}
+    return jwt.encode(payload, key, algorithm=ALGORITHM)
+
+
+def read_token(key: str, token: str) -> TokenClaims | None:
+    """The claims of a valid token, or None for anything expired, tampered or malformed."""
+    try:
+        payload = jwt.decode(
+            token, key, algorithms=[ALGORITHM], options={"require": REQUIRED_CLAIMS}
+        )
+    except jwt.PyJWTError:
+        return None
+    sub, sid = payload.get("sub"), payload.get("sid")
+    if not isinstance(sub, str) or not isinstance(sid, str):
+        return None
+    return TokenClaims(user_id=sub, session_id=sid)
+
+
+class Tokens:
+    """Issues and reads session tokens with one key and one lifetime."""
+
+    def __init__(self, key: str, lifetime: timedelta) -> None:
+        self.key = key
+        self.lifetime = lifetime
+
+    def issue(self, *, user_id: str, session_id: str, now: datetime) -> str:
+        return issue_token(self.key, user_id=user_id, session_id=session_id, issued=now,
+                           expires=now + self.lifetime)
+
+    def read(self, token: str) -> TokenClaims | None:
+        return read_token(self.key, token)

@@ -1,0 +1,192 @@
+"""Accounts and sessions: sign up, log in, log out, change password, authenticate a token.
+
+`check_*` validates untrusted input and raises InvalidInput; `do_*`-style writes assume it is
+valid. Every function opens its own transaction on the Database it is given.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socketspace.db import Database
+from socketspace.errors import InvalidInput, NotAuthenticated
+from socketspace.models import Session, User
+from socketspace.models.base import utcnow
+from socketspace.security.passwords import Passwords
+from socketspace.security.tokens import Tokens
+
+log = logging.getLogger(__name__)
+
+NAME_MAX = 50
+PASSWORD_MIN = 6
+PASSWORD_MAX = 128
+EMAIL_MAX = 254
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session_id: str
+    token: str
+
+
+def check_full_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise InvalidInput("Full name cannot be empty.", code="invalid_full_name")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"Full name must be at most {NAME_MAX} characters.",
+                           code="invalid_full_name")
+    return name
+
+
+def check_email(value: str) -> str:
+    email = value.strip().lower()
+    if len(email) > EMAIL_MAX:
+        raise InvalidInput("Invalid email format", code="invalid_email")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise InvalidInput("Invalid email format", code="invalid_email") from None
+    return email
+
+
+def check_password(value: str, *, field: str = "Password") -> str:
+    if len(value) < PASSWORD_MIN:
+        raise InvalidInput(f"{field} must be at least {PASSWORD_MIN} characters",
+                           code="invalid_password")
+    if len(value) > PASSWORD_MAX:
+        raise InvalidInput(f"{field} must be at most {PASSWORD_MAX} characters",
+                           code="invalid_password")
+    return value
+
+
+async def signup(db: Database, passwords: Passwords, tokens: Tokens, *, full_name: str | None,
+                 email: str | None, password: str | None, user_agent: str = "") -> SignedIn:
+    if not full_name or not email or not password:
+        raise InvalidInput("All fields are required", code="missing_fields")
+    name = check_full_name(full_name)
+    address = check_email(email)
+    check_password(password)
+
+    async with db.read() as session:
+        taken = await session.scalar(select(User.id).where(User.email == address))
+    if taken:
+        raise _email_taken()
+    # Hash outside any transaction: the write lock is never held for the ~50 ms Argon2 takes.
+    password_hash = await passwords.hash(password)
+    try:
+        async with db.write() as session:
+            user = User(email=address, full_name=name, password_hash=password_hash)
+            session.add(user)
+            await session.flush()
+            signed_in = _start_session(session, tokens, user, user_agent)
+    except IntegrityError:
+        # Two signups with one email raced past the check; the unique index decided.
+        raise _email_taken() from None
+    log.info("signup user_id=%s", user.id)
+    return signed_in
+
+
+async def login(db: Database, passwords: Passwords, tokens: Tokens, *, email: str | None,
+                password: str | None, user_agent: str = "") -> SignedIn:
+    if not email or not password:
+        raise InvalidInput("Email and password are required", code="missing_fields")
+    address = email.strip().lower()
+    async with db.read() as session:
+        user = await session.scalar(select(User).where(User.email == address))
+    ok, new_hash = await passwords.verify(password[:PASSWORD_MAX * 4],
+                                          user.password_hash if user else None)
+    if user is None or not ok:
+        raise InvalidInput("Invalid credentials", code="invalid_credentials")
+    async with db.write() as session:
+        if new_hash is not None:
+            # An imported bcrypt hash (or weaker Argon2 parameters): store the upgrade.
+            await session.execute(
+                update(User).where(User.id == user.id).values(password_hash=new_hash)
+            )
+        signed_in = _start_session(session, tokens, user, user_agent)
+    return signed_in
+
+
+async def authenticate(db: Database, tokens: Tokens, token: str | None) -> tuple[User, str]:
+    """The user and session id behind a token; NotAuthenticated for anything else."""
+    claims = tokens.read(token) if token else None
+    if claims is None:
+        raise NotAuthenticated()
+    now = utcnow()
+    async with db.read() as session:
+        row = (await session.execute(
+            select(User, Session.expires_at, Session.revoked_at)
+            .join(Session, Session.user_id == User.id)
+            .where(Session.id == claims.session_id, User.id == claims.user_id)
+        )).one_or_none()
+    if row is None:
+        raise NotAuthenticated()
+    user, expires_at, revoked_at = row
+    if revoked_at is not None or expires_at <= now:
+        raise NotAuthenticated("Your session has ended. Please log in again.")
+    return user, claims.session_id
+
+
+async def logout(db: Database, session_id: str) -> None:
+    async with db.write() as session:
+        await session.execute(
+            update(Session).where(Session.id == session_id, Session.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+async def logout_all(db: Database, user_id: str, *, keep: str | None = None) -> int:
+    """Revoke every live session of a user (but `keep`); returns how many ended."""
+    query = update(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(Session.id != keep)
+    async with db.write() as session:
+        result = await session.execute(query.values(revoked_at=utcnow()))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def change_password(db: Database, passwords: Passwords, *, user_id: str, session_id: str,
+                          current: str | None, new: str | None) -> None:
+    if not current or not new:
+        raise InvalidInput("Current and new password are required", code="missing_fields")
+    check_password(new, field="New password")
+    async with db.read() as session:
+        stored = await session.scalar(select(User.password_hash).where(User.id == user_id))
+    ok, _ = await passwords.verify(current[:PASSWORD_MAX * 4], stored)
+    if not ok:
+        raise InvalidInput("Current password is incorrect", code="invalid_credentials")
+    password_hash = await passwords.hash(new)
+    async with db.write() as session:
+        await session.execute(
+            update(User).where(User.id == user_id).values(password_hash=password_hash,
+                                                          updated_at=utcnow())
+        )
+        await session.execute(
+            update(Session)
+            .where(Session.user_id == user_id, Session.id != session_id,
+                   Session.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def _start_session(session: AsyncSession, tokens: Tokens, user: User,
+                   user_agent: str) -> SignedIn:
+    now = utcnow()
+    row = Session(id=secrets.token_urlsafe(24), user_id=user.id, created_at=now,
+                  expires_at=now + tokens.lifetime, user_agent=user_agent[:256])
+    session.add(row)
+    token = tokens.issue(user_id=user.id, session_id=row.id, now=now)
+    return SignedIn(user=user, session_id=row.id, token=token)
+
+
+def _email_taken() -> InvalidInput:
+    return InvalidInput("Email already exists", code="email_taken")

@@ -1,0 +1,41 @@
+"""The signed-in user's own profile."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from socketspace.db import Database
+from socketspace.errors import InvalidInput, NotFound
+from socketspace.media.images import decode_data_url, make_avatar
+from socketspace.media.storage import LocalStorage
+from socketspace.models import User
+from socketspace.models.base import utcnow
+from socketspace.services.accounts import check_full_name
+
+AVATAR_URL_PREFIX = "/api/media/avatars/"
+
+
+async def update_profile(db: Database, storage: LocalStorage, *, user_id: str,
+                         profile_pic: str | None, full_name: str | None) -> User:
+    if profile_pic is None and full_name is None:
+        raise InvalidInput("Profile pic is required", code="missing_fields")
+    name = check_full_name(full_name) if full_name is not None else None
+    picture_url = None
+    if profile_pic is not None:
+        raw = decode_data_url(profile_pic, field="profilePic")
+        avatar = await asyncio.to_thread(make_avatar, raw)
+        stored = await asyncio.to_thread(storage.put, avatar, "webp")
+        picture_url = AVATAR_URL_PREFIX + stored
+
+    async with db.write() as session:
+        user = await session.scalar(select(User).where(User.id == user_id))
+        if user is None:
+            raise NotFound("User not found.")
+        if name is not None:
+            user.full_name = name
+        if picture_url is not None:
+            user.profile_pic = picture_url
+        user.updated_at = utcnow()
+    return user
