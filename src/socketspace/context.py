@@ -25,9 +25,11 @@ class AppContext:
         return cls(
             settings=settings,
             db=Database.from_url(settings.database_url),
-            passwords=Passwords(memory_kib=settings.argon2_memory_kib,
-                                time_cost=settings.argon2_time_cost,
-                                workers=settings.hash_workers),
+            passwords=Passwords(
+                memory_kib=settings.argon2_memory_kib,
+                time_cost=settings.argon2_time_cost,
+                workers=settings.hash_workers,
+            ),
             tokens=Tokens(settings.signing_key, timedelta(days=settings.session_days)),
             storage=LocalStorage(settings.media_path / "avatars"),
         )

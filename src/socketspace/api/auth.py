@@ -22,14 +22,20 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 def _set_session_cookie(response: Response, ctx: AppContext, signed_in: SignedIn) -> None:
     response.set_cookie(
-        COOKIE_NAME, signed_in.token, max_age=int(ctx.tokens.lifetime.total_seconds()),
-        httponly=True, samesite="lax", secure=ctx.settings.secure_cookies, path="/",
+        COOKIE_NAME,
+        signed_in.token,
+        max_age=int(ctx.tokens.lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.secure_cookies,
+        path="/",
     )
 
 
 def _clear_session_cookie(response: Response, ctx: AppContext) -> None:
-    response.delete_cookie(COOKIE_NAME, httponly=True, samesite="lax",
-                           secure=ctx.settings.secure_cookies, path="/")
+    response.delete_cookie(
+        COOKIE_NAME, httponly=True, samesite="lax", secure=ctx.settings.secure_cookies, path="/"
+    )
 
 
 def _user_agent(request: Request) -> str:
@@ -37,21 +43,30 @@ def _user_agent(request: Request) -> str:
 
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
-async def signup(body: SignupIn, request: Request, response: Response,
-                 ctx: ContextDep) -> UserOut:
+async def signup(body: SignupIn, request: Request, response: Response, ctx: ContextDep) -> UserOut:
     signed_in = await accounts.signup(
-        ctx.db, ctx.passwords, ctx.tokens, full_name=body.fullName, email=body.email,
-        password=body.password, user_agent=_user_agent(request),
+        ctx.db,
+        ctx.passwords,
+        ctx.tokens,
+        full_name=body.fullName,
+        email=body.email,
+        password=body.password,
+        user_agent=_user_agent(request),
     )
     _set_session_cookie(response, ctx, signed_in)
     return UserOut.of(signed_in.user)
 
 
 @router.post("/login", response_model=UserOut)
-async def login(body: LoginIn, request: Request, response: Response,
-                ctx: ContextDep) -> UserOut:
-    signed_in = await accounts.login(ctx.db, ctx.passwords, ctx.tokens, email=body.email,
-                                     password=body.password, user_agent=_user_agent(request))
+async def login(body: LoginIn, request: Request, response: Response, ctx: ContextDep) -> UserOut:
+    signed_in = await accounts.login(
+        ctx.db,
+        ctx.passwords,
+        ctx.tokens,
+        email=body.email,
+        password=body.password,
+        user_agent=_user_agent(request),
+    )
     _set_session_cookie(response, ctx, signed_in)
     return UserOut.of(signed_in.user)
 
@@ -79,18 +94,27 @@ async def check(viewer: CurrentViewer) -> UserOut:
 
 
 @router.put("/update-profile", response_model=UserOut)
-async def update_profile(body: UpdateProfileIn, viewer: CurrentViewer,
-                         ctx: ContextDep) -> UserOut:
-    user = await users.update_profile(ctx.db, ctx.storage, user_id=viewer.user.id,
-                                      profile_pic=body.profilePic, full_name=body.fullName)
+async def update_profile(body: UpdateProfileIn, viewer: CurrentViewer, ctx: ContextDep) -> UserOut:
+    user = await users.update_profile(
+        ctx.db,
+        ctx.storage,
+        user_id=viewer.user.id,
+        profile_pic=body.profilePic,
+        full_name=body.fullName,
+    )
     return UserOut.of(user)
 
 
 @router.put("/password", response_model=MessageOut)
-async def change_password(body: ChangePasswordIn, viewer: CurrentViewer,
-                          ctx: ContextDep) -> MessageOut:
+async def change_password(
+    body: ChangePasswordIn, viewer: CurrentViewer, ctx: ContextDep
+) -> MessageOut:
     await accounts.change_password(
-        ctx.db, ctx.passwords, user_id=viewer.user.id, session_id=viewer.session_id,
-        current=body.currentPassword, new=body.newPassword,
+        ctx.db,
+        ctx.passwords,
+        user_id=viewer.user.id,
+        session_id=viewer.session_id,
+        current=body.currentPassword,
+        new=body.newPassword,
     )
     return MessageOut(message="Password changed. Your other sessions were logged out.")

@@ -17,8 +17,9 @@ from socketspace.errors import AppError, RateLimited
 log = logging.getLogger(__name__)
 
 
-def error_response(status: int, message: str, code: str,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, message: str, code: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse({"message": message, "code": code}, status_code=status, headers=headers)
 
 
@@ -60,14 +61,19 @@ def install_error_handlers(app: FastAPI) -> None:
         phrase = HTTPStatus(exc.status_code).phrase
         message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
         code = phrase.lower().replace(" ", "_").replace("-", "_")
-        return error_response(exc.status_code, message or f"{phrase}.", code,
-                              dict(exc.headers) if exc.headers else None)
+        return error_response(
+            exc.status_code,
+            message or f"{phrase}.",
+            code,
+            dict(exc.headers) if exc.headers else None,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         request_id = getattr(request.state, "request_id", "-")
-        log.error("unhandled_error request_id=%s path=%s", request_id, request.url.path,
-                  exc_info=exc)
+        log.error(
+            "unhandled_error request_id=%s path=%s", request_id, request.url.path, exc_info=exc
+        )
         response = error_response(
             500, "Something went wrong on our side. Please try again.", "internal_error"
         )

@@ -11,7 +11,12 @@ from socketspace.errors import NotFound
 router = APIRouter(prefix="/api/media", tags=["media"])
 
 IMMUTABLE = "private, max-age=31536000, immutable"
-MEDIA_TYPES = {".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif"}
+MEDIA_TYPES = {
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".gif": "image/gif",
+}
 
 
 @router.get("/avatars/{name}", response_class=FileResponse)
@@ -19,6 +24,9 @@ async def avatar(name: str, _viewer: CurrentViewer, ctx: ContextDep) -> FileResp
     path = ctx.storage.path_of(name)
     if path is None:
         raise NotFound("Picture not found.")
-    return FileResponse(path, media_type=MEDIA_TYPES[path.suffix], content_disposition_type="inline",
-                        headers={"Cache-Control": IMMUTABLE,
-                                 "X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[path.suffix],
+        content_disposition_type="inline",
+        headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"},
+    )

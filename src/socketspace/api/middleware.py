@@ -19,15 +19,21 @@ IMAGE_BODY_LIMIT = 15 * 1024 * 1024
 LARGE_BODY_ROUTES = ("/api/auth/update-profile", "/api/messages/send/")
 
 
-async def send_json(send: Send, status: int, message: str, code: str,
-                    headers: Iterable[tuple[bytes, bytes]] = ()) -> None:
+async def send_json(
+    send: Send, status: int, message: str, code: str, headers: Iterable[tuple[bytes, bytes]] = ()
+) -> None:
     body = json.dumps({"message": message, "code": code}).encode()
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()), *headers],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -49,15 +55,15 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id") or ""
-        request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else \
-            secrets.token_hex(8)
+        request_id = (
+            incoming if incoming.isalnum() and len(incoming) <= 64 else secrets.token_hex(8)
+        )
         scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"],
-                                      (b"x-request-id", request_id.encode())]
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         await self.app(scope, receive, send_with_id)
@@ -72,23 +78,35 @@ class BodyGuardMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS \
-                or not scope["path"].startswith("/api/"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in UNSAFE_METHODS
+            or not scope["path"].startswith("/api/")
+        ):
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
         limit = IMAGE_BODY_LIMIT if path.startswith(LARGE_BODY_ROUTES) else DEFAULT_BODY_LIMIT
         length = _header(scope, b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await send_json(send, 413, f"The request body is larger than {limit // 1024} KB.",
-                            "payload_too_large")
+            await send_json(
+                send,
+                413,
+                f"The request body is larger than {limit // 1024} KB.",
+                "payload_too_large",
+            )
             return
-        has_body = (length is not None and int(length) > 0) or \
-            _header(scope, b"transfer-encoding") is not None
+        has_body = (length is not None and int(length) > 0) or _header(
+            scope, b"transfer-encoding"
+        ) is not None
         content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
         if has_body and content_type != "application/json":
-            await send_json(send, 415, "Send the request body as JSON "
-                            "(Content-Type: application/json).", "unsupported_media_type")
+            await send_json(
+                send,
+                415,
+                "Send the request body as JSON (Content-Type: application/json).",
+                "unsupported_media_type",
+            )
             return
 
         received = 0
@@ -99,8 +117,7 @@ class BodyGuardMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise PayloadTooLarge(
-                        f"The request body is larger than {limit // 1024} KB.")
+                    raise PayloadTooLarge(f"The request body is larger than {limit // 1024} KB.")
             return message
 
         await self.app(scope, limited_receive, send)
@@ -124,12 +141,12 @@ class CsrfMiddleware:
         self.trusted = trusted_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS \
-                or self._allowed(scope):
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS or self._allowed(scope):
             await self.app(scope, receive, send)
             return
-        await send_json(send, 403, "This request came from another site and was refused.",
-                        "csrf_failed")
+        await send_json(
+            send, 403, "This request came from another site and was refused.", "csrf_failed"
+        )
 
     def _allowed(self, scope: Scope) -> bool:
         origin = _header(scope, b"origin")
@@ -142,7 +159,8 @@ class CsrfMiddleware:
         if referer is not None:
             return origin_of(referer) in self.trusted
         cookie = _header(scope, b"cookie") or ""
-        has_session_cookie = any(part.strip().startswith(f"{COOKIE_NAME}=")
-                                 for part in cookie.split(";"))
+        has_session_cookie = any(
+            part.strip().startswith(f"{COOKIE_NAME}=") for part in cookie.split(";")
+        )
         relies_on_cookie = has_session_cookie and _header(scope, b"authorization") is None
         return not relies_on_cookie

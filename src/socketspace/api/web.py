@@ -36,6 +36,7 @@ def mount_web_client(app: FastAPI, dist: Path) -> None:
     index = dist / "index.html"
     router = APIRouter(include_in_schema=False)
     if not index.is_file():
+
         @router.get("/")
         async def placeholder() -> HTMLResponse:
             return HTMLResponse(PLACEHOLDER)

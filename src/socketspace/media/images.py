@@ -27,12 +27,14 @@ def decode_data_url(value: str, *, field: str) -> bytes:
     """The bytes of a `data:image/...;base64,` URL; InvalidInput for anything else."""
     match = _DATA_URL.match(value)
     if match is None:
-        raise InvalidInput(f"{field} must be a PNG, JPEG, WebP or GIF image data URL.",
-                           code="invalid_image")
-    payload = value[match.end():]
+        raise InvalidInput(
+            f"{field} must be a PNG, JPEG, WebP or GIF image data URL.", code="invalid_image"
+        )
+    payload = value[match.end() :]
     if len(payload) > (MAX_BYTES * 4) // 3 + 4:
-        raise InvalidInput(f"{field} is larger than {MAX_BYTES // (1024 * 1024)} MB.",
-                           code="image_too_large")
+        raise InvalidInput(
+            f"{field} is larger than {MAX_BYTES // (1024 * 1024)} MB.", code="image_too_large"
+        )
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
@@ -52,8 +54,7 @@ def make_avatar(data: bytes, *, field: str = "profilePic") -> bytes:
 
 
 def _open_checked(data: bytes, field: str) -> Image.Image:
-    invalid = InvalidInput(f"{field} must be a PNG, JPEG, WebP or GIF image.",
-                           code="invalid_image")
+    invalid = InvalidInput(f"{field} must be a PNG, JPEG, WebP or GIF image.", code="invalid_image")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -66,7 +67,13 @@ def _open_checked(data: bytes, field: str) -> Image.Image:
             image.load()
         except InvalidInput:
             raise
-        except (UnidentifiedImageError, Image.DecompressionBombError,
-                Image.DecompressionBombWarning, OSError, SyntaxError, ValueError):
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+            OSError,
+            SyntaxError,
+            ValueError,
+        ):
             raise invalid from None
     return image

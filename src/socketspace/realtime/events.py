@@ -1,4 +1,7 @@
-"""The socket event contract: every event name lives here (mirrored in web/src/realtime/events.ts)."""
+"""The socket event contract: every event name lives here.
+
+Mirrored in web/src/realtime/events.ts.
+"""
 
 from __future__ import annotations
 

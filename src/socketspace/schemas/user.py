@@ -22,9 +22,14 @@ class UserOut(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserOut:
-        return cls(id=user.id, full_name=user.full_name, email=user.email,
-                   profile_pic=user.profile_pic, created_at=user.created_at,
-                   updated_at=user.updated_at)
+        return cls(
+            id=user.id,
+            full_name=user.full_name,
+            email=user.email,
+            profile_pic=user.profile_pic,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
 
 
 class SignupIn(StrictInput):

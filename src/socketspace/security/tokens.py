@@ -17,8 +17,9 @@ class TokenClaims:
     session_id: str
 
 
-def issue_token(key: str, *, user_id: str, session_id: str, issued: datetime,
-                expires: datetime) -> str:
+def issue_token(
+    key: str, *, user_id: str, session_id: str, issued: datetime, expires: datetime
+) -> str:
     payload = {"sub": user_id, "sid": session_id, "iat": issued, "exp": expires}
     return jwt.encode(payload, key, algorithm=ALGORITHM)
 
@@ -45,8 +46,13 @@ class Tokens:
         self.lifetime = lifetime
 
     def issue(self, *, user_id: str, session_id: str, now: datetime) -> str:
-        return issue_token(self.key, user_id=user_id, session_id=session_id, issued=now,
-                           expires=now + self.lifetime)
+        return issue_token(
+            self.key,
+            user_id=user_id,
+            session_id=session_id,
+            issued=now,
+            expires=now + self.lifetime,
+        )
 
     def read(self, token: str) -> TokenClaims | None:
         return read_token(self.key, token)

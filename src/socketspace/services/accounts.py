@@ -42,8 +42,9 @@ def check_full_name(value: str) -> str:
     if not name:
         raise InvalidInput("Full name cannot be empty.", code="invalid_full_name")
     if len(name) > NAME_MAX:
-        raise InvalidInput(f"Full name must be at most {NAME_MAX} characters.",
-                           code="invalid_full_name")
+        raise InvalidInput(
+            f"Full name must be at most {NAME_MAX} characters.", code="invalid_full_name"
+        )
     return name
 
 
@@ -60,16 +61,26 @@ def check_email(value: str) -> str:
 
 def check_password(value: str, *, field: str = "Password") -> str:
     if len(value) < PASSWORD_MIN:
-        raise InvalidInput(f"{field} must be at least {PASSWORD_MIN} characters",
-                           code="invalid_password")
+        raise InvalidInput(
+            f"{field} must be at least {PASSWORD_MIN} characters", code="invalid_password"
+        )
     if len(value) > PASSWORD_MAX:
-        raise InvalidInput(f"{field} must be at most {PASSWORD_MAX} characters",
-                           code="invalid_password")
+        raise InvalidInput(
+            f"{field} must be at most {PASSWORD_MAX} characters", code="invalid_password"
+        )
     return value
 
 
-async def signup(db: Database, passwords: Passwords, tokens: Tokens, *, full_name: str | None,
-                 email: str | None, password: str | None, user_agent: str = "") -> SignedIn:
+async def signup(
+    db: Database,
+    passwords: Passwords,
+    tokens: Tokens,
+    *,
+    full_name: str | None,
+    email: str | None,
+    password: str | None,
+    user_agent: str = "",
+) -> SignedIn:
     if not full_name or not email or not password:
         raise InvalidInput("All fields are required", code="missing_fields")
     name = check_full_name(full_name)
@@ -95,15 +106,23 @@ async def signup(db: Database, passwords: Passwords, tokens: Tokens, *, full_nam
     return signed_in
 
 
-async def login(db: Database, passwords: Passwords, tokens: Tokens, *, email: str | None,
-                password: str | None, user_agent: str = "") -> SignedIn:
+async def login(
+    db: Database,
+    passwords: Passwords,
+    tokens: Tokens,
+    *,
+    email: str | None,
+    password: str | None,
+    user_agent: str = "",
+) -> SignedIn:
     if not email or not password:
         raise InvalidInput("Email and password are required", code="missing_fields")
     address = email.strip().lower()
     async with db.read() as session:
         user = await session.scalar(select(User).where(User.email == address))
-    ok, new_hash = await passwords.verify(password[:PASSWORD_MAX * 4],
-                                          user.password_hash if user else None)
+    ok, new_hash = await passwords.verify(
+        password[: PASSWORD_MAX * 4], user.password_hash if user else None
+    )
     if user is None or not ok:
         raise InvalidInput("Invalid credentials", code="invalid_credentials")
     async with db.write() as session:
@@ -123,11 +142,13 @@ async def authenticate(db: Database, tokens: Tokens, token: str | None) -> tuple
         raise NotAuthenticated()
     now = utcnow()
     async with db.read() as session:
-        row = (await session.execute(
-            select(User, Session.expires_at, Session.revoked_at)
-            .join(Session, Session.user_id == User.id)
-            .where(Session.id == claims.session_id, User.id == claims.user_id)
-        )).one_or_none()
+        row = (
+            await session.execute(
+                select(User, Session.expires_at, Session.revoked_at)
+                .join(Session, Session.user_id == User.id)
+                .where(Session.id == claims.session_id, User.id == claims.user_id)
+            )
+        ).one_or_none()
     if row is None:
         raise NotAuthenticated()
     user, expires_at, revoked_at = row
@@ -139,7 +160,8 @@ async def authenticate(db: Database, tokens: Tokens, token: str | None) -> tuple
 async def logout(db: Database, session_id: str) -> None:
     async with db.write() as session:
         await session.execute(
-            update(Session).where(Session.id == session_id, Session.revoked_at.is_(None))
+            update(Session)
+            .where(Session.id == session_id, Session.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
 
@@ -154,35 +176,48 @@ async def logout_all(db: Database, user_id: str, *, keep: str | None = None) -> 
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def change_password(db: Database, passwords: Passwords, *, user_id: str, session_id: str,
-                          current: str | None, new: str | None) -> None:
+async def change_password(
+    db: Database,
+    passwords: Passwords,
+    *,
+    user_id: str,
+    session_id: str,
+    current: str | None,
+    new: str | None,
+) -> None:
     if not current or not new:
         raise InvalidInput("Current and new password are required", code="missing_fields")
     check_password(new, field="New password")
     async with db.read() as session:
         stored = await session.scalar(select(User.password_hash).where(User.id == user_id))
-    ok, _ = await passwords.verify(current[:PASSWORD_MAX * 4], stored)
+    ok, _ = await passwords.verify(current[: PASSWORD_MAX * 4], stored)
     if not ok:
         raise InvalidInput("Current password is incorrect", code="invalid_credentials")
     password_hash = await passwords.hash(new)
     async with db.write() as session:
         await session.execute(
-            update(User).where(User.id == user_id).values(password_hash=password_hash,
-                                                          updated_at=utcnow())
+            update(User)
+            .where(User.id == user_id)
+            .values(password_hash=password_hash, updated_at=utcnow())
         )
         await session.execute(
             update(Session)
-            .where(Session.user_id == user_id, Session.id != session_id,
-                   Session.revoked_at.is_(None))
+            .where(
+                Session.user_id == user_id, Session.id != session_id, Session.revoked_at.is_(None)
+            )
             .values(revoked_at=utcnow())
         )
 
 
-def _start_session(session: AsyncSession, tokens: Tokens, user: User,
-                   user_agent: str) -> SignedIn:
+def _start_session(session: AsyncSession, tokens: Tokens, user: User, user_agent: str) -> SignedIn:
     now = utcnow()
-    row = Session(id=secrets.token_urlsafe(24), user_id=user.id, created_at=now,
-                  expires_at=now + tokens.lifetime, user_agent=user_agent[:256])
+    row = Session(
+        id=secrets.token_urlsafe(24),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + tokens.lifetime,
+        user_agent=user_agent[:256],
+    )
     session.add(row)
     token = tokens.issue(user_id=user.id, session_id=row.id, now=now)
     return SignedIn(user=user, session_id=row.id, token=token)

@@ -17,8 +17,14 @@ from socketspace.services.accounts import check_full_name
 AVATAR_URL_PREFIX = "/api/media/avatars/"
 
 
-async def update_profile(db: Database, storage: LocalStorage, *, user_id: str,
-                         profile_pic: str | None, full_name: str | None) -> User:
+async def update_profile(
+    db: Database,
+    storage: LocalStorage,
+    *,
+    user_id: str,
+    profile_pic: str | None,
+    full_name: str | None,
+) -> User:
     if profile_pic is None and full_name is None:
         raise InvalidInput("Profile pic is required", code="missing_fields")
     name = check_full_name(full_name) if full_name is not None else None

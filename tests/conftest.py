@@ -1,0 +1,214 @@
+"""Shared fixtures. Every database test runs twice: on SQLite and on PostgreSQL.
+
+PostgreSQL comes from TEST_DATABASE_URL (default: the local server, database `test`); the
+tests create a database of their own beside it and drop it at the end. When it cannot be
+reached they skip on a laptop and fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+import socketio
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
+
+from socketspace.app import create_app
+from socketspace.config import Settings
+from socketspace.db import Database, create_engine
+from socketspace.migrations import upgrade
+from socketspace.models import Base
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+ORIGIN = "http://testserver"
+
+
+def unavailable(reason: str) -> None:
+    """Skip on a laptop; under CI a missing service is a failure, never a silent skip."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this must run)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- databases -------------------------------------------------------------------------------
+
+
+async def _sqlite_template(directory: Path) -> str:
+    path = directory / "socketspace.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    await upgrade(engine)
+    await engine.dispose()
+    return str(path)
+
+
+async def _postgres_database(admin: asyncpg.Connection, admin_url: URL) -> str:
+    name = f"socketspace_test_{uuid.uuid4().hex[:10]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    await upgrade(engine)
+    await engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+async def backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[tuple[str, str]]:
+    """(name, where): a migrated SQLite template file, or a migrated PostgreSQL database."""
+    if request.param == "sqlite":
+        yield "sqlite", await _sqlite_template(tmp_path_factory.mktemp("template"))
+        return
+    admin_url = make_url(TEST_DATABASE_URL)
+    dsn = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        admin = await asyncpg.connect(dsn, timeout=5)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        unavailable(f"PostgreSQL not reachable at {admin_url.host}:{admin_url.port}: {exc}")
+    url = await _postgres_database(admin, admin_url)
+    try:
+        yield "postgresql", url
+    finally:
+        name = make_url(url).database
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture
+async def database_url(backend: tuple[str, str], tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, migrated, empty database for one test."""
+    kind, where = backend
+    if kind == "sqlite":
+        path = tmp_path / "socketspace.db"
+        shutil.copyfile(where, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    yield where
+    engine = create_engine(where)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A direct handle on the test's database, for arranging and checking rows."""
+    database = Database.from_url(database_url)
+    yield database
+    await database.dispose()
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-that-is-long-enough-for-hs256",
+        public_origin=ORIGIN,
+        data_dir=tmp_path / "data",
+        web_dist_dir=tmp_path / "no-web-build",
+        # Cheap hashing for speed; the timing test builds its own app with real parameters.
+        argon2_memory_kib=1024,
+        argon2_time_cost=1,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[socketio.ASGIApp]:
+    application = create_app(settings)
+    api = application.other_asgi_app
+    async with api.router.lifespan_context(api):
+        yield application
+
+
+def make_client(app: socketio.ASGIApp, base_url: str = ORIGIN) -> httpx.AsyncClient:
+    """A browser-like client: keeps cookies, sends the page's Origin on writes."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url=base_url, headers={"Origin": ORIGIN})
+
+
+@pytest.fixture
+async def client(app: socketio.ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(app) as c:
+        yield c
+
+
+@pytest.fixture
+async def alice(app: socketio.ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(app) as c:
+        await signup(c, "Alice Liddell", "alice@example.com")
+        yield c
+
+
+@pytest.fixture
+async def bob(app: socketio.ASGIApp) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(app) as c:
+        await signup(c, "Bob Builder", "bob@example.com")
+        yield c
+
+
+async def signup(
+    client: httpx.AsyncClient, name: str, email: str, password: str = "correct horse"
+) -> dict[str, object]:
+    response = await client.post(
+        "/api/auth/signup", json={"fullName": name, "email": email, "password": password}
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+# --- a real server on a free port, for sockets and streamed bodies ----------------------------
+
+
+class LiveServer:
+    def __init__(self, url: str, settings: Settings) -> None:
+        self.url = url
+        self.settings = settings
+
+
+@pytest.fixture
+async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    live_settings = settings.model_copy(update={"public_origin": url})
+    config = uvicorn.Config(
+        create_app(live_settings),
+        host="127.0.0.1",
+        port=port,
+        ws="websockets-sansio",
+        log_level="warning",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(10):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+    yield LiveServer(url, live_settings)
+    server.should_exit = True
+    await task
