@@ -15,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 import httpx
 import pytest
@@ -212,3 +213,59 @@ async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
     yield LiveServer(url, live_settings)
     server.should_exit = True
     await task
+
+
+# --- Socket.IO clients against the live server ----------------------------------------------
+
+
+class Refused(Exception):
+    """The server refused the handshake; `reason` is what the client was told."""
+
+    def __init__(self, reason: object) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+class Sockets:
+    """Opens Socket.IO clients to the live server and closes every one of them at teardown."""
+
+    def __init__(self, url: str, http: aiohttp.ClientSession) -> None:
+        self.url = url
+        self.http = http
+        self.clients: list[socketio.AsyncClient] = []
+
+    async def connect(
+        self, *, cookie: str | None = None, origin: str | None = None
+    ) -> socketio.AsyncClient:
+        client = socketio.AsyncClient(reconnection=False, http_session=self.http)
+        self.clients.append(client)
+        refusal: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+
+        @client.event
+        async def connect_error(data: object) -> None:
+            if not refusal.done():
+                refusal.set_result(data)
+
+        headers = {"Origin": origin or self.url}
+        if cookie is not None:
+            headers["Cookie"] = f"jwt={cookie}"
+        try:
+            await client.connect(
+                self.url, headers=headers, transports=["websocket"], wait_timeout=5
+            )
+        except socketio.exceptions.ConnectionError as exc:
+            raise Refused(refusal.result() if refusal.done() else exc) from exc
+        return client
+
+    async def close(self) -> None:
+        for client in self.clients:
+            if client.connected:
+                await client.disconnect()
+        await self.http.close()
+
+
+@pytest.fixture
+async def sockets(live_server: LiveServer) -> AsyncIterator[Sockets]:
+    opened = Sockets(live_server.url, aiohttp.ClientSession())
+    yield opened
+    await opened.close()

@@ -10,6 +10,7 @@ import sys
 
 from socketspace.config import Settings
 from socketspace.context import AppContext
+from socketspace.db import Database
 from socketspace.errors import AppError
 from socketspace.logs import configure_logging
 from socketspace.migrations import upgrade
@@ -19,11 +20,11 @@ log = logging.getLogger("socketspace")
 
 
 async def _migrate(settings: Settings) -> None:
-    ctx = AppContext.build(settings)
+    db = Database.from_url(settings.database_url)
     try:
-        await upgrade(ctx.db.engine)
+        await upgrade(db.engine)
     finally:
-        await ctx.close()
+        await db.dispose()
 
 
 async def _create_user(settings: Settings, email: str, full_name: str, password: str) -> str:
@@ -43,6 +44,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from socketspace.app import create_app
 
+    settings = settings.served_at(args.host, args.port)
     if not args.no_migrate:
         asyncio.run(_migrate(settings))
     uvicorn.run(
@@ -51,7 +53,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         loop="uvloop",
         http="httptools",
-        ws="websockets",
+        ws="websockets-sansio",
         ws_per_message_deflate=False,
         log_level=settings.log_level.lower(),
         proxy_headers=False,

@@ -72,6 +72,21 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def served_at(self, host: str, port: int) -> Settings:
+        """These settings for a server listening on host:port. Without an explicit
+        PUBLIC_ORIGIN, the origin is where the server listens, under both loopback names, so
+        `socketspace serve --port 9000` works when opened as 127.0.0.1 or as localhost."""
+        if "public_origin" in self.model_fields_set:
+            return self
+        names = ["127.0.0.1", "localhost"] if host in ("127.0.0.1", "localhost") else [host]
+        origins = [f"http://{name}:{port}" for name in names]
+        return self.model_copy(
+            update={
+                "public_origin": origins[0],
+                "allowed_origins": [*self.allowed_origins, *origins[1:]],
+            }
+        )
+
     @cached_property
     def signing_key(self) -> str:
         """SECRET_KEY, or a key generated once and kept in DATA_DIR/secret.key (mode 0600)."""

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socketspace.api.deps import COOKIE_NAME
-from socketspace.errors import PayloadTooLarge
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_BODY_LIMIT = 256 * 1024
@@ -87,14 +86,10 @@ class BodyGuardMiddleware:
             return
         path: str = scope["path"]
         limit = IMAGE_BODY_LIMIT if path.startswith(LARGE_BODY_ROUTES) else DEFAULT_BODY_LIMIT
+        too_large = f"The request body is larger than {limit // 1024} KB."
         length = _header(scope, b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await send_json(
-                send,
-                413,
-                f"The request body is larger than {limit // 1024} KB.",
-                "payload_too_large",
-            )
+            await send_json(send, 413, too_large, "payload_too_large")
             return
         has_body = (length is not None and int(length) > 0) or _header(
             scope, b"transfer-encoding"
@@ -109,18 +104,35 @@ class BodyGuardMiddleware:
             )
             return
 
+        # Read the whole body first (FastAPI would buffer it anyway), stopping at the limit,
+        # then hand the app a receive() that replays it.
+        chunks: list[bytes] = []
         received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        more = True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise PayloadTooLarge(f"The request body is larger than {limit // 1024} KB.")
-            return message
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                await send_json(
+                    send, 413, too_large, "payload_too_large", [(b"connection", b"close")]
+                )
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        replayed = False
 
-        await self.app(scope, limited_receive, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 def origin_of(url: str) -> str | None:

@@ -20,6 +20,10 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 512
 
+# Pillow's own guard: it warns above this many pixels (we make the warning an error) and
+# refuses outright above twice as many.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
 _DATA_URL = re.compile(r"data:image/(png|jpeg|jpg|webp|gif);base64,", re.IGNORECASE)
 
 
@@ -54,26 +58,20 @@ def make_avatar(data: bytes, *, field: str = "profilePic") -> bytes:
 
 
 def _open_checked(data: bytes, field: str) -> Image.Image:
-    invalid = InvalidInput(f"{field} must be a PNG, JPEG, WebP or GIF image.", code="invalid_image")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as probe:
-                if probe.width * probe.height > MAX_PIXELS:
-                    raise InvalidInput(f"{field} has too many pixels.", code="image_too_large")
                 probe.verify()
             # verify() leaves the image unusable: open again to decode the pixels for real.
             image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             image.load()
-        except InvalidInput:
-            raise
-        except (
-            UnidentifiedImageError,
-            Image.DecompressionBombError,
-            Image.DecompressionBombWarning,
-            OSError,
-            SyntaxError,
-            ValueError,
-        ):
-            raise invalid from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InvalidInput(
+                f"{field} has too many pixels (at most {MAX_PIXELS:,}).", code="image_too_large"
+            ) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise InvalidInput(
+                f"{field} must be a PNG, JPEG, WebP or GIF image.", code="invalid_image"
+            ) from None
     return image

@@ -1,0 +1,58 @@
+"""Serving the browser client from the same origin as the API."""
+
+import pytest
+
+from socketspace.app import create_app
+from tests.conftest import make_client
+
+
+async def test_without_a_build_the_root_says_the_server_runs(client):
+    response = await client.get("/")
+    assert response.status_code == 200
+    assert "SocketSpace is running" in response.text
+    assert 'href="/api/docs"' in response.text
+
+
+async def test_the_api_docs_are_served(client):
+    assert (await client.get("/api/docs")).status_code == 200
+    spec = (await client.get("/api/openapi.json")).json()
+    assert "/api/auth/signup" in spec["paths"]
+
+
+@pytest.fixture
+async def built_client(settings, tmp_path):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><div id=root></div>")
+    (dist / "assets" / "index-abc123.js").write_text("console.log(1)")
+    (dist / "favicon.svg").write_text("<svg/>")
+    app = create_app(settings.model_copy(update={"web_dist_dir": dist}))
+    api = app.other_asgi_app
+    async with api.router.lifespan_context(api), make_client(app) as c:
+        yield c
+
+
+async def test_client_routes_fall_back_to_index_html(built_client):
+    for path in ("/", "/login", "/chat", "/chat/some-user"):
+        response = await built_client.get(path)
+        assert response.status_code == 200, path
+        assert "id=root" in response.text
+        assert response.headers["cache-control"] == "no-cache"
+
+
+async def test_hashed_assets_are_cached_for_a_year(built_client):
+    response = await built_client.get("/assets/index-abc123.js")
+    assert response.status_code == 200
+    assert "immutable" in response.headers["cache-control"]
+    assert (await built_client.get("/favicon.svg")).text == "<svg/>"
+
+
+async def test_unknown_api_paths_stay_json_404_with_a_build(built_client):
+    response = await built_client.get("/api/nope")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+async def test_files_outside_the_build_are_not_served(built_client):
+    response = await built_client.get("/..%2F..%2Fetc%2Fpasswd")
+    assert "root:" not in response.text
