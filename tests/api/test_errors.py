@@ -97,3 +97,13 @@ async def test_readyz_is_503_when_the_database_cannot_be_reached(tmp_path):
     async with api.router.lifespan_context(api), make_client(app) as c:
         assert (await c.get("/healthz")).status_code == 200
         assert_json_error(await c.get("/readyz"), 503, "not_ready")
+
+
+async def test_a_body_that_is_not_even_utf8_is_called_invalid_json(client):
+    response = await client.post(
+        "/api/auth/login",
+        content=b'{"email": "\xff\xfe"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert_json_error(response, 400, "invalid_input")
+    assert response.json()["message"] == "The request body is not valid JSON."

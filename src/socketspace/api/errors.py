@@ -16,6 +16,8 @@ from socketspace.errors import AppError, RateLimited
 
 log = logging.getLogger(__name__)
 
+FASTAPI_BODY_ERROR = "There was an error parsing the body"
+
 
 def error_response(
     status: int, message: str, code: str, headers: dict[str, str] | None = None
@@ -58,6 +60,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == FASTAPI_BODY_ERROR:
+            # FastAPI's answer to a body it cannot decode at all (e.g. invalid UTF-8).
+            return error_response(400, "The request body is not valid JSON.", "invalid_input")
         phrase = HTTPStatus(exc.status_code).phrase
         message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
         code = phrase.lower().replace(" ", "_").replace("-", "_")
