@@ -9,22 +9,25 @@ from contextlib import asynccontextmanager
 import socketio
 from fastapi import FastAPI
 
-from socketspace.api import auth, health, media
+from socketspace.api import auth, health, media, messages
 from socketspace.api.errors import install_error_handlers
 from socketspace.api.middleware import BodyGuardMiddleware, CsrfMiddleware, RequestIdMiddleware
 from socketspace.api.web import mount_web_client
 from socketspace.config import Settings
 from socketspace.context import AppContext
-from socketspace.realtime.server import create_socket_server
+from socketspace.realtime.notifier import SocketNotifier
+from socketspace.realtime.server import ChatNamespace, create_socket_server
 
 log = logging.getLogger(__name__)
 
 
-def create_api(ctx: AppContext) -> FastAPI:
+def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         log.info("startup database=%s", ctx.db.engine.url.render_as_string(hide_password=True))
+        await ctx.start()
         yield
+        await namespace.close()
         await ctx.close()
 
     api = FastAPI(
@@ -37,7 +40,7 @@ def create_api(ctx: AppContext) -> FastAPI:
     )
     api.state.ctx = ctx
     install_error_handlers(api)
-    for router in (health.router, auth.router, media.router):
+    for router in (health.router, auth.router, messages.router, media.router):
         api.include_router(router)
     mount_web_client(api, ctx.settings.web_dist_dir)
     # Added last runs first: request id, then CSRF, then body limits, then routing.
@@ -48,8 +51,11 @@ def create_api(ctx: AppContext) -> FastAPI:
 
 
 def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
-    ctx = AppContext.build(settings or Settings())
-    api = create_api(ctx)
-    sio = create_socket_server(ctx)
+    settings = settings or Settings()
+    sio = create_socket_server(sorted(settings.trusted_origins))
+    ctx = AppContext.build(settings, SocketNotifier(sio))
+    namespace = ChatNamespace(ctx, sio)
+    sio.register_namespace(namespace)
+    api = create_api(ctx, namespace)
     api.state.sio = sio
     return socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")

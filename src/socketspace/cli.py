@@ -33,7 +33,9 @@ async def _create_user(settings: Settings, email: str, full_name: str, password:
         signed_in = await accounts.signup(
             ctx.db, ctx.passwords, ctx.tokens, full_name=full_name, email=email, password=password
         )
-        await accounts.logout(ctx.db, signed_in.session_id)
+        await accounts.logout(
+            ctx.db, ctx.notifier, user_id=signed_in.user.id, session_id=signed_in.session_id
+        )
         return signed_in.user.id
     finally:
         await ctx.close()

@@ -41,6 +41,16 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 2
     hash_workers: int = 2
 
+    # Messages a user may send: a token bucket shared by REST and socket sends.
+    message_rate_per_second: float = 10.0
+    message_burst: int = 60
+    # How often sockets are checked for sessions that ended elsewhere.
+    session_check_seconds: float = 5.0
+    # Presence changes are collected this long, then announced once.
+    presence_window_ms: int = 100
+    # A typing indicator ends by itself this long after the last refresh.
+    typing_ttl_seconds: float = 5.0
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

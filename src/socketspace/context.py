@@ -9,7 +9,10 @@ from socketspace.config import Settings
 from socketspace.db import Database
 from socketspace.media.storage import LocalStorage
 from socketspace.security.passwords import Passwords
+from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.tokens import Tokens
+from socketspace.services.message_writer import MessageWriter
+from socketspace.services.notify import Notifier, NullNotifier
 
 
 @dataclass
@@ -19,21 +22,35 @@ class AppContext:
     passwords: Passwords
     tokens: Tokens
     storage: LocalStorage
+    notifier: Notifier
+    writer: MessageWriter
+    send_limiter: TokenBucket
 
     @classmethod
-    def build(cls, settings: Settings) -> AppContext:
+    def build(cls, settings: Settings, notifier: Notifier | None = None) -> AppContext:
+        db = Database.from_url(settings.database_url)
+        notifier = notifier or NullNotifier()
         return cls(
             settings=settings,
-            db=Database.from_url(settings.database_url),
+            db=db,
             passwords=Passwords(
                 memory_kib=settings.argon2_memory_kib,
                 time_cost=settings.argon2_time_cost,
                 workers=settings.hash_workers,
             ),
             tokens=Tokens(settings.signing_key, timedelta(days=settings.session_days)),
-            storage=LocalStorage(settings.media_path / "avatars"),
+            storage=LocalStorage(settings.media_path),
+            notifier=notifier,
+            writer=MessageWriter(db, notifier),
+            send_limiter=TokenBucket(
+                rate=settings.message_rate_per_second, burst=settings.message_burst
+            ),
         )
 
+    async def start(self) -> None:
+        self.writer.start()
+
     async def close(self) -> None:
+        await self.writer.stop()
         self.passwords.close()
         await self.db.dispose()

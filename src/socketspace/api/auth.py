@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from socketspace.api.deps import COOKIE_NAME, ContextDep, CurrentViewer, token_from
+from socketspace.api.deps import ContextDep, CurrentViewer, token_from
 from socketspace.context import AppContext
 from socketspace.schemas.common import MessageOut
 from socketspace.schemas.user import (
@@ -14,6 +14,7 @@ from socketspace.schemas.user import (
     UpdateProfileIn,
     UserOut,
 )
+from socketspace.security.tokens import COOKIE_NAME
 from socketspace.services import accounts, users
 from socketspace.services.accounts import SignedIn
 
@@ -76,14 +77,16 @@ async def logout(request: Request, response: Response, ctx: ContextDep) -> Messa
     token = token_from(request)
     claims = ctx.tokens.read(token) if token else None
     if claims is not None:
-        await accounts.logout(ctx.db, claims.session_id)
+        await accounts.logout(
+            ctx.db, ctx.notifier, user_id=claims.user_id, session_id=claims.session_id
+        )
     _clear_session_cookie(response, ctx)
     return MessageOut(message="Logged out successfully")
 
 
 @router.post("/logout-all", response_model=MessageOut)
 async def logout_all(viewer: CurrentViewer, response: Response, ctx: ContextDep) -> MessageOut:
-    ended = await accounts.logout_all(ctx.db, viewer.user.id)
+    ended = await accounts.logout_all(ctx.db, ctx.notifier, viewer.user.id)
     _clear_session_cookie(response, ctx)
     return MessageOut(message=f"Logged out of {ended} session{'s' if ended != 1 else ''}")
 
@@ -112,6 +115,7 @@ async def change_password(
     await accounts.change_password(
         ctx.db,
         ctx.passwords,
+        ctx.notifier,
         user_id=viewer.user.id,
         session_id=viewer.session_id,
         current=body.currentPassword,

@@ -9,9 +9,8 @@ from fastapi import Depends, Request
 
 from socketspace.context import AppContext
 from socketspace.models import User
+from socketspace.security.tokens import COOKIE_NAME
 from socketspace.services import accounts
-
-COOKIE_NAME = "jwt"
 
 
 def get_context(request: Request) -> AppContext:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from socketspace.errors import AppError, RateLimited
+from socketspace.schemas.common import describe_validation_error
 
 log = logging.getLogger(__name__)
 
@@ -23,29 +22,6 @@ def error_response(
     status: int, message: str, code: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse({"message": message, "code": code}, status_code=status, headers=headers)
-
-
-def describe_validation_error(errors: Sequence[Any]) -> str:
-    """A sentence a person understands, naming the field, for the first validation error."""
-    if not errors:
-        return "The request is not valid."
-    error = errors[0]
-    kind = error.get("type", "")
-    loc = [str(part) for part in error.get("loc", ()) if part != "body"]
-    field = ".".join(loc)
-    if kind == "json_invalid":
-        return "The request body is not valid JSON."
-    if not field and kind in ("missing", "model_attributes_type", "dict_type", "model_type"):
-        return "The request body must be a JSON object."
-    if kind == "extra_forbidden":
-        return f"Unknown field: {field}."
-    if kind == "missing":
-        return f"{field} is required."
-    if kind in ("string_type", "str_type"):
-        return f"{field} must be a string."
-    if kind in ("int_type", "int_parsing"):
-        return f"{field} must be a whole number."
-    return f"{field}: {error.get('msg', 'is not valid')}." if field else str(error.get("msg"))
 
 
 def install_error_handlers(app: FastAPI) -> None:

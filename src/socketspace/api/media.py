@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
@@ -19,8 +21,11 @@ MEDIA_TYPES = {
 }
 
 
-@router.get("/avatars/{name}", response_class=FileResponse)
-async def avatar(name: str, _viewer: CurrentViewer, ctx: ContextDep) -> FileResponse:
+@router.get("/{kind}/{name}", response_class=FileResponse)
+async def media(
+    kind: Literal["avatars", "images"], name: str, _viewer: CurrentViewer, ctx: ContextDep
+) -> FileResponse:
+    """A profile picture or a message image. Content-addressed, so cached for good."""
     path = ctx.storage.path_of(name)
     if path is None:
         raise NotFound("Picture not found.")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from socketspace.api.deps import COOKIE_NAME
+from socketspace.security.tokens import COOKIE_NAME
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_BODY_LIMIT = 256 * 1024

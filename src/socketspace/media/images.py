@@ -19,6 +19,7 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 AVATAR_SIZE = 512
+MESSAGE_IMAGE_SIZE = 2048
 
 # Pillow's own guard: it warns above this many pixels (we make the warning an error) and
 # refuses outright above twice as many.
@@ -46,10 +47,19 @@ def decode_data_url(value: str, *, field: str) -> bytes:
 
 
 def make_avatar(data: bytes, *, field: str = "profilePic") -> bytes:
-    """A square-bounded WebP of the image, with orientation applied and no metadata."""
+    """A WebP of at most 512 px a side, with orientation applied and no metadata."""
+    return _to_webp(data, field, AVATAR_SIZE)
+
+
+def make_message_image(data: bytes, *, field: str = "image") -> bytes:
+    """A WebP of at most 2048 px a side, with orientation applied and no metadata."""
+    return _to_webp(data, field, MESSAGE_IMAGE_SIZE)
+
+
+def _to_webp(data: bytes, field: str, max_side: int) -> bytes:
     with _open_checked(data, field) as image:
         image = ImageOps.exif_transpose(image)
-        image.thumbnail((AVATAR_SIZE, AVATAR_SIZE))
+        image.thumbnail((max_side, max_side))
         if image.mode not in ("RGB", "RGBA"):
             image = image.convert("RGBA" if "transparency" in image.info else "RGB")
         out = io.BytesIO()

@@ -1,7 +1,9 @@
 """ORM models. Importing this package registers every table on `Base.metadata`."""
 
 from socketspace.models.base import Base
+from socketspace.models.conversation import Conversation, ConversationMember
+from socketspace.models.message import Message
 from socketspace.models.session import Session
 from socketspace.models.user import User
 
-__all__ = ["Base", "Session", "User"]
+__all__ = ["Base", "Conversation", "ConversationMember", "Message", "Session", "User"]

@@ -19,3 +19,5 @@ class User(Base):
     profile_pic: Mapped[str] = mapped_column(String(512), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When the last connection closed; null for someone never connected.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -7,9 +7,27 @@ from __future__ import annotations
 
 from typing import Final
 
-# Server -> client, as the original client knows them.
+# Server -> client. The first two are the original client's.
 GET_ONLINE_USERS: Final = "getOnlineUsers"
 NEW_MESSAGE: Final = "newMessage"
+MESSAGE_UPDATED: Final = "messageUpdated"
+MESSAGE_DELETED: Final = "messageDeleted"
+MESSAGES_READ: Final = "messagesRead"
+TYPING: Final = "typing"
+USER_ONLINE: Final = "userOnline"
+USER_OFFLINE: Final = "userOffline"
+
+# Client -> server, each answered by an ack {ok: true, ...} or {ok: false, code, message}.
+SEND_MESSAGE: Final = "sendMessage"
+EDIT_MESSAGE: Final = "editMessage"
+DELETE_MESSAGE: Final = "deleteMessage"
+MARK_READ: Final = "markRead"
+SYNC: Final = "sync"
+# TYPING is both: {receiverId, isTyping} in, {userId, isTyping} out.
+
+# Rooms.
+FULL_PRESENCE_ROOM: Final = "presence:full"
+DELTA_PRESENCE_ROOM: Final = "presence:delta"
 
 
 def user_room(user_id: str) -> str:

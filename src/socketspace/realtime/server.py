@@ -1,21 +1,44 @@
-"""The Socket.IO server. Connections authenticate with the same session as the REST API."""
+"""The Socket.IO server. Connections authenticate with the same session as the REST API, join
+their user's room, and call the same services as the REST routes."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import json
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
+from typing import Any, TypeVar
 
+import orjson
 import socketio
+from pydantic import BaseModel, ValidationError
 
 from socketspace.context import AppContext
-from socketspace.errors import NotAuthenticated
+from socketspace.errors import AppError, NotAuthenticated, RateLimited
+from socketspace.realtime import events
 from socketspace.realtime.events import user_room
-from socketspace.services import accounts
+from socketspace.realtime.presence import Presence
+from socketspace.realtime.typing import TypingRelay
+from socketspace.schemas.common import describe_validation_error
+from socketspace.schemas.message import (
+    DeleteMessageEvent,
+    EditMessageEvent,
+    MarkReadEvent,
+    SendMessageEvent,
+    SyncEvent,
+    TypingEvent,
+    message_view,
+)
+from socketspace.security.tokens import COOKIE_NAME
+from socketspace.services import accounts, messages, users
 
 log = logging.getLogger(__name__)
 
-COOKIE_NAME = "jwt"
+Payload = TypeVar("Payload", bound=BaseModel)
+Ack = dict[str, Any]
 
 
 def session_token(environ: dict[str, Any], auth: Any) -> str | None:
@@ -30,10 +53,76 @@ def session_token(environ: dict[str, Any], auth: Any) -> str | None:
     return morsel.value if morsel else None
 
 
+def error_ack(exc: AppError) -> Ack:
+    ack: Ack = {"ok": False, "code": exc.code, "message": exc.message}
+    if isinstance(exc, RateLimited):
+        ack["retryAfter"] = exc.retry_after
+    return ack
+
+
+@dataclass(frozen=True)
+class Connection:
+    user_id: str
+    session_id: str
+
+
+def acked(
+    schema: type[Payload],
+) -> Callable[
+    [Callable[[ChatNamespace, str, Connection, Payload], Awaitable[Ack]]],
+    Callable[..., Awaitable[Ack]],
+]:
+    """Parse the event's payload with `schema` and turn every failure into an error ack.
+
+    Runs synchronously up to the handler's first real wait, which keeps the order of a
+    connection's events (see services.messages.send_message)."""
+
+    def wrap(
+        handler: Callable[[ChatNamespace, str, Connection, Payload], Awaitable[Ack]],
+    ) -> Callable[..., Awaitable[Ack]]:
+        @functools.wraps(handler)
+        async def run(self: ChatNamespace, sid: str, *args: Any) -> Ack:
+            connection = self.connections.get(sid)
+            if connection is None:
+                return error_ack(NotAuthenticated())
+            try:
+                payload = schema.model_validate(args[0] if args else None)
+                return {"ok": True, **await handler(self, sid, connection, payload)}
+            except ValidationError as exc:
+                return {
+                    "ok": False,
+                    "code": "invalid_input",
+                    "message": describe_validation_error(exc.errors()),
+                }
+            except AppError as exc:
+                return error_ack(exc)
+            except Exception:
+                log.exception("socket_event_failed event=%s sid=%s", handler.__name__, sid)
+                return {
+                    "ok": False,
+                    "code": "internal_error",
+                    "message": "Something went wrong on our side. Please try again.",
+                }
+
+        return run
+
+    return wrap
+
+
 class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, sio: socketio.AsyncServer) -> None:
         super().__init__("/")
         self.ctx = ctx
+        self.connections: dict[str, Connection] = {}
+        settings = ctx.settings
+        self.presence = Presence(
+            sio, window=settings.presence_window_ms / 1000, went_offline=self._went_offline
+        )
+        self.typing = TypingRelay(sio, ttl=settings.typing_ttl_seconds)
+        self._sweeper: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # --- connections -------------------------------------------------------------------------
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         try:
@@ -42,23 +131,151 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             )
         except NotAuthenticated as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message) from None
+        delta = isinstance(auth, dict) and auth.get("presence") == "delta"
+        self.connections[sid] = Connection(user.id, session_id)
         await self.save_session(sid, {"user_id": user.id, "session_id": session_id})
         await self.enter_room(sid, user_room(user.id))
-        log.info("socket_connected user_id=%s sid=%s", user.id, sid)
+        await self.enter_room(
+            sid, events.DELTA_PRESENCE_ROOM if delta else events.FULL_PRESENCE_ROOM
+        )
+        self.presence.connected(user.id)
+        # After this handler returns the client is told it is connected; the list follows.
+        self._spawn(self._send_online_list(sid))
+        self._ensure_sweeper()
+        log.info("socket_connected user_id=%s sid=%s delta=%s", user.id, sid, delta)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
-        log.info("socket_disconnected sid=%s reason=%s", sid, reason)
+        connection = self.connections.pop(sid, None)
+        if connection is None:
+            return
+        await self.presence.disconnected(connection.user_id)
+        if not self.presence.is_online(connection.user_id):
+            self.typing.stopped_all(connection.user_id)
+        log.info("socket_disconnected user_id=%s sid=%s reason=%s", connection.user_id, sid, reason)
+
+    async def _send_online_list(self, sid: str) -> None:
+        await self.emit(events.GET_ONLINE_USERS, self.presence.online_ids(), to=sid)
+
+    async def _went_offline(self, user_id: str) -> Any:
+        return await users.mark_seen(self.ctx.db, user_id)
+
+    # --- events ------------------------------------------------------------------------------
+
+    @acked(SendMessageEvent)
+    async def on_sendMessage(self, sid: str, conn: Connection, data: SendMessageEvent) -> Ack:
+        stored = await messages.send_message(
+            self.ctx.writer,
+            self.ctx.send_limiter,
+            self.ctx.storage,
+            sender_id=conn.user_id,
+            receiver_id=data.receiverId,
+            text=data.text,
+            image=data.image,
+            client_id=data.clientId,
+            origin=sid,
+        )
+        return {"message": message_view(stored.message), "duplicate": not stored.created}
+
+    @acked(TypingEvent)
+    async def on_typing(self, sid: str, conn: Connection, data: TypingEvent) -> Ack:
+        receiver = messages.check_user_id(data.receiverId)
+        await self.typing.update(conn.user_id, receiver, data.isTyping)
+        return {}
+
+    @acked(MarkReadEvent)
+    async def on_markRead(self, sid: str, conn: Connection, data: MarkReadEvent) -> Ack:
+        position = await messages.mark_read(
+            self.ctx.db,
+            self.ctx.notifier,
+            reader_id=conn.user_id,
+            partner_id=data.userId,
+            up_to=data.upToMessageId,
+        )
+        return {"upToMessageId": str(position)}
+
+    @acked(SyncEvent)
+    async def on_sync(self, sid: str, conn: Connection, data: SyncEvent) -> Ack:
+        found, has_more = await messages.sync(
+            self.ctx.db, viewer_id=conn.user_id, after=data.afterMessageId, limit=data.limit
+        )
+        return {"messages": [message_view(m) for m in found], "hasMore": has_more}
+
+    @acked(EditMessageEvent)
+    async def on_editMessage(self, sid: str, conn: Connection, data: EditMessageEvent) -> Ack:
+        message = await messages.edit_message(
+            self.ctx.db,
+            self.ctx.notifier,
+            viewer_id=conn.user_id,
+            message_id=data.messageId,
+            text=data.text,
+        )
+        return {"message": message_view(message)}
+
+    @acked(DeleteMessageEvent)
+    async def on_deleteMessage(self, sid: str, conn: Connection, data: DeleteMessageEvent) -> Ack:
+        message = await messages.delete_message(
+            self.ctx.db, self.ctx.notifier, viewer_id=conn.user_id, message_id=data.messageId
+        )
+        return {"message": message_view(message)}
+
+    # --- ending revoked sessions -------------------------------------------------------------
+
+    def _ensure_sweeper(self) -> None:
+        if self._sweeper is None:
+            self._sweeper = asyncio.create_task(self._sweep_sessions())
+
+    async def _sweep_sessions(self) -> None:
+        """Disconnect sockets whose session ended elsewhere (another process, or expiry):
+        a logout reaches every socket within one interval even without a shared bus."""
+        interval = self.ctx.settings.session_check_seconds
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                live = {c.session_id for c in self.connections.values()}
+                if not live:
+                    continue
+                ended = await accounts.ended_sessions(self.ctx.db, live)
+                for sid, connection in list(self.connections.items()):
+                    if connection.session_id in ended:
+                        await self.disconnect(sid)
+            except Exception:
+                log.exception("session_sweep_failed")
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+        self.typing.close()
+        await self.presence.close()
 
 
-def create_socket_server(ctx: AppContext) -> socketio.AsyncServer:
-    sio = socketio.AsyncServer(
+class _OrjsonPacketJson:
+    """Socket.IO payloads encoded with orjson (same output as json, several times faster)."""
+
+    @staticmethod
+    def dumps(obj: Any, **_kwargs: Any) -> str:
+        return orjson.dumps(obj).decode()
+
+    @staticmethod
+    def loads(data: str | bytes, **_kwargs: Any) -> Any:
+        return orjson.loads(data)
+
+    JSONDecodeError = json.JSONDecodeError
+
+
+def create_socket_server(settings_origins: list[str]) -> socketio.AsyncServer:
+    return socketio.AsyncServer(
         async_mode="asgi",
         # Browsers apply no CORS to WebSockets: this origin check is the defence against
         # cross-site WebSocket hijacking, so never "*".
-        cors_allowed_origins=sorted(ctx.settings.trusted_origins),
+        cors_allowed_origins=settings_origins,
         max_http_buffer_size=64 * 1024,
+        json=_OrjsonPacketJson,
         logger=False,
         engineio_logger=False,
     )
-    sio.register_namespace(ChatNamespace(ctx))
-    return sio

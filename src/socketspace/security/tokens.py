@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 import jwt
 
 ALGORITHM = "HS256"
+# The cookie that carries the token; the original client's name for it.
+COOKIE_NAME = "jwt"
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "sid"]
 
 

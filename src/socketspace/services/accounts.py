@@ -21,6 +21,7 @@ from socketspace.models import Session, User
 from socketspace.models.base import utcnow
 from socketspace.security.passwords import Passwords
 from socketspace.security.tokens import Tokens
+from socketspace.services.notify import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -157,34 +158,34 @@ async def authenticate(db: Database, tokens: Tokens, token: str | None) -> tuple
     return user, claims.session_id
 
 
-async def logout(db: Database, session_id: str) -> None:
+async def logout(db: Database, notifier: Notifier, *, user_id: str, session_id: str) -> None:
     async with db.write() as session:
         await session.execute(
             update(Session)
             .where(Session.id == session_id, Session.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+    await notifier.sessions_revoked(user_id, [session_id])
 
 
-async def logout_all(db: Database, user_id: str, *, keep: str | None = None) -> int:
-    """Revoke every live session of a user (but `keep`); returns how many ended."""
-    query = update(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))
-    if keep is not None:
-        query = query.where(Session.id != keep)
-    async with db.write() as session:
-        result = await session.execute(query.values(revoked_at=utcnow()))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+async def logout_all(db: Database, notifier: Notifier, user_id: str) -> int:
+    """Revoke every live session of a user; returns how many ended."""
+    ended = await _revoke_all(db, user_id)
+    await notifier.sessions_revoked(user_id, None)
+    return ended
 
 
 async def change_password(
     db: Database,
     passwords: Passwords,
+    notifier: Notifier,
     *,
     user_id: str,
     session_id: str,
     current: str | None,
     new: str | None,
 ) -> None:
+    """Set a new password and end every other session of the user."""
     if not current or not new:
         raise InvalidInput("Current and new password are required", code="missing_fields")
     check_password(new, field="New password")
@@ -200,13 +201,32 @@ async def change_password(
             .where(User.id == user_id)
             .values(password_hash=password_hash, updated_at=utcnow())
         )
-        await session.execute(
-            update(Session)
-            .where(
-                Session.user_id == user_id, Session.id != session_id, Session.revoked_at.is_(None)
+    await _revoke_all(db, user_id, keep=session_id)
+    await notifier.sessions_revoked(user_id, None, keep=session_id)
+
+
+async def ended_sessions(db: Database, session_ids: set[str]) -> set[str]:
+    """Which of these sessions are over: revoked, expired or gone."""
+    async with db.read() as session:
+        live = set(
+            await session.scalars(
+                select(Session.id).where(
+                    Session.id.in_(session_ids),
+                    Session.revoked_at.is_(None),
+                    Session.expires_at > utcnow(),
+                )
             )
-            .values(revoked_at=utcnow())
         )
+    return session_ids - live
+
+
+async def _revoke_all(db: Database, user_id: str, *, keep: str | None = None) -> int:
+    query = update(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(Session.id != keep)
+    async with db.write() as session:
+        result = await session.execute(query.values(revoked_at=utcnow()))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _start_session(session: AsyncSession, tokens: Tokens, user: User, user_agent: str) -> SignedIn:

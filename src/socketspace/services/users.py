@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from socketspace.db import Database
 from socketspace.errors import InvalidInput, NotFound
@@ -45,3 +46,11 @@ async def update_profile(
             user.profile_pic = picture_url
         user.updated_at = utcnow()
     return user
+
+
+async def mark_seen(db: Database, user_id: str) -> datetime:
+    """Record that the user's last connection just closed."""
+    now = utcnow()
+    async with db.write() as session:
+        await session.execute(update(User).where(User.id == user_id).values(last_seen_at=now))
+    return now

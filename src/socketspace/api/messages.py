@@ -1,0 +1,137 @@
+"""/api/messages: contacts, chats, history, sync, and sending, editing, deleting, reading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Response, status
+
+from socketspace.api.deps import ContextDep, CurrentViewer
+from socketspace.schemas.message import (
+    ChatOut,
+    ContactOut,
+    EditMessageIn,
+    MarkReadIn,
+    MessageOut,
+    SendMessageIn,
+    SyncOut,
+    chat_view,
+    contact_view,
+    message_view,
+)
+from socketspace.services import messages
+
+router = APIRouter(prefix="/api/messages", tags=["messages"])
+
+
+def json_response(
+    content: Any, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """Built with orjson straight from dicts: these answers are hot and already shaped."""
+    return Response(
+        orjson.dumps(content),
+        status_code=status_code,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+@router.get("/contacts", response_model=list[ContactOut])
+async def contacts(
+    viewer: CurrentViewer,
+    ctx: ContextDep,
+    q: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Response:
+    """Everyone else by name, without emails. `X-Next-Cursor` names the next page."""
+    people, next_cursor = await messages.contacts(
+        ctx.db, viewer_id=viewer.user.id, q=q, limit=limit, cursor=cursor
+    )
+    headers = {"X-Next-Cursor": next_cursor} if next_cursor else None
+    return json_response([contact_view(p) for p in people], headers=headers)
+
+
+@router.get("/chats", response_model=list[ChatOut])
+async def chats(viewer: CurrentViewer, ctx: ContextDep) -> Response:
+    """The people I talk with, newest activity first, with the last message and unread count."""
+    found = await messages.chats(ctx.db, viewer_id=viewer.user.id)
+    return json_response(
+        [chat_view(contact_view(c.partner), c.last_message, c.unread) for c in found]
+    )
+
+
+@router.get("/sync", response_model=SyncOut)
+async def sync(
+    viewer: CurrentViewer, ctx: ContextDep, after: str = "0", limit: int | None = None
+) -> Response:
+    """Every message to or from me with an id above `after`, in id order."""
+    found, has_more = await messages.sync(
+        ctx.db, viewer_id=viewer.user.id, after=after, limit=limit
+    )
+    return json_response({"messages": [message_view(m) for m in found], "hasMore": has_more})
+
+
+@router.post("/send/{user_id}", status_code=status.HTTP_201_CREATED, response_model=MessageOut)
+async def send(
+    user_id: str, body: SendMessageIn, viewer: CurrentViewer, ctx: ContextDep
+) -> Response:
+    stored = await messages.send_message(
+        ctx.writer,
+        ctx.send_limiter,
+        ctx.storage,
+        sender_id=viewer.user.id,
+        receiver_id=user_id,
+        text=body.text,
+        image=body.image,
+        client_id=body.clientId,
+    )
+    return json_response(message_view(stored.message), status_code=201 if stored.created else 200)
+
+
+@router.post("/read/{user_id}")
+async def mark_read(
+    user_id: str, body: MarkReadIn, viewer: CurrentViewer, ctx: ContextDep
+) -> dict[str, str]:
+    """I have read the conversation up to a message (default: all of it)."""
+    position = await messages.mark_read(
+        ctx.db, ctx.notifier, reader_id=viewer.user.id, partner_id=user_id, up_to=body.upToMessageId
+    )
+    return {"upToMessageId": str(position)}
+
+
+@router.patch("/{message_id}", response_model=MessageOut)
+async def edit(
+    message_id: str, body: EditMessageIn, viewer: CurrentViewer, ctx: ContextDep
+) -> Response:
+    message = await messages.edit_message(
+        ctx.db, ctx.notifier, viewer_id=viewer.user.id, message_id=message_id, text=body.text
+    )
+    return json_response(message_view(message))
+
+
+@router.delete("/{message_id}", response_model=MessageOut)
+async def delete(message_id: str, viewer: CurrentViewer, ctx: ContextDep) -> Response:
+    message = await messages.delete_message(
+        ctx.db, ctx.notifier, viewer_id=viewer.user.id, message_id=message_id
+    )
+    return json_response(message_view(message))
+
+
+@router.get("/{user_id}", response_model=list[MessageOut])
+async def history(
+    user_id: str,
+    viewer: CurrentViewer,
+    ctx: ContextDep,
+    before: str | None = None,
+    limit: int | None = None,
+) -> Response:
+    """The conversation with a user, oldest first: the newest page, or the page before
+    `before`. `X-Has-More: true` when older messages exist."""
+    found, has_more = await messages.history(
+        ctx.db, viewer_id=viewer.user.id, partner_id=user_id, before=before, limit=limit
+    )
+    return json_response(
+        [message_view(m) for m in found], headers={"X-Has-More": "true" if has_more else "false"}
+    )

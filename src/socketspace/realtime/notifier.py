@@ -1,0 +1,47 @@
+"""Services' announcements turned into Socket.IO events, always addressed to rooms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import socketio
+
+from socketspace.models import Message
+from socketspace.realtime import events
+from socketspace.realtime.events import user_room
+from socketspace.schemas.message import message_view
+
+
+class SocketNotifier:
+    def __init__(self, sio: socketio.AsyncServer) -> None:
+        self.sio = sio
+
+    async def message_created(self, message: Message, origin: str | None) -> None:
+        # The receiver's every connection, and the sender's other ones: the sending
+        # connection has its answer in the ack already.
+        rooms = [user_room(message.receiver_id), user_room(message.sender_id)]
+        await self.sio.emit(events.NEW_MESSAGE, message_view(message), to=rooms, skip_sid=origin)
+
+    async def message_changed(self, message: Message) -> None:
+        event = events.MESSAGE_DELETED if message.deleted_at else events.MESSAGE_UPDATED
+        rooms = [user_room(message.receiver_id), user_room(message.sender_id)]
+        await self.sio.emit(event, message_view(message), to=rooms)
+
+    async def messages_read(self, reader_id: str, partner_id: str, up_to: int) -> None:
+        payload = {"readerId": reader_id, "userId": partner_id, "upToMessageId": str(up_to)}
+        await self.sio.emit(
+            events.MESSAGES_READ, payload, to=[user_room(partner_id), user_room(reader_id)]
+        )
+
+    async def sessions_revoked(
+        self, user_id: str, session_ids: Sequence[str] | None, keep: str | None = None
+    ) -> None:
+        ended = set(session_ids) if session_ids is not None else None
+        for sid, _eio_sid in list(self.sio.manager.get_participants("/", user_room(user_id))):
+            session: dict[str, Any] = await self.sio.get_session(sid)
+            session_id = session.get("session_id")
+            if session_id == keep:
+                continue
+            if ended is None or session_id in ended:
+                await self.sio.disconnect(sid)

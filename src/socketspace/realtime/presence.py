@@ -1,0 +1,97 @@
+"""Who is online, counted per user over all their connections, announced in batches.
+
+A user is online while any connection is open. Changes are collected for a short window and
+then announced once: the original client's full `getOnlineUsers` list to the clients that
+need it, `userOnline` / `userOffline` to clients that asked for deltas. A burst of N
+connections therefore costs a few broadcasts, not N² messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+import socketio
+
+from socketspace.realtime import events
+from socketspace.schemas.message import iso
+
+log = logging.getLogger(__name__)
+
+
+class Presence:
+    def __init__(
+        self,
+        sio: socketio.AsyncServer,
+        *,
+        window: float,
+        went_offline: Callable[[str], Awaitable[datetime]],
+    ) -> None:
+        self.sio = sio
+        self.window = window
+        self.went_offline = went_offline
+        self.counts: dict[str, int] = {}
+        self._changes: dict[str, bool] = {}  # user -> online, net since the last announcement
+        self._last_seen: dict[str, datetime] = {}
+        self._flush: asyncio.Task[None] | None = None
+
+    def online_ids(self) -> list[str]:
+        return list(self.counts)
+
+    def is_online(self, user_id: str) -> bool:
+        return user_id in self.counts
+
+    def connected(self, user_id: str) -> None:
+        self.counts[user_id] = self.counts.get(user_id, 0) + 1
+        if self.counts[user_id] == 1:
+            self._changed(user_id, online=True)
+
+    async def disconnected(self, user_id: str) -> None:
+        left = self.counts.get(user_id, 0) - 1
+        if left > 0:
+            self.counts[user_id] = left
+            return
+        self.counts.pop(user_id, None)
+        self._changed(user_id, online=False)
+        self._last_seen[user_id] = await self.went_offline(user_id)
+
+    def _changed(self, user_id: str, *, online: bool) -> None:
+        if user_id in self._changes:
+            # Online then offline (or the reverse) within one window: nothing to tell.
+            del self._changes[user_id]
+        else:
+            self._changes[user_id] = online
+        if self._flush is None:
+            self._flush = asyncio.create_task(self._announce_later())
+
+    async def _announce_later(self) -> None:
+        await asyncio.sleep(self.window)
+        self._flush = None
+        changes, self._changes = self._changes, {}
+        if not changes:
+            return
+        try:
+            await self.sio.emit(
+                events.GET_ONLINE_USERS, self.online_ids(), to=events.FULL_PRESENCE_ROOM
+            )
+            for user_id, online in changes.items():
+                if online:
+                    await self.sio.emit(
+                        events.USER_ONLINE, {"userId": user_id}, to=events.DELTA_PRESENCE_ROOM
+                    )
+                else:
+                    seen = iso(self._last_seen.pop(user_id, None))
+                    await self.sio.emit(
+                        events.USER_OFFLINE,
+                        {"userId": user_id, "lastSeen": seen},
+                        to=events.DELTA_PRESENCE_ROOM,
+                    )
+        except Exception:
+            log.exception("presence_announce_failed")
+
+    async def close(self) -> None:
+        if self._flush is not None:
+            self._flush.cancel()
+            await asyncio.gather(self._flush, return_exceptions=True)

@@ -1,0 +1,152 @@
+"""Message and contact shapes on the wire. Plain dicts on the hot path (socket payloads);
+the pydantic models describe the same shapes for input checking and the API docs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from socketspace.models import Message, User
+from socketspace.schemas.common import StrictInput
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO-8601 UTC with a Z, as JavaScript's Date.toISOString() writes it."""
+    if value is None:
+        return None
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def message_view(message: Message) -> dict[str, Any]:
+    deleted = message.deleted_at is not None
+    return {
+        "_id": str(message.id),
+        "senderId": message.sender_id,
+        "receiverId": message.receiver_id,
+        "text": None if deleted else message.text,
+        "image": None if deleted else message.image,
+        "clientId": message.client_id,
+        "createdAt": iso(message.created_at),
+        "updatedAt": iso(message.deleted_at or message.edited_at or message.created_at),
+        "editedAt": iso(message.edited_at),
+        "deletedAt": iso(message.deleted_at),
+    }
+
+
+def contact_view(user: User) -> dict[str, Any]:
+    """Another person as anyone may see them: no email."""
+    return {
+        "_id": user.id,
+        "fullName": user.full_name,
+        "profilePic": user.profile_pic,
+        "lastSeen": iso(user.last_seen_at),
+    }
+
+
+PREVIEW_CHARS = 120
+
+
+def chat_view(contact: dict[str, Any], last: Message, unread: int) -> dict[str, Any]:
+    """A chats-list entry: the person, a preview of the last message, the unread count."""
+    deleted = last.deleted_at is not None
+    return {
+        **contact,
+        "lastMessage": {
+            "_id": str(last.id),
+            "text": None if deleted or last.text is None else last.text[:PREVIEW_CHARS],
+            "hasImage": bool(last.image) and not deleted,
+            "senderId": last.sender_id,
+            "createdAt": iso(last.created_at),
+            "deleted": deleted,
+        },
+        "unreadCount": unread,
+    }
+
+
+class MessageOut(BaseModel):
+    id: str = Field(alias="_id")
+    senderId: str
+    receiverId: str
+    text: str | None
+    image: str | None
+    clientId: str | None
+    createdAt: str
+    updatedAt: str
+    editedAt: str | None
+    deletedAt: str | None
+
+
+class ContactOut(BaseModel):
+    id: str = Field(alias="_id")
+    fullName: str
+    profilePic: str
+    lastSeen: str | None
+
+
+class LastMessageOut(BaseModel):
+    _id: str
+    text: str | None
+    hasImage: bool
+    senderId: str
+    createdAt: str
+    deleted: bool
+
+
+class ChatOut(ContactOut):
+    lastMessage: LastMessageOut
+    unreadCount: int
+
+
+class SyncOut(BaseModel):
+    messages: list[MessageOut]
+    hasMore: bool
+
+
+class SendMessageIn(StrictInput):
+    text: str | None = None
+    image: str | None = None
+    clientId: str | None = None
+
+
+class EditMessageIn(StrictInput):
+    text: str | None = None
+
+
+class MarkReadIn(StrictInput):
+    upToMessageId: str | int | None = None
+
+
+# --- socket event payloads (client -> server) ------------------------------------------------
+
+
+class SendMessageEvent(StrictInput):
+    receiverId: str
+    text: str | None = None
+    image: str | None = None
+    clientId: str | None = None
+
+
+class TypingEvent(StrictInput):
+    receiverId: str
+    isTyping: bool
+
+
+class MarkReadEvent(StrictInput):
+    userId: str
+    upToMessageId: str | int | None = None
+
+
+class SyncEvent(StrictInput):
+    afterMessageId: str | int
+    limit: int | None = None
+
+
+class EditMessageEvent(StrictInput):
+    messageId: str | int
+    text: str | None = None
+
+
+class DeleteMessageEvent(StrictInput):
+    messageId: str | int

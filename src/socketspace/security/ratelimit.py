@@ -1,0 +1,36 @@
+"""A per-key token bucket: `rate` tokens a second, bursts up to `burst`."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from socketspace.errors import RateLimited
+
+
+class TokenBucket:
+    def __init__(
+        self, *, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, at)
+
+    def take(self, key: str, message: str | None = None) -> None:
+        """Spend one token of `key`, or raise RateLimited with the seconds to wait."""
+        now = self.clock()
+        tokens, at = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - at) * self.rate)
+        if tokens < 1.0:
+            self._buckets[key] = (tokens, now)
+            raise RateLimited(math.ceil((1.0 - tokens) / self.rate), message)
+        self._buckets[key] = (tokens - 1.0, now)
+        if len(self._buckets) > 100_000:
+            self._forget_full(now)
+
+    def _forget_full(self, now: float) -> None:
+        # A bucket that has refilled completely says nothing: drop it to bound memory.
+        full_after = self.burst / self.rate
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}

@@ -1,0 +1,388 @@
+"""Messages: sending (through the group-commit writer), history, sync, edits, deletes, read
+receipts, and the contacts and chats lists.
+
+REST routes and socket events call these same functions, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socketspace.db import Database
+from socketspace.errors import Forbidden, InvalidInput, NotFound
+from socketspace.media.images import decode_data_url, make_message_image
+from socketspace.media.storage import LocalStorage
+from socketspace.models import Conversation, ConversationMember, Message, User
+from socketspace.models.base import utcnow
+from socketspace.security.ratelimit import TokenBucket
+from socketspace.services.message_writer import MessageWriter, Outgoing, Stored
+from socketspace.services.notify import Notifier
+
+TEXT_MAX = 2000
+PAGE_DEFAULT = 50
+PAGE_MAX = 200
+SYNC_PAGE_MAX = 500
+CONTACTS_DEFAULT = 500
+CONTACTS_MAX = 1000
+IMAGE_URL_PREFIX = "/api/media/images/"
+
+_USER_ID = re.compile(r"^[0-9a-f]{24}$")
+_MESSAGE_ID = re.compile(r"^[0-9]{1,18}$")
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+# --- checks of untrusted input ---------------------------------------------------------------
+
+
+def check_user_id(value: object) -> str:
+    if not isinstance(value, str) or not _USER_ID.match(value):
+        raise NotFound("User not found.", code="user_not_found")
+    return value
+
+
+def check_message_id(value: object) -> int:
+    if isinstance(value, bool):
+        raise NotFound("Message not found.", code="message_not_found")
+    if isinstance(value, int) and 0 < value < 2**63:
+        return value
+    if isinstance(value, str) and _MESSAGE_ID.match(value):
+        return int(value)
+    raise NotFound("Message not found.", code="message_not_found")
+
+
+def check_cursor_id(value: object, field: str) -> int:
+    """A message id used as a position (`before`, `after`): 0 or more."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
+        return value
+    if isinstance(value, str) and _MESSAGE_ID.match(value):
+        return int(value)
+    raise InvalidInput(f"{field} must be a message id.", code="invalid_cursor")
+
+
+def check_text(value: str | None) -> str | None:
+    """Trimmed text, or None when there is none; over the limit is an error."""
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) > TEXT_MAX:
+        raise InvalidInput(
+            f"Message text must be at most {TEXT_MAX} characters.", code="text_too_long"
+        )
+    return text or None
+
+
+def check_client_id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _CLIENT_ID.match(value):
+        raise InvalidInput(
+            "clientId must be 1-64 letters, digits, '-' or '_'.", code="invalid_client_id"
+        )
+    return value
+
+
+def check_limit(value: int | None, default: int, maximum: int) -> int:
+    if value is None:
+        return default
+    if value < 1 or value > maximum:
+        raise InvalidInput(f"limit must be between 1 and {maximum}.", code="invalid_limit")
+    return value
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+async def send_message(
+    writer: MessageWriter,
+    limiter: TokenBucket,
+    storage: LocalStorage,
+    *,
+    sender_id: str,
+    receiver_id: object,
+    text: str | None,
+    image: str | None,
+    client_id: str | None,
+    origin: str | None = None,
+) -> Stored:
+    """Store a message and tell both people, after the commit.
+
+    Everything before the `await` at the end runs synchronously: a burst of sends from one
+    connection reaches the writer's queue in the order it was sent, whatever the scheduling
+    of the handlers that called this.
+    """
+    receiver = check_user_id(receiver_id)
+    body = check_text(text)
+    if body is None and not image:
+        raise InvalidInput("Text or image is required.", code="empty_message")
+    if receiver == sender_id:
+        raise InvalidInput("You cannot send a message to yourself.", code="self_message")
+    client = check_client_id(client_id)
+    picture: asyncio.Task[str] | None = None
+    if image:
+        raw = decode_data_url(image, field="image")
+        limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
+        picture = asyncio.create_task(_store_image(storage, raw))
+    else:
+        limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
+    outgoing = Outgoing(
+        sender_id=sender_id,
+        receiver_id=receiver,
+        text=body,
+        client_id=client,
+        image=picture,
+        origin=origin,
+    )
+    return await writer.submit(outgoing)
+
+
+async def _store_image(storage: LocalStorage, raw: bytes) -> str:
+    data = await asyncio.to_thread(make_message_image, raw)
+    name = await asyncio.to_thread(storage.put, data, "webp")
+    return IMAGE_URL_PREFIX + name
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def _require_user(session: AsyncSession, user_id: str) -> None:
+    if await session.scalar(select(User.id).where(User.id == user_id)) is None:
+        raise NotFound("User not found.", code="user_not_found")
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+async def _find_conversation(session: AsyncSession, a: str, b: str) -> Conversation | None:
+    low, high = _pair(a, b)
+    return await session.scalar(
+        select(Conversation).where(Conversation.user_low == low, Conversation.user_high == high)
+    )
+
+
+async def history(
+    db: Database,
+    *,
+    viewer_id: str,
+    partner_id: object,
+    before: object = None,
+    limit: int | None = None,
+) -> tuple[list[Message], bool]:
+    """A page of the conversation, oldest first, and whether older messages exist."""
+    partner = check_user_id(partner_id)
+    size = check_limit(limit, PAGE_DEFAULT, PAGE_MAX)
+    query_before = check_cursor_id(before, "before") if before is not None else None
+    async with db.read() as session:
+        await _require_user(session, partner)
+        conversation = await _find_conversation(session, viewer_id, partner)
+        if conversation is None:
+            return [], False
+        query = select(Message).where(Message.conversation_id == conversation.id)
+        if query_before is not None:
+            query = query.where(Message.id < query_before)
+        rows = list(await session.scalars(query.order_by(Message.id.desc()).limit(size + 1)))
+    has_more = len(rows) > size
+    return rows[:size][::-1], has_more
+
+
+async def sync(
+    db: Database, *, viewer_id: str, after: object, limit: int | None = None
+) -> tuple[list[Message], bool]:
+    """Every message to or from the viewer with an id above `after`, in id order."""
+    since = check_cursor_id(after, "after")
+    size = check_limit(limit, SYNC_PAGE_MAX, SYNC_PAGE_MAX)
+    mine = select(ConversationMember.conversation_id).where(ConversationMember.user_id == viewer_id)
+    async with db.read() as session:
+        rows = list(
+            await session.scalars(
+                select(Message)
+                .where(Message.conversation_id.in_(mine), Message.id > since)
+                .order_by(Message.id)
+                .limit(size + 1)
+            )
+        )
+    return rows[:size], len(rows) > size
+
+
+async def contacts(
+    db: Database,
+    *,
+    viewer_id: str,
+    q: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> tuple[list[User], str | None]:
+    """Everyone else, by name; a cursor for the next page when there is one."""
+    size = check_limit(limit, CONTACTS_DEFAULT, CONTACTS_MAX)
+    sort_name = func.lower(User.full_name)
+    query = select(User).where(User.id != viewer_id)
+    if q and q.strip():
+        pattern = (
+            "%"
+            + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        query = query.where(sort_name.like(pattern, escape="\\"))
+    if cursor:
+        after_name, after_id = _read_cursor(cursor)
+        query = query.where(tuple_(sort_name, User.id) > tuple_(after_name, after_id))
+    async with db.read() as session:
+        rows = list(await session.scalars(query.order_by(sort_name, User.id).limit(size + 1)))
+    if len(rows) <= size:
+        return rows, None
+    last = rows[size - 1]
+    return rows[:size], _make_cursor(last.full_name.lower(), last.id)
+
+
+def _make_cursor(name: str, user_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([name, user_id]).encode()).decode()
+
+
+def _read_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        name, user_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError, binascii.Error):
+        raise InvalidInput("cursor is not valid.", code="invalid_cursor") from None
+    if not isinstance(name, str) or not isinstance(user_id, str):
+        raise InvalidInput("cursor is not valid.", code="invalid_cursor")
+    return name, user_id
+
+
+@dataclass(frozen=True)
+class Chat:
+    partner: User
+    last_message: Message
+    unread: int
+
+
+async def chats(db: Database, *, viewer_id: str) -> list[Chat]:
+    """People the viewer has a conversation with, newest activity first, from the
+    conversation tables (no scan of all messages)."""
+    member = ConversationMember
+    async with db.read() as session:
+        rows = (
+            await session.execute(
+                select(User, Message)
+                .select_from(member)
+                .join(Conversation, Conversation.id == member.conversation_id)
+                .join(User, User.id == member.partner_id)
+                .join(Message, Message.id == Conversation.last_message_id)
+                .where(member.user_id == viewer_id)
+                .order_by(Conversation.last_message_id.desc())
+            )
+        ).all()
+        unread = dict(
+            (
+                await session.execute(
+                    select(Message.conversation_id, func.count())
+                    .join(
+                        member,
+                        (member.conversation_id == Message.conversation_id)
+                        & (member.user_id == viewer_id),
+                    )
+                    .where(
+                        Message.id > member.last_read_message_id,
+                        Message.sender_id != viewer_id,
+                        Message.deleted_at.is_(None),
+                    )
+                    .group_by(Message.conversation_id)
+                )
+            )
+            .tuples()
+            .all()
+        )
+    return [
+        Chat(partner=user, last_message=message, unread=int(unread.get(message.conversation_id, 0)))
+        for user, message in rows
+    ]
+
+
+# --- changing and reading messages -----------------------------------------------------------
+
+
+async def _own_message(session: AsyncSession, viewer_id: str, message_id: int) -> Message:
+    message = await session.get(Message, message_id)
+    if message is None or viewer_id not in (message.sender_id, message.receiver_id):
+        raise NotFound("Message not found.", code="message_not_found")
+    if message.sender_id != viewer_id:
+        raise Forbidden("You can only change your own messages.", code="not_your_message")
+    return message
+
+
+async def edit_message(
+    db: Database, notifier: Notifier, *, viewer_id: str, message_id: object, text: str | None
+) -> Message:
+    target = check_message_id(message_id)
+    body = check_text(text)
+    if body is None:
+        raise InvalidInput("Text is required.", code="empty_message")
+    async with db.write() as session:
+        message = await _own_message(session, viewer_id, target)
+        if message.deleted_at is not None:
+            raise InvalidInput("A deleted message cannot be edited.", code="message_deleted")
+        if message.text == body:
+            return message
+        message.text = body
+        message.edited_at = utcnow()
+    await notifier.message_changed(message)
+    return message
+
+
+async def delete_message(
+    db: Database, notifier: Notifier, *, viewer_id: str, message_id: object
+) -> Message:
+    target = check_message_id(message_id)
+    async with db.write() as session:
+        message = await _own_message(session, viewer_id, target)
+        if message.deleted_at is not None:
+            return message
+        message.text = None
+        message.image = None
+        message.deleted_at = utcnow()
+    await notifier.message_changed(message)
+    return message
+
+
+async def mark_read(
+    db: Database, notifier: Notifier, *, reader_id: str, partner_id: object, up_to: object = None
+) -> int:
+    """Move the reader's read pointer forward (never back); returns where it stands."""
+    partner = check_user_id(partner_id)
+    wanted = check_cursor_id(up_to, "upToMessageId") if up_to is not None else None
+    async with db.write() as session:
+        conversation = await _find_conversation(session, reader_id, partner)
+        if conversation is None:
+            await _require_user(session, partner)
+            raise NotFound(
+                "There is no conversation with this user yet.", code="conversation_not_found"
+            )
+        newest = conversation.last_message_id or 0
+        target = newest if wanted is None else min(wanted, newest)
+        mine = (
+            ConversationMember.conversation_id == conversation.id,
+            ConversationMember.user_id == reader_id,
+        )
+        # The WHERE keeps the pointer from moving back when two marks race.
+        moved = await session.execute(
+            update(ConversationMember)
+            .where(*mine, ConversationMember.last_read_message_id < target)
+            .values(last_read_message_id=target)
+        )
+        advanced = cast("CursorResult[Any]", moved).rowcount > 0
+        position = (
+            target
+            if advanced
+            else await session.scalar(select(ConversationMember.last_read_message_id).where(*mine))
+        )
+    if advanced:
+        await notifier.messages_read(reader_id, partner, target)
+    return int(position or 0)
