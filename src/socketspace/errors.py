@@ -48,6 +48,12 @@ class PayloadTooLarge(AppError):
     message = "The request body is too large."
 
 
+class Unavailable(AppError):
+    status = 503
+    code = "unavailable"
+    message = "The server could not do that just now. Please try again."
+
+
 class RateLimited(AppError):
     status = 429
     code = "rate_limited"

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.db import Database
-from socketspace.errors import AppError, NotFound
+from socketspace.errors import AppError, NotFound, Unavailable
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
 from socketspace.services.notify import Notifier
@@ -88,7 +88,9 @@ class MessageWriter:
                 log.exception("message_batch_failed size=%d", len(batch))
                 for item in batch:
                     if not item.done.done():
-                        item.done.set_exception(AppError("The message could not be stored."))
+                        item.done.set_exception(
+                            Unavailable("The message could not be stored. Please try again.")
+                        )
             finally:
                 for _ in batch:
                     self._queue.task_done()
@@ -106,7 +108,9 @@ class MessageWriter:
                     results.extend(await self._store([item]))
                 except IntegrityError:
                     log.warning("message_rejected sender=%s", item.sender_id)
-                    item.done.set_exception(AppError("The message could not be stored."))
+                    item.done.set_exception(
+                        Unavailable("The message could not be stored. Please try again.")
+                    )
         for item, outcome in results:
             if isinstance(outcome, AppError):
                 item.done.set_exception(outcome)
@@ -202,7 +206,7 @@ class MessageWriter:
                         tuple_(Conversation.user_low, Conversation.user_high).in_(pairs)
                     )
                 )
-            ).tuples()
+            )
         }
         for low, high in pairs - found.keys():
             conversation = Conversation(user_low=low, user_high=high)

@@ -296,9 +296,7 @@ async def chats(db: Database, *, viewer_id: str) -> list[Chat]:
                     )
                     .group_by(Message.conversation_id)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     return [
         Chat(partner=user, last_message=message, unread=int(unread.get(message.conversation_id, 0)))
