@@ -13,7 +13,9 @@ import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import asyncpg
@@ -181,41 +183,73 @@ async def signup(
     return body
 
 
-# --- a real server on a free port, for sockets and streamed bodies ----------------------------
+# --- real servers on free ports, for sockets and streamed bodies ----------------------------
 
 
 class LiveServer:
-    def __init__(self, url: str, settings: Settings) -> None:
-        self.url = url
+    """A uvicorn server running the app in this event loop."""
+
+    def __init__(self, settings: Settings, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.settings = settings.model_copy(update={"public_origin": self.url})
+        config = uvicorn.Config(
+            create_app(self.settings),
+            host="127.0.0.1",
+            port=port,
+            ws="websockets-sansio",
+            log_level="warning",
+            lifespan="on",
+        )
+        self._server = uvicorn.Server(config)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> LiveServer:
+        self._task = asyncio.create_task(self._server.serve())
+        async with asyncio.timeout(10):
+            while not self._server.started:
+                if self._task.done():
+                    self._task.result()
+                await asyncio.sleep(0.01)
+        return self
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._server.should_exit = True
+            await self._task
+            self._task = None
+
+
+class Servers:
+    """Starts servers on the test's database (several, or one after another) and stops them
+    all at teardown."""
+
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.running: list[LiveServer] = []
+
+    async def start(self, **overrides: object) -> LiveServer:
+        server = LiveServer(self.settings.model_copy(update=overrides), free_port())
+        self.running.append(server)
+        return await server.start()
+
+    async def close(self) -> None:
+        for server in self.running:
+            await server.stop()
 
 
 @pytest.fixture
-async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    live_settings = settings.model_copy(update={"public_origin": url})
-    config = uvicorn.Config(
-        create_app(live_settings),
-        host="127.0.0.1",
-        port=port,
-        ws="websockets-sansio",
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(10):
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.01)
-    yield LiveServer(url, live_settings)
-    server.should_exit = True
-    await task
+async def servers(settings: Settings) -> AsyncIterator[Servers]:
+    started = Servers(settings)
+    yield started
+    await started.close()
 
 
-# --- Socket.IO clients against the live server ----------------------------------------------
+@pytest.fixture
+async def live_server(servers: Servers) -> LiveServer:
+    return await servers.start()
+
+
+# --- Socket.IO clients against a live server ------------------------------------------------
 
 
 class Refused(Exception):
@@ -226,19 +260,61 @@ class Refused(Exception):
         self.reason = reason
 
 
+class Tab:
+    """One connected client, like one browser tab: records every event it receives."""
+
+    def __init__(self, client: socketio.AsyncClient) -> None:
+        self.client = client
+        self.received: dict[str, asyncio.Queue[object]] = {}
+        self.disconnected = asyncio.Event()
+
+        @client.on("*")
+        async def _any(event: str, data: object = None) -> None:
+            self._queue(event).put_nowait(data)
+
+        @client.event
+        async def disconnect(*_args: object) -> None:
+            self.disconnected.set()
+
+    def _queue(self, event: str) -> asyncio.Queue[object]:
+        return self.received.setdefault(event, asyncio.Queue())
+
+    async def next(self, event: str, timeout: float = 5) -> Any:
+        """The next `event` this tab receives (waits for it)."""
+        async with asyncio.timeout(timeout):
+            return await self._queue(event).get()
+
+    def pending(self, event: str) -> list[object]:
+        """Everything of `event` received and not yet taken."""
+        queue = self._queue(event)
+        return [queue.get_nowait() for _ in range(queue.qsize())]
+
+    async def call(self, event: str, data: object = None, timeout: float = 5) -> Any:
+        return await self.client.call(event, data, timeout=timeout)
+
+    async def emit(self, event: str, data: object, callback: Any = None) -> None:
+        await self.client.emit(event, data, callback=callback)
+
+
 class Sockets:
-    """Opens Socket.IO clients to the live server and closes every one of them at teardown."""
+    """Opens Socket.IO clients and closes every one of them at teardown."""
 
     def __init__(self, url: str, http: aiohttp.ClientSession) -> None:
         self.url = url
         self.http = http
-        self.clients: list[socketio.AsyncClient] = []
+        self.tabs: list[Tab] = []
 
     async def connect(
-        self, *, cookie: str | None = None, origin: str | None = None
-    ) -> socketio.AsyncClient:
+        self,
+        *,
+        cookie: str | None = None,
+        origin: str | None = None,
+        auth: dict[str, Any] | None = None,
+        url: str | None = None,
+    ) -> Tab:
         client = socketio.AsyncClient(reconnection=False, http_session=self.http)
-        self.clients.append(client)
+        tab = Tab(client)
+        self.tabs.append(tab)
         refusal: asyncio.Future[object] = asyncio.get_running_loop().create_future()
 
         @client.event
@@ -246,21 +322,22 @@ class Sockets:
             if not refusal.done():
                 refusal.set_result(data)
 
-        headers = {"Origin": origin or self.url}
+        target = url or self.url
+        headers = {"Origin": origin or target}
         if cookie is not None:
             headers["Cookie"] = f"jwt={cookie}"
         try:
             await client.connect(
-                self.url, headers=headers, transports=["websocket"], wait_timeout=5
+                target, headers=headers, auth=auth, transports=["websocket"], wait_timeout=5
             )
         except socketio.exceptions.ConnectionError as exc:
             raise Refused(refusal.result() if refusal.done() else exc) from exc
-        return client
+        return tab
 
     async def close(self) -> None:
-        for client in self.clients:
-            if client.connected:
-                await client.disconnect()
+        for tab in self.tabs:
+            if tab.client.connected:
+                await tab.client.disconnect()
         await self.http.close()
 
 
@@ -269,3 +346,48 @@ async def sockets(live_server: LiveServer) -> AsyncIterator[Sockets]:
     opened = Sockets(live_server.url, aiohttp.ClientSession())
     yield opened
     await opened.close()
+
+
+class Person:
+    """A signed-up user of a live server: id, session token, and an HTTP client."""
+
+    def __init__(self, user: dict[str, Any], http: httpx.AsyncClient) -> None:
+        self.id: str = user["_id"]
+        self.name: str = user["fullName"]
+        self.http = http
+        self.token: str = http.cookies["jwt"]
+
+
+class People:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.clients: list[httpx.AsyncClient] = []
+
+    async def signup(self, name: str, url: str | None = None) -> Person:
+        base = url or self.url
+        http = httpx.AsyncClient(base_url=base, headers={"Origin": base})
+        self.clients.append(http)
+        user = await signup(http, name, f"{name.lower().replace(' ', '.')}@example.com")
+        return Person(user, http)
+
+    async def close(self) -> None:
+        for client in self.clients:
+            await client.aclose()
+
+
+@pytest.fixture
+async def people(live_server: LiveServer) -> AsyncIterator[People]:
+    made = People(live_server.url)
+    yield made
+    await made.close()
+
+
+@asynccontextmanager
+async def clients_of(server: LiveServer) -> AsyncIterator[tuple[People, Sockets]]:
+    """People and sockets for a server a test started itself (e.g. with other settings)."""
+    people, sockets = People(server.url), Sockets(server.url, aiohttp.ClientSession())
+    try:
+        yield people, sockets
+    finally:
+        await sockets.close()
+        await people.close()

@@ -16,8 +16,10 @@ async def alice_token(live_server) -> str:
 
 
 async def test_a_signed_in_user_connects_with_the_session_cookie(sockets, alice_token):
-    client = await sockets.connect(cookie=alice_token)
-    assert client.connected
+    tab = await sockets.connect(cookie=alice_token)
+    assert tab.client.connected
+    # The original client learns who is online as soon as it connects.
+    assert len(await tab.next("getOnlineUsers")) == 1
 
 
 async def test_a_connection_without_a_session_is_refused(sockets):
