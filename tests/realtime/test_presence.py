@@ -1,0 +1,72 @@
+"""Presence: online while any connection is open, announced in coalesced batches."""
+
+import asyncio
+
+from socketspace.realtime import events
+from tests.conftest import clients_of
+
+
+async def next_list_where(tab, condition, limit: int = 50) -> tuple[list[str], int]:
+    """The first getOnlineUsers list meeting `condition`, and how many lists came before it."""
+    for seen in range(limit):
+        online = await tab.next(events.GET_ONLINE_USERS)
+        if condition(set(online)):
+            return online, seen
+    raise AssertionError("no such list")
+
+
+async def next_event_about(tab, event: str, user_id: str, limit: int = 10) -> dict:
+    for _ in range(limit):
+        data = await tab.next(event)
+        if data["userId"] == user_id:
+            return data
+    raise AssertionError(f"no {event} about {user_id}")
+
+
+async def test_two_tabs_keep_a_user_online_until_the_last_one_closes(people, sockets):
+    alice, bob, carol = [await people.signup(n) for n in ("Alice", "Bob", "Carol")]
+    watcher = await sockets.connect(cookie=bob.token)
+    tab1 = await sockets.connect(cookie=alice.token)
+    tab2 = await sockets.connect(cookie=alice.token)
+    await next_list_where(watcher, lambda ids: alice.id in ids)
+
+    await tab1.client.disconnect()
+    # Carol's arrival forces an announcement; Alice is still in it.
+    carol_tab = await sockets.connect(cookie=carol.token)
+    online, _ = await next_list_where(watcher, lambda ids: carol.id in ids)
+    assert alice.id in online
+
+    await tab2.client.disconnect()
+    online, _ = await next_list_where(watcher, lambda ids: alice.id not in ids)
+    assert set(online) == {bob.id, carol.id}
+    contacts = (await bob.http.get("/api/messages/contacts")).json()
+    assert next(c for c in contacts if c["_id"] == alice.id)["lastSeen"] is not None
+    assert carol_tab.client.connected
+
+
+async def test_delta_clients_get_online_and_offline_events_with_last_seen(people, sockets):
+    bob = await people.signup("Bob")
+    carol = await people.signup("Carol")
+    watcher = await sockets.connect(cookie=bob.token, auth={"presence": "delta"})
+    assert await watcher.next(events.GET_ONLINE_USERS) == [bob.id]
+    carol_tab = await sockets.connect(cookie=carol.token)
+    assert await next_event_about(watcher, events.USER_ONLINE, carol.id) == {"userId": carol.id}
+    await carol_tab.client.disconnect()
+    offline = await next_event_about(watcher, events.USER_OFFLINE, carol.id)
+    assert offline["lastSeen"].endswith("Z")
+    # Delta clients are spared the full lists.
+    assert watcher.pending(events.GET_ONLINE_USERS) == []
+
+
+async def test_a_burst_of_connections_costs_a_few_announcements_not_one_each(servers):
+    server = await servers.start(presence_window_ms=500)
+    async with clients_of(server) as (people, sockets):
+        watcher_person = await people.signup("Watcher")
+        crowd = [await people.signup(f"Person {n}") for n in range(20)]
+        watcher = await sockets.connect(cookie=watcher_person.token)
+        assert await watcher.next(events.GET_ONLINE_USERS) == [watcher_person.id]
+        await asyncio.gather(*(sockets.connect(cookie=p.token) for p in crowd))
+        everyone = {watcher_person.id, *(p.id for p in crowd)}
+        _, lists_before = await next_list_where(watcher, lambda ids: ids == everyone)
+        # One announcement per window: 20 arrivals inside a 500 ms window cost 1-2 lists.
+        assert lists_before <= 3
