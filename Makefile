@@ -4,13 +4,15 @@ UV_VERSION := 0.13.8
 # Use uv from PATH when present; otherwise install a pinned copy into .tools/.
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV_STAMP := .venv/.synced
+# The npm socket.io-client that the end-to-end socket tests drive.
+NODE_STAMP := tests/node/node_modules/.package-lock.json
 
 .PHONY: run test lint format clean
 
 run: $(VENV_STAMP)
 	.venv/bin/socketspace serve
 
-test: $(VENV_STAMP)
+test: $(VENV_STAMP) $(NODE_STAMP)
 	.venv/bin/pytest
 
 lint: $(VENV_STAMP)
@@ -30,5 +32,9 @@ $(VENV_STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
 	touch $@
 
+$(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache tests/node/node_modules

@@ -324,3 +324,15 @@ async def test_the_rate_limit_refuses_with_429_and_stores_nothing_more(settings)
         assert limited.json()["code"] == "rate_limited"
         assert int(limited.headers["retry-after"]) >= 1
         assert len((await a.get(f"/api/messages/{b_id}")).json()) == 3
+
+
+async def test_deleting_an_unread_message_takes_it_out_of_the_unread_count(alice, bob):
+    alice_id, bob_id = await me(alice), await me(bob)
+    first = (await send(alice, bob_id, "one")).json()
+    await send(alice, bob_id, "two")
+    assert (await bob.get("/api/messages/chats")).json()[0]["unreadCount"] == 2
+    await alice.delete(f"/api/messages/{first['_id']}")
+    assert (await bob.get("/api/messages/chats")).json()[0]["unreadCount"] == 1
+    # Reading up to the deleted one leaves the other unread.
+    await bob.post(f"/api/messages/read/{alice_id}", json={"upToMessageId": first["_id"]})
+    assert (await bob.get("/api/messages/chats")).json()[0]["unreadCount"] == 1

@@ -26,7 +26,8 @@ class Conversation(Base):
 
 
 class ConversationMember(Base):
-    """One side of a conversation: who, with whom, and how far they have read."""
+    """One side of a conversation: who, with whom, how far they have read, and how many
+    messages from the other side came after that."""
 
     __tablename__ = "conversation_members"
 
@@ -38,3 +39,5 @@ class ConversationMember(Base):
     )
     partner_id: Mapped[str] = mapped_column(String(24))
     last_read_message_id: Mapped[int] = mapped_column(BigId, default=0)
+    # Kept by the writer, mark_read and delete, so the chats list never counts messages.
+    unread_count: Mapped[int] = mapped_column(Integer, default=0)

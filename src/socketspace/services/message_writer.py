@@ -13,8 +13,9 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, text, tuple_, update
+from sqlalchemy import case, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -234,28 +235,41 @@ class MessageWriter:
     async def _touch_conversations(
         self, session: AsyncSession, messages: list[Message], now: datetime
     ) -> None:
+        """Move each conversation's last message, and each member's read pointer and unread
+        count. Sending means having read everything before: it clears the sender's count."""
         newest: dict[int, int] = {}
-        senders: dict[tuple[int, str], int] = {}
+        last_sent: dict[tuple[int, str], int] = {}
+        received: dict[tuple[int, str], list[int]] = {}
         for message in messages:
             newest[message.conversation_id] = message.id
-            senders[(message.conversation_id, message.sender_id)] = message.id
+            last_sent[(message.conversation_id, message.sender_id)] = message.id
+            received.setdefault((message.conversation_id, message.receiver_id), []).append(
+                message.id
+            )
         for conversation_id, message_id in newest.items():
             await session.execute(
                 update(Conversation)
                 .where(Conversation.id == conversation_id)
                 .values(last_message_id=message_id, last_message_at=now)
             )
-        # Sending a message means having read everything before it.
-        for (conversation_id, sender_id), message_id in senders.items():
-            await session.execute(
-                update(ConversationMember)
-                .where(
-                    ConversationMember.conversation_id == conversation_id,
-                    ConversationMember.user_id == sender_id,
-                    ConversationMember.last_read_message_id < message_id,
-                )
-                .values(last_read_message_id=message_id)
-            )
+        member = ConversationMember
+        for key in last_sent.keys() | received.keys():
+            conversation_id, user_id = key
+            mine = (member.conversation_id == conversation_id, member.user_id == user_id)
+            sent = last_sent.get(key)
+            if sent is None:
+                count = len(received[key])
+                values: dict[str, Any] = {"unread_count": member.unread_count + count}
+            else:
+                count = sum(1 for m in received.get(key, ()) if m > sent)
+                values = {
+                    "unread_count": count,
+                    "last_read_message_id": case(
+                        (member.last_read_message_id < sent, sent),
+                        else_=member.last_read_message_id,
+                    ),
+                }
+            await session.execute(update(member).where(*mine).values(**values))
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:

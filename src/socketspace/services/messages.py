@@ -181,12 +181,25 @@ async def history(
     partner = check_user_id(partner_id)
     size = check_limit(limit, PAGE_DEFAULT, PAGE_MAX)
     query_before = check_cursor_id(before, "before") if before is not None else None
+    low, high = _pair(viewer_id, partner)
     async with db.read() as session:
-        await _require_user(session, partner)
-        conversation = await _find_conversation(session, viewer_id, partner)
-        if conversation is None:
+        # The partner and our conversation in one round trip: this page is hot.
+        found = (
+            await session.execute(
+                select(User.id, Conversation.id)
+                .outerjoin(
+                    Conversation,
+                    (Conversation.user_low == low) & (Conversation.user_high == high),
+                )
+                .where(User.id == partner)
+            )
+        ).first()
+        if found is None:
+            raise NotFound("User not found.", code="user_not_found")
+        conversation_id = found[1]
+        if conversation_id is None:
             return [], False
-        query = select(Message).where(Message.conversation_id == conversation.id)
+        query = select(Message).where(Message.conversation_id == conversation_id)
         if query_before is not None:
             query = query.where(Message.id < query_before)
         rows = list(await session.scalars(query.order_by(Message.id.desc()).limit(size + 1)))
@@ -265,43 +278,23 @@ class Chat:
 
 
 async def chats(db: Database, *, viewer_id: str) -> list[Chat]:
-    """People the viewer has a conversation with, newest activity first, from the
-    conversation tables (no scan of all messages)."""
+    """People the viewer has a conversation with, newest activity first. Reads only the
+    conversation tables and each conversation's last message: no counting of messages."""
     member = ConversationMember
     async with db.read() as session:
-        rows = (
-            await session.execute(
-                select(User, Message)
-                .select_from(member)
-                .join(Conversation, Conversation.id == member.conversation_id)
-                .join(User, User.id == member.partner_id)
-                .join(Message, Message.id == Conversation.last_message_id)
-                .where(member.user_id == viewer_id)
-                .order_by(Conversation.last_message_id.desc())
-            )
-        ).all()
-        unread = dict(
-            (
-                await session.execute(
-                    select(Message.conversation_id, func.count())
-                    .join(
-                        member,
-                        (member.conversation_id == Message.conversation_id)
-                        & (member.user_id == viewer_id),
-                    )
-                    .where(
-                        Message.id > member.last_read_message_id,
-                        Message.sender_id != viewer_id,
-                        Message.deleted_at.is_(None),
-                    )
-                    .group_by(Message.conversation_id)
-                )
-            ).all()
+        rows = await session.execute(
+            select(User, Message, member.unread_count)
+            .select_from(member)
+            .join(Conversation, Conversation.id == member.conversation_id)
+            .join(User, User.id == member.partner_id)
+            .join(Message, Message.id == Conversation.last_message_id)
+            .where(member.user_id == viewer_id)
+            .order_by(Conversation.last_message_id.desc())
         )
-    return [
-        Chat(partner=user, last_message=message, unread=int(unread.get(message.conversation_id, 0)))
-        for user, message in rows
-    ]
+        return [
+            Chat(partner=user, last_message=message, unread=unread)
+            for user, message, unread in rows
+        ]
 
 
 # --- changing and reading messages -----------------------------------------------------------
@@ -346,6 +339,17 @@ async def delete_message(
         message.text = None
         message.image = None
         message.deleted_at = utcnow()
+        # A deleted message the receiver had not read yet no longer counts as unread.
+        await session.execute(
+            update(ConversationMember)
+            .where(
+                ConversationMember.conversation_id == message.conversation_id,
+                ConversationMember.user_id == message.receiver_id,
+                ConversationMember.last_read_message_id < message.id,
+                ConversationMember.unread_count > 0,
+            )
+            .values(unread_count=ConversationMember.unread_count - 1)
+        )
     await notifier.message_changed(message)
     return message
 
@@ -369,11 +373,22 @@ async def mark_read(
             ConversationMember.conversation_id == conversation.id,
             ConversationMember.user_id == reader_id,
         )
+        still_unread = (
+            select(func.count())
+            .select_from(Message)
+            .where(
+                Message.conversation_id == conversation.id,
+                Message.id > target,
+                Message.sender_id == partner,
+                Message.deleted_at.is_(None),
+            )
+            .scalar_subquery()
+        )
         # The WHERE keeps the pointer from moving back when two marks race.
         moved = await session.execute(
             update(ConversationMember)
             .where(*mine, ConversationMember.last_read_message_id < target)
-            .values(last_read_message_id=target)
+            .values(last_read_message_id=target, unread_count=still_unread)
         )
         advanced = cast("CursorResult[Any]", moved).rowcount > 0
         position = (

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(24), nullable=False),
         sa.Column("partner_id", sa.String(24), nullable=False),
         sa.Column("last_read_message_id", BigId, nullable=False),
+        sa.Column("unread_count", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["conversations.id"],
