@@ -57,9 +57,7 @@ async def contacts(
 async def chats(viewer: CurrentViewer, ctx: ContextDep) -> Response:
     """The people I talk with, newest activity first, with the last message and unread count."""
     found = await messages.chats(ctx.db, viewer_id=viewer.user.id)
-    return json_response(
-        [chat_view(contact_view(c.partner), c.last_message, c.unread) for c in found]
-    )
+    return json_response([chat_view(row) for row in found])
 
 
 @router.get("/sync", response_model=SyncOut)

@@ -4,11 +4,11 @@ the pydantic models describe the same shapes for input checking and the API docs
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from socketspace.models import Message, User
+from socketspace.models import Message
 from socketspace.schemas.common import StrictInput
 
 
@@ -35,7 +35,16 @@ def message_view(message: Message) -> dict[str, Any]:
     }
 
 
-def contact_view(user: User) -> dict[str, Any]:
+class PersonRow(Protocol):
+    """A User, or a row of its public columns (lists select only those: it is faster)."""
+
+    id: str
+    full_name: str
+    profile_pic: str
+    last_seen_at: datetime | None
+
+
+def contact_view(user: PersonRow) -> dict[str, Any]:
     """Another person as anyone may see them: no email."""
     return {
         "_id": user.id,
@@ -48,20 +57,32 @@ def contact_view(user: User) -> dict[str, Any]:
 PREVIEW_CHARS = 120
 
 
-def chat_view(contact: dict[str, Any], last: Message, unread: int) -> dict[str, Any]:
+class ChatRow(PersonRow, Protocol):
+    """A chats-list row: the partner's public columns, the last message's, the unread count."""
+
+    message_id: int
+    text: str | None
+    image: str | None
+    sender_id: str
+    created_at: datetime
+    deleted_at: datetime | None
+    unread_count: int
+
+
+def chat_view(row: ChatRow) -> dict[str, Any]:
     """A chats-list entry: the person, a preview of the last message, the unread count."""
-    deleted = last.deleted_at is not None
+    deleted = row.deleted_at is not None
     return {
-        **contact,
+        **contact_view(row),
         "lastMessage": {
-            "_id": str(last.id),
-            "text": None if deleted or last.text is None else last.text[:PREVIEW_CHARS],
-            "hasImage": bool(last.image) and not deleted,
-            "senderId": last.sender_id,
-            "createdAt": iso(last.created_at),
+            "_id": str(row.message_id),
+            "text": None if deleted or row.text is None else row.text[:PREVIEW_CHARS],
+            "hasImage": bool(row.image) and not deleted,
+            "senderId": row.sender_id,
+            "createdAt": iso(row.created_at),
             "deleted": deleted,
         },
-        "unreadCount": unread,
+        "unreadCount": row.unread_count,
     }
 
 

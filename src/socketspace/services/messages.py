@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, tuple_, update
@@ -23,6 +23,7 @@ from socketspace.media.images import decode_data_url, make_message_image
 from socketspace.media.storage import LocalStorage
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
+from socketspace.schemas.message import ChatRow, PersonRow
 from socketspace.security.ratelimit import TokenBucket
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored
 from socketspace.services.notify import Notifier
@@ -34,6 +35,9 @@ SYNC_PAGE_MAX = 500
 CONTACTS_DEFAULT = 500
 CONTACTS_MAX = 1000
 IMAGE_URL_PREFIX = "/api/media/images/"
+
+# What anyone may see of another person; lists select just these columns.
+PUBLIC_USER_COLUMNS = (User.id, User.full_name, User.profile_pic, User.last_seen_at)
 
 _USER_ID = re.compile(r"^[0-9a-f]{24}$")
 _MESSAGE_ID = re.compile(r"^[0-9]{1,18}$")
@@ -233,11 +237,11 @@ async def contacts(
     q: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
-) -> tuple[list[User], str | None]:
+) -> tuple[list[PersonRow], str | None]:
     """Everyone else, by name; a cursor for the next page when there is one."""
     size = check_limit(limit, CONTACTS_DEFAULT, CONTACTS_MAX)
     sort_name = func.lower(User.full_name)
-    query = select(User).where(User.id != viewer_id)
+    query = select(*PUBLIC_USER_COLUMNS).where(User.id != viewer_id)
     if q and q.strip():
         pattern = (
             "%"
@@ -249,7 +253,8 @@ async def contacts(
         after_name, after_id = _read_cursor(cursor)
         query = query.where(tuple_(sort_name, User.id) > tuple_(after_name, after_id))
     async with db.read() as session:
-        rows = list(await session.scalars(query.order_by(sort_name, User.id).limit(size + 1)))
+        result = await session.execute(query.order_by(sort_name, User.id).limit(size + 1))
+        rows = cast("list[PersonRow]", result.all())
     if len(rows) <= size:
         return rows, None
     last = rows[size - 1]
@@ -270,20 +275,22 @@ def _read_cursor(cursor: str) -> tuple[str, str]:
     return name, user_id
 
 
-@dataclass(frozen=True)
-class Chat:
-    partner: User
-    last_message: Message
-    unread: int
-
-
-async def chats(db: Database, *, viewer_id: str) -> list[Chat]:
+async def chats(db: Database, *, viewer_id: str) -> Sequence[ChatRow]:
     """People the viewer has a conversation with, newest activity first. Reads only the
     conversation tables and each conversation's last message: no counting of messages."""
     member = ConversationMember
     async with db.read() as session:
-        rows = await session.execute(
-            select(User, Message, member.unread_count)
+        result = await session.execute(
+            select(
+                *PUBLIC_USER_COLUMNS,
+                Message.id.label("message_id"),
+                Message.text,
+                Message.image,
+                Message.sender_id,
+                Message.created_at,
+                Message.deleted_at,
+                member.unread_count,
+            )
             .select_from(member)
             .join(Conversation, Conversation.id == member.conversation_id)
             .join(User, User.id == member.partner_id)
@@ -291,10 +298,7 @@ async def chats(db: Database, *, viewer_id: str) -> list[Chat]:
             .where(member.user_id == viewer_id)
             .order_by(Conversation.last_message_id.desc())
         )
-        return [
-            Chat(partner=user, last_message=message, unread=unread)
-            for user, message, unread in rows
-        ]
+        return cast("Sequence[ChatRow]", result.all())
 
 
 # --- changing and reading messages -----------------------------------------------------------
