@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -60,9 +61,9 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
-        writer = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._reader = async_sessionmaker(engine, expire_on_commit=False)
-        self._writer = async_sessionmaker(writer, expire_on_commit=False)
+        self._writer = async_sessionmaker(self._write_engine, expire_on_commit=False)
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -78,6 +79,13 @@ class Database:
         """A transaction that commits when the block ends and rolls back on any exception."""
         async with self._writer() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def write_rows(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction on a plain connection, for hot paths that write many rows with
+        Core statements and need none of the ORM's bookkeeping."""
+        async with self._write_engine.begin() as conn:
+            yield conn
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -3,7 +3,7 @@ the pydantic models describe the same shapes for input checking and the API docs
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
@@ -16,7 +16,8 @@ def iso(value: datetime | None) -> str | None:
     """ISO-8601 UTC with a Z, as JavaScript's Date.toISOString() writes it."""
     if value is None:
         return None
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    # isoformat is C code; strftime is several times slower, and lists call this a lot.
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def message_view(message: Message) -> dict[str, Any]:

@@ -13,11 +13,10 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import case, select, text, tuple_, update
+from sqlalchemy import bindparam, case, insert, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from socketspace.db import Database
 from socketspace.errors import AppError, NotFound, Unavailable
@@ -30,6 +29,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 256
 # Any constant works; it names "the message writer" among PostgreSQL advisory locks.
 ADVISORY_LOCK_KEY = 0x50C4E75_ACE
+KNOWN_CONVERSATIONS_MAX = 100_000
 
 
 @dataclass
@@ -58,6 +58,7 @@ class MessageWriter:
         self.max_batch = max_batch
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._known: dict[tuple[str, str], int] = {}  # pair -> conversation id
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="message-writer")
@@ -102,7 +103,8 @@ class MessageWriter:
             results = await self._store(ready)
         except IntegrityError:
             # Something in the batch broke a constraint (e.g. a user deleted meanwhile):
-            # store one at a time so the others still go through.
+            # forget what we remembered and store one at a time, so the others go through.
+            self._known.clear()
             results = []
             for item in ready:
                 try:
@@ -135,23 +137,25 @@ class MessageWriter:
         return ready
 
     async def _store(self, batch: list[Outgoing]) -> list[tuple[Outgoing, Stored | AppError]]:
+        """Store a batch in one transaction of a handful of statements, however many messages
+        it holds: lookups by set, inserts and updates as executemany."""
         if not batch:
             return []
         now = utcnow()
         results: dict[int, Stored | AppError] = {}
-        async with self.db.write() as session:
+        async with self.db.write_rows() as conn:
             if not self.db.is_sqlite:
-                await session.execute(
+                await conn.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
                 )
-            known = await self._existing_users(session, batch)
-            earlier = await self._earlier_sends(session, batch)
-            conversations = await self._conversations(session, batch, known)
+            conversations = await self._conversations(conn, batch)
+            earlier = await self._earlier_sends(conn, batch)
             fresh: list[tuple[int, Message]] = []
             made: dict[tuple[str, str], Message] = {}
             for index, item in enumerate(batch):
                 key = (item.sender_id, item.client_id) if item.client_id else None
-                if item.receiver_id not in known:
+                conversation_id = conversations.get(_pair(item.sender_id, item.receiver_id))
+                if conversation_id is None:
                     results[index] = NotFound("User not found.", code="user_not_found")
                 elif key and key in earlier:
                     results[index] = Stored(earlier[key], created=False)
@@ -159,7 +163,7 @@ class MessageWriter:
                     results[index] = Stored(made[key], created=False)
                 else:
                     message = Message(
-                        conversation_id=conversations[_pair(item.sender_id, item.receiver_id)],
+                        conversation_id=conversation_id,
                         sender_id=item.sender_id,
                         receiver_id=item.receiver_id,
                         client_id=item.client_id,
@@ -171,72 +175,108 @@ class MessageWriter:
                     if key:
                         made[key] = message
             if fresh:
-                session.add_all(message for _, message in fresh)
-                await session.flush()
-                await self._touch_conversations(session, [m for _, m in fresh], now)
+                await self._insert(conn, [message for _, message in fresh])
+                await self._touch_conversations(conn, [message for _, message in fresh], now)
             for index, message in fresh:
                 results[index] = Stored(message, created=True)
         return [(item, results[index]) for index, item in enumerate(batch)]
 
-    async def _existing_users(self, session: AsyncSession, batch: list[Outgoing]) -> set[str]:
-        wanted = {item.receiver_id for item in batch}
-        return set(await session.scalars(select(User.id).where(User.id.in_(wanted))))
+    async def _conversations(
+        self, conn: AsyncConnection, batch: list[Outgoing]
+    ) -> dict[tuple[str, str], int]:
+        """The conversation of every pair in the batch, made when it is the pair's first
+        message. A pair with no conversation and an unknown receiver is left out."""
+        pairs = {_pair(item.sender_id, item.receiver_id) for item in batch}
+        wanted = pairs - self._known.keys()
+        if wanted:
+            rows = await conn.execute(
+                select(Conversation.user_low, Conversation.user_high, Conversation.id).where(
+                    tuple_(Conversation.user_low, Conversation.user_high).in_(wanted)
+                )
+            )
+            for low, high, conversation_id in rows:
+                self._remember((low, high), conversation_id)
+            wanted -= self._known.keys()
+        if wanted:
+            await self._create_conversations(conn, wanted)
+        return {pair: self._known[pair] for pair in pairs if pair in self._known}
+
+    async def _create_conversations(
+        self, conn: AsyncConnection, pairs: set[tuple[str, str]]
+    ) -> None:
+        people = {user for pair in pairs for user in pair}
+        existing = set(await conn.scalars(select(User.id).where(User.id.in_(people))))
+        new_pairs = sorted(p for p in pairs if p[0] in existing and p[1] in existing)
+        if not new_pairs:
+            return
+        ids = await conn.scalars(
+            insert(Conversation).returning(Conversation.id, sort_by_parameter_order=True),
+            [
+                {"user_low": low, "user_high": high, "created_at": utcnow()}
+                for low, high in new_pairs
+            ],
+        )
+        members = []
+        for (low, high), conversation_id in zip(new_pairs, ids, strict=True):
+            self._remember((low, high), conversation_id)
+            for user, partner in ((low, high), (high, low)):
+                members.append(
+                    {
+                        "conversation_id": conversation_id,
+                        "user_id": user,
+                        "partner_id": partner,
+                        "last_read_message_id": 0,
+                        "unread_count": 0,
+                    }
+                )
+        await conn.execute(insert(ConversationMember), members)
+
+    def _remember(self, pair: tuple[str, str], conversation_id: int) -> None:
+        # Conversations are never deleted while both people exist, so their ids can be kept;
+        # the bound keeps memory flat on a server with very many pairs.
+        if len(self._known) >= KNOWN_CONVERSATIONS_MAX:
+            self._known.clear()
+        self._known[pair] = conversation_id
 
     async def _earlier_sends(
-        self, session: AsyncSession, batch: list[Outgoing]
+        self, conn: AsyncConnection, batch: list[Outgoing]
     ) -> dict[tuple[str, str], Message]:
         keys = {(item.sender_id, item.client_id) for item in batch if item.client_id}
         if not keys:
             return {}
-        rows = await session.scalars(
-            select(Message).where(tuple_(Message.sender_id, Message.client_id).in_(keys))
+        rows = await conn.execute(
+            select(*Message.__table__.columns).where(
+                tuple_(Message.sender_id, Message.client_id).in_(keys)
+            )
         )
-        return {(m.sender_id, m.client_id): m for m in rows if m.client_id}
+        found = [Message(**row._mapping) for row in rows]
+        return {(m.sender_id, m.client_id): m for m in found if m.client_id}
 
-    async def _conversations(
-        self, session: AsyncSession, batch: list[Outgoing], known: set[str]
-    ) -> dict[tuple[str, str], int]:
-        pairs = {_pair(i.sender_id, i.receiver_id) for i in batch if i.receiver_id in known}
-        if not pairs:
-            return {}
-        found = {
-            (low, high): conversation_id
-            for conversation_id, low, high in (
-                await session.execute(
-                    select(Conversation.id, Conversation.user_low, Conversation.user_high).where(
-                        tuple_(Conversation.user_low, Conversation.user_high).in_(pairs)
-                    )
-                )
-            )
-        }
-        for low, high in pairs - found.keys():
-            conversation = Conversation(user_low=low, user_high=high)
-            session.add(conversation)
-            await session.flush()
-            session.add_all(
-                [
-                    ConversationMember(
-                        conversation_id=conversation.id,
-                        user_id=low,
-                        partner_id=high,
-                        last_read_message_id=0,
-                    ),
-                    ConversationMember(
-                        conversation_id=conversation.id,
-                        user_id=high,
-                        partner_id=low,
-                        last_read_message_id=0,
-                    ),
-                ]
-            )
-            found[(low, high)] = conversation.id
-        return found
+    async def _insert(self, conn: AsyncConnection, messages: list[Message]) -> None:
+        rows = [
+            {
+                "conversation_id": m.conversation_id,
+                "sender_id": m.sender_id,
+                "receiver_id": m.receiver_id,
+                "client_id": m.client_id,
+                "text": m.text,
+                "image": m.image,
+                "created_at": m.created_at,
+            }
+            for m in messages
+        ]
+        ids = await conn.scalars(
+            insert(Message).returning(Message.id, sort_by_parameter_order=True), rows
+        )
+        for message, message_id in zip(messages, ids, strict=True):
+            message.id = message_id
 
     async def _touch_conversations(
-        self, session: AsyncSession, messages: list[Message], now: datetime
+        self, conn: AsyncConnection, messages: list[Message], now: datetime
     ) -> None:
         """Move each conversation's last message, and each member's read pointer and unread
-        count. Sending means having read everything before: it clears the sender's count."""
+        count, with one executemany per kind of change. Sending means having read everything
+        before: it clears the sender's count."""
         newest: dict[int, int] = {}
         last_sent: dict[tuple[int, str], int] = {}
         received: dict[tuple[int, str], list[int]] = {}
@@ -246,30 +286,46 @@ class MessageWriter:
             received.setdefault((message.conversation_id, message.receiver_id), []).append(
                 message.id
             )
-        for conversation_id, message_id in newest.items():
-            await session.execute(
-                update(Conversation)
-                .where(Conversation.id == conversation_id)
-                .values(last_message_id=message_id, last_message_at=now)
-            )
+        await conn.execute(
+            update(Conversation)
+            .where(Conversation.id == bindparam("cid"))
+            .values(last_message_id=bindparam("mid"), last_message_at=bindparam("at")),
+            [{"cid": cid, "mid": mid, "at": now} for cid, mid in newest.items()],
+        )
         member = ConversationMember
-        for key in last_sent.keys() | received.keys():
-            conversation_id, user_id = key
-            mine = (member.conversation_id == conversation_id, member.user_id == user_id)
-            sent = last_sent.get(key)
-            if sent is None:
-                count = len(received[key])
-                values: dict[str, Any] = {"unread_count": member.unread_count + count}
-            else:
-                count = sum(1 for m in received.get(key, ()) if m > sent)
-                values = {
-                    "unread_count": count,
-                    "last_read_message_id": case(
-                        (member.last_read_message_id < sent, sent),
-                        else_=member.last_read_message_id,
-                    ),
+        mine = (member.conversation_id == bindparam("cid"), member.user_id == bindparam("uid"))
+        increments = [
+            {"cid": cid, "uid": uid, "n": len(ids)}
+            for (cid, uid), ids in received.items()
+            if (cid, uid) not in last_sent
+        ]
+        if increments:
+            await conn.execute(
+                update(member)
+                .where(*mine)
+                .values(unread_count=member.unread_count + bindparam("n")),
+                increments,
+            )
+        await conn.execute(
+            update(member)
+            .where(*mine)
+            .values(
+                unread_count=bindparam("n"),
+                last_read_message_id=case(
+                    (member.last_read_message_id < bindparam("mid"), bindparam("mid")),
+                    else_=member.last_read_message_id,
+                ),
+            ),
+            [
+                {
+                    "cid": cid,
+                    "uid": uid,
+                    "mid": sent,
+                    "n": sum(1 for m in received.get((cid, uid), ()) if m > sent),
                 }
-            await session.execute(update(member).where(*mine).values(**values))
+                for (cid, uid), sent in last_sent.items()
+            ],
+        )
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
