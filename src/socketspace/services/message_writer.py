@@ -10,13 +10,13 @@ lock keeps that true when several processes write.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, insert, select, text, tuple_, update
+from sqlalchemy import Connection, bindparam, case, insert, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from socketspace.db import Database
 from socketspace.errors import AppError, NotFound, Unavailable
@@ -32,14 +32,50 @@ ADVISORY_LOCK_KEY = 0x50C4E75_ACE
 KNOWN_CONVERSATIONS_MAX = 100_000
 
 
+# The writer's statements, built once: building SQLAlchemy statements costs more than
+# running them on SQLite, and a pre-built statement also keeps its cache key.
+_member = ConversationMember
+_MINE = (_member.conversation_id == bindparam("cid"), _member.user_id == bindparam("uid"))
+FIND_CONVERSATIONS = select(Conversation.user_low, Conversation.user_high, Conversation.id).where(
+    tuple_(Conversation.user_low, Conversation.user_high).in_(bindparam("pairs", expanding=True))
+)
+FIND_USERS = select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
+ADD_CONVERSATIONS = insert(Conversation).returning(Conversation.id, sort_by_parameter_order=True)
+ADD_MEMBERS = insert(ConversationMember)
+FIND_EARLIER = select(*Message.__table__.columns).where(
+    tuple_(Message.sender_id, Message.client_id).in_(bindparam("keys", expanding=True))
+)
+ADD_MESSAGES = insert(Message).returning(Message.id, sort_by_parameter_order=True)
+MOVE_LAST_MESSAGE = (
+    update(Conversation)
+    .where(Conversation.id == bindparam("cid"))
+    .values(last_message_id=bindparam("mid"), last_message_at=bindparam("at"))
+)
+ADD_UNREAD = (
+    update(_member).where(*_MINE).values(unread_count=_member.unread_count + bindparam("n"))
+)
+READ_BY_SENDING = (
+    update(_member)
+    .where(*_MINE)
+    .values(
+        unread_count=bindparam("n"),
+        last_read_message_id=case(
+            (_member.last_read_message_id < bindparam("mid"), bindparam("mid")),
+            else_=_member.last_read_message_id,
+        ),
+    )
+)
+
+
 @dataclass
 class Outgoing:
     sender_id: str
     receiver_id: str
     text: str | None
     client_id: str | None
-    image: asyncio.Task[str] | None = None
+    image: asyncio.Task[str] | None = None  # stores the picture, then gives its URL
     origin: str | None = None
+    image_url: str | None = None
     done: asyncio.Future[Stored] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -129,7 +165,7 @@ class MessageWriter:
         for item in batch:
             if item.image is not None:
                 try:
-                    await item.image
+                    item.image_url = await item.image
                 except AppError as exc:
                     item.done.set_exception(exc)
                     continue
@@ -137,80 +173,75 @@ class MessageWriter:
         return ready
 
     async def _store(self, batch: list[Outgoing]) -> list[tuple[Outgoing, Stored | AppError]]:
-        """Store a batch in one transaction of a handful of statements, however many messages
-        it holds: lookups by set, inserts and updates as executemany."""
         if not batch:
             return []
+        return await self.db.run_write(functools.partial(self._store_rows, batch))
+
+    def _store_rows(
+        self, batch: list[Outgoing], conn: Connection
+    ) -> list[tuple[Outgoing, Stored | AppError]]:
+        """Store a batch in one transaction of a handful of statements, however many messages
+        it holds: lookups by set, inserts and updates as executemany. Synchronous: on SQLite
+        it runs whole in the database thread (see Database.run_write)."""
         now = utcnow()
         results: dict[int, Stored | AppError] = {}
-        async with self.db.write_rows() as conn:
-            if not self.db.is_sqlite:
-                await conn.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        conversations = self._conversations(conn, batch)
+        earlier = self._earlier_sends(conn, batch)
+        fresh: list[tuple[int, Message]] = []
+        made: dict[tuple[str, str], Message] = {}
+        for index, item in enumerate(batch):
+            key = (item.sender_id, item.client_id) if item.client_id else None
+            conversation_id = conversations.get(_pair(item.sender_id, item.receiver_id))
+            if conversation_id is None:
+                results[index] = NotFound("User not found.", code="user_not_found")
+            elif key and key in earlier:
+                results[index] = Stored(earlier[key], created=False)
+            elif key and key in made:
+                results[index] = Stored(made[key], created=False)
+            else:
+                message = Message(
+                    conversation_id=conversation_id,
+                    sender_id=item.sender_id,
+                    receiver_id=item.receiver_id,
+                    client_id=item.client_id,
+                    text=item.text,
+                    image=item.image_url,
+                    created_at=now,
                 )
-            conversations = await self._conversations(conn, batch)
-            earlier = await self._earlier_sends(conn, batch)
-            fresh: list[tuple[int, Message]] = []
-            made: dict[tuple[str, str], Message] = {}
-            for index, item in enumerate(batch):
-                key = (item.sender_id, item.client_id) if item.client_id else None
-                conversation_id = conversations.get(_pair(item.sender_id, item.receiver_id))
-                if conversation_id is None:
-                    results[index] = NotFound("User not found.", code="user_not_found")
-                elif key and key in earlier:
-                    results[index] = Stored(earlier[key], created=False)
-                elif key and key in made:
-                    results[index] = Stored(made[key], created=False)
-                else:
-                    message = Message(
-                        conversation_id=conversation_id,
-                        sender_id=item.sender_id,
-                        receiver_id=item.receiver_id,
-                        client_id=item.client_id,
-                        text=item.text,
-                        image=item.image.result() if item.image is not None else None,
-                        created_at=now,
-                    )
-                    fresh.append((index, message))
-                    if key:
-                        made[key] = message
-            if fresh:
-                await self._insert(conn, [message for _, message in fresh])
-                await self._touch_conversations(conn, [message for _, message in fresh], now)
-            for index, message in fresh:
-                results[index] = Stored(message, created=True)
+                fresh.append((index, message))
+                if key:
+                    made[key] = message
+        if fresh:
+            self._insert(conn, [message for _, message in fresh])
+            self._touch_conversations(conn, [message for _, message in fresh], now)
+        for index, message in fresh:
+            results[index] = Stored(message, created=True)
         return [(item, results[index]) for index, item in enumerate(batch)]
 
-    async def _conversations(
-        self, conn: AsyncConnection, batch: list[Outgoing]
-    ) -> dict[tuple[str, str], int]:
+    def _conversations(self, conn: Connection, batch: list[Outgoing]) -> dict[tuple[str, str], int]:
         """The conversation of every pair in the batch, made when it is the pair's first
         message. A pair with no conversation and an unknown receiver is left out."""
         pairs = {_pair(item.sender_id, item.receiver_id) for item in batch}
         wanted = pairs - self._known.keys()
         if wanted:
-            rows = await conn.execute(
-                select(Conversation.user_low, Conversation.user_high, Conversation.id).where(
-                    tuple_(Conversation.user_low, Conversation.user_high).in_(wanted)
-                )
-            )
+            rows = conn.execute(FIND_CONVERSATIONS, {"pairs": list(wanted)})
             for low, high, conversation_id in rows:
                 self._remember((low, high), conversation_id)
             wanted -= self._known.keys()
         if wanted:
-            await self._create_conversations(conn, wanted)
+            self._create_conversations(conn, wanted)
         return {pair: self._known[pair] for pair in pairs if pair in self._known}
 
-    async def _create_conversations(
-        self, conn: AsyncConnection, pairs: set[tuple[str, str]]
-    ) -> None:
+    def _create_conversations(self, conn: Connection, pairs: set[tuple[str, str]]) -> None:
         people = {user for pair in pairs for user in pair}
-        existing = set(await conn.scalars(select(User.id).where(User.id.in_(people))))
+        existing = set(conn.scalars(FIND_USERS, {"ids": list(people)}))
         new_pairs = sorted(p for p in pairs if p[0] in existing and p[1] in existing)
         if not new_pairs:
             return
-        ids = await conn.scalars(
-            insert(Conversation).returning(Conversation.id, sort_by_parameter_order=True),
+        ids = conn.scalars(
+            ADD_CONVERSATIONS,
             [
                 {"user_low": low, "user_high": high, "created_at": utcnow()}
                 for low, high in new_pairs
@@ -229,7 +260,7 @@ class MessageWriter:
                         "unread_count": 0,
                     }
                 )
-        await conn.execute(insert(ConversationMember), members)
+        conn.execute(ADD_MEMBERS, members)
 
     def _remember(self, pair: tuple[str, str], conversation_id: int) -> None:
         # Conversations are never deleted while both people exist, so their ids can be kept;
@@ -238,21 +269,17 @@ class MessageWriter:
             self._known.clear()
         self._known[pair] = conversation_id
 
-    async def _earlier_sends(
-        self, conn: AsyncConnection, batch: list[Outgoing]
+    def _earlier_sends(
+        self, conn: Connection, batch: list[Outgoing]
     ) -> dict[tuple[str, str], Message]:
         keys = {(item.sender_id, item.client_id) for item in batch if item.client_id}
         if not keys:
             return {}
-        rows = await conn.execute(
-            select(*Message.__table__.columns).where(
-                tuple_(Message.sender_id, Message.client_id).in_(keys)
-            )
-        )
+        rows = conn.execute(FIND_EARLIER, {"keys": list(keys)})
         found = [Message(**row._mapping) for row in rows]
         return {(m.sender_id, m.client_id): m for m in found if m.client_id}
 
-    async def _insert(self, conn: AsyncConnection, messages: list[Message]) -> None:
+    def _insert(self, conn: Connection, messages: list[Message]) -> None:
         rows = [
             {
                 "conversation_id": m.conversation_id,
@@ -265,14 +292,12 @@ class MessageWriter:
             }
             for m in messages
         ]
-        ids = await conn.scalars(
-            insert(Message).returning(Message.id, sort_by_parameter_order=True), rows
-        )
+        ids = conn.scalars(ADD_MESSAGES, rows)
         for message, message_id in zip(messages, ids, strict=True):
             message.id = message_id
 
-    async def _touch_conversations(
-        self, conn: AsyncConnection, messages: list[Message], now: datetime
+    def _touch_conversations(
+        self, conn: Connection, messages: list[Message], now: datetime
     ) -> None:
         """Move each conversation's last message, and each member's read pointer and unread
         count, with one executemany per kind of change. Sending means having read everything
@@ -286,36 +311,18 @@ class MessageWriter:
             received.setdefault((message.conversation_id, message.receiver_id), []).append(
                 message.id
             )
-        await conn.execute(
-            update(Conversation)
-            .where(Conversation.id == bindparam("cid"))
-            .values(last_message_id=bindparam("mid"), last_message_at=bindparam("at")),
-            [{"cid": cid, "mid": mid, "at": now} for cid, mid in newest.items()],
+        conn.execute(
+            MOVE_LAST_MESSAGE, [{"cid": cid, "mid": mid, "at": now} for cid, mid in newest.items()]
         )
-        member = ConversationMember
-        mine = (member.conversation_id == bindparam("cid"), member.user_id == bindparam("uid"))
         increments = [
             {"cid": cid, "uid": uid, "n": len(ids)}
             for (cid, uid), ids in received.items()
             if (cid, uid) not in last_sent
         ]
         if increments:
-            await conn.execute(
-                update(member)
-                .where(*mine)
-                .values(unread_count=member.unread_count + bindparam("n")),
-                increments,
-            )
-        await conn.execute(
-            update(member)
-            .where(*mine)
-            .values(
-                unread_count=bindparam("n"),
-                last_read_message_id=case(
-                    (member.last_read_message_id < bindparam("mid"), bindparam("mid")),
-                    else_=member.last_read_message_id,
-                ),
-            ),
+            conn.execute(ADD_UNREAD, increments)
+        conn.execute(
+            READ_BY_SENDING,
             [
                 {
                     "cid": cid,
