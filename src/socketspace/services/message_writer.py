@@ -193,7 +193,7 @@ class MessageWriter:
         made: dict[tuple[str, str], Message] = {}
         for index, item in enumerate(batch):
             key = (item.sender_id, item.client_id) if item.client_id else None
-            conversation_id = conversations.get(_pair(item.sender_id, item.receiver_id))
+            conversation_id = conversations.get(pair_of(item.sender_id, item.receiver_id))
             if conversation_id is None:
                 results[index] = NotFound("User not found.", code="user_not_found")
             elif key and key in earlier:
@@ -223,7 +223,7 @@ class MessageWriter:
     def _conversations(self, conn: Connection, batch: list[Outgoing]) -> dict[tuple[str, str], int]:
         """The conversation of every pair in the batch, made when it is the pair's first
         message. A pair with no conversation and an unknown receiver is left out."""
-        pairs = {_pair(item.sender_id, item.receiver_id) for item in batch}
+        pairs = {pair_of(item.sender_id, item.receiver_id) for item in batch}
         wanted = pairs - self._known.keys()
         if wanted:
             rows = conn.execute(FIND_CONVERSATIONS, {"pairs": list(wanted)})
@@ -335,5 +335,6 @@ class MessageWriter:
         )
 
 
-def _pair(a: str, b: str) -> tuple[str, str]:
+def pair_of(a: str, b: str) -> tuple[str, str]:
+    """Two people in a conversation's stored order (user_low, user_high)."""
     return (a, b) if a < b else (b, a)

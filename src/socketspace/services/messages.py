@@ -25,7 +25,7 @@ from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
 from socketspace.schemas.message import ChatRow, PersonRow
 from socketspace.security.ratelimit import TokenBucket
-from socketspace.services.message_writer import MessageWriter, Outgoing, Stored
+from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
 
 TEXT_MAX = 2000
@@ -162,12 +162,8 @@ async def _require_user(session: AsyncSession, user_id: str) -> None:
         raise NotFound("User not found.", code="user_not_found")
 
 
-def _pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a < b else (b, a)
-
-
 async def _find_conversation(session: AsyncSession, a: str, b: str) -> Conversation | None:
-    low, high = _pair(a, b)
+    low, high = pair_of(a, b)
     return await session.scalar(
         select(Conversation).where(Conversation.user_low == low, Conversation.user_high == high)
     )
@@ -185,7 +181,7 @@ async def history(
     partner = check_user_id(partner_id)
     size = check_limit(limit, PAGE_DEFAULT, PAGE_MAX)
     query_before = check_cursor_id(before, "before") if before is not None else None
-    low, high = _pair(viewer_id, partner)
+    low, high = pair_of(viewer_id, partner)
     async with db.read() as session:
         # The partner and our conversation in one round trip: this page is hot.
         found = (
