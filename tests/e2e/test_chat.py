@@ -1,0 +1,219 @@
+"""Two people chatting in real headless Chromium, against the built client on a real server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from playwright.async_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, USER_AGENT, Open, screenshot
+
+
+def make_picture(path: Path) -> Path:
+    """A small landscape: sky, sun and hills."""
+    image = Image.new("RGB", (480, 300))
+    draw = ImageDraw.Draw(image)
+    for y in range(300):
+        draw.line([(0, y), (480, y)], fill=(90 + y // 3, 140 + y // 4, 230 - y // 5))
+    draw.ellipse([330, 40, 410, 120], fill=(255, 214, 102))
+    draw.polygon(
+        [(0, 300), (0, 200), (160, 140), (320, 220), (480, 170), (480, 300)], fill=(64, 145, 108)
+    )
+    draw.polygon([(0, 300), (0, 250), (220, 200), (480, 260), (480, 300)], fill=(45, 106, 79))
+    image.save(path)
+    return path
+
+
+async def test_two_people_sign_up_and_chat_both_ways_and_a_reload_keeps_the_history(
+    open_person: Open, tmp_path: Path
+) -> None:
+    picture = make_picture(tmp_path / "view.png")
+    alice = await open_person("Alice Liddell", signup="ui")
+    bob = await open_person("Bob Builder", signup="ui")
+
+    # Bob sees Alice online in his contacts.
+    await bob.page.get_by_role("tab", name="Contacts").click()
+    alice_row = bob.page.get_by_test_id("contact-list").get_by_role("button", name="Alice Liddell")
+    await expect(alice_row).to_have_attribute("data-online", "true")
+
+    await alice.open_chat_with("Bob Builder")
+    await expect(alice.page.get_by_test_id("empty-history")).to_be_visible()
+    await alice.send("Hi Bob! Lunch today?")
+    await expect(alice.bubbles("Hi Bob! Lunch today?")).to_have_count(1)
+
+    # Bob gets it in his Chats list with an unread badge, then opens it.
+    await bob.page.get_by_role("tab", name="Chats").click()
+    row = bob.page.get_by_test_id("chat-list").get_by_role("button", name="Alice Liddell")
+    await expect(row.get_by_test_id("unread-badge")).to_have_text(re.compile(r"^1"))
+    await expect(bob.page).to_have_title("(1) SocketSpace")
+    await row.click()
+    await expect(bob.bubbles("Hi Bob! Lunch today?")).to_have_count(1)
+    await expect(row.get_by_test_id("unread-badge")).to_have_count(0)
+    await expect(bob.page).to_have_title("SocketSpace")
+    await expect(bob.page.get_by_test_id("presence")).to_have_text("Online")
+
+    await bob.send("Sure, 12:30 at the usual place.")
+    await expect(alice.bubbles("Sure, 12:30 at the usual place.")).to_have_count(1)
+    await alice.send("Perfect, see you there!")
+    await expect(bob.bubbles("Perfect, see you there!")).to_have_count(1)
+    # Bob has the conversation open, so Alice's last message is read.
+    await expect(alice.page.get_by_test_id("status-read").last).to_be_visible()
+
+    # A picture: picked, previewed, sent over REST, shown on both sides.
+    await alice.page.get_by_test_id("image-input").set_input_files(picture)
+    await expect(alice.page.get_by_test_id("image-preview")).to_be_visible()
+    await alice.send("The view from the office")
+    await expect(alice.page.get_by_test_id("image-preview")).to_have_count(0)
+    shared = bob.page.get_by_role("img", name="Shared picture")
+    await expect(shared).to_have_attribute("src", re.compile(r"^/api/media/images/"))
+    await expect(shared).to_have_js_property("complete", True)
+    assert await shared.evaluate("img => img.naturalWidth") > 0
+
+    await bob.page.reload()
+    await bob.page.get_by_test_id("chat-list").get_by_role("button", name="Alice Liddell").click()
+    for text in (
+        "Hi Bob! Lunch today?",
+        "Sure, 12:30 at the usual place.",
+        "Perfect, see you there!",
+        "The view from the office",
+    ):
+        await expect(bob.bubbles(text)).to_have_count(1)
+    await expect(bob.page.get_by_role("img", name="Shared picture")).to_have_count(1)
+
+    assert alice.errors == [] and bob.errors == []
+
+    # Screenshots of a real conversation: desktop and phone, light and dark.
+    await alice.page.get_by_role("tab", name="Chats").click()
+    for scheme in ("light", "dark"):
+        await alice.page.emulate_media(color_scheme=scheme)
+        await alice.page.set_viewport_size(DESKTOP)
+        await screenshot(alice.page, f"chat-desktop-{scheme}")
+        await alice.page.set_viewport_size(PHONE)
+        await screenshot(alice.page, f"chat-phone-{scheme}")
+        await alice.page.get_by_role("button", name="Back to chats").click()
+        await expect(alice.page.get_by_test_id("chat-list")).to_be_visible()
+        await expect(alice.page.get_by_test_id("no-conversation")).to_be_hidden()
+        await screenshot(alice.page, f"chats-phone-{scheme}")
+        await alice.page.get_by_role("button", name="Bob Builder").click()
+
+
+async def test_a_message_written_while_offline_arrives_exactly_once(open_person: Open) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    await bob.open_chat_with("Alice")
+
+    await alice.context.set_offline(True)
+    await expect(alice.page.get_by_test_id("connection-status")).to_contain_text("offline")
+    await alice.send("written in a tunnel")
+    await expect(alice.page.get_by_test_id("status-pending")).to_be_visible()
+    await bob.send("sent while you were away")
+    await expect(bob.page.get_by_test_id("status-sent")).to_be_visible()
+    await screenshot(alice.page, "offline-pending-light")
+
+    await alice.context.set_offline(False)
+    await expect(alice.page.get_by_test_id("connection-status")).to_have_count(0)
+    await expect(alice.page.get_by_test_id("status-pending")).to_have_count(0)
+    await expect(bob.bubbles("written in a tunnel")).to_have_count(1)
+    await expect(alice.bubbles("written in a tunnel")).to_have_count(1)
+    # What arrived meanwhile is caught up with `sync`, once.
+    await expect(alice.bubbles("sent while you were away")).to_have_count(1)
+
+    # After another reconnect nothing is sent or shown twice.
+    await bob.page.reload()
+    await bob.page.get_by_test_id("chat-list").get_by_role("button", name="Alice").click()
+    await expect(bob.bubbles("written in a tunnel")).to_have_count(1)
+    assert alice.errors == [] and bob.errors == []
+
+
+async def test_markup_in_a_name_and_a_message_shows_as_text(open_person: Open) -> None:
+    name = "<img src=x onerror=alert(1)>"
+    mallory = await open_person(name)
+    bob = await open_person("Bob")
+
+    await bob.open_chat_with(name)
+    await expect(bob.page.get_by_test_id("conversation-name")).to_have_text(name)
+    # The empty conversation offers quick replies; a chip sends its text.
+    await expect(bob.page.get_by_test_id("empty-history")).to_be_visible()
+    await screenshot(bob.page, "empty-conversation-light")
+    await bob.page.get_by_role("button", name="How are you?").click()
+    await expect(bob.bubbles("How are you?")).to_have_count(1)
+    await mallory.open_chat_with("Bob")
+    await mallory.send("<b>bold?</b><script>alert(2)</script>")
+    await expect(bob.bubbles("<b>bold?</b><script>alert(2)</script>")).to_have_count(1)
+
+    assert await bob.page.locator("img[src='x']").count() == 0
+    assert bob.errors == [] and mallory.errors == []
+
+
+async def test_keyboard_only_send(open_person: Open) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    page = alice.page
+
+    await page.get_by_role("tab", name="Contacts").focus()
+    await page.keyboard.press("Enter")
+    bob_row = page.get_by_test_id("contact-list").get_by_role("button", name="Bob")
+    await expect(bob_row).to_be_visible()
+    for _ in range(3):  # past the list's scroll area, which is focusable too
+        await page.keyboard.press("Tab")
+        if await bob_row.evaluate("el => el === document.activeElement"):
+            break
+    await expect(bob_row).to_be_focused()
+    await page.keyboard.press("Enter")
+    box = page.get_by_role("textbox", name="Message")
+    await expect(box).to_be_focused()
+    await page.keyboard.type("first line")
+    await page.keyboard.press("Shift+Enter")
+    await page.keyboard.type("second line")
+    await page.keyboard.press("Enter")
+
+    await bob.page.get_by_test_id("chat-list").get_by_role("button", name="Alice").click()
+    await expect(bob.bubbles("first line")).to_have_text("first line\nsecond line")
+    await expect(box).to_have_value("")
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_test_id("no-conversation")).to_be_visible()
+
+    # The sound toggle is remembered across a reload.
+    await page.get_by_role("button", name="Turn sounds off").click()
+    await page.reload()
+    await expect(page.get_by_role("button", name="Turn sounds on")).to_be_visible()
+
+
+async def test_landing_login_and_server_errors_in_toasts(browser, web) -> None:  # type: ignore[no-untyped-def]
+    context = await browser.new_context(base_url=web.url, viewport=DESKTOP, user_agent=USER_AGENT)
+    try:
+        page = await context.new_page()
+        await page.goto("/")
+        await expect(page.get_by_role("heading", level=1)).to_contain_text("instant")
+        await screenshot(page, "landing-desktop-light")
+        await page.get_by_role("link", name="Log in").click()
+        await expect(page).to_have_url(f"{web.url}/login")
+        await page.get_by_label("Email").fill("nobody@example.com")
+        await page.get_by_label("Password", exact=True).fill("wrong password")
+        await page.get_by_role("button", name="Log in").click()
+        toast = page.get_by_role("status").filter(has_text="Invalid credentials")
+        await expect(toast).to_be_visible()
+        await expect(page.get_by_role("button", name="Log in")).to_be_enabled()
+        await page.emulate_media(color_scheme="dark")
+        await screenshot(page, "login-desktop-dark")
+        # A signed-out visit to the chat goes to the login page.
+        await page.goto("/chat")
+        await expect(page).to_have_url(f"{web.url}/login")
+    finally:
+        await context.close()
+
+
+async def test_logging_out_in_one_tab_returns_the_other_tab_to_login(open_person: Open) -> None:
+    alice = await open_person("Alice")
+    other_tab = await alice.context.new_page()
+    await other_tab.goto("/chat")
+    await expect(other_tab.get_by_test_id("my-name")).to_have_text("Alice")
+
+    await other_tab.get_by_role("button", name="Log out").click()
+    await expect(other_tab).to_have_url(re.compile(r"/login$"))
+
+    await expect(alice.page).to_have_url(re.compile(r"/login$"))
+    await expect(alice.page.get_by_role("status").filter(has_text="session")).to_be_visible()

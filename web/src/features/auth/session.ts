@@ -1,0 +1,50 @@
+/** Signing in and out: the API calls, then the store, then a toast. */
+import toast from "react-hot-toast";
+import * as authApi from "../../api/auth";
+import { ApiError, NETWORK_ERROR, errorMessage } from "../../api/http";
+import { useAuthStore } from "../../store/auth";
+import { useChatStore } from "../../store/chat";
+
+export async function checkSession(): Promise<void> {
+  try {
+    useAuthStore.getState().sessionFound(await authApi.checkSession());
+  } catch (error) {
+    if (error instanceof ApiError && error.code === NETWORK_ERROR) toast.error(error.message);
+    useAuthStore.getState().sessionMissing();
+  }
+}
+
+export async function login(input: authApi.LoginInput): Promise<boolean> {
+  try {
+    const user = await authApi.login(input);
+    useAuthStore.getState().signedIn(user);
+    toast.success(`Welcome back, ${user.fullName}!`);
+    return true;
+  } catch (error) {
+    toast.error(errorMessage(error));
+    return false;
+  }
+}
+
+export async function signup(input: authApi.SignupInput): Promise<boolean> {
+  try {
+    const user = await authApi.signup(input);
+    useAuthStore.getState().signedIn(user);
+    toast.success("Your account is ready. Say hello to someone!");
+    return true;
+  } catch (error) {
+    toast.error(errorMessage(error));
+    return false;
+  }
+}
+
+export async function logout(): Promise<void> {
+  try {
+    toast.success(await authApi.logout());
+  } catch (error) {
+    // The cookie may be gone already; we leave either way.
+    if (!(error instanceof ApiError && error.status === 401)) toast.error(errorMessage(error));
+  }
+  useChatStore.getState().sessionCleared();
+  useAuthStore.getState().signedOut();
+}

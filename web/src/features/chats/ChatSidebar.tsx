@@ -1,0 +1,262 @@
+import { ImageIcon, MessageCircle, Search, Users, WifiOff } from "lucide-react";
+import { type ReactNode, useMemo, useState } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { Avatar } from "../../components/ui/Avatar";
+import { shortWhen } from "../../lib/time";
+import { type ChatEntry, useChatStore } from "../../store/chat";
+import type { Person } from "../../types";
+import { playClick } from "../../lib/sounds";
+import { useSettingsStore } from "../../store/settings";
+import { loadContacts } from "./lists";
+
+type Tab = "chats" | "contacts";
+
+function ConnectionBanner() {
+  const connection = useChatStore((s) => s.connection);
+  if (connection === "connected") return null;
+  const offline = connection === "offline";
+  return (
+    <div
+      className={`mx-3 mb-2 flex items-center gap-2 rounded-field px-3 py-2 text-sm ${
+        offline ? "bg-error/10 text-error" : "bg-warning/15 text-warning-content"
+      }`}
+      role="status"
+      data-testid="connection-status"
+    >
+      {offline ? (
+        <WifiOff className="size-4" aria-hidden="true" />
+      ) : (
+        <span className="loading loading-spinner loading-xs" aria-hidden="true" />
+      )}
+      {offline ? "You are offline. Messages will send when you reconnect." : connection === "connecting" ? "Connecting…" : "Reconnecting…"}
+    </div>
+  );
+}
+
+function Preview({ entry, meId }: { entry: ChatEntry; meId: string | null }) {
+  const last = entry.lastMessage;
+  if (!last) return <span className="italic">Say hello 👋</span>;
+  const mine = last.senderId === meId ? "You: " : "";
+  if (last.deleted) return <span className="italic">{mine}Message deleted</span>;
+  if (!last.text && last.hasImage)
+    return (
+      <span className="inline-flex items-center gap-1">
+        {mine}
+        <ImageIcon className="size-3.5" aria-hidden="true" /> Photo
+      </span>
+    );
+  return (
+    <>
+      {mine}
+      {last.text}
+    </>
+  );
+}
+
+interface RowProps {
+  person: Person;
+  online: boolean;
+  active: boolean;
+  onOpen: () => void;
+  secondary: ReactNode;
+  trailing?: ReactNode;
+  unread?: number;
+}
+
+function Row({ person, online, active, onOpen, secondary, trailing, unread = 0 }: RowProps) {
+  return (
+    <li>
+      <button
+        type="button"
+        onClick={onOpen}
+        aria-current={active ? "true" : undefined}
+        data-testid="chat-row"
+        data-person={person._id}
+        data-online={online ? "true" : "false"}
+        className={`flex w-full items-center gap-3 rounded-box px-3 py-2.5 text-left transition-colors ${
+          active ? "bg-primary/10" : "hover:bg-base-200"
+        }`}
+      >
+        <span className="relative">
+          <Avatar name={person.fullName} src={person.profilePic} seed={person._id} size="md" online={online} />
+          <span className="sr-only">{online ? "(online)" : "(offline)"}</span>
+        </span>
+        <span className="min-w-0 flex-1">
+          <span className="flex items-baseline justify-between gap-2">
+            <span className={`truncate ${unread > 0 ? "font-bold" : "font-semibold"}`} data-testid="chat-name">
+              {person.fullName}
+            </span>
+            {trailing && <span className="shrink-0 text-xs text-base-content/50">{trailing}</span>}
+          </span>
+          <span className="flex items-center justify-between gap-2">
+            <span className={`truncate text-sm ${unread > 0 ? "text-base-content" : "text-base-content/60"}`}>{secondary}</span>
+            {unread > 0 && (
+              <span className="badge badge-primary badge-sm shrink-0 font-semibold" data-testid="unread-badge">
+                {unread > 99 ? "99+" : unread}
+                <span className="sr-only"> unread</span>
+              </span>
+            )}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function ListSkeleton() {
+  return (
+    <ul className="space-y-1 px-3" aria-hidden="true">
+      {Array.from({ length: 6 }, (_, i) => (
+        <li key={i} className="flex items-center gap-3 px-3 py-2.5">
+          <div className="skeleton size-12 shrink-0 rounded-full" />
+          <div className="flex-1 space-y-2">
+            <div className="skeleton h-3.5 w-2/5" />
+            <div className="skeleton h-3 w-4/5" />
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function EmptyList({ icon, title, text }: { icon: ReactNode; title: string; text: string }) {
+  return (
+    <div className="flex flex-col items-center px-8 py-12 text-center">
+      <span className="mb-3 grid size-12 place-items-center rounded-full bg-base-200 text-base-content/60">{icon}</span>
+      <p className="font-semibold">{title}</p>
+      <p className="mt-1 text-sm text-base-content/60">{text}</p>
+    </div>
+  );
+}
+
+function matches(person: Person | undefined, query: string): person is Person {
+  return Boolean(person) && (!query || (person as Person).fullName.toLowerCase().includes(query));
+}
+
+export function ChatSidebar({ header }: { header: ReactNode }) {
+  const [tab, setTab] = useState<Tab>("chats");
+  const [query, setQuery] = useState("");
+  const soundOn = useSettingsStore((s) => s.soundEnabled);
+  const { meId, people, chatOrder, chats, chatsStatus, contactIds, contactsStatus, online, activeId } = useChatStore(
+    useShallow((s) => ({
+      meId: s.meId,
+      people: s.people,
+      chatOrder: s.chatOrder,
+      chats: s.chats,
+      chatsStatus: s.chatsStatus,
+      contactIds: s.contactIds,
+      contactsStatus: s.contactsStatus,
+      online: s.online,
+      activeId: s.activeId,
+    })),
+  );
+  const totalUnread = useMemo(() => Object.values(chats).reduce((n, c) => n + c.unreadCount, 0), [chats]);
+  const q = query.trim().toLowerCase();
+  const open = (id: string) => useChatStore.getState().chatOpened(id);
+
+  function select(next: Tab) {
+    if (soundOn) playClick();
+    setTab(next);
+    // People sign up all the time: the list is fresh whenever it is opened.
+    if (next === "contacts") void loadContacts();
+  }
+
+  const chatRows = chatOrder
+    .map((id) => ({ person: people[id], entry: chats[id] }))
+    .filter((r): r is { person: Person; entry: ChatEntry } => matches(r.person, q) && Boolean(r.entry));
+  const contactRows = contactIds.map((id) => people[id]).filter((p): p is Person => matches(p, q));
+
+  return (
+    <aside className="flex h-full min-h-0 flex-col bg-base-100" aria-label="Conversations">
+      {header}
+      <ConnectionBanner />
+      <div className="space-y-3 px-3 pb-2">
+        <label className="input input-sm w-full bg-base-200 border-transparent">
+          <Search className="size-4 text-base-content/50" aria-hidden="true" />
+          <input
+            type="search"
+            placeholder="Search people"
+            aria-label="Search people"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </label>
+        <div role="tablist" className="tabs tabs-box tabs-sm grid grid-cols-2" aria-label="Lists">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === "chats"}
+            className={`tab gap-2 ${tab === "chats" ? "tab-active" : ""}`}
+            onClick={() => select("chats")}
+          >
+            <MessageCircle className="size-4" aria-hidden="true" /> Chats
+            {totalUnread > 0 && <span className="badge badge-primary badge-xs">{totalUnread}</span>}
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === "contacts"}
+            className={`tab gap-2 ${tab === "contacts" ? "tab-active" : ""}`}
+            onClick={() => select("contacts")}
+          >
+            <Users className="size-4" aria-hidden="true" /> Contacts
+          </button>
+        </div>
+      </div>
+
+      <div className="scroll-thin min-h-0 flex-1 overflow-y-auto pb-3" role="tabpanel" aria-label={tab === "chats" ? "Chats" : "Contacts"}>
+        {tab === "chats" ? (
+          chatsStatus !== "ready" && chatRows.length === 0 ? (
+            chatsStatus === "error" ? (
+              <EmptyList icon={<WifiOff className="size-5" />} title="Could not load chats" text="Check your connection." />
+            ) : (
+              <ListSkeleton />
+            )
+          ) : chatRows.length === 0 ? (
+            <EmptyList
+              icon={<MessageCircle className="size-5" />}
+              title={q ? "No chats match" : "No chats yet"}
+              text={q ? "Try another name." : "Open Contacts and say hello to someone."}
+            />
+          ) : (
+            <ul className="space-y-0.5 px-2" data-testid="chat-list">
+              {chatRows.map(({ person, entry }) => (
+                <Row
+                  key={person._id}
+                  person={person}
+                  online={Boolean(online[person._id])}
+                  active={activeId === person._id}
+                  onOpen={() => open(person._id)}
+                  secondary={<Preview entry={entry} meId={meId} />}
+                  trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
+                  unread={entry.unreadCount}
+                />
+              ))}
+            </ul>
+          )
+        ) : contactsStatus !== "ready" && contactRows.length === 0 ? (
+          <ListSkeleton />
+        ) : contactRows.length === 0 ? (
+          <EmptyList
+            icon={<Users className="size-5" />}
+            title={q ? "Nobody by that name" : "Nobody else here yet"}
+            text={q ? "Try another name." : "Invite a friend to sign up."}
+          />
+        ) : (
+          <ul className="space-y-0.5 px-2" data-testid="contact-list">
+            {contactRows.map((person) => (
+              <Row
+                key={person._id}
+                person={person}
+                online={Boolean(online[person._id])}
+                active={activeId === person._id}
+                onOpen={() => open(person._id)}
+                secondary={online[person._id] ? "Online" : "Offline"}
+              />
+            ))}
+          </ul>
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,69 @@
+import toast from "react-hot-toast";
+import { errorMessage } from "../../api/http";
+import { fetchChats, fetchContacts } from "../../api/messages";
+import { useChatStore, type Received } from "../../store/chat";
+import { useSettingsStore } from "../../store/settings";
+import { playNotification } from "../../lib/sounds";
+
+const store = () => useChatStore.getState();
+
+export async function loadChats(): Promise<void> {
+  store().chatsRequested();
+  try {
+    store().chatsLoaded(await fetchChats());
+  } catch (error) {
+    store().chatsFailed();
+    toast.error(errorMessage(error), { id: "chats-failed" });
+  }
+}
+
+export async function loadContacts(): Promise<void> {
+  store().contactsRequested();
+  try {
+    store().contactsLoaded(await fetchContacts());
+  } catch (error) {
+    store().contactsFailed();
+    toast.error(errorMessage(error), { id: "contacts-failed" });
+  }
+}
+
+let refreshing: Promise<void> | null = null;
+
+/** Someone new came online: list them under Contacts. */
+export function noticeStranger(): void {
+  if (!refreshing) {
+    refreshing = loadContactsQuietly().then(() => {
+      refreshing = null;
+    });
+  }
+}
+
+/** After messages arrived: a sound for what nobody is looking at, and names for new people. */
+export function noticeArrivals(received: Received[]): void {
+  const fresh = received.filter((r) => r.isNew && r.incoming);
+  if (fresh.length === 0) return;
+  if (fresh.some((r) => r.unnoticed) && useSettingsStore.getState().soundEnabled) playNotification();
+  const { people } = store();
+  if (fresh.some((r) => !people[r.partnerId]) && !refreshing) {
+    // Someone who joined after our lists loaded: the chats list knows them now.
+    refreshing = Promise.all([refreshChats(), loadContactsQuietly()]).then(() => {
+      refreshing = null;
+    });
+  }
+}
+
+async function refreshChats(): Promise<void> {
+  try {
+    store().chatsLoaded(await fetchChats());
+  } catch {
+    // The list stays as it is; the next arrival tries again.
+  }
+}
+
+async function loadContactsQuietly(): Promise<void> {
+  try {
+    store().contactsLoaded(await fetchContacts());
+  } catch {
+    // As above.
+  }
+}

@@ -1,0 +1,133 @@
+import { ImagePlus, SendHorizontal, X } from "lucide-react";
+import { type ChangeEvent, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import toast from "react-hot-toast";
+import { playKeystroke } from "../../lib/sounds";
+import { useSettingsStore } from "../../store/settings";
+import { sendNewMessage } from "./outbox";
+
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];
+const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+const MAX_TEXT = 2000;
+
+function readAsDataUrl(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(new Error("Could not read that file."));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** Keys that make a sound: characters, deleting, and the space bar. */
+function audible(event: KeyboardEvent): boolean {
+  return !event.ctrlKey && !event.metaKey && (event.key.length === 1 || event.key === "Backspace");
+}
+
+export function Composer({ partnerId, partnerName }: { partnerId: string; partnerName: string }) {
+  const [text, setText] = useState("");
+  const [image, setImage] = useState<string | null>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const soundEnabled = useSettingsStore((s) => s.soundEnabled);
+  const empty = text.trim() === "" && image === null;
+
+  useEffect(() => {
+    // Type right away on a desktop; on a phone the keyboard would cover the conversation.
+    if (window.matchMedia?.("(min-width: 768px)").matches) textarea.current?.focus();
+  }, [partnerId]);
+
+  function send(event?: FormEvent) {
+    event?.preventDefault();
+    if (empty) return;
+    sendNewMessage(partnerId, text, image);
+    setText("");
+    setImage(null);
+    textarea.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+      return;
+    }
+    if (soundEnabled && audible(event)) playKeystroke();
+  }
+
+  async function pick(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    event.target.value = "";
+    if (!file) return;
+    if (!IMAGE_TYPES.includes(file.type)) {
+      toast.error("Choose a JPEG, PNG, WebP or GIF picture.");
+      return;
+    }
+    if (file.size > MAX_IMAGE_BYTES) {
+      toast.error("That picture is larger than 8 MB.");
+      return;
+    }
+    try {
+      setImage(await readAsDataUrl(file));
+      textarea.current?.focus();
+    } catch (error) {
+      toast.error(error instanceof Error ? error.message : "Could not read that file.");
+    }
+  }
+
+  return (
+    <form onSubmit={send} className="border-t border-base-300 bg-base-100 px-3 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-6">
+      <div className="mx-auto max-w-3xl">
+        {image && (
+          <div className="relative mb-3 w-fit" data-testid="image-preview">
+            <img src={image} alt="Picture to send" className="size-20 rounded-box border border-base-300 object-cover" />
+            <button
+              type="button"
+              className="btn btn-circle btn-xs btn-neutral absolute -top-2 -right-2"
+              onClick={() => setImage(null)}
+              aria-label="Remove picture"
+            >
+              <X className="size-3" />
+            </button>
+          </div>
+        )}
+        <div className="flex items-end gap-2">
+          <button
+            type="button"
+            className="btn btn-ghost btn-circle text-base-content/70"
+            onClick={() => fileInput.current?.click()}
+            aria-label="Attach a picture"
+            title="Attach a picture"
+          >
+            <ImagePlus className="size-5" />
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept={IMAGE_TYPES.join(",")}
+            className="hidden"
+            onChange={pick}
+            tabIndex={-1}
+            data-testid="image-input"
+          />
+          <textarea
+            ref={textarea}
+            rows={1}
+            value={text}
+            maxLength={MAX_TEXT}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={onKeyDown}
+            placeholder={`Message ${partnerName}`}
+            aria-label="Message"
+            className="textarea field-sizing-content max-h-40 min-h-11 flex-1 resize-none rounded-field bg-base-200 border-transparent py-2.5 text-base leading-snug focus:border-primary"
+          />
+          <button type="submit" className="btn btn-primary btn-circle" disabled={empty} aria-label="Send message" title="Send (Enter)">
+            <SendHorizontal className="size-5" />
+          </button>
+        </div>
+        <p className="mt-1.5 hidden text-xs text-base-content/45 sm:block">
+          <kbd className="kbd kbd-xs">Enter</kbd> to send · <kbd className="kbd kbd-xs">Shift</kbd>+<kbd className="kbd kbd-xs">Enter</kbd> for a new line
+        </p>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,244 @@
+import { AlertCircle, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
+import { Fragment, useCallback, useLayoutEffect, useRef } from "react";
+import { Avatar } from "../../components/ui/Avatar";
+import { compareIds } from "../../lib/ids";
+import { clockTime, dayLabel, fullWhen } from "../../lib/time";
+import { safeImageUrl } from "../../lib/urls";
+import type { Conversation } from "../../store/chat";
+import type { ChatMessage } from "../../store/conversation";
+import type { Person } from "../../types";
+import { discardSend, retrySend, sendNewMessage } from "./outbox";
+
+const QUICK_REPLIES = ["👋 Hi!", "How are you?", "What’s up?", "Nice to meet you!"] as const;
+/** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
+const STICKY_PX = 120;
+
+function Status({ message, readUpTo }: { message: ChatMessage; readUpTo: string | null }) {
+  if (message.delivery === "pending")
+    return (
+      <span className="inline-flex items-center gap-1" data-testid="status-pending">
+        <Clock className="size-3.5" aria-hidden="true" /> Sending…
+      </span>
+    );
+  if (message.delivery === "failed") return null;
+  const read = message._id !== null && readUpTo !== null && compareIds(readUpTo, message._id) >= 0;
+  return read ? (
+    <span className="inline-flex items-center gap-1 text-primary" data-testid="status-read">
+      <CheckCheck className="size-3.5" aria-hidden="true" /> Seen
+    </span>
+  ) : (
+    <span className="inline-flex items-center" data-testid="status-sent" title="Sent">
+      <Check className="size-3.5" aria-hidden="true" />
+      <span className="sr-only">Sent</span>
+    </span>
+  );
+}
+
+interface BubbleProps {
+  message: ChatMessage;
+  mine: boolean;
+  partner: Person;
+  showAvatar: boolean;
+  readUpTo: string | null;
+  onImageLoad: () => void;
+}
+
+function Bubble({ message, mine, partner, showAvatar, readUpTo, onImageLoad }: BubbleProps) {
+  const failed = message.delivery === "failed";
+  const deleted = message.deletedAt !== null;
+  const image = safeImageUrl(message.image);
+  return (
+    <div
+      className={`chat ${mine ? "chat-end" : "chat-start"} py-0.5`}
+      data-testid="message"
+      data-mine={mine ? "true" : "false"}
+      data-delivery={message.delivery}
+    >
+      {!mine && (
+        <div className="chat-image">
+          {showAvatar ? (
+            <Avatar name={partner.fullName} src={partner.profilePic} seed={partner._id} size="xs" />
+          ) : (
+            <div className="size-8" />
+          )}
+        </div>
+      )}
+      <div
+        className={`chat-bubble max-w-[min(80%,36rem)] ${
+          mine ? (failed ? "chat-bubble-error" : "chat-bubble-primary") : "bg-base-100 text-base-content shadow-sm"
+        } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""}`}
+      >
+        {deleted ? (
+          <span className="italic opacity-70">This message was deleted</span>
+        ) : (
+          <>
+            {image && (
+              <a href={image} target="_blank" rel="noreferrer" className="block">
+                <img
+                  src={image}
+                  alt="Shared picture"
+                  className="max-h-72 w-auto max-w-full rounded-[calc(var(--radius-field)*0.9)] object-cover"
+                  onLoad={onImageLoad}
+                />
+              </a>
+            )}
+            {message.text && (
+              <p className={`whitespace-pre-wrap break-words ${message.image ? "px-2.5 pt-1.5 pb-1" : ""}`} data-testid="message-text">
+                {message.text}
+              </p>
+            )}
+          </>
+        )}
+      </div>
+      <div className="chat-footer mt-0.5 flex items-center gap-1.5 text-xs text-base-content/55">
+        <time dateTime={message.createdAt} title={fullWhen(message.createdAt)}>
+          {clockTime(message.createdAt)}
+        </time>
+        {message.editedAt && !deleted && <span>· edited</span>}
+        {mine && <Status message={message} readUpTo={readUpTo} />}
+      </div>
+      {failed && message.clientId && (
+        <div className="chat-footer mt-1 flex items-center gap-1" role="alert" data-testid="send-failed">
+          <AlertCircle className="size-3.5 text-error" aria-hidden="true" />
+          <span className="text-error">{message.error ?? "Not sent"}</span>
+          <button
+            type="button"
+            className="btn btn-ghost btn-xs text-primary"
+            onClick={() => retrySend(message.receiverId, message.clientId as string)}
+          >
+            <RotateCcw className="size-3" aria-hidden="true" /> Retry
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost btn-xs"
+            onClick={() => discardSend(message.receiverId, message.clientId as string)}
+          >
+            <Trash2 className="size-3" aria-hidden="true" /> Discard
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function HistorySkeleton() {
+  return (
+    <div className="space-y-4 p-6" aria-hidden="true">
+      {[56, 40, 64, 32, 48].map((w, i) => (
+        <div key={i} className={`chat ${i % 2 ? "chat-end" : "chat-start"}`}>
+          <div className="skeleton h-10 rounded-box" style={{ width: `${w}%` }} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function EmptyHistory({ partner }: { partner: Person }) {
+  return (
+    <div className="flex h-full flex-col items-center justify-center px-6 py-10 text-center" data-testid="empty-history">
+      <Avatar name={partner.fullName} src={partner.profilePic} seed={partner._id} size="lg" />
+      <h3 className="mt-4 text-lg font-semibold">Start chatting with {partner.fullName}</h3>
+      <p className="mt-1 max-w-xs text-sm text-base-content/60">
+        This is the beginning of your conversation. Say hello, or pick a quick reply:
+      </p>
+      <div className="mt-5 flex flex-wrap justify-center gap-2">
+        {QUICK_REPLIES.map((reply) => (
+          <button
+            key={reply}
+            type="button"
+            className="btn btn-sm btn-soft btn-primary rounded-full"
+            onClick={() => sendNewMessage(partner._id, reply, null)}
+          >
+            {reply}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+interface MessageListProps {
+  partner: Person;
+  meId: string;
+  conversation: Conversation;
+}
+
+export function MessageList({ partner, meId, conversation }: MessageListProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const { messages, status, partnerReadUpTo } = conversation;
+  const last = messages[messages.length - 1];
+
+  const toBottom = useCallback(() => {
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, []);
+
+  // New last message: follow it when we were at the bottom or it is our own.
+  useLayoutEffect(() => {
+    if (pinned.current || last?.senderId === meId) {
+      toBottom();
+      pinned.current = true;
+    }
+  }, [last?.key, last?.senderId, last?.delivery, status, meId, toBottom]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICKY_PX;
+  };
+  const onImageLoad = () => {
+    if (pinned.current) toBottom();
+  };
+
+  if (status !== "ready" && messages.length === 0) {
+    return status === "error" ? (
+      <div className="flex flex-1 items-center justify-center p-6 text-center text-base-content/60" role="alert">
+        {conversation.error ?? "Could not load this conversation."}
+      </div>
+    ) : (
+      <div className="flex-1 overflow-hidden bg-base-200/60">
+        <HistorySkeleton />
+      </div>
+    );
+  }
+
+  return (
+    <div
+      ref={scroller}
+      onScroll={onScroll}
+      className="scroll-thin min-h-0 flex-1 overflow-y-auto bg-base-200/60 px-3 py-4 sm:px-6"
+      data-testid="message-list"
+    >
+      {messages.length === 0 ? (
+        <EmptyHistory partner={partner} />
+      ) : (
+        <div className="mx-auto flex max-w-3xl flex-col">
+          {messages.map((message, i) => {
+            const previous = messages[i - 1];
+            const next = messages[i + 1];
+            const mine = message.senderId === meId;
+            const day = dayLabel(message.createdAt);
+            const newDay = !previous || dayLabel(previous.createdAt) !== day;
+            return (
+              <Fragment key={message.key}>
+                {newDay && (
+                  <div className="divider my-3 text-xs font-medium text-base-content/50" role="separator">
+                    {day}
+                  </div>
+                )}
+                <Bubble
+                  message={message}
+                  mine={mine}
+                  partner={partner}
+                  showAvatar={!next || next.senderId !== message.senderId}
+                  readUpTo={partnerReadUpTo}
+                  onImageLoad={onImageLoad}
+                />
+              </Fragment>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * Sending: the bubble goes into the store at once, then the message travels (socket for text,
+ * REST for pictures, which are too big for a socket frame), and the answer reconciles it by
+ * its clientId. Unsent messages wait for the connection and go out again after a reconnect,
+ * always with the same clientId, so the server stores each one once.
+ */
+import toast from "react-hot-toast";
+import { ApiError, NETWORK_ERROR, errorMessage } from "../../api/http";
+import { sendMessage as sendOverRest } from "../../api/messages";
+import { newClientId } from "../../lib/ids";
+import { CallTimeout, callSendMessage, isConnected } from "../../realtime/socket";
+import { useChatStore } from "../../store/chat";
+import type { ChatMessage } from "../../store/conversation";
+import type { Message } from "../../types";
+
+const store = () => useChatStore.getState();
+const inFlight = new Set<string>();
+
+/** Codes after which the same message may well succeed later. */
+const RETRYABLE_CODES = new Set(["rate_limited", "unavailable", "internal_error", NETWORK_ERROR]);
+
+function findUnsent(partnerId: string, clientId: string): ChatMessage | undefined {
+  return store().conversations[partnerId]?.messages.find((m) => m._id === null && m.clientId === clientId);
+}
+
+async function deliver(partnerId: string, clientId: string): Promise<void> {
+  if (inFlight.has(clientId)) return;
+  const unsent = findUnsent(partnerId, clientId);
+  if (!unsent || unsent.delivery !== "pending") return;
+  // Offline: it stays pending and goes out once we are connected and caught up.
+  if (!isConnected()) return;
+  inFlight.add(clientId);
+  try {
+    let stored: Message;
+    if (unsent.image) {
+      stored = await sendOverRest(partnerId, {
+        clientId,
+        image: unsent.image,
+        ...(unsent.text ? { text: unsent.text } : {}),
+      });
+    } else {
+      const ack = await callSendMessage({ receiverId: partnerId, text: unsent.text ?? "", clientId });
+      if (!ack.ok) {
+        const retryable = RETRYABLE_CODES.has(ack.code);
+        store().sendFailed(partnerId, clientId, ack.message, retryable);
+        if (!retryable) toast.error(ack.message);
+        return;
+      }
+      stored = ack.message;
+    }
+    store().sendAcknowledged(clientId, stored);
+  } catch (error) {
+    if (error instanceof CallTimeout) {
+      store().sendFailed(partnerId, clientId, "Not sent: no answer from the server.", true);
+    } else if (error instanceof ApiError) {
+      const retryable = RETRYABLE_CODES.has(error.code) || error.status >= 500;
+      store().sendFailed(partnerId, clientId, error.message, retryable);
+      if (!retryable) toast.error(error.message);
+    } else {
+      store().sendFailed(partnerId, clientId, errorMessage(error), true);
+    }
+  } finally {
+    inFlight.delete(clientId);
+  }
+}
+
+export function sendNewMessage(partnerId: string, text: string, image: string | null): void {
+  const meId = store().meId;
+  const body = text.trim();
+  if (!meId || (!body && !image)) return;
+  const clientId = newClientId();
+  store().sendStarted({
+    clientId,
+    senderId: meId,
+    receiverId: partnerId,
+    text: body || null,
+    image,
+    createdAt: new Date().toISOString(),
+  });
+  void deliver(partnerId, clientId);
+}
+
+export function retrySend(partnerId: string, clientId: string): void {
+  store().sendRetried(partnerId, clientId);
+  void deliver(partnerId, clientId);
+}
+
+export function discardSend(partnerId: string, clientId: string): void {
+  store().sendDiscarded(partnerId, clientId);
+}
+
+/** After (re)connecting and catching up: send whatever is still waiting, oldest first. */
+export function resendUnsent(): void {
+  for (const [partnerId, conversation] of Object.entries(store().conversations)) {
+    for (const message of conversation.messages) {
+      if (message._id !== null || !message.clientId || inFlight.has(message.clientId)) continue;
+      if (message.delivery === "pending") void deliver(partnerId, message.clientId);
+      else if (message.delivery === "failed" && message.retryable) retrySend(partnerId, message.clientId);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { Camera, LogOut, Volume2, VolumeX } from "lucide-react";
+import { type ChangeEvent, useRef, useState } from "react";
+import toast from "react-hot-toast";
+import { updateProfile } from "../../api/auth";
+import { errorMessage } from "../../api/http";
+import { Avatar } from "../../components/ui/Avatar";
+import { Logo } from "../../components/ui/Logo";
+import { saveSoundEnabled } from "../../lib/preferences";
+import { playClick, unlockAudio } from "../../lib/sounds";
+import { useAuthStore } from "../../store/auth";
+import { useSettingsStore } from "../../store/settings";
+
+const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
+
+function readAsDataUrl(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(new Error("Could not read that file."));
+    reader.readAsDataURL(file);
+  });
+}
+
+export function ProfileHeader({ onLogout }: { onLogout: () => void }) {
+  const user = useAuthStore((s) => s.user);
+  const soundEnabled = useSettingsStore((s) => s.soundEnabled);
+  const [uploading, setUploading] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  if (!user) return null;
+
+  function toggleSound() {
+    unlockAudio();
+    useSettingsStore.getState().soundToggled();
+    const enabled = useSettingsStore.getState().soundEnabled;
+    saveSoundEnabled(enabled);
+    if (enabled) playClick();
+  }
+
+  async function changePicture(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    event.target.value = "";
+    if (!file) return;
+    if (!file.type.startsWith("image/")) {
+      toast.error("Choose an image file (JPEG, PNG, WebP or GIF).");
+      return;
+    }
+    if (file.size > MAX_PICTURE_BYTES) {
+      toast.error("That picture is larger than 5 MB.");
+      return;
+    }
+    setUploading(true);
+    try {
+      const updated = await updateProfile({ profilePic: await readAsDataUrl(file) });
+      useAuthStore.getState().signedIn(updated);
+      toast.success("Profile picture updated");
+    } catch (error) {
+      toast.error(errorMessage(error));
+    } finally {
+      setUploading(false);
+    }
+  }
+
+  return (
+    <header className="px-3 pt-3 pb-3">
+      <div className="mb-3 flex items-center justify-between px-1">
+        <Logo className="size-7" />
+        <div className="flex items-center gap-1">
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm btn-circle"
+            onClick={toggleSound}
+            aria-label={soundEnabled ? "Turn sounds off" : "Turn sounds on"}
+            aria-pressed={soundEnabled}
+            title={soundEnabled ? "Sounds on" : "Sounds off"}
+            data-testid="sound-toggle"
+          >
+            {soundEnabled ? <Volume2 className="size-4.5" /> : <VolumeX className="size-4.5" />}
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm btn-circle"
+            onClick={onLogout}
+            aria-label="Log out"
+            title="Log out"
+          >
+            <LogOut className="size-4.5" />
+          </button>
+        </div>
+      </div>
+      <div className="flex items-center gap-3 rounded-box bg-base-200 p-3">
+        <button
+          type="button"
+          className="group relative rounded-full"
+          onClick={() => fileInput.current?.click()}
+          aria-label="Change profile picture"
+          disabled={uploading}
+        >
+          <Avatar name={user.fullName} src={user.profilePic} seed={user._id} size="md" />
+          <span className="absolute inset-0 grid place-items-center rounded-full bg-black/45 text-white opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100">
+            {uploading ? <span className="loading loading-spinner loading-sm" /> : <Camera className="size-4.5" aria-hidden="true" />}
+          </span>
+        </button>
+        <input ref={fileInput} type="file" accept="image/*" className="hidden" onChange={changePicture} tabIndex={-1} />
+        <div className="min-w-0">
+          <p className="truncate font-semibold" data-testid="my-name">
+            {user.fullName}
+          </p>
+          <p className="truncate text-xs text-base-content/60">{user.email}</p>
+        </div>
+      </div>
+    </header>
+  );
+}

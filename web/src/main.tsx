@@ -1,0 +1,22 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { Toaster } from "react-hot-toast";
+import App from "./App";
+import "./index.css";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("#root is missing from index.html");
+
+createRoot(root).render(
+  <StrictMode>
+    <App />
+    <Toaster
+      position="top-center"
+      containerClassName="toasts"
+      toastOptions={{
+        className: "bg-base-100! text-base-content! shadow-lg! border! border-base-300! rounded-box!",
+        duration: 4000,
+      }}
+    />
+  </StrictMode>,
+);

@@ -1,0 +1,68 @@
+import { useEffect } from "react";
+import { useNavigate } from "react-router";
+import { logout } from "../features/auth/session";
+import { verifySession } from "../features/auth/verify";
+import { ChatSidebar } from "../features/chats/ChatSidebar";
+import { loadChats, loadContacts, noticeArrivals, noticeStranger } from "../features/chats/lists";
+import { useUnreadTitle } from "../features/chats/useUnreadTitle";
+import { Announcer, Conversation, NoConversation } from "../features/messages/Conversation";
+import { resendUnsent } from "../features/messages/outbox";
+import { ProfileHeader } from "../features/profile/ProfileHeader";
+import { loadSoundEnabled } from "../lib/preferences";
+import { connectSocket, disconnectSocket } from "../realtime/socket";
+import { useAuthStore } from "../store/auth";
+import { useChatStore } from "../store/chat";
+import { useSettingsStore } from "../store/settings";
+
+export default function ChatPage() {
+  const navigate = useNavigate();
+  const meId = useAuthStore((s) => s.user?._id ?? null);
+  const activeId = useChatStore((s) => s.activeId);
+  useUnreadTitle();
+
+  useEffect(() => {
+    if (!meId) return;
+    useSettingsStore.getState().soundLoaded(loadSoundEnabled());
+    const chat = useChatStore.getState();
+    chat.sessionStarted(meId);
+    chat.pageVisibilityChanged(document.visibilityState === "visible");
+    connectSocket({
+      messagesArrived: noticeArrivals,
+      caughtUp: resendUnsent,
+      strangerOnline: noticeStranger,
+      sessionInDoubt: verifySession,
+    });
+    void loadChats();
+    void loadContacts();
+
+    const onVisibility = () => useChatStore.getState().pageVisibilityChanged(document.visibilityState === "visible");
+    document.addEventListener("visibilitychange", onVisibility);
+    return () => {
+      document.removeEventListener("visibilitychange", onVisibility);
+      disconnectSocket();
+    };
+  }, [meId]);
+
+  async function onLogout() {
+    // Leave the socket first: the server closing it would look like a session ended elsewhere.
+    disconnectSocket();
+    await logout();
+    navigate("/login", { replace: true });
+  }
+
+  return (
+    <div className="flex h-dvh bg-base-200 md:gap-3 md:p-3">
+      <div
+        className={`${activeId ? "hidden md:flex" : "flex"} min-h-0 w-full flex-col overflow-hidden md:w-80 md:rounded-box md:border md:border-base-300 md:shadow-sm lg:w-96`}
+      >
+        <ChatSidebar header={<ProfileHeader onLogout={onLogout} />} />
+      </div>
+      <main
+        className={`${activeId ? "flex" : "hidden md:flex"} min-h-0 min-w-0 flex-1 flex-col overflow-hidden bg-base-100 md:rounded-box md:border md:border-base-300 md:shadow-sm`}
+      >
+        {activeId ? <Conversation key={activeId} partnerId={activeId} /> : <NoConversation />}
+      </main>
+      <Announcer />
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * The socket event contract: every event name lives here.
+ * Mirror of src/socketspace/realtime/events.py — change both together.
+ */
+
+/** Server → client. */
+export const ServerEvent = {
+  GET_ONLINE_USERS: "getOnlineUsers",
+  NEW_MESSAGE: "newMessage",
+  MESSAGE_UPDATED: "messageUpdated",
+  MESSAGE_DELETED: "messageDeleted",
+  MESSAGES_READ: "messagesRead",
+  TYPING: "typing",
+  USER_ONLINE: "userOnline",
+  USER_OFFLINE: "userOffline",
+} as const;
+
+/** Client → server, each answered by an ack {ok: true, ...} or {ok: false, code, message}. */
+export const ClientEvent = {
+  SEND_MESSAGE: "sendMessage",
+  EDIT_MESSAGE: "editMessage",
+  DELETE_MESSAGE: "deleteMessage",
+  MARK_READ: "markRead",
+  SYNC: "sync",
+  /** Both directions: {receiverId, isTyping} in, {userId, isTyping} out. */
+  TYPING: "typing",
+} as const;
+
+export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
+export type ClientEventName = (typeof ClientEvent)[keyof typeof ClientEvent];

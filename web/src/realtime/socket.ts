@@ -1,0 +1,165 @@
+/**
+ * The one Socket.IO connection: turns server events into store actions, fills gaps with
+ * `sync` after every (re)connect, and offers the client → server calls with acks.
+ */
+import { io, type Socket } from "socket.io-client";
+import { useChatStore, type Received } from "../store/chat";
+import type { Ack, MarkReadAck, Message, MessagesRead, SendAck, SyncAck, UserOffline } from "../types";
+import { ClientEvent, ServerEvent } from "./events";
+
+export interface SocketHooks {
+  /** After messages were put in the store (live or from a sync): sounds, unknown senders. */
+  messagesArrived: (received: Received[]) => void;
+  /** Connected and caught up: the moment to (re)send what is still unsent. */
+  caughtUp: () => void;
+  /** Someone we have never listed came online (they signed up after our lists loaded). */
+  strangerOnline: (userId: string) => void;
+  /** The server refused or dropped us: the session may have ended. */
+  sessionInDoubt: (reason: string) => void;
+}
+
+const SYNC_PAGE = 500;
+const CALL_TIMEOUT_MS = 10_000;
+
+let socket: Socket | null = null;
+let detachWindow: (() => void) | null = null;
+
+const store = () => useChatStore.getState();
+
+export function isConnected(): boolean {
+  return socket?.connected ?? false;
+}
+
+async function catchUp(current: Socket, hooks: SocketHooks): Promise<void> {
+  let cursor = store().syncCursor;
+  // Before the chats list has loaded there is nothing to catch up on: it is the snapshot.
+  while (cursor !== null && current.connected) {
+    let ack: Ack<SyncAck>;
+    try {
+      ack = (await current.timeout(CALL_TIMEOUT_MS).emitWithAck(ClientEvent.SYNC, {
+        afterMessageId: cursor,
+        limit: SYNC_PAGE,
+      })) as Ack<SyncAck>;
+    } catch {
+      return; // Timed out: the next reconnect tries again.
+    }
+    if (!ack.ok) return;
+    if (ack.messages.length > 0) hooks.messagesArrived(store().messagesSynced(ack.messages));
+    const last = ack.messages[ack.messages.length - 1];
+    if (!ack.hasMore || !last) break;
+    cursor = last._id;
+  }
+}
+
+export function connectSocket(hooks: SocketHooks): void {
+  if (socket) return;
+  const current = io({
+    withCredentials: true,
+    transports: ["websocket"],
+    auth: { presence: "delta" },
+  });
+  socket = current;
+  store().connectionChanged("connecting");
+
+  current.on("connect", () => {
+    store().connectionChanged("connected");
+    void catchUp(current, hooks).then(() => {
+      if (socket === current && current.connected) hooks.caughtUp();
+    });
+  });
+
+  current.on("disconnect", (reason) => {
+    store().connectionChanged(navigator.onLine === false ? "offline" : "reconnecting");
+    if (reason === "io server disconnect") {
+      // The server closed us on purpose (a logout elsewhere, a revoked session).
+      hooks.sessionInDoubt("Your session has ended. Please log in again.");
+    }
+  });
+
+  current.on("connect_error", (error: Error) => {
+    if (!current.active) {
+      // Refused by the server's connect handler: it will not retry by itself.
+      hooks.sessionInDoubt(error.message || "Your session has ended. Please log in again.");
+      return;
+    }
+    store().connectionChanged(navigator.onLine === false ? "offline" : "reconnecting");
+  });
+
+  current.on(ServerEvent.GET_ONLINE_USERS, (ids: string[]) => store().onlineListReceived(ids));
+  current.on(ServerEvent.USER_ONLINE, (event: { userId: string }) => {
+    store().userCameOnline(event.userId);
+    if (!store().people[event.userId]) hooks.strangerOnline(event.userId);
+  });
+  current.on(ServerEvent.USER_OFFLINE, (event: UserOffline) =>
+    store().userWentOffline(event.userId, event.lastSeen),
+  );
+  current.on(ServerEvent.NEW_MESSAGE, (message: Message) => {
+    hooks.messagesArrived([store().messageReceived(message)]);
+  });
+  current.on(ServerEvent.MESSAGE_UPDATED, (message: Message) => store().messageChanged(message));
+  current.on(ServerEvent.MESSAGE_DELETED, (message: Message) => store().messageChanged(message));
+  current.on(ServerEvent.MESSAGES_READ, (event: MessagesRead) => store().messagesRead(event));
+
+  // The browser knows about a lost network long before a ping times out.
+  const offline = () => {
+    store().connectionChanged("offline");
+    current.disconnect();
+  };
+  const online = () => {
+    if (!current.connected) {
+      store().connectionChanged("reconnecting");
+      current.connect();
+    }
+  };
+  window.addEventListener("offline", offline);
+  window.addEventListener("online", online);
+  detachWindow = () => {
+    window.removeEventListener("offline", offline);
+    window.removeEventListener("online", online);
+  };
+}
+
+export function disconnectSocket(): void {
+  detachWindow?.();
+  detachWindow = null;
+  socket?.removeAllListeners();
+  socket?.disconnect();
+  socket = null;
+}
+
+/** Ask the server again after a doubt about the session turned out to be unfounded. */
+export function reconnectSocket(): void {
+  if (socket && !socket.connected) socket.connect();
+}
+
+export class CallTimeout extends Error {
+  constructor() {
+    super("No answer from the server.");
+    this.name = "CallTimeout";
+  }
+}
+
+export async function callSendMessage(payload: {
+  receiverId: string;
+  text?: string;
+  image?: string;
+  clientId: string;
+}): Promise<Ack<SendAck>> {
+  const current = socket;
+  if (!current?.connected) throw new CallTimeout();
+  try {
+    return (await current.timeout(CALL_TIMEOUT_MS).emitWithAck(ClientEvent.SEND_MESSAGE, payload)) as Ack<SendAck>;
+  } catch {
+    throw new CallTimeout();
+  }
+}
+
+export function emitMarkRead(userId: string, upToMessageId: string, done: (ack: Ack<MarkReadAck>) => void): void {
+  const current = socket;
+  if (!current?.connected) return;
+  current
+    .timeout(CALL_TIMEOUT_MS)
+    .emitWithAck(ClientEvent.MARK_READ, { userId, upToMessageId })
+    .then((ack: Ack<MarkReadAck>) => done(ack))
+    .catch(() => undefined);
+}

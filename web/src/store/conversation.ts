@@ -1,0 +1,152 @@
+/**
+ * Pure functions over one conversation's message list: the rules of reconciliation.
+ *
+ * A list holds stored messages (with an `_id`) in id order, then unsent ones (pending or
+ * failed) in the order they were written. An unsent message is matched to its stored copy by
+ * `clientId` — whichever of the ack, the `newMessage` echo, a sync or a history page brings it
+ * first — and a stored message is matched by `_id`, so nothing ever shows twice.
+ */
+import { compareIds } from "../lib/ids";
+import type { Message } from "../types";
+
+export type Delivery = "pending" | "sent" | "failed";
+
+export interface ChatMessage {
+  /** Stable React key: the clientId when we wrote it here, else the server id. */
+  key: string;
+  _id: string | null;
+  clientId: string | null;
+  senderId: string;
+  receiverId: string;
+  text: string | null;
+  image: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  delivery: Delivery;
+  /** Why the last attempt failed, for the failed bubble. */
+  error: string | null;
+  /** A failure that a new attempt may cure (timeout, network); retried after reconnect. */
+  retryable: boolean;
+}
+
+export interface Draft {
+  clientId: string;
+  senderId: string;
+  receiverId: string;
+  text: string | null;
+  image: string | null;
+  createdAt: string;
+}
+
+export function fromStored(message: Message, key?: string): ChatMessage {
+  return {
+    key: key ?? message.clientId ?? `id:${message._id}`,
+    _id: message._id,
+    clientId: message.clientId,
+    senderId: message.senderId,
+    receiverId: message.receiverId,
+    text: message.text,
+    image: message.image,
+    createdAt: message.createdAt,
+    editedAt: message.editedAt,
+    deletedAt: message.deletedAt,
+    delivery: "sent",
+    error: null,
+    retryable: false,
+  };
+}
+
+export function fromDraft(draft: Draft): ChatMessage {
+  return {
+    key: draft.clientId,
+    _id: null,
+    clientId: draft.clientId,
+    senderId: draft.senderId,
+    receiverId: draft.receiverId,
+    text: draft.text,
+    image: draft.image,
+    createdAt: draft.createdAt,
+    editedAt: null,
+    deletedAt: null,
+    delivery: "pending",
+    error: null,
+    retryable: false,
+  };
+}
+
+/** Stored messages by id, then unsent ones in their own order (Array.sort is stable). */
+function byPosition(a: ChatMessage, b: ChatMessage): number {
+  if (a._id !== null && b._id !== null) return compareIds(a._id, b._id);
+  if (a._id !== null) return -1;
+  if (b._id !== null) return 1;
+  return 0;
+}
+
+export function sorted(messages: ChatMessage[]): ChatMessage[] {
+  return [...messages].sort(byPosition);
+}
+
+function sameSend(entry: ChatMessage, message: Message): boolean {
+  return (
+    message.clientId !== null && entry.clientId === message.clientId && entry.senderId === message.senderId
+  );
+}
+
+export interface Merge {
+  messages: ChatMessage[];
+  /** True when the message was not in the list in any form before. */
+  isNew: boolean;
+}
+
+/**
+ * Put a stored message into the list: replaces the same id (an edit or a repeat), or the
+ * unsent message with the same clientId (the reconciliation), or is inserted by id.
+ */
+export function mergeStored(messages: ChatMessage[], message: Message): Merge {
+  const byId = messages.findIndex((m) => m._id === message._id);
+  if (byId >= 0) {
+    const existing = messages[byId] as ChatMessage;
+    const next = [...messages];
+    next[byId] = fromStored(message, existing.key);
+    return { messages: next, isNew: false };
+  }
+  const bySend = messages.findIndex((m) => m._id === null && sameSend(m, message));
+  if (bySend >= 0) {
+    const existing = messages[bySend] as ChatMessage;
+    const next = [...messages];
+    next[bySend] = fromStored(message, existing.key);
+    return { messages: sorted(next), isNew: false };
+  }
+  return { messages: sorted([...messages, fromStored(message)]), isNew: true };
+}
+
+/** Merge many stored messages (a history page or a sync batch). */
+export function mergeAll(messages: ChatMessage[], incoming: Message[]): ChatMessage[] {
+  let next = messages;
+  for (const message of incoming) next = mergeStored(next, message).messages;
+  return next;
+}
+
+export function updateUnsent(
+  messages: ChatMessage[],
+  clientId: string,
+  change: (m: ChatMessage) => ChatMessage | null,
+): ChatMessage[] {
+  const index = messages.findIndex((m) => m._id === null && m.clientId === clientId);
+  if (index < 0) return messages;
+  const changed = change(messages[index] as ChatMessage);
+  const next = [...messages];
+  if (changed === null) next.splice(index, 1);
+  else next[index] = changed;
+  return next;
+}
+
+/** The newest stored message id in a list, or null. */
+export function newestId(messages: ChatMessage[]): string | null {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const id = messages[i]?._id;
+    if (id) return id;
+  }
+  return null;
+}

@@ -1,0 +1,87 @@
+/** Shapes on the wire, as the server's README and schemas name them. */
+
+/** The signed-in user (GET /api/auth/check, login, signup). */
+export interface User {
+  _id: string;
+  fullName: string;
+  email: string;
+  profilePic: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Someone else, as anyone may see them: no email. */
+export interface Person {
+  _id: string;
+  fullName: string;
+  profilePic: string;
+  lastSeen: string | null;
+}
+
+export interface LastMessage {
+  _id: string;
+  text: string | null;
+  hasImage: boolean;
+  senderId: string;
+  createdAt: string;
+  deleted: boolean;
+}
+
+/** A row of GET /api/messages/chats. */
+export interface ChatSummary extends Person {
+  lastMessage: LastMessage;
+  unreadCount: number;
+}
+
+/** A stored message. Ids are decimal strings rising in commit order. */
+export interface Message {
+  _id: string;
+  senderId: string;
+  receiverId: string;
+  text: string | null;
+  image: string | null;
+  clientId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+export interface AckFailure {
+  ok: false;
+  code: string;
+  message: string;
+  retryAfter?: number;
+}
+
+export type Ack<T> = ({ ok: true } & T) | AckFailure;
+
+export interface SendAck {
+  message: Message;
+  duplicate: boolean;
+}
+
+export interface SyncAck {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+export interface MarkReadAck {
+  upToMessageId: string;
+}
+
+export interface MessagesRead {
+  readerId: string;
+  userId: string;
+  upToMessageId: string;
+}
+
+export interface UserOffline {
+  userId: string;
+  lastSeen: string | null;
+}
+
+export interface Typing {
+  userId: string;
+  isTyping: boolean;
+}
