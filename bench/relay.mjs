@@ -1,0 +1,255 @@
+// SocketSpace relay load generator: P pairs of users, one websocket each, every user sending
+// to its partner. Open loop: message k is *meant* to leave at t0 + k/R whatever the server is
+// doing, and delivery latency is measured from that intended time to the partner's
+// `newMessage`, so a stalled server shows up as latency instead of as a slower sender
+// ("coordinated omission").
+//
+//   node relay.mjs --config users.json --rate 2000 --duration 5 [--grace 3] [--max-messages N]
+//
+// users.json: {"url": "http://127.0.0.1:PORT", "users": [{"id": "...", "token": "..."}, ...]};
+// users 2i and 2i+1 are partners. Prints one line `{"event":"start"}` when the sockets are
+// connected and sending begins, then one line with the result JSON. Exit code 0 unless the
+// run could not start (bad arguments, connection failure).
+
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { io } from "socket.io-client";
+
+const LIMITS = {
+  maxDurationSeconds: 120,
+  maxGraceSeconds: 30,
+  maxMessages: 2_000_000,
+  connectTimeoutMs: 15_000,
+};
+
+function parseArgs(argv) {
+  const options = {
+    config: null,
+    rate: 1000,
+    duration: 5,
+    grace: 3,
+    pairs: null, // default: every pair in the config
+    maxMessages: 500_000,
+    textBytes: 40,
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i].replace(/^--/, "").replace(/-(\w)/g, (_, c) => c.toUpperCase());
+    const value = argv[i + 1];
+    if (!(name in options) || value === undefined) fail(`unknown or incomplete option ${argv[i]}`);
+    options[name] = name === "config" ? value : Number(value);
+  }
+  if (!options.config) fail("--config is required");
+  if (!(options.rate > 0)) fail("--rate must be > 0");
+  if (!(options.duration > 0 && options.duration <= LIMITS.maxDurationSeconds)) {
+    fail(`--duration must be in (0, ${LIMITS.maxDurationSeconds}]`);
+  }
+  if (!(options.grace >= 0 && options.grace <= LIMITS.maxGraceSeconds)) {
+    fail(`--grace must be in [0, ${LIMITS.maxGraceSeconds}]`);
+  }
+  options.maxMessages = Math.min(options.maxMessages, LIMITS.maxMessages);
+  return options;
+}
+
+function fail(message) {
+  process.stderr.write(`relay: ${message}\n`);
+  process.exit(2);
+}
+
+function loadUsers(options) {
+  const config = JSON.parse(readFileSync(options.config, "utf8"));
+  const url = new URL(config.url);
+  // Only ever load the local machine.
+  if (url.hostname !== "127.0.0.1") fail(`refusing non-loopback url ${config.url}`);
+  const pairs = options.pairs ?? Math.floor(config.users.length / 2);
+  if (!(pairs >= 1 && pairs * 2 <= config.users.length)) fail("not enough users for --pairs");
+  return { url: url.origin, users: config.users.slice(0, pairs * 2) };
+}
+
+function connect(url, user) {
+  const socket = io(url, {
+    transports: ["websocket"],
+    reconnection: false, // a dropped socket must show up as lost messages, not be papered over
+    extraHeaders: { Cookie: `jwt=${user.token}`, Origin: url },
+    timeout: LIMITS.connectTimeoutMs,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (err) => reject(new Error(`${user.id}: ${err.message}`)));
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return round(sorted[Math.max(0, index)]);
+}
+
+function round(x) {
+  return Math.round(x * 100) / 100;
+}
+
+function summary(values) {
+  const sorted = Float64Array.from(values).sort();
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    p999: percentile(sorted, 99.9),
+    max: sorted.length ? round(sorted[sorted.length - 1]) : null,
+  };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const { url, users } = loadUsers(options);
+  const total = Math.min(Math.round(options.rate * options.duration), options.maxMessages);
+  const runId = Math.random().toString(36).slice(2, 10); // keeps clientIds unique across runs
+  const text = "x".repeat(Math.max(1, options.textBytes));
+
+  let sockets;
+  try {
+    sockets = await Promise.all(users.map((user) => connect(url, user)));
+  } catch (err) {
+    fail(`connect failed: ${err.message}`);
+  }
+
+  // Per message k: intended send time; filled in as the ack and the delivery come back.
+  const intended = new Float64Array(total);
+  const sendLag = new Float64Array(total); // how late this process itself emitted each one
+  const delivered = new Uint8Array(total);
+  const deliveryMs = [];
+  const ackMs = [];
+  const errorCodes = {};
+  let sent = 0;
+  let acked = 0;
+  let errors = 0;
+  let duplicates = 0;
+  let misrouted = 0;
+  let outOfOrder = 0;
+  let unknown = 0;
+  let disconnects = 0;
+  let lastDeliveryAt = 0;
+  const lastSeqFrom = new Map(); // "sender>receiver" -> highest k delivered so far
+  // Per second of intended send time: how many were delivered and the worst latency, to tell
+  // a steady overload from a single stall.
+  const seconds = Math.ceil(options.duration);
+  const timeline = Array.from({ length: seconds }, () => ({ delivered: 0, maxMs: 0 }));
+
+  const prefix = `b${runId}-`;
+  users.forEach((user, index) => {
+    const socket = sockets[index];
+    socket.on("disconnect", () => disconnects++);
+    socket.on("newMessage", (message) => {
+      const now = performance.now();
+      const id = message?.clientId;
+      if (typeof id !== "string" || !id.startsWith(prefix)) {
+        unknown++;
+        return;
+      }
+      const k = Number(id.slice(prefix.length));
+      if (!(k >= 0 && k < sent)) {
+        unknown++;
+        return;
+      }
+      if (delivered[k]) {
+        duplicates++;
+        return;
+      }
+      delivered[k] = 1;
+      const latency = now - intended[k];
+      deliveryMs.push(latency);
+      const slot = timeline[Math.min(seconds - 1, Math.floor(k / options.rate))];
+      slot.delivered++;
+      slot.maxMs = Math.max(slot.maxMs, round(latency));
+      lastDeliveryAt = now;
+      if (message.receiverId !== user.id) misrouted++;
+      const stream = `${message.senderId}>${user.id}`;
+      if ((lastSeqFrom.get(stream) ?? -1) > k) outOfOrder++;
+      else lastSeqFrom.set(stream, k);
+    });
+  });
+
+  function send(k) {
+    const from = k % users.length;
+    const to = from ^ 1; // partner: 0<->1, 2<->3, ...
+    const payload = { receiverId: users[to].id, text, clientId: `${prefix}${k}` };
+    sockets[from].emit("sendMessage", payload, (ack) => {
+      acked++;
+      ackMs.push(performance.now() - intended[k]);
+      if (!ack?.ok) {
+        errors++; // the server refused it: not stored, so not expected to arrive
+        const code = ack?.code ?? "unknown";
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+      }
+    });
+  }
+
+  process.stdout.write(`${JSON.stringify({ event: "start", messages: total })}\n`);
+  const intervalMs = 1000 / options.rate;
+  const t0 = performance.now() + 5;
+  const deadline = t0 + (options.duration + options.grace) * 1000;
+  for (let k = 0; k < total; k++) intended[k] = t0 + k * intervalMs;
+
+  // Send everything that is due, then sleep ~1 ms; bounded by `total`.
+  await new Promise((resolve) => {
+    function tick() {
+      const now = performance.now();
+      while (sent < total && intended[sent] <= now) {
+        sendLag[sent] = now - intended[sent];
+        send(sent);
+        sent++;
+      }
+      if (sent >= total) resolve();
+      else setTimeout(tick, Math.max(0, Math.min(1, intended[sent] - now)));
+    }
+    tick();
+  });
+  const sendEnd = performance.now();
+
+  // Grace: wait for the stragglers, no longer than the deadline.
+  await new Promise((resolve) => {
+    function check() {
+      const done = deliveryMs.length + errors >= sent && acked >= sent;
+      if (done || performance.now() >= deadline) resolve();
+      else setTimeout(check, 10);
+    }
+    check();
+  });
+
+  const wallSeconds = (options.duration * 1000 + Math.max(0, lastDeliveryAt - sendEnd)) / 1000;
+  const result = {
+    pairs: users.length / 2,
+    connections: users.length,
+    offeredRate: options.rate,
+    durationSeconds: options.duration,
+    sent,
+    acked,
+    delivered: deliveryMs.length,
+    deliveredRate: round(deliveryMs.length / wallSeconds),
+    lost: Math.max(0, sent - errors - deliveryMs.length),
+    duplicates,
+    errors,
+    errorCodes,
+    unacked: sent - acked,
+    misrouted,
+    outOfOrder,
+    unknown,
+    disconnects,
+    // Large values mean the generator, not the server, was the limit.
+    sendLagMs: summary(sendLag.subarray(0, sent)),
+    deliveryMs: summary(deliveryMs),
+    ackMs: summary(ackMs),
+    timeline,
+  };
+  for (const socket of sockets) socket.disconnect();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+// Hard stop whatever happens: nothing here may run unbounded.
+setTimeout(
+  () => fail("hard time limit reached"),
+  (LIMITS.maxDurationSeconds + LIMITS.maxGraceSeconds) * 1000 + 2 * LIMITS.connectTimeoutMs,
+).unref();
+
+main().catch((err) => fail(err.stack ?? String(err)));
