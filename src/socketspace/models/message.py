@@ -16,7 +16,9 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         # A retried send (same sender, same client id) finds the original instead of a twin.
-        UniqueConstraint("sender_id", "client_id"),
+        # client_id leads, so the writer's `client_id IN (...)` lookup is an index seek per
+        # key (SQLite scans the table for a `(sender_id, client_id) IN` row-value list).
+        UniqueConstraint("client_id", "sender_id"),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
     )
 

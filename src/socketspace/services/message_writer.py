@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, case, insert, select, text, tuple_, update
+from sqlalchemy import Connection, bindparam, case, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from socketspace.db import Database
@@ -36,14 +36,16 @@ KNOWN_CONVERSATIONS_MAX = 100_000
 # running them on SQLite, and a pre-built statement also keeps its cache key.
 _member = ConversationMember
 _MINE = (_member.conversation_id == bindparam("cid"), _member.user_id == bindparam("uid"))
-FIND_CONVERSATIONS = select(Conversation.user_low, Conversation.user_high, Conversation.id).where(
-    tuple_(Conversation.user_low, Conversation.user_high).in_(bindparam("pairs", expanding=True))
+# Lookups by key, never `(a, b) IN (...)` lists of row values: SQLite answers those with a
+# scan of the whole table.
+FIND_CONVERSATION = select(Conversation.id).where(
+    Conversation.user_low == bindparam("low"), Conversation.user_high == bindparam("high")
 )
 FIND_USERS = select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
 ADD_CONVERSATIONS = insert(Conversation).returning(Conversation.id, sort_by_parameter_order=True)
 ADD_MEMBERS = insert(ConversationMember)
 FIND_EARLIER = select(*Message.__table__.columns).where(
-    tuple_(Message.sender_id, Message.client_id).in_(bindparam("keys", expanding=True))
+    Message.client_id.in_(bindparam("client_ids", expanding=True))
 )
 ADD_MESSAGES = insert(Message).returning(Message.id, sort_by_parameter_order=True)
 MOVE_LAST_MESSAGE = (
@@ -95,18 +97,25 @@ class MessageWriter:
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._known: dict[tuple[str, str], int] = {}  # pair -> conversation id
+        # Committed messages waiting to be announced, in commit order. A task of its own, so
+        # the next batch is written while this one is being delivered.
+        self._announce: asyncio.Queue[list[tuple[Message, str | None]]] = asyncio.Queue()
+        self._announcer: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="message-writer")
+        self._announcer = asyncio.create_task(self._run_announcer(), name="message-announcer")
 
     async def stop(self) -> None:
-        """Finish what is queued, then stop."""
-        if self._task is None:
+        """Finish what is queued and announce it, then stop."""
+        if self._task is None or self._announcer is None:
             return
         await self._queue.join()
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
-        self._task = None
+        await self._announce.join()
+        for task in (self._task, self._announcer):
+            task.cancel()
+        await asyncio.gather(self._task, self._announcer, return_exceptions=True)
+        self._task = self._announcer = None
 
     def submit(self, outgoing: Outgoing) -> asyncio.Future[Stored]:
         """Queue a message (synchronously, so queue order is call order)."""
@@ -156,9 +165,24 @@ class MessageWriter:
             else:
                 item.done.set_result(outcome)
         # Commit, then publish: in commit order, only what was really created.
-        for item, outcome in results:
-            if isinstance(outcome, Stored) and outcome.created:
-                await self.notifier.message_created(outcome.message, item.origin)
+        created = [
+            (outcome.message, item.origin)
+            for item, outcome in results
+            if isinstance(outcome, Stored) and outcome.created
+        ]
+        if created:
+            self._announce.put_nowait(created)
+
+    async def _run_announcer(self) -> None:
+        while True:
+            batch = await self._announce.get()
+            try:
+                for message, origin in batch:
+                    await self.notifier.message_created(message, origin)
+            except Exception:  # a failed delivery must not stop later ones
+                log.exception("message_announce_failed size=%d", len(batch))
+            finally:
+                self._announce.task_done()
 
     async def _prepare_images(self, batch: list[Outgoing]) -> list[Outgoing]:
         ready = []
@@ -226,10 +250,12 @@ class MessageWriter:
         pairs = {pair_of(item.sender_id, item.receiver_id) for item in batch}
         wanted = pairs - self._known.keys()
         if wanted:
-            rows = conn.execute(FIND_CONVERSATIONS, {"pairs": list(wanted)})
-            for low, high, conversation_id in rows:
-                self._remember((low, high), conversation_id)
-            wanted -= self._known.keys()
+            # Only pairs this process has not seen yet: one indexed lookup each.
+            for low, high in list(wanted):
+                found = conn.scalar(FIND_CONVERSATION, {"low": low, "high": high})
+                if found is not None:
+                    self._remember((low, high), found)
+                    wanted.discard((low, high))
         if wanted:
             self._create_conversations(conn, wanted)
         return {pair: self._known[pair] for pair in pairs if pair in self._known}
@@ -275,9 +301,14 @@ class MessageWriter:
         keys = {(item.sender_id, item.client_id) for item in batch if item.client_id}
         if not keys:
             return {}
-        rows = conn.execute(FIND_EARLIER, {"keys": list(keys)})
+        rows = conn.execute(FIND_EARLIER, {"client_ids": sorted({c for _, c in keys})})
         found = [Message(**row._mapping) for row in rows]
-        return {(m.sender_id, m.client_id): m for m in found if m.client_id}
+        # Another sender may have used the same client id: only our own pairs count.
+        return {
+            (m.sender_id, m.client_id): m
+            for m in found
+            if m.client_id and (m.sender_id, m.client_id) in keys
+        }
 
     def _insert(self, conn: Connection, messages: list[Message]) -> None:
         rows = [

@@ -97,7 +97,7 @@ def upgrade() -> None:
             name=op.f("fk_messages_receiver_id_users"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
-        sa.UniqueConstraint("sender_id", "client_id", name=op.f("uq_messages_sender_id")),
+        sa.UniqueConstraint("client_id", "sender_id", name=op.f("uq_messages_client_id")),
     )
     op.create_index("ix_messages_conversation_id_id", "messages", ["conversation_id", "id"])
     with op.batch_alter_table("users") as batch:
