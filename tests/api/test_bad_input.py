@@ -17,11 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from socketspace.db import Database
-from socketspace.models import Session, User
+from socketspace.models import User
 from tests.conftest import make_client, signup
+from tests.snapshots import tables
 
 Request = dict[str, Any]  # keyword arguments for httpx.AsyncClient.request
 
@@ -50,55 +51,6 @@ WRONG_TYPES: list[tuple[str, Any]] = [
     ("false", False),
     ("null", None),
 ]
-
-
-# --- database snapshots ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tables:
-    """Everything a refused request could have touched."""
-
-    users: int
-    sessions: int
-    user_rows: tuple[tuple[Any, ...], ...]
-    session_rows: tuple[tuple[Any, ...], ...]
-
-
-async def tables(db: Database) -> Tables:
-    async with db.read() as s:
-        users = await s.scalar(select(func.count()).select_from(User))
-        sessions = await s.scalar(select(func.count()).select_from(Session))
-        user_rows = (
-            await s.execute(
-                select(
-                    User.id,
-                    User.email,
-                    User.full_name,
-                    User.password_hash,
-                    User.profile_pic,
-                    User.created_at,
-                    User.updated_at,
-                ).order_by(User.id)
-            )
-        ).all()
-        session_rows = (
-            await s.execute(
-                select(
-                    Session.id,
-                    Session.user_id,
-                    Session.created_at,
-                    Session.expires_at,
-                    Session.revoked_at,
-                ).order_by(Session.id)
-            )
-        ).all()
-    return Tables(
-        users=int(users or 0),
-        sessions=int(sessions or 0),
-        user_rows=tuple(tuple(row) for row in user_rows),
-        session_rows=tuple(tuple(row) for row in session_rows),
-    )
 
 
 async def stored_name(db: Database, email: str) -> str | None:

@@ -5,7 +5,6 @@ tokens) keep working; reads are never blocked."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 from socketspace.db import Database
 from socketspace.models import Session, User
 from tests.conftest import ORIGIN
+from tests.snapshots import Tables, tables
 
 EVIL = "https://evil.example"
 ALICE_EMAIL = "alice@example.com"
@@ -43,44 +43,6 @@ FOREIGN_ORIGINS = [
     pytest.param("https://testserver", id="other-scheme"),
     pytest.param("http://testserver:8080", id="other-port"),
 ]
-
-
-@dataclass(frozen=True)
-class Tables:
-    users: int
-    sessions: int
-    user_rows: tuple[tuple[Any, ...], ...]
-    session_rows: tuple[tuple[Any, ...], ...]
-
-
-async def tables(db: Database) -> Tables:
-    """Every column a forged write could change, in `users` and `sessions`."""
-    async with db.read() as s:
-        users = await s.scalar(select(func.count()).select_from(User))
-        sessions = await s.scalar(select(func.count()).select_from(Session))
-        user_rows = (
-            await s.execute(
-                select(
-                    User.id,
-                    User.email,
-                    User.full_name,
-                    User.password_hash,
-                    User.profile_pic,
-                    User.updated_at,
-                ).order_by(User.id)
-            )
-        ).all()
-        session_rows = (
-            await s.execute(
-                select(Session.id, Session.user_id, Session.revoked_at).order_by(Session.id)
-            )
-        ).all()
-    return Tables(
-        users=int(users or 0),
-        sessions=int(sessions or 0),
-        user_rows=tuple(tuple(row) for row in user_rows),
-        session_rows=tuple(tuple(row) for row in session_rows),
-    )
 
 
 async def stored_name(db: Database, email: str = ALICE_EMAIL) -> str | None:
