@@ -268,12 +268,12 @@ class _OrjsonPacketJson:
     JSONDecodeError = json.JSONDecodeError
 
 
-def create_socket_server(settings_origins: list[str]) -> socketio.AsyncServer:
+def create_socket_server(trusted_origins: list[str]) -> socketio.AsyncServer:
     return socketio.AsyncServer(
         async_mode="asgi",
         # Browsers apply no CORS to WebSockets: this origin check is the defence against
         # cross-site WebSocket hijacking, so never "*".
-        cors_allowed_origins=settings_origins,
+        cors_allowed_origins=trusted_origins,
         max_http_buffer_size=64 * 1024,
         json=_OrjsonPacketJson,
         logger=False,

@@ -130,13 +130,10 @@ async def send_message(
     if receiver == sender_id:
         raise InvalidInput("You cannot send a message to yourself.", code="self_message")
     client = check_client_id(client_id)
-    picture: asyncio.Task[str] | None = None
-    if image:
-        raw = decode_data_url(image, field="image")
-        limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
-        picture = asyncio.create_task(_store_image(storage, raw))
-    else:
-        limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
+    raw = decode_data_url(image, field="image") if image else None
+    limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
+    # The picture is checked and stored off the loop; the writer waits for it in its turn.
+    picture = asyncio.create_task(_store_image(storage, raw)) if raw is not None else None
     outgoing = Outgoing(
         sender_id=sender_id,
         receiver_id=receiver,
