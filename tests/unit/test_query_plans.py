@@ -5,7 +5,13 @@ import pytest
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import text
 
-from socketspace.services.message_writer import FIND_CONVERSATION, FIND_EARLIER, FIND_USERS
+from socketspace.services.message_writer import (
+    FIND_CONVERSATION,
+    FIND_EARLIER,
+    FIND_MESSAGES,
+    FIND_USERS,
+    SQLITE_FIND_EARLIER,
+)
 
 
 @pytest.fixture
@@ -24,11 +30,14 @@ def sqlite(backend, database_url):
         (FIND_EARLIER, {"client_ids": ["c1", "c2"]}),
         (FIND_CONVERSATION, {"low": "a", "high": "b"}),
         (FIND_USERS, {"ids": ["a", "b"]}),
+        (FIND_MESSAGES, {"ids": [1, 2]}),
+        (text(SQLITE_FIND_EARLIER.format("'c1', 'c2'")), {}),
     ],
-    ids=["earlier-sends", "conversation", "users"],
+    ids=["earlier-sends", "conversation", "users", "messages", "earlier-sends-sqlite"],
 )
 def test_writer_lookups_search_an_index_instead_of_scanning(sqlite, statement, params):
-    sql = statement.params(**params).compile(sqlite, compile_kwargs={"literal_binds": True})
+    bound = statement.params(**params) if params else statement
+    sql = bound.compile(sqlite, compile_kwargs={"literal_binds": True})
     rows = sqlite.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all()
     plan = " | ".join(str(row[-1]) for row in rows)
     assert "SCAN" not in plan, plan
