@@ -232,8 +232,8 @@ class MessageWriter:
         self, batch: list[Outgoing], conn: Connection
     ) -> list[tuple[Outgoing, Stored | AppError]]:
         """Store a batch in one transaction of a handful of statements, however many messages
-        it holds: lookups by set, inserts and updates as executemany. Synchronous: on SQLite
-        it runs whole in the database thread (see Database.run_write)."""
+        it holds. Synchronous: on SQLite it runs whole in the database thread (see
+        Database.run_write), with its writes on the driver's cursor."""
         now = utcnow()
         results: dict[int, Stored | AppError] = {}
         if conn.dialect.name == "postgresql":
