@@ -128,6 +128,71 @@ async def test_a_message_written_while_offline_arrives_exactly_once(open_person:
     assert alice.errors == [] and bob.errors == []
 
 
+async def test_typing_an_edit_and_a_delete_show_on_the_other_side(open_person: Open) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    await bob.open_chat_with("Alice")
+    box = alice.page.get_by_role("textbox", name="Message")
+    typing = bob.page.get_by_test_id("typing-indicator")
+
+    # Typing shows on Bob's side and ends when Alice clears the box.
+    await box.press_sequentially("Helo")
+    await expect(typing).to_have_text("Alice is typing")
+    await box.fill("")
+    await expect(typing).to_have_count(0)
+
+    # It ends when her message arrives, too.
+    await box.press_sequentially("Helo Bob")
+    await expect(typing).to_be_visible()
+    await screenshot(bob.page, "typing-light")
+    await box.press("Enter")
+    await expect(bob.bubbles("Helo Bob")).to_have_count(1)
+    await expect(typing).to_have_count(0)
+
+    # Alice fixes the typo in place; Bob sees the new text marked as edited.
+    mine = alice.page.get_by_test_id("message").filter(has_text="Helo Bob")
+    await mine.hover()
+    await mine.get_by_role("button", name="Message actions").click()
+    await alice.page.get_by_role("menuitem", name="Edit").click()
+    editor = alice.page.get_by_role("textbox", name="Edit message")
+    await expect(editor).to_be_focused()
+    await editor.fill("Hello Bob")
+    await editor.press("Enter")
+    theirs = bob.page.get_by_test_id("message").filter(has_text="Hello Bob")
+    await expect(theirs.get_by_test_id("edited")).to_be_visible()
+    await expect(bob.bubbles("Helo Bob")).to_have_count(0)
+    await expect(alice.page.get_by_test_id("edited")).to_be_visible()
+
+    # Escape leaves the editor without closing the conversation or changing anything.
+    mine = alice.page.get_by_test_id("message").filter(has_text="Hello Bob")
+    await mine.hover()
+    await mine.get_by_role("button", name="Message actions").click()
+    await alice.page.get_by_role("menuitem", name="Edit").click()
+    await editor.press("Escape")
+    await expect(editor).to_have_count(0)
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Bob")
+    await expect(alice.bubbles("Hello Bob")).to_have_count(1)
+
+    # Alice deletes a message after confirming; both sides keep its place, without the text.
+    await alice.send("meant for Carol")
+    await expect(bob.bubbles("meant for Carol")).to_have_count(1)
+    wrong = alice.page.get_by_test_id("message").filter(has_text="meant for Carol")
+    await wrong.hover()
+    await wrong.get_by_role("button", name="Message actions").click()
+    await alice.page.get_by_role("menuitem", name="Delete").click()
+    confirm = alice.page.get_by_role("dialog", name="Delete this message?")
+    await confirm.get_by_role("button", name="Delete").click()
+    await expect(confirm).to_have_count(0)
+    await expect(bob.bubbles("meant for Carol")).to_have_count(0)
+    deleted = bob.page.get_by_test_id("message-deleted")
+    await expect(deleted).to_have_text("This message was deleted")
+    await expect(alice.page.get_by_test_id("message-deleted")).to_have_count(1)
+    await expect(bob.bubbles("Hello Bob")).to_have_count(1)
+
+    assert alice.errors == [] and bob.errors == []
+
+
 async def test_markup_in_a_name_and_a_message_shows_as_text(open_person: Open) -> None:
     name = "<img src=x onerror=alert(1)>"
     mallory = await open_person(name)

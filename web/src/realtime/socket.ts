@@ -4,8 +4,8 @@
  */
 import { io, type Socket } from "socket.io-client";
 import { useChatStore, type Received } from "../store/chat";
-import type { Ack, MarkReadAck, Message, MessagesRead, SendAck, SyncAck, UserOffline } from "../types";
-import { ClientEvent, ServerEvent } from "./events";
+import type { Ack, ChangeAck, MarkReadAck, Message, MessagesRead, SendAck, SyncAck, Typing, UserOffline } from "../types";
+import { ClientEvent, type ClientEventName, ServerEvent } from "./events";
 
 export interface SocketHooks {
   /** After messages were put in the store (live or from a sync): sounds, unknown senders. */
@@ -20,9 +20,12 @@ export interface SocketHooks {
 
 const SYNC_PAGE = 500;
 const CALL_TIMEOUT_MS = 10_000;
+/** The server ends a typing indicator after 5 s; this is our own stop, should its end be lost. */
+const TYPING_EXPIRY_MS = 6_000;
 
 let socket: Socket | null = null;
 let detachWindow: (() => void) | null = null;
+const typingExpiry = new Map<string, ReturnType<typeof setTimeout>>();
 
 const store = () => useChatStore.getState();
 
@@ -99,6 +102,7 @@ export function connectSocket(hooks: SocketHooks): void {
   current.on(ServerEvent.MESSAGE_UPDATED, (message: Message) => store().messageChanged(message));
   current.on(ServerEvent.MESSAGE_DELETED, (message: Message) => store().messageChanged(message));
   current.on(ServerEvent.MESSAGES_READ, (event: MessagesRead) => store().messagesRead(event));
+  current.on(ServerEvent.TYPING, (event: Typing) => typingHeard(event));
 
   // The browser knows about a lost network long before a ping times out.
   const offline = () => {
@@ -119,7 +123,24 @@ export function connectSocket(hooks: SocketHooks): void {
   };
 }
 
+function typingHeard({ userId, isTyping }: Typing): void {
+  clearTimeout(typingExpiry.get(userId));
+  typingExpiry.delete(userId);
+  store().typingChanged(userId, isTyping);
+  if (isTyping) {
+    typingExpiry.set(
+      userId,
+      setTimeout(() => {
+        typingExpiry.delete(userId);
+        store().typingChanged(userId, false);
+      }, TYPING_EXPIRY_MS),
+    );
+  }
+}
+
 export function disconnectSocket(): void {
+  for (const timer of typingExpiry.values()) clearTimeout(timer);
+  typingExpiry.clear();
   detachWindow?.();
   detachWindow = null;
   socket?.removeAllListeners();
@@ -139,19 +160,23 @@ export class CallTimeout extends Error {
   }
 }
 
+async function call<T>(event: ClientEventName, payload: object): Promise<Ack<T>> {
+  const current = socket;
+  if (!current?.connected) throw new CallTimeout();
+  try {
+    return (await current.timeout(CALL_TIMEOUT_MS).emitWithAck(event, payload)) as Ack<T>;
+  } catch {
+    throw new CallTimeout();
+  }
+}
+
 export async function callSendMessage(payload: {
   receiverId: string;
   text?: string;
   image?: string;
   clientId: string;
 }): Promise<Ack<SendAck>> {
-  const current = socket;
-  if (!current?.connected) throw new CallTimeout();
-  try {
-    return (await current.timeout(CALL_TIMEOUT_MS).emitWithAck(ClientEvent.SEND_MESSAGE, payload)) as Ack<SendAck>;
-  } catch {
-    throw new CallTimeout();
-  }
+  return call(ClientEvent.SEND_MESSAGE, payload);
 }
 
 export function emitMarkRead(userId: string, upToMessageId: string, done: (ack: Ack<MarkReadAck>) => void): void {
@@ -162,4 +187,17 @@ export function emitMarkRead(userId: string, upToMessageId: string, done: (ack: 
     .emitWithAck(ClientEvent.MARK_READ, { userId, upToMessageId })
     .then((ack: Ack<MarkReadAck>) => done(ack))
     .catch(() => undefined);
+}
+
+/** Fire and forget: a lost typing signal only shows or hides three dots a little late. */
+export function emitTyping(receiverId: string, isTyping: boolean): void {
+  if (socket?.connected) socket.emit(ClientEvent.TYPING, { receiverId, isTyping });
+}
+
+export function callEditMessage(messageId: string, text: string): Promise<Ack<ChangeAck>> {
+  return call(ClientEvent.EDIT_MESSAGE, { messageId, text });
+}
+
+export function callDeleteMessage(messageId: string): Promise<Ack<ChangeAck>> {
+  return call(ClientEvent.DELETE_MESSAGE, { messageId });
 }

@@ -396,3 +396,70 @@ describe("the connection", () => {
     expect(store().online).toEqual({});
   });
 });
+
+describe("typing", () => {
+  it("shows who is typing until they stop", () => {
+    store().typingChanged(BOB, true);
+    store().typingChanged(CAROL, true);
+    store().typingChanged(BOB, false);
+
+    expect(store().typing).toEqual({ [CAROL]: true });
+  });
+
+  it("ends when a message from that person arrives, and only theirs", () => {
+    store().typingChanged(BOB, true);
+    store().typingChanged(CAROL, true);
+
+    store().messageReceived(stored(1, BOB, ALICE, "done typing"));
+
+    expect(store().typing).toEqual({ [CAROL]: true });
+  });
+
+  it("is not ended by my own message to them", () => {
+    store().typingChanged(BOB, true);
+
+    store().messageReceived(stored(1, ALICE, BOB, "me too"));
+
+    expect(store().typing).toEqual({ [BOB]: true });
+  });
+
+  it("ends when a sync brings their message", () => {
+    store().typingChanged(BOB, true);
+
+    store().messagesSynced([stored(1, BOB, ALICE, "while away")]);
+
+    expect(store().typing).toEqual({});
+  });
+
+  it("is forgotten while disconnected", () => {
+    store().typingChanged(BOB, true);
+
+    store().connectionChanged("reconnecting");
+
+    expect(store().typing).toEqual({});
+  });
+});
+
+describe("edits and deletions", () => {
+  it("replaces an edited message in place and in the chats list", () => {
+    const original = stored(1, ALICE, BOB, "helo");
+    store().messageReceived(original);
+
+    store().messageChanged({ ...original, text: "hello", editedAt: at() });
+
+    expect(texts(BOB)).toEqual(["hello:sent"]);
+    expect(messagesWith(BOB)[0]?.editedAt).not.toBeNull();
+    expect(store().chats[BOB]?.lastMessage?.text).toBe("hello");
+  });
+
+  it("keeps a deleted message's place without its text", () => {
+    const original = stored(1, BOB, ALICE, "oops");
+    store().messageReceived(original);
+    store().messageReceived(stored(2, BOB, ALICE, "after"));
+
+    store().messageChanged({ ...original, text: null, deletedAt: at() });
+
+    expect(messagesWith(BOB).map((m) => m.deletedAt !== null)).toEqual([true, false]);
+    expect(store().chats[BOB]?.lastMessage?.text).toBe("after");
+  });
+});

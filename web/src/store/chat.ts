@@ -59,6 +59,8 @@ export interface ChatData {
   connection: Connection;
   /** The latest incoming message, for the screen-reader live region. */
   announcement: Announcement | null;
+  /** People typing to me right now. */
+  typing: Record<string, true>;
 }
 
 /** What an incoming message did, so the caller can play a sound or fetch an unknown sender. */
@@ -100,6 +102,7 @@ export interface ChatActions {
   messageChanged: (message: Message) => void;
   chatRead: (partnerId: string) => void;
   messagesRead: (event: MessagesRead) => void;
+  typingChanged: (userId: string, isTyping: boolean) => void;
 
   onlineListReceived: (ids: string[]) => void;
   userCameOnline: (userId: string) => void;
@@ -134,6 +137,7 @@ export function initialChatData(): ChatData {
     syncCursor: null,
     connection: "connecting",
     announcement: null,
+    typing: {},
   };
 }
 
@@ -150,6 +154,13 @@ function preview(message: Message): LastMessage {
     createdAt: message.createdAt,
     deleted: message.deletedAt !== null,
   };
+}
+
+function without(typing: Record<string, true>, userId: string): Record<string, true> {
+  if (!typing[userId]) return typing;
+  const next = { ...typing };
+  delete next[userId];
+  return next;
 }
 
 function toFront(order: string[], id: string): string[] {
@@ -194,6 +205,8 @@ export const useChatStore = create<ChatState>()((set, get) => {
       syncCursor: s.syncCursor === null ? message._id : maxId(s.syncCursor, message._id),
     };
     if (merge.isNew && incoming) {
+      // Their message is what they were typing.
+      next.typing = without(s.typing, partnerId);
       const name = s.people[partnerId]?.fullName ?? "someone";
       const what = message.text ?? (message.image ? "a picture" : "a message");
       next.announcement = { seq: (s.announcement?.seq ?? 0) + 1, text: `New message from ${name}: ${what}` };
@@ -340,6 +353,7 @@ export const useChatStore = create<ChatState>()((set, get) => {
         chatOrder: state.chatOrder,
         syncCursor: state.syncCursor,
         announcement: state.announcement,
+        typing: state.typing,
       });
       return results;
     },
@@ -379,6 +393,12 @@ export const useChatStore = create<ChatState>()((set, get) => {
           current.partnerReadUpTo === null ? event.upToMessageId : maxId(current.partnerReadUpTo, event.upToMessageId);
         return { conversations: withConversation(s, event.readerId, { partnerReadUpTo: upTo }) };
       }),
+    typingChanged: (userId, isTyping) =>
+      setData((s) => {
+        if (isTyping) return s.typing[userId] ? {} : { typing: { ...s.typing, [userId]: true } };
+        const typing = without(s.typing, userId);
+        return typing === s.typing ? {} : { typing };
+      }),
 
     onlineListReceived: (ids) => {
       const online: Record<string, true> = {};
@@ -396,7 +416,7 @@ export const useChatStore = create<ChatState>()((set, get) => {
       }),
     connectionChanged: (connection) =>
       // Presence we can no longer follow is not shown; the server sends the list on reconnect.
-      setData(connection === "connected" ? { connection } : { connection, online: {} }),
+      setData(connection === "connected" ? { connection } : { connection, online: {}, typing: {} }),
   };
 });
 

@@ -61,6 +61,11 @@ export interface SendAck {
   duplicate: boolean;
 }
 
+/** editMessage and deleteMessage: the stored result. */
+export interface ChangeAck {
+  message: Message;
+}
+
 export interface SyncAck {
   messages: Message[];
   hasMore: boolean;

@@ -137,7 +137,7 @@ export function ChatSidebar({ header }: { header: ReactNode }) {
   const [tab, setTab] = useState<Tab>("chats");
   const [query, setQuery] = useState("");
   const soundOn = useSettingsStore((s) => s.soundEnabled);
-  const { meId, people, chatOrder, chats, chatsStatus, contactIds, contactsStatus, online, activeId } = useChatStore(
+  const { meId, people, chatOrder, chats, chatsStatus, contactIds, contactsStatus, online, activeId, typing } = useChatStore(
     useShallow((s) => ({
       meId: s.meId,
       people: s.people,
@@ -148,6 +148,7 @@ export function ChatSidebar({ header }: { header: ReactNode }) {
       contactsStatus: s.contactsStatus,
       online: s.online,
       activeId: s.activeId,
+      typing: s.typing,
     })),
   );
   const totalUnread = useMemo(() => Object.values(chats).reduce((n, c) => n + c.unreadCount, 0), [chats]);
@@ -227,7 +228,15 @@ export function ChatSidebar({ header }: { header: ReactNode }) {
                   online={Boolean(online[person._id])}
                   active={activeId === person._id}
                   onOpen={() => open(person._id)}
-                  secondary={<Preview entry={entry} meId={meId} />}
+                  secondary={
+                    typing[person._id] ? (
+                      <span className="text-primary" data-testid="row-typing">
+                        typing…
+                      </span>
+                    ) : (
+                      <Preview entry={entry} meId={meId} />
+                    )
+                  }
                   trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
                   unread={entry.unreadCount}
                 />

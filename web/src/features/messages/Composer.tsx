@@ -4,6 +4,7 @@ import toast from "react-hot-toast";
 import { playKeystroke } from "../../lib/sounds";
 import { useSettingsStore } from "../../store/settings";
 import { sendNewMessage } from "./outbox";
+import { typingInput, typingStopped } from "./typing";
 
 const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];
 const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
@@ -34,12 +35,14 @@ export function Composer({ partnerId, partnerName }: { partnerId: string; partne
   useEffect(() => {
     // Type right away on a desktop; on a phone the keyboard would cover the conversation.
     if (window.matchMedia?.("(min-width: 768px)").matches) textarea.current?.focus();
+    return () => typingStopped(partnerId);
   }, [partnerId]);
 
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (empty) return;
     sendNewMessage(partnerId, text, image);
+    typingStopped(partnerId);
     setText("");
     setImage(null);
     textarea.current?.focus();
@@ -114,7 +117,10 @@ export function Composer({ partnerId, partnerName }: { partnerId: string; partne
             rows={1}
             value={text}
             maxLength={MAX_TEXT}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => {
+              setText(e.target.value);
+              typingInput(partnerId, e.target.value);
+            }}
             onKeyDown={onKeyDown}
             placeholder={`Message ${partnerName}`}
             aria-label="Message"

@@ -39,6 +39,20 @@ function Header({ partner, online, onClose }: { partner: Person; online: boolean
   );
 }
 
+function TypingIndicator({ partner }: { partner: Person }) {
+  const typing = useChatStore((s) => Boolean(s.typing[partner._id]));
+  return (
+    <div className="h-6 bg-base-200/60 px-5 text-xs text-base-content/60 sm:px-8" aria-live="polite">
+      {typing && (
+        <span className="inline-flex items-center gap-1.5" data-testid="typing-indicator">
+          <span className="truncate">{partner.fullName} is typing</span>
+          <span className="loading loading-dots loading-xs" aria-hidden="true" />
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function Conversation({ partnerId }: { partnerId: string }) {
   const partner = useChatStore((s) => s.people[partnerId]);
   const online = useChatStore((s) => Boolean(s.online[partnerId]));
@@ -75,6 +89,7 @@ export function Conversation({ partnerId }: { partnerId: string }) {
     <section className="flex h-full min-h-0 flex-1 flex-col" aria-label={`Conversation with ${partner.fullName}`}>
       <Header partner={partner} online={online} onClose={close} />
       <MessageList partner={partner} meId={meId} conversation={conversation} />
+      <TypingIndicator partner={partner} />
       <Composer partnerId={partnerId} partnerName={partner.fullName} />
     </section>
   );

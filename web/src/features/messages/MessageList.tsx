@@ -1,5 +1,5 @@
 import { AlertCircle, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
-import { Fragment, useCallback, useLayoutEffect, useRef } from "react";
+import { Fragment, useCallback, useLayoutEffect, useRef, useState } from "react";
 import { Avatar } from "../../components/ui/Avatar";
 import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
@@ -7,6 +7,7 @@ import { safeImageUrl } from "../../lib/urls";
 import type { Conversation } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
 import type { Person } from "../../types";
+import { ConfirmDelete, MessageEditor, MessageMenu } from "./MessageActions";
 import { discardSend, retrySend, sendNewMessage } from "./outbox";
 
 const QUICK_REPLIES = ["👋 Hi!", "How are you?", "What’s up?", "Nice to meet you!"] as const;
@@ -47,9 +48,12 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onImageLoad }: B
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const ownStored = mine && message._id !== null && message.delivery === "sent" && !deleted;
   return (
     <div
-      className={`chat ${mine ? "chat-end" : "chat-start"} py-0.5`}
+      className={`group chat ${mine ? "chat-end" : "chat-start"} py-0.5`}
       data-testid="message"
       data-mine={mine ? "true" : "false"}
       data-delivery={message.delivery}
@@ -68,8 +72,14 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onImageLoad }: B
           mine ? (failed ? "chat-bubble-error" : "chat-bubble-primary") : "bg-base-100 text-base-content shadow-sm"
         } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""}`}
       >
+        {ownStored && !editing && (
+          <MessageMenu canEdit={Boolean(message.text)} onEdit={() => setEditing(true)} onDelete={() => setConfirming(true)} />
+        )}
+        {ownStored && confirming && <ConfirmDelete messageId={message._id as string} onClose={() => setConfirming(false)} />}
         {deleted ? (
-          <span className="italic opacity-70">This message was deleted</span>
+          <span className="italic opacity-70" data-testid="message-deleted">
+            This message was deleted
+          </span>
         ) : (
           <>
             {image && (
@@ -82,7 +92,9 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onImageLoad }: B
                 />
               </a>
             )}
-            {message.text && (
+            {editing && message._id && message.text ? (
+              <MessageEditor messageId={message._id} initial={message.text} onDone={() => setEditing(false)} />
+            ) : message.text && (
               <p className={`whitespace-pre-wrap break-words ${message.image ? "px-2.5 pt-1.5 pb-1" : ""}`} data-testid="message-text">
                 {message.text}
               </p>
@@ -94,7 +106,7 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onImageLoad }: B
         <time dateTime={message.createdAt} title={fullWhen(message.createdAt)}>
           {clockTime(message.createdAt)}
         </time>
-        {message.editedAt && !deleted && <span>· edited</span>}
+        {message.editedAt && !deleted && <span data-testid="edited">· edited</span>}
         {mine && <Status message={message} readUpTo={readUpTo} />}
       </div>
       {failed && message.clientId && (

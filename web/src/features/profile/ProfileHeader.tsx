@@ -1,16 +1,64 @@
-import { Camera, LogOut, Volume2, VolumeX } from "lucide-react";
+import { Camera, LogOut, Monitor, Moon, Sun, Volume2, VolumeX } from "lucide-react";
 import { type ChangeEvent, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { updateProfile } from "../../api/auth";
 import { errorMessage } from "../../api/http";
 import { Avatar } from "../../components/ui/Avatar";
 import { Logo } from "../../components/ui/Logo";
-import { saveSoundEnabled } from "../../lib/preferences";
+import { THEMES, type Theme, applyTheme, saveSoundEnabled, saveTheme } from "../../lib/preferences";
 import { playClick, unlockAudio } from "../../lib/sounds";
 import { useAuthStore } from "../../store/auth";
 import { useSettingsStore } from "../../store/settings";
 
 const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
+
+const THEME_LABEL: Record<Theme, string> = { light: "Light", dark: "Dark", system: "System" };
+const THEME_ICON = { light: Sun, dark: Moon, system: Monitor } as const;
+
+/** Light, dark or the system's choice, remembered in this browser. */
+function ThemeMenu() {
+  const theme = useSettingsStore((s) => s.theme);
+  const Icon = THEME_ICON[theme];
+
+  function choose(next: Theme) {
+    useSettingsStore.getState().themeChosen(next);
+    saveTheme(next);
+    applyTheme(next);
+    (document.activeElement as HTMLElement | null)?.blur(); // closes the focus-driven dropdown
+  }
+
+  return (
+    <div className="dropdown dropdown-end">
+      <div
+        tabIndex={0}
+        role="button"
+        className="btn btn-ghost btn-sm btn-circle"
+        aria-label={`Theme: ${THEME_LABEL[theme]}`}
+        title={`Theme: ${THEME_LABEL[theme]}`}
+        data-testid="theme-toggle"
+      >
+        <Icon className="size-4.5" aria-hidden="true" />
+      </div>
+      <ul tabIndex={-1} className="dropdown-content menu menu-sm z-20 mt-1 w-36 rounded-box border border-base-300 bg-base-100 p-1 shadow-lg">
+        {THEMES.map((option) => {
+          const OptionIcon = THEME_ICON[option];
+          return (
+            <li key={option}>
+              <button
+                type="button"
+                className={theme === option ? "menu-active" : ""}
+                aria-pressed={theme === option}
+                onClick={() => choose(option)}
+              >
+                <OptionIcon className="size-3.5" aria-hidden="true" /> {THEME_LABEL[option]}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
 
 function readAsDataUrl(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -66,6 +114,7 @@ export function ProfileHeader({ onLogout }: { onLogout: () => void }) {
       <div className="mb-3 flex items-center justify-between px-1">
         <Logo className="size-7" />
         <div className="flex items-center gap-1">
+          <ThemeMenu />
           <button
             type="button"
             className="btn btn-ghost btn-sm btn-circle"

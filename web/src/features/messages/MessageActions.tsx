@@ -1,0 +1,167 @@
+import { EllipsisVertical, Pencil, Trash2 } from "lucide-react";
+import { type FocusEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { deleteOwnMessage, editOwnMessage } from "./edits";
+
+const MAX_TEXT = 2000;
+
+/** The menu on my own bubble: revealed on hover or focus, a daisyUI dropdown. */
+export function MessageMenu({ canEdit, onEdit, onDelete }: { canEdit: boolean; onEdit: () => void; onDelete: () => void }) {
+  const [open, setOpen] = useState(false);
+
+  function choose(action: () => void) {
+    setOpen(false);
+    action();
+  }
+
+  function onBlur(event: FocusEvent<HTMLDivElement>) {
+    if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key === "Escape" && open) {
+      event.preventDefault(); // closes the menu, not the conversation
+      setOpen(false);
+    }
+  }
+
+  return (
+    <div
+      className={`dropdown dropdown-end absolute top-1/2 -left-9 -translate-y-1/2 ${open ? "dropdown-open" : ""}`}
+      onBlur={onBlur}
+      onKeyDown={onKeyDown}
+    >
+      <button
+        type="button"
+        className={`btn btn-ghost btn-circle btn-xs text-base-content/60 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 [@media(hover:none)]:opacity-100 ${
+          open ? "opacity-100" : "opacity-0"
+        }`}
+        aria-label="Message actions"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <EllipsisVertical className="size-4" aria-hidden="true" />
+      </button>
+      {open && (
+        <ul className="dropdown-content menu menu-sm z-20 w-32 rounded-box border border-base-300 bg-base-100 p-1 text-base-content shadow-lg" role="menu">
+          {canEdit && (
+            <li role="none">
+              <button type="button" role="menuitem" onClick={() => choose(onEdit)}>
+                <Pencil className="size-3.5" aria-hidden="true" /> Edit
+              </button>
+            </li>
+          )}
+          <li role="none">
+            <button type="button" role="menuitem" className="text-error" onClick={() => choose(onDelete)}>
+              <Trash2 className="size-3.5" aria-hidden="true" /> Delete
+            </button>
+          </li>
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Inline editor in place of the text: Enter saves, Shift+Enter breaks the line, Escape cancels. */
+export function MessageEditor({ messageId, initial, onDone }: { messageId: string; initial: string; onDone: () => void }) {
+  const [text, setText] = useState(initial);
+  const [saving, setSaving] = useState(false);
+  const field = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    const el = field.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+
+  async function save() {
+    const body = text.trim();
+    if (saving || !body) return;
+    if (body === initial.trim()) {
+      onDone();
+      return;
+    }
+    setSaving(true);
+    const saved = await editOwnMessage(messageId, body);
+    setSaving(false);
+    if (saved) onDone();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void save();
+    } else if (event.key === "Escape") {
+      event.preventDefault(); // cancels the edit, not the conversation
+      onDone();
+    }
+  }
+
+  return (
+    <div className="flex min-w-56 flex-col gap-1.5">
+      <textarea
+        ref={field}
+        value={text}
+        maxLength={MAX_TEXT}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+        aria-label="Edit message"
+        disabled={saving}
+        className="textarea textarea-sm field-sizing-content max-h-40 min-h-9 w-full resize-none bg-base-100 text-base-content"
+      />
+      <div className="flex justify-end gap-1 text-xs">
+        <button type="button" className="btn btn-ghost btn-xs" onClick={onDone} disabled={saving}>
+          Cancel
+        </button>
+        <button type="button" className="btn btn-xs" onClick={() => void save()} disabled={saving || !text.trim()}>
+          {saving ? <span className="loading loading-spinner loading-xs" aria-hidden="true" /> : null} Save
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Asks before deleting: a modal dialog, so focus stays inside until answered. */
+export function ConfirmDelete({ messageId, onClose }: { messageId: string; onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [deleting, setDeleting] = useState(false);
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  async function confirm() {
+    setDeleting(true);
+    await deleteOwnMessage(messageId);
+    setDeleting(false);
+    onClose();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDialogElement>) {
+    if (event.key === "Escape") {
+      event.preventDefault(); // closes the dialog, not the conversation
+      onClose();
+    }
+  }
+
+  return (
+    <dialog ref={dialog} className="modal" onKeyDown={onKeyDown} onClose={onClose} aria-labelledby={`delete-${messageId}`}>
+      <div className="modal-box max-w-sm">
+        <h3 id={`delete-${messageId}`} className="text-lg font-semibold">
+          Delete this message?
+        </h3>
+        <p className="py-3 text-sm text-base-content/70">It will be deleted for both of you.</p>
+        <div className="modal-action">
+          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={deleting} autoFocus>
+            Cancel
+          </button>
+          <button type="button" className="btn btn-error" onClick={() => void confirm()} disabled={deleting}>
+            {deleting && <span className="loading loading-spinner loading-xs" aria-hidden="true" />} Delete
+          </button>
+        </div>
+      </div>
+      <div className="modal-backdrop" onClick={onClose} aria-hidden="true" />
+    </dialog>
+  );
+}

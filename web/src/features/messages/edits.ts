@@ -1,0 +1,32 @@
+/**
+ * Editing and deleting my own messages over the socket. The ack carries the stored result,
+ * which goes into the store at once; the `messageUpdated` / `messageDeleted` echo that follows
+ * changes nothing more. Returns whether it worked, so an editor can stay open on failure.
+ */
+import toast from "react-hot-toast";
+import { CallTimeout, callDeleteMessage, callEditMessage } from "../../realtime/socket";
+import { useChatStore } from "../../store/chat";
+import type { Ack, ChangeAck } from "../../types";
+
+async function settle(call: () => Promise<Ack<ChangeAck>>): Promise<boolean> {
+  try {
+    const ack = await call();
+    if (!ack.ok) {
+      toast.error(ack.message);
+      return false;
+    }
+    useChatStore.getState().messageChanged(ack.message);
+    return true;
+  } catch (error) {
+    toast.error(error instanceof CallTimeout ? "Not saved: no connection to the server." : "Something went wrong.");
+    return false;
+  }
+}
+
+export function editOwnMessage(messageId: string, text: string): Promise<boolean> {
+  return settle(() => callEditMessage(messageId, text));
+}
+
+export function deleteOwnMessage(messageId: string): Promise<boolean> {
+  return settle(() => callDeleteMessage(messageId));
+}
