@@ -96,7 +96,14 @@ async def signup(
     password_hash = await passwords.hash(password)
     try:
         async with db.write() as session:
-            user = User(email=address, full_name=name, password_hash=password_hash)
+            now = utcnow()
+            user = User(
+                email=address,
+                full_name=name,
+                password_hash=password_hash,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(user)
             await session.flush()
             signed_in = _start_session(session, tokens, user, user_agent)
