@@ -42,12 +42,6 @@ class NotFound(AppError):
     message = "Not found."
 
 
-class PayloadTooLarge(AppError):
-    status = 413
-    code = "payload_too_large"
-    message = "The request body is too large."
-
-
 class Unavailable(AppError):
     status = 503
     code = "unavailable"

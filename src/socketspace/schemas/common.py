@@ -16,11 +16,6 @@ class MessageOut(BaseModel):
     message: str
 
 
-class ErrorOut(BaseModel):
-    message: str
-    code: str
-
-
 def describe_validation_error(errors: Sequence[Any]) -> str:
     """A sentence a person understands, naming the field, for the first validation error."""
     if not errors:

@@ -108,7 +108,7 @@ class ContactOut(BaseModel):
 
 
 class LastMessageOut(BaseModel):
-    _id: str
+    id: str = Field(alias="_id")
     text: str | None
     hasImage: bool
     senderId: str
