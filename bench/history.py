@@ -64,9 +64,8 @@ def seed(path: Path, me: str, messages: int) -> list[str]:
         rows,
     )
     con.execute(
-        "UPDATE conversations SET last_message_at = ?, last_message_id ="
-        " (SELECT max(id) FROM messages m WHERE m.conversation_id = conversations.id)",
-        (now,),
+        "UPDATE conversations SET last_message_id ="
+        " (SELECT max(id) FROM messages m WHERE m.conversation_id = conversations.id)"
     )
     con.commit()
     con.close()

@@ -22,7 +22,6 @@ class Conversation(Base):
     user_high: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_message_id: Mapped[int | None] = mapped_column(BigId, default=None)
-    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class ConversationMember(Base):

@@ -52,7 +52,7 @@ ADD_MESSAGES = insert(Message).returning(Message.id, sort_by_parameter_order=Tru
 MOVE_LAST_MESSAGE = (
     update(Conversation)
     .where(Conversation.id == bindparam("cid"))
-    .values(last_message_id=bindparam("mid"), last_message_at=bindparam("at"))
+    .values(last_message_id=bindparam("mid"))
 )
 ADD_UNREAD = (
     update(_member).where(*_MINE).values(unread_count=_member.unread_count + bindparam("n"))
@@ -69,9 +69,7 @@ SQLITE_ADD_MESSAGE = (
     " created_at) VALUES (:conversation_id, :sender_id, :receiver_id, :client_id, :text,"
     " :image, :created_at)"
 )
-SQLITE_MOVE_LAST_MESSAGE = (
-    "UPDATE conversations SET last_message_id = :mid, last_message_at = :at WHERE id = :cid"
-)
+SQLITE_MOVE_LAST_MESSAGE = "UPDATE conversations SET last_message_id = :mid WHERE id = :cid"
 SQLITE_ADD_UNREAD = (
     "UPDATE conversation_members SET unread_count = unread_count + :n"
     " WHERE conversation_id = :cid AND user_id = :uid"
@@ -266,7 +264,7 @@ class MessageWriter:
                     made[key] = message
         if fresh:
             self._insert(conn, [message for _, message in fresh])
-            self._touch_conversations(conn, [message for _, message in fresh], now)
+            self._touch_conversations(conn, [message for _, message in fresh])
         for index, message in fresh:
             results[index] = Stored(message, created=True)
         return [(item, results[index]) for index, item in enumerate(batch)]
@@ -377,9 +375,7 @@ class MessageWriter:
         for message, message_id in zip(messages, ids, strict=True):
             message.id = message_id
 
-    def _touch_conversations(
-        self, conn: Connection, messages: list[Message], now: datetime
-    ) -> None:
+    def _touch_conversations(self, conn: Connection, messages: list[Message]) -> None:
         """Move each conversation's last message, and each member's read pointer and unread
         count, with one executemany per kind of change. Sending means having read everything
         before: it clears the sender's count."""
@@ -393,10 +389,7 @@ class MessageWriter:
                 message.id
             )
         sqlite = conn.dialect.name == "sqlite"
-        moves = [
-            {"cid": cid, "mid": mid, "at": _sqlite_time(now) if sqlite else now}
-            for cid, mid in newest.items()
-        ]
+        moves = [{"cid": cid, "mid": mid} for cid, mid in newest.items()]
         increments = [
             {"cid": cid, "uid": uid, "n": len(ids)}
             for (cid, uid), ids in received.items()

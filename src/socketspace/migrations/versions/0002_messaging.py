@@ -28,7 +28,6 @@ def upgrade() -> None:
         sa.Column("user_high", sa.String(24), nullable=False),
         sa.Column("created_at", When, nullable=False),
         sa.Column("last_message_id", BigId, nullable=True),
-        sa.Column("last_message_at", When, nullable=True),
         sa.ForeignKeyConstraint(
             ["user_low"],
             ["users.id"],
