@@ -110,6 +110,7 @@ async def test_unknown_or_malformed_user_ids_are_404(alice, user_id):
         ({"text": 42}, "text must be a string."),
         ({"text": "hi", "clientId": "not a uuid!"}, None),
         ({"text": "hi", "image": "https://evil.example/x.png"}, None),
+        ({"image": "data:image/png;base64,@@not base64@@"}, "image is not valid base64."),
     ],
 )
 async def test_bad_sends_are_400_and_store_nothing(alice, bob, db, body, message):

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.db import Database
 from socketspace.errors import Forbidden, InvalidInput, NotFound
-from socketspace.media.images import decode_data_url, make_message_image
+from socketspace.media.images import check_data_url, decode_base64, make_message_image
 from socketspace.media.storage import LocalStorage
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
@@ -130,10 +130,10 @@ async def send_message(
     if receiver == sender_id:
         raise InvalidInput("You cannot send a message to yourself.", code="self_message")
     client = check_client_id(client_id)
-    raw = decode_data_url(image, field="image") if image else None
+    payload = check_data_url(image, field="image") if image else None
     limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
     # The picture is checked and stored off the loop; the writer waits for it in its turn.
-    picture = asyncio.create_task(_store_image(storage, raw)) if raw is not None else None
+    picture = asyncio.create_task(_store_image(storage, payload)) if payload else None
     outgoing = Outgoing(
         sender_id=sender_id,
         receiver_id=receiver,
@@ -145,10 +145,13 @@ async def send_message(
     return await writer.submit(outgoing)
 
 
-async def _store_image(storage: LocalStorage, raw: bytes) -> str:
-    data = await asyncio.to_thread(make_message_image, raw)
-    name = await asyncio.to_thread(storage.put, data, "webp")
-    return IMAGE_URL_PREFIX + name
+async def _store_image(storage: LocalStorage, payload: str) -> str:
+    def decode_and_store() -> str:
+        data = make_message_image(decode_base64(payload, field="image"))
+        return storage.put(data, "webp")
+
+    # Decoding up to 10 MB of base64 and re-encoding the picture: all off the event loop.
+    return IMAGE_URL_PREFIX + await asyncio.to_thread(decode_and_store)
 
 
 # --- reading ---------------------------------------------------------------------------------

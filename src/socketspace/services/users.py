@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from socketspace.db import Database
 from socketspace.errors import InvalidInput, NotFound
-from socketspace.media.images import decode_data_url, make_avatar
+from socketspace.media.images import check_data_url, decode_base64, make_avatar
 from socketspace.media.storage import LocalStorage
 from socketspace.models import User
 from socketspace.models.base import utcnow
@@ -31,10 +31,14 @@ async def update_profile(
     name = check_full_name(full_name) if full_name is not None else None
     picture_url = None
     if profile_pic is not None:
-        raw = decode_data_url(profile_pic, field="profilePic")
-        avatar = await asyncio.to_thread(make_avatar, raw)
-        stored = await asyncio.to_thread(storage.put, avatar, "webp")
-        picture_url = AVATAR_URL_PREFIX + stored
+        payload = check_data_url(profile_pic, field="profilePic")
+
+        def decode_and_store() -> str:
+            avatar = make_avatar(decode_base64(payload, field="profilePic"))
+            return storage.put(avatar, "webp")
+
+        # Decoding and re-encoding the picture: off the event loop, in one hop.
+        picture_url = AVATAR_URL_PREFIX + await asyncio.to_thread(decode_and_store)
 
     async with db.write() as session:
         user = await session.scalar(select(User).where(User.id == user_id))
