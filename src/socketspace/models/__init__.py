@@ -3,7 +3,17 @@
 from socketspace.models.base import Base
 from socketspace.models.conversation import Conversation, ConversationMember
 from socketspace.models.message import Message
+from socketspace.models.outbox import OutboxEmail, PasswordReset
 from socketspace.models.session import Session
 from socketspace.models.user import User
 
-__all__ = ["Base", "Conversation", "ConversationMember", "Message", "Session", "User"]
+__all__ = [
+    "Base",
+    "Conversation",
+    "ConversationMember",
+    "Message",
+    "OutboxEmail",
+    "PasswordReset",
+    "Session",
+    "User",
+]
