@@ -13,9 +13,10 @@ from socketspace.models.conversation import BigId
 class OutboxEmail(Base):
     """An email to send, written in the same transaction as the change that causes it.
 
-    `template` and `context` say what to render at send time; `message_id` is fixed when the
-    row is written, so every copy a retry may produce carries the same Message-ID. A worker
-    claims a row by setting `lease_until`; when the lease runs out unsent, the row is due again.
+    `template` and `context` say what to render at send time. `message_key` is fixed when the
+    row is written and becomes the Message-ID `<message_key@domain>`, so every copy a retry may
+    produce carries the same Message-ID. A worker claims a row by setting `lease_until`; when the
+    lease runs out before the row is marked sent, the row is due again.
     """
 
     __tablename__ = "outbox_emails"
@@ -24,7 +25,7 @@ class OutboxEmail(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    message_key: Mapped[str] = mapped_column(String(64), unique=True)
     template: Mapped[str] = mapped_column(String(64))
     to_address: Mapped[str] = mapped_column(String(254))
     context: Mapped[dict[str, Any]] = mapped_column(JSON)

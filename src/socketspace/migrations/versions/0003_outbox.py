@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "outbox_emails",
         sa.Column("id", BigId, autoincrement=True, nullable=False),
-        sa.Column("message_id", sa.String(255), nullable=False),
+        sa.Column("message_key", sa.String(64), nullable=False),
         sa.Column("template", sa.String(64), nullable=False),
         sa.Column("to_address", sa.String(254), nullable=False),
         sa.Column("context", sa.JSON(), nullable=False),
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("created_at", When, nullable=False),
         sa.Column("sent_at", When, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_emails")),
-        sa.UniqueConstraint("message_id", name=op.f("uq_outbox_emails_message_id")),
+        sa.UniqueConstraint("message_key", name=op.f("uq_outbox_emails_message_key")),
     )
     op.create_index(
         "ix_outbox_emails_status_next_attempt_at", "outbox_emails", ["status", "next_attempt_at"]
