@@ -249,6 +249,28 @@ async def test_marking_read_drops_the_unread_count_and_never_moves_back(alice, b
     assert (await alice.get("/api/messages/chats")).json()[0]["unreadCount"] == 0
 
 
+async def test_history_and_chats_tell_how_far_the_partner_has_read(alice, bob):
+    alice_id, bob_id = await me(alice), await me(bob)
+    sent = [(await send(alice, bob_id, f"m{n}")).json() for n in range(3)]
+    history = await alice.get(f"/api/messages/{bob_id}")
+    assert history.headers["x-partner-read-up-to"] == "0"
+    assert (await alice.get("/api/messages/chats")).json()[0]["partnerReadUpTo"] == "0"
+
+    await bob.post(f"/api/messages/read/{alice_id}", json={"upToMessageId": sent[1]["_id"]})
+    history = await alice.get(f"/api/messages/{bob_id}", params={"limit": 1})
+    assert history.headers["x-partner-read-up-to"] == sent[1]["_id"]
+    assert (await alice.get("/api/messages/chats")).json()[0]["partnerReadUpTo"] == sent[1]["_id"]
+    # Each side sees the other's pointer, not its own; sending means having read.
+    newest = sent[2]["_id"]
+    assert (await bob.get(f"/api/messages/{alice_id}")).headers["x-partner-read-up-to"] == newest
+    assert (await bob.get("/api/messages/chats")).json()[0]["partnerReadUpTo"] == newest
+
+
+async def test_history_with_nobody_yet_says_nothing_was_read(alice, bob):
+    response = await alice.get(f"/api/messages/{await me(bob)}")
+    assert response.headers["x-partner-read-up-to"] == "0"
+
+
 async def test_sync_returns_everything_after_an_id_in_order_and_pages(app, alice, bob):
     alice_id, bob_id = await me(alice), await me(bob)
     async with make_client(app) as carol:

@@ -126,10 +126,15 @@ async def history(
     limit: int | None = None,
 ) -> Response:
     """The conversation with a user, oldest first: the newest page, or the page before
-    `before`. `X-Has-More: true` when older messages exist."""
-    found, has_more = await messages.history(
+    `before`. `X-Has-More: true` when older messages exist; `X-Partner-Read-Up-To` is the id
+    of the last message the partner has read ("0": none)."""
+    page = await messages.history(
         ctx.db, viewer_id=viewer.user.id, partner_id=user_id, before=before, limit=limit
     )
     return json_response(
-        [message_view(m) for m in found], headers={"X-Has-More": "true" if has_more else "false"}
+        [message_view(m) for m in page.messages],
+        headers={
+            "X-Has-More": "true" if page.has_more else "false",
+            "X-Partner-Read-Up-To": str(page.partner_read_up_to),
+        },
     )

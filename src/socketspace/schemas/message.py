@@ -68,6 +68,7 @@ class ChatRow(PersonRow, Protocol):
     created_at: datetime
     deleted_at: datetime | None
     unread_count: int
+    partner_read_up_to: int
 
 
 def chat_view(row: ChatRow) -> dict[str, Any]:
@@ -84,6 +85,7 @@ def chat_view(row: ChatRow) -> dict[str, Any]:
             "deleted": deleted,
         },
         "unreadCount": row.unread_count,
+        "partnerReadUpTo": str(row.partner_read_up_to),
     }
 
 
@@ -119,6 +121,8 @@ class LastMessageOut(BaseModel):
 class ChatOut(ContactOut):
     lastMessage: LastMessageOut
     unreadCount: int
+    # The id of the last message the partner has read ("0": none), for read receipts.
+    partnerReadUpTo: str
 
 
 class SyncOut(BaseModel):

@@ -12,10 +12,12 @@ import binascii
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from socketspace.db import Database
 from socketspace.errors import Forbidden, InvalidInput, NotFound
@@ -169,6 +171,16 @@ async def _find_conversation(session: AsyncSession, a: str, b: str) -> Conversat
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """A page of a conversation, oldest first."""
+
+    messages: list[Message]
+    has_more: bool
+    # How far the partner has read (a message id, 0 for nothing): read receipts after a reload.
+    partner_read_up_to: int
+
+
 async def history(
     db: Database,
     *,
@@ -176,20 +188,28 @@ async def history(
     partner_id: object,
     before: object = None,
     limit: int | None = None,
-) -> tuple[list[Message], bool]:
-    """A page of the conversation, oldest first, and whether older messages exist."""
+) -> HistoryPage:
+    """A page of the conversation, oldest first, whether older messages exist, and how far the
+    partner has read."""
     partner = check_user_id(partner_id)
     size = check_limit(limit, PAGE_DEFAULT, PAGE_MAX)
     query_before = check_cursor_id(before, "before") if before is not None else None
     low, high = pair_of(viewer_id, partner)
     async with db.read() as session:
-        # The partner and our conversation in one round trip: this page is hot.
+        # The partner, our conversation and the partner's read pointer in one round trip:
+        # this page is hot.
         found = (
             await session.execute(
-                select(User.id, Conversation.id)
+                select(User.id, Conversation.id, ConversationMember.last_read_message_id)
+                .select_from(User)
                 .outerjoin(
                     Conversation,
                     (Conversation.user_low == low) & (Conversation.user_high == high),
+                )
+                .outerjoin(
+                    ConversationMember,
+                    (ConversationMember.conversation_id == Conversation.id)
+                    & (ConversationMember.user_id == partner),
                 )
                 .where(User.id == partner)
             )
@@ -198,13 +218,12 @@ async def history(
             raise NotFound("User not found.", code="user_not_found")
         conversation_id = found[1]
         if conversation_id is None:
-            return [], False
+            return HistoryPage([], False, 0)
         query = select(Message).where(Message.conversation_id == conversation_id)
         if query_before is not None:
             query = query.where(Message.id < query_before)
         rows = list(await session.scalars(query.order_by(Message.id.desc()).limit(size + 1)))
-    has_more = len(rows) > size
-    return rows[:size][::-1], has_more
+    return HistoryPage(rows[:size][::-1], len(rows) > size, int(found[2] or 0))
 
 
 async def sync(
@@ -272,9 +291,11 @@ def _read_cursor(cursor: str) -> tuple[str, str]:
 
 
 async def chats(db: Database, *, viewer_id: str) -> Sequence[ChatRow]:
-    """People the viewer has a conversation with, newest activity first. Reads only the
-    conversation tables and each conversation's last message: no counting of messages."""
+    """People the viewer has a conversation with, newest activity first, with how far each has
+    read. Reads only the conversation tables and each conversation's last message: no counting
+    of messages."""
     member = ConversationMember
+    partner_member = aliased(ConversationMember)
     async with db.read() as session:
         result = await session.execute(
             select(
@@ -286,9 +307,15 @@ async def chats(db: Database, *, viewer_id: str) -> Sequence[ChatRow]:
                 Message.created_at,
                 Message.deleted_at,
                 member.unread_count,
+                partner_member.last_read_message_id.label("partner_read_up_to"),
             )
             .select_from(member)
             .join(Conversation, Conversation.id == member.conversation_id)
+            .join(
+                partner_member,
+                (partner_member.conversation_id == member.conversation_id)
+                & (partner_member.user_id == member.partner_id),
+            )
             .join(User, User.id == member.partner_id)
             .join(Message, Message.id == Conversation.last_message_id)
             .where(member.user_id == viewer_id)
