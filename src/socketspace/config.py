@@ -51,6 +51,21 @@ class Settings(BaseSettings):
     # A typing indicator ends by itself this long after the last refresh.
     typing_ttl_seconds: float = 5.0
 
+    # Pictures: stored under MEDIA_DIR, or in an S3-compatible bucket when S3_BUCKET is set.
+    s3_bucket: str | None = None
+    s3_endpoint: str | None = None  # unset: AWS itself
+    s3_region: str | None = None
+    s3_access_key_id: str | None = Field(default=None, repr=False)
+    s3_secret_access_key: str | None = Field(default=None, repr=False)
+    # Pictures a user may send (uploads and data URLs alike): a token bucket.
+    uploads_per_minute: float = 20.0
+    upload_burst: int = 10
+    # Threads that decode and encode pictures, off the event loop.
+    image_workers: int = 2
+    # A picture nothing shows is removed once it is this old; the sweep runs this often.
+    media_orphan_hours: float = 24.0
+    media_sweep_seconds: float = 3600.0
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from socketspace.config import Settings
 from socketspace.db import Database
-from socketspace.media.storage import LocalStorage
 from socketspace.security.passwords import Passwords
 from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.tokens import Tokens
+from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter
 from socketspace.services.notify import Notifier, NullNotifier
 
@@ -21,7 +21,7 @@ class AppContext:
     db: Database
     passwords: Passwords
     tokens: Tokens
-    storage: LocalStorage
+    media: MediaLibrary
     notifier: Notifier
     writer: MessageWriter
     send_limiter: TokenBucket
@@ -39,7 +39,7 @@ class AppContext:
                 workers=settings.hash_workers,
             ),
             tokens=Tokens(settings.signing_key, timedelta(days=settings.session_days)),
-            storage=LocalStorage(settings.media_path),
+            media=MediaLibrary.build(db, settings),
             notifier=notifier,
             writer=MessageWriter(db, notifier),
             send_limiter=TokenBucket(
@@ -49,8 +49,10 @@ class AppContext:
 
     async def start(self) -> None:
         self.writer.start()
+        self.media.start()
 
     async def close(self) -> None:
         await self.writer.stop()
+        await self.media.close()
         self.passwords.close()
         await self.db.dispose()

@@ -100,7 +100,7 @@ async def check(viewer: CurrentViewer) -> UserOut:
 async def update_profile(body: UpdateProfileIn, viewer: CurrentViewer, ctx: ContextDep) -> UserOut:
     user = await users.update_profile(
         ctx.db,
-        ctx.storage,
+        ctx.media,
         user_id=viewer.user.id,
         profile_pic=body.profilePic,
         full_name=body.fullName,

@@ -78,7 +78,7 @@ async def send(
     stored = await messages.send_message(
         ctx.writer,
         ctx.send_limiter,
-        ctx.storage,
+        ctx.media,
         sender_id=viewer.user.id,
         receiver_id=user_id,
         text=body.text,

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from socketspace.errors import PayloadTooLarge
+from socketspace.media.images import MAX_BYTES
 from socketspace.security.tokens import COOKIE_NAME
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -16,6 +18,10 @@ DEFAULT_BODY_LIMIT = 256 * 1024
 # Routes that carry an image as a data URL (the original client's way): 10 MB image, base64.
 IMAGE_BODY_LIMIT = 15 * 1024 * 1024
 LARGE_BODY_ROUTES = ("/api/auth/update-profile", "/api/messages/send/")
+# Picture uploads (multipart): the picture and a little room for the form around it. The route
+# reads the body as it arrives, with its own exact limit on the picture.
+UPLOAD_ROUTE = "/api/media"
+UPLOAD_BODY_LIMIT = MAX_BYTES + 64 * 1024
 
 
 async def send_json(
@@ -85,6 +91,9 @@ class BodyGuardMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        if path.rstrip("/") == UPLOAD_ROUTE and scope["method"] == "POST":
+            await self._upload(scope, receive, send)
+            return
         limit = IMAGE_BODY_LIMIT if path.startswith(LARGE_BODY_ROUTES) else DEFAULT_BODY_LIMIT
         too_large = f"The request body is larger than {limit // 1024} KB."
         length = _header(scope, b"content-length")
@@ -133,6 +142,36 @@ class BodyGuardMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Uploads stream through (never buffered here), counted as they arrive."""
+        limit = UPLOAD_BODY_LIMIT
+        too_large = f"The request body is larger than {limit // (1024 * 1024)} MB."
+        length = _header(scope, b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await send_json(send, 413, too_large, "payload_too_large")
+            return
+        content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+        if content_type != "multipart/form-data":
+            await send_json(
+                send,
+                415,
+                "Send the picture as multipart/form-data (the field `file`).",
+                "unsupported_media_type",
+            )
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                # Raised inside the route's reading, which answers it as a JSON 413.
+                raise PayloadTooLarge(too_large)
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def origin_of(url: str) -> str | None:

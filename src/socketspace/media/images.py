@@ -1,6 +1,7 @@
 """Turning untrusted bytes into a safe image: decode for real, bound the size, strip metadata.
 
-This is the minimal pipeline for profile pictures; every step runs in a worker thread.
+`process` is the whole pipeline, for uploads and data URLs alike. It is CPU work: callers run
+it in a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -10,32 +11,90 @@ import binascii
 import io
 import re
 import warnings
+from dataclasses import dataclass
+from typing import Literal
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from socketspace.errors import InvalidInput
+from socketspace.errors import InvalidInput, PayloadTooLarge
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-AVATAR_SIZE = 512
+# An animation is kept as its first frame; counting frames only parses block headers, and
+# an image of thousands of frames is refused as the abuse it is.
+MAX_FRAMES = 500
 MESSAGE_IMAGE_SIZE = 2048
+MESSAGE_THUMB_SIZE = 400
+AVATAR_SIZE = 512
+AVATAR_THUMB_SIZE = 128
 
-# Pillow's own guard: it warns above this many pixels (we make the warning an error) and
-# refuses outright above twice as many.
+Purpose = Literal["images", "avatars"]
+
+# Pillow's own guard: above this many pixels it warns, above twice as many it refuses. The
+# warning is made an error for the whole process, once: `warnings.catch_warnings` is not
+# thread-safe, and images are decoded in worker threads. We also check the size ourselves.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 _DATA_URL = re.compile(r"data:image/(png|jpeg|jpg|webp|gif);base64,", re.IGNORECASE)
+_DECLARED = {
+    "png": "PNG",
+    "jpeg": "JPEG",
+    "jpg": "JPEG",
+    "pjpeg": "JPEG",
+    "webp": "WEBP",
+    "gif": "GIF",
+}
+# Bytes that make a browser or a sniffing proxy read a file as a page. An image that carries
+# them is a polyglot (valid image and valid HTML at once): refused, even though re-encoding
+# would drop them, because nobody sends such a file by accident. The markers are long enough
+# that compressed pixel data contains them by chance about once in ten thousand 10 MB files.
+_MARKUP = re.compile(
+    rb"<(?:script|html|!doctype|iframe|object|embed|svg[\s>/])|javascript:", re.IGNORECASE
+)
+# EXIF orientation -> the transpose that shows the picture upright.
+_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_KIND_NAME = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 
 
-def decode_data_url(value: str, *, field: str) -> bytes:
-    """The bytes of a `data:image/...;base64,` URL; InvalidInput for anything else."""
-    return decode_base64(check_data_url(value, field=field), field=field)
+@dataclass(frozen=True)
+class Encoded:
+    data: bytes
+    content_type: str
+    ext: str
 
 
-def check_data_url(value: str, *, field: str) -> str:
-    """The base64 part of a `data:image/...;base64,` URL within the size limit. Cheap, so it
-    can run on the event loop; the decoding is left to a worker thread."""
+@dataclass(frozen=True)
+class Processed:
+    main: Encoded
+    thumb: Encoded
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class DataUrl:
+    """The still-encoded part of a `data:image/...;base64,` URL and the format it claims."""
+
+    payload: str
+    declared: str
+
+
+# --- data URLs (the original client's way) ---------------------------------------------------
+
+
+def check_data_url(value: str, *, field: str) -> DataUrl:
+    """Shape and size of a `data:image/...;base64,` URL. Cheap, so it can run on the event
+    loop; decoding is left to a worker thread."""
     match = _DATA_URL.match(value)
     if match is None:
         raise InvalidInput(
@@ -43,10 +102,12 @@ def check_data_url(value: str, *, field: str) -> str:
         )
     payload = value[match.end() :]
     if len(payload) > (MAX_BYTES * 4) // 3 + 4:
-        raise InvalidInput(
+        raise PayloadTooLarge(
             f"{field} is larger than {MAX_BYTES // (1024 * 1024)} MB.", code="image_too_large"
         )
-    return payload
+    if not payload:
+        raise InvalidInput(f"{field} is an empty data URL.", code="invalid_image")
+    return DataUrl(payload, _DECLARED[match.group(1).lower()])
 
 
 def decode_base64(payload: str, *, field: str) -> bytes:
@@ -56,42 +117,151 @@ def decode_base64(payload: str, *, field: str) -> bytes:
         raise InvalidInput(f"{field} is not valid base64.", code="invalid_image") from None
 
 
-def make_avatar(data: bytes, *, field: str = "profilePic") -> bytes:
-    """A WebP of at most 512 px a side, with orientation applied and no metadata."""
-    return _to_webp(data, field, AVATAR_SIZE)
+def decode_data_url(value: str, *, field: str) -> bytes:
+    """The bytes of a `data:image/...;base64,` URL; InvalidInput for anything else."""
+    return decode_base64(check_data_url(value, field=field).payload, field=field)
 
 
-def make_message_image(data: bytes, *, field: str = "image") -> bytes:
-    """A WebP of at most 2048 px a side, with orientation applied and no metadata."""
-    return _to_webp(data, field, MESSAGE_IMAGE_SIZE)
+def declared_format(content_type: str | None) -> str | None:
+    """The format an upload's `image/...` Content-Type claims; None when it claims none."""
+    if not content_type:
+        return None
+    kind, _, subtype = content_type.split(";")[0].strip().lower().partition("/")
+    if kind != "image":
+        return None
+    return _DECLARED.get(subtype, "")
 
 
-def _to_webp(data: bytes, field: str, max_side: int) -> bytes:
-    with _open_checked(data, field) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((max_side, max_side))
-        if image.mode not in ("RGB", "RGBA"):
-            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-        out = io.BytesIO()
-        image.save(out, format="WEBP", quality=85, method=4)
-        return out.getvalue()
+# --- the pipeline ----------------------------------------------------------------------------
 
 
-def _open_checked(data: bytes, field: str) -> Image.Image:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as probe:
-                probe.verify()
-            # verify() leaves the image unusable: open again to decode the pixels for real.
-            image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
-            image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise InvalidInput(
-                f"{field} has too many pixels (at most {MAX_PIXELS:,}).", code="image_too_large"
-            ) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise InvalidInput(
-                f"{field} must be a PNG, JPEG, WebP or GIF image.", code="invalid_image"
-            ) from None
+def process(
+    data: bytes, purpose: Purpose, *, field: str = "image", declared: str | None = None
+) -> Processed:
+    """A clean copy of an untrusted image: decoded for real, at most MAX_PIXELS, orientation
+    applied, no metadata at all, re-encoded, with a thumbnail. Message images keep their shape
+    (at most 2048 px a side); avatars are cropped square (at most 512 px). Opaque pictures
+    become JPEG (encoding a 12-megapixel photo to WebP takes several times longer), pictures
+    with transparency and avatars WebP."""
+    if len(data) > MAX_BYTES:
+        raise PayloadTooLarge(
+            f"{field} is larger than {MAX_BYTES // (1024 * 1024)} MB.", code="image_too_large"
+        )
+    if not data:
+        raise InvalidInput(f"{field} is empty.", code="invalid_image")
+    if _MARKUP.search(data):
+        raise InvalidInput(
+            f"{field} contains markup; it is not a plain image.", code="invalid_image"
+        )
+    image = _open_checked(data, field, declared)
+    box = AVATAR_SIZE if purpose == "avatars" else MESSAGE_IMAGE_SIZE
+    try:
+        orientation = image.getexif().get(0x0112)
+    except Exception:  # a broken EXIF block says nothing we need
+        orientation = None
+    if image.format == "JPEG":
+        # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still covers the target.
+        image.draft("RGB", (box, box))
+    try:
+        image.load()
+        picture = _first_frame_pixels(image)
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise _not_an_image(field) from None
+    finally:
+        image.close()
+    if purpose == "avatars":
+        # Cropping the centre square commutes with the orientation's turns and flips, so the
+        # big decode is cut down before anything else touches it.
+        side = min(picture.size)
+        picture = ImageOps.fit(picture, (min(side, box),) * 2)
+    else:
+        picture.thumbnail((box, box))
+    transpose = _ORIENTATION.get(orientation) if isinstance(orientation, int) else None
+    if transpose is not None:
+        picture = picture.transpose(transpose)
+    picture = _normal_mode(picture)
+    thumb = picture.copy()
+    thumb_box = AVATAR_THUMB_SIZE if purpose == "avatars" else MESSAGE_THUMB_SIZE
+    thumb.thumbnail((thumb_box, thumb_box))
+    as_webp = purpose == "avatars" or picture.mode == "RGBA"
+    return Processed(
+        main=_encode(picture, as_webp, quality=85),
+        thumb=_encode(thumb, as_webp, quality=80),
+        width=picture.width,
+        height=picture.height,
+    )
+
+
+def _open_checked(data: bytes, field: str, declared: str | None) -> Image.Image:
+    try:
+        with Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS) as probe:
+            _check_dimensions(probe, field)
+            probe.verify()
+        # verify() leaves the image unusable: open again to decode the pixels for real.
+        image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+        _check_dimensions(image, field)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(field) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise _not_an_image(field) from None
+    if declared is not None and declared != image.format:
+        actual = _KIND_NAME.get(str(image.format), str(image.format))
+        claimed = _KIND_NAME.get(declared, "something else")
+        image.close()
+        raise InvalidInput(
+            f"{field} says it is {claimed} but is {actual}.", code="image_type_mismatch"
+        )
     return image
+
+
+def _check_dimensions(image: Image.Image, field: str) -> None:
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise _not_an_image(field)
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels(field)
+    if getattr(image, "n_frames", 1) > MAX_FRAMES:
+        raise InvalidInput(
+            f"{field} is an animation of more than {MAX_FRAMES} frames.", code="too_many_frames"
+        )
+
+
+def _first_frame_pixels(image: Image.Image) -> Image.Image:
+    """The loaded first frame as an image of its own, detached from the file."""
+    frame = image.copy()
+    if frame.mode == "P" and "transparency" in image.info:
+        frame = frame.convert("RGBA")
+    return frame
+
+
+def _normal_mode(picture: Image.Image) -> Image.Image:
+    """RGB, or RGBA when some pixel is really see-through."""
+    has_alpha = picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        picture.mode == "P" and "transparency" in picture.info
+    )
+    if has_alpha:
+        picture = picture.convert("RGBA")
+        extrema = picture.getchannel("A").getextrema()
+        if isinstance(extrema, tuple) and isinstance(extrema[0], int) and extrema[0] < 255:
+            return picture
+    return picture.convert("RGB")
+
+
+def _encode(picture: Image.Image, as_webp: bool, quality: int) -> Encoded:
+    picture.info = {}  # nothing of the source's metadata may ride along
+    out = io.BytesIO()
+    if as_webp:
+        picture.save(out, format="WEBP", quality=quality, method=4)
+        return Encoded(out.getvalue(), "image/webp", "webp")
+    picture.save(out, format="JPEG", quality=quality)
+    return Encoded(out.getvalue(), "image/jpeg", "jpg")
+
+
+def _not_an_image(field: str) -> InvalidInput:
+    return InvalidInput(f"{field} must be a PNG, JPEG, WebP or GIF image.", code="invalid_image")
+
+
+def _too_many_pixels(field: str) -> InvalidInput:
+    return InvalidInput(
+        f"{field} has too many pixels (at most {MAX_PIXELS:,}).", code="image_too_large"
+    )

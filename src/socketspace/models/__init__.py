@@ -2,6 +2,7 @@
 
 from socketspace.models.base import Base
 from socketspace.models.conversation import Conversation, ConversationMember
+from socketspace.models.media import Media
 from socketspace.models.message import Message
 from socketspace.models.outbox import OutboxEmail, PasswordReset
 from socketspace.models.session import Session
@@ -11,6 +12,7 @@ __all__ = [
     "Base",
     "Conversation",
     "ConversationMember",
+    "Media",
     "Message",
     "OutboxEmail",
     "PasswordReset",

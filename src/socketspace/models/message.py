@@ -28,7 +28,8 @@ class Message(Base):
     receiver_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_id: Mapped[str | None] = mapped_column(String(64), default=None)
     text: Mapped[str | None] = mapped_column(Text, default=None)
-    image: Mapped[str | None] = mapped_column(String(512), default=None)
+    # Indexed: who may see a picture, and whether anything still shows it, is asked by URL.
+    image: Mapped[str | None] = mapped_column(String(512), default=None, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -16,7 +16,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(50))
     password_hash: Mapped[str] = mapped_column(String(255))
-    profile_pic: Mapped[str] = mapped_column(String(512), default="")
+    # Indexed: the media sweep asks whether anyone still shows a picture.
+    profile_pic: Mapped[str] = mapped_column(String(512), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # When the last connection closed; null for someone never connected.

@@ -166,7 +166,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         stored = await messages.send_message(
             self.ctx.writer,
             self.ctx.send_limiter,
-            self.ctx.storage,
+            self.ctx.media,
             sender_id=conn.user_id,
             receiver_id=data.receiverId,
             text=data.text,

@@ -21,12 +21,11 @@ from sqlalchemy.orm import aliased
 
 from socketspace.db import Database
 from socketspace.errors import Forbidden, InvalidInput, NotFound
-from socketspace.media.images import check_data_url, decode_base64, make_message_image
-from socketspace.media.storage import LocalStorage
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
 from socketspace.schemas.message import ChatRow, PersonRow
 from socketspace.security.ratelimit import TokenBucket
+from socketspace.services.media import MediaLibrary, check_picture
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
 
@@ -36,7 +35,6 @@ PAGE_MAX = 200
 SYNC_PAGE_MAX = 500
 CONTACTS_DEFAULT = 500
 CONTACTS_MAX = 1000
-IMAGE_URL_PREFIX = "/api/media/images/"
 
 # What anyone may see of another person; lists select just these columns.
 PUBLIC_USER_COLUMNS = (User.id, User.full_name, User.profile_pic, User.last_seen_at)
@@ -110,7 +108,7 @@ def check_limit(value: int | None, default: int, maximum: int) -> int:
 async def send_message(
     writer: MessageWriter,
     limiter: TokenBucket,
-    storage: LocalStorage,
+    media: MediaLibrary,
     *,
     sender_id: str,
     receiver_id: object,
@@ -132,10 +130,15 @@ async def send_message(
     if receiver == sender_id:
         raise InvalidInput("You cannot send a message to yourself.", code="self_message")
     client = check_client_id(client_id)
-    payload = check_data_url(image, field="image") if image else None
+    ref = check_picture(image, field="image") if image else None
     limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
-    # The picture is checked and stored off the loop; the writer waits for it in its turn.
-    picture = asyncio.create_task(_store_image(storage, payload)) if payload else None
+    picture = None
+    if ref is not None:
+        media.take_upload(sender_id)
+        # The picture is checked and stored off the loop; the writer waits for it in its turn.
+        picture = asyncio.create_task(
+            media.picture_url(ref, owner_id=sender_id, kind="images", field="image")
+        )
     outgoing = Outgoing(
         sender_id=sender_id,
         receiver_id=receiver,
@@ -145,15 +148,6 @@ async def send_message(
         origin=origin,
     )
     return await writer.submit(outgoing)
-
-
-async def _store_image(storage: LocalStorage, payload: str) -> str:
-    def decode_and_store() -> str:
-        data = make_message_image(decode_base64(payload, field="image"))
-        return storage.put(data, "webp")
-
-    # Decoding up to 10 MB of base64 and re-encoding the picture: all off the event loop.
-    return IMAGE_URL_PREFIX + await asyncio.to_thread(decode_and_store)
 
 
 # --- reading ---------------------------------------------------------------------------------

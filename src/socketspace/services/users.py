@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 from sqlalchemy import select, update
 
 from socketspace.db import Database
 from socketspace.errors import InvalidInput, NotFound
-from socketspace.media.images import check_data_url, decode_base64, make_avatar
-from socketspace.media.storage import LocalStorage
 from socketspace.models import User
 from socketspace.models.base import utcnow
 from socketspace.services.accounts import check_full_name
-
-AVATAR_URL_PREFIX = "/api/media/avatars/"
+from socketspace.services.media import MediaLibrary, check_picture
 
 
 async def update_profile(
     db: Database,
-    storage: LocalStorage,
+    media: MediaLibrary,
     *,
     user_id: str,
     profile_pic: str | None,
@@ -31,14 +27,12 @@ async def update_profile(
     name = check_full_name(full_name) if full_name is not None else None
     picture_url = None
     if profile_pic is not None:
-        payload = check_data_url(profile_pic, field="profilePic")
-
-        def decode_and_store() -> str:
-            avatar = make_avatar(decode_base64(payload, field="profilePic"))
-            return storage.put(avatar, "webp")
-
-        # Decoding and re-encoding the picture: off the event loop, in one hop.
-        picture_url = AVATAR_URL_PREFIX + await asyncio.to_thread(decode_and_store)
+        # An uploaded picture's id, or a data URL (the original client's way).
+        ref = check_picture(profile_pic, field="profilePic")
+        media.take_upload(user_id)
+        picture_url = await media.picture_url(
+            ref, owner_id=user_id, kind="avatars", field="profilePic"
+        )
 
     async with db.write() as session:
         user = await session.scalar(select(User).where(User.id == user_id))
