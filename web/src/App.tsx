@@ -1,5 +1,7 @@
-import { lazy, type ReactNode, Suspense, useEffect } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { CHATS_PATH, CONTACTS_PATH } from "./api/messages";
+import { prefetch } from "./api/prefetch";
 import { FullScreenLoader } from "./components/ui/FullScreenLoader";
 import { checkSession } from "./features/auth/session";
 import LandingPage from "./pages/LandingPage";
@@ -7,8 +9,16 @@ import LoginPage from "./pages/LoginPage";
 import SignupPage from "./pages/SignupPage";
 import { useAuthStore } from "./store/auth";
 
-// The chat page (and socket.io-client with it) loads only once someone is signed in.
-const ChatPage = lazy(() => import("./pages/ChatPage"));
+// The chat page (and socket.io-client with it) loads only once someone is signed in, or at
+// once when the address is /chat: then its code and its lists load while the session is
+// checked, not one after the other.
+const loadChatPage = () => import("./pages/ChatPage");
+const ChatPage = lazy(loadChatPage);
+if (globalThis.location?.pathname === "/chat") {
+  void loadChatPage();
+  prefetch(CHATS_PATH);
+  prefetch(CONTACTS_PATH);
+}
 
 function SignedOutOnly({ children }: { children: ReactNode }) {
   const status = useAuthStore((s) => s.status);
@@ -22,11 +32,11 @@ function SignedInOnly({ children }: { children: ReactNode }) {
   return status === "signedIn" ? children : <Navigate to="/login" replace />;
 }
 
-export default function App() {
-  useEffect(() => {
-    void checkSession();
-  }, []);
+// Asked at once, not after the first render: the session check is on the critical path of
+// every page load.
+void checkSession();
 
+export default function App() {
   return (
     <BrowserRouter>
       <Routes>

@@ -8,6 +8,7 @@ import { useUnreadTitle } from "../features/chats/useUnreadTitle";
 import { Announcer, Conversation, NoConversation } from "../features/messages/Conversation";
 import { resendUnsent } from "../features/messages/outbox";
 import { ProfileHeader } from "../features/profile/ProfileHeader";
+import { markOnce } from "../lib/perf";
 import { loadSoundEnabled } from "../lib/preferences";
 import { connectSocket, disconnectSocket } from "../realtime/socket";
 import { useAuthStore } from "../store/auth";
@@ -22,6 +23,7 @@ export default function ChatPage() {
 
   useEffect(() => {
     if (!meId) return;
+    markOnce("chat-page-mounted");
     useSettingsStore.getState().soundLoaded(loadSoundEnabled());
     const chat = useChatStore.getState();
     chat.sessionStarted(meId);

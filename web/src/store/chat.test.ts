@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { ChatSummary, Message, Person } from "../types";
+import type { ChatSummary, HistoryPage, Message, Person } from "../types";
 import { useChatStore } from "./chat";
 import type { Draft } from "./conversation";
 
@@ -60,6 +60,17 @@ function chat(partnerId: string, lastId: number, unreadCount: number): ChatSumma
     },
     unreadCount,
   };
+}
+
+function page(messages: Message[], hasMore: boolean, partnerReadUpTo: string | null = "0"): HistoryPage {
+  return { messages, hasMore, partnerReadUpTo };
+}
+
+/** Messages n..m-1 between Alice and Bob, alternating senders. */
+function range(from: number, to: number): Message[] {
+  const list: Message[] = [];
+  for (let n = from; n < to; n++) list.push(stored(n, n % 2 ? BOB : ALICE, n % 2 ? ALICE : BOB, `m${n}`));
+  return list;
 }
 
 beforeEach(() => {
@@ -192,8 +203,8 @@ describe("history", () => {
     store().historyRequested(BOB, 1);
     store().historyRequested(BOB, 2);
 
-    store().historyLoaded(BOB, 2, [stored(10, BOB, ALICE, "new page")], false);
-    store().historyLoaded(BOB, 1, [stored(5, BOB, ALICE, "stale page")], false);
+    store().historyLoaded(BOB, 2, page([stored(10, BOB, ALICE, "new page")], false));
+    store().historyLoaded(BOB, 1, page([stored(5, BOB, ALICE, "stale page")], false));
 
     expect(texts(BOB)).toEqual(["new page:sent"]);
   });
@@ -204,8 +215,8 @@ describe("history", () => {
     store().chatOpened(CAROL);
     store().historyRequested(CAROL, 2);
 
-    store().historyLoaded(CAROL, 2, [stored(20, CAROL, ALICE, "from carol")], false);
-    store().historyLoaded(BOB, 1, [stored(10, BOB, ALICE, "from bob")], false);
+    store().historyLoaded(CAROL, 2, page([stored(20, CAROL, ALICE, "from carol")], false));
+    store().historyLoaded(BOB, 1, page([stored(10, BOB, ALICE, "from bob")], false));
 
     expect(store().activeId).toBe(CAROL);
     expect(texts(CAROL)).toEqual(["from carol:sent"]);
@@ -217,7 +228,7 @@ describe("history", () => {
     store().messageReceived(stored(12, BOB, ALICE, "live"));
     store().sendStarted(draft("c1", "pending"));
 
-    store().historyLoaded(BOB, 1, [stored(10, BOB, ALICE, "old"), stored(11, ALICE, BOB, "older reply")], true);
+    store().historyLoaded(BOB, 1, page([stored(10, BOB, ALICE, "old"), stored(11, ALICE, BOB, "older reply")], true));
 
     expect(texts(BOB)).toEqual(["old:sent", "older reply:sent", "live:sent", "pending:pending"]);
     expect(store().conversations[BOB]?.status).toBe("ready");
@@ -227,7 +238,7 @@ describe("history", () => {
     store().sendStarted(draft("c1", "hello"));
     store().historyRequested(BOB, 1);
 
-    store().historyLoaded(BOB, 1, [stored(10, ALICE, BOB, "hello", "c1")], false);
+    store().historyLoaded(BOB, 1, page([stored(10, ALICE, BOB, "hello", "c1")], false));
 
     expect(texts(BOB)).toEqual(["hello:sent"]);
   });
@@ -240,6 +251,122 @@ describe("history", () => {
 
     expect(store().conversations[BOB]?.status).toBe("loading");
     expect(store().conversations[BOB]?.error).toBeNull();
+  });
+});
+
+describe("older pages", () => {
+  function openWithNewest() {
+    store().historyRequested(BOB, 1);
+    store().historyLoaded(BOB, 1, page(range(100, 150), true));
+  }
+
+  it("puts an older page before what is shown, and remembers whether there is more", () => {
+    openWithNewest();
+    store().olderRequested(BOB);
+    expect(store().conversations[BOB]?.olderStatus).toBe("loading");
+
+    store().olderLoaded(BOB, "100", page(range(0, 100), false));
+
+    const ids = messagesWith(BOB).map((m) => m._id);
+    expect(ids).toHaveLength(150);
+    expect(ids[0]).toBe("0");
+    expect(ids[149]).toBe("149");
+    expect(store().conversations[BOB]?.hasMore).toBe(false);
+    expect(store().conversations[BOB]?.olderStatus).toBe("ready");
+  });
+
+  it("drops an older page that no longer continues the list", () => {
+    openWithNewest();
+    store().olderRequested(BOB);
+    store().olderLoaded(BOB, "120", page(range(20, 120), true));
+
+    expect(messagesWith(BOB)).toHaveLength(50);
+  });
+
+  it("keeps pending sends last and live messages in order while older pages arrive", () => {
+    openWithNewest();
+    store().olderRequested(BOB);
+    store().sendStarted(draft("c1", "pending"));
+    store().messageReceived(stored(150, BOB, ALICE, "live"));
+
+    store().olderLoaded(BOB, "100", page(range(50, 100), true));
+
+    const list = texts(BOB);
+    expect(list[0]).toBe("m50:sent");
+    expect(list.slice(-2)).toEqual(["live:sent", "pending:pending"]);
+    expect(list).toHaveLength(102);
+  });
+
+  it("a refresh of the newest page keeps knowing about older pages already shown", () => {
+    openWithNewest();
+    store().olderRequested(BOB);
+    store().olderLoaded(BOB, "100", page(range(0, 100), false));
+
+    store().historyRequested(BOB, 2);
+    store().historyLoaded(BOB, 2, page(range(100, 150), true));
+
+    expect(store().conversations[BOB]?.hasMore).toBe(false);
+    expect(messagesWith(BOB)).toHaveLength(150);
+  });
+
+  it("pages back from live messages that came in before the chat was first opened", () => {
+    for (const message of range(140, 160)) store().messageReceived(message);
+    store().historyRequested(BOB, 1);
+    store().historyLoaded(BOB, 1, page(range(150, 160), true));
+
+    expect(messagesWith(BOB)[0]?._id).toBe("140");
+    expect(store().conversations[BOB]?.hasMore).toBe(true);
+  });
+
+  it("puts 5,000 live messages in order, each in a few steps", () => {
+    for (const message of range(0, 5000)) store().messageReceived(message);
+    const ids = messagesWith(BOB).map((m) => Number(m._id));
+    expect(ids.every((id, i) => id === i)).toBe(true);
+  });
+
+  it("merges 5,000 messages in pages without losing or doubling any", () => {
+    store().historyRequested(BOB, 1);
+    store().historyLoaded(BOB, 1, page(range(4950, 5000), true));
+    for (let before = 4950; before > 0; before -= 100) {
+      store().olderRequested(BOB);
+      store().olderLoaded(BOB, String(before), page(range(Math.max(0, before - 100), before), before > 100));
+    }
+    const ids = messagesWith(BOB).map((m) => Number(m._id));
+    expect(ids).toHaveLength(5000);
+    expect(ids.every((id, i) => id === i)).toBe(true);
+  });
+
+  it("a failed older page is shown as failed and can be asked again", () => {
+    openWithNewest();
+    store().olderRequested(BOB);
+    store().olderFailed(BOB, "offline");
+    expect(store().conversations[BOB]?.olderStatus).toBe("error");
+    store().olderRequested(BOB);
+    expect(store().conversations[BOB]?.olderStatus).toBe("loading");
+  });
+});
+
+describe("read receipts after a reload", () => {
+  it("take the partner's read pointer from a history page", () => {
+    store().historyRequested(BOB, 1);
+    store().historyLoaded(BOB, 1, page([stored(10, ALICE, BOB, "hi")], false, "10"));
+
+    expect(store().conversations[BOB]?.partnerReadUpTo).toBe("10");
+  });
+
+  it("take it from the chats list before the conversation is opened", () => {
+    store().chatsLoaded([{ ...chat(BOB, 12, 0), partnerReadUpTo: "11" }]);
+
+    expect(store().conversations[BOB]?.partnerReadUpTo).toBe("11");
+  });
+
+  it("never move back when an older snapshot arrives after a live receipt", () => {
+    store().messagesRead({ readerId: BOB, userId: ALICE, upToMessageId: "12" });
+    store().chatsLoaded([{ ...chat(BOB, 12, 0), partnerReadUpTo: "9" }]);
+    store().historyRequested(BOB, 1);
+    store().historyLoaded(BOB, 1, page([stored(12, ALICE, BOB, "hi")], false, "0"));
+
+    expect(store().conversations[BOB]?.partnerReadUpTo).toBe("12");
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { create } from "zustand";
 import { compareIds, maxId } from "../lib/ids";
-import type { ChatSummary, LastMessage, Message, MessagesRead, Person } from "../types";
+import type { ChatSummary, HistoryPage, LastMessage, Message, MessagesRead, Person } from "../types";
 import {
   type ChatMessage,
   type Draft,
@@ -13,6 +13,7 @@ import {
   mergeAll,
   mergeStored,
   newestId,
+  oldestId,
   updateUnsent,
 } from "./conversation";
 
@@ -23,6 +24,8 @@ export interface Conversation {
   messages: ChatMessage[];
   status: LoadStatus;
   hasMore: boolean;
+  /** Loading the page before the oldest message shown (scrolling up). */
+  olderStatus: LoadStatus;
   /** The number of the latest history request: older answers are dropped. */
   request: number;
   error: string | null;
@@ -88,8 +91,11 @@ export interface ChatActions {
   pageVisibilityChanged: (visible: boolean) => void;
 
   historyRequested: (partnerId: string, request: number) => void;
-  historyLoaded: (partnerId: string, request: number, messages: Message[], hasMore: boolean) => void;
+  historyLoaded: (partnerId: string, request: number, page: HistoryPage) => void;
   historyFailed: (partnerId: string, request: number, error: string) => void;
+  olderRequested: (partnerId: string) => void;
+  olderLoaded: (partnerId: string, beforeId: string, page: HistoryPage) => void;
+  olderFailed: (partnerId: string, error: string) => void;
 
   sendStarted: (draft: Draft) => void;
   sendAcknowledged: (clientId: string, message: Message) => void;
@@ -116,10 +122,16 @@ export const emptyConversation: Conversation = {
   messages: [],
   status: "idle",
   hasMore: false,
+  olderStatus: "idle",
   request: 0,
   error: null,
   partnerReadUpTo: null,
 };
+
+function laterRead(current: string | null, seen: string | null | undefined): string | null {
+  if (seen === null || seen === undefined || seen === "0") return current;
+  return current === null ? seen : maxId(current, seen);
+}
 
 export function initialChatData(): ChatData {
   return {
@@ -225,10 +237,16 @@ export const useChatStore = create<ChatState>()((set, get) => {
       setData((s) => {
         const people = { ...s.people };
         const chats: Record<string, ChatEntry> = { ...s.chats };
+        let conversations = s.conversations;
         let cursor = s.syncCursor;
         for (const summary of summaries) {
-          const { lastMessage, unreadCount, ...person } = summary;
+          const { lastMessage, unreadCount, partnerReadUpTo, ...person } = summary;
           people[person._id] = person;
+          const current = conversations[person._id] ?? emptyConversation;
+          const readUpTo = laterRead(current.partnerReadUpTo, partnerReadUpTo);
+          if (readUpTo !== current.partnerReadUpTo) {
+            conversations = { ...conversations, [person._id]: { ...current, partnerReadUpTo: readUpTo } };
+          }
           const live = s.chats[person._id];
           // A live message newer than this snapshot keeps the live entry.
           const liveIsNewer =
@@ -247,6 +265,7 @@ export const useChatStore = create<ChatState>()((set, get) => {
         return {
           people,
           chats,
+          conversations,
           chatOrder: [...unsentOnly, ...stored],
           chatsStatus: "ready",
           syncCursor: cursor ?? "0",
@@ -273,15 +292,45 @@ export const useChatStore = create<ChatState>()((set, get) => {
         const status = current.status === "ready" ? "ready" : "loading";
         return { conversations: withConversation(s, partnerId, { request, status, error: null }) };
       }),
-    historyLoaded: (partnerId, request, messages, hasMore) =>
+    historyLoaded: (partnerId, request, page) =>
       setData((s) => {
         const current = conversation(s, partnerId);
         if (request !== current.request) return {};
-        const merged = mergeAll(current.messages, messages);
+        const merged = mergeAll(current.messages, page.messages);
+        // Messages older than this page are already here: older pages loaded before (a
+        // refresh, which says nothing about them), or live ones that came in before the chat
+        // was first opened (contiguous with this page; what lies before them is unknown).
+        const first = page.messages[0];
+        const shownOlder = oldestId(current.messages);
+        const keepsOlder = first !== undefined && shownOlder !== null && compareIds(shownOlder, first._id) < 0;
+        const refresh = current.status === "ready";
         return {
-          conversations: withConversation(s, partnerId, { messages: merged, status: "ready", hasMore }),
+          conversations: withConversation(s, partnerId, {
+            messages: merged,
+            status: "ready",
+            hasMore: keepsOlder ? (refresh ? current.hasMore : true) : page.hasMore,
+            partnerReadUpTo: laterRead(current.partnerReadUpTo, page.partnerReadUpTo),
+          }),
         };
       }),
+    olderRequested: (partnerId) =>
+      setData((s) => ({ conversations: withConversation(s, partnerId, { olderStatus: "loading", error: null }) })),
+    olderLoaded: (partnerId, beforeId, page) =>
+      setData((s) => {
+        const current = conversation(s, partnerId);
+        // Only the answer for the oldest message still shown extends the list.
+        if (current.olderStatus !== "loading" || oldestId(current.messages) !== beforeId) return {};
+        return {
+          conversations: withConversation(s, partnerId, {
+            messages: mergeAll(current.messages, page.messages),
+            hasMore: page.hasMore,
+            olderStatus: "ready",
+            partnerReadUpTo: laterRead(current.partnerReadUpTo, page.partnerReadUpTo),
+          }),
+        };
+      }),
+    olderFailed: (partnerId, error) =>
+      setData((s) => ({ conversations: withConversation(s, partnerId, { olderStatus: "error", error }) })),
     historyFailed: (partnerId, request, error) =>
       setData((s) => {
         const current = conversation(s, partnerId);
@@ -389,8 +438,8 @@ export const useChatStore = create<ChatState>()((set, get) => {
           return coversAll ? { chats: { ...s.chats, [event.userId]: { ...entry, unreadCount: 0 } } } : {};
         }
         const current = conversation(s, event.readerId);
-        const upTo =
-          current.partnerReadUpTo === null ? event.upToMessageId : maxId(current.partnerReadUpTo, event.upToMessageId);
+        const upTo = laterRead(current.partnerReadUpTo, event.upToMessageId);
+        if (upTo === current.partnerReadUpTo) return {};
         return { conversations: withConversation(s, event.readerId, { partnerReadUpTo: upTo }) };
       }),
     typingChanged: (userId, isTyping) =>

@@ -102,30 +102,81 @@ export interface Merge {
 /**
  * Put a stored message into the list: replaces the same id (an edit or a repeat), or the
  * unsent message with the same clientId (the reconciliation), or is inserted by id.
+ *
+ * The list is searched from its end, where new messages land, so a live message costs a few
+ * steps however long the conversation is.
  */
 export function mergeStored(messages: ChatMessage[], message: Message): Merge {
-  const byId = messages.findIndex((m) => m._id === message._id);
-  if (byId >= 0) {
-    const existing = messages[byId] as ChatMessage;
-    const next = [...messages];
-    next[byId] = fromStored(message, existing.key);
+  let sendAt = -1;
+  let insertAt = 0;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i] as ChatMessage;
+    if (m._id === null) {
+      // Unsent messages all sit after the stored ones.
+      if (sendAt < 0 && sameSend(m, message)) sendAt = i;
+      continue;
+    }
+    const order = compareIds(m._id, message._id);
+    if (order === 0) {
+      const next = [...messages];
+      next[i] = fromStored(message, m.key);
+      return { messages: next, isNew: false };
+    }
+    if (order < 0) {
+      insertAt = i + 1;
+      break;
+    }
+  }
+  const next = [...messages];
+  if (sendAt >= 0) {
+    // It leaves the unsent tail for its place among the stored (insertAt <= sendAt).
+    const [existing] = next.splice(sendAt, 1);
+    next.splice(insertAt, 0, fromStored(message, (existing as ChatMessage).key));
     return { messages: next, isNew: false };
   }
-  const bySend = messages.findIndex((m) => m._id === null && sameSend(m, message));
-  if (bySend >= 0) {
-    const existing = messages[bySend] as ChatMessage;
-    const next = [...messages];
-    next[bySend] = fromStored(message, existing.key);
-    return { messages: sorted(next), isNew: false };
-  }
-  return { messages: sorted([...messages, fromStored(message)]), isNew: true };
+  next.splice(insertAt, 0, fromStored(message));
+  return { messages: next, isNew: true };
 }
 
-/** Merge many stored messages (a history page or a sync batch). */
+/**
+ * Merge many stored messages (a history page or a sync batch) with the same rules as
+ * mergeStored, in one pass and one sort: a page of older messages joins a list of thousands
+ * without a sort per message.
+ */
 export function mergeAll(messages: ChatMessage[], incoming: Message[]): ChatMessage[] {
-  let next = messages;
-  for (const message of incoming) next = mergeStored(next, message).messages;
-  return next;
+  if (incoming.length === 0) return messages;
+  if (incoming.length === 1) return mergeStored(messages, incoming[0] as Message).messages;
+  const next = [...messages];
+  const byId = new Map<string, number>();
+  const bySend = new Map<string, number>();
+  next.forEach((m, i) => {
+    if (m._id !== null) byId.set(m._id, i);
+    else if (m.clientId !== null) bySend.set(`${m.senderId}:${m.clientId}`, i);
+  });
+  for (const message of incoming) {
+    const sameId = byId.get(message._id);
+    if (sameId !== undefined) {
+      next[sameId] = fromStored(message, (next[sameId] as ChatMessage).key);
+      continue;
+    }
+    const sendKey = message.clientId !== null ? `${message.senderId}:${message.clientId}` : null;
+    const sameSendAt = sendKey !== null ? bySend.get(sendKey) : undefined;
+    if (sendKey !== null && sameSendAt !== undefined) {
+      next[sameSendAt] = fromStored(message, (next[sameSendAt] as ChatMessage).key);
+      bySend.delete(sendKey);
+      byId.set(message._id, sameSendAt);
+      continue;
+    }
+    byId.set(message._id, next.length);
+    next.push(fromStored(message));
+  }
+  return sorted(next);
+}
+
+/** The oldest stored message id in a list, or null. */
+export function oldestId(messages: ChatMessage[]): string | null {
+  for (const m of messages) if (m._id) return m._id;
+  return null;
 }
 
 export function updateUnsent(

@@ -31,6 +31,8 @@ export interface LastMessage {
 export interface ChatSummary extends Person {
   lastMessage: LastMessage;
   unreadCount: number;
+  /** The last message of mine the partner has read ("0": none); absent from older servers. */
+  partnerReadUpTo?: string;
 }
 
 /** A stored message. Ids are decimal strings rising in commit order. */
@@ -45,6 +47,14 @@ export interface Message {
   updatedAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+}
+
+/** A page of GET /api/messages/:userId, oldest first. */
+export interface HistoryPage {
+  messages: Message[];
+  hasMore: boolean;
+  /** How far the partner had read when the page was read ("0": nothing; null: not told). */
+  partnerReadUpTo: string | null;
 }
 
 export interface AckFailure {

@@ -1,8 +1,9 @@
 import { ImageIcon, MessageCircle, Search, Users, WifiOff } from "lucide-react";
-import { type ReactNode, useMemo, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
 import { shortWhen } from "../../lib/time";
+import { markOnce } from "../../lib/perf";
 import { type ChatEntry, useChatStore } from "../../store/chat";
 import type { Person } from "../../types";
 import { playClick } from "../../lib/sounds";
@@ -151,6 +152,10 @@ export function ChatSidebar({ header }: { header: ReactNode }) {
       typing: s.typing,
     })),
   );
+  useEffect(() => {
+    // Navigation start to a usable list: read by the end-to-end timing test.
+    if (chatsStatus === "ready") markOnce("chats-rendered");
+  }, [chatsStatus]);
   const totalUnread = useMemo(() => Object.values(chats).reduce((n, c) => n + c.unreadCount, 0), [chats]);
   const q = query.trim().toLowerCase();
   const open = (id: string) => useChatStore.getState().chatOpened(id);

@@ -3,6 +3,7 @@ import { errorMessage } from "../../api/http";
 import { fetchChats, fetchContacts } from "../../api/messages";
 import { useChatStore, type Received } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
+import { markOnce } from "../../lib/perf";
 import { playNotification } from "../../lib/sounds";
 
 const store = () => useChatStore.getState();
@@ -10,7 +11,9 @@ const store = () => useChatStore.getState();
 export async function loadChats(): Promise<void> {
   store().chatsRequested();
   try {
-    store().chatsLoaded(await fetchChats());
+    const chats = await fetchChats();
+    markOnce("chats-fetched");
+    store().chatsLoaded(chats);
   } catch (error) {
     store().chatsFailed();
     toast.error(errorMessage(error), { id: "chats-failed" });

@@ -1,5 +1,6 @@
-import { AlertCircle, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
-import { Fragment, useCallback, useLayoutEffect, useRef, useState } from "react";
+import { AlertCircle, ArrowDown, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
+import { type ReactNode, useCallback, useRef, useState } from "react";
+import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "../../components/ui/Avatar";
 import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
@@ -8,11 +9,15 @@ import type { Conversation } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
 import type { Person } from "../../types";
 import { ConfirmDelete, MessageEditor, MessageMenu } from "./MessageActions";
+import { loadOlder } from "./history";
+import { initialAnchor, moveAnchor } from "./listAnchor";
 import { discardSend, retrySend, sendNewMessage } from "./outbox";
 
 const QUICK_REPLIES = ["👋 Hi!", "How are you?", "What’s up?", "Nice to meet you!"] as const;
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
 const STICKY_PX = 120;
+/** Pixels rendered beyond the viewport, so scrolling shows no blank rows. */
+const OVERSCAN = { top: 600, bottom: 300 };
 
 function Status({ message, readUpTo }: { message: ChatMessage; readUpTo: string | null }) {
   if (message.delivery === "pending")
@@ -41,10 +46,9 @@ interface BubbleProps {
   partner: Person;
   showAvatar: boolean;
   readUpTo: string | null;
-  onImageLoad: () => void;
 }
 
-function Bubble({ message, mine, partner, showAvatar, readUpTo, onImageLoad }: BubbleProps) {
+function Bubble({ message, mine, partner, showAvatar, readUpTo }: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
@@ -88,7 +92,6 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onImageLoad }: B
                   src={image}
                   alt="Shared picture"
                   className="max-h-72 w-auto max-w-full rounded-[calc(var(--radius-field)*0.9)] object-cover"
-                  onLoad={onImageLoad}
                 />
               </a>
             )}
@@ -175,32 +178,113 @@ interface MessageListProps {
   conversation: Conversation;
 }
 
+/** What every row needs besides its own message: its neighbours decide dividers and avatars. */
+interface RowContext {
+  messages: ChatMessage[];
+  firstItemIndex: number;
+  partner: Person;
+  meId: string;
+  readUpTo: string | null;
+  conversation: Conversation;
+}
+
+function Row({ index, message, context }: { index: number; message: ChatMessage; context: RowContext }) {
+  const { messages, firstItemIndex, partner, meId, readUpTo } = context;
+  const i = index - firstItemIndex;
+  const previous = messages[i - 1];
+  const next = messages[i + 1];
+  const day = dayLabel(message.createdAt);
+  // The first message loaded starts a day only when nothing older exists: otherwise the
+  // divider would come and go as older pages arrive, and move what is on screen.
+  const newDay = previous ? dayLabel(previous.createdAt) !== day : !context.conversation.hasMore;
+  // The padding lives inside the row: the virtual list measures rows, not their margins.
+  return (
+    <div className="mx-auto max-w-3xl px-3 sm:px-6">
+      {newDay && (
+        <div className="divider my-3 text-xs font-medium text-base-content/50" role="separator">
+          {day}
+        </div>
+      )}
+      <Bubble
+        message={message}
+        mine={message.senderId === meId}
+        partner={partner}
+        showAvatar={!next || next.senderId !== message.senderId}
+        readUpTo={readUpTo}
+      />
+    </div>
+  );
+}
+
+/** Always the same height, so its changes never move the messages under it. */
+function ListTop({ context }: { context: RowContext }) {
+  const { conversation } = context;
+  const partnerId = context.partner._id;
+  let content: ReactNode = null;
+  if (conversation.olderStatus === "loading") {
+    content = (
+      <span
+        className="loading loading-spinner loading-sm text-base-content/50"
+        aria-label="Loading older messages"
+        data-testid="older-loading"
+      />
+    );
+  } else if (conversation.olderStatus === "error") {
+    content = (
+      <span className="flex items-center gap-2 text-sm text-base-content/60" role="alert">
+        {conversation.error ?? "Could not load older messages."}
+        <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={() => void loadOlder(partnerId)}>
+          <RotateCcw className="size-3" aria-hidden="true" /> Retry
+        </button>
+      </span>
+    );
+  } else if (!conversation.hasMore) {
+    content = (
+      <span className="text-xs text-base-content/45" data-testid="history-start">
+        This is the beginning of your conversation.
+      </span>
+    );
+  }
+  return <div className="flex h-14 items-center justify-center">{content}</div>;
+}
+
+function ListBottom() {
+  return <div className="h-4" />;
+}
+
+const LIST_PARTS = { Header: ListTop, Footer: ListBottom };
+
 export function MessageList({ partner, meId, conversation }: MessageListProps) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
+  const list = useRef<VirtuosoHandle>(null);
   const { messages, status, partnerReadUpTo } = conversation;
+  const [anchor, setAnchor] = useState(() => initialAnchor(messages.map((m) => m.key)));
+  const [atBottom, setAtBottom] = useState(true);
+  /** The newest message key when the person scrolled away from the bottom. */
+  const [leftAt, setLeftAt] = useState<string | null>(null);
   const last = messages[messages.length - 1];
 
-  const toBottom = useCallback(() => {
-    const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, []);
+  // Older messages put in front lower the first index by their number (React's "adjust state
+  // while rendering"): the rows on screen keep their numbers and so their place.
+  const keysFirst = messages[0]?.key ?? null;
+  let current = anchor;
+  if (keysFirst !== anchor.key) {
+    current = moveAnchor(anchor, messages.map((m) => m.key));
+    setAnchor(current);
+  }
 
-  // New last message: follow it when we were at the bottom or it is our own.
-  useLayoutEffect(() => {
-    if (pinned.current || last?.senderId === meId) {
-      toBottom();
-      pinned.current = true;
-    }
-  }, [last?.key, last?.senderId, last?.delivery, status, meId, toBottom]);
+  const onBottomChange = useCallback(
+    (bottom: boolean) => {
+      setAtBottom(bottom);
+      setLeftAt(bottom ? null : (last?.key ?? null));
+    },
+    [last?.key],
+  );
 
-  const onScroll = () => {
-    const el = scroller.current;
-    if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICKY_PX;
-  };
-  const onImageLoad = () => {
-    if (pinned.current) toBottom();
-  };
+  // At the bottom, new messages keep it there; my own new message always brings me down.
+  const sendingMine = last?.senderId === meId && last.delivery === "pending";
+  const follow = (bottom: boolean) => (bottom || sendingMine ? "auto" : false);
+
+  const jumpToLatest = () => list.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "auto" });
 
   if (status !== "ready" && messages.length === 0) {
     return status === "error" ? (
@@ -214,42 +298,53 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
     );
   }
 
-  return (
-    <div
-      ref={scroller}
-      onScroll={onScroll}
-      className="scroll-thin min-h-0 flex-1 overflow-y-auto bg-base-200/60 px-3 py-4 sm:px-6"
-      data-testid="message-list"
-    >
-      {messages.length === 0 ? (
+  if (messages.length === 0) {
+    return (
+      <div className="scroll-thin min-h-0 flex-1 overflow-y-auto bg-base-200/60 px-3 py-4 sm:px-6" data-testid="message-list">
         <EmptyHistory partner={partner} />
-      ) : (
-        <div className="mx-auto flex max-w-3xl flex-col">
-          {messages.map((message, i) => {
-            const previous = messages[i - 1];
-            const next = messages[i + 1];
-            const mine = message.senderId === meId;
-            const day = dayLabel(message.createdAt);
-            const newDay = !previous || dayLabel(previous.createdAt) !== day;
-            return (
-              <Fragment key={message.key}>
-                {newDay && (
-                  <div className="divider my-3 text-xs font-medium text-base-content/50" role="separator">
-                    {day}
-                  </div>
-                )}
-                <Bubble
-                  message={message}
-                  mine={mine}
-                  partner={partner}
-                  showAvatar={!next || next.senderId !== message.senderId}
-                  readUpTo={partnerReadUpTo}
-                  onImageLoad={onImageLoad}
-                />
-              </Fragment>
-            );
-          })}
-        </div>
+      </div>
+    );
+  }
+
+  const newSinceLeft = leftAt !== null && last !== undefined && last.key !== leftAt;
+  const rowContext: RowContext = {
+    messages,
+    firstItemIndex: current.index,
+    partner,
+    meId,
+    readUpTo: partnerReadUpTo,
+    conversation,
+  };
+  return (
+    <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
+      <Virtuoso<ChatMessage, RowContext>
+        ref={list}
+        className="scroll-thin min-h-0 flex-1"
+        data-testid="message-list"
+        data={messages}
+        context={rowContext}
+        firstItemIndex={current.index}
+        initialTopMostItemIndex={{ index: "LAST", align: "end" }}
+        computeItemKey={(_, message) => message.key}
+        itemContent={(index, message, context) => <Row index={index} message={message} context={context} />}
+        alignToBottom
+        followOutput={follow}
+        atBottomThreshold={STICKY_PX}
+        atBottomStateChange={onBottomChange}
+        startReached={() => void loadOlder(partner._id)}
+        increaseViewportBy={OVERSCAN}
+        components={LIST_PARTS}
+      />
+      {!atBottom && (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          className={`btn btn-sm absolute right-4 bottom-3 rounded-full shadow-lg ${newSinceLeft ? "btn-primary" : "btn-neutral"}`}
+          data-testid="jump-to-latest"
+        >
+          <ArrowDown className="size-4" aria-hidden="true" />
+          {newSinceLeft ? "New messages" : "Latest"}
+        </button>
       )}
     </div>
   );

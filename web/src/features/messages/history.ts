@@ -2,6 +2,10 @@ import { errorMessage } from "../../api/http";
 import { fetchHistory, markRead } from "../../api/messages";
 import { emitMarkRead, isConnected } from "../../realtime/socket";
 import { useChatStore } from "../../store/chat";
+import { oldestId } from "../../store/conversation";
+
+/** Older pages are larger than the first: scrolling up should rarely wait. */
+export const OLDER_PAGE = 100;
 
 let requests = 0;
 
@@ -16,9 +20,28 @@ export async function loadHistory(partnerId: string): Promise<void> {
   store.historyRequested(partnerId, request);
   try {
     const page = await fetchHistory(partnerId);
-    useChatStore.getState().historyLoaded(partnerId, request, page.messages, page.hasMore);
+    useChatStore.getState().historyLoaded(partnerId, request, page);
   } catch (error) {
     useChatStore.getState().historyFailed(partnerId, request, errorMessage(error));
+  }
+}
+
+/**
+ * Load the page before the oldest message shown (keyset paging by id). One at a time per
+ * conversation; the store takes the answer only while that message is still the oldest.
+ */
+export async function loadOlder(partnerId: string): Promise<void> {
+  const conversation = useChatStore.getState().conversations[partnerId];
+  if (!conversation || conversation.status !== "ready" || !conversation.hasMore) return;
+  if (conversation.olderStatus === "loading") return;
+  const before = oldestId(conversation.messages);
+  if (before === null) return;
+  useChatStore.getState().olderRequested(partnerId);
+  try {
+    const page = await fetchHistory(partnerId, { before, limit: OLDER_PAGE });
+    useChatStore.getState().olderLoaded(partnerId, before, page);
+  } catch (error) {
+    useChatStore.getState().olderFailed(partnerId, errorMessage(error));
   }
 }
 
