@@ -313,13 +313,12 @@ class MediaLibrary:
             if gone:
                 await session.execute(delete(Media).where(Media.id.in_([row.id for row in gone])))
                 names = {row.name for row in gone}
-                still_named = set(
-                    (
-                        await session.execute(
-                            select(Media.kind, Media.name).where(Media.name.in_(names))
-                        )
-                    ).tuples()
-                )
+                still_named = {
+                    (kind, name)
+                    for kind, name in await session.execute(
+                        select(Media.kind, Media.name).where(Media.name.in_(names))
+                    )
+                }
                 keys = [
                     key
                     for kind, name in {(row.kind, row.name) for row in gone} - still_named
