@@ -1,4 +1,4 @@
-"""`socketspace serve | migrate | create-user`."""
+"""`socketspace serve | migrate | create-user | outbox`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from socketspace.context import AppContext
 from socketspace.db import Database
 from socketspace.errors import AppError
 from socketspace.logs import configure_logging
+from socketspace.mail import outbox
 from socketspace.migrations import upgrade
 from socketspace.services import accounts
 
@@ -86,6 +87,64 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _outbox_list(settings: Settings) -> list[str]:
+    db = Database.from_url(settings.database_url)
+    try:
+        rows = await outbox.unsent(db)
+    finally:
+        await db.dispose()
+    lines = [
+        f"{'ID':>6}  {'STATUS':<8} {'TRIES':>5}  {'NEXT TRY (UTC)':<19}  TEMPLATE  TO / LAST ERROR"
+    ]
+    for row in rows:
+        when = row.next_attempt_at.strftime("%Y-%m-%d %H:%M:%S") if row.status == "pending" else "-"
+        lines.append(
+            f"{row.id:>6}  {row.status:<8} {row.attempts:>5}  {when:<19}  {row.template}  "
+            f"{row.to_address}"
+        )
+        if row.last_error:
+            lines.append(f"{'':>8}{row.last_error}")
+    return lines
+
+
+async def _outbox_retry(settings: Settings, email_id: int) -> bool:
+    db = Database.from_url(settings.database_url)
+    try:
+        return await outbox.retry(db, email_id)
+    finally:
+        await db.dispose()
+
+
+async def _outbox_send(settings: Settings) -> int:
+    db = Database.from_url(settings.database_url)
+    worker = outbox.Outbox.build(db, settings)
+    sent = 0
+    try:
+        while claimed := await worker.send_due():
+            sent += claimed
+    finally:
+        await db.dispose()
+    return sent
+
+
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "retry":
+        if args.id is None:
+            print("error: say which email: socketspace outbox retry ID", file=sys.stderr)
+            return 2
+        if not asyncio.run(_outbox_retry(settings, args.id)):
+            print(f"error: no pending or failed email has id {args.id}", file=sys.stderr)
+            return 1
+        print(f"email {args.id} queued again")
+        return 0
+    if args.action == "send":
+        print(f"tried {asyncio.run(_outbox_send(settings))} due email(s)")
+        return 0
+    lines = asyncio.run(_outbox_list(settings))
+    print("\n".join(lines) if len(lines) > 1 else "no pending or failed emails")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socketspace", description="SocketSpace chat server")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True)
     create.add_argument("--password", help="read from the terminal when left out")
     create.set_defaults(handler=cmd_create_user)
+
+    mail = commands.add_parser(
+        "outbox",
+        help="list pending and failed emails; retry ID requeues one; send sends due ones now",
+    )
+    mail.add_argument("action", nargs="?", choices=["list", "retry", "send"], default="list")
+    mail.add_argument("id", nargs="?", type=int, help="the email to retry")
+    mail.set_defaults(handler=cmd_outbox)
     return parser
 
 

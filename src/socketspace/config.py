@@ -31,8 +31,20 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     media_dir: Path | None = None
     web_dist_dir: Path = Path("./web/dist")
+    # smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (implicit TLS). Without it,
+    # emails are logged and written as .eml files under DATA_DIR/outbox.
     smtp_url: str | None = Field(default=None, repr=False)
+    smtp_timeout_seconds: float = 10.0
     mail_from: str = "SocketSpace <no-reply@localhost>"
+    # The outbox worker looks for due emails this often (and at once after a new one).
+    outbox_poll_seconds: float = 5.0
+    # A failed email is retried after OUTBOX_RETRY_SECONDS, then twice that, … (at most an
+    # hour between tries), and marked failed after OUTBOX_MAX_ATTEMPTS tries.
+    outbox_retry_seconds: float = 30.0
+    outbox_max_attempts: int = 8
+    # A worker that claimed an email and vanished gives it up after this long.
+    outbox_lease_seconds: float = 120.0
+    password_reset_minutes: int = 30
     log_level: str = "INFO"
 
     session_days: int = 7
@@ -73,6 +85,16 @@ class Settings(BaseSettings):
             return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("SMTP_URL must look like smtp://user:password@host:587 or smtps://…")
+        return value
+
     @field_validator("public_origin")
     @classmethod
     def _check_origin(cls, value: str) -> str:
@@ -92,6 +114,10 @@ class Settings(BaseSettings):
     @property
     def media_path(self) -> Path:
         return self.media_dir if self.media_dir is not None else self.data_dir / "media"
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "outbox"
 
     @property
     def is_sqlite(self) -> bool:

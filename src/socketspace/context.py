@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from socketspace.config import Settings
 from socketspace.db import Database
+from socketspace.mail.outbox import Outbox
 from socketspace.security.passwords import Passwords
 from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.tokens import Tokens
@@ -25,6 +26,10 @@ class AppContext:
     notifier: Notifier
     writer: MessageWriter
     send_limiter: TokenBucket
+    outbox: Outbox
+    # Password-reset requests: a few per address, and per client address a few more.
+    reset_limiter_email: TokenBucket
+    reset_limiter_ip: TokenBucket
 
     @classmethod
     def build(cls, settings: Settings, notifier: Notifier | None = None) -> AppContext:
@@ -45,13 +50,18 @@ class AppContext:
             send_limiter=TokenBucket(
                 rate=settings.message_rate_per_second, burst=settings.message_burst
             ),
+            outbox=Outbox.build(db, settings),
+            reset_limiter_email=TokenBucket(rate=3 / 3600, burst=3),
+            reset_limiter_ip=TokenBucket(rate=10 / 3600, burst=10),
         )
 
     async def start(self) -> None:
         self.writer.start()
         self.media.start()
+        self.outbox.start()
 
     async def close(self) -> None:
+        await self.outbox.stop()
         await self.writer.stop()
         await self.media.close()
         self.passwords.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request, Response, status
 
 from socketspace.api.deps import ContextDep, CurrentViewer, token_from
@@ -9,13 +11,15 @@ from socketspace.context import AppContext
 from socketspace.schemas.common import MessageOut
 from socketspace.schemas.user import (
     ChangePasswordIn,
+    ForgotPasswordIn,
     LoginIn,
+    ResetPasswordIn,
     SignupIn,
     UpdateProfileIn,
     UserOut,
 )
 from socketspace.security.tokens import COOKIE_NAME
-from socketspace.services import accounts, users
+from socketspace.services import accounts, password_reset, users
 from socketspace.services.accounts import SignedIn
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -54,6 +58,7 @@ async def signup(body: SignupIn, request: Request, response: Response, ctx: Cont
         password=body.password,
         user_agent=_user_agent(request),
     )
+    ctx.outbox.wake()
     _set_session_cookie(response, ctx, signed_in)
     return UserOut.of(signed_in.user)
 
@@ -122,3 +127,35 @@ async def change_password(
         new=body.newPassword,
     )
     return MessageOut(message="Password changed. Your other sessions were logged out.")
+
+
+FORGOT_ANSWER = (
+    "If an account uses that email, we have sent it a link to reset the password. Check your inbox."
+)
+TOO_MANY_RESETS = "Too many password reset requests. Please try again later."
+
+
+@router.post("/forgot-password", response_model=MessageOut)
+async def forgot_password(body: ForgotPasswordIn, request: Request, ctx: ContextDep) -> MessageOut:
+    """The same answer whether or not the account exists: nothing to learn about who is here."""
+    email = accounts.check_email(body.email) if body.email else None
+    client = request.client.host if request.client else "unknown"
+    ctx.reset_limiter_ip.take(client, TOO_MANY_RESETS)
+    if email:
+        ctx.reset_limiter_email.take(email, TOO_MANY_RESETS)
+    if await password_reset.request_reset(
+        ctx.db,
+        key=ctx.settings.signing_key,
+        lifetime=timedelta(minutes=ctx.settings.password_reset_minutes),
+        email=email,
+    ):
+        ctx.outbox.wake()
+    return MessageOut(message=FORGOT_ANSWER)
+
+
+@router.post("/reset-password", response_model=MessageOut)
+async def reset_password(body: ResetPasswordIn, ctx: ContextDep) -> MessageOut:
+    await password_reset.reset_password(
+        ctx.db, ctx.passwords, ctx.notifier, token=body.token, new_password=body.newPassword
+    )
+    return MessageOut(message="Your password was changed. Log in with the new one.")

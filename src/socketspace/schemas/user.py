@@ -51,3 +51,12 @@ class UpdateProfileIn(StrictInput):
 class ChangePasswordIn(StrictInput):
     currentPassword: str | None = None
     newPassword: str | None = None
+
+
+class ForgotPasswordIn(StrictInput):
+    email: str | None = None
+
+
+class ResetPasswordIn(StrictInput):
+    token: str | None = None
+    newPassword: str | None = None

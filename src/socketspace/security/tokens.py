@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,3 +61,14 @@ class Tokens:
 
     def read(self, token: str) -> TokenClaims | None:
         return read_token(self.key, token)
+
+
+def reset_token(key: str, reset_id: str) -> str:
+    """The secret in a password-reset link, derived from the request's id with the server's
+    key: the database keeps only its hash, and the outbox only the id."""
+    digest = hmac.new(key.encode(), b"password-reset:" + reset_id.encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+
+
+def hash_reset_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.db import Database
 from socketspace.errors import InvalidInput, NotAuthenticated
-from socketspace.models import Session, User
+from socketspace.mail.outbox import enqueue
+from socketspace.models import PasswordReset, Session, User
 from socketspace.models.base import utcnow
 from socketspace.security.passwords import Passwords
 from socketspace.security.tokens import Tokens
@@ -107,6 +108,7 @@ async def signup(
             session.add(user)
             await session.flush()
             signed_in = _start_session(session, tokens, user, user_agent)
+            enqueue(session, template="welcome", to=address, context={"name": name})
     except IntegrityError:
         # Two signups with one email raced past the check; the unique index decided.
         raise _email_taken() from None
@@ -207,6 +209,12 @@ async def change_password(
             update(User)
             .where(User.id == user_id)
             .values(password_hash=password_hash, updated_at=utcnow())
+        )
+        # A reset link asked for before the change must not undo it.
+        await session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
+            .values(used_at=utcnow())
         )
     await _revoke_all(db, user_id, keep=session_id)
     await notifier.sessions_revoked(user_id, None, keep=session_id)
