@@ -83,3 +83,28 @@ async def test_serve_migrates_and_answers_with_a_generated_secret(env, tmp_path)
         await process.wait()
     key = tmp_path / "data" / "secret.key"
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_outbox_lists_unsent_emails_and_retry_requeues_a_failed_one(env, tmp_path):
+    assert run(["migrate"], env).returncode == 0
+    made = ["create-user", "--email", "ops@example.com", "--name", "Ops", "--password", "secret12"]
+    assert run(made, env).returncode == 0
+
+    listed = run(["outbox"], env)
+    assert listed.returncode == 0
+    assert "pending" in listed.stdout and "welcome  ops@example.com" in listed.stdout
+
+    # One try against an SMTP port where nothing listens: the email fails for good.
+    down = {**env, "SMTP_URL": f"smtp://127.0.0.1:{free_port()}", "OUTBOX_MAX_ATTEMPTS": "1"}
+    assert run(["outbox", "send"], down).returncode == 0
+    listed = run(["outbox"], env)
+    assert "failed" in listed.stdout and "SMTPConnect" in listed.stdout
+
+    assert run(["outbox", "retry", "1"], env).stdout.strip() == "email 1 queued again"
+    missing = run(["outbox", "retry", "99"], env)
+    assert missing.returncode == 1 and "no pending or failed email has id 99" in missing.stderr
+
+    # Without SMTP_URL the email lands in DATA_DIR/outbox as an .eml file.
+    assert run(["outbox", "send"], env).stdout.strip() == "tried 1 due email(s)"
+    assert run(["outbox"], env).stdout.strip() == "no pending or failed emails"
+    assert len(list((tmp_path / "data" / "outbox").glob("*.eml"))) == 1
