@@ -8,6 +8,7 @@ import { useUnreadTitle } from "../features/chats/useUnreadTitle";
 import { Announcer, Conversation, NoConversation } from "../features/messages/Conversation";
 import { resendUnsent } from "../features/messages/outbox";
 import { ProfileHeader } from "../features/profile/ProfileHeader";
+import { loadNotifyEnabled, notifyPermission } from "../lib/notifications";
 import { markOnce } from "../lib/perf";
 import { loadSoundEnabled } from "../lib/preferences";
 import { connectSocket, disconnectSocket } from "../realtime/socket";
@@ -25,6 +26,8 @@ export default function ChatPage() {
     if (!meId) return;
     markOnce("chat-page-mounted");
     useSettingsStore.getState().soundLoaded(loadSoundEnabled());
+    // Remembered as on, but the permission may have been taken back in the browser since.
+    useSettingsStore.getState().notifyChanged(loadNotifyEnabled() && notifyPermission() === "granted");
     const chat = useChatStore.getState();
     chat.sessionStarted(meId);
     chat.pageVisibilityChanged(document.visibilityState === "visible");

@@ -3,9 +3,12 @@ import type { Theme } from "../lib/preferences";
 
 interface SettingsState {
   soundEnabled: boolean;
+  /** Browser notifications for messages that arrive while the tab is hidden. */
+  notifyEnabled: boolean;
   theme: Theme;
   soundToggled: () => void;
   soundLoaded: (enabled: boolean) => void;
+  notifyChanged: (enabled: boolean) => void;
   themeChosen: (theme: Theme) => void;
   themeLoaded: (theme: Theme) => void;
 }
@@ -13,9 +16,11 @@ interface SettingsState {
 /** Preferences; loading, saving and applying them is the caller's job (lib/preferences), not the store's. */
 export const useSettingsStore = create<SettingsState>()((set) => ({
   soundEnabled: true,
+  notifyEnabled: false,
   theme: "system",
   soundToggled: () => set((s) => ({ soundEnabled: !s.soundEnabled })),
   soundLoaded: (enabled) => set({ soundEnabled: enabled }),
+  notifyChanged: (enabled) => set({ notifyEnabled: enabled }),
   themeChosen: (theme) => set({ theme }),
   themeLoaded: (theme) => set({ theme }),
 }));

@@ -3,6 +3,7 @@ import { errorMessage } from "../../api/http";
 import { fetchChats, fetchContacts } from "../../api/messages";
 import { useChatStore, type Received } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
+import { notificationContent, showNotification } from "../../lib/notifications";
 import { markOnce } from "../../lib/perf";
 import { playNotification } from "../../lib/sounds";
 
@@ -46,12 +47,32 @@ export function noticeArrivals(received: Received[]): void {
   const fresh = received.filter((r) => r.isNew && r.incoming);
   if (fresh.length === 0) return;
   if (fresh.some((r) => r.unnoticed) && useSettingsStore.getState().soundEnabled) playNotification();
+  if (useSettingsStore.getState().notifyEnabled && globalThis.document?.visibilityState === "hidden") {
+    notifyHidden(fresh.filter((r) => r.unnoticed));
+  }
   const { people } = store();
   if (fresh.some((r) => !people[r.partnerId]) && !refreshing) {
     // Someone who joined after our lists loaded: the chats list knows them now.
     refreshing = Promise.all([refreshChats(), loadContactsQuietly()]).then(() => {
       refreshing = null;
     });
+  }
+}
+
+/** The tab is hidden: one browser notification per conversation that got messages. */
+function notifyHidden(unnoticed: Received[]): void {
+  const partners = new Set(unnoticed.map((r) => r.partnerId));
+  const { chats, people } = store();
+  for (const partnerId of partners) {
+    const last = chats[partnerId]?.lastMessage;
+    const content = notificationContent(
+      people[partnerId]?.fullName ?? "New message",
+      partnerId,
+      last?.text ?? null,
+      last?.hasImage ?? false,
+      chats[partnerId]?.unreadCount ?? 1,
+    );
+    showNotification(content, () => store().chatOpened(partnerId));
   }
 }
 

@@ -1,32 +1,28 @@
 import { ImagePlus, SendHorizontal, X } from "lucide-react";
-import { type ChangeEvent, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
-import toast from "react-hot-toast";
+import { type ChangeEvent, type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { firstFile, IMAGE_TYPES } from "../../lib/images";
 import { playKeystroke } from "../../lib/sounds";
 import { useSettingsStore } from "../../store/settings";
 import { sendNewMessage } from "./outbox";
 import { typingInput, typingStopped } from "./typing";
+import type { Attachment } from "./useAttachment";
 
-const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"];
-const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 const MAX_TEXT = 2000;
-
-function readAsDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(new Error("Could not read that file."));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** Keys that make a sound: characters, deleting, and the space bar. */
 function audible(event: KeyboardEvent): boolean {
   return !event.ctrlKey && !event.metaKey && (event.key.length === 1 || event.key === "Backspace");
 }
 
-export function Composer({ partnerId, partnerName }: { partnerId: string; partnerName: string }) {
+interface ComposerProps {
+  partnerId: string;
+  partnerName: string;
+  attachment: Attachment;
+}
+
+export function Composer({ partnerId, partnerName, attachment }: ComposerProps) {
   const [text, setText] = useState("");
-  const [image, setImage] = useState<string | null>(null);
+  const { image, attach, clear } = attachment;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const soundEnabled = useSettingsStore((s) => s.soundEnabled);
@@ -44,7 +40,7 @@ export function Composer({ partnerId, partnerName }: { partnerId: string; partne
     sendNewMessage(partnerId, text, image);
     typingStopped(partnerId);
     setText("");
-    setImage(null);
+    clear();
     textarea.current?.focus();
   }
 
@@ -61,20 +57,16 @@ export function Composer({ partnerId, partnerName }: { partnerId: string; partne
     const file = event.target.files?.[0];
     event.target.value = "";
     if (!file) return;
-    if (!IMAGE_TYPES.includes(file.type)) {
-      toast.error("Choose a JPEG, PNG, WebP or GIF picture.");
-      return;
-    }
-    if (file.size > MAX_IMAGE_BYTES) {
-      toast.error("That picture is larger than 8 MB.");
-      return;
-    }
-    try {
-      setImage(await readAsDataUrl(file));
-      textarea.current?.focus();
-    } catch (error) {
-      toast.error(error instanceof Error ? error.message : "Could not read that file.");
-    }
+    await attach(file);
+    textarea.current?.focus();
+  }
+
+  /** A picture pasted from the clipboard is attached; pasted text goes in as usual. */
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const file = firstFile(event.clipboardData);
+    if (!file) return;
+    event.preventDefault();
+    void attach(file);
   }
 
   return (
@@ -86,7 +78,7 @@ export function Composer({ partnerId, partnerName }: { partnerId: string; partne
             <button
               type="button"
               className="btn btn-circle btn-xs btn-neutral absolute -top-2 -right-2"
-              onClick={() => setImage(null)}
+              onClick={clear}
               aria-label="Remove picture"
             >
               <X className="size-3" />
@@ -122,6 +114,7 @@ export function Composer({ partnerId, partnerName }: { partnerId: string; partne
               typingInput(partnerId, e.target.value);
             }}
             onKeyDown={onKeyDown}
+            onPaste={onPaste}
             placeholder={`Message ${partnerName}`}
             aria-label="Message"
             className="textarea field-sizing-content max-h-40 min-h-11 flex-1 resize-none rounded-field bg-base-200 border-transparent py-2.5 text-base leading-snug focus:border-primary"

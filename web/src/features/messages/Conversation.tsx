@@ -1,13 +1,15 @@
-import { ArrowLeft, X } from "lucide-react";
-import { useEffect, useRef } from "react";
+import { ArrowLeft, ImagePlus, X } from "lucide-react";
+import { type DragEvent, useEffect, useRef, useState } from "react";
 import { Avatar } from "../../components/ui/Avatar";
 import { compareIds } from "../../lib/ids";
+import { carriesFiles, firstFile } from "../../lib/images";
 import { lastSeenText } from "../../lib/time";
 import { emptyConversation, newestIncomingId, useChatStore } from "../../store/chat";
 import type { Person } from "../../types";
 import { Composer } from "./Composer";
 import { loadHistory, reportRead } from "./history";
 import { MessageList } from "./MessageList";
+import { useAttachment } from "./useAttachment";
 
 function Header({ partner, online, onClose }: { partner: Person; online: boolean; onClose: () => void }) {
   const connected = useChatStore((s) => s.connection === "connected");
@@ -53,6 +55,31 @@ function TypingIndicator({ partner }: { partner: Person }) {
   );
 }
 
+/** Pictures dragged from the desktop can be dropped anywhere on the conversation. */
+function useDropZone(attach: (file: File) => Promise<void>) {
+  const [dragging, setDragging] = useState(false);
+  const handlers = {
+    onDragOver: (event: DragEvent) => {
+      if (!carriesFiles(event.dataTransfer)) return;
+      event.preventDefault(); // allows the drop
+      event.dataTransfer.dropEffect = "copy";
+      setDragging(true);
+    },
+    onDragLeave: (event: DragEvent) => {
+      const to = event.relatedTarget as Node | null;
+      if (!to || !event.currentTarget.contains(to)) setDragging(false);
+    },
+    onDrop: (event: DragEvent) => {
+      if (!carriesFiles(event.dataTransfer)) return;
+      event.preventDefault();
+      setDragging(false);
+      const file = firstFile(event.dataTransfer);
+      if (file) void attach(file);
+    },
+  };
+  return { dragging, handlers };
+}
+
 export function Conversation({ partnerId }: { partnerId: string }) {
   const partner = useChatStore((s) => s.people[partnerId]);
   const online = useChatStore((s) => Boolean(s.online[partnerId]));
@@ -62,6 +89,8 @@ export function Conversation({ partnerId }: { partnerId: string }) {
   const unread = useChatStore((s) => s.chats[partnerId]?.unreadCount ?? 0);
   const reported = useRef<string | null>(null);
   const close = () => useChatStore.getState().chatClosed();
+  const attachment = useAttachment();
+  const drop = useDropZone(attachment.attach);
 
   useEffect(() => {
     void loadHistory(partnerId);
@@ -86,11 +115,26 @@ export function Conversation({ partnerId }: { partnerId: string }) {
 
   if (!partner || !meId) return null;
   return (
-    <section className="flex h-full min-h-0 flex-1 flex-col" aria-label={`Conversation with ${partner.fullName}`}>
+    <section
+      className="relative flex h-full min-h-0 flex-1 flex-col"
+      aria-label={`Conversation with ${partner.fullName}`}
+      data-testid="conversation"
+      {...drop.handlers}
+    >
       <Header partner={partner} online={online} onClose={close} />
       <MessageList partner={partner} meId={meId} conversation={conversation} />
       <TypingIndicator partner={partner} />
-      <Composer partnerId={partnerId} partnerName={partner.fullName} />
+      <Composer partnerId={partnerId} partnerName={partner.fullName} attachment={attachment} />
+      {drop.dragging && (
+        <div
+          className="pointer-events-none absolute inset-2 z-10 grid place-items-center rounded-box border-2 border-dashed border-primary bg-base-100/85"
+          aria-hidden="true"
+        >
+          <p className="flex items-center gap-2 text-lg font-semibold text-primary">
+            <ImagePlus className="size-6" /> Drop a picture to send it to {partner.fullName}
+          </p>
+        </div>
+      )}
     </section>
   );
 }

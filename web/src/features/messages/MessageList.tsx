@@ -2,6 +2,7 @@ import { AlertCircle, ArrowDown, Check, CheckCheck, Clock, RotateCcw, Trash2 } f
 import { type ReactNode, useCallback, useRef, useState } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "../../components/ui/Avatar";
+import { Lightbox } from "../../components/ui/Lightbox";
 import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
 import { safeImageUrl } from "../../lib/urls";
@@ -46,9 +47,10 @@ interface BubbleProps {
   partner: Person;
   showAvatar: boolean;
   readUpTo: string | null;
+  onOpenImage: (src: string) => void;
 }
 
-function Bubble({ message, mine, partner, showAvatar, readUpTo }: BubbleProps) {
+function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage }: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
@@ -87,13 +89,18 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo }: BubbleProps) {
         ) : (
           <>
             {image && (
-              <a href={image} target="_blank" rel="noreferrer" className="block">
+              <button
+                type="button"
+                className="block cursor-zoom-in rounded-[calc(var(--radius-field)*0.9)]"
+                onClick={() => onOpenImage(image)}
+                aria-label="Open picture"
+              >
                 <img
                   src={image}
                   alt="Shared picture"
                   className="max-h-72 w-auto max-w-full rounded-[calc(var(--radius-field)*0.9)] object-cover"
                 />
-              </a>
+              </button>
             )}
             {editing && message._id && message.text ? (
               <MessageEditor messageId={message._id} initial={message.text} onDone={() => setEditing(false)} />
@@ -186,6 +193,7 @@ interface RowContext {
   meId: string;
   readUpTo: string | null;
   conversation: Conversation;
+  openImage: (src: string) => void;
 }
 
 function Row({ index, message, context }: { index: number; message: ChatMessage; context: RowContext }) {
@@ -211,6 +219,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
         partner={partner}
         showAvatar={!next || next.senderId !== message.senderId}
         readUpTo={readUpTo}
+        onOpenImage={context.openImage}
       />
     </div>
   );
@@ -261,6 +270,7 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
   const [atBottom, setAtBottom] = useState(true);
   /** The newest message key when the person scrolled away from the bottom. */
   const [leftAt, setLeftAt] = useState<string | null>(null);
+  const [picture, setPicture] = useState<string | null>(null);
   const last = messages[messages.length - 1];
 
   // Older messages put in front lower the first index by their number (React's "adjust state
@@ -314,6 +324,7 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
     meId,
     readUpTo: partnerReadUpTo,
     conversation,
+    openImage: setPicture,
   };
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
@@ -335,6 +346,7 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
         increaseViewportBy={OVERSCAN}
         components={LIST_PARTS}
       />
+      {picture && <Lightbox src={picture} alt="Shared picture, full size" onClose={() => setPicture(null)} />}
       {!atBottom && (
         <button
           type="button"

@@ -1,10 +1,11 @@
-import { Camera, LogOut, Monitor, Moon, Sun, Volume2, VolumeX } from "lucide-react";
+import { Bell, BellOff, Camera, LogOut, Monitor, Moon, Sun, Volume2, VolumeX } from "lucide-react";
 import { type ChangeEvent, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { updateProfile } from "../../api/auth";
 import { errorMessage } from "../../api/http";
 import { Avatar } from "../../components/ui/Avatar";
 import { Logo } from "../../components/ui/Logo";
+import { askNotifyPermission, notifyPermission, saveNotifyEnabled } from "../../lib/notifications";
 import { THEMES, type Theme, applyTheme, saveSoundEnabled, saveTheme } from "../../lib/preferences";
 import { playClick, unlockAudio } from "../../lib/sounds";
 import { useAuthStore } from "../../store/auth";
@@ -57,6 +58,44 @@ function ThemeMenu() {
         })}
       </ul>
     </div>
+  );
+}
+
+/** Browser notifications for messages that arrive while this tab is hidden. */
+function NotifyToggle() {
+  const enabled = useSettingsStore((s) => s.notifyEnabled);
+
+  async function toggle() {
+    if (enabled) {
+      useSettingsStore.getState().notifyChanged(false);
+      saveNotifyEnabled(false);
+      return;
+    }
+    // Asked from this click: browsers ignore (or punish) requests made without a gesture.
+    const permission = notifyPermission() === "granted" ? "granted" : await askNotifyPermission();
+    if (permission === "granted") {
+      useSettingsStore.getState().notifyChanged(true);
+      saveNotifyEnabled(true);
+      toast.success("You will be notified of messages while SocketSpace is in the background.");
+    } else if (permission === "unsupported") {
+      toast.error("This browser cannot show notifications.");
+    } else if (permission === "denied") {
+      toast.error("Notifications are blocked for this site. Allow them in your browser's site settings.");
+    }
+  }
+
+  return (
+    <button
+      type="button"
+      className="btn btn-ghost btn-sm btn-circle"
+      onClick={() => void toggle()}
+      aria-label={enabled ? "Turn notifications off" : "Turn notifications on"}
+      aria-pressed={enabled}
+      title={enabled ? "Notifications on" : "Notifications off"}
+      data-testid="notify-toggle"
+    >
+      {enabled ? <Bell className="size-4.5" /> : <BellOff className="size-4.5" />}
+    </button>
   );
 }
 
@@ -115,6 +154,7 @@ export function ProfileHeader({ onLogout }: { onLogout: () => void }) {
         <Logo className="size-7" />
         <div className="flex items-center gap-1">
           <ThemeMenu />
+          <NotifyToggle />
           <button
             type="button"
             className="btn btn-ghost btn-sm btn-circle"

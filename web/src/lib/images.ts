@@ -1,0 +1,36 @@
+/** Checks of a picture chosen, dropped or pasted, before it is read or sent. */
+
+export const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif"] as const;
+export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+
+/** Why this file cannot be sent as a picture, or null when it can. */
+export function imageFileProblem(file: { type: string; size: number }): string | null {
+  if (!(IMAGE_TYPES as readonly string[]).includes(file.type)) return "Choose a JPEG, PNG, WebP or GIF picture.";
+  if (file.size > MAX_IMAGE_BYTES) return "That picture is larger than 8 MB.";
+  if (file.size === 0) return "That picture is empty.";
+  return null;
+}
+
+/** The first file in a drop or a paste, if any (text and links are left to the browser). */
+export function firstFile(items: DataTransfer | null): File | null {
+  if (!items) return null;
+  if (items.files && items.files.length > 0) return items.files[0] ?? null;
+  for (const item of Array.from(items.items ?? [])) {
+    if (item.kind === "file") return item.getAsFile();
+  }
+  return null;
+}
+
+/** A drag that carries files (not text being moved around the page). */
+export function carriesFiles(transfer: DataTransfer | null): boolean {
+  return Boolean(transfer && Array.from(transfer.types ?? []).includes("Files"));
+}
+
+export function readAsDataUrl(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(new Error("Could not read that file."));
+    reader.readAsDataURL(file);
+  });
+}

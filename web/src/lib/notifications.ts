@@ -1,0 +1,84 @@
+/**
+ * Browser notifications, best effort: a browser without the API, a denied permission or a
+ * throwing constructor (some phones allow them only from a service worker) never break a page.
+ */
+
+export type NotifyPermission = "default" | "granted" | "denied" | "unsupported";
+
+const NOTIFY_KEY = "socketspace.notify";
+
+function api(): typeof Notification | null {
+  return typeof globalThis.Notification === "function" ? globalThis.Notification : null;
+}
+
+export function notifyPermission(): NotifyPermission {
+  const N = api();
+  return N ? (N.permission as NotifyPermission) : "unsupported";
+}
+
+/** Ask the browser; call it from a click, as browsers require. */
+export async function askNotifyPermission(): Promise<NotifyPermission> {
+  const N = api();
+  if (!N) return "unsupported";
+  try {
+    return (await N.requestPermission()) as NotifyPermission;
+  } catch {
+    return notifyPermission();
+  }
+}
+
+export function loadNotifyEnabled(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(NOTIFY_KEY) === "on";
+  } catch {
+    return false;
+  }
+}
+
+export function saveNotifyEnabled(enabled: boolean): void {
+  try {
+    globalThis.localStorage?.setItem(NOTIFY_KEY, enabled ? "on" : "off");
+  } catch {
+    // Not remembered: the toggle still works for this visit.
+  }
+}
+
+export interface NotificationContent {
+  title: string;
+  body: string;
+  /** One notification per conversation: a newer one replaces the older. */
+  tag: string;
+}
+
+const BODY_MAX = 140;
+
+export function notificationContent(
+  senderName: string,
+  partnerId: string,
+  text: string | null,
+  hasImage: boolean,
+  count: number,
+): NotificationContent {
+  const what = text ? (text.length > BODY_MAX ? `${text.slice(0, BODY_MAX - 1)}…` : text) : hasImage ? "📷 A picture" : "A message";
+  return {
+    title: count > 1 ? `${senderName} (${count} new messages)` : senderName,
+    body: what,
+    tag: `chat-${partnerId}`,
+  };
+}
+
+/** Show one; `onClick` runs when the person clicks it (the window is focused first). */
+export function showNotification(content: NotificationContent, onClick: () => void): void {
+  const N = api();
+  if (!N || N.permission !== "granted") return;
+  try {
+    const note = new N(content.title, { body: content.body, tag: content.tag, icon: "/favicon.svg" });
+    note.onclick = () => {
+      globalThis.focus?.();
+      onClick();
+      note.close();
+    };
+  } catch {
+    // Not allowed here (e.g. only from a service worker): the sound and badge still tell.
+  }
+}
