@@ -19,7 +19,10 @@ window.__notifications = [];
 class FakeNotification {
   // A grant lasts, as the browser's does.
   static get permission() { return localStorage.getItem("fake-permission") || "default"; }
-  static async requestPermission() { localStorage.setItem("fake-permission", "granted"); return "granted"; }
+  static async requestPermission() {
+    localStorage.setItem("fake-permission", "granted");
+    return "granted";
+  }
   constructor(title, options) { window.__notifications.push({ title, body: options.body }); }
   close() {}
 }
@@ -80,7 +83,8 @@ async def drop_file(page: Page, target: str, data: bytes, name: str, mime: str) 
             transfer.items.add(new File([bytes], name, { type: mime }));
             const el = document.querySelector(`[data-testid="${target}"]`);
             for (const type of ["dragenter", "dragover", "drop"]) {
-                el.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+                const init = { dataTransfer: transfer, bubbles: true, cancelable: true };
+                el.dispatchEvent(new DragEvent(type, init));
             }
         }""",
         [target, base64.b64encode(data).decode(), name, mime],
@@ -94,7 +98,8 @@ async def paste_file(page: Page, data: bytes, name: str, mime: str) -> None:
             const transfer = new DataTransfer();
             transfer.items.add(new File([bytes], name, { type: mime }));
             const box = document.querySelector('textarea[aria-label="Message"]');
-            box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
+            const init = { clipboardData: transfer, bubbles: true, cancelable: true };
+            box.dispatchEvent(new ClipboardEvent("paste", init));
         }""",
         [base64.b64encode(data).decode(), name, mime],
     )
