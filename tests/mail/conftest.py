@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from email.message import EmailMessage
@@ -25,8 +26,17 @@ class SmtpServer:
     `on_data` runs when a message has arrived, before the server answers the client: a test
     uses it to kill the sending process at the worst moment."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(
+        self,
+        port: int,
+        *,
+        implicit_tls: ssl.SSLContext | None = None,
+        **smtp_options: Any,
+    ) -> None:
         self.port = port
+        self.implicit_tls = implicit_tls
+        self.smtp_options = smtp_options
+        self.logins: list[tuple[str, str]] = []
         self.received: list[EmailMessage] = []
         self.on_data: Callable[[EmailMessage], Awaitable[None]] | None = None
         self._arrivals: asyncio.Queue[EmailMessage] = asyncio.Queue()
@@ -39,7 +49,10 @@ class SmtpServer:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: SMTP(self, hostname="smtp.test"), "127.0.0.1", self.port
+            lambda: SMTP(self, hostname="smtp.test", **self.smtp_options),
+            "127.0.0.1",
+            self.port,
+            ssl=self.implicit_tls,
         )
 
     async def stop(self) -> None:
