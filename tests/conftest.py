@@ -37,6 +37,7 @@ TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 ORIGIN = "http://testserver"
+SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
 
 
 def unavailable(reason: str) -> None:
@@ -128,7 +129,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
-        secret_key="test-secret-key-that-is-long-enough-for-hs256",
+        secret_key=SECRET_KEY,
         public_origin=ORIGIN,
         data_dir=tmp_path / "data",
         web_dist_dir=tmp_path / "no-web-build",

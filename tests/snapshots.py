@@ -1,4 +1,5 @@
-"""What a refused request must leave untouched: every row of `users` and `sessions`."""
+"""What a refused request must leave untouched: every row of `users`, `sessions` and
+`password_resets`, and the number of queued emails."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from socketspace.db import Database
-from socketspace.models import Session, User
+from socketspace.models import OutboxEmail, PasswordReset, Session, User
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Tables:
     sessions: int
     user_rows: tuple[tuple[Any, ...], ...]
     session_rows: tuple[tuple[Any, ...], ...]
+    reset_rows: tuple[tuple[Any, ...], ...]
+    emails: int
 
 
 async def tables(db: Database) -> Tables:
@@ -49,9 +52,17 @@ async def tables(db: Database) -> Tables:
                 ).order_by(Session.id)
             )
         ).all()
+        reset_rows = (
+            await s.execute(
+                select(PasswordReset.id, PasswordReset.used_at).order_by(PasswordReset.id)
+            )
+        ).all()
+        emails = await s.scalar(select(func.count()).select_from(OutboxEmail))
     return Tables(
         users=int(users or 0),
         sessions=int(sessions or 0),
         user_rows=tuple(tuple(row) for row in user_rows),
         session_rows=tuple(tuple(row) for row in session_rows),
+        reset_rows=tuple(tuple(row) for row in reset_rows),
+        emails=int(emails or 0),
     )

@@ -1,9 +1,9 @@
 """Bad input on the account routes: every refusal is a clear JSON 4xx that changes nothing.
 
 The matrix throws wrong JSON types, wrong shapes, wrong content types, malformed and oversized
-bodies at signup, login, update-profile and password. Each case must be refused with a
-human-readable `message` and a `code`, set no cookie, and leave the `users` and `sessions` tables
-exactly as they were. Unicode, emoji and SQL-looking text are ordinary data: accepted, stored
+bodies at signup, login, update-profile, password, forgot-password and reset-password. Each
+case must be refused with a human-readable `message` and a `code`, set no cookie, and leave
+the users, sessions and reset links exactly as they were, with no email queued. Unicode, emoji and SQL-looking text are ordinary data: accepted, stored
 and read back verbatim.
 """
 
@@ -13,6 +13,7 @@ import base64
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -20,8 +21,10 @@ import pytest
 from sqlalchemy import select
 
 from socketspace.db import Database
-from socketspace.models import User
-from tests.conftest import make_client, signup
+from socketspace.models import PasswordReset, User
+from socketspace.models.base import utcnow
+from socketspace.security.tokens import hash_reset_token, reset_token
+from tests.conftest import SECRET_KEY, make_client, signup
 from tests.snapshots import tables
 
 Request = dict[str, Any]  # keyword arguments for httpx.AsyncClient.request
@@ -35,12 +38,17 @@ SIGNUP = "/api/auth/signup"
 LOGIN = "/api/auth/login"
 PROFILE = "/api/auth/update-profile"
 PASSWORD = "/api/auth/password"
+FORGOT = "/api/auth/forgot-password"
+RESET = "/api/auth/reset-password"
+RESET_ID = "a-reset-link-for-alice"
 
 # The untampered body of each route; every case below spoils exactly one thing about it.
 SIGNUP_BODY = {"fullName": "Bob Builder", "email": "bob@example.com", "password": "correct horse"}
 LOGIN_BODY = {"email": ALICE_EMAIL, "password": ALICE_PASSWORD}
 PROFILE_BODY = {"fullName": "Alice Pleasance"}
 PASSWORD_BODY = {"currentPassword": ALICE_PASSWORD, "newPassword": "a brand new horse"}
+FORGOT_BODY = {"email": ALICE_EMAIL}
+RESET_BODY = {"token": reset_token(SECRET_KEY, RESET_ID), "newPassword": "a brand new horse"}
 
 WRONG_TYPES: list[tuple[str, Any]] = [
     ("mongo-operator-object", {"$gt": ""}),
@@ -227,6 +235,34 @@ PASSWORD_CASES = [
     ),
 ]
 
+FORGOT_CASES = [
+    *matrix(FORGOT_BODY, oversize=10 * MB),
+    bad("email-without-at", 400, lambda: as_json({"email": "alice.example.com"})),
+    bad("email-sql", 400, lambda: as_json({"email": SQL_NAME})),
+]
+RESET_CASES = [
+    *matrix(RESET_BODY, oversize=10 * MB),
+    bad("new-password-5-chars", 400, lambda: as_json({**RESET_BODY, "newPassword": "abc12"})),
+    bad("token-of-another-key", 400, lambda: as_json({**RESET_BODY, "token": "x" * 43})),
+]
+
+
+@pytest.fixture
+async def reset_link(alice: httpx.AsyncClient, db: Database) -> None:
+    """A live reset link for Alice: RESET_BODY carries its token."""
+    async with db.write() as s:
+        user_id = await s.scalar(select(User.id).where(User.email == ALICE_EMAIL))
+        assert user_id is not None
+        s.add(
+            PasswordReset(
+                id=RESET_ID,
+                user_id=user_id,
+                token_hash=hash_reset_token(reset_token(SECRET_KEY, RESET_ID)),
+                created_at=utcnow(),
+                expires_at=utcnow() + timedelta(minutes=30),
+            )
+        )
+
 
 # --- the matrix --------------------------------------------------------------------------------
 
@@ -239,6 +275,13 @@ async def test_the_untampered_bodies_are_accepted(
     assert (await client.post(LOGIN, json=LOGIN_BODY)).status_code == 200
     assert (await alice.put(PROFILE, json=PROFILE_BODY)).status_code == 200
     assert (await alice.put(PASSWORD, json=PASSWORD_BODY)).status_code == 200
+    assert (await client.post(FORGOT, json=FORGOT_BODY)).status_code == 200
+
+
+async def test_the_untampered_reset_body_is_accepted(
+    client: httpx.AsyncClient, reset_link: None
+) -> None:
+    assert (await client.post(RESET, json=RESET_BODY)).status_code == 200
 
 
 @pytest.mark.parametrize("case", SIGNUP_CASES)
@@ -282,6 +325,27 @@ async def test_password_change_with_bad_input_is_refused_and_keeps_the_old_passw
     assert await tables(db) == before
     async with make_client(app) as again:
         assert (await again.post(LOGIN, json=LOGIN_BODY)).status_code == 200
+
+
+@pytest.mark.parametrize("case", FORGOT_CASES)
+async def test_forgot_password_with_bad_input_is_refused_and_queues_nothing(
+    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database, case: Bad
+) -> None:
+    before = await tables(db)
+    response = await client.post(FORGOT, **case.build())
+    assert_refused(response, case.status)
+    assert await tables(db) == before
+
+
+@pytest.mark.parametrize("case", RESET_CASES)
+async def test_password_reset_with_bad_input_is_refused_and_keeps_the_link_usable(
+    client: httpx.AsyncClient, reset_link: None, db: Database, case: Bad
+) -> None:
+    before = await tables(db)
+    response = await client.post(RESET, **case.build())
+    assert_refused(response, case.status)
+    assert await tables(db) == before
+    assert (await client.post(RESET, json=RESET_BODY)).status_code == 200
 
 
 # --- unicode is data -----------------------------------------------------------------------------
