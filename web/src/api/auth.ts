@@ -31,3 +31,25 @@ export async function logout(): Promise<string> {
 export async function updateProfile(input: { profilePic?: string; fullName?: string }): Promise<User> {
   return (await request<User>("/auth/update-profile", { method: "PUT", body: input })).data;
 }
+
+export async function changePassword(currentPassword: string, newPassword: string): Promise<string> {
+  return (
+    await request<{ message: string }>("/auth/password", { method: "PUT", body: { currentPassword, newPassword } })
+  ).data.message;
+}
+
+export async function logoutEverywhere(): Promise<string> {
+  return (await request<{ message: string }>("/auth/logout-all", { method: "POST" })).data.message;
+}
+
+/** Always the same answer whether or not the account exists. */
+export async function forgotPassword(email: string): Promise<string> {
+  return (await request<{ message: string }>("/auth/forgot-password", { method: "POST", body: { email } })).data
+    .message;
+}
+
+export async function resetPassword(token: string, newPassword: string): Promise<string> {
+  return (
+    await request<{ message: string }>("/auth/reset-password", { method: "POST", body: { token, newPassword } })
+  ).data.message;
+}

@@ -3,12 +3,15 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** Seconds to wait before asking again (a 429's Retry-After), when the server said. */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, message: string, code: string) {
+  constructor(status: number, message: string, code: string, retryAfter: number | null = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -61,7 +64,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
         ? payload.message
         : `The server answered ${response.status}.`;
     const code = typeof payload.code === "string" ? payload.code : `http_${response.status}`;
-    throw new ApiError(response.status, message, code);
+    const wait = Number(response.headers.get("Retry-After"));
+    throw new ApiError(response.status, message, code, Number.isFinite(wait) && wait > 0 ? wait : null);
   }
   return { data: parsed as T, headers: response.headers };
 }

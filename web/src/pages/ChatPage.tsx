@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { useNavigate } from "react-router";
-import { logout } from "../features/auth/session";
+import { logout, logoutEverywhere } from "../features/auth/session";
 import { verifySession } from "../features/auth/verify";
 import { ChatSidebar } from "../features/chats/ChatSidebar";
 import { loadChats, loadContacts, noticeArrivals, noticeStranger } from "../features/chats/lists";
@@ -55,12 +55,19 @@ export default function ChatPage() {
     navigate("/login", { replace: true });
   }
 
+  async function onLogoutEverywhere() {
+    // The server closes our socket too; leaving first keeps that from looking like a surprise.
+    disconnectSocket();
+    if (await logoutEverywhere()) navigate("/login", { replace: true });
+    else window.location.reload(); // Still signed in: start the page (and its socket) afresh.
+  }
+
   return (
     <div className="flex h-dvh bg-base-200 md:gap-3 md:p-3">
       <div
         className={`${activeId ? "hidden md:flex" : "flex"} min-h-0 w-full flex-col overflow-hidden md:w-80 md:rounded-box md:border md:border-base-300 md:shadow-sm lg:w-96`}
       >
-        <ChatSidebar header={<ProfileHeader onLogout={onLogout} />} />
+        <ChatSidebar header={<ProfileHeader onLogout={onLogout} onLogoutEverywhere={onLogoutEverywhere} />} />
       </div>
       <main
         className={`${activeId ? "flex" : "hidden md:flex"} min-h-0 min-w-0 flex-1 flex-col overflow-hidden bg-base-100 md:rounded-box md:border md:border-base-300 md:shadow-sm`}

@@ -48,3 +48,18 @@ export async function logout(): Promise<void> {
   useChatStore.getState().sessionCleared();
   useAuthStore.getState().signedOut();
 }
+
+/** End every session of mine, this one too; false (with a toast) when the server said no. */
+export async function logoutEverywhere(): Promise<boolean> {
+  try {
+    toast.success(await authApi.logoutEverywhere());
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) {
+      toast.error(errorMessage(error));
+      return false;
+    }
+  }
+  useChatStore.getState().sessionCleared();
+  useAuthStore.getState().signedOut();
+  return true;
+}

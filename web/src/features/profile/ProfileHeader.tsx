@@ -1,4 +1,4 @@
-import { Bell, BellOff, Camera, LogOut, Monitor, Moon, Sun, Volume2, VolumeX } from "lucide-react";
+import { Bell, BellOff, Camera, LogOut, Monitor, Moon, Settings, Sun, Volume2, VolumeX } from "lucide-react";
 import { type ChangeEvent, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { updateProfile } from "../../api/auth";
@@ -10,6 +10,7 @@ import { THEMES, type Theme, applyTheme, saveSoundEnabled, saveTheme } from "../
 import { playClick, unlockAudio } from "../../lib/sounds";
 import { useAuthStore } from "../../store/auth";
 import { useSettingsStore } from "../../store/settings";
+import { SettingsDialog } from "./SettingsDialog";
 
 const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
 
@@ -108,10 +109,16 @@ function readAsDataUrl(file: File): Promise<string> {
   });
 }
 
-export function ProfileHeader({ onLogout }: { onLogout: () => void }) {
+interface ProfileHeaderProps {
+  onLogout: () => void;
+  onLogoutEverywhere: () => void;
+}
+
+export function ProfileHeader({ onLogout, onLogoutEverywhere }: ProfileHeaderProps) {
   const user = useAuthStore((s) => s.user);
   const soundEnabled = useSettingsStore((s) => s.soundEnabled);
   const [uploading, setUploading] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   if (!user) return null;
@@ -169,6 +176,15 @@ export function ProfileHeader({ onLogout }: { onLogout: () => void }) {
           <button
             type="button"
             className="btn btn-ghost btn-sm btn-circle"
+            onClick={() => setSettingsOpen(true)}
+            aria-label="Settings"
+            title="Settings"
+          >
+            <Settings className="size-4.5" />
+          </button>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm btn-circle"
             onClick={onLogout}
             aria-label="Log out"
             title="Log out"
@@ -198,6 +214,9 @@ export function ProfileHeader({ onLogout }: { onLogout: () => void }) {
           <p className="truncate text-xs text-base-content/60">{user.email}</p>
         </div>
       </div>
+      {settingsOpen && (
+        <SettingsDialog onClose={() => setSettingsOpen(false)} onLogoutEverywhere={onLogoutEverywhere} />
+      )}
     </header>
   );
 }
