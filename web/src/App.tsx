@@ -4,8 +4,10 @@ import { CHATS_PATH, CONTACTS_PATH } from "./api/messages";
 import { prefetch } from "./api/prefetch";
 import { FullScreenLoader } from "./components/ui/FullScreenLoader";
 import { checkSession } from "./features/auth/session";
+import ForgotPasswordPage from "./pages/ForgotPasswordPage";
 import LandingPage from "./pages/LandingPage";
 import LoginPage from "./pages/LoginPage";
+import ResetPasswordPage from "./pages/ResetPasswordPage";
 import SignupPage from "./pages/SignupPage";
 import { useAuthStore } from "./store/auth";
 
@@ -43,6 +45,9 @@ export default function App() {
         <Route path="/" element={<SignedOutOnly><LandingPage /></SignedOutOnly>} />
         <Route path="/login" element={<SignedOutOnly><LoginPage /></SignedOutOnly>} />
         <Route path="/signup" element={<SignedOutOnly><SignupPage /></SignedOutOnly>} />
+        <Route path="/forgot-password" element={<SignedOutOnly><ForgotPasswordPage /></SignedOutOnly>} />
+        {/* Open whether signed in or not: an emailed link may be opened anywhere. */}
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route
           path="/chat"
           element={

@@ -1,6 +1,6 @@
 import { Eye, EyeOff, Lock, Mail, User as UserIcon } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { login, signup } from "./session";
 
 interface FieldProps {
@@ -16,7 +16,7 @@ interface FieldProps {
   autoFocus?: boolean;
 }
 
-function Field({ label, icon, trailing, onChange, ...input }: FieldProps) {
+export function Field({ label, icon, trailing, onChange, ...input }: FieldProps) {
   const id = useId();
   return (
     <div className="space-y-1.5">
@@ -34,14 +34,24 @@ function Field({ label, icon, trailing, onChange, ...input }: FieldProps) {
   );
 }
 
-function PasswordField({ value, onChange, autoComplete }: { value: string; onChange: (v: string) => void; autoComplete: string }) {
+interface PasswordFieldProps {
+  value: string;
+  onChange: (v: string) => void;
+  autoComplete: string;
+  label?: string;
+  name?: string;
+  autoFocus?: boolean;
+}
+
+export function PasswordField({ value, onChange, autoComplete, label = "Password", name = "password", autoFocus }: PasswordFieldProps) {
   const [shown, setShown] = useState(false);
   return (
     <Field
-      label="Password"
+      label={label}
       icon={<Lock className="size-4" />}
       type={shown ? "text" : "password"}
-      name="password"
+      name={name}
+      autoFocus={autoFocus ?? false}
       autoComplete={autoComplete}
       placeholder="At least 6 characters"
       value={value}
@@ -61,7 +71,7 @@ function PasswordField({ value, onChange, autoComplete }: { value: string; onCha
   );
 }
 
-function SubmitButton({ busy, children }: { busy: boolean; children: ReactNode }) {
+export function SubmitButton({ busy, children }: { busy: boolean; children: ReactNode }) {
   return (
     <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy}>
       {busy && <span className="loading loading-spinner loading-sm" aria-hidden="true" />}
@@ -98,6 +108,11 @@ export function LoginForm() {
         autoFocus
       />
       <PasswordField value={password} onChange={setPassword} autoComplete="current-password" />
+      <div className="-mt-2 text-right">
+        <Link to="/forgot-password" state={{ email: email.trim() }} className="link link-primary text-sm">
+          Forgot password?
+        </Link>
+      </div>
       <SubmitButton busy={busy}>Log in</SubmitButton>
     </form>
   );
