@@ -10,31 +10,15 @@ Prints the median and the slowest run of each, for a message picture and for an 
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
+import sys
 import time
-
-from PIL import Image, ImageDraw, ImageFilter
+from pathlib import Path
 
 from socketspace.media.images import process
 
-
-def photo_like(noise: int) -> bytes:
-    width, height = 4000, 3000
-    base = Image.linear_gradient("L").resize((width, height))
-    picture = Image.merge("RGB", (base, base.rotate(90).resize((width, height)), base))
-    draw = ImageDraw.Draw(picture)
-    for i in range(40):
-        x, y = (i * 397) % width, (i * 211) % height
-        draw.ellipse((x, y, x + 600, y + 400), fill=((i * 53) % 256, (i * 97) % 256, 120))
-    picture = picture.filter(ImageFilter.GaussianBlur(3))
-    grain = Image.effect_noise((width, height), noise).convert("RGB")
-    picture = Image.blend(picture, grain, 0.15 if noise < 50 else 0.5)
-    exif = Image.Exif()
-    exif[0x0112] = 6
-    out = io.BytesIO()
-    picture.save(out, format="JPEG", quality=90, exif=exif.tobytes())
-    return out.getvalue()
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for the tests' picture builders
+from tests.pictures import photo_like
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, TiffImagePlugin
+from PIL import Image, ImageDraw, ImageFilter, TiffImagePlugin
 
 
 def png_bytes(
@@ -96,3 +96,23 @@ def svg_with_script() -> bytes:
 def polyglot_png() -> bytes:
     """A real PNG that is also a web page: HTML after the image's end."""
     return png_bytes() + b"<html><script>alert(document.cookie)</script></html>"
+
+
+def photo_like(noise: int) -> bytes:
+    """4000 x 3000, EXIF orientation 6: smooth shapes with fine grain (noise 20, about the
+    size a phone writes) or heavy noise (120: a file several times bigger, slower to decode)."""
+    width, height = 4000, 3000
+    base = Image.linear_gradient("L").resize((width, height))
+    picture = Image.merge("RGB", (base, base.rotate(90).resize((width, height)), base))
+    draw = ImageDraw.Draw(picture)
+    for i in range(40):
+        x, y = (i * 397) % width, (i * 211) % height
+        draw.ellipse((x, y, x + 600, y + 400), fill=((i * 53) % 256, (i * 97) % 256, 120))
+    picture = picture.filter(ImageFilter.GaussianBlur(3))
+    grain = Image.effect_noise((width, height), noise).convert("RGB")
+    picture = Image.blend(picture, grain, 0.15 if noise < 50 else 0.5)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    return out.getvalue()

@@ -1,0 +1,87 @@
+"""Pictures and live delivery: an uploaded picture sent over the socket by its id, and chat
+that keeps flowing while a big picture is being processed."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from socketspace.realtime import events
+from socketspace.services import media as media_service
+from tests.conftest import People, Person, Sockets
+from tests.pictures import jpeg_bytes, photo_like
+
+
+@pytest.fixture
+async def alice(people: People) -> Person:
+    return await people.signup("Alice")
+
+
+@pytest.fixture
+async def bob(people: People) -> Person:
+    return await people.signup("Bob")
+
+
+async def test_an_uploaded_picture_is_sent_over_the_socket_by_its_id(
+    sockets: Sockets, alice: Person, bob: Person
+):
+    alice_tab = await sockets.connect(cookie=alice.token)
+    bob_tab = await sockets.connect(cookie=bob.token)
+    response = await alice.http.post(
+        "/api/media", files={"file": ("cat.jpg", jpeg_bytes(), "image/jpeg")}
+    )
+    assert response.status_code == 201, response.text
+    upload = response.json()
+    ack = await alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "image": upload["id"]})
+    assert ack["ok"] is True, ack
+    assert ack["message"]["image"] == upload["url"]
+    assert (await bob_tab.next(events.NEW_MESSAGE))["image"] == upload["url"]
+    assert (await bob.http.get(upload["url"])).status_code == 200
+
+
+async def test_chat_keeps_flowing_while_a_12_megapixel_picture_is_processed(
+    sockets: Sockets, alice: Person, bob: Person, monkeypatch: pytest.MonkeyPatch
+):
+    big = photo_like(noise=120)  # 4000 x 3000, about 8 MB: the slow case
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+    finished_at: list[float] = []
+    real_process = media_service.process_image
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        assert threading.current_thread() is not threading.main_thread()  # off the loop
+        loop.call_soon_threadsafe(started.set)
+        try:
+            return real_process(*args, **kwargs)
+        finally:
+            finished_at.append(time.perf_counter())
+
+    monkeypatch.setattr(media_service, "process_image", watched)
+    alice_tab = await sockets.connect(cookie=alice.token)
+    await sockets.connect(cookie=bob.token)
+    uploading = asyncio.create_task(
+        alice.http.post("/api/media", files={"file": ("big.jpg", big, "image/jpeg")})
+    )
+    await started.wait()
+    latencies = []
+    while not finished_at and len(latencies) < 50:
+        start = time.perf_counter()
+        ack = await alice_tab.call(
+            events.SEND_MESSAGE, {"receiverId": bob.id, "text": "still here?"}
+        )
+        end = time.perf_counter()
+        assert ack["ok"] is True, ack
+        if finished_at and finished_at[0] < end:
+            break  # this one did not overlap the processing
+        latencies.append((end - start) * 1000)
+    response = await uploading
+    assert response.status_code == 201, response.text
+    assert latencies, "no message was sent while the picture was processed"
+    # The issue's bound is 50 ms; the median keeps one scheduler hiccup on a shared machine
+    # from failing the test, the maximum is reported for a person to read.
+    assert statistics.median(latencies) < 50, latencies
