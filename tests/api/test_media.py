@@ -505,3 +505,15 @@ async def test_attaching_an_old_upload_saves_it_from_the_next_sweep(app, alice, 
     assert (await send(alice, await me(bob), image=body["id"])).status_code == 201
     assert await ctx.media.sweep() == 0
     assert (await bob.get(body["url"])).status_code == 200
+
+
+async def test_a_picture_stored_before_kinds_had_folders_is_still_served(alice, bob, settings):
+    # Before the media pipeline, avatars lay flat in MEDIA_DIR under the same kind of name.
+    name = "ab" * 32 + ".webp"
+    settings.media_path.mkdir(parents=True)
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, format="WEBP")
+    (settings.media_path / name).write_bytes(out.getvalue())
+    picture = await bob.get(f"/api/media/avatars/{name}")
+    assert picture.status_code == 200
+    assert picture.headers["content-type"] == "image/webp"

@@ -89,7 +89,11 @@ class LocalStorage:
 
     def locate(self, key: str) -> LocalFile | None:
         path = self.root / key
-        return LocalFile(path) if path.is_file() else None
+        if path.is_file():
+            return LocalFile(path)
+        # Pictures stored before keys had a kind lay flat in the root (same names).
+        legacy = self.root / key.rsplit("/", 1)[-1]
+        return LocalFile(legacy) if legacy.is_file() else None
 
 
 class S3Storage:
