@@ -7,6 +7,9 @@ const BACKEND = process.env.SOCKETSPACE_BACKEND ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],
+  // The server puts a fresh nonce here in every page it serves (src/socketspace/api/shield.py),
+  // and names it in the Content-Security-Policy; Vite adds <meta property="csp-nonce">.
+  html: { cspNonce: "__CSP_NONCE__" },
   server: {
     port: 5173,
     proxy: {

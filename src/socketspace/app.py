@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from socketspace.api import auth, health, media, messages
 from socketspace.api.errors import install_error_handlers
 from socketspace.api.middleware import BodyGuardMiddleware, CsrfMiddleware, RequestIdMiddleware
+from socketspace.api.shield import SecurityHeadersMiddleware, image_origins
 from socketspace.api.web import mount_web_client
 from socketspace.config import Settings
 from socketspace.context import AppContext
@@ -42,11 +43,13 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     install_error_handlers(api)
     for router in (health.router, auth.router, messages.router, media.router):
         api.include_router(router)
-    mount_web_client(api, ctx.settings.web_dist_dir)
-    # Added last runs first: request id, then CSRF, then body limits, then routing.
+    mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
+    # Added last runs first: security headers (on every answer, refusals included), request
+    # id, then CSRF, then body limits, then routing.
     api.add_middleware(BodyGuardMiddleware)
     api.add_middleware(CsrfMiddleware, trusted_origins=ctx.settings.trusted_origins)
     api.add_middleware(RequestIdMiddleware)
+    api.add_middleware(SecurityHeadersMiddleware, settings=ctx.settings)
     return api
 
 

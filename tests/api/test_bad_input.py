@@ -3,8 +3,8 @@
 The matrix throws wrong JSON types, wrong shapes, wrong content types, malformed and oversized
 bodies at signup, login, update-profile, password, forgot-password and reset-password. Each
 case must be refused with a human-readable `message` and a `code`, set no cookie, and leave
-the users, sessions and reset links exactly as they were, with no email queued. Unicode, emoji and SQL-looking text are ordinary data: accepted, stored
-and read back verbatim.
+the users, sessions and reset links exactly as they were, with no email queued. Unicode,
+emoji and SQL-looking text are ordinary data: accepted, stored and read back verbatim.
 """
 
 from __future__ import annotations

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    async_playwright,
+    expect,
+)
 
 from tests.conftest import LiveServer, Servers, unavailable
 
@@ -96,6 +103,14 @@ class Person:
 Open = Callable[..., Awaitable[Person]]
 
 
+def note_csp_violation(message: ConsoleMessage, origin: str, errors: list[str]) -> None:
+    """Anything the Content-Security-Policy blocks in the client is an error: the client must
+    work under it. (Playwright's own screenshot helpers inject a caret-hiding style, which the
+    policy blocks too; those come from no URL and are not the client's.)"""
+    if "Content Security Policy" in message.text and message.location["url"].startswith(origin):
+        errors.append(f"{message.text} at {message.location}")
+
+
 @pytest.fixture
 async def open_person(browser: Browser, web: LiveServer) -> AsyncIterator[Open]:
     """`await open_person("Alice", signup="ui"|"api", viewport=DESKTOP)`: a person on /chat."""
@@ -113,6 +128,7 @@ async def open_person(browser: Browser, web: LiveServer) -> AsyncIterator[Open]:
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+        page.on("console", lambda message: note_csp_violation(message, web.url, errors))
         email = f"{''.join(c for c in name.lower() if c.isalnum()) or 'user'}@example.com"
         person = Person(name, email, context, page, errors)
         if signup == "ui":

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
+from socketspace.api.shield import NONCE_PLACEHOLDER, client_policy, new_nonce
 from socketspace.errors import NotFound
 
 PLACEHOLDER = """<!doctype html>
@@ -32,7 +33,7 @@ class HashedAssets(StaticFiles):
         return response
 
 
-def mount_web_client(app: FastAPI, dist: Path) -> None:
+def mount_web_client(app: FastAPI, dist: Path, image_origins: tuple[str, ...] = ()) -> None:
     index = dist / "index.html"
     router = APIRouter(include_in_schema=False)
     if not index.is_file():
@@ -47,14 +48,26 @@ def mount_web_client(app: FastAPI, dist: Path) -> None:
     if (dist / "assets").is_dir():
         app.mount("/assets", HashedAssets(directory=dist / "assets"), name="assets")
     root = dist.resolve()
+    page = index.read_text(encoding="utf-8")
+
+    def client_page() -> HTMLResponse:
+        """index.html with a fresh nonce, under the policy that names it."""
+        nonce = new_nonce()
+        return HTMLResponse(
+            page.replace(NONCE_PLACEHOLDER, nonce),
+            headers={
+                "Cache-Control": "no-cache",
+                "Content-Security-Policy": client_policy(nonce, image_origins),
+            },
+        )
 
     @router.get("/{path:path}")
-    async def client(path: str) -> FileResponse:
+    async def client(path: str) -> Response:
         if path.startswith("api/") or path == "api":
             raise NotFound("No such API endpoint.")
         candidate = (root / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(root):
+        if path and path != "index.html" and candidate.is_file() and candidate.is_relative_to(root):
             return FileResponse(candidate)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return client_page()
 
     app.include_router(router)
