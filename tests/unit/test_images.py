@@ -4,7 +4,7 @@ import base64
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from socketspace.errors import InvalidInput, PayloadTooLarge
 from socketspace.media.images import (
@@ -175,3 +175,14 @@ def test_a_picture_that_is_not_what_it_claims_to_be_is_refused():
 def test_more_than_the_size_limit_is_refused():
     with pytest.raises(PayloadTooLarge):
         process(b"\0" * (MAX_BYTES + 1), "images")
+
+
+@pytest.mark.parametrize("icc", [b"this is not an ICC profile", None], ids=["garbage", "srgb"])
+def test_a_colour_profile_is_applied_or_ignored_and_never_kept(icc):
+    profile = icc or ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 100, 50)).save(out, format="PNG", icc_profile=profile)
+    done = process(out.getvalue(), "images")
+    assert metadata_of(done.main.data) == {}
+    red, green, blue = Image.open(io.BytesIO(done.main.data)).convert("RGB").getpixel((20, 15))  # type: ignore[misc]
+    assert abs(red - 200) < 8 and abs(green - 100) < 8 and abs(blue - 50) < 8

@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from socketspace.errors import InvalidInput, PayloadTooLarge
 
@@ -61,6 +61,7 @@ _ORIENTATION = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+_SRGB = ImageCms.createProfile("sRGB")
 _KIND_NAME = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 
 
@@ -158,6 +159,7 @@ def process(
             orientation = image.getexif().get(0x0112)
         except Exception:  # a broken EXIF block says nothing we need
             orientation = None
+        icc = image.info.get("icc_profile")
         if image.format == "JPEG":
             # libjpeg decodes at 1/2, 1/4 or 1/8 scale almost for free: the biggest saving on
             # a 12-megapixel photo. Wanted: a long side of at least 15/16 of the box (a square
@@ -177,6 +179,8 @@ def process(
         transpose = _ORIENTATION.get(orientation) if isinstance(orientation, int) else None
         if transpose is not None:
             picture = picture.transpose(transpose)
+        if isinstance(icc, bytes) and icc:
+            picture = _to_srgb(picture, icc)
         picture = _normal_mode(picture)
         thumb = picture.copy()
         thumb_box = AVATAR_THUMB_SIZE if purpose == "avatars" else MESSAGE_THUMB_SIZE
@@ -235,6 +239,19 @@ def _check_dimensions(image: Image.Image, field: str) -> None:
         raise InvalidInput(
             f"{field} is an animation of more than {MAX_FRAMES} frames.", code="too_many_frames"
         )
+
+
+def _to_srgb(picture: Image.Image, icc: bytes) -> Image.Image:
+    """The picture's colours in sRGB. Its ICC profile is about to be dropped with the rest of
+    the metadata; without this, a wide-gamut photo (a phone's Display P3) would look dull."""
+    if picture.mode not in ("RGB", "RGBA"):
+        return picture
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(picture, source, _SRGB, outputMode=picture.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return picture  # an unreadable profile: keep the pixels as they are
+    return converted if converted is not None else picture
 
 
 def _normal_mode(picture: Image.Image) -> Image.Image:
