@@ -11,7 +11,12 @@ from fastapi import FastAPI
 
 from socketspace.api import auth, health, media, messages
 from socketspace.api.errors import install_error_handlers
-from socketspace.api.middleware import BodyGuardMiddleware, CsrfMiddleware, RequestIdMiddleware
+from socketspace.api.middleware import (
+    ApiCeilingMiddleware,
+    BodyGuardMiddleware,
+    CsrfMiddleware,
+    RequestIdMiddleware,
+)
 from socketspace.api.shield import SecurityHeadersMiddleware, image_origins
 from socketspace.api.web import mount_web_client
 from socketspace.config import Settings
@@ -45,9 +50,15 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
         api.include_router(router)
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
     # Added last runs first: security headers (on every answer, refusals included), request
-    # id, then CSRF, then body limits, then routing.
+    # id, the per-address ceiling, then CSRF, then body limits, then routing.
     api.add_middleware(BodyGuardMiddleware)
     api.add_middleware(CsrfMiddleware, trusted_origins=ctx.settings.trusted_origins)
+    api.add_middleware(
+        ApiCeilingMiddleware,
+        throttle=ctx.throttle,
+        rule=ctx.rules.api_ip,
+        trusted=ctx.settings.trusted_networks,
+    )
     api.add_middleware(RequestIdMiddleware)
     api.add_middleware(SecurityHeadersMiddleware, settings=ctx.settings)
     return api

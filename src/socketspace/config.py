@@ -6,10 +6,12 @@ import logging
 import os
 import secrets
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -53,6 +55,22 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 2
     hash_workers: int = 2
 
+    # Rate limits, in the `limits` notation ("5/minute;10/15 minutes": every window must have
+    # room). Counted in Redis when REDIS_URL is set, so all processes share them.
+    login_rate_per_ip: str = "30/5 minutes"
+    # Failed logins for one account from one address: a growing lock-out, never permanent.
+    login_failures_per_account_ip: str = "5/minute;10/15 minutes;20/hour"
+    # Failed logins for one account from everywhere (a distributed guess).
+    login_failures_per_account: str = "100/hour"
+    signup_rate_per_ip: str = "10/minute;50/hour"
+    reset_rate_per_ip: str = "10/hour"
+    reset_rate_per_email: str = "3/hour"
+    # A ceiling on every /api request from one address.
+    api_rate_per_ip: str = "1200/minute"
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    redis_key_prefix: str = "socketspace"
+
     # Messages a user may send: a token bucket shared by REST and socket sends.
     message_rate_per_second: float = 10.0
     message_burst: int = 60
@@ -84,6 +102,40 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        proxies = value.split(",") if isinstance(value, str) else value
+        if not isinstance(proxies, list):
+            return value
+        for proxy in proxies:
+            try:
+                ip_network(str(proxy).strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"TRUSTED_PROXIES: {proxy!r} is not an address") from None
+        return [str(proxy).strip() for proxy in proxies if str(proxy).strip()]
+
+    @field_validator(
+        "login_rate_per_ip",
+        "login_failures_per_account_ip",
+        "login_failures_per_account",
+        "signup_rate_per_ip",
+        "reset_rate_per_ip",
+        "reset_rate_per_email",
+        "api_rate_per_ip",
+    )
+    @classmethod
+    def _check_rate(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate like '5/minute;100/hour'") from None
+        return value
+
+    @cached_property
+    def trusted_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(proxy, strict=False) for proxy in self.trusted_proxies)
 
     @field_validator("smtp_url")
     @classmethod

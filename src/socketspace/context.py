@@ -10,6 +10,7 @@ from socketspace.db import Database
 from socketspace.mail.outbox import Outbox
 from socketspace.security.passwords import Passwords
 from socketspace.security.ratelimit import TokenBucket
+from socketspace.security.throttle import Rules, Throttle
 from socketspace.security.tokens import Tokens
 from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter
@@ -27,9 +28,8 @@ class AppContext:
     writer: MessageWriter
     send_limiter: TokenBucket
     outbox: Outbox
-    # Password-reset requests: a few per address, and per client address a few more.
-    reset_limiter_email: TokenBucket
-    reset_limiter_ip: TokenBucket
+    throttle: Throttle
+    rules: Rules
 
     @classmethod
     def build(cls, settings: Settings, notifier: Notifier | None = None) -> AppContext:
@@ -51,8 +51,8 @@ class AppContext:
                 rate=settings.message_rate_per_second, burst=settings.message_burst
             ),
             outbox=Outbox.build(db, settings),
-            reset_limiter_email=TokenBucket(rate=3 / 3600, burst=3),
-            reset_limiter_ip=TokenBucket(rate=10 / 3600, burst=10),
+            throttle=Throttle(settings.redis_url, settings.redis_key_prefix),
+            rules=Rules.from_settings(settings),
         )
 
     async def start(self) -> None:

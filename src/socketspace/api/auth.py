@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response, status
 
-from socketspace.api.deps import ContextDep, CurrentViewer, token_from
+from socketspace.api.deps import ContextDep, CurrentViewer, address_of, token_from
 from socketspace.context import AppContext
+from socketspace.errors import InvalidInput
 from socketspace.schemas.common import MessageOut
 from socketspace.schemas.user import (
     ChangePasswordIn,
@@ -49,6 +50,7 @@ def _user_agent(request: Request) -> str:
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
 async def signup(body: SignupIn, request: Request, response: Response, ctx: ContextDep) -> UserOut:
+    await ctx.throttle.hit(ctx.rules.signup_ip, address_of(request, ctx))
     signed_in = await accounts.signup(
         ctx.db,
         ctx.passwords,
@@ -65,14 +67,30 @@ async def signup(body: SignupIn, request: Request, response: Response, ctx: Cont
 
 @router.post("/login", response_model=UserOut)
 async def login(body: LoginIn, request: Request, response: Response, ctx: ContextDep) -> UserOut:
-    signed_in = await accounts.login(
-        ctx.db,
-        ctx.passwords,
-        ctx.tokens,
-        email=body.email,
-        password=body.password,
-        user_agent=_user_agent(request),
-    )
+    """Limited per address, and per account: failures lock that account out from the address
+    they came from for a growing while (minutes, then an hour at most), and from everywhere only
+    after a great many — so a guesser cannot keep the owner out."""
+    address = address_of(request, ctx)
+    account = (body.email or "").strip().lower()[:320]
+    throttle, rules = ctx.throttle, ctx.rules
+    await throttle.hit(rules.login_ip, address)
+    await throttle.check(rules.login_failures, account, address)
+    await throttle.check(rules.login_failures_account, account)
+    try:
+        signed_in = await accounts.login(
+            ctx.db,
+            ctx.passwords,
+            ctx.tokens,
+            email=body.email,
+            password=body.password,
+            user_agent=_user_agent(request),
+        )
+    except InvalidInput as exc:
+        if exc.code == "invalid_credentials":
+            await throttle.hit(rules.login_failures, account, address)
+            await throttle.hit(rules.login_failures_account, account)
+        raise
+    await throttle.clear(rules.login_failures, account, address)
     _set_session_cookie(response, ctx, signed_in)
     return UserOut.of(signed_in.user)
 
@@ -132,17 +150,15 @@ async def change_password(
 FORGOT_ANSWER = (
     "If an account uses that email, we have sent it a link to reset the password. Check your inbox."
 )
-TOO_MANY_RESETS = "Too many password reset requests. Please try again later."
 
 
 @router.post("/forgot-password", response_model=MessageOut)
 async def forgot_password(body: ForgotPasswordIn, request: Request, ctx: ContextDep) -> MessageOut:
     """The same answer whether or not the account exists: nothing to learn about who is here."""
     email = accounts.check_email(body.email) if body.email else None
-    client = request.client.host if request.client else "unknown"
-    ctx.reset_limiter_ip.take(client, TOO_MANY_RESETS)
+    await ctx.throttle.hit(ctx.rules.reset_ip, address_of(request, ctx))
     if email:
-        ctx.reset_limiter_email.take(email, TOO_MANY_RESETS)
+        await ctx.throttle.hit(ctx.rules.reset_email, email)
     if await password_reset.request_reset(
         ctx.db,
         key=ctx.settings.signing_key,

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from socketspace.context import AppContext
 from socketspace.models import User
+from socketspace.security.client_ip import client_ip
 from socketspace.security.tokens import COOKIE_NAME
 from socketspace.services import accounts
 
@@ -19,6 +20,11 @@ def get_context(request: Request) -> AppContext:
 
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
+
+
+def address_of(request: Request, ctx: AppContext) -> str:
+    """The client's address (X-Forwarded-For only from TRUSTED_PROXIES)."""
+    return client_ip(request.scope, ctx.settings.trusted_networks)
 
 
 @dataclass(frozen=True)

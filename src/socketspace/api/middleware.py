@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from socketspace.errors import PayloadTooLarge
+from socketspace.errors import PayloadTooLarge, RateLimited
 from socketspace.media.images import MAX_BYTES
+from socketspace.security.client_ip import Networks, client_ip
+from socketspace.security.throttle import Rule, Throttle
 from socketspace.security.tokens import COOKIE_NAME
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -215,3 +217,25 @@ class CsrfMiddleware:
         )
         relies_on_cookie = has_session_cookie and _header(scope, b"authorization") is None
         return not relies_on_cookie
+
+
+class ApiCeilingMiddleware:
+    """A ceiling on all /api requests from one address, checked before anything is read."""
+
+    def __init__(self, app: ASGIApp, throttle: Throttle, rule: Rule, trusted: Networks) -> None:
+        self.app = app
+        self.throttle = throttle
+        self.rule = rule
+        self.trusted = trusted
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.throttle.hit(self.rule, client_ip(scope, self.trusted))
+        except RateLimited as exc:
+            retry = [(b"retry-after", str(exc.retry_after).encode())]
+            await send_json(send, 429, exc.message, exc.code, retry)
+            return
+        await self.app(scope, receive, send)

@@ -1,0 +1,150 @@
+"""Rate limits for the doors of the server, with the `limits` library.
+
+Each `Rule` is one or more windows ("5/minute;10/15 minutes;20/hour"): a key may act while every
+window has room. Counts live in process memory, or in Redis when REDIS_URL is set so that every
+server process shares them. When Redis cannot be reached the limits fall back to this process's
+memory (logged), and Redis is tried again a little later: never silently off.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+
+from socketspace.config import Settings
+from socketspace.errors import RateLimited
+
+log = logging.getLogger(__name__)
+
+REDIS_RETRY_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    windows: tuple[RateLimitItem, ...]
+    message: str
+
+    @classmethod
+    def of(cls, name: str, spec: str, message: str) -> Rule:
+        return cls(name, tuple(parse_many(spec)), message)
+
+
+class Throttle:
+    def __init__(self, redis_url: str | None = None, key_prefix: str = "socketspace") -> None:
+        self._memory = MovingWindowRateLimiter(MemoryStorage())
+        self._redis: MovingWindowRateLimiter | None = None
+        if redis_url:
+            storage: Storage = RedisStorage(
+                redis_url.replace("redis", "async+redis", 1),
+                wrap_exceptions=True,
+                key_prefix=f"{key_prefix}:limits",
+            )
+            self._redis = MovingWindowRateLimiter(storage)
+        self._redis_down_until = 0.0
+
+    async def hit(self, rule: Rule, *key: str) -> None:
+        """Count one action of `key`, or raise RateLimited (with the wait) when a window is full."""
+        await self.check(rule, *key)
+        limiter = self._limiter()
+        try:
+            for window in rule.windows:
+                await limiter.hit(window, rule.name, *key)
+        except StorageError as exc:
+            self._redis_failed(exc)
+            for window in rule.windows:
+                await self._memory.hit(window, rule.name, *key)
+
+    async def check(self, rule: Rule, *key: str) -> None:
+        """Raise RateLimited when a window of `key` is full; count nothing."""
+        limiter = self._limiter()
+        try:
+            wait = await self._wait(limiter, rule, key)
+        except StorageError as exc:
+            self._redis_failed(exc)
+            wait = await self._wait(self._memory, rule, key)
+        if wait is not None:
+            log.info("rate_limited rule=%s retry_after=%s", rule.name, wait)
+            raise RateLimited(wait, f"{rule.message} Please try again in {_human(wait)}.")
+
+    async def clear(self, rule: Rule, *key: str) -> None:
+        limiter = self._limiter()
+        try:
+            for window in rule.windows:
+                await limiter.clear(window, rule.name, *key)
+        except StorageError as exc:
+            self._redis_failed(exc)
+
+    def _limiter(self) -> MovingWindowRateLimiter:
+        if self._redis is not None and time.monotonic() >= self._redis_down_until:
+            return self._redis
+        return self._memory
+
+    def _redis_failed(self, exc: Exception) -> None:
+        self._redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+        log.error(
+            "rate_limit_store_unreachable fallback=memory retry_in_seconds=%s error=%s",
+            REDIS_RETRY_SECONDS,
+            exc,
+        )
+
+    @staticmethod
+    async def _wait(
+        limiter: MovingWindowRateLimiter, rule: Rule, key: tuple[str, ...]
+    ) -> int | None:
+        """Seconds until every window has room again, or None when they have room now."""
+        wait: float | None = None
+        for window in rule.windows:
+            if not await limiter.test(window, rule.name, *key):
+                stats = await limiter.get_window_stats(window, rule.name, *key)
+                wait = max(wait or 0.0, stats.reset_time - time.time())
+        return None if wait is None else max(1, math.ceil(wait))
+
+
+def _human(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minutes" if minutes < 90 else f"{math.ceil(minutes / 60)} hours"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every door's limit, from the settings."""
+
+    login_ip: Rule
+    login_failures: Rule  # keyed by account and address
+    login_failures_account: Rule  # keyed by account alone
+    signup_ip: Rule
+    reset_ip: Rule
+    reset_email: Rule
+    api_ip: Rule
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Rules:
+        failed = "Too many failed logins for this account."
+        resets = "Too many password reset requests."
+        return cls(
+            login_ip=Rule.of(
+                "login-ip", settings.login_rate_per_ip, "Too many login attempts from your network."
+            ),
+            login_failures=Rule.of("login-fail", settings.login_failures_per_account_ip, failed),
+            login_failures_account=Rule.of(
+                "login-fail-account", settings.login_failures_per_account, failed
+            ),
+            signup_ip=Rule.of(
+                "signup-ip", settings.signup_rate_per_ip, "Too many new accounts from your network."
+            ),
+            reset_ip=Rule.of("reset-ip", settings.reset_rate_per_ip, resets),
+            reset_email=Rule.of("reset-email", settings.reset_rate_per_email, resets),
+            api_ip=Rule.of(
+                "api-ip", settings.api_rate_per_ip, "Too many requests from your network."
+            ),
+        )
