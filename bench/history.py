@@ -102,6 +102,8 @@ async def main() -> None:
         public_origin=ORIGIN,
         argon2_memory_kib=1024,
         argon2_time_cost=1,
+        signup_rate_per_ip="100000/minute",
+        api_rate_per_ip="10000000/minute",
     )
     app = create_app(settings)
     api = app.other_asgi_app
