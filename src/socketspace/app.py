@@ -51,7 +51,9 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
     # Added last runs first: security headers (on every answer, refusals included), request
     # id, the per-address ceiling, then CSRF, then body limits, then routing.
-    api.add_middleware(BodyGuardMiddleware)
+    api.add_middleware(
+        BodyGuardMiddleware, max_picture_bytes=ctx.settings.upload_max_mb * 1024 * 1024
+    )
     api.add_middleware(CsrfMiddleware, trusted_origins=ctx.settings.trusted_origins)
     api.add_middleware(
         ApiCeilingMiddleware,

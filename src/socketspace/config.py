@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     # Pictures a user may send (uploads and data URLs alike): a token bucket.
     uploads_per_minute: float = 20.0
     upload_burst: int = 10
+    # The largest picture accepted, by upload or as a data URL.
+    upload_max_mb: int = 10
     # Threads that decode and encode pictures, off the event loop.
     image_workers: int = 2
     # A picture nothing shows is removed once it is this old; the sweep runs this often.

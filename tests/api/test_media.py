@@ -517,3 +517,17 @@ async def test_a_picture_stored_before_kinds_had_folders_is_still_served(alice, 
     picture = await bob.get(f"/api/media/avatars/{name}")
     assert picture.status_code == 200
     assert picture.headers["content-type"] == "image/webp"
+
+
+async def test_the_size_limit_is_a_setting_for_uploads_and_data_urls(settings, db):
+    app = create_app(settings.model_copy(update={"upload_max_mb": 1}))
+    api = app.other_asgi_app
+    async with api.router.lifespan_context(api), make_client(app) as dave:
+        await signup(dave, "Dave", "dave@example.com")
+        too_big = b"\xff" * (MB + MB // 2)
+        assert_json_refusal(await upload(dave, too_big), 413)
+        response = await dave.put(
+            "/api/auth/update-profile", json={"profilePic": data_url(too_big)}
+        )
+        assert "1 MB" in assert_json_refusal(response, 413)["message"]
+        assert (await upload(dave, jpeg_bytes())).status_code == 201

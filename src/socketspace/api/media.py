@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from socketspace.api.deps import ContextDep, CurrentViewer
 from socketspace.api.uploads import read_upload
 from socketspace.errors import InvalidInput
-from socketspace.media.images import MAX_BYTES, Purpose, declared_format
+from socketspace.media.images import Purpose, declared_format
 from socketspace.media.storage import IMMUTABLE, LocalFile, content_type_of
 from socketspace.models import Media
 from socketspace.services.media import thumb_name, url_of
@@ -65,10 +65,12 @@ class MediaOut(BaseModel):
     "", status_code=status.HTTP_201_CREATED, response_model=MediaOut, openapi_extra=UPLOAD_DOCS
 )
 async def upload(request: Request, viewer: CurrentViewer, ctx: ContextDep) -> MediaOut:
-    """Upload a picture (multipart field `file`, at most 10 MB; `purpose` is `message`, the
-    default, or `avatar`). Send its `id` as a message's `image` or as `profilePic`."""
+    """Upload a picture (multipart field `file`, at most UPLOAD_MAX_MB, 10 MB by default;
+    `purpose` is `message`, the default, or `avatar`). Send its `id` as a message's `image` or
+    as `profilePic`."""
     ctx.media.take_upload(viewer.user.id)
-    async with read_upload(request, max_bytes=MAX_BYTES, fields=frozenset({"purpose"})) as sent:
+    limit = ctx.media.max_bytes
+    async with read_upload(request, max_bytes=limit, fields=frozenset({"purpose"})) as sent:
         purpose = sent.fields.get("purpose", "message")
         kind = PURPOSES.get(purpose)
         if kind is None:

@@ -17,13 +17,12 @@ from socketspace.security.tokens import COOKIE_NAME
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_BODY_LIMIT = 256 * 1024
-# Routes that carry an image as a data URL (the original client's way): 10 MB image, base64.
-IMAGE_BODY_LIMIT = 15 * 1024 * 1024
+# Routes that carry an image as a data URL (the original client's way) take the picture's
+# size limit in base64 and some room; uploads take it and a little room for the form.
 LARGE_BODY_ROUTES = ("/api/auth/update-profile", "/api/messages/send/")
-# Picture uploads (multipart): the picture and a little room for the form around it. The route
-# reads the body as it arrives, with its own exact limit on the picture.
+# Picture uploads (multipart) stream through to the route, which has its own exact limit on
+# the picture.
 UPLOAD_ROUTE = "/api/media"
-UPLOAD_BODY_LIMIT = MAX_BYTES + 64 * 1024
 
 
 async def send_json(
@@ -81,8 +80,10 @@ class BodyGuardMiddleware:
     Content-Length up front and against the bytes actually received while reading, so a lying
     or chunked request is cut off before it is parsed."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_picture_bytes: int = MAX_BYTES) -> None:
         self.app = app
+        self.image_body_limit = max_picture_bytes * 4 // 3 + 2 * 1024 * 1024
+        self.upload_body_limit = max_picture_bytes + 64 * 1024
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -96,7 +97,7 @@ class BodyGuardMiddleware:
         if path.rstrip("/") == UPLOAD_ROUTE and scope["method"] == "POST":
             await self._upload(scope, receive, send)
             return
-        limit = IMAGE_BODY_LIMIT if path.startswith(LARGE_BODY_ROUTES) else DEFAULT_BODY_LIMIT
+        limit = self.image_body_limit if path.startswith(LARGE_BODY_ROUTES) else DEFAULT_BODY_LIMIT
         too_large = f"The request body is larger than {limit // 1024} KB."
         length = _header(scope, b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
@@ -147,7 +148,7 @@ class BodyGuardMiddleware:
 
     async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Uploads stream through (never buffered here), counted as they arrive."""
-        limit = UPLOAD_BODY_LIMIT
+        limit = self.upload_body_limit
         too_large = f"The request body is larger than {limit // (1024 * 1024)} MB."
         length = _header(scope, b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):

@@ -91,7 +91,7 @@ class DataUrl:
 # --- data URLs (the original client's way) ---------------------------------------------------
 
 
-def check_data_url(value: str, *, field: str) -> DataUrl:
+def check_data_url(value: str, *, field: str, max_bytes: int = MAX_BYTES) -> DataUrl:
     """Shape and size of a `data:image/...;base64,` URL. Cheap, so it can run on the event
     loop; decoding is left to a worker thread."""
     match = _DATA_URL.match(value)
@@ -100,10 +100,8 @@ def check_data_url(value: str, *, field: str) -> DataUrl:
             f"{field} must be a PNG, JPEG, WebP or GIF image data URL.", code="invalid_image"
         )
     payload = value[match.end() :]
-    if len(payload) > (MAX_BYTES * 4) // 3 + 4:
-        raise PayloadTooLarge(
-            f"{field} is larger than {MAX_BYTES // (1024 * 1024)} MB.", code="image_too_large"
-        )
+    if len(payload) > (max_bytes * 4) // 3 + 4:
+        raise _too_large(field, max_bytes)
     if not payload:
         raise InvalidInput(f"{field} is an empty data URL.", code="invalid_image")
     return DataUrl(payload, _DECLARED[match.group(1).lower()])
@@ -135,17 +133,20 @@ def declared_format(content_type: str | None) -> str | None:
 
 
 def process(
-    data: bytes, purpose: Purpose, *, field: str = "image", declared: str | None = None
+    data: bytes,
+    purpose: Purpose,
+    *,
+    field: str = "image",
+    declared: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> Processed:
     """A clean copy of an untrusted image: decoded for real, at most MAX_PIXELS, orientation
     applied, no metadata at all, re-encoded, with a thumbnail. Message images keep their shape
     (at most 2048 px a side); avatars are cropped square (at most 512 px). Opaque pictures
     become JPEG (encoding a 12-megapixel photo to WebP takes several times longer), pictures
     with transparency and avatars WebP."""
-    if len(data) > MAX_BYTES:
-        raise PayloadTooLarge(
-            f"{field} is larger than {MAX_BYTES // (1024 * 1024)} MB.", code="image_too_large"
-        )
+    if len(data) > max_bytes:
+        raise _too_large(field, max_bytes)
     if not data:
         raise InvalidInput(f"{field} is empty.", code="invalid_image")
     if _MARKUP.search(data.lower()):  # lower() first: a case-blind regex is 3x slower
@@ -275,6 +276,12 @@ def _encode(picture: Image.Image, as_webp: bool, quality: int) -> Encoded:
         return Encoded(out.getvalue(), "image/webp", "webp")
     picture.save(out, format="JPEG", quality=quality)
     return Encoded(out.getvalue(), "image/jpeg", "jpg")
+
+
+def _too_large(field: str, max_bytes: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"{field} is larger than {max_bytes / (1024 * 1024):g} MB.", code="image_too_large"
+    )
 
 
 def _not_an_image(field: str) -> InvalidInput:

@@ -25,7 +25,14 @@ from sqlalchemy import delete, or_, select, text, update
 from socketspace.config import Settings
 from socketspace.db import Database
 from socketspace.errors import Forbidden, InvalidInput, NotFound, Unavailable
-from socketspace.media.images import DataUrl, Processed, Purpose, check_data_url, decode_base64
+from socketspace.media.images import (
+    MAX_BYTES,
+    DataUrl,
+    Processed,
+    Purpose,
+    check_data_url,
+    decode_base64,
+)
 from socketspace.media.images import process as process_image
 from socketspace.media.storage import (
     KINDS,
@@ -72,7 +79,7 @@ def main_name(name: str) -> str:
     return name.replace(".thumb.", ".", 1)
 
 
-def check_picture(value: str, *, field: str) -> PictureRef:
+def check_picture(value: str, *, field: str, max_bytes: int = MAX_BYTES) -> PictureRef:
     """An uploaded picture's id or a `data:image/...;base64,` URL. Cheap: for the event loop."""
     if _MEDIA_ID.match(value):
         return MediaId(value)
@@ -81,7 +88,7 @@ def check_picture(value: str, *, field: str) -> PictureRef:
             f"{field} must be the id of an uploaded picture or an image data URL.",
             code="invalid_image",
         )
-    return check_data_url(value, field=field)
+    return check_data_url(value, field=field, max_bytes=max_bytes)
 
 
 def storage_from(settings: Settings) -> Storage:
@@ -110,8 +117,10 @@ class MediaLibrary:
         workers: int = 2,
         orphan_after: timedelta = timedelta(hours=24),
         sweep_every: float = 3600.0,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         self.db = db
+        self.max_bytes = max_bytes
         self.storage = storage
         self.limiter = limiter
         self.orphan_after = orphan_after
@@ -128,6 +137,7 @@ class MediaLibrary:
             workers=settings.image_workers,
             orphan_after=timedelta(hours=settings.media_orphan_hours),
             sweep_every=settings.media_sweep_seconds,
+            max_bytes=settings.upload_max_mb * 1024 * 1024,
         )
 
     def start(self) -> None:
@@ -140,6 +150,10 @@ class MediaLibrary:
             await asyncio.gather(self._sweeper, return_exceptions=True)
             self._sweeper = None
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def check_picture(self, value: str, *, field: str) -> PictureRef:
+        """An uploaded picture's id or a data URL within the size limit (see check_picture)."""
+        return check_picture(value, field=field, max_bytes=self.max_bytes)
 
     def take_upload(self, user_id: str) -> None:
         """Spend one of the user's picture tokens (RateLimited when there is none)."""
@@ -160,7 +174,9 @@ class MediaLibrary:
         record it and store its bytes."""
 
         def work() -> Processed:
-            return process_image(read(), kind, field=field, declared=declared)
+            return process_image(
+                read(), kind, field=field, declared=declared, max_bytes=self.max_bytes
+            )
 
         processed = await self._in_pool(work)
         now = utcnow()

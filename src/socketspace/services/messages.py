@@ -25,7 +25,7 @@ from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
 from socketspace.schemas.message import ChatRow, PersonRow
 from socketspace.security.ratelimit import TokenBucket
-from socketspace.services.media import MediaLibrary, check_picture
+from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
 
@@ -130,7 +130,7 @@ async def send_message(
     if receiver == sender_id:
         raise InvalidInput("You cannot send a message to yourself.", code="self_message")
     client = check_client_id(client_id)
-    ref = check_picture(image, field="image") if image else None
+    ref = media.check_picture(image, field="image") if image else None
     limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
     picture = None
     if ref is not None:

@@ -11,7 +11,7 @@ from socketspace.errors import InvalidInput, NotFound
 from socketspace.models import User
 from socketspace.models.base import utcnow
 from socketspace.services.accounts import check_full_name
-from socketspace.services.media import MediaLibrary, check_picture
+from socketspace.services.media import MediaLibrary
 
 
 async def update_profile(
@@ -28,7 +28,7 @@ async def update_profile(
     picture_url = None
     if profile_pic is not None:
         # An uploaded picture's id, or a data URL (the original client's way).
-        ref = check_picture(profile_pic, field="profilePic")
+        ref = media.check_picture(profile_pic, field="profilePic")
         media.take_upload(user_id)
         picture_url = await media.picture_url(
             ref, owner_id=user_id, kind="avatars", field="profilePic"
