@@ -63,6 +63,7 @@ class AppContext:
     async def close(self) -> None:
         await self.outbox.stop()
         await self.writer.stop()
+        await self.throttle.close()
         await self.media.close()
         self.passwords.close()
         await self.db.dispose()

@@ -41,13 +41,16 @@ class Throttle:
     def __init__(self, redis_url: str | None = None, key_prefix: str = "socketspace") -> None:
         self._memory = MovingWindowRateLimiter(MemoryStorage())
         self._redis: MovingWindowRateLimiter | None = None
+        self._redis_storage: Storage | None = None
         if redis_url:
             storage: Storage = RedisStorage(
                 redis_url.replace("redis", "async+redis", 1),
                 wrap_exceptions=True,
+                implementation="redispy",
                 key_prefix=f"{key_prefix}:limits",
             )
             self._redis = MovingWindowRateLimiter(storage)
+            self._redis_storage = storage
         self._redis_down_until = 0.0
 
     async def hit(self, rule: Rule, *key: str) -> None:
@@ -81,6 +84,13 @@ class Throttle:
                 await limiter.clear(window, rule.name, *key)
         except StorageError as exc:
             self._redis_failed(exc)
+
+    async def close(self) -> None:
+        """Close the Redis connections (`limits` keeps its redis-py client on its bridge and
+        offers no close of its own)."""
+        client = getattr(getattr(self._redis_storage, "bridge", None), "storage", None)
+        if client is not None:
+            await client.aclose()
 
     def _limiter(self) -> MovingWindowRateLimiter:
         if self._redis is not None and time.monotonic() >= self._redis_down_until:

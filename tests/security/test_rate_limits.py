@@ -1,0 +1,202 @@
+"""Attacks on the doors with the real limits on: each test fails if its protection is removed.
+
+The test app's clients come from chosen addresses (the ASGI connection's client), as separate
+machines would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+import redis.asyncio as redis_client
+import socketio
+
+from socketspace.app import create_app
+from socketspace.config import Settings
+from tests.conftest import ORIGIN, RELAXED_LIMITS, signup, unavailable
+
+REAL_LIMITS = {name: Settings.model_fields[name].default for name in RELAXED_LIMITS}
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ALICE = {"email": "alice@example.com", "password": "correct horse"}
+
+
+@asynccontextmanager
+async def running(settings: Settings, **changes: Any) -> AsyncIterator[socketio.ASGIApp]:
+    app = create_app(settings.model_copy(update={**REAL_LIMITS, **changes}))
+    api = app.other_asgi_app
+    async with api.router.lifespan_context(api):
+        yield app
+
+
+def client_at(app: socketio.ASGIApp, address: str, **headers: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(address, 40000), raise_app_exceptions=False)
+    return httpx.AsyncClient(
+        transport=transport, base_url=ORIGIN, headers={"Origin": ORIGIN, **headers}
+    )
+
+
+async def login(client: httpx.AsyncClient, password: str, **headers: str) -> httpx.Response:
+    return await client.post(
+        "/api/auth/login", json={**ALICE, "password": password}, headers=headers
+    )
+
+
+async def with_alice(app: socketio.ASGIApp) -> None:
+    async with client_at(app, "10.0.0.1") as owner:
+        await signup(owner, "Alice", ALICE["email"], ALICE["password"])
+
+
+def assert_throttled(response: httpx.Response) -> int:
+    assert response.status_code == 429, response.text
+    body = response.json()
+    assert body["code"] == "rate_limited"
+    assert "try again in" in body["message"]
+    return int(response.headers["Retry-After"])
+
+
+async def test_fifty_wrong_passwords_from_one_address_are_throttled_and_the_owner_still_gets_in(
+    settings,
+):
+    async with running(settings) as app:
+        await with_alice(app)
+        async with client_at(app, "203.0.113.9") as attacker:
+            answers = [await login(attacker, f"guess {n}") for n in range(50)]
+            statuses = [a.status_code for a in answers]
+            # Five guesses, then the account is closed to this address: the right password too.
+            assert statuses[:5] == [400] * 5
+            assert set(statuses[5:]) == {429}
+            assert 0 < assert_throttled(answers[5]) <= 60
+            assert (await login(attacker, ALICE["password"])).status_code == 429
+        async with client_at(app, "198.51.100.7") as owner_elsewhere:
+            assert (await login(owner_elsewhere, ALICE["password"])).status_code == 200
+
+
+async def test_spoofed_forwarded_for_headers_do_not_reset_the_count(settings):
+    async with running(settings) as app:  # no TRUSTED_PROXIES: the header is nobody's word
+        await with_alice(app)
+        async with client_at(app, "203.0.113.9") as attacker:
+            statuses = [
+                (await login(attacker, "guess", **{"X-Forwarded-For": f"192.0.2.{n}"})).status_code
+                for n in range(50)
+            ]
+    assert statuses[:5] == [400] * 5 and set(statuses[5:]) == {429}
+
+
+async def test_behind_a_trusted_proxy_each_forwarded_client_is_counted_apart(settings):
+    async with running(settings, trusted_proxies=["10.9.0.0/16"]) as app:
+        await with_alice(app)
+        async with client_at(app, "10.9.0.2") as proxy:
+            for _ in range(5):
+                response = await login(proxy, "guess", **{"X-Forwarded-For": "203.0.113.9"})
+                assert response.status_code == 400
+            # The attacker's address is locked out; a spoofed first hop does not help it...
+            hidden = await login(proxy, "guess", **{"X-Forwarded-For": "1.2.3.4, 203.0.113.9"})
+            assert_throttled(hidden)
+            # ...while Alice, behind the same proxy from her own address, logs in.
+            ok = await login(proxy, ALICE["password"], **{"X-Forwarded-For": "198.51.100.7"})
+            assert ok.status_code == 200
+
+
+async def test_the_lock_out_grows_with_repeated_failures_and_ends(settings):
+    async with running(settings, login_failures_per_account_ip="3/1 second;6/1 hour") as app:
+        await with_alice(app)
+        async with client_at(app, "203.0.113.9") as attacker:
+            for _ in range(3):
+                assert (await login(attacker, "guess")).status_code == 400
+            first_wait = assert_throttled(await login(attacker, "guess"))
+            assert first_wait <= 1
+
+            # The first lock ends when the server said it would (Retry-After)...
+            await asyncio.sleep(first_wait)
+            for _ in range(3):
+                assert (await login(attacker, "guess")).status_code == 400
+            # ...the next one lasts the hour.
+            assert assert_throttled(await login(attacker, "guess")) > 3000
+
+
+async def test_credential_stuffing_across_many_accounts_from_one_address_is_throttled(settings):
+    async with running(settings) as app, client_at(app, "203.0.113.9") as attacker:
+        statuses = [
+            (
+                await attacker.post(
+                    "/api/auth/login",
+                    json={"email": f"victim{n}@example.com", "password": "Summer2026!"},
+                )
+            ).status_code
+            for n in range(40)
+        ]
+    assert statuses[:30] == [400] * 30
+    assert set(statuses[30:]) == {429}
+
+
+async def test_signups_from_one_address_are_limited(settings):
+    async with running(settings) as app, client_at(app, "203.0.113.9") as bot:
+        statuses = [
+            (
+                await bot.post(
+                    "/api/auth/signup",
+                    json={
+                        "fullName": f"Bot {n}",
+                        "email": f"bot{n}@example.com",
+                        "password": "secret12",
+                    },
+                )
+            ).status_code
+            for n in range(12)
+        ]
+        assert statuses == [201] * 10 + [429] * 2
+        async with client_at(app, "198.51.100.7") as person:
+            await signup(person, "Person", "person@example.com")
+
+
+async def test_the_api_ceiling_answers_429_json_with_retry_after(settings):
+    async with running(settings, api_rate_per_ip="20/minute") as app:
+        async with client_at(app, "203.0.113.9") as flood:
+            statuses = [(await flood.get("/api/auth/check")).status_code for _ in range(25)]
+            assert statuses == [401] * 20 + [429] * 5
+            assert 0 < assert_throttled(await flood.get("/api/messages/contacts")) <= 60
+            assert (await flood.get("/healthz")).status_code == 200  # not an /api door
+        async with client_at(app, "198.51.100.7") as other:
+            assert (await other.get("/api/auth/check")).status_code == 401
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    connection = redis_client.from_url(TEST_REDIS_URL)
+    try:
+        await connection.ping()
+    except (OSError, redis_client.RedisError) as exc:
+        unavailable(f"Redis not reachable at {TEST_REDIS_URL}: {exc}")
+    finally:
+        await connection.aclose()
+    yield TEST_REDIS_URL
+
+
+async def test_with_redis_every_process_shares_the_counts(settings, redis_url):
+    shared = {"redis_url": redis_url, "redis_key_prefix": f"test-{uuid.uuid4().hex}"}
+    async with running(settings, **shared) as one, running(settings, **shared) as two:
+        await with_alice(one)
+        async with client_at(one, "203.0.113.9") as a, client_at(two, "203.0.113.9") as b:
+            for client in (a, b, a, b, a):
+                assert (await login(client, "guess")).status_code == 400
+            # Five failures spread over two processes: both know.
+            assert_throttled(await login(b, "guess"))
+            assert_throttled(await login(a, "guess"))
+
+
+async def test_when_redis_is_unreachable_limits_fall_back_to_memory_and_say_so(settings, caplog):
+    caplog.set_level(logging.ERROR, logger="socketspace.security.throttle")
+    async with running(settings, redis_url="redis://127.0.0.1:1/0") as app:
+        await with_alice(app)
+        async with client_at(app, "203.0.113.9") as attacker:
+            statuses = [(await login(attacker, "guess")).status_code for _ in range(8)]
+    assert statuses == [400] * 5 + [429] * 3
+    assert "rate_limit_store_unreachable fallback=memory" in caplog.text
