@@ -5,6 +5,9 @@ Why one writer: SQLite has one write lock anyway, and a commit costs the same fo
 for a hundred. Why in order: ids must rise in commit order (sync and paging rely on it) and a
 burst from one sender must arrive as it was sent. On PostgreSQL a transaction-scoped advisory
 lock keeps that true when several processes write.
+
+A message with a picture waits for the picture (processed in a worker thread) outside the
+queue, and so do its sender's later messages; everyone else's go on meanwhile.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -120,6 +124,9 @@ class MessageWriter:
         self.notifier = notifier
         self.max_batch = max_batch
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
+        # Messages held back until their sender's picture is processed, per sender, in order:
+        # a picture takes a few hundred milliseconds, and nobody else's message may wait for it.
+        self._held: dict[str, deque[Outgoing]] = {}
         self._task: asyncio.Task[None] | None = None
         self._known: dict[tuple[str, str], int] = {}  # pair -> conversation id
         # Committed messages waiting to be announced, in commit order. A task of its own, so
@@ -135,6 +142,10 @@ class MessageWriter:
         """Finish what is queued and announce it, then stop."""
         if self._task is None or self._announcer is None:
             return
+        while self._held:
+            pictures = [i.image for held in self._held.values() for i in held if i.image]
+            await asyncio.gather(*pictures, return_exceptions=True)
+            await asyncio.sleep(0)  # let the release callbacks run
         await self._queue.join()
         await self._announce.join()
         for task in (self._task, self._announcer):
@@ -146,8 +157,29 @@ class MessageWriter:
         """Queue a message (synchronously, so queue order is call order)."""
         if self._task is None:
             raise RuntimeError("the message writer is not running")
-        self._queue.put_nowait(outgoing)
+        held = self._held.get(outgoing.sender_id)
+        if held is not None:  # behind a picture of the same sender: keep their order
+            held.append(outgoing)
+        elif outgoing.image is not None and not outgoing.image.done():
+            self._held[outgoing.sender_id] = deque([outgoing])
+            self._release_when_ready(outgoing.sender_id, outgoing.image)
+        else:
+            self._queue.put_nowait(outgoing)
         return outgoing.done
+
+    def _release_when_ready(self, sender_id: str, picture: asyncio.Task[str]) -> None:
+        picture.add_done_callback(lambda _done: self._release(sender_id))
+
+    def _release(self, sender_id: str) -> None:
+        """Queue the sender's held messages, in order, up to the next unfinished picture."""
+        held = self._held[sender_id]
+        while held:
+            head = held[0]
+            if head.image is not None and not head.image.done():
+                self._release_when_ready(sender_id, head.image)
+                return
+            self._queue.put_nowait(held.popleft())
+        del self._held[sender_id]
 
     async def _run(self) -> None:
         while True:
