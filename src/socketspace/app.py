@@ -14,6 +14,7 @@ from socketspace.api.errors import install_error_handlers
 from socketspace.api.middleware import (
     ApiCeilingMiddleware,
     BodyGuardMiddleware,
+    BotGuardMiddleware,
     CsrfMiddleware,
     RequestIdMiddleware,
 )
@@ -23,6 +24,7 @@ from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.realtime.notifier import SocketNotifier
 from socketspace.realtime.server import ChatNamespace, create_socket_server
+from socketspace.security.bots import BotDetector
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,16 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
         api.include_router(router)
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
     # Added last runs first: security headers (on every answer, refusals included), request
-    # id, the per-address ceiling, then CSRF, then body limits, then routing.
+    # id, the per-address ceiling, known bots, then CSRF, then body limits, then routing.
     api.add_middleware(
         BodyGuardMiddleware, max_picture_bytes=ctx.settings.upload_max_mb * 1024 * 1024
     )
     api.add_middleware(CsrfMiddleware, trusted_origins=ctx.settings.trusted_origins)
+    api.add_middleware(
+        BotGuardMiddleware,
+        detector=BotDetector(ctx.settings.bot_allowed_clients),
+        mode=ctx.settings.bot_protection,
+    )
     api.add_middleware(
         ApiCeilingMiddleware,
         throttle=ctx.throttle,

@@ -8,12 +8,14 @@ import secrets
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from socketspace.security.bots import DEFAULT_ALLOWED_CLIENTS
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,11 @@ class Settings(BaseSettings):
     reset_rate_per_email: str = "3/hour"
     # A ceiling on every /api request from one address.
     api_rate_per_ip: str = "1200/minute"
+    # Known crawlers, scrapers and headless browsers at signup, login and messages:
+    # block (403), monitor (log only) or off.
+    bot_protection: Literal["block", "monitor", "off"] = "block"
+    # HTTP client libraries the bot database knows but that are welcome (scripts).
+    bot_allowed_clients: Annotated[list[str], NoDecode] = list(DEFAULT_ALLOWED_CLIENTS)
     # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
     trusted_proxies: Annotated[list[str], NoDecode] = []
     redis_key_prefix: str = "socketspace"
@@ -103,6 +110,13 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("bot_allowed_clients", mode="before")
+    @classmethod
+    def _split_clients(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("trusted_proxies", mode="before")

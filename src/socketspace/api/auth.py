@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response, status
 
 from socketspace.api.deps import ContextDep, CurrentViewer, address_of, token_from
 from socketspace.context import AppContext
-from socketspace.errors import InvalidInput
+from socketspace.errors import Forbidden, InvalidInput
 from socketspace.schemas.common import MessageOut
 from socketspace.schemas.user import (
     ChangePasswordIn,
@@ -23,6 +24,7 @@ from socketspace.security.tokens import COOKIE_NAME
 from socketspace.services import accounts, password_reset, users
 from socketspace.services.accounts import SignedIn
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
@@ -50,6 +52,12 @@ def _user_agent(request: Request) -> str:
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
 async def signup(body: SignupIn, request: Request, response: Response, ctx: ContextDep) -> UserOut:
+    if body.website:
+        log.warning("bot_refused name=honeypot path=%s", request.url.path)
+        raise Forbidden(
+            "Automated sign-ups are not allowed. If you are a person, please use a browser.",
+            code="bot_refused",
+        )
     await ctx.throttle.hit(ctx.rules.signup_ip, address_of(request, ctx))
     signed_in = await accounts.signup(
         ctx.db,

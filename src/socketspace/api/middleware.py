@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -11,9 +12,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socketspace.errors import PayloadTooLarge, RateLimited
 from socketspace.media.images import MAX_BYTES
+from socketspace.security.bots import BotDetector
 from socketspace.security.client_ip import Networks, client_ip
 from socketspace.security.throttle import Rule, Throttle
 from socketspace.security.tokens import COOKIE_NAME
+
+log = logging.getLogger(__name__)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_BODY_LIMIT = 256 * 1024
@@ -240,3 +244,50 @@ class ApiCeilingMiddleware:
             await send_json(send, 429, exc.message, exc.code, retry)
             return
         await self.app(scope, receive, send)
+
+
+# The doors bots are kept from: making accounts, logging in, and everything about messages.
+# Public pages (the client's HTML) stay open to search engines.
+BOT_GUARDED = (("POST", "/api/auth/signup"), ("POST", "/api/auth/login"), ("", "/api/messages"))
+
+
+class BotGuardMiddleware:
+    """BOT_PROTECTION=block refuses known bots at the guarded doors with a 403; `monitor` only
+    logs them; `off` skips the check."""
+
+    def __init__(self, app: ASGIApp, detector: BotDetector, mode: str) -> None:
+        self.app = app
+        self.detector = detector
+        self.mode = mode
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.mode == "off" or not _guarded(scope):
+            await self.app(scope, receive, send)
+            return
+        bot = self.detector.bot_name(_header(scope, b"user-agent") or "")
+        if bot is None:
+            await self.app(scope, receive, send)
+            return
+        log.warning(
+            "bot_%s name=%s path=%s",
+            "refused" if self.mode == "block" else "seen",
+            bot,
+            scope["path"],
+        )
+        if self.mode != "block":
+            await self.app(scope, receive, send)
+            return
+        await send_json(
+            send,
+            403,
+            "Automated clients are not allowed here. If you are a person, please use a browser.",
+            "bot_refused",
+        )
+
+
+def _guarded(scope: Scope) -> bool:
+    path: str = scope["path"]
+    return any(
+        (not method or scope["method"] == method) and path.startswith(prefix)
+        for method, prefix in BOT_GUARDED
+    )

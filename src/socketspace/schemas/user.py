@@ -36,6 +36,8 @@ class SignupIn(StrictInput):
     fullName: str | None = None
     email: str | None = None
     password: str | None = None
+    # The signup form's honeypot: hidden from people, filled in by form-filling bots.
+    website: str | None = None
 
 
 class LoginIn(StrictInput):

@@ -5,6 +5,8 @@ export interface SignupInput {
   fullName: string;
   email: string;
   password: string;
+  /** The hidden honeypot field; only a bot fills it. */
+  website?: string;
 }
 
 export interface LoginInput {

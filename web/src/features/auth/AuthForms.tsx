@@ -128,7 +128,14 @@ export function SignupForm() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    const ok = await signup({ fullName: fullName.trim(), email: email.trim(), password });
+    // The honeypot: people never see it; a form-filling bot fills it and is refused.
+    const website = new FormData(event.currentTarget as HTMLFormElement).get("website");
+    const ok = await signup({
+      fullName: fullName.trim(),
+      email: email.trim(),
+      password,
+      ...(website ? { website: String(website) } : {}),
+    });
     setBusy(false);
     if (ok) navigate("/chat", { replace: true });
   }
@@ -158,6 +165,12 @@ export function SignupForm() {
       />
       <PasswordField value={password} onChange={setPassword} autoComplete="new-password" />
       <SubmitButton busy={busy}>Create account</SubmitButton>
+      <div aria-hidden="true" className="sr-only">
+        <label>
+          Website
+          <input type="text" name="website" tabIndex={-1} autoComplete="off" defaultValue="" />
+        </label>
+      </div>
     </form>
   );
 }
