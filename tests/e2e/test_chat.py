@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from playwright.async_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, USER_AGENT, Open, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, USER_AGENT, Open, Person, screenshot
 
 
 def make_picture(path: Path) -> Path:
@@ -24,6 +24,14 @@ def make_picture(path: Path) -> Path:
     draw.polygon([(0, 300), (0, 250), (220, 200), (480, 260), (480, 300)], fill=(45, 106, 79))
     image.save(path)
     return path
+
+
+async def expect_newest_shown(person: Person) -> None:
+    """The newest bubble is on screen and visible (the list hides its rows until it has put
+    them in place, so being laid out in the viewport is not enough)."""
+    newest = person.bubbles("The view from the office")
+    await expect(newest).to_be_in_viewport()
+    await expect(newest).to_be_visible()
 
 
 async def test_two_people_sign_up_and_chat_both_ways_and_a_reload_keeps_the_history(
@@ -89,8 +97,11 @@ async def test_two_people_sign_up_and_chat_both_ways_and_a_reload_keeps_the_hist
     for scheme in ("light", "dark"):
         await alice.page.emulate_media(color_scheme=scheme)
         await alice.page.set_viewport_size(DESKTOP)
+        # The list renders what fits the new size in the frames after a resize.
+        await expect_newest_shown(alice)
         await screenshot(alice.page, f"chat-desktop-{scheme}")
         await alice.page.set_viewport_size(PHONE)
+        await expect_newest_shown(alice)
         await screenshot(alice.page, f"chat-phone-{scheme}")
         await alice.page.get_by_role("button", name="Back to chats").click()
         await expect(alice.page.get_by_test_id("chat-list")).to_be_visible()

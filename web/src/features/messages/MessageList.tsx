@@ -17,6 +17,8 @@ import { discardSend, retrySend, sendNewMessage } from "./outbox";
 const QUICK_REPLIES = ["👋 Hi!", "How are you?", "What’s up?", "Nice to meet you!"] as const;
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
 const STICKY_PX = 120;
+/** A typical one-line row: with a guess the list renders rows in its first frame, not the next. */
+const ROW_GUESS_PX = 62;
 /** Pixels rendered beyond the viewport, so scrolling shows no blank rows. */
 const OVERSCAN = { top: 600, bottom: 300 };
 
@@ -48,9 +50,10 @@ interface BubbleProps {
   showAvatar: boolean;
   readUpTo: string | null;
   onOpenImage: (src: string) => void;
+  onImageLoad: () => void;
 }
 
-function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage }: BubbleProps) {
+function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage, onImageLoad }: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
@@ -99,6 +102,7 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage }: B
                   src={image}
                   alt="Shared picture"
                   className="max-h-72 w-auto max-w-full rounded-[calc(var(--radius-field)*0.9)] object-cover"
+                  onLoad={onImageLoad}
                 />
               </button>
             )}
@@ -194,6 +198,7 @@ interface RowContext {
   readUpTo: string | null;
   conversation: Conversation;
   openImage: (src: string) => void;
+  imageLoaded: () => void;
 }
 
 function Row({ index, message, context }: { index: number; message: ChatMessage; context: RowContext }) {
@@ -208,6 +213,11 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
   // The padding lives inside the row: the virtual list measures rows, not their margins.
   return (
     <div className="mx-auto max-w-3xl px-3 sm:px-6">
+      {!previous && !context.conversation.hasMore && (
+        <p className="pb-2 text-center text-xs text-base-content/45" data-testid="history-start">
+          This is the beginning of your conversation.
+        </p>
+      )}
       {newDay && (
         <div className="divider my-3 text-xs font-medium text-base-content/50" role="separator">
           {day}
@@ -220,12 +230,14 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
         showAvatar={!next || next.senderId !== message.senderId}
         readUpTo={readUpTo}
         onOpenImage={context.openImage}
+        onImageLoad={context.imageLoaded}
       />
     </div>
   );
 }
 
-/** Always the same height, so its changes never move the messages under it. */
+/** Loading or failing to load older messages; always the same height, so its changes never
+ * move the messages under it. */
 function ListTop({ context }: { context: RowContext }) {
   const { conversation } = context;
   const partnerId = context.partner._id;
@@ -245,12 +257,6 @@ function ListTop({ context }: { context: RowContext }) {
         <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={() => void loadOlder(partnerId)}>
           <RotateCcw className="size-3" aria-hidden="true" /> Retry
         </button>
-      </span>
-    );
-  } else if (!conversation.hasMore) {
-    content = (
-      <span className="text-xs text-base-content/45" data-testid="history-start">
-        This is the beginning of your conversation.
       </span>
     );
   }
@@ -282,8 +288,19 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
     setAnchor(current);
   }
 
+  // A picture that loads makes its row taller; at the bottom, the view follows it down. The
+  // load comes before the list measures the row, so "at the bottom" still means before it.
+  const pinned = useRef(true);
+  const imageLoaded = useCallback(() => {
+    if (!pinned.current) return;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => list.current?.scrollToIndex({ index: "LAST", align: "end" })),
+    );
+  }, []);
+
   const onBottomChange = useCallback(
     (bottom: boolean) => {
+      pinned.current = bottom;
       setAtBottom(bottom);
       setLeftAt(bottom ? null : (last?.key ?? null));
     },
@@ -325,6 +342,7 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
     readUpTo: partnerReadUpTo,
     conversation,
     openImage: setPicture,
+    imageLoaded,
   };
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
@@ -344,6 +362,7 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
         atBottomStateChange={onBottomChange}
         startReached={() => void loadOlder(partner._id)}
         increaseViewportBy={OVERSCAN}
+        defaultItemHeight={ROW_GUESS_PX}
         components={LIST_PARTS}
       />
       {picture && <Lightbox src={picture} alt="Shared picture, full size" onClose={() => setPicture(null)} />}
