@@ -159,8 +159,8 @@ async def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     # Toasts come and go with timing; the pictures show the page under them. Hidden through
     # the element's style (CSSOM): the Content-Security-Policy blocks an injected <style>.
-    hide = "v => document.querySelectorAll('.toasts').forEach(e => { e.style.visibility = v; })"
-    await page.evaluate(hide, "hidden")
+    hide = "v => document.querySelectorAll('.toasts').forEach(e => { e.style.display = v; })"
+    await page.evaluate(hide, "none")
     try:
         await page.screenshot(path=str(path))
     finally:
