@@ -172,6 +172,8 @@ def start_server(workdir: Path, port: int, database_url: str) -> subprocess.Pope
         # Every bench user signs up and sends over REST from this one address.
         "SIGNUP_RATE_PER_IP": "100000/minute",
         "API_RATE_PER_IP": "10000000/minute",
+        "SOCKET_EVENTS_PER_SECOND": "1000000",
+        "SOCKET_EVENT_BURST": "1000000",
         "ARGON2_MEMORY_KIB": "1024",
         "ARGON2_TIME_COST": "1",
     }

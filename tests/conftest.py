@@ -146,6 +146,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         # Tests sign up and log in many people from one address; the attack tests
         # (tests/security) put the real limits back.
         **dict.fromkeys(RELAXED_LIMITS, "100000/minute"),
+        socket_events_per_second=100_000,
+        socket_event_burst=100_000,
     )
 
 

@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     # Messages a user may send: a token bucket shared by REST and socket sends.
     message_rate_per_second: float = 10.0
     message_burst: int = 60
+    # Events one socket connection may send (of any kind): a token bucket, so a flood from one
+    # connection is refused cheaply before its payloads are even read.
+    socket_events_per_second: float = 30.0
+    socket_event_burst: int = 120
     # How often sockets are checked for sessions that ended elsewhere.
     session_check_seconds: float = 5.0
     # Presence changes are collected this long, then announced once.

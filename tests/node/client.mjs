@@ -12,6 +12,12 @@
 //   out: {"id": 2, "ok": true, "ack": <the server's ack>}  or  {"id": 2, "ok": false, "error": "timeout"}
 //        (without "ack": {"id": 2, "ok": true} once the packet is handed to the socket)
 //
+//   in:  {"cmd": "flood", "id": 4, "name": "mallory", "event": "sendMessage", "data": {...},
+//         "count": 10000, "timeoutMs": 30000}
+//   out: {"id": 4, "ok": true, "codes": {"ok": 120, "rate_limited": 9880}, "ms": 1234}
+//        (`count` events with acks, as fast as the socket takes them; `data.clientId`, when
+//        given, gets "-<n>" appended so that each one is a new message)
+//
 //   in:  {"cmd": "disconnect", "id": 3, "name": "alice"}
 //   out: {"id": 3, "ok": true}
 //
@@ -127,6 +133,37 @@ async function emit(command) {
   }
 }
 
+async function flood(command) {
+  const { id, name, event, data } = command;
+  const socket = sockets.get(name);
+  if (!socket?.connected || typeof event !== "string") {
+    reply(id, { ok: false, error: `${name} is not connected, or no event` });
+    return;
+  }
+  const count = Math.min(Number(command.count) || 0, 100000);
+  const timeoutMs = command.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const codes = {};
+  const tally = (code) => {
+    codes[code] = (codes[code] ?? 0) + 1;
+  };
+  const started = Date.now();
+  const pending = [];
+  for (let n = 0; n < count; n += 1) {
+    const payload = data?.clientId ? { ...data, clientId: `${data.clientId}-${n}` } : data;
+    pending.push(
+      socket
+        .timeout(timeoutMs)
+        .emitWithAck(event, payload)
+        .then(
+          (ack) => tally(ack?.ok ? "ok" : String(ack?.code)),
+          () => tally("timeout"),
+        ),
+    );
+  }
+  await Promise.all(pending);
+  reply(id, { ok: true, codes, ms: Date.now() - started });
+}
+
 function disconnect(command) {
   const { id, name } = command;
   const socket = sockets.get(name);
@@ -154,6 +191,9 @@ function handle(line) {
       break;
     case "emit":
       emit(command);
+      break;
+    case "flood":
+      flood(command);
       break;
     case "disconnect":
       disconnect(command);

@@ -131,7 +131,7 @@ class NodeClient:
 
     # --- commands ----------------------------------------------------------------------------
 
-    async def _command(self, cmd: str, **fields: Any) -> dict[str, Any]:
+    async def _command(self, cmd: str, wait: float = WAIT, **fields: Any) -> dict[str, Any]:
         assert self.process.stdin is not None
         self._next_id += 1
         command_id = self._next_id
@@ -140,7 +140,7 @@ class NodeClient:
         line = json.dumps({"cmd": cmd, "id": command_id, **fields}) + "\n"
         self.process.stdin.write(line.encode())
         await self.process.stdin.drain()
-        async with asyncio.timeout(WAIT):
+        async with asyncio.timeout(wait):
             reply = await future
         if not reply["ok"]:
             raise NodeError(reply)
@@ -165,6 +165,20 @@ class NodeClient:
     async def call(self, name: str, event: str, data: Any) -> Any:
         """Emit with an acknowledgement and return the server's ack."""
         return (await self._command("emit", name=name, event=event, data=data, ack=True))["ack"]
+
+    async def flood(self, name: str, event: str, data: Any, count: int) -> dict[str, Any]:
+        """Emit `count` events with acks as fast as the socket takes them; the ack codes
+        counted ({"ok": n, "rate_limited": m, …}) and how long it took."""
+        timeout_ms = 60_000
+        return await self._command(
+            "flood",
+            wait=timeout_ms / 1000 + WAIT,
+            name=name,
+            event=event,
+            data=data,
+            count=count,
+            timeoutMs=timeout_ms,
+        )
 
     async def disconnect(self, name: str) -> None:
         await self._command("disconnect", name=name)

@@ -32,6 +32,7 @@ from socketspace.schemas.message import (
     TypingEvent,
     message_view,
 )
+from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.tokens import COOKIE_NAME
 from socketspace.services import accounts, messages, users
 
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 Payload = TypeVar("Payload", bound=BaseModel)
 Ack = dict[str, Any]
+TOO_MANY_EVENTS = "This connection is sending too fast. Please slow down."
 
 
 def session_token(environ: dict[str, Any], auth: Any) -> str | None:
@@ -86,6 +88,10 @@ def acked(
             if connection is None:
                 return error_ack(NotAuthenticated())
             try:
+                self.event_budget.take(sid, TOO_MANY_EVENTS)
+            except RateLimited as exc:
+                return error_ack(exc)
+            try:
                 payload = schema.model_validate(args[0] if args else None)
                 return {"ok": True, **await handler(self, sid, connection, payload)}
             except ValidationError as exc:
@@ -119,6 +125,9 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             sio, window=settings.presence_window_ms / 1000, went_offline=self._went_offline
         )
         self.typing = TypingRelay(sio, ttl=settings.typing_ttl_seconds)
+        self.event_budget = TokenBucket(
+            rate=settings.socket_events_per_second, burst=settings.socket_event_burst
+        )
         self._sweeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -146,6 +155,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         connection = self.connections.pop(sid, None)
+        self.event_budget.forget(sid)
         if connection is None:
             return
         await self.presence.disconnected(connection.user_id)

@@ -30,6 +30,9 @@ class TokenBucket:
         if len(self._buckets) > 100_000:
             self._forget_full(now)
 
+    def forget(self, key: str) -> None:
+        self._buckets.pop(key, None)
+
     def _forget_full(self, now: float) -> None:
         # A bucket that has refilled completely says nothing: drop it to bound memory.
         full_after = self.burst / self.rate

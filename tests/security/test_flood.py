@@ -1,0 +1,65 @@
+"""One socket floods the server with 10,000 events as fast as it can (the npm socket.io-client,
+in a process of its own). It is throttled, and two other people keep chatting meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from socketspace.config import Settings
+from socketspace.realtime import events
+from tests.conftest import Servers, clients_of
+from tests.realtime.test_node_client import NodeClient
+
+REAL = {
+    name: Settings.model_fields[name].default
+    for name in ("socket_events_per_second", "socket_event_burst")
+}
+FLOOD = 10_000
+CHAT = 40
+
+
+async def test_a_flooding_socket_is_throttled_while_others_chat_on(servers: Servers):
+    server = await servers.start(**REAL)
+    async with clients_of(server) as (people, sockets):
+        mallory = await people.signup("Mallory")
+        carol = await people.signup("Carol")
+        dave = await people.signup("Dave")
+        carol_tab = await sockets.connect(cookie=carol.token)
+        dave_tab = await sockets.connect(cookie=dave.token)
+        node = await NodeClient.start(server.url)
+        try:
+            await node.connect("mallory", mallory.token)
+            flood = asyncio.create_task(
+                node.flood(
+                    "mallory",
+                    events.SEND_MESSAGE,
+                    {"receiverId": dave.id, "text": "spam", "clientId": "spam"},
+                    FLOOD,
+                )
+            )
+            latencies = []
+            for n in range(CHAT):
+                started = time.perf_counter()
+                ack = await carol_tab.call(
+                    events.SEND_MESSAGE, {"receiverId": dave.id, "text": f"chat {n}"}
+                )
+                assert ack["ok"], ack
+                while (await dave_tab.next(events.NEW_MESSAGE))["text"] != f"chat {n}":
+                    pass  # Mallory's few accepted messages reach Dave too
+                latencies.append(time.perf_counter() - started)
+            result = await flood
+        finally:
+            await node.close()
+    codes = result["codes"]
+    assert sum(codes.values()) == FLOOD  # every event answered, none lost in the flood
+    # Throttled: only the connection's burst and its steady rate got through.
+    assert codes["rate_limited"] >= FLOOD - 500, codes
+    assert set(codes) <= {"ok", "rate_limited"}, codes
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    print(
+        f"flood {result['ms']} ms, chat p50 {latencies[len(latencies) // 2] * 1000:.1f} ms, "
+        f"p99 {p99 * 1000:.1f} ms"
+    )
+    assert p99 < 0.1, latencies
