@@ -269,7 +269,10 @@ class _OrjsonPacketJson:
 
     @staticmethod
     def dumps(obj: Any, **_kwargs: Any) -> str:
-        return orjson.dumps(obj).decode()
+        try:
+            return orjson.dumps(obj).decode()
+        except TypeError:  # what orjson cannot write (integers beyond 64 bits): the slow way
+            return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
     @staticmethod
     def loads(data: str | bytes, **_kwargs: Any) -> Any:
