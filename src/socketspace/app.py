@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import socketio
 from fastapi import FastAPI
 
-from socketspace.api import auth, health, media, messages
+from socketspace.api import auth, health, media, messages, users
 from socketspace.api.errors import install_error_handlers
 from socketspace.api.middleware import (
     ApiCeilingMiddleware,
@@ -48,7 +48,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     )
     api.state.ctx = ctx
     install_error_handlers(api)
-    for router in (health.router, auth.router, messages.router, media.router):
+    for router in (health.router, auth.router, messages.router, users.router, media.router):
         api.include_router(router)
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
     # Added last runs first: security headers (on every answer, refusals included), request

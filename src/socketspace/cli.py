@@ -1,4 +1,4 @@
-"""`socketspace serve | migrate | create-user | outbox`."""
+"""`socketspace serve | migrate | create-user | outbox | reports`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from socketspace.errors import AppError
 from socketspace.logs import configure_logging
 from socketspace.mail import outbox
 from socketspace.migrations import upgrade
-from socketspace.services import accounts
+from socketspace.services import abuse, accounts
 
 log = logging.getLogger("socketspace")
 
@@ -145,6 +145,34 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _reports(settings: Settings) -> list[str]:
+    db = Database.from_url(settings.database_url)
+    try:
+        rows = await abuse.reports(db)
+    finally:
+        await db.dispose()
+    lines = []
+    for row in rows:
+        report = row.report
+        when = report.created_at.strftime("%Y-%m-%d %H:%M")
+        lines.append(
+            f"#{report.id} {when} UTC  {row.reporter_email} reported {row.reported_email}, "
+            f"message {report.message_id}"
+        )
+        if report.reason:
+            lines.append(f"    reason: {report.reason}")
+        lines.append(f"    text:   {report.text or '-'}")
+        if report.image:
+            lines.append(f"    image:  {report.image}")
+    return lines
+
+
+def cmd_reports(_args: argparse.Namespace, settings: Settings) -> int:
+    lines = asyncio.run(_reports(settings))
+    print("\n".join(lines) if lines else "no reported messages")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socketspace", description="SocketSpace chat server")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -171,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     mail.add_argument("action", nargs="?", choices=["list", "retry", "send"], default="list")
     mail.add_argument("id", nargs="?", type=int, help="the email to retry")
     mail.set_defaults(handler=cmd_outbox)
+
+    reported = commands.add_parser("reports", help="list reported messages, newest first")
+    reported.set_defaults(handler=cmd_reports)
     return parser
 
 

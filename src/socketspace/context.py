@@ -12,6 +12,7 @@ from socketspace.security.passwords import Passwords
 from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.throttle import Rules, Throttle
 from socketspace.security.tokens import Tokens
+from socketspace.services.abuse import Blocks
 from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter
 from socketspace.services.notify import Notifier, NullNotifier
@@ -29,6 +30,7 @@ class AppContext:
     send_limiter: TokenBucket
     outbox: Outbox
     throttle: Throttle
+    blocks: Blocks
     rules: Rules
 
     @classmethod
@@ -53,14 +55,17 @@ class AppContext:
             outbox=Outbox.build(db, settings),
             throttle=Throttle(settings.redis_url, settings.redis_key_prefix),
             rules=Rules.from_settings(settings),
+            blocks=Blocks(db),
         )
 
     async def start(self) -> None:
+        await self.blocks.start()
         self.writer.start()
         self.media.start()
         self.outbox.start()
 
     async def close(self) -> None:
+        await self.blocks.stop()
         await self.outbox.stop()
         await self.writer.stop()
         await self.throttle.close()

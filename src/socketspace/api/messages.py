@@ -14,13 +14,14 @@ from socketspace.schemas.message import (
     EditMessageIn,
     MarkReadIn,
     MessageOut,
+    ReportIn,
     SendMessageIn,
     SyncOut,
     chat_view,
     contact_view,
     message_view,
 )
-from socketspace.services import messages
+from socketspace.services import abuse, messages
 
 router = APIRouter(prefix="/api/messages", tags=["messages"])
 
@@ -79,6 +80,7 @@ async def send(
         ctx.writer,
         ctx.send_limiter,
         ctx.media,
+        ctx.blocks,
         sender_id=viewer.user.id,
         receiver_id=user_id,
         text=body.text,
@@ -94,9 +96,25 @@ async def mark_read(
 ) -> dict[str, str]:
     """I have read the conversation up to a message (default: all of it)."""
     position = await messages.mark_read(
-        ctx.db, ctx.notifier, reader_id=viewer.user.id, partner_id=user_id, up_to=body.upToMessageId
+        ctx.db,
+        ctx.notifier,
+        ctx.blocks,
+        reader_id=viewer.user.id,
+        partner_id=user_id,
+        up_to=body.upToMessageId,
     )
     return {"upToMessageId": str(position)}
+
+
+@router.post("/{message_id}/report", status_code=status.HTTP_201_CREATED)
+async def report(
+    message_id: str, body: ReportIn, viewer: CurrentViewer, ctx: ContextDep
+) -> dict[str, str]:
+    """Report a message sent to me; an operator sees it with `socketspace reports`."""
+    await abuse.report_message(
+        ctx.db, reporter_id=viewer.user.id, message_id=message_id, reason=body.reason
+    )
+    return {"message": "Thank you. The message was reported to the people who run this server."}
 
 
 @router.patch("/{message_id}", response_model=MessageOut)

@@ -1,5 +1,6 @@
 """ORM models. Importing this package registers every table on `Base.metadata`."""
 
+from socketspace.models.abuse import Block, Report
 from socketspace.models.base import Base
 from socketspace.models.conversation import Conversation, ConversationMember
 from socketspace.models.media import Media
@@ -10,12 +11,14 @@ from socketspace.models.user import User
 
 __all__ = [
     "Base",
+    "Block",
     "Conversation",
     "ConversationMember",
     "Media",
     "Message",
     "OutboxEmail",
     "PasswordReset",
+    "Report",
     "Session",
     "User",
 ]

@@ -28,11 +28,16 @@ class SocketNotifier:
         rooms = [user_room(message.receiver_id), user_room(message.sender_id)]
         await self.sio.emit(event, message_view(message), to=rooms)
 
-    async def messages_read(self, reader_id: str, partner_id: str, up_to: int) -> None:
+    async def messages_read(
+        self, reader_id: str, partner_id: str, up_to: int, *, tell_partner: bool = True
+    ) -> None:
         payload = {"readerId": reader_id, "userId": partner_id, "upToMessageId": str(up_to)}
-        await self.sio.emit(
-            events.MESSAGES_READ, payload, to=[user_room(partner_id), user_room(reader_id)]
+        rooms = (
+            [user_room(partner_id), user_room(reader_id)]
+            if tell_partner
+            else [user_room(reader_id)]
         )
+        await self.sio.emit(events.MESSAGES_READ, payload, to=rooms)
 
     async def sessions_revoked(
         self, user_id: str, session_ids: Sequence[str] | None, keep: str | None = None

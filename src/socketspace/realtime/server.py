@@ -177,6 +177,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             self.ctx.writer,
             self.ctx.send_limiter,
             self.ctx.media,
+            self.ctx.blocks,
             sender_id=conn.user_id,
             receiver_id=data.receiverId,
             text=data.text,
@@ -189,7 +190,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     @acked(TypingEvent)
     async def on_typing(self, sid: str, conn: Connection, data: TypingEvent) -> Ack:
         receiver = messages.check_user_id(data.receiverId)
-        await self.typing.update(conn.user_id, receiver, data.isTyping)
+        if not self.ctx.blocks.between(conn.user_id, receiver):
+            await self.typing.update(conn.user_id, receiver, data.isTyping)
         return {}
 
     @acked(MarkReadEvent)
@@ -197,6 +199,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         position = await messages.mark_read(
             self.ctx.db,
             self.ctx.notifier,
+            self.ctx.blocks,
             reader_id=conn.user_id,
             partner_id=data.userId,
             up_to=data.upToMessageId,

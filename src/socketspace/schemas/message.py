@@ -144,6 +144,10 @@ class MarkReadIn(StrictInput):
     upToMessageId: str | int | None = None
 
 
+class ReportIn(StrictInput):
+    reason: str | None = None
+
+
 # --- socket event payloads (client -> server) ------------------------------------------------
 
 

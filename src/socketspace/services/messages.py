@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,9 @@ from socketspace.security.ratelimit import TokenBucket
 from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
+
+if TYPE_CHECKING:
+    from socketspace.services.abuse import Blocks
 
 TEXT_MAX = 2000
 PAGE_DEFAULT = 50
@@ -109,6 +112,7 @@ async def send_message(
     writer: MessageWriter,
     limiter: TokenBucket,
     media: MediaLibrary,
+    blocks: Blocks,
     *,
     sender_id: str,
     receiver_id: object,
@@ -129,6 +133,8 @@ async def send_message(
         raise InvalidInput("Text or image is required.", code="empty_message")
     if receiver == sender_id:
         raise InvalidInput("You cannot send a message to yourself.", code="self_message")
+    if blocks.between(sender_id, receiver):
+        raise Forbidden("You can't message this person.", code="blocked")
     client = check_client_id(client_id)
     ref = media.check_picture(image, field="image") if image else None
     limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
@@ -376,7 +382,13 @@ async def delete_message(
 
 
 async def mark_read(
-    db: Database, notifier: Notifier, *, reader_id: str, partner_id: object, up_to: object = None
+    db: Database,
+    notifier: Notifier,
+    blocks: Blocks,
+    *,
+    reader_id: str,
+    partner_id: object,
+    up_to: object = None,
 ) -> int:
     """Move the reader's read pointer forward (never back); returns where it stands."""
     partner = check_user_id(partner_id)
@@ -418,5 +430,7 @@ async def mark_read(
             else await session.scalar(select(ConversationMember.last_read_message_id).where(*mine))
         )
     if advanced:
-        await notifier.messages_read(reader_id, partner, target)
+        await notifier.messages_read(
+            reader_id, partner, target, tell_partner=not blocks.between(reader_id, partner)
+        )
     return int(position or 0)

@@ -16,7 +16,11 @@ class Notifier(Protocol):
     async def message_changed(self, message: Message) -> None:
         """A message was edited or deleted."""
 
-    async def messages_read(self, reader_id: str, partner_id: str, up_to: int) -> None: ...
+    async def messages_read(
+        self, reader_id: str, partner_id: str, up_to: int, *, tell_partner: bool = True
+    ) -> None:
+        """The reader read up to a message: their other tabs learn it, and (unless one has
+        blocked the other) the partner."""
 
     async def sessions_revoked(
         self, user_id: str, session_ids: Sequence[str] | None, keep: str | None = None
@@ -33,7 +37,9 @@ class NullNotifier:
     async def message_changed(self, message: Message) -> None:
         return None
 
-    async def messages_read(self, reader_id: str, partner_id: str, up_to: int) -> None:
+    async def messages_read(
+        self, reader_id: str, partner_id: str, up_to: int, *, tell_partner: bool = True
+    ) -> None:
         return None
 
     async def sessions_revoked(

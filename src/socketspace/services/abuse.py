@@ -1,0 +1,155 @@
+"""Blocking people and reporting messages.
+
+Who blocks whom is kept in memory by `Blocks` as well as in the database, so that the send path
+can ask without waiting (it must reach the writer's queue synchronously to keep a connection's
+order; see send_message). This process updates it at once; other processes reload it every
+`refresh_seconds`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from socketspace.db import Database
+from socketspace.errors import Forbidden, InvalidInput, NotFound
+from socketspace.models import Block, Message, Report, User
+from socketspace.models.base import utcnow
+from socketspace.services.messages import check_message_id, check_user_id
+
+log = logging.getLogger(__name__)
+
+REASON_MAX = 500
+
+
+class Blocks:
+    def __init__(self, db: Database, refresh_seconds: float = 10.0) -> None:
+        self.db = db
+        self.refresh_seconds = refresh_seconds
+        self._pairs: set[tuple[str, str]] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def between(self, a: str, b: str) -> bool:
+        """Has either of them blocked the other?"""
+        return (a, b) in self._pairs or (b, a) in self._pairs
+
+    def blocked_by(self, blocker_id: str) -> list[str]:
+        return sorted(blocked for blocker, blocked in self._pairs if blocker == blocker_id)
+
+    async def load(self) -> None:
+        async with self.db.read() as session:
+            rows = await session.execute(select(Block.blocker_id, Block.blocked_id))
+            self._pairs = {(blocker, blocked) for blocker, blocked in rows}
+
+    async def start(self) -> None:
+        await self.load()
+        self._task = asyncio.create_task(self._refresh(), name="blocks-refresh")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _refresh(self) -> None:
+        while True:
+            await asyncio.sleep(self.refresh_seconds)
+            try:
+                await self.load()
+            except Exception:
+                log.exception("blocks_refresh_failed")
+
+    async def block(self, blocker_id: str, blocked: object) -> str:
+        blocked_id = await self._other_user(blocker_id, blocked)
+        values = {"blocker_id": blocker_id, "blocked_id": blocked_id, "created_at": utcnow()}
+        insert = pg_insert if not self.db.is_sqlite else sqlite_insert
+        async with self.db.write() as session:
+            await session.execute(insert(Block).values(**values).on_conflict_do_nothing())
+        self._pairs.add((blocker_id, blocked_id))
+        log.info("user_blocked blocker_id=%s blocked_id=%s", blocker_id, blocked_id)
+        return blocked_id
+
+    async def unblock(self, blocker_id: str, blocked: object) -> str:
+        blocked_id = await self._other_user(blocker_id, blocked)
+        async with self.db.write() as session:
+            await session.execute(
+                delete(Block).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
+            )
+        self._pairs.discard((blocker_id, blocked_id))
+        return blocked_id
+
+    async def _other_user(self, viewer_id: str, value: object) -> str:
+        user_id = check_user_id(value)
+        if user_id == viewer_id:
+            raise InvalidInput("You cannot block yourself.", code="self_block")
+        async with self.db.read() as session:
+            if await session.scalar(select(User.id).where(User.id == user_id)) is None:
+                raise NotFound("User not found.", code="user_not_found")
+        return user_id
+
+
+def refuse_if_blocked(blocks: Blocks, sender_id: str, receiver_id: str) -> None:
+    if blocks.between(sender_id, receiver_id):
+        raise Forbidden("You can't message this person.", code="blocked")
+
+
+async def report_message(
+    db: Database, *, reporter_id: str, message_id: object, reason: str | None
+) -> Report:
+    """Keep a message someone received for an operator to look at."""
+    wanted = check_message_id(message_id)
+    why = " ".join((reason or "").split())
+    if len(why) > REASON_MAX:
+        raise InvalidInput(
+            f"The reason must be at most {REASON_MAX} characters.", code="invalid_reason"
+        )
+    async with db.write() as session:
+        message = await session.scalar(
+            select(Message).where(
+                Message.id == wanted,
+                # Only a message sent to you: you cannot report (or learn about) anyone else's.
+                Message.receiver_id == reporter_id,
+            )
+        )
+        if message is None:
+            raise NotFound("Message not found.", code="message_not_found")
+        report = Report(
+            reporter_id=reporter_id,
+            reported_id=message.sender_id,
+            message_id=message.id,
+            text=message.text,
+            image=message.image,
+            reason=why,
+            created_at=utcnow(),
+        )
+        session.add(report)
+    log.info("message_reported report_id=%s message_id=%s", report.id, message.id)
+    return report
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    report: Report
+    reporter_email: str
+    reported_email: str
+
+
+async def reports(db: Database, limit: int = 200) -> Sequence[ReportRow]:
+    reporter, reported = User.__table__.alias("reporter"), User.__table__.alias("reported")
+    async with db.read() as session:
+        rows = await session.execute(
+            select(Report, reporter.c.email, reported.c.email)
+            .join(reporter, reporter.c.id == Report.reporter_id)
+            .join(reported, reported.c.id == Report.reported_id)
+            .order_by(Report.id.desc())
+            .limit(limit)
+        )
+        return [ReportRow(r, a, b) for r, a, b in rows]
