@@ -123,10 +123,16 @@ async def test_pictures_by_drop_and_paste_are_checked_and_open_in_a_lightbox(
     await expect(page.get_by_text("That picture is larger than 8 MB.")).to_be_visible()
     await expect(preview).to_have_count(0)
 
-    # Dropped: previewed, then sent.
+    # Dropped: previewed, then uploaded as a file and sent by its id (no base64 in JSON).
     await drop_file(page, "conversation", png_bytes(), "dropped.png", "image/png")
     await expect(preview).to_be_visible()
-    await page.get_by_role("button", name="Send message").click()
+    async with (
+        page.expect_request(re.compile(r"/api/messages/send/")) as sending,
+        page.expect_request(re.compile(r"/api/media$")) as uploading,
+    ):
+        await page.get_by_role("button", name="Send message").click()
+    assert (await uploading.value).method == "POST"
+    assert "data:image" not in ((await sending.value).post_data or "")
     await expect(preview).to_have_count(0)
     # Pasted: the same.
     await paste_file(page, png_bytes(40, 40), "pasted.png", "image/png")

@@ -37,7 +37,9 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     headers: { Accept: "application/json" },
     signal: signal ?? null,
   };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body; // The browser sets multipart/form-data with its boundary.
+  } else if (body !== undefined) {
     init.headers = { Accept: "application/json", "Content-Type": "application/json" };
     init.body = JSON.stringify(body);
   }

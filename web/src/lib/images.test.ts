@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { carriesFiles, firstFile, imageFileProblem, MAX_IMAGE_BYTES } from "./images";
+import { carriesFiles, dataUrlToBlob, firstFile, imageFileProblem, MAX_IMAGE_BYTES } from "./images";
 
 describe("pictures before upload", () => {
   it("accept the four picture types up to 8 MB", () => {
@@ -32,5 +32,14 @@ describe("pictures before upload", () => {
     expect(firstFile(null)).toBeNull();
     expect(carriesFiles(withFiles)).toBe(true);
     expect(carriesFiles(textOnly)).toBe(false);
+  });
+});
+
+describe("a picture kept as a data URL", () => {
+  it("turns back into its bytes and type for the upload", async () => {
+    const blob = dataUrlToBlob("data:image/png;base64,iVBORw0K");
+    expect(blob.type).toBe("image/png");
+    expect(Array.from(new Uint8Array(await blob.arrayBuffer()))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]);
+    expect(() => dataUrlToBlob("https://example.com/a.png")).toThrow();
   });
 });

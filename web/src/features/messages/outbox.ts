@@ -1,12 +1,14 @@
 /**
- * Sending: the bubble goes into the store at once, then the message travels (socket for text,
- * REST for pictures, which are too big for a socket frame), and the answer reconciles it by
- * its clientId. Unsent messages wait for the connection and go out again after a reconnect,
- * always with the same clientId, so the server stores each one once.
+ * Sending: the bubble goes into the store at once, then the message travels (socket for text;
+ * a picture is uploaded as a file first, then sent over REST by its id), and the answer
+ * reconciles it by its clientId. Unsent messages wait for the connection and go out again after
+ * a reconnect, always with the same clientId, so the server stores each one once.
  */
 import toast from "react-hot-toast";
 import { ApiError, NETWORK_ERROR, errorMessage } from "../../api/http";
+import { uploadPicture } from "../../api/media";
 import { sendMessage as sendOverRest } from "../../api/messages";
+import { dataUrlToBlob } from "../../lib/images";
 import { newClientId } from "../../lib/ids";
 import { CallTimeout, callSendMessage, isConnected } from "../../realtime/socket";
 import { useChatStore } from "../../store/chat";
@@ -15,6 +17,8 @@ import type { Message } from "../../types";
 
 const store = () => useChatStore.getState();
 const inFlight = new Set<string>();
+/** Pictures uploaded for a message not yet stored: clientId → picture id. */
+const uploaded = new Map<string, string>();
 
 /** Codes after which the same message may well succeed later. */
 const RETRYABLE_CODES = new Set(["rate_limited", "unavailable", "internal_error", NETWORK_ERROR]);
@@ -33,11 +37,18 @@ async function deliver(partnerId: string, clientId: string): Promise<void> {
   try {
     let stored: Message;
     if (unsent.image) {
+      // The picture goes up once as a file; a retry sends the same upload's id.
+      let pictureId = uploaded.get(clientId);
+      if (!pictureId) {
+        pictureId = (await uploadPicture(dataUrlToBlob(unsent.image), "message")).id;
+        uploaded.set(clientId, pictureId);
+      }
       stored = await sendOverRest(partnerId, {
         clientId,
-        image: unsent.image,
+        image: pictureId,
         ...(unsent.text ? { text: unsent.text } : {}),
       });
+      uploaded.delete(clientId);
     } else {
       const ack = await callSendMessage({ receiverId: partnerId, text: unsent.text ?? "", clientId });
       if (!ack.ok) {
@@ -86,6 +97,7 @@ export function retrySend(partnerId: string, clientId: string): void {
 }
 
 export function discardSend(partnerId: string, clientId: string): void {
+  uploaded.delete(clientId);
   store().sendDiscarded(partnerId, clientId);
 }
 
