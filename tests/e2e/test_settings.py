@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+from PIL import Image
 from playwright.async_api import expect
 
 from tests.e2e.conftest import PASSWORD, Open
@@ -15,6 +17,16 @@ async def test_name_password_and_logging_out_everywhere(open_person: Open) -> No
     page = alice.page
     other_tab = await alice.context.new_page()
     await other_tab.goto("/chat")
+
+    # A new picture: uploaded as a file, shown in the header.
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 200), (30, 140, 200)).save(picture, "PNG")
+    await page.get_by_test_id("avatar-input").set_input_files(
+        {"name": "me.png", "mimeType": "image/png", "buffer": picture.getvalue()}
+    )
+    await expect(page.get_by_text("Profile picture updated")).to_be_visible()
+    header_avatar = page.get_by_role("button", name="Change profile picture").locator("img")
+    await expect(header_avatar).to_have_attribute("src", re.compile(r"^/api/media/avatars/"))
 
     await page.get_by_role("button", name="Settings").click()
     settings = page.get_by_role("dialog", name="Settings")

@@ -3,16 +3,16 @@ import { type ChangeEvent, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { updateProfile } from "../../api/auth";
 import { errorMessage } from "../../api/http";
+import { uploadPicture } from "../../api/media";
 import { Avatar } from "../../components/ui/Avatar";
 import { Logo } from "../../components/ui/Logo";
+import { IMAGE_TYPES, imageFileProblem } from "../../lib/images";
 import { askNotifyPermission, notifyPermission, saveNotifyEnabled } from "../../lib/notifications";
 import { THEMES, type Theme, applyTheme, saveSoundEnabled, saveTheme } from "../../lib/preferences";
 import { playClick, unlockAudio } from "../../lib/sounds";
 import { useAuthStore } from "../../store/auth";
 import { useSettingsStore } from "../../store/settings";
 import { SettingsDialog } from "./SettingsDialog";
-
-const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
 
 const THEME_LABEL: Record<Theme, string> = { light: "Light", dark: "Dark", system: "System" };
 const THEME_ICON = { light: Sun, dark: Moon, system: Monitor } as const;
@@ -100,15 +100,6 @@ function NotifyToggle() {
   );
 }
 
-function readAsDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(new Error("Could not read that file."));
-    reader.readAsDataURL(file);
-  });
-}
-
 interface ProfileHeaderProps {
   onLogout: () => void;
   onLogoutEverywhere: () => void;
@@ -135,17 +126,16 @@ export function ProfileHeader({ onLogout, onLogoutEverywhere }: ProfileHeaderPro
     const file = event.target.files?.[0];
     event.target.value = "";
     if (!file) return;
-    if (!file.type.startsWith("image/")) {
-      toast.error("Choose an image file (JPEG, PNG, WebP or GIF).");
-      return;
-    }
-    if (file.size > MAX_PICTURE_BYTES) {
-      toast.error("That picture is larger than 5 MB.");
+    const problem = imageFileProblem(file);
+    if (problem) {
+      toast.error(problem);
       return;
     }
     setUploading(true);
     try {
-      const updated = await updateProfile({ profilePic: await readAsDataUrl(file) });
+      // Uploaded as a file, then named by its id: no base64 inside JSON.
+      const picture = await uploadPicture(file, "avatar");
+      const updated = await updateProfile({ profilePic: picture.id });
       useAuthStore.getState().signedIn(updated);
       toast.success("Profile picture updated");
     } catch (error) {
@@ -206,7 +196,15 @@ export function ProfileHeader({ onLogout, onLogoutEverywhere }: ProfileHeaderPro
             {uploading ? <span className="loading loading-spinner loading-sm" /> : <Camera className="size-4.5" aria-hidden="true" />}
           </span>
         </button>
-        <input ref={fileInput} type="file" accept="image/*" className="hidden" onChange={changePicture} tabIndex={-1} />
+        <input
+          ref={fileInput}
+          type="file"
+          accept={IMAGE_TYPES.join(",")}
+          className="hidden"
+          onChange={changePicture}
+          tabIndex={-1}
+          data-testid="avatar-input"
+        />
         <div className="min-w-0">
           <p className="truncate font-semibold" data-testid="my-name">
             {user.fullName}
