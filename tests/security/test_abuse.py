@@ -108,3 +108,35 @@ async def test_a_received_message_can_be_reported_and_is_kept_as_it_was(
         await db.dispose()
     assert (row.reporter_email, row.reported_email) == ("alice@example.com", "mallory@example.com")
     assert (row.report.text, row.report.reason) == ("buy cheap pills", "spam")
+
+
+async def test_a_blocked_person_does_not_see_the_blocker_online(
+    alice: Person, mallory: Person, people: People, sockets: Sockets
+):
+    bob = await people.signup("Bob")
+    await alice.http.post(f"/api/users/{mallory.id}/block")
+    alice_tab = await sockets.connect(cookie=alice.token)
+    # The original client's full list, as Mallory connects: everyone online but Alice.
+    mallory_full = await sockets.connect(cookie=mallory.token)
+    assert alice.id not in await mallory_full.next(events.GET_ONLINE_USERS)
+    mallory_delta = await sockets.connect(cookie=mallory.token, auth={"presence": "delta"})
+    assert alice.id not in await mallory_delta.next(events.GET_ONLINE_USERS)
+    bob_tab = await sockets.connect(cookie=bob.token, auth={"presence": "delta"})
+    assert alice.id in await bob_tab.next(events.GET_ONLINE_USERS)
+
+    # Alice leaves and comes back: Bob is told, Mallory is not; Carol's arrival is the barrier.
+    await alice_tab.client.disconnect()
+    assert (await bob_tab.next(events.USER_OFFLINE))["userId"] == alice.id
+    await sockets.connect(cookie=alice.token)
+    carol = await people.signup("Carol")
+    await sockets.connect(cookie=carol.token)
+    arrivals = [(await mallory_delta.next(events.USER_ONLINE))["userId"]]
+    while arrivals[-1] != carol.id:
+        arrivals.append((await mallory_delta.next(events.USER_ONLINE))["userId"])
+    assert alice.id not in arrivals
+    latest = await mallory_full.next(events.GET_ONLINE_USERS)
+    while carol.id not in latest:
+        latest = await mallory_full.next(events.GET_ONLINE_USERS)
+    assert alice.id not in latest and bob.id in latest
+    assert all(e["userId"] != alice.id for e in mallory_delta.pending(events.USER_ONLINE))
+    assert all(e["userId"] != alice.id for e in mallory_delta.pending(events.USER_OFFLINE))

@@ -16,7 +16,9 @@ from datetime import datetime
 import socketio
 
 from socketspace.realtime import events
+from socketspace.realtime.events import user_room
 from socketspace.schemas.message import iso
+from socketspace.services.abuse import Blocks
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +30,10 @@ class Presence:
         *,
         window: float,
         went_offline: Callable[[str], Awaitable[datetime]],
+        blocks: Blocks,
     ) -> None:
         self.sio = sio
+        self.blocks = blocks
         self.window = window
         self.went_offline = went_offline
         self.counts: dict[str, int] = {}
@@ -39,6 +43,11 @@ class Presence:
 
     def online_ids(self) -> list[str]:
         return list(self.counts)
+
+    def online_ids_for(self, viewer_id: str) -> list[str]:
+        """Who is online, as this viewer may see it: not those who blocked them."""
+        hidden = self.blocks.hidden_from(viewer_id)
+        return [user for user in self.counts if user not in hidden]
 
     def is_online(self, user_id: str) -> bool:
         return user_id in self.counts
@@ -58,11 +67,9 @@ class Presence:
         self._last_seen[user_id] = await self.went_offline(user_id)
 
     def _changed(self, user_id: str, *, online: bool) -> None:
-        if user_id in self._changes:
-            # Online then offline (or the reverse) within one window: nothing to tell.
-            del self._changes[user_id]
-        else:
-            self._changes[user_id] = online
+        # The last state within a window wins. (Dropping an online-then-offline pair would be
+        # wrong: someone who connected in between was given a list with this user online.)
+        self._changes[user_id] = online
         if self._flush is None:
             self._flush = asyncio.create_task(self._announce_later())
 
@@ -73,13 +80,38 @@ class Presence:
         if not changes:
             return
         try:
+            # Someone who was blocked sees the others, not who blocked them: they get a list
+            # of their own, and are skipped in the deltas of those people.
+            hiding = {
+                viewer: self.blocks.hidden_from(viewer)
+                for viewer in self.blocks.blocked_users()
+                if viewer in self.counts
+            }
+            full_sids = {viewer: self._sids(viewer, events.FULL_PRESENCE_ROOM) for viewer in hiding}
             await self.sio.emit(
-                events.GET_ONLINE_USERS, self.online_ids(), to=events.FULL_PRESENCE_ROOM
+                events.GET_ONLINE_USERS,
+                self.online_ids(),
+                to=events.FULL_PRESENCE_ROOM,
+                skip_sid=[sid for sids in full_sids.values() for sid in sids] or None,
             )
+            for viewer, sids in full_sids.items():
+                for sid in sids:
+                    await self.sio.emit(
+                        events.GET_ONLINE_USERS, self.online_ids_for(viewer), to=sid
+                    )
             for user_id, online in changes.items():
+                skip = [
+                    sid
+                    for viewer, hidden in hiding.items()
+                    if user_id in hidden
+                    for sid in self._sids(viewer, events.DELTA_PRESENCE_ROOM)
+                ]
                 if online:
                     await self.sio.emit(
-                        events.USER_ONLINE, {"userId": user_id}, to=events.DELTA_PRESENCE_ROOM
+                        events.USER_ONLINE,
+                        {"userId": user_id},
+                        to=events.DELTA_PRESENCE_ROOM,
+                        skip_sid=skip or None,
                     )
                 else:
                     seen = iso(self._last_seen.pop(user_id, None))
@@ -87,9 +119,19 @@ class Presence:
                         events.USER_OFFLINE,
                         {"userId": user_id, "lastSeen": seen},
                         to=events.DELTA_PRESENCE_ROOM,
+                        skip_sid=skip or None,
                     )
         except Exception:
             log.exception("presence_announce_failed")
+
+    def _sids(self, user_id: str, room: str) -> list[str]:
+        """The user's connections in this process that are in `room`."""
+        manager = self.sio.manager
+        return [
+            sid
+            for sid, _eio_sid in manager.get_participants("/", user_room(user_id))
+            if sid in manager.rooms.get("/", {}).get(room, {})
+        ]
 
     async def close(self) -> None:
         if self._flush is not None:

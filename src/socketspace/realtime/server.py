@@ -122,7 +122,10 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.connections: dict[str, Connection] = {}
         settings = ctx.settings
         self.presence = Presence(
-            sio, window=settings.presence_window_ms / 1000, went_offline=self._went_offline
+            sio,
+            window=settings.presence_window_ms / 1000,
+            went_offline=self._went_offline,
+            blocks=ctx.blocks,
         )
         self.typing = TypingRelay(sio, ttl=settings.typing_ttl_seconds)
         self.event_budget = TokenBucket(
@@ -164,7 +167,10 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         log.info("socket_disconnected user_id=%s sid=%s reason=%s", connection.user_id, sid, reason)
 
     async def _send_online_list(self, sid: str) -> None:
-        await self.emit(events.GET_ONLINE_USERS, self.presence.online_ids(), to=sid)
+        connection = self.connections.get(sid)
+        if connection is not None:
+            online = self.presence.online_ids_for(connection.user_id)
+            await self.emit(events.GET_ONLINE_USERS, online, to=sid)
 
     async def _went_offline(self, user_id: str) -> Any:
         return await users.mark_seen(self.ctx.db, user_id)

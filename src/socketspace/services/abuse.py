@@ -40,6 +40,13 @@ class Blocks:
         """Has either of them blocked the other?"""
         return (a, b) in self._pairs or (b, a) in self._pairs
 
+    def hidden_from(self, viewer_id: str) -> set[str]:
+        """The people who blocked this viewer: their presence is not shown to them."""
+        return {blocker for blocker, blocked in self._pairs if blocked == viewer_id}
+
+    def blocked_users(self) -> set[str]:
+        return {blocked for _, blocked in self._pairs}
+
     def blocked_by(self, blocker_id: str) -> list[str]:
         return sorted(blocked for blocker, blocked in self._pairs if blocker == blocker_id)
 
