@@ -56,7 +56,11 @@ class Blocks:
             self._pairs = {(blocker, blocked) for blocker, blocked in rows}
 
     async def start(self) -> None:
-        await self.load()
+        try:
+            await self.load()
+        except Exception:
+            # The server still starts (and /readyz says what is wrong); the refresh retries.
+            log.exception("blocks_load_failed")
         self._task = asyncio.create_task(self._refresh(), name="blocks-refresh")
 
     async def stop(self) -> None:
