@@ -15,11 +15,23 @@ from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from socketspace.security.bots import DEFAULT_ALLOWED_CLIENTS
-
 log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/socketspace.db"
+# HTTP client libraries that the bot database knows but that are welcome (scripts).
+DEFAULT_ALLOWED_CLIENTS = (
+    "curl",
+    "wget",
+    "httpie",
+    "python-requests",
+    "python-httpx",
+    "python-urllib",
+    "aiohttp",
+    "go-http-client",
+    "axios",
+    "node-fetch",
+    "okhttp",
+)
 
 
 class Settings(BaseSettings):

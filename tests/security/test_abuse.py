@@ -27,7 +27,8 @@ async def send(sender: Person, receiver: Person, text: str):  # type: ignore[no-
 async def test_a_blocked_person_can_no_longer_reach_the_blocker_in_any_way(
     alice: Person, mallory: Person, sockets: Sockets
 ):
-    assert (await send(mallory, alice, "hello")).status_code == 201
+    hello = await send(mallory, alice, "hello")
+    assert hello.status_code == 201
     blocked = await alice.http.post(f"/api/users/{mallory.id}/block")
     assert blocked.status_code == 200 and blocked.json() == {"blocked": [mallory.id]}
     alice_tab = await sockets.connect(cookie=alice.token)
@@ -41,6 +42,12 @@ async def test_a_blocked_person_can_no_longer_reach_the_blocker_in_any_way(
     assert ack == {"ok": False, "code": "blocked", "message": "You can't message this person."}
     # Nor the other way round, until Alice unblocks.
     assert (await send(alice, mallory, "one last word")).status_code == 403
+    # Nor by rewriting an old message, which would reach Alice's screen live.
+    hello_id = hello.json()["_id"]
+    rewritten = await mallory.http.patch(f"/api/messages/{hello_id}", json={"text": "abuse"})
+    assert rewritten.status_code == 403 and rewritten.json()["code"] == "blocked"
+    ack = await mallory_tab.call(events.EDIT_MESSAGE, {"messageId": hello_id, "text": "abuse"})
+    assert ack["ok"] is False and ack["code"] == "blocked"
 
     # Typing is not relayed; Alice's read marks tell her own tabs, not Mallory.
     assert (await mallory_tab.call(events.TYPING, {"receiverId": alice.id, "isTyping": True}))["ok"]
@@ -55,6 +62,7 @@ async def test_a_blocked_person_can_no_longer_reach_the_blocker_in_any_way(
     assert (await mallory_tab.next(events.NEW_MESSAGE))["text"] == "sorry"
     assert alice_tab.pending(events.TYPING) == []
     assert mallory_tab.pending(events.MESSAGES_READ) == []
+    assert alice_tab.pending(events.MESSAGE_UPDATED) == []
     history = (await alice.http.get(f"/api/messages/{mallory.id}")).json()
     assert [m["text"] for m in history] == ["hello", "sorry"]
 

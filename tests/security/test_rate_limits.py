@@ -79,6 +79,16 @@ async def test_fifty_wrong_passwords_from_one_address_are_throttled_and_the_owne
             assert (await login(owner_elsewhere, ALICE["password"])).status_code == 200
 
 
+async def test_guesses_sent_all_at_once_cannot_slip_past_the_lock_out(settings):
+    async with running(settings) as app:
+        await with_alice(app)
+        async with client_at(app, "203.0.113.9") as attacker:
+            answers = await asyncio.gather(*(login(attacker, f"guess {n}") for n in range(50)))
+    statuses = [a.status_code for a in answers]
+    assert statuses.count(400) == 5, statuses
+    assert statuses.count(429) == 45
+
+
 async def test_spoofed_forwarded_for_headers_do_not_reset_the_count(settings):
     async with running(settings) as app:  # no TRUSTED_PROXIES: the header is nobody's word
         await with_alice(app)

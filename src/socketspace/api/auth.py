@@ -76,14 +76,17 @@ async def signup(body: SignupIn, request: Request, response: Response, ctx: Cont
 @router.post("/login", response_model=UserOut)
 async def login(body: LoginIn, request: Request, response: Response, ctx: ContextDep) -> UserOut:
     """Limited per address, and per account: failures lock that account out from the address
-    they came from for a growing while (minutes, then an hour at most), and from everywhere only
-    after a great many — so a guesser cannot keep the owner out."""
+    they came from for a growing while (minutes, then an hour at most), and from everywhere
+    only after a great many (LOGIN_FAILURES_PER_ACCOUNT), for at most that window.
+
+    An attempt counts against its account and address before the password is checked (a
+    success then clears the count), so guesses sent all at once cannot pass together."""
     address = address_of(request, ctx)
     account = (body.email or "").strip().lower()[:320]
     throttle, rules = ctx.throttle, ctx.rules
     await throttle.hit(rules.login_ip, address)
-    await throttle.check(rules.login_failures, account, address)
     await throttle.check(rules.login_failures_account, account)
+    await throttle.hit(rules.login_failures, account, address)
     try:
         signed_in = await accounts.login(
             ctx.db,
@@ -95,7 +98,6 @@ async def login(body: LoginIn, request: Request, response: Response, ctx: Contex
         )
     except InvalidInput as exc:
         if exc.code == "invalid_credentials":
-            await throttle.hit(rules.login_failures, account, address)
             await throttle.hit(rules.login_failures_account, account)
         raise
     await throttle.clear(rules.login_failures, account, address)

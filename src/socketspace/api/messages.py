@@ -122,7 +122,12 @@ async def edit(
     message_id: str, body: EditMessageIn, viewer: CurrentViewer, ctx: ContextDep
 ) -> Response:
     message = await messages.edit_message(
-        ctx.db, ctx.notifier, viewer_id=viewer.user.id, message_id=message_id, text=body.text
+        ctx.db,
+        ctx.notifier,
+        ctx.blocks,
+        viewer_id=viewer.user.id,
+        message_id=message_id,
+        text=body.text,
     )
     return json_response(message_view(message))
 

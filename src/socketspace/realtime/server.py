@@ -224,6 +224,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         message = await messages.edit_message(
             self.ctx.db,
             self.ctx.notifier,
+            self.ctx.blocks,
             viewer_id=conn.user_id,
             message_id=data.messageId,
             text=data.text,

@@ -9,19 +9,8 @@ from collections.abc import Iterable
 
 from crawlerdetect import CrawlerDetect
 
-DEFAULT_ALLOWED_CLIENTS = (
-    "curl",
-    "wget",
-    "httpie",
-    "python-requests",
-    "python-httpx",
-    "python-urllib",
-    "aiohttp",
-    "go-http-client",
-    "axios",
-    "node-fetch",
-    "okhttp",
-)
+from socketspace.config import DEFAULT_ALLOWED_CLIENTS
+
 CACHE_SIZE = 4096
 
 

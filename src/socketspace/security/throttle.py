@@ -47,6 +47,9 @@ class Throttle:
                 redis_url.replace("redis", "async+redis", 1),
                 wrap_exceptions=True,
                 implementation="redispy",
+                # A Redis that drops packets must not hold requests up: fail over to memory.
+                socket_connect_timeout=1.0,
+                socket_timeout=1.0,
                 key_prefix=f"{key_prefix}:limits",
             )
             self._redis = MovingWindowRateLimiter(storage)
@@ -54,16 +57,22 @@ class Throttle:
         self._redis_down_until = 0.0
 
     async def hit(self, rule: Rule, *key: str) -> None:
-        """Count one action of `key`, or raise RateLimited (with the wait) when a window is full."""
+        """Count one action of `key`, or raise RateLimited (with the wait) when a window is full.
+
+        A refused action counts in no window. The store counts each window only while it has
+        room, in one step, so requests racing each other cannot all slip through between the
+        check and the count."""
         await self.check(rule, *key)
         limiter = self._limiter()
         try:
-            for window in rule.windows:
-                await limiter.hit(window, rule.name, *key)
+            counted = [await limiter.hit(w, rule.name, *key) for w in rule.windows]
         except StorageError as exc:
             self._redis_failed(exc)
-            for window in rule.windows:
-                await self._memory.hit(window, rule.name, *key)
+            counted = [await self._memory.hit(w, rule.name, *key) for w in rule.windows]
+        if not all(counted):
+            # Another request took the last room after our check.
+            log.info("rate_limited rule=%s retry_after=1 raced=true", rule.name)
+            raise RateLimited(1, f"{rule.message} Please try again in a moment.")
 
     async def check(self, rule: Rule, *key: str) -> None:
         """Raise RateLimited when a window of `key` is full; count nothing."""

@@ -33,27 +33,49 @@ class Blocks:
     def __init__(self, db: Database, refresh_seconds: float = 10.0) -> None:
         self.db = db
         self.refresh_seconds = refresh_seconds
-        self._pairs: set[tuple[str, str]] = set()
+        self._blocked: dict[str, set[str]] = {}  # blocker -> the people they blocked
+        self._blockers: dict[str, set[str]] = {}  # blocked -> the people who blocked them
+        self._changes = 0  # changes made in this process, so a refresh never undoes one
         self._task: asyncio.Task[None] | None = None
 
     def between(self, a: str, b: str) -> bool:
         """Has either of them blocked the other?"""
-        return (a, b) in self._pairs or (b, a) in self._pairs
+        return b in self._blocked.get(a, ()) or a in self._blocked.get(b, ())
 
     def hidden_from(self, viewer_id: str) -> set[str]:
         """The people who blocked this viewer: their presence is not shown to them."""
-        return {blocker for blocker, blocked in self._pairs if blocked == viewer_id}
+        return self._blockers.get(viewer_id, set())
 
     def blocked_users(self) -> set[str]:
-        return {blocked for _, blocked in self._pairs}
+        return set(self._blockers)
 
     def blocked_by(self, blocker_id: str) -> list[str]:
-        return sorted(blocked for blocker, blocked in self._pairs if blocker == blocker_id)
+        return sorted(self._blocked.get(blocker_id, ()))
 
     async def load(self) -> None:
+        changes = self._changes
         async with self.db.read() as session:
-            rows = await session.execute(select(Block.blocker_id, Block.blocked_id))
-            self._pairs = {(blocker, blocked) for blocker, blocked in rows}
+            rows = (await session.execute(select(Block.blocker_id, Block.blocked_id))).all()
+        if changes != self._changes:
+            return  # a block changed here meanwhile: what was read may predate it
+        self._blocked, self._blockers = {}, {}
+        for blocker, blocked in rows:
+            self._add(blocker, blocked)
+
+    def _add(self, blocker: str, blocked: str) -> None:
+        self._blocked.setdefault(blocker, set()).add(blocked)
+        self._blockers.setdefault(blocked, set()).add(blocker)
+
+    def _remove(self, blocker: str, blocked: str) -> None:
+        for index, key, value in (
+            (self._blocked, blocker, blocked),
+            (self._blockers, blocked, blocker),
+        ):
+            members = index.get(key)
+            if members is not None:
+                members.discard(value)
+                if not members:
+                    del index[key]
 
     async def start(self) -> None:
         try:
@@ -84,7 +106,8 @@ class Blocks:
         insert = pg_insert if not self.db.is_sqlite else sqlite_insert
         async with self.db.write() as session:
             await session.execute(insert(Block).values(**values).on_conflict_do_nothing())
-        self._pairs.add((blocker_id, blocked_id))
+        self._changes += 1
+        self._add(blocker_id, blocked_id)
         log.info("user_blocked blocker_id=%s blocked_id=%s", blocker_id, blocked_id)
         return blocked_id
 
@@ -94,7 +117,8 @@ class Blocks:
             await session.execute(
                 delete(Block).where(Block.blocker_id == blocker_id, Block.blocked_id == blocked_id)
             )
-        self._pairs.discard((blocker_id, blocked_id))
+        self._changes += 1
+        self._remove(blocker_id, blocked_id)
         return blocked_id
 
     async def _other_user(self, viewer_id: str, value: object) -> str:

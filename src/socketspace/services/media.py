@@ -44,7 +44,7 @@ from socketspace.media.storage import (
     is_media_name,
     key_of,
 )
-from socketspace.models import Media, Message, User
+from socketspace.models import Media, Message, Report, User
 from socketspace.models.base import new_id, utcnow
 from socketspace.security.ratelimit import TokenBucket
 
@@ -321,6 +321,8 @@ class MediaLibrary:
             shown |= set(
                 await session.scalars(select(User.profile_pic).where(User.profile_pic.in_(urls)))
             )
+            # A reported picture is evidence: kept while its report is.
+            shown |= set(await session.scalars(select(Report.image).where(Report.image.in_(urls))))
             kept = [row.id for row in stale if url_of(row.kind, row.name) in shown]
             gone = [row for row in stale if url_of(row.kind, row.name) not in shown]
             if kept:

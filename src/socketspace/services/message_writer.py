@@ -250,6 +250,12 @@ class MessageWriter:
                 except AppError as exc:
                     item.done.set_exception(exc)
                     continue
+                except Exception:  # only this message fails, never the batch around it
+                    log.exception("message_picture_failed sender_id=%s", item.sender_id)
+                    item.done.set_exception(
+                        Unavailable("The picture could not be stored. Please try again.")
+                    )
+                    continue
             ready.append(item)
         return ready
 

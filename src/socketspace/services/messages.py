@@ -337,7 +337,13 @@ async def _own_message(session: AsyncSession, viewer_id: str, message_id: int) -
 
 
 async def edit_message(
-    db: Database, notifier: Notifier, *, viewer_id: str, message_id: object, text: str | None
+    db: Database,
+    notifier: Notifier,
+    blocks: Blocks,
+    *,
+    viewer_id: str,
+    message_id: object,
+    text: str | None,
 ) -> Message:
     target = check_message_id(message_id)
     body = check_text(text)
@@ -347,6 +353,9 @@ async def edit_message(
         message = await _own_message(session, viewer_id, target)
         if message.deleted_at is not None:
             raise InvalidInput("A deleted message cannot be edited.", code="message_deleted")
+        if blocks.between(message.sender_id, message.receiver_id):
+            # An edit reaches the other person live: a blocked pair has nothing to say.
+            raise Forbidden("You can't message this person.", code="blocked")
         if message.text == body:
             return message
         message.text = body
