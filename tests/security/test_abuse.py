@@ -53,6 +53,11 @@ async def test_a_blocked_person_can_no_longer_reach_the_blocker_in_any_way(
     assert (await mallory_tab.call(events.TYPING, {"receiverId": alice.id, "isTyping": True}))["ok"]
     read = await alice_tab.call(events.MARK_READ, {"userId": mallory.id})
     assert read["ok"]
+    # Nor can Mallory read Alice's read pointer from the REST answers.
+    history = await mallory.http.get(f"/api/messages/{alice.id}")
+    assert history.headers["X-Partner-Read-Up-To"] == "0"
+    (chat,) = (await mallory.http.get("/api/messages/chats")).json()
+    assert chat["partnerReadUpTo"] == "0"
     assert (await alice_other_tab.next(events.MESSAGES_READ))["readerId"] == alice.id
 
     # A barrier: something Alice does receive, after everything above.

@@ -71,8 +71,10 @@ class ChatRow(PersonRow, Protocol):
     partner_read_up_to: int
 
 
-def chat_view(row: ChatRow) -> dict[str, Any]:
-    """A chats-list entry: the person, a preview of the last message, the unread count."""
+def chat_view(row: ChatRow, *, receipts: bool = True) -> dict[str, Any]:
+    """A chats-list entry: the person, a preview of the last message, the unread count, and
+    how far they have read (without `receipts`, between people one of whom blocked the
+    other: "0")."""
     deleted = row.deleted_at is not None
     return {
         **contact_view(row),
@@ -85,7 +87,7 @@ def chat_view(row: ChatRow) -> dict[str, Any]:
             "deleted": deleted,
         },
         "unreadCount": row.unread_count,
-        "partnerReadUpTo": str(row.partner_read_up_to),
+        "partnerReadUpTo": str(row.partner_read_up_to if receipts else 0),
     }
 
 
