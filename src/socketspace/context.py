@@ -9,8 +9,7 @@ from socketspace.config import Settings
 from socketspace.db import Database
 from socketspace.mail.outbox import Outbox
 from socketspace.security.passwords import Passwords
-from socketspace.security.ratelimit import TokenBucket
-from socketspace.security.throttle import Rules, Throttle
+from socketspace.security.throttle import Rules, Throttle, UserBudget
 from socketspace.security.tokens import Tokens
 from socketspace.services.abuse import Blocks
 from socketspace.services.media import MediaLibrary
@@ -27,7 +26,7 @@ class AppContext:
     media: MediaLibrary
     notifier: Notifier
     writer: MessageWriter
-    send_limiter: TokenBucket
+    send_limiter: UserBudget
     outbox: Outbox
     throttle: Throttle
     blocks: Blocks
@@ -37,6 +36,7 @@ class AppContext:
     def build(cls, settings: Settings, notifier: Notifier | None = None) -> AppContext:
         db = Database.from_url(settings.database_url)
         notifier = notifier or NullNotifier()
+        throttle = Throttle(settings.redis_url, settings.redis_key_prefix)
         return cls(
             settings=settings,
             db=db,
@@ -46,14 +46,19 @@ class AppContext:
                 workers=settings.hash_workers,
             ),
             tokens=Tokens(settings.signing_key, timedelta(days=settings.session_days)),
-            media=MediaLibrary.build(db, settings),
+            media=MediaLibrary.build(db, settings, throttle),
             notifier=notifier,
             writer=MessageWriter(db, notifier),
-            send_limiter=TokenBucket(
-                rate=settings.message_rate_per_second, burst=settings.message_burst
+            # REST and socket sends spend from one budget per user.
+            send_limiter=UserBudget(
+                throttle,
+                "messages",
+                rate=settings.message_rate_per_second,
+                burst=settings.message_burst,
+                message="You are sending messages too fast. Please slow down.",
             ),
             outbox=Outbox.build(db, settings),
-            throttle=Throttle(settings.redis_url, settings.redis_key_prefix),
+            throttle=throttle,
             rules=Rules.from_settings(settings),
             blocks=Blocks(db),
         )

@@ -21,7 +21,8 @@ import socketio
 
 from socketspace.app import create_app
 from socketspace.config import Settings
-from tests.conftest import ORIGIN, RELAXED_LIMITS, signup, unavailable
+from socketspace.realtime import events
+from tests.conftest import ORIGIN, RELAXED_LIMITS, Servers, clients_of, signup, unavailable
 
 REAL_LIMITS = {name: Settings.model_fields[name].default for name in RELAXED_LIMITS}
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -210,3 +211,60 @@ async def test_when_redis_is_unreachable_limits_fall_back_to_memory_and_say_so(s
             statuses = [(await login(attacker, "guess")).status_code for _ in range(8)]
     assert statuses == [400] * 5 + [429] * 3
     assert "rate_limit_store_unreachable fallback=memory" in caplog.text
+
+
+async def test_with_redis_message_sends_share_one_budget_across_processes(
+    servers: Servers, redis_url
+):
+    shared = {
+        "redis_url": redis_url,
+        "redis_key_prefix": f"test-{uuid.uuid4().hex}",
+        "message_burst": 3,
+        "message_rate_per_second": 0.01,
+    }
+    one, two = await servers.start(**shared), await servers.start(**shared)
+    async with clients_of(one) as (people, sockets):
+        alice = await people.signup("Alice")
+        bob = await people.signup("Bob")
+        tab_on_two = await sockets.connect(cookie=alice.token, url=two.url)
+        assert (
+            await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "1"})
+        ).is_success
+        ack = await tab_on_two.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "2"})
+        assert ack["ok"]
+        assert (
+            await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "3"})
+        ).is_success
+        # Three spent, on two processes: both refuse the fourth.
+        refused = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "4"})
+        assert_throttled(refused)
+        limited = await tab_on_two.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "5"})
+        assert limited["ok"] is False and limited["code"] == "rate_limited"
+        assert limited["retryAfter"] >= 1
+        history = (await alice.http.get(f"/api/messages/{bob.id}")).json()
+        assert [m["text"] for m in history] == ["1", "2", "3"]
+
+
+async def test_with_redis_a_burst_from_one_connection_keeps_its_order(servers: Servers, redis_url):
+    server = await servers.start(
+        redis_url=redis_url,
+        redis_key_prefix=f"test-{uuid.uuid4().hex}",
+        message_burst=5000,
+        message_rate_per_second=5000.0,
+    )
+    async with clients_of(server) as (people, sockets):
+        alice = await people.signup("Alice")
+        bob = await people.signup("Bob")
+        alice_tab = await sockets.connect(cookie=alice.token)
+        bob_tab = await sockets.connect(cookie=bob.token)
+        acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        for n in range(300):
+            await alice_tab.emit(
+                events.SEND_MESSAGE,
+                {"receiverId": bob.id, "text": f"#{n}", "clientId": f"r{n}"},
+                callback=acks.put_nowait,
+            )
+        received = [await bob_tab.next(events.NEW_MESSAGE, timeout=30) for _ in range(300)]
+        assert [m["text"] for m in received] == [f"#{n}" for n in range(300)]
+        answers = [await asyncio.wait_for(acks.get(), 30) for _ in range(300)]
+        assert [a["message"]["text"] for a in answers] == [f"#{n}" for n in range(300)]

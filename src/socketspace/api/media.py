@@ -68,7 +68,8 @@ async def upload(request: Request, viewer: CurrentViewer, ctx: ContextDep) -> Me
     """Upload a picture (multipart field `file`, at most UPLOAD_MAX_MB, 10 MB by default;
     `purpose` is `message`, the default, or `avatar`). Send its `id` as a message's `image` or
     as `profilePic`."""
-    ctx.media.take_upload(viewer.user.id)
+    if (allowed := ctx.media.take_upload(viewer.user.id)) is not None:
+        await allowed
     limit = ctx.media.max_bytes
     async with read_upload(request, max_bytes=limit, fields=frozenset({"purpose"})) as sent:
         purpose = sent.fields.get("purpose", "message")

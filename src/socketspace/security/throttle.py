@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
@@ -20,6 +21,7 @@ from limits.errors import StorageError
 
 from socketspace.config import Settings
 from socketspace.errors import RateLimited
+from socketspace.security.ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,11 @@ class Throttle:
         except StorageError as exc:
             self._redis_failed(exc)
 
+    @property
+    def shared(self) -> bool:
+        """Counting in Redis, for every process."""
+        return self._redis is not None
+
     async def close(self) -> None:
         """Close the Redis connections (`limits` keeps its redis-py client on its bridge and
         offers no close of its own)."""
@@ -167,3 +174,26 @@ class Rules:
                 "api-ip", settings.api_rate_per_ip, "Too many requests from your network."
             ),
         )
+
+
+class UserBudget:
+    """What one user may do per unit of time (send messages, upload pictures): a token bucket
+    in this process — answered at once, without waiting — or, when the throttle counts in
+    Redis, a rule every process shares (a rate with bursts, as `burst` per `burst / rate`
+    seconds)."""
+
+    def __init__(
+        self, throttle: Throttle, name: str, *, rate: float, burst: int, message: str
+    ) -> None:
+        self.throttle = throttle
+        self.bucket = TokenBucket(rate=rate, burst=burst)
+        self.rule = Rule.of(name, f"{burst}/{max(1, round(burst / rate))} seconds", message)
+        self.message = message
+
+    def take(self, user_id: str) -> Awaitable[None] | None:
+        """Spend one: raises RateLimited at once from the bucket, or (shared) returns the
+        check to await, which raises it then."""
+        if self.throttle.shared:
+            return self.throttle.hit(self.rule, user_id)
+        self.bucket.take(user_id, self.message)
+        return None

@@ -14,7 +14,7 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,7 +46,7 @@ from socketspace.media.storage import (
 )
 from socketspace.models import Media, Message, Report, User
 from socketspace.models.base import new_id, utcnow
-from socketspace.security.ratelimit import TokenBucket
+from socketspace.security.throttle import Throttle, UserBudget
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class MediaLibrary:
         db: Database,
         storage: Storage,
         *,
-        limiter: TokenBucket,
+        limiter: UserBudget,
         workers: int = 2,
         orphan_after: timedelta = timedelta(hours=24),
         sweep_every: float = 3600.0,
@@ -129,11 +129,17 @@ class MediaLibrary:
         self._sweeper: asyncio.Task[None] | None = None
 
     @classmethod
-    def build(cls, db: Database, settings: Settings) -> MediaLibrary:
+    def build(cls, db: Database, settings: Settings, throttle: Throttle) -> MediaLibrary:
         return cls(
             db,
             storage_from(settings),
-            limiter=TokenBucket(rate=settings.uploads_per_minute / 60, burst=settings.upload_burst),
+            limiter=UserBudget(
+                throttle,
+                "uploads",
+                rate=settings.uploads_per_minute / 60,
+                burst=settings.upload_burst,
+                message=TOO_MANY_UPLOADS,
+            ),
             workers=settings.image_workers,
             orphan_after=timedelta(hours=settings.media_orphan_hours),
             sweep_every=settings.media_sweep_seconds,
@@ -155,9 +161,10 @@ class MediaLibrary:
         """An uploaded picture's id or a data URL within the size limit (see check_picture)."""
         return check_picture(value, field=field, max_bytes=self.max_bytes)
 
-    def take_upload(self, user_id: str) -> None:
-        """Spend one of the user's picture tokens (RateLimited when there is none)."""
-        self.limiter.take(user_id, TOO_MANY_UPLOADS)
+    def take_upload(self, user_id: str) -> Awaitable[None] | None:
+        """Spend one of the user's picture tokens: RateLimited at once, or (when counted in
+        Redis) the check to await."""
+        return self.limiter.take(user_id)
 
     # --- taking pictures in ------------------------------------------------------------------
 

@@ -104,7 +104,8 @@ class Outgoing:
     receiver_id: str
     text: str | None
     client_id: str | None
-    image: asyncio.Task[str] | None = None  # stores the picture, then gives its URL
+    # What must finish first: shared budget checks, then storing the picture (its URL).
+    image: asyncio.Task[str | None] | None = None
     origin: str | None = None
     image_url: str | None = None
     done: asyncio.Future[Stored] = field(
@@ -167,7 +168,7 @@ class MessageWriter:
             self._queue.put_nowait(outgoing)
         return outgoing.done
 
-    def _release_when_ready(self, sender_id: str, picture: asyncio.Task[str]) -> None:
+    def _release_when_ready(self, sender_id: str, picture: asyncio.Task[str | None]) -> None:
         picture.add_done_callback(lambda _done: self._release(sender_id))
 
     def _release(self, sender_id: str) -> None:

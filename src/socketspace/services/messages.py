@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -24,7 +24,7 @@ from socketspace.errors import Forbidden, InvalidInput, NotFound
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
 from socketspace.schemas.message import ChatRow, PersonRow
-from socketspace.security.ratelimit import TokenBucket
+from socketspace.security.throttle import UserBudget
 from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
@@ -110,7 +110,7 @@ def check_limit(value: int | None, default: int, maximum: int) -> int:
 
 async def send_message(
     writer: MessageWriter,
-    limiter: TokenBucket,
+    limiter: UserBudget,
     media: MediaLibrary,
     blocks: Blocks,
     *,
@@ -137,23 +137,38 @@ async def send_message(
         raise Forbidden("You can't message this person.", code="blocked")
     client = check_client_id(client_id)
     ref = media.check_picture(image, field="image") if image else None
-    limiter.take(sender_id, "You are sending messages too fast. Please slow down.")
+    # Budgets answer at once from this process, or (shared through Redis) give a check to
+    # await: then the writer holds the message, in its sender's order, until it passes.
+    checks = [limiter.take(sender_id)]
     picture = None
     if ref is not None:
-        media.take_upload(sender_id)
+        checks.append(media.take_upload(sender_id))
         # The picture is checked and stored off the loop; the writer waits for it in its turn.
-        picture = asyncio.create_task(
-            media.picture_url(ref, owner_id=sender_id, kind="images", field="image")
-        )
+        picture = media.picture_url(ref, owner_id=sender_id, kind="images", field="image")
+    waits = [check for check in checks if check is not None]
+    ready = asyncio.create_task(_ready(waits, picture)) if waits or picture else None
     outgoing = Outgoing(
         sender_id=sender_id,
         receiver_id=receiver,
         text=body,
         client_id=client,
-        image=picture,
+        image=ready,
         origin=origin,
     )
     return await writer.submit(outgoing)
+
+
+async def _ready(checks: list[Awaitable[None]], picture: Awaitable[str] | None) -> str | None:
+    """What a message waits for before it is stored: its budget checks, then its picture's
+    URL."""
+    try:
+        for check in checks:
+            await check
+    except BaseException:
+        if isinstance(picture, Coroutine):
+            picture.close()  # never started: nothing to store
+        raise
+    return await picture if picture is not None else None
 
 
 # --- reading ---------------------------------------------------------------------------------

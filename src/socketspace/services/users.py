@@ -29,7 +29,8 @@ async def update_profile(
     if profile_pic is not None:
         # An uploaded picture's id, or a data URL (the original client's way).
         ref = media.check_picture(profile_pic, field="profilePic")
-        media.take_upload(user_id)
+        if (allowed := media.take_upload(user_id)) is not None:
+            await allowed
         picture_url = await media.picture_url(
             ref, owner_id=user_id, kind="avatars", field="profilePic"
         )
