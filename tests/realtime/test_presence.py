@@ -70,3 +70,22 @@ async def test_a_burst_of_connections_costs_a_few_announcements_not_one_each(ser
         _, lists_before = await next_list_where(watcher, lambda ids: ids == everyone)
         # One announcement per window: 20 arrivals inside a 500 ms window cost 1-2 lists.
         assert lists_before <= 3
+
+
+async def test_many_people_leaving_at_once_are_all_recorded_as_last_seen(servers):
+    server = await servers.start(presence_window_ms=200)
+    async with clients_of(server) as (people, sockets):
+        watcher = await people.signup("Watcher")
+        crowd = [await people.signup(f"Leaver {n}") for n in range(40)]
+        watching = await sockets.connect(cookie=watcher.token, auth={"presence": "delta"})
+        tabs = [await sockets.connect(cookie=person.token) for person in crowd]
+        arriving = {person.id for person in crowd}
+        while arriving:
+            arriving.discard((await watching.next(events.USER_ONLINE))["userId"])
+        # Everyone drops at once, as in a network cut: one write records them all.
+        await asyncio.gather(*(tab.client.disconnect() for tab in tabs))
+        gone = {person.id for person in crowd}
+        while gone:
+            gone.discard((await watching.next(events.USER_OFFLINE))["userId"])
+        contacts = (await watcher.http.get("/api/messages/contacts")).json()
+        assert all(c["lastSeen"] is not None for c in contacts)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 
 import socketio
 
+from socketspace.models.base import utcnow
 from socketspace.realtime import events
 from socketspace.realtime.events import user_room
 from socketspace.schemas.message import iso
@@ -29,7 +30,7 @@ class Presence:
         sio: socketio.AsyncServer,
         *,
         window: float,
-        went_offline: Callable[[str], Awaitable[datetime]],
+        went_offline: Callable[[Collection[str], datetime], Awaitable[None]],
         blocks: Blocks,
     ) -> None:
         self.sio = sio
@@ -38,8 +39,9 @@ class Presence:
         self.went_offline = went_offline
         self.counts: dict[str, int] = {}
         self._changes: dict[str, bool] = {}  # user -> online, net since the last announcement
-        self._last_seen: dict[str, datetime] = {}
         self._flush: asyncio.Task[None] | None = None
+        self._waiting = False  # the flush is still in its window (safe to cancel)
+        self._closed = False
 
     def online_ids(self) -> list[str]:
         return list(self.counts)
@@ -57,16 +59,17 @@ class Presence:
         if self.counts[user_id] == 1:
             self._changed(user_id, online=True)
 
-    async def disconnected(self, user_id: str) -> None:
+    def disconnected(self, user_id: str) -> None:
         left = self.counts.get(user_id, 0) - 1
         if left > 0:
             self.counts[user_id] = left
             return
         self.counts.pop(user_id, None)
         self._changed(user_id, online=False)
-        self._last_seen[user_id] = await self.went_offline(user_id)
 
     def _changed(self, user_id: str, *, online: bool) -> None:
+        if self._closed:
+            return  # shutting down: the database may already be gone
         # The last state within a window wins. (Dropping an online-then-offline pair would be
         # wrong: someone who connected in between was given a list with this user online.)
         self._changes[user_id] = online
@@ -74,11 +77,28 @@ class Presence:
             self._flush = asyncio.create_task(self._announce_later())
 
     async def _announce_later(self) -> None:
-        await asyncio.sleep(self.window)
+        self._waiting = True
+        try:
+            await asyncio.sleep(self.window)
+        finally:
+            self._waiting = False
+        # Never cancelled from here on: the last-seen write must not be cut off mid-transaction.
+        await self._announce()
         self._flush = None
+        if self._changes and not self._closed:  # changes that came in while announcing
+            self._flush = asyncio.create_task(self._announce_later())
+
+    async def _announce(self) -> None:
         changes, self._changes = self._changes, {}
         if not changes:
             return
+        # Who left in this window is recorded in one write, however many they are.
+        seen = utcnow()
+        gone = [user_id for user_id, online in changes.items() if not online]
+        try:
+            await self.went_offline(gone, seen)
+        except Exception:
+            log.exception("presence_last_seen_failed users=%d", len(gone))
         try:
             # Someone who was blocked sees the others, not who blocked them: they get a list
             # of their own, and are skipped in the deltas of those people.
@@ -114,10 +134,9 @@ class Presence:
                         skip_sid=skip or None,
                     )
                 else:
-                    seen = iso(self._last_seen.pop(user_id, None))
                     await self.sio.emit(
                         events.USER_OFFLINE,
-                        {"userId": user_id, "lastSeen": seen},
+                        {"userId": user_id, "lastSeen": iso(seen)},
                         to=events.DELTA_PRESENCE_ROOM,
                         skip_sid=skip or None,
                     )
@@ -134,6 +153,11 @@ class Presence:
         ]
 
     async def close(self) -> None:
+        """Stop the timer, and record (and tell) what the last window gathered."""
+        self._closed = True
         if self._flush is not None:
-            self._flush.cancel()
+            if self._waiting:
+                self._flush.cancel()
             await asyncio.gather(self._flush, return_exceptions=True)
+            self._flush = None
+        await self._announce()

@@ -7,8 +7,9 @@ import asyncio
 import functools
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
+from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, TypeVar
 
@@ -161,7 +162,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.event_budget.forget(sid)
         if connection is None:
             return
-        await self.presence.disconnected(connection.user_id)
+        self.presence.disconnected(connection.user_id)
         if not self.presence.is_online(connection.user_id):
             self.typing.stopped_all(connection.user_id)
         log.info("socket_disconnected user_id=%s sid=%s reason=%s", connection.user_id, sid, reason)
@@ -172,8 +173,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             online = self.presence.online_ids_for(connection.user_id)
             await self.emit(events.GET_ONLINE_USERS, online, to=sid)
 
-    async def _went_offline(self, user_id: str) -> Any:
-        return await users.mark_seen(self.ctx.db, user_id)
+    async def _went_offline(self, user_ids: Collection[str], at: datetime) -> None:
+        await users.mark_seen(self.ctx.db, user_ids, at)
 
     # --- events ------------------------------------------------------------------------------
 
