@@ -1,34 +1,17 @@
 import { X } from "lucide-react";
-import { type KeyboardEvent, type ReactNode, type SyntheticEvent, useEffect, useId, useRef } from "react";
+import { type ReactNode, useId } from "react";
+import { useModalDialog } from "./useModalDialog";
 
 /**
  * A modal <dialog> with a title: the browser keeps focus inside and gives it back on close.
  * Escape closes the dialog only, not what lies under it.
  */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const { ref, onKeyDown, onCancel } = useModalDialog(onClose);
   const titleId = useId();
 
-  useEffect(() => {
-    const el = dialog.current;
-    if (el && !el.open) el.showModal?.();
-    return () => el?.close?.();
-  }, []);
-
-  function onKeyDown(event: KeyboardEvent) {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      event.stopPropagation();
-      onClose();
-    }
-  }
-  function onCancel(event: SyntheticEvent) {
-    event.preventDefault();
-    onClose();
-  }
-
   return (
-    <dialog ref={dialog} className="modal modal-open" aria-labelledby={titleId} onKeyDown={onKeyDown} onCancel={onCancel}>
+    <dialog ref={ref} className="modal modal-open" aria-labelledby={titleId} onKeyDown={onKeyDown} onCancel={onCancel}>
       <div className="modal-box max-h-[90dvh] w-[min(32rem,94vw)] p-0">
         <div className="sticky top-0 z-10 flex items-center justify-between border-b border-base-300 bg-base-100 px-5 py-3">
           <h2 id={titleId} className="text-lg font-semibold">

@@ -1,35 +1,17 @@
 import { X } from "lucide-react";
-import { type KeyboardEvent, type SyntheticEvent, useEffect, useRef } from "react";
+import { useModalDialog } from "./useModalDialog";
 
 /**
  * A picture over everything, in a modal <dialog>: the browser keeps focus inside it and
  * returns it afterwards. Escape, the close button or a click beside the picture close it.
  */
 export function Lightbox({ src, alt, onClose }: { src: string; alt: string; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (el && !el.open) el.showModal?.();
-    return () => el?.close?.();
-  }, []);
-
   // Escape closes the picture only, not what lies under it (the conversation).
-  function onKeyDown(event: KeyboardEvent) {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      event.stopPropagation();
-      onClose();
-    }
-  }
-  function onCancel(event: SyntheticEvent) {
-    event.preventDefault();
-    onClose();
-  }
+  const { ref, onKeyDown, onCancel } = useModalDialog(onClose);
 
   return (
     <dialog
-      ref={dialog}
+      ref={ref}
       className="modal modal-open bg-black/80 backdrop-blur-sm"
       aria-label="Picture"
       onKeyDown={onKeyDown}
