@@ -8,6 +8,8 @@ import gc
 import getpass
 import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from socketspace.config import Settings
 from socketspace.context import AppContext
@@ -21,12 +23,19 @@ from socketspace.services import abuse, accounts
 log = logging.getLogger("socketspace")
 
 
-async def _migrate(settings: Settings) -> None:
+@asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[Database]:
+    """The database, for one command."""
     db = Database.from_url(settings.database_url)
     try:
-        await upgrade(db.engine)
+        yield db
     finally:
         await db.dispose()
+
+
+async def _migrate(settings: Settings) -> None:
+    async with opened(settings) as db:
+        await upgrade(db.engine)
 
 
 async def _create_user(settings: Settings, email: str, full_name: str, password: str) -> str:
@@ -88,11 +97,8 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _outbox_list(settings: Settings) -> list[str]:
-    db = Database.from_url(settings.database_url)
-    try:
+    async with opened(settings) as db:
         rows = await outbox.unsent(db)
-    finally:
-        await db.dispose()
     lines = [
         f"{'ID':>6}  {'STATUS':<8} {'TRIES':>5}  {'NEXT TRY (UTC)':<19}  TEMPLATE  TO / LAST ERROR"
     ]
@@ -108,22 +114,16 @@ async def _outbox_list(settings: Settings) -> list[str]:
 
 
 async def _outbox_retry(settings: Settings, email_id: int) -> bool:
-    db = Database.from_url(settings.database_url)
-    try:
+    async with opened(settings) as db:
         return await outbox.retry(db, email_id)
-    finally:
-        await db.dispose()
 
 
 async def _outbox_send(settings: Settings) -> int:
-    db = Database.from_url(settings.database_url)
-    worker = outbox.Outbox.build(db, settings)
     sent = 0
-    try:
+    async with opened(settings) as db:
+        worker = outbox.Outbox.build(db, settings)
         while claimed := await worker.send_due():
             sent += claimed
-    finally:
-        await db.dispose()
     return sent
 
 
@@ -146,11 +146,8 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _reports(settings: Settings) -> list[str]:
-    db = Database.from_url(settings.database_url)
-    try:
+    async with opened(settings) as db:
         rows = await abuse.reports(db)
-    finally:
-        await db.dispose()
     lines = []
     for row in rows:
         report = row.report
