@@ -12,25 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 # The relay benchmark's server, user and Node helpers (this file's folder is on sys.path).
-from run import (
-    BENCH_DIR,
-    HOST,
-    create_users,
-    ensure_node_modules,
-    free_port,
-    pinned,
-    show_server_log,
-    start_server,
-    stop,
-    wait_ready,
-)
+from run import BENCH_DIR, bench_server, create_users, pinned
 
 
 def storm(users_file: Path, count: int, mode: str) -> dict[str, object]:
@@ -51,17 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.counts.split(",") if c.strip()]
-    ensure_node_modules()
-    workdir = Path(tempfile.mkdtemp(prefix="socketspace-presence-"))
-    server = None
-    try:
-        port = free_port()
-        origin = f"http://{HOST}:{port}"
-        url = args.database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
-        server = start_server(workdir, port, url)
-        wait_ready(server, origin, workdir / "server.log")
-        users_file = workdir / "users.json"
-        create_users(origin, max(counts), users_file)
+    with bench_server(args.database_url) as served:
+        users_file = served.workdir / "users.json"
+        create_users(served.origin, max(counts), users_file)
         print(
             f"{'clients':>8} {'mode':>6} {'frames':>10} {'per client':>11} {'bytes':>12}"
             f" {'original N²/2':>14} {'connect s':>10}"
@@ -75,11 +54,7 @@ def main(argv: list[str] | None = None) -> int:
                     f" {r['bytes']:>12} {original:>14} {r['connectSeconds']:>10}",
                     flush=True,
                 )
-        return 0
-    finally:
-        stop(server)
-        show_server_log(workdir / "server.log")
-        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -414,35 +416,53 @@ def report(options: Options, database: str, steps: list[dict[str, Any]]) -> Path
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    options = parse_args(argv)
+@dataclass(frozen=True)
+class Served:
+    origin: str
+    database: str  # "sqlite" or "postgresql"
+    pid: int
+    workdir: Path
+
+
+@contextmanager
+def bench_server(database_url: str | None) -> Iterator[Served]:
+    """A fresh server on a free port with a temporary DATA_DIR (and SQLite file, unless a
+    database is given); stopped, its log's tail shown and its folder removed afterwards."""
     ensure_node_modules()
     server: subprocess.Popen[bytes] | None = None
     workdir = Path(tempfile.mkdtemp(prefix="socketspace-bench-"))
     try:
         port = free_port()
         origin = f"http://{HOST}:{port}"
-        database_url = options.database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
-        database = "sqlite" if database_url.startswith("sqlite") else "postgresql"
-        server = start_server(workdir, port, database_url)
+        url = database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+        server = start_server(workdir, port, url)
         wait_ready(server, origin, workdir / "server.log")
-        users_file = workdir / "users.json"
-        create_users(origin, options.pairs * 2, users_file)
-        print(
-            f"server pid {server.pid} on {origin} ({database}), {options.pairs} pairs, "
-            f"{options.step_seconds:g} s per step, p99 limit {options.p99_limit_ms:g} ms\n"
-        )
-        print(header(), flush=True)
-        steps = ramp(options, users_file, server.pid)
-        report(options, database, steps)
-        return 0
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+        database = "sqlite" if url.startswith("sqlite") else "postgresql"
+        yield Served(origin, database, server.pid, workdir)
     finally:
         stop(server)
         show_server_log(workdir / "server.log")
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    try:
+        with bench_server(options.database_url) as served:
+            users_file = served.workdir / "users.json"
+            create_users(served.origin, options.pairs * 2, users_file)
+            print(
+                f"server pid {served.pid} on {served.origin} ({served.database}), "
+                f"{options.pairs} pairs, {options.step_seconds:g} s per step, "
+                f"p99 limit {options.p99_limit_ms:g} ms\n"
+            )
+            print(header(), flush=True)
+            steps = ramp(options, users_file, served.pid)
+            report(options, served.database, steps)
+        return 0
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
