@@ -21,6 +21,7 @@ import aiohttp
 import asyncpg
 import httpx
 import pytest
+import redis.asyncio as redis_client
 import socketio
 import uvicorn
 from sqlalchemy import text
@@ -36,6 +37,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ORIGIN = "http://testserver"
 SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
 RELAXED_LIMITS = (
@@ -127,6 +129,19 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database.from_url(database_url)
     yield database
     await database.dispose()
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """The Redis of TEST_REDIS_URL (tests keep apart by a key prefix of their own)."""
+    connection = redis_client.from_url(TEST_REDIS_URL)
+    try:
+        await connection.ping()
+    except (OSError, redis_client.RedisError) as exc:
+        unavailable(f"Redis not reachable at {TEST_REDIS_URL}: {exc}")
+    finally:
+        await connection.aclose()
+    yield TEST_REDIS_URL
 
 
 # --- the app ---------------------------------------------------------------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import getpass
 import logging
+import os
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from socketspace.config import Settings
 from socketspace.context import AppContext
@@ -55,27 +57,47 @@ async def _create_user(settings: Settings, email: str, full_name: str, password:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from socketspace.app import create_app
-
     settings = settings.served_at(args.host, args.port)
+    if args.workers > 1 and not settings.redis_url:
+        print(
+            "error: --workers needs REDIS_URL: the processes share events, presence and "
+            "rate limits through Redis",
+            file=sys.stderr,
+        )
+        return 2
     if not args.no_migrate:
         asyncio.run(_migrate(settings))
-    app = create_app(settings)
-    # Everything imported and built so far lives for good: take it out of the collector's
-    # view so full collections stop walking it (pauses of ~100 ms down to a few, measured).
-    gc.collect()
-    gc.freeze()
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        loop="uvloop",
-        http="httptools",
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,
-        log_level=settings.log_level.lower(),
-        proxy_headers=False,
-    )
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "loop": "uvloop",
+        "http": "httptools",
+        "ws": "websockets-sansio",
+        "ws_per_message_deflate": False,
+        "log_level": settings.log_level.lower(),
+        "proxy_headers": False,
+        # SIGTERM: stop accepting, close sockets (clients reconnect elsewhere), then let the
+        # message writer and the outbox finish; give up on stragglers after this long.
+        "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+    }
+    if args.workers > 1:
+        # Each worker builds its app from the environment: hand it these settings there.
+        # Long-polling would need every request of a client to reach the same worker, which
+        # one shared port cannot promise: WebSocket only (docs/deploy.md).
+        os.environ["PUBLIC_ORIGIN"] = settings.public_origin
+        os.environ["ALLOWED_ORIGINS"] = ",".join(settings.allowed_origins)
+        os.environ.setdefault("SOCKET_TRANSPORTS", "websocket")
+        # Prometheus metrics summed over the workers (prometheus_client's multiprocess mode).
+        os.environ.setdefault(
+            "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="socketspace-metrics-")
+        )
+        uvicorn.run(
+            "socketspace.app:create_worker_app", factory=True, workers=args.workers, **options
+        )
+        return 0
+    from socketspace.app import create_worker_app
+
+    uvicorn.run(create_worker_app(settings), **options)
     return 0
 
 
@@ -178,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-migrate", action="store_true", help="skip migrations at start")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes behind the one port (more than one needs REDIS_URL)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")

@@ -101,6 +101,19 @@ class Settings(BaseSettings):
     session_check_seconds: float = 5.0
     # Presence changes are collected this long, then announced once.
     presence_window_ms: int = 100
+    # With REDIS_URL (several processes): each process tells Redis it is alive this often, and
+    # one silent for PRESENCE_PROCESS_TIMEOUT_SECONDS is taken as dead: its users go offline.
+    presence_heartbeat_seconds: float = 5.0
+    presence_process_timeout_seconds: float = 20.0
+    # Socket.IO transports the server accepts. Long-polling needs every request of a client to
+    # reach the same process: with several processes behind one port, use "websocket" alone
+    # (`serve --workers N` does), or a proxy with sticky sessions (docs/deploy.md).
+    socket_transports: Annotated[list[Literal["polling", "websocket"]], NoDecode] = [
+        "polling",
+        "websocket",
+    ]
+    # On SIGTERM, connections get this long to finish before the server stops regardless.
+    shutdown_grace_seconds: int = 30
     # A typing indicator ends by itself this long after the last refresh.
     typing_ttl_seconds: float = 5.0
 
@@ -126,6 +139,13 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("socket_transports", mode="before")
+    @classmethod
+    def _split_transports(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("bot_allowed_clients", mode="before")

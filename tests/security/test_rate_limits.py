@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-import pytest
-import redis.asyncio as redis_client
 import socketio
 
 from socketspace.app import create_app
 from socketspace.config import Settings
 from socketspace.realtime import events
-from tests.conftest import ORIGIN, RELAXED_LIMITS, Servers, clients_of, signup, unavailable
+from tests.conftest import ORIGIN, RELAXED_LIMITS, Servers, clients_of, signup
 
 REAL_LIMITS = {name: Settings.model_fields[name].default for name in RELAXED_LIMITS}
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ALICE = {"email": "alice@example.com", "password": "correct horse"}
 
 
@@ -177,18 +173,6 @@ async def test_the_api_ceiling_answers_429_json_with_retry_after(settings):
             assert (await flood.get("/healthz")).status_code == 200  # not an /api door
         async with client_at(app, "198.51.100.7") as other:
             assert (await other.get("/api/auth/check")).status_code == 401
-
-
-@pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    connection = redis_client.from_url(TEST_REDIS_URL)
-    try:
-        await connection.ping()
-    except (OSError, redis_client.RedisError) as exc:
-        unavailable(f"Redis not reachable at {TEST_REDIS_URL}: {exc}")
-    finally:
-        await connection.aclose()
-    yield TEST_REDIS_URL
 
 
 async def test_with_redis_every_process_shares_the_counts(settings, redis_url):

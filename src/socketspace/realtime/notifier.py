@@ -9,13 +9,18 @@ import socketio
 
 from socketspace.models import Message
 from socketspace.realtime import events
+from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import user_room
 from socketspace.schemas.message import message_view
 
+REVOKED = "sessions-revoked"
+
 
 class SocketNotifier:
-    def __init__(self, sio: socketio.AsyncServer) -> None:
+    def __init__(self, sio: socketio.AsyncServer, bus: Bus) -> None:
         self.sio = sio
+        self.bus = bus
+        bus.on(REVOKED, self._disconnect_revoked)
 
     async def message_created(self, message: Message, origin: str | None) -> None:
         # The receiver's every connection, and the sender's other ones: the sending
@@ -42,7 +47,15 @@ class SocketNotifier:
     async def sessions_revoked(
         self, user_id: str, session_ids: Sequence[str] | None, keep: str | None = None
     ) -> None:
-        ended = set(session_ids) if session_ids is not None else None
+        """Disconnect the sockets of ended sessions (None: all but `keep`), on every process."""
+        ended = list(session_ids) if session_ids is not None else None
+        signal = {"userId": user_id, "sessionIds": ended, "keep": keep}
+        await self.bus.publish(REVOKED, signal)
+
+    async def _disconnect_revoked(self, signal: dict[str, Any]) -> None:
+        """This process's part of `sessions_revoked`."""
+        user_id, keep = signal["userId"], signal["keep"]
+        ended = set(signal["sessionIds"]) if signal["sessionIds"] is not None else None
         for sid, _eio_sid in list(self.sio.manager.get_participants("/", user_room(user_id))):
             session: dict[str, Any] = await self.sio.get_session(sid)
             session_id = session.get("session_id")

@@ -1,9 +1,15 @@
-"""Who is online, counted per user over all their connections, announced in batches.
+"""Who is online, counted per user over all their connections on every process, announced in
+batches.
 
-A user is online while any connection is open. Changes are collected for a short window and
-then announced once: the original client's full `getOnlineUsers` list to the clients that
-need it, `userOnline` / `userOffline` to clients that asked for deltas. A burst of N
-connections therefore costs a few broadcasts, not N² messages.
+A user is online while any connection is open, on any server process. This process's changes
+are collected for a short window, then told to the store (presence_store.py), which answers
+who changed state for everyone; those changes go over the bus to every process, and each
+process announces them to its own clients: the original client's full `getOnlineUsers` list,
+or `userOnline` / `userOffline` to clients that asked for deltas. A burst of N connections
+therefore costs a few broadcasts, not N² messages.
+
+With several processes, each sends a heartbeat, and reaps the processes that stopped sending
+theirs: the users who were connected only there go offline for everyone.
 """
 
 from __future__ import annotations
@@ -12,16 +18,25 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
+from typing import Any
 
 import socketio
 
 from socketspace.models.base import utcnow
 from socketspace.realtime import events
+from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import user_room
+from socketspace.realtime.presence_store import Changes, PresenceStore
 from socketspace.schemas.message import iso
 from socketspace.services.abuse import Blocks
 
 log = logging.getLogger(__name__)
+
+SIGNAL = "presence"
+
+
+def iso_now(at: datetime | None = None) -> str:
+    return iso(at or utcnow()) or ""
 
 
 class Presence:
@@ -29,76 +44,144 @@ class Presence:
         self,
         sio: socketio.AsyncServer,
         *,
+        store: PresenceStore,
+        bus: Bus,
         window: float,
+        heartbeat: float,
+        process_timeout: float,
         went_offline: Callable[[Collection[str], datetime], Awaitable[None]],
         blocks: Blocks,
     ) -> None:
         self.sio = sio
+        self.store = store
+        self.bus = bus
         self.blocks = blocks
         self.window = window
+        self.heartbeat = heartbeat
+        self.process_timeout = process_timeout
         self.went_offline = went_offline
-        self.counts: dict[str, int] = {}
-        self._changes: dict[str, bool] = {}  # user -> online, net since the last announcement
+        self.counts: dict[str, int] = {}  # user -> connections on this process
+        self.online: set[str] = set()  # everyone online on any process, as last heard
+        self._dirty: set[str] = set()  # users whose count here changed since the last flush
+        self._writing = asyncio.Lock()  # one store update at a time, in snapshot order
         self._flush: asyncio.Task[None] | None = None
         self._waiting = False  # the flush is still in its window (safe to cancel)
+        self._beating: asyncio.Task[None] | None = None
         self._closed = False
+        bus.on(SIGNAL, self._heard)
 
-    def online_ids(self) -> list[str]:
-        return list(self.counts)
+    async def start(self) -> None:
+        try:
+            self.online = await self.store.online()
+        except Exception as exc:
+            log.warning("presence_store_unreachable error=%s", exc)
+        if self.store.shared:
+            self._beating = asyncio.create_task(self._beat())
 
     def online_ids_for(self, viewer_id: str) -> list[str]:
         """Who is online, as this viewer may see it: not those who blocked them."""
         hidden = self.blocks.hidden_from(viewer_id)
-        return [user for user in self.counts if user not in hidden]
+        return [user for user in self.online if user not in hidden]
 
-    def is_online(self, user_id: str) -> bool:
+    def connected_here(self, user_id: str) -> bool:
         return user_id in self.counts
 
     def connected(self, user_id: str) -> None:
         self.counts[user_id] = self.counts.get(user_id, 0) + 1
-        if self.counts[user_id] == 1:
-            self._changed(user_id, online=True)
+        self.online.add(user_id)  # known here at once; everyone else hears at the flush
+        self._changed(user_id)
 
     def disconnected(self, user_id: str) -> None:
         left = self.counts.get(user_id, 0) - 1
         if left > 0:
             self.counts[user_id] = left
-            return
-        self.counts.pop(user_id, None)
-        self._changed(user_id, online=False)
+        else:
+            self.counts.pop(user_id, None)
+        self._changed(user_id)
 
-    def _changed(self, user_id: str, *, online: bool) -> None:
+    def _changed(self, user_id: str) -> None:
         if self._closed:
-            return  # shutting down: the database may already be gone
-        # The last state within a window wins. (Dropping an online-then-offline pair would be
-        # wrong: someone who connected in between was given a list with this user online.)
-        self._changes[user_id] = online
+            return  # shutting down: close() tells the store about everyone at once
+        # The store hears this user's count as it is at the flush: the last state within a
+        # window wins. (Dropping an online-then-offline pair would be wrong: someone who
+        # connected in between was given a list with this user online.)
+        self._dirty.add(user_id)
         if self._flush is None:
-            self._flush = asyncio.create_task(self._announce_later())
+            self._flush = asyncio.create_task(self._flush_later())
 
-    async def _announce_later(self) -> None:
+    async def _flush_later(self) -> None:
         self._waiting = True
         try:
             await asyncio.sleep(self.window)
         finally:
             self._waiting = False
         # Never cancelled from here on: the last-seen write must not be cut off mid-transaction.
-        await self._announce()
+        await self._tell_store(complete=False)
         self._flush = None
-        if self._changes and not self._closed:  # changes that came in while announcing
-            self._flush = asyncio.create_task(self._announce_later())
+        if self._dirty and not self._closed:  # changes that came in while flushing
+            self._flush = asyncio.create_task(self._flush_later())
 
-    async def _announce(self) -> None:
-        changes, self._changes = self._changes, {}
+    async def _tell_store(self, *, complete: bool) -> None:
+        """Tell the store this process's counts (the changed ones, or all of them), and
+        publish who changed state for everyone."""
+        async with self._writing:
+            dirty, self._dirty = self._dirty, set()
+            users = self.counts if complete else {u: self.counts.get(u, 0) for u in dirty}
+            try:
+                changes = await self.store.sync(dict(users), complete=complete)
+            except Exception as exc:
+                self._dirty |= dirty  # told again at the next flush or heartbeat
+                log.warning("presence_store_unreachable error=%s", exc)
+                return
+        await self._publish(changes)
+
+    async def _publish(self, changes: Changes) -> None:
         if not changes:
             return
-        # Who left in this window is recorded in one write, however many they are.
+        # Who left is recorded once, by the process that found out, in one write.
         seen = utcnow()
         gone = [user_id for user_id, online in changes.items() if not online]
-        try:
-            await self.went_offline(gone, seen)
-        except Exception:
-            log.exception("presence_last_seen_failed users=%d", len(gone))
+        if gone:
+            try:
+                await self.went_offline(gone, seen)
+            except Exception:
+                log.exception("presence_last_seen_failed users=%d", len(gone))
+        await self.bus.publish(SIGNAL, {"changes": changes, "seen": iso_now(seen)})
+
+    async def _heard(self, signal: dict[str, Any]) -> None:
+        """Changes found by any process (this one included): announce them to our clients."""
+        changes: Changes = signal["changes"]
+        for user_id, online in changes.items():
+            if online:
+                self.online.add(user_id)
+            elif user_id not in self.counts:  # still connected here: a flush will say so
+                self.online.discard(user_id)
+        await self._announce(changes, signal["seen"])
+
+    async def _beat(self) -> None:
+        """Heartbeat: tell the store every count here (which also heals a Redis that lost
+        them), take processes that went silent off the counts, and mend our picture of who is
+        online if a signal was missed."""
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            try:
+                await self._tell_store(complete=True)
+                gone = await self.store.reap(self.process_timeout)
+                if gone:
+                    log.info("presence_reaped users=%d", len(gone))
+                    await self._publish(dict.fromkeys(gone, False))
+                actual = await self.store.online() | set(self.counts)
+            except Exception as exc:
+                log.warning("presence_heartbeat_failed error=%s", exc)
+                continue
+            missed = {user: True for user in actual - self.online}
+            missed |= {user: False for user in self.online - actual}
+            if missed:
+                self.online = actual
+                await self._announce(missed, iso_now())
+
+    async def _announce(self, changes: Changes, seen: str) -> None:
+        """Tell this process's clients (`ignore_queue`: every process announces to its own)."""
         try:
             # Someone who was blocked sees the others, not who blocked them: they get a list
             # of their own, and are skipped in the deltas of those people.
@@ -110,14 +193,18 @@ class Presence:
             full_sids = {viewer: self._sids(viewer, events.FULL_PRESENCE_ROOM) for viewer in hiding}
             await self.sio.emit(
                 events.GET_ONLINE_USERS,
-                self.online_ids(),
+                list(self.online),
                 to=events.FULL_PRESENCE_ROOM,
                 skip_sid=[sid for sids in full_sids.values() for sid in sids] or None,
+                ignore_queue=True,
             )
             for viewer, sids in full_sids.items():
                 for sid in sids:
                     await self.sio.emit(
-                        events.GET_ONLINE_USERS, self.online_ids_for(viewer), to=sid
+                        events.GET_ONLINE_USERS,
+                        self.online_ids_for(viewer),
+                        to=sid,
+                        ignore_queue=True,
                     )
             for user_id, online in changes.items():
                 skip = [
@@ -126,20 +213,18 @@ class Presence:
                     if user_id in hidden
                     for sid in self._sids(viewer, events.DELTA_PRESENCE_ROOM)
                 ]
-                if online:
-                    await self.sio.emit(
-                        events.USER_ONLINE,
-                        {"userId": user_id},
-                        to=events.DELTA_PRESENCE_ROOM,
-                        skip_sid=skip or None,
-                    )
-                else:
-                    await self.sio.emit(
-                        events.USER_OFFLINE,
-                        {"userId": user_id, "lastSeen": iso(seen)},
-                        to=events.DELTA_PRESENCE_ROOM,
-                        skip_sid=skip or None,
-                    )
+                event, data = (
+                    (events.USER_ONLINE, {"userId": user_id})
+                    if online
+                    else (events.USER_OFFLINE, {"userId": user_id, "lastSeen": seen})
+                )
+                await self.sio.emit(
+                    event,
+                    data,
+                    to=events.DELTA_PRESENCE_ROOM,
+                    skip_sid=skip or None,
+                    ignore_queue=True,
+                )
         except Exception:
             log.exception("presence_announce_failed")
 
@@ -153,11 +238,20 @@ class Presence:
         ]
 
     async def close(self) -> None:
-        """Stop the timer, and record (and tell) what the last window gathered."""
+        """Stop the timers; record and tell that everyone connected here is gone (their
+        sockets are closing with this process), and stop counting this process."""
         self._closed = True
+        if self._beating is not None:
+            self._beating.cancel()
+            await asyncio.gather(self._beating, return_exceptions=True)
         if self._flush is not None:
             if self._waiting:
                 self._flush.cancel()
             await asyncio.gather(self._flush, return_exceptions=True)
             self._flush = None
-        await self._announce()
+        self.counts.clear()
+        await self._tell_store(complete=True)
+        try:
+            await self.store.leave()
+        except Exception as exc:
+            log.warning("presence_store_unreachable error=%s", exc)

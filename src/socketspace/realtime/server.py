@@ -17,11 +17,14 @@ import orjson
 import socketio
 from pydantic import BaseModel, ValidationError
 
+from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.errors import AppError, NotAuthenticated, RateLimited
 from socketspace.realtime import events
+from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import user_room
 from socketspace.realtime.presence import Presence
+from socketspace.realtime.presence_store import PresenceStore
 from socketspace.realtime.typing import TypingRelay
 from socketspace.schemas.common import describe_validation_error
 from socketspace.schemas.message import (
@@ -117,14 +120,21 @@ def acked(
 
 
 class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
-    def __init__(self, ctx: AppContext, sio: socketio.AsyncServer) -> None:
+    def __init__(
+        self, ctx: AppContext, sio: socketio.AsyncServer, bus: Bus, store: PresenceStore
+    ) -> None:
         super().__init__("/")
         self.ctx = ctx
+        self.bus = bus
         self.connections: dict[str, Connection] = {}
         settings = ctx.settings
         self.presence = Presence(
             sio,
+            store=store,
+            bus=bus,
             window=settings.presence_window_ms / 1000,
+            heartbeat=settings.presence_heartbeat_seconds,
+            process_timeout=settings.presence_process_timeout_seconds,
             went_offline=self._went_offline,
             blocks=ctx.blocks,
         )
@@ -163,7 +173,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if connection is None:
             return
         self.presence.disconnected(connection.user_id)
-        if not self.presence.is_online(connection.user_id):
+        if not self.presence.connected_here(connection.user_id):
             self.typing.stopped_all(connection.user_id)
         log.info("socket_disconnected user_id=%s sid=%s reason=%s", connection.user_id, sid, reason)
 
@@ -267,12 +277,18 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def start(self) -> None:
+        await self.bus.start()
+        await self.presence.start()
+
     async def close(self) -> None:
         if self._sweeper is not None:
             self._sweeper.cancel()
             await asyncio.gather(self._sweeper, return_exceptions=True)
         self.typing.close()
         await self.presence.close()
+        await self.bus.close()
+        await self.presence.store.close()
 
 
 class _OrjsonPacketJson:
@@ -292,12 +308,23 @@ class _OrjsonPacketJson:
     JSONDecodeError = json.JSONDecodeError
 
 
-def create_socket_server(trusted_origins: list[str]) -> socketio.AsyncServer:
+def create_socket_server(settings: Settings) -> socketio.AsyncServer:
+    """The Socket.IO server. With REDIS_URL, every emit goes through Redis to the clients of
+    every process (python-socketio's Redis manager)."""
+    manager = None
+    if settings.redis_url:
+        manager = socketio.AsyncRedisManager(
+            settings.redis_url,
+            channel=f"{settings.redis_key_prefix}:socketio",
+            redis_options={"socket_connect_timeout": 2, "health_check_interval": 5},
+        )
     return socketio.AsyncServer(
         async_mode="asgi",
+        client_manager=manager,
+        transports=settings.socket_transports,
         # Browsers apply no CORS to WebSockets: this origin check is the defence against
         # cross-site WebSocket hijacking, so never "*".
-        cors_allowed_origins=trusted_origins,
+        cors_allowed_origins=sorted(settings.trusted_origins),
         max_http_buffer_size=64 * 1024,
         json=_OrjsonPacketJson,
         logger=False,
