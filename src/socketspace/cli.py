@@ -92,7 +92,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="socketspace-metrics-")
         )
         uvicorn.run(
-            "socketspace.app:create_worker_app", factory=True, workers=args.workers, **options
+            "socketspace.app:create_worker_app",
+            factory=True,
+            workers=args.workers,
+            # A worker busy starting up (imports) on a loaded machine is not a dead one.
+            timeout_worker_healthcheck=30,
+            **options,
         )
         return 0
     from socketspace.app import create_worker_app

@@ -99,8 +99,14 @@ class Settings(BaseSettings):
     socket_event_burst: int = 120
     # How often sockets are checked for sessions that ended elsewhere.
     session_check_seconds: float = 5.0
-    # Presence changes are collected this long, then announced once.
+    # Presence changes are collected for a window, then announced once to every client: the
+    # window is PRESENCE_WINDOW_MS plus PRESENCE_WINDOW_PER_USER_MS for each person online, at
+    # most PRESENCE_MAX_WINDOW_MS. Every announcement costs a frame per client, so a larger
+    # community gets coarser (cheaper) updates: 2,000 people connecting cost about 2 frames
+    # each instead of 2,000 (bench/presence.py).
     presence_window_ms: int = 100
+    presence_window_per_user_ms: float = 3.0
+    presence_max_window_ms: int = 5000
     # With REDIS_URL (several processes): each process tells Redis it is alive this often, and
     # one silent for PRESENCE_PROCESS_TIMEOUT_SECONDS is taken as dead: its users go offline.
     presence_heartbeat_seconds: float = 5.0

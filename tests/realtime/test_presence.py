@@ -2,7 +2,10 @@
 
 import asyncio
 
+import pytest
+
 from socketspace.realtime import events
+from socketspace.realtime.presence import PresenceWindow
 from tests.conftest import clients_of
 
 
@@ -89,3 +92,40 @@ async def test_many_people_leaving_at_once_are_all_recorded_as_last_seen(servers
             gone.discard((await watching.next(events.USER_OFFLINE))["userId"])
         contacts = (await watcher.http.get("/api/messages/contacts")).json()
         assert all(c["lastSeen"] is not None for c in contacts)
+
+
+async def test_batch_clients_get_one_frame_per_announcement_with_last_seen(servers):
+    server = await servers.start(presence_window_ms=300)
+    async with clients_of(server) as (people, sockets):
+        watcher = await people.signup("Watcher")
+        crowd = [await people.signup(f"Person {n}") for n in range(10)]
+        watching = await sockets.connect(cookie=watcher.token, auth={"presence": "batch"})
+        assert await watching.next(events.GET_ONLINE_USERS) == [watcher.id]
+        tabs = await asyncio.gather(*(sockets.connect(cookie=p.token) for p in crowd))
+        arrived: set[str] = set()
+        frames = 0
+        while arrived != {p.id for p in crowd}:
+            frame = await watching.next(events.PRESENCE_CHANGED)
+            frames += 1
+            assert frame["offline"] == []
+            arrived |= set(frame["online"]) - {watcher.id}
+        assert frames <= 3  # ten arrivals in one window or two: a frame or two, not ten
+
+        await asyncio.gather(*(tab.client.disconnect() for tab in tabs))
+        left: dict[str, str] = {}
+        while len(left) < len(crowd):
+            frame = await watching.next(events.PRESENCE_CHANGED)
+            left |= {gone["userId"]: gone["lastSeen"] for gone in frame["offline"]}
+        assert set(left) == {p.id for p in crowd}
+        assert all(seen.endswith("Z") for seen in left.values())
+        # Batch clients are spared the per-user events and the full lists.
+        assert watching.pending(events.USER_ONLINE) == []
+        assert watching.pending(events.GET_ONLINE_USERS) == []
+
+
+def test_the_presence_window_grows_with_the_people_online_up_to_a_ceiling():
+    window = PresenceWindow(0.1, per_user=0.003, most=5.0)
+    assert window.seconds(0) == 0.1
+    assert window.seconds(100) == pytest.approx(0.4)
+    assert window.seconds(10_000) == 5.0
+    assert PresenceWindow(0.5, per_user=0.0, most=0.1).seconds(50) == 0.5  # never below base

@@ -134,6 +134,8 @@ async def test_a_blocked_person_does_not_see_the_blocker_online(
     assert alice.id not in await mallory_full.next(events.GET_ONLINE_USERS)
     mallory_delta = await sockets.connect(cookie=mallory.token, auth={"presence": "delta"})
     assert alice.id not in await mallory_delta.next(events.GET_ONLINE_USERS)
+    mallory_batch = await sockets.connect(cookie=mallory.token, auth={"presence": "batch"})
+    assert alice.id not in await mallory_batch.next(events.GET_ONLINE_USERS)
     bob_tab = await sockets.connect(cookie=bob.token, auth={"presence": "delta"})
     assert alice.id in await bob_tab.next(events.GET_ONLINE_USERS)
 
@@ -153,3 +155,11 @@ async def test_a_blocked_person_does_not_see_the_blocker_online(
     assert alice.id not in latest and bob.id in latest
     assert all(e["userId"] != alice.id for e in mallory_delta.pending(events.USER_ONLINE))
     assert all(e["userId"] != alice.id for e in mallory_delta.pending(events.USER_OFFLINE))
+    frame = await mallory_batch.next(events.PRESENCE_CHANGED)
+    frames = [frame]
+    while carol.id not in frame["online"]:
+        frame = await mallory_batch.next(events.PRESENCE_CHANGED)
+        frames.append(frame)
+    frames += mallory_batch.pending(events.PRESENCE_CHANGED)
+    assert all(alice.id not in f["online"] for f in frames)
+    assert all(alice.id not in [g["userId"] for g in f["offline"]] for f in frames)

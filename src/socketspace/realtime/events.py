@@ -16,6 +16,9 @@ MESSAGES_READ: Final = "messagesRead"
 TYPING: Final = "typing"
 USER_ONLINE: Final = "userOnline"
 USER_OFFLINE: Final = "userOffline"
+# {online: [userId], offline: [{userId, lastSeen}]}: one frame per announcement, for clients
+# that connect with auth {presence: "batch"}.
+PRESENCE_CHANGED: Final = "presenceChanged"
 
 # Client -> server, each answered by an ack {ok: true, ...} or {ok: false, code, message}.
 SEND_MESSAGE: Final = "sendMessage"
@@ -28,6 +31,12 @@ SYNC: Final = "sync"
 # Rooms.
 FULL_PRESENCE_ROOM: Final = "presence:full"
 DELTA_PRESENCE_ROOM: Final = "presence:delta"
+BATCH_PRESENCE_ROOM: Final = "presence:batch"
+PRESENCE_ROOMS: Final = {
+    "full": FULL_PRESENCE_ROOM,
+    "delta": DELTA_PRESENCE_ROOM,
+    "batch": BATCH_PRESENCE_ROOM,
+}
 
 
 def user_room(user_id: str) -> str:

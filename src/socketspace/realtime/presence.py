@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,18 @@ def iso_now(at: datetime | None = None) -> str:
     return iso(at or utcnow()) or ""
 
 
+@dataclass(frozen=True)
+class PresenceWindow:
+    """How long changes are collected before an announcement: longer as more are online."""
+
+    base: float
+    per_user: float = 0.0
+    most: float = 5.0
+
+    def seconds(self, online: int) -> float:
+        return min(self.base + self.per_user * online, max(self.base, self.most))
+
+
 class Presence:
     def __init__(
         self,
@@ -46,7 +59,7 @@ class Presence:
         *,
         store: PresenceStore,
         bus: Bus,
-        window: float,
+        window: PresenceWindow,
         heartbeat: float,
         process_timeout: float,
         went_offline: Callable[[Collection[str], datetime], Awaitable[None]],
@@ -112,7 +125,7 @@ class Presence:
     async def _flush_later(self) -> None:
         self._waiting = True
         try:
-            await asyncio.sleep(self.window)
+            await asyncio.sleep(self.window.seconds(len(self.online)))
         finally:
             self._waiting = False
         # Never cancelled from here on: the last-seen write must not be cut off mid-transaction.
@@ -206,6 +219,7 @@ class Presence:
                         to=sid,
                         ignore_queue=True,
                     )
+            await self._announce_batch(changes, seen, hiding)
             for user_id, online in changes.items():
                 skip = [
                     sid
@@ -227,6 +241,42 @@ class Presence:
                 )
         except Exception:
             log.exception("presence_announce_failed")
+
+    async def _announce_batch(
+        self, changes: Changes, seen: str, hiding: dict[str, set[str]]
+    ) -> None:
+        """One `presenceChanged` frame for each batch client; blocked viewers get theirs
+        without the people who blocked them."""
+
+        def frame(hidden: Collection[str]) -> dict[str, Any]:
+            return {
+                "online": [u for u, online in changes.items() if online and u not in hidden],
+                "offline": [
+                    {"userId": u, "lastSeen": seen}
+                    for u, online in changes.items()
+                    if not online and u not in hidden
+                ],
+            }
+
+        own = {
+            viewer: self._sids(viewer, events.BATCH_PRESENCE_ROOM)
+            for viewer, hidden in hiding.items()
+            if not hidden.isdisjoint(changes)
+        }
+        await self.sio.emit(
+            events.PRESENCE_CHANGED,
+            frame(()),
+            to=events.BATCH_PRESENCE_ROOM,
+            skip_sid=[sid for sids in own.values() for sid in sids] or None,
+            ignore_queue=True,
+        )
+        for viewer, sids in own.items():
+            personal = frame(hiding[viewer])
+            if personal["online"] or personal["offline"]:
+                for sid in sids:
+                    await self.sio.emit(
+                        events.PRESENCE_CHANGED, personal, to=sid, ignore_queue=True
+                    )
 
     def _sids(self, user_id: str, room: str) -> list[str]:
         """The user's connections in this process that are in `room`."""

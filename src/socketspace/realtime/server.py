@@ -23,7 +23,7 @@ from socketspace.errors import AppError, NotAuthenticated, RateLimited
 from socketspace.realtime import events
 from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import user_room
-from socketspace.realtime.presence import Presence
+from socketspace.realtime.presence import Presence, PresenceWindow
 from socketspace.realtime.presence_store import PresenceStore
 from socketspace.realtime.typing import TypingRelay
 from socketspace.schemas.common import describe_validation_error
@@ -132,7 +132,11 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             sio,
             store=store,
             bus=bus,
-            window=settings.presence_window_ms / 1000,
+            window=PresenceWindow(
+                settings.presence_window_ms / 1000,
+                per_user=settings.presence_window_per_user_ms / 1000,
+                most=settings.presence_max_window_ms / 1000,
+            ),
             heartbeat=settings.presence_heartbeat_seconds,
             process_timeout=settings.presence_process_timeout_seconds,
             went_offline=self._went_offline,
@@ -154,18 +158,17 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             )
         except NotAuthenticated as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message) from None
-        delta = isinstance(auth, dict) and auth.get("presence") == "delta"
+        mode = auth.get("presence") if isinstance(auth, dict) else None
+        presence_room = events.PRESENCE_ROOMS.get(str(mode), events.FULL_PRESENCE_ROOM)
         self.connections[sid] = Connection(user.id, session_id)
         await self.save_session(sid, {"user_id": user.id, "session_id": session_id})
         await self.enter_room(sid, user_room(user.id))
-        await self.enter_room(
-            sid, events.DELTA_PRESENCE_ROOM if delta else events.FULL_PRESENCE_ROOM
-        )
+        await self.enter_room(sid, presence_room)
         self.presence.connected(user.id)
         # After this handler returns the client is told it is connected; the list follows.
         self._spawn(self._send_online_list(sid))
         self._ensure_sweeper()
-        log.info("socket_connected user_id=%s sid=%s delta=%s", user.id, sid, delta)
+        log.info("socket_connected user_id=%s sid=%s presence=%s", user.id, sid, presence_room)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         connection = self.connections.pop(sid, None)

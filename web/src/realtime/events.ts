@@ -13,6 +13,8 @@ export const ServerEvent = {
   TYPING: "typing",
   USER_ONLINE: "userOnline",
   USER_OFFLINE: "userOffline",
+  /** {online: [userId], offline: [{userId, lastSeen}]}: with auth {presence: "batch"}. */
+  PRESENCE_CHANGED: "presenceChanged",
 } as const;
 
 /** Client → server, each answered by an ack {ok: true, ...} or {ok: false, code, message}. */

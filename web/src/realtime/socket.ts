@@ -4,7 +4,7 @@
  */
 import { io, type Socket } from "socket.io-client";
 import { useChatStore, type Received } from "../store/chat";
-import type { Ack, ChangeAck, MarkReadAck, Message, MessagesRead, SendAck, SyncAck, Typing, UserOffline } from "../types";
+import type { Ack, ChangeAck, MarkReadAck, Message, MessagesRead, PresenceChanged, SendAck, SyncAck, Typing } from "../types";
 import { ClientEvent, type ClientEventName, ServerEvent } from "./events";
 
 export interface SocketHooks {
@@ -59,7 +59,8 @@ export function connectSocket(hooks: SocketHooks): void {
   const current = io({
     withCredentials: true,
     transports: ["websocket"],
-    auth: { presence: "delta" },
+    // One presenceChanged frame per announcement, instead of the full list or an event per person.
+    auth: { presence: "batch" },
   });
   socket = current;
   store().connectionChanged("connecting");
@@ -89,13 +90,13 @@ export function connectSocket(hooks: SocketHooks): void {
   });
 
   current.on(ServerEvent.GET_ONLINE_USERS, (ids: string[]) => store().onlineListReceived(ids));
-  current.on(ServerEvent.USER_ONLINE, (event: { userId: string }) => {
-    store().userCameOnline(event.userId);
-    if (!store().people[event.userId]) hooks.strangerOnline(event.userId);
+  current.on(ServerEvent.PRESENCE_CHANGED, (event: PresenceChanged) => {
+    for (const userId of event.online) {
+      store().userCameOnline(userId);
+      if (!store().people[userId]) hooks.strangerOnline(userId);
+    }
+    for (const gone of event.offline) store().userWentOffline(gone.userId, gone.lastSeen);
   });
-  current.on(ServerEvent.USER_OFFLINE, (event: UserOffline) =>
-    store().userWentOffline(event.userId, event.lastSeen),
-  );
   current.on(ServerEvent.NEW_MESSAGE, (message: Message) => {
     hooks.messagesArrived([store().messageReceived(message)]);
   });

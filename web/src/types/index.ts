@@ -96,6 +96,12 @@ export interface UserOffline {
   lastSeen: string | null;
 }
 
+/** Who came online and who left since the last announcement. */
+export interface PresenceChanged {
+  online: string[];
+  offline: UserOffline[];
+}
+
 export interface Typing {
   userId: string;
   isTyping: boolean;
