@@ -55,7 +55,8 @@ class ServerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self.process = await self._spawn(log)
-        async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(30):
+        # Generous: starting means importing everything, slow on a busy 2-core machine.
+        async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(90):
             while True:
                 try:
                     if (await client.get("/readyz")).status_code == 200:
@@ -86,12 +87,17 @@ class ServerProcess:
         self.process.kill()
 
     async def stop(self) -> int:
-        """SIGTERM, and the exit status."""
+        """SIGTERM, and the exit status; SIGKILL if it has not stopped within a minute."""
         if self.process is None or self.process.returncode is not None:
             return self.process.returncode if self.process else 0
         self.process.terminate()
-        async with asyncio.timeout(30):
-            return await self.process.wait()
+        try:
+            async with asyncio.timeout(60):
+                return await self.process.wait()
+        finally:
+            if self.process.returncode is None:
+                self.process.kill()
+                await self.process.wait()
 
     def log(self) -> str:
         return self.log_path.read_text()
@@ -116,7 +122,7 @@ class Deployment:
             "PRESENCE_PROCESS_TIMEOUT_SECONDS": str(PROCESS_TIMEOUT_SECONDS),
             # Revocations must cross by the bus, not by the periodic session check.
             "SESSION_CHECK_SECONDS": "600",
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": os.environ.get("SCALE_TEST_LOG_LEVEL", "WARNING"),
             **{name.upper(): "100000/minute" for name in RELAXED_LIMITS},
         }
         self.servers: list[ServerProcess] = []
@@ -137,10 +143,12 @@ class Deployment:
         return await self.sockets.connect(cookie=person.token, url=server.url, auth=auth)
 
     async def close(self) -> None:
-        await self.sockets.close()
-        await self.people.close()
-        for server in self.servers:
-            await server.stop()
+        try:
+            await self.sockets.close()
+            await self.people.close()
+        finally:
+            for server in self.servers:
+                await server.stop()
 
 
 @pytest.fixture
@@ -393,8 +401,14 @@ async def test_sigterm_stops_gracefully_and_clients_reconnect_elsewhere(deployme
     await event_about(watcher, events.USER_ONLINE, bob.id)
 
 
-def children(pid: int) -> list[int]:
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+def workers_of(pid: int) -> list[int]:
+    """The worker processes uvicorn spawned (not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [
+        int(child)
+        for child in children
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
 
 
 def running(pid: int) -> bool:
@@ -404,7 +418,7 @@ def running(pid: int) -> bool:
 async def test_serve_with_workers_runs_them_behind_one_port(deployment: Deployment):
     server = await deployment.start(None, "--workers", "2")
     assert server.process is not None
-    workers = children(server.process.pid)
+    workers = workers_of(server.process.pid)
     assert len(workers) == 2
     alice, bob = await deployment.signup("Alice", server), await deployment.signup("Bob", server)
     # Tabs land on either worker (the kernel shares the port out); all of them hear.
