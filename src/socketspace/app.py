@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 import socketio
 from fastapi import FastAPI
 
-from socketspace.api import auth, health, media, messages, users
+from socketspace.api import auth, health, media, messages, metrics, users
 from socketspace.api.errors import install_error_handlers
+from socketspace.api.metrics import HttpMetricsMiddleware
 from socketspace.api.middleware import (
     ApiCeilingMiddleware,
     BodyGuardMiddleware,
@@ -50,6 +51,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     install_error_handlers(api)
     for router in (health.router, auth.router, messages.router, users.router, media.router):
         api.include_router(router)
+    api.include_router(metrics.router)  # before the web client's catch-all route
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
     # Added last runs first: security headers (on every answer, refusals included), request
     # id, the per-address ceiling, known bots, then CSRF, then body limits, then routing.
@@ -70,6 +72,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     )
     api.add_middleware(RequestIdMiddleware)
     api.add_middleware(SecurityHeadersMiddleware, settings=ctx.settings)
+    api.add_middleware(HttpMetricsMiddleware)  # outermost: times refusals too
     return api
 
 

@@ -17,6 +17,7 @@ import orjson
 import socketio
 from pydantic import BaseModel, ValidationError
 
+from socketspace import metrics
 from socketspace.context import AppContext
 from socketspace.errors import AppError, NotAuthenticated, RateLimited
 from socketspace.realtime import events
@@ -91,6 +92,7 @@ def acked(
             try:
                 self.event_budget.take(sid, TOO_MANY_EVENTS)
             except RateLimited as exc:
+                self.events_refused.inc()
                 return error_ack(exc)
             try:
                 payload = schema.model_validate(args[0] if args else None)
@@ -132,6 +134,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.event_budget = TokenBucket(
             rate=settings.socket_events_per_second, burst=settings.socket_event_burst
         )
+        self.events_refused = metrics.RATE_LIMIT_REFUSALS.labels("socket-events")
         self._sweeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -146,6 +149,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             raise socketio.exceptions.ConnectionRefusedError(exc.message) from None
         delta = isinstance(auth, dict) and auth.get("presence") == "delta"
         self.connections[sid] = Connection(user.id, session_id)
+        metrics.SOCKETS_CONNECTED.inc()
         await self.save_session(sid, {"user_id": user.id, "session_id": session_id})
         await self.enter_room(sid, user_room(user.id))
         await self.enter_room(
@@ -162,6 +166,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.event_budget.forget(sid)
         if connection is None:
             return
+        metrics.SOCKETS_CONNECTED.dec()
         self.presence.disconnected(connection.user_id)
         if not self.presence.is_online(connection.user_id):
             self.typing.stopped_all(connection.user_id)
