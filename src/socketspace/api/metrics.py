@@ -59,7 +59,7 @@ async def _count_outbox(ctx: ContextDep) -> None:
     )
     try:
         async with ctx.db.read() as session:
-            counts = dict((await session.execute(query)).tuples().all())
+            counts = {status: n for status, n in (await session.execute(query)).all()}
     except Exception as exc:  # the rest of the metrics still answer; the gauge keeps its value
         log.warning("metrics_outbox_count_failed error=%s", type(exc).__name__)
         return
