@@ -27,7 +27,7 @@ from prometheus_client import (
 from prometheus_client.exposition import choose_encoder
 
 # No `*_created` timestamp series beside every counter and histogram: noise for Prometheus.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 # Seconds; from well under a millisecond (a batch delivered at once) up to the point where
 # people notice.
