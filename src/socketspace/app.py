@@ -23,6 +23,7 @@ from socketspace.api.shield import SecurityHeadersMiddleware, image_origins
 from socketspace.api.web import mount_web_client
 from socketspace.config import Settings
 from socketspace.context import AppContext
+from socketspace.metrics import process_exiting
 from socketspace.realtime.notifier import SocketNotifier
 from socketspace.realtime.server import ChatNamespace, create_socket_server
 from socketspace.security.bots import BotDetector
@@ -38,6 +39,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
         yield
         await namespace.close()
         await ctx.close()
+        process_exiting()
 
     api = FastAPI(
         title="SocketSpace",

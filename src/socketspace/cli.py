@@ -16,7 +16,7 @@ from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.db import Database
 from socketspace.errors import AppError
-from socketspace.logs import configure_logging
+from socketspace.logs import configure_logging, logging_config
 from socketspace.mail import outbox
 from socketspace.migrations import upgrade
 from socketspace.services import abuse, accounts
@@ -76,7 +76,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         ws_per_message_deflate=False,
         log_level=settings.log_level.lower(),
         # uvicorn's own lines go through our handler, in LOG_FORMAT (see logs.py).
-        log_config=None,
+        log_config=logging_config(settings.log_level, settings.log_format),
         proxy_headers=False,
     )
     return 0

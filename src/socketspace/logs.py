@@ -8,6 +8,7 @@ uvicorn's access log — carries it, and tasks started from the request inherit 
 from __future__ import annotations
 
 import logging
+import logging.config
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -17,7 +18,7 @@ import orjson
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 TEXT_FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
-# uvicorn's loggers: they pass on to ours (see configure_logging and cli.cmd_serve).
+# uvicorn's loggers: they pass their lines on to ours (see logging_config).
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
 
 
@@ -60,21 +61,27 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Ours, so configuring again replaces it and leaves other handlers alone."""
+def logging_config(level: str, fmt: Literal["text", "json"] = "text") -> dict[str, Any]:
+    """A `logging.config.dictConfig` for our handler on the root logger, with uvicorn's loggers
+    passing their lines on to it. Handed to uvicorn as `log_config` too, so worker processes
+    that uvicorn starts configure their logging the same way."""
+    formatter = JsonFormatter if fmt == "json" else TextFormatter
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": RequestIdFilter}},
+        "formatters": {"line": {"()": formatter}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "line",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"level": level.upper(), "handlers": ["stderr"]},
+        "loggers": {name: {"handlers": [], "propagate": True} for name in UVICORN_LOGGERS},
+    }
 
 
 def configure_logging(level: str, fmt: Literal["text", "json"] = "text") -> None:
-    handler = _Handler()
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
-    root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h, _Handler)]:
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(level.upper())
-    # uvicorn's loggers write through the root handler, in the same format.
-    for name in UVICORN_LOGGERS:
-        uvicorn_logger = logging.getLogger(name)
-        uvicorn_logger.handlers.clear()
-        uvicorn_logger.propagate = True
+    logging.config.dictConfig(logging_config(level, fmt))

@@ -7,7 +7,8 @@ Several processes (`socketspace serve --workers N`): the parent sets PROMETHEUS_
 to a fresh directory before the workers start. prometheus_client reads it when it is first
 imported and then keeps every value in a memory-mapped file there; /metrics sums the files of
 all workers with MultiProcessCollector (see `exposition`). Gauges therefore say how to combine
-processes: `livesum` (only processes still alive count) or `mostrecent`. Without the variable
+processes: `livesum` (only processes still alive count: a stopping worker calls
+`process_exiting`) or `mostrecent`. Without the variable
 everything stays in this process's memory.
 """
 
@@ -73,6 +74,13 @@ RATE_LIMIT_REFUSALS = Counter(
 
 def multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+def process_exiting() -> None:
+    """A worker stopping: its live gauges leave the sum. (A worker that crashed leaves its
+    files behind until the next start gives the workers a fresh directory.)"""
+    if multiprocess_dir() is not None:
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 def exposition(accept: str) -> tuple[bytes, str]:

@@ -252,9 +252,12 @@ async def test_workers_in_multiprocess_mode_share_one_scrape(tmp_path: Path):
                         assert process.returncode is None
                         await asyncio.sleep(0.1)
             scraped = await scrape(ops)
+        live = list(shared.glob(f"gauge_livesum_{process.pid}.db"))
+        assert live  # the sockets gauge of this process
     finally:
         process.terminate()
         await process.wait()
+    assert not any(path.exists() for path in live)  # a stopped worker leaves the live sum
     assert set(METRIC_NAMES) <= scraped.families.keys()
     healthz = {"route": "/healthz", "method": "GET", "status": "2xx"}
     assert scraped.value("socketspace_http_request_seconds_count", **healthz) == 1
