@@ -188,6 +188,10 @@ async def test_refusals_count_under_their_rule_and_metrics_are_never_refused(ser
     assert grew("messages") == 1
     assert grew("socket-events") == 1
     assert grew("api-ip") == first_refusals
+    # Refused before routing: timed, under no route's name.
+    unrouted = {"route": "(unrouted)", "method": "GET", "status": "4xx"}
+    count = "socketspace_http_request_seconds_count"
+    assert after.value(count, **unrouted) - before.value(count, **unrouted) == first_refusals
 
 
 async def test_metrics_with_a_token_want_it_as_a_bearer_token(servers: Servers):

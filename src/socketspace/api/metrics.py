@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 OUTBOX_STATUSES = ("pending", "failed")
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-UNROUTED = "(unrouted)"  # refused before routing (ceiling, bots, CSRF, body limits) or 404
+# Refused before routing (ceiling, bots, CSRF, body limits), or a path no route knows.
+UNROUTED = "(unrouted)"
 
 
 @router.get("/metrics")
