@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from socketspace.logs import JsonFormatter, RequestIdFilter, TextFormatter, request_id
 from tests.conftest import free_port
@@ -110,3 +112,29 @@ def test_the_formatters_add_the_request_id_only_inside_a_request():
     except ValueError:
         failed = json.loads(JsonFormatter().format(record("failed", sys.exc_info())))
     assert failed["level"] == "WARNING" and "ValueError: boom" in failed["exception"]
+
+
+async def test_an_unexpected_failure_is_logged_with_its_request_id(alice, db):
+    """The 500's log line is written outside the middleware, by Starlette's error handler."""
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        async with db.write() as session:
+            await session.execute(text("ALTER TABLE sessions RENAME TO sessions_away"))
+        try:
+            response = await alice.get("/api/auth/check", headers={"X-Request-Id": "fail500"})
+        finally:
+            async with db.write() as session:
+                await session.execute(text("ALTER TABLE sessions_away RENAME TO sessions"))
+    finally:
+        root.removeHandler(handler)
+    assert response.status_code == 500
+    entries = [json.loads(line) for line in lines.getvalue().splitlines()]
+    failure = [e for e in entries if e["message"].startswith("unhandled_error")]
+    assert len(failure) == 1
+    assert failure[0]["request_id"] == "fail500"
+    assert "Traceback" in failure[0]["exception"]

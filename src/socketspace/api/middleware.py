@@ -78,11 +78,11 @@ class RequestIdMiddleware:
             await send(message)
 
         # Every line logged while this request is handled carries its id (socketspace.logs).
+        # After an exception it stays set: Starlette's error handler, outside this middleware,
+        # still logs the failure and answers 500 for this request (the task ends after).
         token = current_request_id.set(request_id)
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            current_request_id.reset(token)
+        await self.app(scope, receive, send_with_id)
+        current_request_id.reset(token)
 
 
 class BodyGuardMiddleware:
