@@ -188,7 +188,9 @@ class Settings(BaseSettings):
     @field_validator("metrics_token")
     @classmethod
     def _blank_token_is_unset(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+        if value is None or not value.strip():
+            return None
+        return value.strip()
 
     @field_validator("public_origin")
     @classmethod

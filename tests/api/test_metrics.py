@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from socketspace.config import Settings
 from socketspace.db import Database
 from socketspace.mail.outbox import enqueue
 from socketspace.models.base import utcnow
@@ -210,6 +211,11 @@ async def test_metrics_with_a_token_want_it_as_a_bearer_token(servers: Servers):
             assert "socketspace_" not in refused.text
         allowed = await scrape(ops, Authorization="Bearer s3cret-token")
         assert "socketspace_messages_stored" in allowed.families
+
+
+def test_a_blank_metrics_token_means_no_token():
+    assert Settings(metrics_token="  ").metrics_token is None
+    assert Settings(metrics_token=" t0ken ").metrics_token == "t0ken"
 
 
 async def test_outbox_emails_are_counted_at_scrape_time(client, db: Database):
