@@ -10,8 +10,9 @@ from contextlib import asynccontextmanager
 import socketio
 from fastapi import FastAPI
 
-from socketspace.api import auth, health, media, messages, users
+from socketspace.api import auth, health, media, messages, metrics, users
 from socketspace.api.errors import install_error_handlers
+from socketspace.api.metrics import HttpMetricsMiddleware
 from socketspace.api.middleware import (
     ApiCeilingMiddleware,
     BodyGuardMiddleware,
@@ -23,6 +24,7 @@ from socketspace.api.shield import SecurityHeadersMiddleware, image_origins
 from socketspace.api.web import mount_web_client
 from socketspace.config import Settings
 from socketspace.context import AppContext
+from socketspace.metrics import process_exiting
 from socketspace.realtime.bus import Bus, RedisBus
 from socketspace.realtime.notifier import SocketNotifier
 from socketspace.realtime.presence_store import PresenceStore, RedisPresenceStore
@@ -41,6 +43,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
         yield
         await namespace.close()
         await ctx.close()
+        process_exiting()
 
     api = FastAPI(
         title="SocketSpace",
@@ -54,6 +57,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     install_error_handlers(api)
     for router in (health.router, auth.router, messages.router, users.router, media.router):
         api.include_router(router)
+    api.include_router(metrics.router)  # before the web client's catch-all route
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
     # Added last runs first: security headers (on every answer, refusals included), request
     # id, the per-address ceiling, known bots, then CSRF, then body limits, then routing.
@@ -74,6 +78,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     )
     api.add_middleware(RequestIdMiddleware)
     api.add_middleware(SecurityHeadersMiddleware, settings=ctx.settings)
+    api.add_middleware(HttpMetricsMiddleware)  # outermost: times refusals too
     return api
 
 

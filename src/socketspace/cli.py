@@ -1,4 +1,4 @@
-"""`socketspace serve | migrate | create-user | outbox | reports`."""
+"""`socketspace serve | migrate | create-user | outbox | reports | backup`."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from socketspace import backup
 from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.db import Database
 from socketspace.errors import AppError
-from socketspace.logs import configure_logging
+from socketspace.logs import configure_logging, logging_config
 from socketspace.mail import outbox
 from socketspace.migrations import upgrade
 from socketspace.services import abuse, accounts
@@ -75,6 +76,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "ws": "websockets-sansio",
         "ws_per_message_deflate": False,
         "log_level": settings.log_level.lower(),
+        # uvicorn's own lines go through our handler, in LOG_FORMAT (see logs.py).
+        "log_config": logging_config(settings.log_level, settings.log_format),
         "proxy_headers": False,
         # SIGTERM: stop accepting, close sockets (clients reconnect elsewhere), then let the
         # message writer and the outbox finish; give up on stragglers after this long.
@@ -197,6 +200,22 @@ def cmd_reports(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.is_sqlite:
+        dest = backup.destination(settings, args.dest, ".dump")
+        print("\n".join(backup.postgres_instructions(settings, dest)))
+        print(backup.media_hint(settings), file=sys.stderr)
+        return 2
+    try:
+        written = backup.backup_sqlite(settings, backup.destination(settings, args.dest, ".db"))
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(written)
+    print(backup.media_hint(settings), file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socketspace", description="SocketSpace chat server")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -232,13 +251,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     reported = commands.add_parser("reports", help="list reported messages, newest first")
     reported.set_defaults(handler=cmd_reports)
+
+    saved = commands.add_parser(
+        "backup",
+        help="copy the SQLite database while the server runs (PostgreSQL: prints pg_dump)",
+    )
+    saved.add_argument(
+        "dest", nargs="?", help="file or directory (default DATA_DIR/backups/socketspace-….db)"
+    )
+    saved.set_defaults(handler=cmd_backup)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     handler = args.handler
     return int(handler(args, settings))
 

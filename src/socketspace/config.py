@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = 120.0
     password_reset_minutes: int = 30
     log_level: str = "INFO"
+    # text: `time level=… logger=… message`; json: one JSON object per line (time, level,
+    # logger, message, request_id while handling an HTTP request), uvicorn's lines included.
+    log_format: Literal["text", "json"] = "text"
+    # When set, GET /metrics wants `Authorization: Bearer <token>` (401 otherwise). Unset, it
+    # is open: block /metrics at the proxy, or set this.
+    metrics_token: str | None = Field(default=None, repr=False)
 
     session_days: int = 7
     # OWASP minimum for Argon2id; tests lower these, nothing else should.
@@ -204,6 +210,13 @@ class Settings(BaseSettings):
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ValueError("SMTP_URL must look like smtp://user:password@host:587 or smtps://…")
         return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _blank_token_is_unset(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return value.strip()
 
     @field_validator("public_origin")
     @classmethod

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socketspace.errors import PayloadTooLarge, RateLimited
+from socketspace.logs import request_id as current_request_id
 from socketspace.media.images import MAX_BYTES
 from socketspace.security.bots import BotDetector
 from socketspace.security.client_ip import Networks, client_ip
@@ -76,7 +77,12 @@ class RequestIdMiddleware:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        # Every line logged while this request is handled carries its id (socketspace.logs).
+        # After an exception it stays set: Starlette's error handler, outside this middleware,
+        # still logs the failure and answers 500 for this request (the task ends after).
+        token = current_request_id.set(request_id)
         await self.app(scope, receive, send_with_id)
+        current_request_id.reset(token)
 
 
 class BodyGuardMiddleware:

@@ -17,6 +17,7 @@ import orjson
 import socketio
 from pydantic import BaseModel, ValidationError
 
+from socketspace import metrics
 from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.errors import AppError, NotAuthenticated, RateLimited
@@ -94,6 +95,7 @@ def acked(
             try:
                 self.event_budget.take(sid, TOO_MANY_EVENTS)
             except RateLimited as exc:
+                self.events_refused.inc()
                 return error_ack(exc)
             try:
                 payload = schema.model_validate(args[0] if args else None)
@@ -146,6 +148,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.event_budget = TokenBucket(
             rate=settings.socket_events_per_second, burst=settings.socket_event_burst
         )
+        self.events_refused = metrics.RATE_LIMIT_REFUSALS.labels("socket-events")
         self._sweeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -161,6 +164,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         mode = auth.get("presence") if isinstance(auth, dict) else None
         presence_room = events.PRESENCE_ROOMS.get(str(mode), events.FULL_PRESENCE_ROOM)
         self.connections[sid] = Connection(user.id, session_id)
+        metrics.SOCKETS_CONNECTED.inc()
         await self.save_session(sid, {"user_id": user.id, "session_id": session_id})
         await self.enter_room(sid, user_room(user.id))
         await self.enter_room(sid, presence_room)
@@ -175,6 +179,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self.event_budget.forget(sid)
         if connection is None:
             return
+        metrics.SOCKETS_CONNECTED.dec()
         self.presence.disconnected(connection.user_id)
         if not self.presence.connected_here(connection.user_id):
             self.typing.stopped_all(connection.user_id)

@@ -19,6 +19,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
+from socketspace import metrics
 from socketspace.config import Settings
 from socketspace.errors import RateLimited
 from socketspace.security.ratelimit import TokenBucket
@@ -74,6 +75,7 @@ class Throttle:
         if not all(counted):
             # Another request took the last room after our check.
             log.info("rate_limited rule=%s retry_after=1 raced=true", rule.name)
+            metrics.RATE_LIMIT_REFUSALS.labels(rule.name).inc()
             raise RateLimited(1, f"{rule.message} Please try again in a moment.")
 
     async def check(self, rule: Rule, *key: str) -> None:
@@ -86,6 +88,7 @@ class Throttle:
             wait = await self._wait(self._memory, rule, key)
         if wait is not None:
             log.info("rate_limited rule=%s retry_after=%s", rule.name, wait)
+            metrics.RATE_LIMIT_REFUSALS.labels(rule.name).inc()
             raise RateLimited(wait, f"{rule.message} Please try again in {_human(wait)}.")
 
     async def clear(self, rule: Rule, *key: str) -> None:
@@ -189,11 +192,16 @@ class UserBudget:
         self.bucket = TokenBucket(rate=rate, burst=burst)
         self.rule = Rule.of(name, f"{burst}/{max(1, round(burst / rate))} seconds", message)
         self.message = message
+        self._refused = metrics.RATE_LIMIT_REFUSALS.labels(name)
 
     def take(self, user_id: str) -> Awaitable[None] | None:
         """Spend one: raises RateLimited at once from the bucket, or (shared) returns the
         check to await, which raises it then."""
         if self.throttle.shared:
             return self.throttle.hit(self.rule, user_id)
-        self.bucket.take(user_id, self.message)
+        try:
+            self.bucket.take(user_id, self.message)
+        except RateLimited:
+            self._refused.inc()
+            raise
         return None

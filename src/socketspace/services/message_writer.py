@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, case, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from socketspace import metrics
 from socketspace.db import Database
 from socketspace.errors import AppError, NotFound, Unavailable
 from socketspace.models import Conversation, ConversationMember, Message, User
@@ -132,7 +134,10 @@ class MessageWriter:
         self._known: dict[tuple[str, str], int] = {}  # pair -> conversation id
         # Committed messages waiting to be announced, in commit order. A task of its own, so
         # the next batch is written while this one is being delivered.
-        self._announce: asyncio.Queue[list[tuple[Message, str | None]]] = asyncio.Queue()
+        # Each batch with the perf_counter() of its commit, for the delivery latency.
+        self._announce: asyncio.Queue[tuple[list[tuple[Message, str | None]], float]] = (
+            asyncio.Queue()
+        )
         self._announcer: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -217,6 +222,7 @@ class MessageWriter:
                     item.done.set_exception(
                         Unavailable("The message could not be stored. Please try again.")
                     )
+        committed = time.perf_counter()
         for item, outcome in results:
             if isinstance(outcome, AppError):
                 item.done.set_exception(outcome)
@@ -229,17 +235,23 @@ class MessageWriter:
             if isinstance(outcome, Stored) and outcome.created
         ]
         if created:
-            self._announce.put_nowait(created)
+            metrics.MESSAGES_STORED.inc(len(created))
+            self._announce.put_nowait((created, committed))
 
     async def _run_announcer(self) -> None:
         while True:
-            batch = await self._announce.get()
+            batch, committed = await self._announce.get()
+            delivered = 0
             try:
                 for message, origin in batch:
                     await self.notifier.message_created(message, origin)
+                    # Measured here, not in the notifier: only the writer knows the commit time.
+                    metrics.DELIVERY_SECONDS.observe(time.perf_counter() - committed)
+                    delivered += 1
             except Exception:  # a failed delivery must not stop later ones
                 log.exception("message_announce_failed size=%d", len(batch))
             finally:
+                metrics.MESSAGES_DELIVERED.inc(delivered)
                 self._announce.task_done()
 
     async def _prepare_images(self, batch: list[Outgoing]) -> list[Outgoing]:
