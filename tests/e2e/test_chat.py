@@ -293,3 +293,16 @@ async def test_logging_out_in_one_tab_returns_the_other_tab_to_login(open_person
 
     await expect(alice.page).to_have_url(re.compile(r"/login$"))
     await expect(alice.page.get_by_role("status").filter(has_text="session")).to_be_visible()
+
+
+async def test_an_open_page_sees_people_come_online_and_leave(open_person: Open) -> None:
+    bob = await open_person("Bob Builder")
+    # Alice arrives after Bob's page loaded: he hears of her from a presence frame, and
+    # fetches the newcomer's card.
+    alice = await open_person("Alice Liddell")
+    await bob.page.get_by_role("tab", name="Contacts").click()
+    row = bob.page.get_by_test_id("contact-list").get_by_role("button", name="Alice Liddell")
+    await expect(row).to_have_attribute("data-online", "true")
+    await alice.page.close()
+    await expect(row).to_have_attribute("data-online", "false")
+    assert bob.errors == []

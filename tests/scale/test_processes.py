@@ -384,7 +384,7 @@ async def test_sigterm_stops_gracefully_and_clients_reconnect_elsewhere(deployme
     acks = await asyncio.gather(*sends, return_exceptions=True)
     acked = [a["message"]["_id"] for a in acks if isinstance(a, dict) and a["ok"]]
 
-    async with asyncio.timeout(30):
+    async with asyncio.timeout(60):
         # Uvicorn shuts down, then ends by the signal it caught: what a supervisor expects.
         assert await one.process.wait() == -signal.SIGTERM
     assert "Traceback" not in one.log()
@@ -433,7 +433,7 @@ async def test_serve_with_workers_runs_them_behind_one_port(deployment: Deployme
     assert polling.status_code == 400
 
     server.process.terminate()
-    async with asyncio.timeout(30):
+    async with asyncio.timeout(60):
         await server.process.wait()
     assert not any(running(pid) for pid in workers)
     assert "Traceback" not in server.log()
