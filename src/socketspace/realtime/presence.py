@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 SIGNAL = "presence"
 
 
-def iso_now(at: datetime | None = None) -> str:
+def as_iso(at: datetime | None = None) -> str:
+    """`at` (default: now) as the clients read times."""
     return iso(at or utcnow()) or ""
 
 
@@ -159,7 +160,7 @@ class Presence:
                 await self.went_offline(gone, seen)
             except Exception:
                 log.exception("presence_last_seen_failed users=%d", len(gone))
-        await self.bus.publish(SIGNAL, {"changes": changes, "seen": iso_now(seen)})
+        await self.bus.publish(SIGNAL, {"changes": changes, "seen": as_iso(seen)})
 
     async def _heard(self, signal: dict[str, Any]) -> None:
         """Changes found by any process (this one included): announce them to our clients."""
@@ -191,7 +192,7 @@ class Presence:
             missed |= {user: False for user in self.online - actual}
             if missed:
                 self.online = actual
-                await self._announce(missed, iso_now())
+                await self._announce(missed, as_iso())
 
     async def _announce(self, changes: Changes, seen: str) -> None:
         """Tell this process's clients (`ignore_queue`: every process announces to its own)."""
