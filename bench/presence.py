@@ -11,33 +11,31 @@ announces them once.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-# The relay benchmark's server, user and Node helpers (this file's folder is on sys.path).
-from run import BENCH_DIR, bench_server, create_users, pinned
+# The shared server, user and Node helpers (this file's folder is on sys.path).
+from common import bench_server, create_users, run_node, write_result
 
-
-def storm(users_file: Path, count: int, mode: str) -> dict[str, object]:
-    command = ["node", str(BENCH_DIR / "presence.mjs"), "--config", str(users_file)]
-    command += ["--count", str(count), "--mode", mode]
-    done = subprocess.run(  # noqa: S603 (our own fixed command line)
-        pinned(1, command), capture_output=True, text=True, timeout=360, check=False
-    )
-    if done.returncode != 0:
-        sys.exit(f"presence.mjs failed: {done.stderr[-2000:]}")
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+MAX_CLIENTS = 5000
+STORM_TIMEOUT = 360.0
 
 
-def main(argv: list[str] | None = None) -> int:
+def storm(users_file: Path, count: int, mode: str) -> dict[str, Any]:
+    args = ["--config", str(users_file), "--count", str(count), "--mode", mode]
+    return run_node("presence.mjs", args, STORM_TIMEOUT)
+
+
+def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--counts", default="500,1000,2000", help="clients per storm")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.counts.split(",") if c.strip()]
+    if not counts or not all(1 <= c <= MAX_CLIENTS for c in counts):
+        parser.error(f"--counts must be 1..{MAX_CLIENTS} each")
+    storms = []
     with bench_server(args.database_url) as served:
         users_file = served.workdir / "users.json"
         create_users(served.origin, max(counts), users_file)
@@ -48,12 +46,20 @@ def main(argv: list[str] | None = None) -> int:
         for count in counts:
             for mode in ("full", "delta"):
                 r = storm(users_file, count, mode)
-                original = count * (count + 1) // 2
+                r["originalFrames"] = count * (count + 1) // 2
+                storms.append(r)
                 print(
                     f"{count:>8} {mode:>6} {r['frames']:>10} {r['framesPerClient']:>11}"
-                    f" {r['bytes']:>12} {original:>14} {r['connectSeconds']:>10}",
+                    f" {r['bytes']:>12} {r['originalFrames']:>14} {r['connectSeconds']:>10}",
                     flush=True,
                 )
+    document = {"database": served.database, "storms": storms}
+    write_result("presence", document)
+    return document
+
+
+def main(argv: list[str] | None = None) -> int:
+    run(argv)
     return 0
 
 
