@@ -40,7 +40,9 @@ async function main() {
     for (let first = 0; first < options.count; first += options.concurrency) {
       const last = Math.min(options.count, first + options.concurrency);
       const batch = [];
-      for (let i = first; i < last; i++) batch.push(connect(url, users[i % users.length], { listen }));
+      for (let i = first; i < last; i++) {
+        batch.push(connect(url, users[i % users.length], { listen }));
+      }
       sockets.push(...(await Promise.all(batch)));
     }
   } catch (err) {

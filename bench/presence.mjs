@@ -4,23 +4,27 @@
 // client asks for with `auth: {presence: "delta"}`.
 //
 //   node presence.mjs --config users.json --count 1000 --mode full|delta [--settle-ms 1000]
+//                     [--max-seconds 300]
 //
 // users.json as for relay.mjs. Prints one JSON line with the totals. Bounded: at most
-// LIMITS.maxClients sockets, LIMITS.maxSeconds in all.
+// LIMITS.maxClients sockets, --max-seconds in all (at most LIMITS.maxSeconds).
 
 import { performance } from "node:perf_hooks";
 import { connect, failer, loadConfig, parseArgs } from "./lib.mjs";
 
-const LIMITS = { maxClients: 5000, maxSeconds: 300, maxSettleMs: 10_000 };
+const LIMITS = { maxClients: 5000, maxSeconds: 1800, maxSettleMs: 10_000 };
 const PRESENCE = new Set(["getOnlineUsers", "userOnline", "userOffline"]);
 const fail = failer("presence");
 
 function readOptions() {
-  const defaults = { config: null, count: 1000, mode: "full", settleMs: 1000 };
+  const defaults = { config: null, count: 1000, mode: "full", settleMs: 1000, maxSeconds: 300 };
   const options = parseArgs(process.argv.slice(2), defaults, fail);
   if (!["full", "delta"].includes(options.mode)) fail("--mode is full or delta");
   if (!(options.count >= 1 && options.count <= LIMITS.maxClients)) fail("--count out of range");
   options.settleMs = Math.min(Math.max(options.settleMs, 100), LIMITS.maxSettleMs);
+  if (!(options.maxSeconds > 0 && options.maxSeconds <= LIMITS.maxSeconds)) {
+    fail(`--max-seconds must be in (0, ${LIMITS.maxSeconds}]`);
+  }
   return options;
 }
 
@@ -40,7 +44,8 @@ async function main() {
   const options = readOptions();
   const { url, users } = loadConfig(options.config, fail);
   if (users.length < options.count) fail("not enough users in the config");
-  setTimeout(() => fail("took too long"), LIMITS.maxSeconds * 1000).unref();
+  const tooLong = () => fail(`took longer than ${options.maxSeconds} s`);
+  setTimeout(tooLong, options.maxSeconds * 1000).unref();
 
   const tally = { frames: 0, bytes: 0, last: performance.now() };
   const sockets = [];

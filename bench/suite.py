@@ -14,6 +14,7 @@ work, not to measure.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -108,6 +109,9 @@ def presence_rows(d: dict[str, Any]) -> list[Row]:
     for s in d["storms"]:
         n = s["clients"]
         label = f"presence N={n:,} {s['mode']}"
+        if "error" in s:
+            rows.append((label, "did not finish (bounded run stopped it)", "", "no figure"))
+            continue
         measured = f"{s['frames']:,} frames, {s['bytes']:,} bytes"
         if s["mode"] == "delta":
             limit = DELTA_FRAMES_PER_CLIENT * n
@@ -184,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown or not names:
         parser.error(f"--only takes some of {', '.join(SCENARIOS)}")
-    documents, seconds = {}, {}
+    documents: dict[str, dict[str, Any]] = {}
+    failed: dict[str, str] = {}
+    seconds: dict[str, int] = {}
     for name in names:
         scenario, default_args, quick_args = SCENARIOS[name]
         print(f"\n=== {name} ===", flush=True)
@@ -194,11 +200,17 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("\ninterrupted", file=sys.stderr)
             return 130
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            # One scenario failing must not cost the figures of the others.
+            print(f"{name} failed: {exc}", file=sys.stderr, flush=True)
+            failed[name] = str(exc)[:2000]
         seconds[name] = round(time.monotonic() - started)
     rows = [row for name, d in documents.items() for row in SUMMARIES[name](d)]
+    rows += [(name, "failed: see the log", "", "no figure") for name in failed]
     table = markdown(rows)
     print(f"\n{table}\n\nseconds per scenario: {seconds}")
-    write_result("suite", {"quick": args.quick, "seconds": seconds, "table": table})
+    document = {"quick": args.quick, "seconds": seconds, "failed": failed, "table": table}
+    write_result("suite", document)
     if any(name.startswith("relay") for name in names):
         # A quick run is a smoke test: its plot stays out of the committed docs.
         out = RESULTS_DIR / "latency-quick.png" if args.quick else plot.DEFAULT_OUT
