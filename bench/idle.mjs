@@ -4,6 +4,10 @@
 // server's memory meanwhile.
 //
 //   node idle.mjs --config users.json --count 5000 [--concurrency 50] [--hold-seconds 120]
+//                 [--presence delta|full]
+//
+// --presence delta (the default) connects as SocketSpace's web client does, asking for
+// `userOnline`/`userOffline`; full as the original client, which gets whole online lists.
 //
 // Prints `{"event":"connected",...}` once every socket is open, then, when released, one JSON
 // line with how many dropped while held. Bounded: at most LIMITS.maxClients sockets, held at
@@ -16,8 +20,15 @@ const LIMITS = { maxClients: 20_000, maxConcurrency: 500, maxHoldSeconds: 600 };
 const fail = failer("idle");
 
 function readOptions() {
-  const defaults = { config: null, count: 5000, concurrency: 50, holdSeconds: 120 };
+  const defaults = {
+    config: null,
+    count: 5000,
+    concurrency: 50,
+    holdSeconds: 120,
+    presence: "delta",
+  };
   const options = parseArgs(process.argv.slice(2), defaults, fail);
+  if (!["full", "delta"].includes(options.presence)) fail("--presence is delta or full");
   if (!(options.count >= 1 && options.count <= LIMITS.maxClients)) fail("--count out of range");
   if (!(options.concurrency >= 1 && options.concurrency <= LIMITS.maxConcurrency)) {
     fail("--concurrency out of range");
@@ -35,13 +46,14 @@ async function main() {
   const sockets = [];
   let disconnects = 0;
   const listen = (socket) => socket.on("disconnect", () => disconnects++);
+  const auth = options.presence === "delta" ? { presence: "delta" } : undefined;
   const started = performance.now();
   try {
     for (let first = 0; first < options.count; first += options.concurrency) {
       const last = Math.min(options.count, first + options.concurrency);
       const batch = [];
       for (let i = first; i < last; i++) {
-        batch.push(connect(url, users[i % users.length], { listen }));
+        batch.push(connect(url, users[i % users.length], { auth, listen }));
       }
       sockets.push(...(await Promise.all(batch)));
     }

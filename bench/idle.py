@@ -5,7 +5,10 @@ opens --connections authenticated websockets with bench/idle.mjs (round-robin ov
 as people with several tabs), waits for the server to settle, reads VmRSS again and reports
 the difference per connection.
 
-    .venv/bin/python bench/idle.py [--connections 5000] [--users 1000]
+    .venv/bin/python bench/idle.py [--connections 5000] [--users 1000] [--presence delta|full]
+
+The sockets ask for presence deltas as SocketSpace's web client does (--presence full: whole
+online lists, as the original client).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=5000, help="sockets to open")
     parser.add_argument("--users", type=int, default=1000, help="users they belong to")
+    parser.add_argument("--presence", choices=("delta", "full"), default="delta")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
     args = parser.parse_args(argv)
     if not 1 <= args.connections <= MAX_CONNECTIONS:
@@ -52,7 +56,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
         time.sleep(SETTLE_SECONDS)
         before = rss_kib(served.pid)
         command = ["node", str(BENCH_DIR / "idle.mjs"), "--config", str(users_file)]
-        command += ["--count", str(args.connections)]
+        command += ["--count", str(args.connections), "--presence", args.presence]
         idle = subprocess.Popen(  # noqa: S603 (our own fixed command line)
             pinned(1, command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
@@ -71,6 +75,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
         "database": served.database,
         "connections": args.connections,
         "users": args.users,
+        "presence": args.presence,
         "rssBeforeKiB": before,
         "rssAfterKiB": after,
         "kibPerConnection": round(per_connection, 2),
@@ -78,8 +83,8 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
         "droppedWhileHeld": closed["droppedWhileHeld"],
     }
     print(
-        f"{args.connections} idle sockets of {args.users} users: server RSS {before:,} KiB ->"
-        f" {after:,} KiB, {per_connection:.1f} KiB per connection"
+        f"{args.connections} idle sockets ({args.presence}) of {args.users} users:"
+        f" server RSS {before:,} KiB -> {after:,} KiB, {per_connection:.1f} KiB per connection"
         f" (connected in {opened['connectSeconds']} s, {closed['droppedWhileHeld']} dropped)",
         flush=True,
     )
