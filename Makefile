@@ -29,9 +29,11 @@ lint: $(VENV_STAMP) $(WEB_STAMP)
 
 web: $(WEB_BUILD)
 
-# The relay benchmark: a fresh server pinned to one core, the npm socket.io-client on the other.
+# Every benchmark (bench/README.md): a fresh server pinned to one core, the npm
+# socket.io-client on the other. E.g. BENCH_ARGS="--only relay-socket,presence --quick".
 bench: $(VENV_STAMP)
-	.venv/bin/python bench/run.py $(BENCH_ARGS)
+	$(UV) sync --frozen --inexact --group bench
+	.venv/bin/python bench/suite.py $(BENCH_ARGS)
 
 # Vite with hot reload on http://localhost:5173, proxying /api and /socket.io to the backend.
 dev: $(VENV_STAMP) $(WEB_STAMP)

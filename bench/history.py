@@ -5,21 +5,25 @@ them in one long conversation), then times each read through the whole HTTP stac
 process (httpx's ASGI transport, so the client's own cost is included: figures are upper
 bounds of the server's).
 
-    .venv/bin/python bench/history.py [--messages 100000] [--requests 200]
+    .venv/bin/python bench/history.py [--messages 100000,1000000] [--requests 200]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sqlite3
-import statistics
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
+from common import percentiles, write_result
 
 from socketspace.app import create_app
 from socketspace.config import Settings
@@ -28,7 +32,29 @@ from socketspace.migrations import upgrade
 from socketspace.models.base import new_id
 
 CONVERSATIONS = 1000
+MAX_MESSAGES = 10_000_000
+MAX_REQUESTS = 100_000
 ORIGIN = "http://bench"
+LABELS = {
+    "newestPage": "history, newest page",
+    "olderPage": "history, an older page",
+    "chatsList": "chats list (1,000 chats)",
+    "contacts": "contacts (first 500)",
+    "sync": "sync, last 100 messages",
+}
+
+
+def message_rows(
+    me: str, others: list[str], messages: int, now: str
+) -> Iterator[tuple[int, int, str, str, str, str]]:
+    """Half of the messages in the first conversation, the rest spread over the others."""
+    message_id = 0
+    for number, other in enumerate(others, start=1):
+        count = messages // 2 if number == 1 else (messages // 2) // (CONVERSATIONS - 1)
+        for k in range(count):
+            message_id += 1
+            sender, receiver = (me, other) if k % 2 else (other, me)
+            yield (message_id, number, sender, receiver, f"message {k} " * 5, now)
 
 
 def seed(path: Path, me: str, messages: int) -> list[str]:
@@ -41,8 +67,6 @@ def seed(path: Path, me: str, messages: int) -> list[str]:
         " updated_at) VALUES (?, ?, ?, 'x', '', ?, ?)",
         [(o, f"user{i}@example.com", f"User {i}", now, now) for i, o in enumerate(others)],
     )
-    message_id = 0
-    rows = []
     for number, other in enumerate(others, start=1):
         low, high = sorted([me, other])
         con.execute(
@@ -53,15 +77,12 @@ def seed(path: Path, me: str, messages: int) -> list[str]:
             "INSERT INTO conversation_members VALUES (?, ?, ?, 0, 0)",
             [(number, me, other), (number, other, me)],
         )
-        count = messages // 2 if number == 1 else (messages // 2) // (CONVERSATIONS - 1)
-        for k in range(count):
-            message_id += 1
-            sender, receiver = (me, other) if k % 2 else (other, me)
-            rows.append((message_id, number, sender, receiver, f"message {k} " * 5, now))
+    # Rows streamed from a generator keep memory flat at 1,000,000 messages; one transaction
+    # (committed below) keeps it quick.
     con.executemany(
         "INSERT INTO messages (id, conversation_id, sender_id, receiver_id, text, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        rows,
+        message_rows(me, others, messages, now),
     )
     con.execute(
         "UPDATE conversations SET last_message_id ="
@@ -72,68 +93,92 @@ def seed(path: Path, me: str, messages: int) -> list[str]:
     return others
 
 
-async def timed(client: httpx.AsyncClient, url: str, count: int, **params: str) -> str:
+async def timed(
+    client: httpx.AsyncClient, url: str, count: int, **params: str
+) -> dict[str, float | None]:
     times = []
     for _ in range(count):
         start = time.perf_counter()
         response = await client.get(url, params=params)
         times.append((time.perf_counter() - start) * 1000)
         response.raise_for_status()
-    times.sort()
-    p99 = times[max(0, int(len(times) * 0.99) - 1)]
-    return f"p50 {statistics.median(times):6.2f} ms   p99 {p99:6.2f} ms   ({count} requests)"
+    return {**percentiles(times), "requests": count}
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
+async def measure(messages: int, requests: int) -> dict[str, Any]:
+    """A fresh database of `messages` messages, and the timings of each read against it."""
     workdir = Path(tempfile.mkdtemp(prefix="socketspace-history-"))
-    path = workdir / "bench.db"
-    url = f"sqlite+aiosqlite:///{path}"
-    engine = create_engine(url)
-    await upgrade(engine)
-    await engine.dispose()
-    settings = Settings(
-        database_url=url,
-        data_dir=workdir,
-        secret_key="b" * 48,
-        public_origin=ORIGIN,
-        argon2_memory_kib=1024,
-        argon2_time_cost=1,
-        signup_rate_per_ip="100000/minute",
-        api_rate_per_ip="10000000/minute",
-    )
-    app = create_app(settings)
-    api = app.other_asgi_app
-    async with (
-        api.router.lifespan_context(api),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url=ORIGIN, headers={"Origin": ORIGIN}
-        ) as client,
-    ):
-        me = (
-            await client.post(
-                "/api/auth/signup",
-                json={"fullName": "Me", "email": "me@example.com", "password": "benchmark"},
+    try:
+        path = workdir / "bench.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        engine = create_engine(url)
+        await upgrade(engine)
+        await engine.dispose()
+        settings = Settings(
+            database_url=url,
+            data_dir=workdir,
+            secret_key="b" * 48,
+            public_origin=ORIGIN,
+            argon2_memory_kib=1024,
+            argon2_time_cost=1,
+            signup_rate_per_ip="100000/minute",
+            api_rate_per_ip="10000000/minute",
+        )
+        app = create_app(settings)
+        api = app.other_asgi_app
+        async with (
+            api.router.lifespan_context(api),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url=ORIGIN, headers={"Origin": ORIGIN}
+            ) as client,
+        ):
+            signup = {"fullName": "Me", "email": "me@example.com", "password": "benchmark"}
+            me = (await client.post("/api/auth/signup", json=signup)).json()["_id"]
+            started = time.perf_counter()
+            others = seed(path, me, messages)
+            seconds = round(time.perf_counter() - started, 1)
+            print(
+                f"{messages:,} messages in {CONVERSATIONS:,} conversations (seeded in {seconds} s)"
             )
-        ).json()["_id"]
-        others = seed(path, me, args.messages)
-        n = args.requests
-        print(f"{args.messages:,} messages in {CONVERSATIONS:,} conversations")
-        print("history, newest page     ", await timed(client, f"/api/messages/{others[0]}", n))
-        print(
-            "history, an older page   ",
-            await timed(client, f"/api/messages/{others[0]}", n, before="1000"),
-        )
-        print("chats list (1,000 chats) ", await timed(client, "/api/messages/chats", n // 4))
-        print("contacts (first 500)     ", await timed(client, "/api/messages/contacts", n // 4))
-        print(
-            "sync, last 100 messages  ",
-            await timed(client, "/api/messages/sync", n, after=str(args.messages - 100)),
-        )
+            chat = f"/api/messages/{others[0]}"
+            reads = {
+                "newestPage": await timed(client, chat, requests),
+                "olderPage": await timed(client, chat, requests, before="1000"),
+                "chatsList": await timed(client, "/api/messages/chats", requests // 4),
+                "contacts": await timed(client, "/api/messages/contacts", requests // 4),
+                "sync": await timed(
+                    client, "/api/messages/sync", requests, after=str(messages - 100)
+                ),
+            }
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    for name, r in reads.items():
+        print(f"  {LABELS[name]:26} p50 {r['p50']:6.2f} ms   p99 {r['p99']:6.2f} ms")
+    return {"messages": messages, "seedSeconds": seconds, **reads}
+
+
+def run(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", default="100000", help="stored messages, comma-separated")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page kind")
+    args = parser.parse_args(argv)
+    sizes = [int(n) for n in args.messages.split(",") if n.strip()]
+    if not sizes or not all(CONVERSATIONS * 2 <= n <= MAX_MESSAGES for n in sizes):
+        parser.error(f"--messages must be {CONVERSATIONS * 2}..{MAX_MESSAGES:,} each")
+    if not 4 <= args.requests <= MAX_REQUESTS:
+        parser.error(f"--requests must be 4..{MAX_REQUESTS}")
+    document = {
+        "database": "sqlite",
+        "sizes": [asyncio.run(measure(n, args.requests)) for n in sizes],
+    }
+    write_result("history", document)
+    return document
+
+
+def main(argv: list[str] | None = None) -> int:
+    run(argv)
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(main())

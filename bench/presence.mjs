@@ -4,72 +4,55 @@
 // client asks for with `auth: {presence: "delta"}`.
 //
 //   node presence.mjs --config users.json --count 1000 --mode full|delta [--settle-ms 1000]
+//                     [--max-seconds 300]
 //
 // users.json as for relay.mjs. Prints one JSON line with the totals. Bounded: at most
-// LIMITS.maxClients sockets, LIMITS.maxSeconds in all.
+// LIMITS.maxClients sockets, --max-seconds in all (at most LIMITS.maxSeconds).
 
-import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { io } from "socket.io-client";
+import { connect, failer, loadConfig, parseArgs } from "./lib.mjs";
 
-const LIMITS = { maxClients: 5000, maxSeconds: 300, connectTimeoutMs: 15_000, maxSettleMs: 10_000 };
+const LIMITS = { maxClients: 5000, maxSeconds: 1800, maxSettleMs: 10_000 };
 const PRESENCE = new Set(["getOnlineUsers", "userOnline", "userOffline"]);
+const fail = failer("presence");
 
-function fail(message) {
-  process.stderr.write(`presence: ${message}\n`);
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const options = { config: null, count: 1000, mode: "full", settleMs: 1000 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i].replace(/^--/, "").replace(/-(\w)/g, (_, c) => c.toUpperCase());
-    const value = argv[i + 1];
-    if (!(name in options) || value === undefined) fail(`unknown or incomplete option ${argv[i]}`);
-    options[name] = name === "config" || name === "mode" ? value : Number(value);
-  }
-  if (!options.config) fail("--config is required");
+function readOptions() {
+  const defaults = { config: null, count: 1000, mode: "full", settleMs: 1000, maxSeconds: 300 };
+  const options = parseArgs(process.argv.slice(2), defaults, fail);
   if (!["full", "delta"].includes(options.mode)) fail("--mode is full or delta");
   if (!(options.count >= 1 && options.count <= LIMITS.maxClients)) fail("--count out of range");
   options.settleMs = Math.min(Math.max(options.settleMs, 100), LIMITS.maxSettleMs);
+  if (!(options.maxSeconds > 0 && options.maxSeconds <= LIMITS.maxSeconds)) {
+    fail(`--max-seconds must be in (0, ${LIMITS.maxSeconds}]`);
+  }
   return options;
 }
 
-function connect(url, user, mode, tally) {
-  const socket = io(url, {
-    transports: ["websocket"],
-    reconnection: false,
-    forceNew: true,
-    extraHeaders: { Cookie: `jwt=${user.token}`, Origin: url },
-    timeout: LIMITS.connectTimeoutMs,
-    ...(mode === "delta" ? { auth: { presence: "delta" } } : {}),
-  });
-  socket.onAny((event, ...args) => {
-    if (!PRESENCE.has(event)) return;
-    tally.frames += 1;
-    tally.bytes += JSON.stringify([event, ...args]).length;
-    tally.last = performance.now();
-  });
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", (err) => reject(new Error(`${user.id}: ${err.message}`)));
-  });
+function connectCounting(url, user, mode, tally) {
+  const auth = mode === "delta" ? { presence: "delta" } : undefined;
+  const listen = (socket) =>
+    socket.onAny((event, ...args) => {
+      if (!PRESENCE.has(event)) return;
+      tally.frames += 1;
+      tally.bytes += JSON.stringify([event, ...args]).length;
+      tally.last = performance.now();
+    });
+  return connect(url, user, { auth, listen });
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
-  const config = JSON.parse(readFileSync(options.config, "utf8"));
-  const url = new URL(config.url);
-  if (url.hostname !== "127.0.0.1") fail(`refusing non-loopback url ${config.url}`);
-  if (config.users.length < options.count) fail("not enough users in the config");
-  setTimeout(() => fail("took too long"), LIMITS.maxSeconds * 1000).unref();
+  const options = readOptions();
+  const { url, users } = loadConfig(options.config, fail);
+  if (users.length < options.count) fail("not enough users in the config");
+  const tooLong = () => fail(`took longer than ${options.maxSeconds} s`);
+  setTimeout(tooLong, options.maxSeconds * 1000).unref();
 
   const tally = { frames: 0, bytes: 0, last: performance.now() };
   const sockets = [];
   const started = performance.now();
   try {
-    for (const user of config.users.slice(0, options.count)) {
-      sockets.push(await connect(url.origin, user, options.mode, tally));
+    for (const user of users.slice(0, options.count)) {
+      sockets.push(await connectCounting(url, user, options.mode, tally));
     }
   } catch (err) {
     fail(`connect failed: ${err.message}`);
@@ -92,4 +75,4 @@ async function main() {
   );
 }
 
-main();
+main().catch((err) => fail(err.stack ?? String(err)));

@@ -4,27 +4,42 @@
 // `newMessage`, so a stalled server shows up as latency instead of as a slower sender
 // ("coordinated omission").
 //
-//   node relay.mjs --config users.json --rate 2000 --duration 5 [--grace 3] [--max-messages N]
+//   node relay.mjs --config users.json --rate 2000 --duration 5 [--path socket|rest] [--grace 3]
+//                  [--max-messages N]
+//
+// --path socket sends with `sendMessage` and an ack; --path rest with POST
+// /api/messages/send/:id, the HTTP answer being the ack. Either way the partner receives
+// `newMessage` over its socket.
 //
 // users.json: {"url": "http://127.0.0.1:PORT", "users": [{"id": "...", "token": "..."}, ...]};
 // users 2i and 2i+1 are partners. Prints one line `{"event":"start"}` when the sockets are
 // connected and sending begins, then one line with the result JSON. Exit code 0 unless the
 // run could not start (bad arguments, connection failure).
 
-import { readFileSync } from "node:fs";
+import http from "node:http";
 import { performance } from "node:perf_hooks";
-import { io } from "socket.io-client";
+import {
+  CONNECT_TIMEOUT_MS,
+  connect,
+  failer,
+  loadConfig,
+  parseArgs,
+  round,
+  summary,
+} from "./lib.mjs";
 
 const LIMITS = {
   maxDurationSeconds: 120,
   maxGraceSeconds: 30,
   maxMessages: 2_000_000,
-  connectTimeoutMs: 15_000,
+  maxHttpConnections: 256,
 };
+const fail = failer("relay");
 
-function parseArgs(argv) {
-  const options = {
+function readOptions() {
+  const defaults = {
     config: null,
+    path: "socket",
     rate: 1000,
     duration: 5,
     grace: 3,
@@ -32,13 +47,12 @@ function parseArgs(argv) {
     maxMessages: 500_000,
     textBytes: 40,
   };
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = argv[i].replace(/^--/, "").replace(/-(\w)/g, (_, c) => c.toUpperCase());
-    const value = argv[i + 1];
-    if (!(name in options) || value === undefined) fail(`unknown or incomplete option ${argv[i]}`);
-    options[name] = name === "config" ? value : Number(value);
+  const options = parseArgs(process.argv.slice(2), defaults, fail);
+  for (const name of ["rate", "duration", "grace", "maxMessages", "textBytes"]) {
+    if (Number.isNaN(options[name])) fail(`--${name} must be a number`);
   }
-  if (!options.config) fail("--config is required");
+  if (options.pairs !== null) options.pairs = Number(options.pairs);
+  if (!["socket", "rest"].includes(options.path)) fail("--path is socket or rest");
   if (!(options.rate > 0)) fail("--rate must be > 0");
   if (!(options.duration > 0 && options.duration <= LIMITS.maxDurationSeconds)) {
     fail(`--duration must be in (0, ${LIMITS.maxDurationSeconds}]`);
@@ -50,57 +64,57 @@ function parseArgs(argv) {
   return options;
 }
 
-function fail(message) {
-  process.stderr.write(`relay: ${message}\n`);
-  process.exit(2);
-}
-
 function loadUsers(options) {
-  const config = JSON.parse(readFileSync(options.config, "utf8"));
-  const url = new URL(config.url);
-  // Only ever load the local machine.
-  if (url.hostname !== "127.0.0.1") fail(`refusing non-loopback url ${config.url}`);
-  const pairs = options.pairs ?? Math.floor(config.users.length / 2);
-  if (!(pairs >= 1 && pairs * 2 <= config.users.length)) fail("not enough users for --pairs");
-  return { url: url.origin, users: config.users.slice(0, pairs * 2) };
+  const { url, users } = loadConfig(options.config, fail);
+  const pairs = options.pairs ?? Math.floor(users.length / 2);
+  if (!(pairs >= 1 && pairs * 2 <= users.length)) fail("not enough users for --pairs");
+  return { url, users: users.slice(0, pairs * 2) };
 }
 
-function connect(url, user) {
-  const socket = io(url, {
-    transports: ["websocket"],
-    reconnection: false, // a dropped socket must show up as lost messages, not be papered over
-    extraHeaders: { Cookie: `jwt=${user.token}`, Origin: url },
-    timeout: LIMITS.connectTimeoutMs,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", (err) => reject(new Error(`${user.id}: ${err.message}`)));
-  });
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return round(sorted[Math.max(0, index)]);
-}
-
-function round(x) {
-  return Math.round(x * 100) / 100;
-}
-
-function summary(values) {
-  const sorted = Float64Array.from(values).sort();
-  return {
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    p999: percentile(sorted, 99.9),
-    max: sorted.length ? round(sorted[sorted.length - 1]) : null,
+// REST send, as the web client does it: POST /api/messages/send/:receiverId with the jwt
+// cookie and our Origin (the CSRF check); the HTTP answer plays the part of the socket ack.
+function restSender(url) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: LIMITS.maxHttpConnections });
+  const { hostname, port } = new URL(url);
+  return (user, payload, onAck) => {
+    const body = JSON.stringify({ text: payload.text, clientId: payload.clientId });
+    const request = http.request(
+      {
+        agent,
+        hostname,
+        port,
+        method: "POST",
+        path: `/api/messages/send/${payload.receiverId}`,
+        headers: {
+          "Content-Type": "application/json",
+          "Content-Length": Buffer.byteLength(body),
+          Cookie: `jwt=${user.token}`,
+          Origin: url,
+          "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) socketspace-bench",
+        },
+      },
+      (response) => {
+        const chunks = [];
+        response.on("data", (chunk) => chunks.push(chunk));
+        response.on("end", () => {
+          if (response.statusCode < 300) return onAck({ ok: true });
+          let code = `http_${response.statusCode}`;
+          try {
+            code = JSON.parse(Buffer.concat(chunks).toString()).code ?? code;
+          } catch {
+            // not JSON: keep the status
+          }
+          onAck({ ok: false, code });
+        });
+      },
+    );
+    request.on("error", (err) => onAck({ ok: false, code: err.code ?? "network" }));
+    request.end(body);
   };
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = readOptions();
   const { url, users } = loadUsers(options);
   const total = Math.min(Math.round(options.rate * options.duration), options.maxMessages);
   const runId = Math.random().toString(36).slice(2, 10); // keeps clientIds unique across runs
@@ -127,6 +141,7 @@ async function main() {
   let misrouted = 0;
   let outOfOrder = 0;
   let unknown = 0;
+  let echoes = 0;
   let disconnects = 0;
   let lastDeliveryAt = 0;
   const lastSeqFrom = new Map(); // "sender>receiver" -> highest k delivered so far
@@ -141,6 +156,12 @@ async function main() {
     socket.on("disconnect", () => disconnects++);
     socket.on("newMessage", (message) => {
       const now = performance.now();
+      // The sender's own other connections see its messages too (REST sends have no sending
+      // socket to skip): not a delivery.
+      if (message?.senderId === user.id) {
+        echoes++;
+        return;
+      }
       const id = message?.clientId;
       if (typeof id !== "string" || !id.startsWith(prefix)) {
         unknown++;
@@ -169,11 +190,12 @@ async function main() {
     });
   });
 
+  const restSend = options.path === "rest" ? restSender(url) : null;
   function send(k) {
     const from = k % users.length;
     const to = from ^ 1; // partner: 0<->1, 2<->3, ...
     const payload = { receiverId: users[to].id, text, clientId: `${prefix}${k}` };
-    sockets[from].emit("sendMessage", payload, (ack) => {
+    const onAck = (ack) => {
       acked++;
       ackMs.push(performance.now() - intended[k]);
       if (!ack?.ok) {
@@ -181,7 +203,9 @@ async function main() {
         const code = ack?.code ?? "unknown";
         errorCodes[code] = (errorCodes[code] ?? 0) + 1;
       }
-    });
+    };
+    if (restSend) restSend(users[from], payload, onAck);
+    else sockets[from].emit("sendMessage", payload, onAck);
   }
 
   process.stdout.write(`${JSON.stringify({ event: "start", messages: total })}\n`);
@@ -218,6 +242,7 @@ async function main() {
 
   const wallSeconds = (options.duration * 1000 + Math.max(0, lastDeliveryAt - sendEnd)) / 1000;
   const result = {
+    path: options.path,
     pairs: users.length / 2,
     connections: users.length,
     offeredRate: options.rate,
@@ -234,6 +259,7 @@ async function main() {
     misrouted,
     outOfOrder,
     unknown,
+    echoes,
     disconnects,
     // Large values mean the generator, not the server, was the limit.
     sendLagMs: summary(sendLag.subarray(0, sent)),
@@ -249,7 +275,7 @@ async function main() {
 // Hard stop whatever happens: nothing here may run unbounded.
 setTimeout(
   () => fail("hard time limit reached"),
-  (LIMITS.maxDurationSeconds + LIMITS.maxGraceSeconds) * 1000 + 2 * LIMITS.connectTimeoutMs,
+  (LIMITS.maxDurationSeconds + LIMITS.maxGraceSeconds) * 1000 + 2 * CONNECT_TIMEOUT_MS,
 ).unref();
 
 main().catch((err) => fail(err.stack ?? String(err)));

@@ -3,55 +3,49 @@ pairs of connected users while delivery stays fast.
 
 Starts a fresh server (temporary data dir and SQLite file, or --database-url), signs users up,
 then runs bench/relay.mjs once per offered rate, rising, until a step fails: p99 delivery
-latency over the limit, or any message lost, duplicated or refused. Prints a table and writes
-the same numbers as JSON to bench/results/.
+latency over the limit, or any message lost, duplicated or refused. Messages go out through
+the socket (`sendMessage`) or through REST (`POST /api/messages/send/:id`, --path rest); the
+partner receives them over its socket either way. Prints a table and writes the same numbers
+as JSON to bench/results/.
 
-    .venv/bin/python bench/run.py [--pairs 20] [--step-seconds 5] [--rates 1000,2000,...]
-                                  [--database-url postgresql+asyncpg://...]
+    .venv/bin/python bench/run.py [--path socket|rest] [--pairs 20] [--step-seconds 5]
+                                  [--rates 1000,2000,...] [--database-url postgresql+asyncpg://...]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
-import secrets
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from http.cookies import SimpleCookie
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DIR = Path(__file__).resolve().parent
-ROOT = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
-DEFAULT_RATES = "250,500,1000,2000,3000,4000,5000,6000,8000,10000,12000,16000,20000"
-HOST = "127.0.0.1"
-SERVER_START_TIMEOUT = 60.0
-SIGNUP_TIMEOUT = 10.0
-NPM_TIMEOUT = 300.0
+from common import (
+    BENCH_DIR,
+    bench_server,
+    children_cpu_seconds,
+    cpu_seconds,
+    create_users,
+    machine_busy_seconds,
+    pinned,
+    stop,
+    without_password,
+    write_result,
+)
+
+DEFAULT_RATES = "50,100,250,500,1000,2000,3000,4000,5000,6000,8000,10000,12000,16000,20000"
+PATHS = ("socket", "rest")
 MAX_STEPS = 50
 # Above this share of a core used by other processes during a step, its numbers are suspect.
 BUSY_MACHINE_SHARE = 0.10
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
 class Options:
+    path: str
     pairs: int
     step_seconds: float
     rates: list[int]
@@ -63,6 +57,7 @@ class Options:
 
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--path", choices=PATHS, default="socket", help="how messages are sent")
     parser.add_argument("--pairs", type=int, default=20, help="pairs of users (default 20)")
     parser.add_argument("--step-seconds", type=float, default=5.0, help="seconds per rate")
     parser.add_argument("--rates", default=DEFAULT_RATES, help="offered msg/s, comma-separated")
@@ -88,6 +83,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     if not rates or rates[0] <= 0 or len(rates) > MAX_STEPS:
         parser.error(f"--rates needs 1..{MAX_STEPS} positive numbers")
     return Options(
+        path=args.path,
         pairs=args.pairs,
         step_seconds=args.step_seconds,
         rates=rates,
@@ -96,141 +92,6 @@ def parse_args(argv: list[str] | None = None) -> Options:
         p99_limit_ms=args.p99_limit_ms,
         warmup_seconds=args.warmup_seconds,
     )
-
-
-# --- processes -------------------------------------------------------------------------------
-
-
-def pinned(core: int, command: list[str]) -> list[str]:
-    """Pin to one core so server and load generator do not steal each other's CPU."""
-    usable = os.sched_getaffinity(0)
-    if shutil.which("taskset") and core in usable and len(usable) > 1:
-        return ["taskset", "-c", str(core), *command]
-    return command
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a whole process (all its threads), from /proc/<pid>/stat."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()  # the name may hold spaces and parentheses
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def machine_busy_seconds() -> float:
-    """CPU time all cores spent on anything but idling, from /proc/stat."""
-    # First line: "cpu  user nice system idle iowait irq softirq steal ..."
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (
-        int(v) for v in Path("/proc/stat").read_text().split(maxsplit=11)[1:9]
-    )
-    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
-
-
-def children_cpu_seconds() -> float:
-    """CPU of our finished child processes (the relay runs), from getrusage."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def stop(process: subprocess.Popen[Any] | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def ensure_node_modules() -> None:
-    if shutil.which("node") is None:
-        sys.exit("node is not installed: the load generator needs Node.js 18 or newer")
-    if not (BENCH_DIR / "node_modules" / "socket.io-client").is_dir():
-        print("installing bench/node_modules (npm ci) ...", flush=True)
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"],  # noqa: S607 (npm from PATH, as make does)
-            cwd=BENCH_DIR,
-            check=True,
-            timeout=NPM_TIMEOUT,
-        )
-
-
-def start_server(workdir: Path, port: int, database_url: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DATA_DIR": str(workdir / "data"),
-        "PUBLIC_ORIGIN": f"http://{HOST}:{port}",
-        "LOG_LEVEL": "WARNING",
-        # The benchmark measures the relay, not the abuse limits or the password hashing.
-        "MESSAGE_RATE_PER_SECOND": "100000",
-        "MESSAGE_BURST": "100000",
-        # Every bench user signs up and sends over REST from this one address.
-        "SIGNUP_RATE_PER_IP": "100000/minute",
-        "API_RATE_PER_IP": "10000000/minute",
-        "SOCKET_EVENTS_PER_SECOND": "1000000",
-        "SOCKET_EVENT_BURST": "1000000",
-        "ARGON2_MEMORY_KIB": "1024",
-        "ARGON2_TIME_COST": "1",
-    }
-    command = [sys.executable, "-m", "socketspace.cli", "serve"]
-    command += ["--host", HOST, "--port", str(port)]
-    # taskset execs the server, so the pid we get is the server's own (for /proc/<pid>/stat).
-    with (workdir / "server.log").open("wb") as log:
-        return subprocess.Popen(  # noqa: S603 (our own fixed command line)
-            pinned(0, command), cwd=workdir, env=env, stdout=log, stderr=log
-        )
-
-
-def wait_ready(server: subprocess.Popen[bytes], origin: str, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"the server exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{origin}/readyz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    sys.exit(f"the server was not ready within {SERVER_START_TIMEOUT:.0f} s")
-
-
-# --- users -----------------------------------------------------------------------------------
-
-
-def signup(origin: str, email: str) -> dict[str, str]:
-    body = json.dumps({"fullName": "Bench User", "email": email, "password": "bench-password-1"})
-    request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1 only)
-        f"{origin}/api/auth/signup",
-        data=body.encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Origin": origin,  # the CSRF check wants our own origin on unsafe requests
-            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) socketspace-bench",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=SIGNUP_TIMEOUT) as response:  # noqa: S310
-            user = json.loads(response.read())
-            cookie = SimpleCookie(response.headers.get("Set-Cookie", ""))
-    except urllib.error.HTTPError as exc:
-        sys.exit(f"signup failed: {exc.code} {exc.read()[:300]!r}")
-    return {"id": user["_id"], "token": cookie["jwt"].value}
-
-
-def create_users(origin: str, count: int, path: Path) -> None:
-    run = secrets.token_hex(4)  # fresh emails, so a reused PostgreSQL database works too
-    users = [signup(origin, f"bench-{run}-{i}@example.com") for i in range(count)]
-    path.write_text(json.dumps({"url": origin, "users": users}))
 
 
 # --- steps -----------------------------------------------------------------------------------
@@ -253,6 +114,8 @@ def run_step(
         str(options.grace_seconds),
         "--pairs",
         str(options.pairs),
+        "--path",
+        options.path,
     ]
     timeout = seconds + options.grace_seconds + 60
     # Whole-run baselines, to tell how much CPU went to neither the server nor the relay.
@@ -354,39 +217,14 @@ def row(r: dict[str, Any]) -> str:
     return " ".join(str(v).rjust(width) for v, (_, width) in zip(values, COLUMNS, strict=True))
 
 
-def show_server_log(path: Path, lines: int = 20) -> None:
-    """The server logs only warnings and errors here: any line deserves a look."""
-    text = path.read_text(errors="replace").strip() if path.exists() else ""
-    if text:
-        print(f"\nserver log (last {lines} lines):", *text.splitlines()[-lines:], sep="\n  ")
-
-
-def without_password(url: str | None) -> str | None:
-    """The database URL fit to write into a results file."""
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
-
-
-def git_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            # "-dirty" when the tree has uncommitted changes: the server runs what is on disk.
-            ["git", "describe", "--always", "--dirty", "--abbrev=7"],  # noqa: S607 (from PATH)
-            cwd=ROOT,
-            capture_output=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.decode().strip() or None
-
-
-def report(options: Options, database: str, steps: list[dict[str, Any]]) -> Path:
+def report(options: Options, database: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
     best = max((s for s in steps if s["held"]), key=lambda s: s["offeredRate"], default=None)
+    # The targets also ask for p99 at half the sustained rate: the step nearest below it.
+    half = max(
+        (s for s in steps if best and s["offeredRate"] <= best["offeredRate"] / 2),
+        key=lambda s: s["offeredRate"],
+        default=None,
+    )
     if best is None:
         print(f"\nno rate held (p99 <= {options.p99_limit_ms:g} ms, nothing lost or duplicated)")
     else:
@@ -400,69 +238,41 @@ def report(options: Options, database: str, steps: list[dict[str, Any]]) -> Path
     if busy:
         print(f"warning: other processes used the CPU during the steps at {busy} msg/s; rerun")
     document = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": git_commit(),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "database": database,
-        "options": {**options.__dict__, "database_url": without_password(options.database_url)},
+        "path": options.path,
+        "options": {**asdict(options), "database_url": without_password(options.database_url)},
         "bestRate": best["offeredRate"] if best else None,
+        "best": best,
+        "halfRate": half,
         "steps": steps,
     }
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS_DIR / f"relay-{database}-{stamp}.json"
-    path.write_text(json.dumps(document, indent=2) + "\n")
-    print(f"written to {path.relative_to(ROOT)}")
-    return path
+    write_result(f"relay-{database}-{options.path}", document)
+    return document
 
 
-@dataclass(frozen=True)
-class Served:
-    origin: str
-    database: str  # "sqlite" or "postgresql"
-    pid: int
-    workdir: Path
-
-
-@contextmanager
-def bench_server(database_url: str | None) -> Iterator[Served]:
-    """A fresh server on a free port with a temporary DATA_DIR (and SQLite file, unless a
-    database is given); stopped, its log's tail shown and its folder removed afterwards."""
-    ensure_node_modules()
-    server: subprocess.Popen[bytes] | None = None
-    workdir = Path(tempfile.mkdtemp(prefix="socketspace-bench-"))
-    try:
-        port = free_port()
-        origin = f"http://{HOST}:{port}"
-        url = database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
-        server = start_server(workdir, port, url)
-        wait_ready(server, origin, workdir / "server.log")
-        database = "sqlite" if url.startswith("sqlite") else "postgresql"
-        yield Served(origin, database, server.pid, workdir)
-    finally:
-        stop(server)
-        show_server_log(workdir / "server.log")
-        shutil.rmtree(workdir, ignore_errors=True)
+def run(argv: list[str] | None = None) -> dict[str, Any]:
+    """The whole ramp; returns what it wrote to bench/results/."""
+    options = parse_args(argv)
+    with bench_server(options.database_url) as served:
+        users_file = served.workdir / "users.json"
+        create_users(served.origin, options.pairs * 2, users_file)
+        print(
+            f"relay through {options.path}: server pid {served.pid} on {served.origin} "
+            f"({served.database}), {options.pairs} pairs, {options.step_seconds:g} s per step, "
+            f"p99 limit {options.p99_limit_ms:g} ms\n"
+        )
+        print(header(), flush=True)
+        steps = ramp(options, users_file, served.pid)
+        return report(options, served.database, steps)
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = parse_args(argv)
     try:
-        with bench_server(options.database_url) as served:
-            users_file = served.workdir / "users.json"
-            create_users(served.origin, options.pairs * 2, users_file)
-            print(
-                f"server pid {served.pid} on {served.origin} ({served.database}), "
-                f"{options.pairs} pairs, {options.step_seconds:g} s per step, "
-                f"p99 limit {options.p99_limit_ms:g} ms\n"
-            )
-            print(header(), flush=True)
-            steps = ramp(options, users_file, served.pid)
-            report(options, served.database, steps)
-        return 0
+        run(argv)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    return 0
 
 
 if __name__ == "__main__":

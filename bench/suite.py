@@ -1,0 +1,225 @@
+"""Every SocketSpace benchmark, one after the other, each with a fresh server: the relay ramp
+through the socket and through REST, the presence storm, idle sockets, history reads and
+auth. Each writes its JSON to bench/results/; at the end a table compares the figures with the
+targets of issue 9 (also written, as suite-<time>.json), and bench/plot.py draws the relay's
+p99 latency against offered rate into docs/performance-latency.png.
+
+    .venv/bin/python bench/suite.py [--only relay-socket,relay-rest,presence,idle,history,auth]
+                                    [--quick]
+
+--quick runs every scenario small and short (about two minutes), to check that the benchmarks
+work, not to measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import auth
+import history
+import idle
+import plot
+import presence
+import run as relay
+from common import RESULTS_DIR, write_result
+
+# Scenario: (its run(argv), the default arguments, the --quick arguments).
+SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], list[str]]] = {
+    "relay-socket": (
+        relay.run,
+        ["--path", "socket"],
+        ["--path", "socket", "--step-seconds", "2", "--rates", "100,250,500,1000"],
+    ),
+    "relay-rest": (
+        relay.run,
+        ["--path", "rest"],
+        ["--path", "rest", "--step-seconds", "2", "--rates", "100,250,500,1000"],
+    ),
+    "presence": (presence.run, ["--counts", "500,1000,2000"], ["--counts", "100,200"]),
+    # With presence deltas, every arrival is one frame to each open socket: 5,000 connections
+    # take about 150 s instead of 40 s with whole lists, for about the same memory per
+    # connection (measured: 77.5 and 82.9 KiB). The suite takes the quicker one.
+    "idle": (
+        idle.run,
+        ["--connections", "5000", "--users", "1000", "--presence", "full"],
+        ["--connections", "500", "--users", "100", "--presence", "full"],
+    ),
+    "history": (
+        history.run,
+        ["--messages", "100000,1000000"],
+        ["--messages", "10000,100000", "--requests", "40"],
+    ),
+    "auth": (auth.run, ["--clients", "8", "--count", "200"], ["--clients", "8", "--count", "16"]),
+}
+
+# Issue 9's targets.
+REST_RATE = 6000
+SOCKET_RATE = 12000
+HALF_RATE_P99_MS = 50
+DELTA_FRAMES_PER_CLIENT = 3
+FULL_SHARE_OF_N2 = 0.05
+IDLE_KIB = 20
+PAGE_P99_MS = 5
+CHATS_P99_MS = 20
+SIGNUP_P99_MS = 300
+
+
+def verdict(value: float | None, target: float, higher_is_better: bool = False) -> str:
+    """'hit', or by how much it missed (in the value's unit and as a share of the target)."""
+    if value is None:
+        return "no figure"
+    short = target - value if higher_is_better else value - target
+    if short <= 0:
+        return "hit"
+    amount = f"{short:,.1f}" if short < 100 else f"{short:,.0f}"
+    return f"missed by {amount} ({short / target:.0%} of the target)"
+
+
+Row = tuple[str, str, str, str]  # scenario, measured, target, verdict
+
+
+def relay_rows(name: str, target: int, d: dict[str, Any]) -> list[Row]:
+    best, half = d["best"], d["halfRate"]
+    if best is None:
+        return [(name, "no rate held", f"≥ {target:,} msg/s", "missed (nothing held)")]
+    rate = best["offeredRate"]
+    measured = (
+        f"{rate:,} msg/s held: p50 {best['deliveryMs']['p50']} ms, p99 "
+        f"{best['deliveryMs']['p99']} ms, lost {best['lost']}, dup {best['duplicates']}, "
+        f"{best['serverCpuUsPerMessage']:,} µs CPU/msg"
+    )
+    rows = [(name, measured, f"≥ {target:,} msg/s", verdict(rate, target, True))]
+    if half is not None:
+        p99 = half["deliveryMs"]["p99"]
+        rows.append(
+            (
+                name,
+                f"p99 {p99} ms at {half['offeredRate']:,} msg/s (≤ half the held rate)",
+                f"p99 ≤ {HALF_RATE_P99_MS} ms at half the rate",
+                verdict(p99, HALF_RATE_P99_MS),
+            )
+        )
+    return rows
+
+
+def presence_rows(d: dict[str, Any]) -> list[Row]:
+    rows = []
+    for s in d["storms"]:
+        n = s["clients"]
+        label = f"presence N={n:,} {s['mode']}"
+        if "error" in s:
+            rows.append((label, "did not finish (bounded run stopped it)", "", "no figure"))
+            continue
+        measured = f"{s['frames']:,} frames, {s['bytes']:,} bytes"
+        if s["mode"] == "delta":
+            limit = DELTA_FRAMES_PER_CLIENT * n
+            rows.append((label, measured, f"≤ 3N = {limit:,}", verdict(s["frames"], limit)))
+        else:
+            limit = FULL_SHARE_OF_N2 * n * n
+            rows.append(
+                (label, measured, f"< 5% of N² = {limit:,.0f}", verdict(s["frames"], limit))
+            )
+    return rows
+
+
+def idle_rows(d: dict[str, Any]) -> list[Row]:
+    measured = (
+        f"{d['kibPerConnection']} KiB/connection ({d['rssBeforeKiB']:,} → "
+        f"{d['rssAfterKiB']:,} KiB RSS, {d['connections']:,} sockets)"
+    )
+    target = f"≤ {IDLE_KIB} KiB at 5,000"
+    return [("idle", measured, target, verdict(d["kibPerConnection"], IDLE_KIB))]
+
+
+def history_rows(d: dict[str, Any]) -> list[Row]:
+    rows = []
+    for s in d["sizes"]:
+        page, chats = s["newestPage"], s["chatsList"]
+        label = f"history {s['messages']:,} msgs"
+        measured = f"50-message page p50 {page['p50']} ms, p99 {page['p99']} ms"
+        rows.append((label, measured, f"p99 ≤ {PAGE_P99_MS} ms", verdict(page["p99"], PAGE_P99_MS)))
+        measured = f"chats list (1,000 chats) p50 {chats['p50']} ms, p99 {chats['p99']} ms"
+        rows.append(
+            (label, measured, f"p99 ≤ {CHATS_P99_MS} ms", verdict(chats["p99"], CHATS_P99_MS))
+        )
+    return rows
+
+
+def auth_rows(d: dict[str, Any]) -> list[Row]:
+    rows = []
+    for kind in ("signup", "login"):
+        r = d[kind]
+        measured = (
+            f"{r['perSecond']}/s with {d['clients']} clients, p50 {r['p50']} ms, p99 {r['p99']} ms"
+        )
+        if kind == "signup":
+            rows.append(
+                (kind, measured, f"p99 ≤ {SIGNUP_P99_MS} ms", verdict(r["p99"], SIGNUP_P99_MS))
+            )
+        else:
+            rows.append((kind, measured, "(none)", ""))
+    return rows
+
+
+SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
+    "relay-socket": lambda d: relay_rows("relay, socket sendMessage", SOCKET_RATE, d),
+    "relay-rest": lambda d: relay_rows("relay, REST send", REST_RATE, d),
+    "presence": presence_rows,
+    "idle": idle_rows,
+    "history": history_rows,
+    "auth": auth_rows,
+}
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = ["| scenario | measured | target | result |", "|---|---|---|---|"]
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default=",".join(SCENARIOS), help="scenarios, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="small and short: a smoke test")
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown or not names:
+        parser.error(f"--only takes some of {', '.join(SCENARIOS)}")
+    documents: dict[str, dict[str, Any]] = {}
+    failed: dict[str, str] = {}
+    seconds: dict[str, int] = {}
+    for name in names:
+        scenario, default_args, quick_args = SCENARIOS[name]
+        print(f"\n=== {name} ===", flush=True)
+        started = time.monotonic()
+        try:
+            documents[name] = scenario(quick_args if args.quick else default_args)
+        except KeyboardInterrupt:
+            print("\ninterrupted", file=sys.stderr)
+            return 130
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            # One scenario failing must not cost the figures of the others.
+            print(f"{name} failed: {exc}", file=sys.stderr, flush=True)
+            failed[name] = str(exc)[:2000]
+        seconds[name] = round(time.monotonic() - started)
+    rows = [row for name, d in documents.items() for row in SUMMARIES[name](d)]
+    rows += [(name, "failed: see the log", "", "no figure") for name in failed]
+    table = markdown(rows)
+    print(f"\n{table}\n\nseconds per scenario: {seconds}")
+    document = {"quick": args.quick, "seconds": seconds, "failed": failed, "table": table}
+    write_result("suite", document)
+    if any(name.startswith("relay") for name in names):
+        # A quick run is a smoke test: its plot stays out of the committed docs.
+        out = RESULTS_DIR / "latency-quick.png" if args.quick else plot.DEFAULT_OUT
+        plot.main(["--out", str(out)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
