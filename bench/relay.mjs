@@ -7,7 +7,8 @@
 //   node relay.mjs --config users.json --rate 2000 --duration 5 [--grace 3] [--max-messages N]
 //
 // users.json: {"url": "http://127.0.0.1:PORT", "users": [{"id": "...", "token": "..."}, ...]};
-// users 2i and 2i+1 are partners. Prints one line `{"event":"start"}` when the sockets are
+// users 2i and 2i+1 are partners. A user with its own "url" connects there instead (e.g. the
+// partners on two server processes). Prints one line `{"event":"start"}` when the sockets are
 // connected and sending begins, then one line with the result JSON. Exit code 0 unless the
 // run could not start (bad arguments, connection failure).
 
@@ -55,14 +56,22 @@ function fail(message) {
   process.exit(2);
 }
 
+function loopbackOrigin(text) {
+  const url = new URL(text);
+  // Only ever load the local machine.
+  if (url.hostname !== "127.0.0.1") fail(`refusing non-loopback url ${text}`);
+  return url.origin;
+}
+
 function loadUsers(options) {
   const config = JSON.parse(readFileSync(options.config, "utf8"));
-  const url = new URL(config.url);
-  // Only ever load the local machine.
-  if (url.hostname !== "127.0.0.1") fail(`refusing non-loopback url ${config.url}`);
+  const url = loopbackOrigin(config.url);
   const pairs = options.pairs ?? Math.floor(config.users.length / 2);
   if (!(pairs >= 1 && pairs * 2 <= config.users.length)) fail("not enough users for --pairs");
-  return { url: url.origin, users: config.users.slice(0, pairs * 2) };
+  const users = config.users.slice(0, pairs * 2);
+  return {
+    users: users.map((user) => ({ ...user, url: user.url ? loopbackOrigin(user.url) : url })),
+  };
 }
 
 function connect(url, user) {
@@ -101,14 +110,14 @@ function summary(values) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const { url, users } = loadUsers(options);
+  const { users } = loadUsers(options);
   const total = Math.min(Math.round(options.rate * options.duration), options.maxMessages);
   const runId = Math.random().toString(36).slice(2, 10); // keeps clientIds unique across runs
   const text = "x".repeat(Math.max(1, options.textBytes));
 
   let sockets;
   try {
-    sockets = await Promise.all(users.map((user) => connect(url, user)));
+    sockets = await Promise.all(users.map((user) => connect(user.url, user)));
   } catch (err) {
     fail(`connect failed: ${err.message}`);
   }
