@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import re
@@ -86,6 +87,10 @@ LOAD_POLL_SECONDS = 5.0
 LOAD_SAMPLE_SECONDS = 3.0
 PROFILE_RATE_HZ = 100
 PROFILE_STEP_SECONDS = 10.0
+# The server's rate limits retry Redis this long after falling back to memory (throttle.py).
+THROTTLE_FALLBACK_SECONDS = 32.0
+# uvloop's C code (epoll, socket I/O) has no Python frame: its samples end here.
+LOOP_FRAME = "Runner.run (asyncio/runners.py)"
 PROFILE_TIMEOUT = 120.0
 
 
@@ -448,6 +453,33 @@ def log_lines(paths: list[Path], limit: int = 40) -> list[str]:
     return lines[:limit] + ([f"... {len(lines) - limit} more"] if len(lines) > limit else [])
 
 
+def throttle_fallbacks(servers: Servers) -> int:
+    """How often the servers' rate limits fell back from Redis to memory (an overload exhausts
+    the limiter's Redis connection pool: "Too many connections")."""
+    return sum(
+        path.read_text(errors="replace").count("rate_limit_store_unreachable")
+        for path in servers.logs
+        if path.exists()
+    )
+
+
+class Settler:
+    """Waits out the rate limits' fallback to memory after an overloaded step, so that the next
+    measurement sees the normal (Redis) path again. Bounded: one wait per fallback seen."""
+
+    def __init__(self, servers: Servers) -> None:
+        self.servers = servers
+        self.seen = 0
+
+    def __call__(self) -> int:
+        count = throttle_fallbacks(self.servers)
+        if count > self.seen:
+            print(f"  rate limits fell back to memory: waiting {THROTTLE_FALLBACK_SECONDS:g} s")
+            time.sleep(THROTTLE_FALLBACK_SECONDS)
+            self.seen = count
+        return count
+
+
 # --- steps -----------------------------------------------------------------------------------
 
 
@@ -490,6 +522,10 @@ def measured_step(
         "generatorCpuUsPerMessage": us(generator),
         "machineBusyUsPerMessage": us(busy),
         "machineBusyLessGeneratorUsPerMessage": us(busy - generator),
+        # run.py's otherCpuShare counts the second server, PostgreSQL and Redis as "other".
+        "otherCpuShare": round(
+            max(0.0, busy - generator - servers_cpu - pg_cpu - redis_cpu) / wall, 3
+        ),
     }
     return result
 
@@ -502,10 +538,15 @@ def ramp(options: ScaleOptions, servers: Servers, users_file: Path) -> list[dict
         result = measured_step(options, servers, users_file, rate, relay.step_seconds)
         result["held"] = held(result, relay.p99_limit_ms)
         steps.append(result)
-        print(f"{row(result)} {result['wholeStep']['serverSideCpuUsPerMessage']:>9}", flush=True)
+        print(f"{row(result)} {side_and_other(result)}", flush=True)
         if not result["held"]:
             break
     return steps
+
+
+def side_and_other(step: dict[str, Any]) -> str:
+    whole = step["wholeStep"]
+    return f"{whole['serverSideCpuUsPerMessage']:>11} {round(whole['otherCpuShare'] * 100):>7}"
 
 
 def best_rate(steps: list[dict[str, Any]]) -> int | None:
@@ -513,7 +554,7 @@ def best_rate(steps: list[dict[str, Any]]) -> int | None:
 
 
 def disturbed(steps: list[dict[str, Any]]) -> bool:
-    return any(s["otherCpuShare"] > BUSY_MACHINE_SHARE for s in steps)
+    return any(s["wholeStep"]["otherCpuShare"] > BUSY_MACHINE_SHARE for s in steps)
 
 
 # --- profile ---------------------------------------------------------------------------------
@@ -538,6 +579,9 @@ def summarize_profile(raw: Path, top: int = 25) -> dict[str, Any]:
         frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")]  # drop line numbers
         samples += count
         self_counts[frames[-1]] += count
+        # Below the event loop's Runner.run: the start-up frames above it are in every sample.
+        if LOOP_FRAME in frames:
+            frames = frames[len(frames) - 1 - frames[::-1].index(LOOP_FRAME) :]
         for frame in set(frames):
             total_counts[frame] += count
 
@@ -608,7 +652,7 @@ def print_profile(summary: dict[str, Any], lines: int = 15) -> None:
 # --- one set-up ------------------------------------------------------------------------------
 
 
-def run_setup(options: ScaleOptions, setup: Setup, stamp: str) -> dict[str, Any]:
+def run_setup(options: ScaleOptions, setup: Setup) -> dict[str, Any]:
     print(f"\n== {setup.name}: {setup.description}", flush=True)
     quiet = wait_for_quiet(options.max_busy, options.load_wait_seconds)
     print(
@@ -622,32 +666,39 @@ def run_setup(options: ScaleOptions, setup: Setup, stamp: str) -> dict[str, Any]
             if len(servers.origins) > 1:
                 split_users(users_file, servers.origins)
             print(f"  servers {servers.pids} on {servers.origins}")
-            print(header(), "side µs/msg", flush=True)
+            print(header(), "side µs/msg", "other2 %", flush=True)
             steps = ramp(options, servers, users_file)
             best = best_rate(steps)
+            settle = Settler(servers)
             half = None
             if best:
+                settle()
                 rate = max(1, best // 2)
                 half = measured_step(options, servers, users_file, rate, options.relay.step_seconds)
                 half["held"] = held(half, options.relay.p99_limit_ms)
                 print(f"{row(half)}   (half the held rate)", flush=True)
+            spied = None
+            if setup.name in options.profile:
+                # At the limit: the held rate, or the first step when none held; before the
+                # fixed-rate steps, which may overload the server.
+                settle()
+                limit = best or steps[0]["offeredRate"]
+                now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                spied = profile(options, setup, servers, users_file, limit, now)
+                print_profile(spied)
             at_rates = {}
             for rate in options.latency_rates:
                 step = next((s for s in steps if s["offeredRate"] == rate), None)
                 if step is None:
+                    settle()
                     step = measured_step(
                         options, servers, users_file, rate, options.relay.step_seconds
                     )
                     step["held"] = held(step, options.relay.p99_limit_ms)
                     print(f"{row(step)}   (latency at a fixed rate)", flush=True)
                 at_rates[str(rate)] = step
-            spied = None
-            if setup.name in options.profile:
-                # At the limit: the held rate, or the first step when none held.
-                limit = best or steps[0]["offeredRate"]
-                spied = profile(options, setup, servers, users_file, limit, stamp)
-                print_profile(spied)
             log = log_lines(servers.logs)
+            fallbacks = throttle_fallbacks(servers)
         finally:
             shutil.rmtree(servers.workdir, ignore_errors=True)
     if log:
@@ -666,6 +717,7 @@ def run_setup(options: ScaleOptions, setup: Setup, stamp: str) -> dict[str, Any]
         "steps": steps,
         "profile": spied,
         "serverLog": log,
+        "throttleFallbacks": fallbacks,
     }
 
 
@@ -710,15 +762,17 @@ def cpu_model() -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # progress shows in a log file too
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS_DIR / f"scaleout-{stamp}.json"
     results: list[dict[str, Any]] = []
     try:
         for setup in options.setups:
-            attempts = [run_setup(options, setup, stamp)]
+            attempts = [run_setup(options, setup)]
             while attempts[-1]["disturbed"] and len(attempts) <= options.retries:
                 print("  other work used the CPU during the steps: once more")
-                attempts.append(run_setup(options, setup, stamp))
+                attempts.append(run_setup(options, setup))
             # Other work only ever lowers what holds: keep the best attempt.
             chosen = max(attempts, key=lambda a: a["bestRate"] or 0)
             results.append({"chosen": attempts.index(chosen), "attempts": attempts})
