@@ -31,10 +31,14 @@ export function parseArgs(argv, defaults, fail) {
 // users.json: {"url": "http://127.0.0.1:PORT", "users": [{"id": "...", "token": "..."}, ...]}
 export function loadConfig(path, fail) {
   const config = JSON.parse(readFileSync(path, "utf8"));
-  const url = new URL(config.url);
-  // Only ever load the local machine.
-  if (url.hostname !== "127.0.0.1") fail(`refusing non-loopback url ${config.url}`);
-  return { url: url.origin, users: config.users };
+  return { url: loopbackOrigin(config.url, fail), users: config.users };
+}
+
+// The origin of `text`, refusing anything but the local machine: only ever load 127.0.0.1.
+export function loopbackOrigin(text, fail) {
+  const url = new URL(text);
+  if (url.hostname !== "127.0.0.1") fail(`refusing non-loopback url ${text}`);
+  return url.origin;
 }
 
 // One websocket of `user`, resolved once connected; `listen(socket)` attaches handlers before

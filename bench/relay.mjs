@@ -12,7 +12,8 @@
 // `newMessage` over its socket.
 //
 // users.json: {"url": "http://127.0.0.1:PORT", "users": [{"id": "...", "token": "..."}, ...]};
-// users 2i and 2i+1 are partners. Prints one line `{"event":"start"}` when the sockets are
+// users 2i and 2i+1 are partners. A user with its own "url" connects there instead (e.g. the
+// partners on two server processes). Prints one line `{"event":"start"}` when the sockets are
 // connected and sending begins, then one line with the result JSON. Exit code 0 unless the
 // run could not start (bad arguments, connection failure).
 
@@ -23,6 +24,7 @@ import {
   connect,
   failer,
   loadConfig,
+  loopbackOrigin,
   parseArgs,
   round,
   summary,
@@ -68,7 +70,9 @@ function loadUsers(options) {
   const { url, users } = loadConfig(options.config, fail);
   const pairs = options.pairs ?? Math.floor(users.length / 2);
   if (!(pairs >= 1 && pairs * 2 <= users.length)) fail("not enough users for --pairs");
-  return { url, users: users.slice(0, pairs * 2) };
+  // A user may name a server of its own (partners on two processes); loopback only, too.
+  const own = (user) => (user.url ? loopbackOrigin(user.url, fail) : url);
+  return { url, users: users.slice(0, pairs * 2).map((user) => ({ ...user, url: own(user) })) };
 }
 
 // REST send, as the web client does it: POST /api/messages/send/:receiverId with the jwt
@@ -122,7 +126,7 @@ async function main() {
 
   let sockets;
   try {
-    sockets = await Promise.all(users.map((user) => connect(url, user)));
+    sockets = await Promise.all(users.map((user) => connect(user.url, user)));
   } catch (err) {
     fail(`connect failed: ${err.message}`);
   }

@@ -8,6 +8,7 @@ killed with SIGKILL must be counted out, and a Redis restart must lose nothing s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -80,24 +81,30 @@ class ServerProcess:
             env=self.env,
             stdout=log,
             stderr=log,
+            # A process group of its own, signalled whole as systemd does (KillMode=
+            # control-group): `--workers` children included, and none left behind.
+            start_new_session=True,
         )
 
-    def kill(self) -> None:
+    def send(self, number: int) -> None:
         assert self.process is not None
-        self.process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, number)
+
+    def kill(self) -> None:
+        self.send(signal.SIGKILL)
 
     async def stop(self) -> int:
         """SIGTERM, and the exit status; SIGKILL if it has not stopped within a minute."""
         if self.process is None or self.process.returncode is not None:
             return self.process.returncode if self.process else 0
-        self.process.terminate()
+        self.send(signal.SIGTERM)
         try:
             async with asyncio.timeout(60):
                 return await self.process.wait()
         finally:
-            if self.process.returncode is None:
-                self.process.kill()
-                await self.process.wait()
+            self.kill()  # whatever is left of the group
+            await self.process.wait()
 
     def log(self) -> str:
         return self.log_path.read_text()
@@ -380,7 +387,7 @@ async def test_sigterm_stops_gracefully_and_clients_reconnect_elsewhere(deployme
     ]
     await sends[0]
     assert one.process is not None
-    one.process.terminate()
+    one.send(signal.SIGTERM)
     acks = await asyncio.gather(*sends, return_exceptions=True)
     acked = [a["message"]["_id"] for a in acks if isinstance(a, dict) and a["ok"]]
 
@@ -432,7 +439,7 @@ async def test_serve_with_workers_runs_them_behind_one_port(deployment: Deployme
         polling = await client.get("/socket.io/", params={"EIO": "4", "transport": "polling"})
     assert polling.status_code == 400
 
-    server.process.terminate()
+    server.send(signal.SIGTERM)
     async with asyncio.timeout(60):
         await server.process.wait()
     assert not any(running(pid) for pid in workers)
