@@ -18,7 +18,9 @@ import socketio
 
 from socketspace.app import create_app
 from socketspace.config import Settings
+from socketspace.errors import RateLimited
 from socketspace.realtime import events
+from socketspace.security.throttle import Rule, Throttle
 from tests.conftest import ORIGIN, RELAXED_LIMITS, Servers, clients_of, signup
 
 REAL_LIMITS = {name: Settings.model_fields[name].default for name in RELAXED_LIMITS}
@@ -252,3 +254,22 @@ async def test_with_redis_a_burst_from_one_connection_keeps_its_order(servers: S
         assert [m["text"] for m in received] == [f"#{n}" for n in range(300)]
         answers = [await asyncio.wait_for(acks.get(), 30) for _ in range(300)]
         assert [a["message"]["text"] for a in answers] == [f"#{n}" for n in range(300)]
+
+
+async def test_with_redis_a_burst_of_concurrent_checks_waits_its_turn_not_falls_back(
+    redis_url, caplog
+):
+    # More requests in flight than the Redis pool has connections: they queue, and the
+    # limits stay shared instead of falling back to this process's memory.
+    caplog.set_level(logging.ERROR, logger="socketspace.security.throttle")
+    throttle = Throttle(redis_url, f"test-{uuid.uuid4().hex}")
+    rule = Rule.of("burst", "100/minute", "Slow down.")
+    try:
+        outcomes = await asyncio.gather(
+            *(throttle.hit(rule, "one-key") for _ in range(300)), return_exceptions=True
+        )
+    finally:
+        await throttle.close()
+    assert sum(o is None for o in outcomes) == 100
+    assert all(isinstance(o, RateLimited) for o in outcomes if o is not None)
+    assert "rate_limit_store_unreachable" not in caplog.text

@@ -8,10 +8,12 @@ memory (logged), and Redis is tried again a little later: never silently off.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
@@ -27,6 +29,10 @@ from socketspace.security.ratelimit import TokenBucket
 log = logging.getLogger(__name__)
 
 REDIS_RETRY_SECONDS = 30.0
+# Redis calls in flight at once, per process. Beyond it requests wait their turn: an
+# overloaded server must not run out of connections and fall back to memory (which would
+# stop sharing the limits between processes while Redis is perfectly well).
+REDIS_MAX_CONCURRENCY = 64
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,12 @@ class Throttle:
                 socket_connect_timeout=1.0,
                 socket_timeout=1.0,
                 key_prefix=f"{key_prefix}:limits",
+                max_connections=REDIS_MAX_CONCURRENCY,
             )
             self._redis = MovingWindowRateLimiter(storage)
             self._redis_storage = storage
         self._redis_down_until = 0.0
+        self._redis_slots = asyncio.Semaphore(REDIS_MAX_CONCURRENCY)
 
     async def hit(self, rule: Rule, *key: str) -> None:
         """Count one action of `key`, or raise RateLimited (with the wait) when a window is full.
@@ -68,7 +76,8 @@ class Throttle:
         await self.check(rule, *key)
         limiter = self._limiter()
         try:
-            counted = [await limiter.hit(w, rule.name, *key) for w in rule.windows]
+            async with self._turn(limiter):
+                counted = [await limiter.hit(w, rule.name, *key) for w in rule.windows]
         except StorageError as exc:
             self._redis_failed(exc)
             counted = [await self._memory.hit(w, rule.name, *key) for w in rule.windows]
@@ -82,7 +91,8 @@ class Throttle:
         """Raise RateLimited when a window of `key` is full; count nothing."""
         limiter = self._limiter()
         try:
-            wait = await self._wait(limiter, rule, key)
+            async with self._turn(limiter):
+                wait = await self._wait(limiter, rule, key)
         except StorageError as exc:
             self._redis_failed(exc)
             wait = await self._wait(self._memory, rule, key)
@@ -94,8 +104,9 @@ class Throttle:
     async def clear(self, rule: Rule, *key: str) -> None:
         limiter = self._limiter()
         try:
-            for window in rule.windows:
-                await limiter.clear(window, rule.name, *key)
+            async with self._turn(limiter):
+                for window in rule.windows:
+                    await limiter.clear(window, rule.name, *key)
         except StorageError as exc:
             self._redis_failed(exc)
 
@@ -116,8 +127,20 @@ class Throttle:
             return self._redis
         return self._memory
 
+    @asynccontextmanager
+    async def _turn(self, limiter: MovingWindowRateLimiter) -> AsyncIterator[None]:
+        """A slot for Redis calls (memory needs none)."""
+        if limiter is self._memory:
+            yield
+            return
+        async with self._redis_slots:
+            yield
+
     def _redis_failed(self, exc: Exception) -> None:
+        already_down = time.monotonic() < self._redis_down_until
         self._redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+        if already_down:  # requests in flight failing together: said once
+            return
         log.error(
             "rate_limit_store_unreachable fallback=memory retry_in_seconds=%s error=%s",
             REDIS_RETRY_SECONDS,
