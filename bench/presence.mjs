@@ -1,9 +1,10 @@
 // SocketSpace presence storm: N users connect one by one (each waits for its own connection
 // before the next starts), and every presence frame any of them receives is counted — the
 // original client's full `getOnlineUsers` lists, or the `userOnline`/`userOffline` deltas a
-// client asks for with `auth: {presence: "delta"}`.
+// client asks for with `auth: {presence: "delta"}`, or the one `presenceChanged` frame per
+// announcement of `auth: {presence: "batch"}` (SocketSpace's web client).
 //
-//   node presence.mjs --config users.json --count 1000 --mode full|delta [--settle-ms 1000]
+//   node presence.mjs --config users.json --count 1000 --mode full|delta|batch [--settle-ms 1000]
 //                     [--max-seconds 300]
 //
 // users.json as for relay.mjs. Prints one JSON line with the totals. Bounded: at most
@@ -13,13 +14,13 @@ import { performance } from "node:perf_hooks";
 import { connect, failer, loadConfig, parseArgs } from "./lib.mjs";
 
 const LIMITS = { maxClients: 5000, maxSeconds: 1800, maxSettleMs: 10_000 };
-const PRESENCE = new Set(["getOnlineUsers", "userOnline", "userOffline"]);
+const PRESENCE = new Set(["getOnlineUsers", "userOnline", "userOffline", "presenceChanged"]);
 const fail = failer("presence");
 
 function readOptions() {
   const defaults = { config: null, count: 1000, mode: "full", settleMs: 1000, maxSeconds: 300 };
   const options = parseArgs(process.argv.slice(2), defaults, fail);
-  if (!["full", "delta"].includes(options.mode)) fail("--mode is full or delta");
+  if (!["full", "delta", "batch"].includes(options.mode)) fail("--mode is full, delta or batch");
   if (!(options.count >= 1 && options.count <= LIMITS.maxClients)) fail("--count out of range");
   options.settleMs = Math.min(Math.max(options.settleMs, 100), LIMITS.maxSettleMs);
   if (!(options.maxSeconds > 0 && options.maxSeconds <= LIMITS.maxSeconds)) {
@@ -29,7 +30,7 @@ function readOptions() {
 }
 
 function connectCounting(url, user, mode, tally) {
-  const auth = mode === "delta" ? { presence: "delta" } : undefined;
+  const auth = mode === "full" ? undefined : { presence: mode };
   const listen = (socket) =>
     socket.onAny((event, ...args) => {
       if (!PRESENCE.has(event)) return;

@@ -5,7 +5,7 @@ The original Node server sent every client the whole online list on every arriva
 frames (500,500 for 1,000 people). SocketSpace gathers arrivals for PRESENCE_WINDOW_MS and
 announces them once.
 
-    .venv/bin/python bench/presence.py [--counts 500,1000,2000] [--modes full,delta]
+    .venv/bin/python bench/presence.py [--counts 500,1000,2000] [--modes full,delta,batch]
                                        [--storm-seconds 300] [--database-url ...]
 """
 
@@ -33,7 +33,7 @@ def storm(users_file: Path, count: int, mode: str, seconds: int) -> dict[str, An
 def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--counts", default="500,1000,2000", help="clients per storm")
-    parser.add_argument("--modes", default="full,delta", help="full, delta or both")
+    parser.add_argument("--modes", default="full,delta,batch", help="full, delta, batch")
     parser.add_argument(
         "--storm-seconds", type=int, default=300, help="a storm not done by then is reported so"
     )
@@ -43,8 +43,8 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
         parser.error(f"--storm-seconds must be 1..{MAX_STORM_SECONDS}")
     counts = [int(c) for c in args.counts.split(",") if c.strip()]
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    if not modes or not set(modes) <= {"full", "delta"}:
-        parser.error("--modes takes full, delta or full,delta")
+    if not modes or not set(modes) <= {"full", "delta", "batch"}:
+        parser.error("--modes takes full, delta and batch, comma-separated")
     if not counts or not all(1 <= c <= MAX_CLIENTS for c in counts):
         parser.error(f"--counts must be 1..{MAX_CLIENTS} each")
     storms = []
