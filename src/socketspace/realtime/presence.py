@@ -81,6 +81,7 @@ class Presence:
         self._flush: asyncio.Task[None] | None = None
         self._waiting = False  # the flush is still in its window (safe to cancel)
         self._beating: asyncio.Task[None] | None = None
+        self._beat_sleeping = False  # the heartbeat is between rounds (safe to cancel)
         self._closed = False
         bus.on(SIGNAL, self._heard)
 
@@ -176,8 +177,14 @@ class Presence:
         """Heartbeat: tell the store every count here (which also heals a Redis that lost
         them), take processes that went silent off the counts, and mend our picture of who is
         online if a signal was missed."""
-        while True:
-            await asyncio.sleep(self.heartbeat)
+        while not self._closed:
+            self._beat_sleeping = True
+            try:
+                await asyncio.sleep(self.heartbeat)
+            finally:
+                self._beat_sleeping = False
+            # Never cancelled from here on (a last-seen write may be under way): close()
+            # waits for this round instead.
             try:
                 await self._tell_store(complete=True)
                 gone = await self.store.reap(self.process_timeout)
@@ -293,7 +300,8 @@ class Presence:
         sockets are closing with this process), and stop counting this process."""
         self._closed = True
         if self._beating is not None:
-            self._beating.cancel()
+            if self._beat_sleeping:
+                self._beating.cancel()
             await asyncio.gather(self._beating, return_exceptions=True)
         if self._flush is not None:
             if self._waiting:
