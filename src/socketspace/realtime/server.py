@@ -297,6 +297,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.presence.close()
         await self.bus.close()
         await self.presence.store.close()
+        await close_redis_manager(self.server)
 
 
 class _OrjsonPacketJson:
@@ -314,6 +315,21 @@ class _OrjsonPacketJson:
         return orjson.loads(data)
 
     JSONDecodeError = json.JSONDecodeError
+
+
+async def close_redis_manager(sio: socketio.AsyncServer) -> None:
+    """python-socketio's Redis manager has no close of its own: stop its listener and close
+    its connections, so none is left open (and warned about) after shutdown."""
+    manager = sio.manager
+    if not isinstance(manager, socketio.AsyncRedisManager):
+        return
+    listener = getattr(manager, "thread", None)
+    if isinstance(listener, asyncio.Task):
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+    for client in (manager.pubsub, manager.redis):
+        if client is not None:
+            await client.aclose()
 
 
 def create_socket_server(settings: Settings) -> socketio.AsyncServer:
