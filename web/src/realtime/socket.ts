@@ -3,6 +3,7 @@
  * `sync` after every (re)connect, and offers the client → server calls with acks.
  */
 import { io, type Socket } from "socket.io-client";
+import { useAuthStore } from "../store/auth";
 import { useChatStore, type Received } from "../store/chat";
 import type { Ack, ChangeAck, MarkReadAck, Message, MessagesRead, PresenceChanged, SendAck, SyncAck, Typing } from "../types";
 import { ClientEvent, type ClientEventName, ServerEvent } from "./events";
@@ -91,9 +92,11 @@ export function connectSocket(hooks: SocketHooks): void {
 
   current.on(ServerEvent.GET_ONLINE_USERS, (ids: string[]) => store().onlineListReceived(ids));
   current.on(ServerEvent.PRESENCE_CHANGED, (event: PresenceChanged) => {
+    const me = useAuthStore.getState().user?._id;
     for (const userId of event.online) {
       store().userCameOnline(userId);
-      if (!store().people[userId]) hooks.strangerOnline(userId);
+      // Our own arrival is in the frame too; only someone unknown calls for a contacts reload.
+      if (userId !== me && !store().people[userId]) hooks.strangerOnline(userId);
     }
     for (const gone of event.offline) store().userWentOffline(gone.userId, gone.lastSeen);
   });
