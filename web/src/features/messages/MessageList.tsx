@@ -50,10 +50,9 @@ interface BubbleProps {
   showAvatar: boolean;
   readUpTo: string | null;
   onOpenImage: (src: string) => void;
-  onImageLoad: () => void;
 }
 
-function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage, onImageLoad }: BubbleProps) {
+function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage }: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
@@ -98,11 +97,13 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage, onI
                 onClick={() => onOpenImage(image)}
                 aria-label="Open picture"
               >
+                {/* A fixed height, so the row is as tall before the picture loads as after:
+                    a row that grows when its picture arrives would push the newest message
+                    out of view, whatever the list does about it afterwards. */}
                 <img
                   src={image}
                   alt="Shared picture"
-                  className="max-h-72 w-auto max-w-full rounded-[calc(var(--radius-field)*0.9)] object-cover"
-                  onLoad={onImageLoad}
+                  className="h-60 w-auto min-w-32 max-w-full rounded-[calc(var(--radius-field)*0.9)] bg-base-300 object-cover"
                 />
               </button>
             )}
@@ -198,7 +199,6 @@ interface RowContext {
   readUpTo: string | null;
   conversation: Conversation;
   openImage: (src: string) => void;
-  imageLoaded: () => void;
 }
 
 function Row({ index, message, context }: { index: number; message: ChatMessage; context: RowContext }) {
@@ -230,7 +230,6 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
         showAvatar={!next || next.senderId !== message.senderId}
         readUpTo={readUpTo}
         onOpenImage={context.openImage}
-        onImageLoad={context.imageLoaded}
       />
     </div>
   );
@@ -288,19 +287,8 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
     setAnchor(current);
   }
 
-  // A picture that loads makes its row taller; at the bottom, the view follows it down. The
-  // load comes before the list measures the row, so "at the bottom" still means before it.
-  const pinned = useRef(true);
-  const imageLoaded = useCallback(() => {
-    if (!pinned.current) return;
-    requestAnimationFrame(() =>
-      requestAnimationFrame(() => list.current?.scrollToIndex({ index: "LAST", align: "end" })),
-    );
-  }, []);
-
   const onBottomChange = useCallback(
     (bottom: boolean) => {
-      pinned.current = bottom;
       setAtBottom(bottom);
       setLeftAt(bottom ? null : (last?.key ?? null));
     },
@@ -342,7 +330,6 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
     readUpTo: partnerReadUpTo,
     conversation,
     openImage: setPicture,
-    imageLoaded,
   };
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
