@@ -26,7 +26,7 @@ from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.metrics import process_exiting
 from socketspace.realtime.bus import Bus, RedisBus
-from socketspace.realtime.notifier import SocketNotifier
+from socketspace.realtime.notifier import REVOKED, SocketNotifier
 from socketspace.realtime.presence_store import PresenceStore, RedisPresenceStore
 from socketspace.realtime.server import ChatNamespace, create_socket_server
 from socketspace.security.bots import BotDetector
@@ -94,6 +94,9 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     else:
         bus, store = Bus(), PresenceStore()
     ctx = AppContext.build(settings, SocketNotifier(sio, bus))
+    # An ended session is forgotten by every process's cache of live ones, before its
+    # sockets are closed: a socket that reconnects at once must not find it there.
+    bus.on(REVOKED, ctx.sessions.on_revoked, first=True)
     namespace = ChatNamespace(ctx, sio, bus, store)
     sio.register_namespace(namespace)
     api = create_api(ctx, namespace)

@@ -9,6 +9,7 @@ from socketspace.config import Settings
 from socketspace.db import Database
 from socketspace.mail.outbox import Outbox
 from socketspace.security.passwords import Passwords
+from socketspace.security.session_cache import SessionCache
 from socketspace.security.throttle import Rules, Throttle, UserBudget
 from socketspace.security.tokens import Tokens
 from socketspace.services.abuse import Blocks
@@ -23,6 +24,7 @@ class AppContext:
     db: Database
     passwords: Passwords
     tokens: Tokens
+    sessions: SessionCache
     media: MediaLibrary
     notifier: Notifier
     writer: MessageWriter
@@ -46,6 +48,8 @@ class AppContext:
                 workers=settings.hash_workers,
             ),
             tokens=Tokens(settings.signing_key, timedelta(days=settings.session_days)),
+            # Trusted as long as the sockets' periodic session check lets a socket live.
+            sessions=SessionCache(settings.session_check_seconds),
             media=MediaLibrary.build(db, settings, throttle),
             notifier=notifier,
             writer=MessageWriter(db, notifier),

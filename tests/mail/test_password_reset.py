@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from socketspace.models import OutboxEmail, PasswordReset
 from socketspace.models.base import utcnow
 from socketspace.security.tokens import hash_reset_token
-from tests.conftest import make_client, signup
+from tests.conftest import signup
 from tests.mail.conftest import SmtpServer
 
 ANSWER = (
@@ -54,19 +54,22 @@ async def login(client, password: str):
     )
 
 
-async def test_the_emailed_link_sets_a_new_password_and_ends_every_session(alice, smtp, app):
+async def test_the_emailed_link_sets_a_new_password_and_ends_every_session(alice, smtp):
+    session = alice.cookies["jwt"]
+    assert (await alice.get("/api/auth/check")).status_code == 200  # now known as live
     token = await ask_for_link(alice, smtp)
     message = smtp.received[-1]
     assert message["To"] == "alice@example.com"
     assert message["Subject"] == "Reset your SocketSpace password"
     assert "30 minutes" in message.get_body(("html",)).get_content()
 
-    async with make_client(app) as stranger:  # the link works without any session
-        response = await reset(stranger, token)
+    alice.cookies.clear()  # the link works without any session
+    response = await reset(alice, token)
     assert response.status_code == 200
     assert response.json()["message"] == "Your password was changed. Log in with the new one."
 
-    assert (await alice.get("/api/auth/check")).status_code == 401
+    ended = await alice.get("/api/auth/check", headers={"Cookie": f"jwt={session}"})
+    assert ended.status_code == 401
     assert (await login(alice, "old password")).status_code == 400
     assert (await login(alice, "new password")).status_code == 200
 

@@ -262,16 +262,23 @@ async def test_a_killed_process_is_counted_out_and_its_users_come_back_with_it(
     await event_about(watcher, events.USER_ONLINE, bob.id)
 
 
-async def test_a_logout_on_one_process_disconnects_the_sockets_on_the_other(
+async def test_a_logout_on_one_process_disconnects_the_sockets_and_ends_the_session_on_the_other(
     deployment: Deployment,
 ):
     one, two = await deployment.start(), await deployment.start()
     alice = await deployment.signup("Alice", one)
     tab_on_two = await deployment.connect(alice, two)
+    # Process two now knows the session is live (it caches that for SESSION_CHECK_SECONDS).
+    by_bearer = {"Authorization": f"Bearer {alice.token}"}
+    async with deployment.http.get(f"{two.url}/api/auth/check", headers=by_bearer) as answer:
+        assert answer.status == 200
     assert (await alice.http.post("/api/auth/logout")).status_code == 200
     # Far sooner than the periodic session check (10 minutes here).
     async with asyncio.timeout(5):
         await tab_on_two.disconnected.wait()
+    # Two forgot the session before it closed the socket: the token is refused there too.
+    async with deployment.http.get(f"{two.url}/api/auth/check", headers=by_bearer) as answer:
+        assert answer.status == 401
 
 
 class RedisServer:

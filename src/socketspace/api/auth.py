@@ -119,14 +119,14 @@ async def logout(request: Request, response: Response, ctx: ContextDep) -> Messa
 
 @router.post("/logout-all", response_model=MessageOut)
 async def logout_all(viewer: CurrentViewer, response: Response, ctx: ContextDep) -> MessageOut:
-    ended = await accounts.logout_all(ctx.db, ctx.notifier, viewer.user.id)
+    ended = await accounts.logout_all(ctx.db, ctx.notifier, viewer.user_id)
     _clear_session_cookie(response, ctx)
     return MessageOut(message=f"Logged out of {ended} session{'s' if ended != 1 else ''}")
 
 
 @router.get("/check", response_model=UserOut)
-async def check(viewer: CurrentViewer) -> UserOut:
-    return UserOut.of(viewer.user)
+async def check(viewer: CurrentViewer, ctx: ContextDep) -> UserOut:
+    return UserOut.of(await accounts.signed_in_user(ctx.db, viewer.user_id))
 
 
 @router.put("/update-profile", response_model=UserOut)
@@ -134,7 +134,7 @@ async def update_profile(body: UpdateProfileIn, viewer: CurrentViewer, ctx: Cont
     user = await users.update_profile(
         ctx.db,
         ctx.media,
-        user_id=viewer.user.id,
+        user_id=viewer.user_id,
         profile_pic=body.profilePic,
         full_name=body.fullName,
     )
@@ -149,7 +149,7 @@ async def change_password(
         ctx.db,
         ctx.passwords,
         ctx.notifier,
-        user_id=viewer.user.id,
+        user_id=viewer.user_id,
         session_id=viewer.session_id,
         current=body.currentPassword,
         new=body.newPassword,

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from socketspace.context import AppContext
-from socketspace.models import User
 from socketspace.security.client_ip import client_ip
 from socketspace.security.tokens import COOKIE_NAME
 from socketspace.services import accounts
+from socketspace.services.accounts import Authenticated
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a handoff per request.
     ctx: AppContext = request.app.state.ctx
     return ctx
 
@@ -27,12 +27,6 @@ def address_of(request: Request, ctx: AppContext) -> str:
     return client_ip(request.scope, ctx.settings.trusted_networks)
 
 
-@dataclass(frozen=True)
-class Viewer:
-    user: User
-    session_id: str
-
-
 def token_from(request: Request) -> str | None:
     """The session token: `Authorization: Bearer` for scripts, else the `jwt` cookie."""
     header = request.headers.get("authorization", "")
@@ -42,9 +36,8 @@ def token_from(request: Request) -> str | None:
     return request.cookies.get(COOKIE_NAME)
 
 
-async def get_viewer(request: Request, ctx: ContextDep) -> Viewer:
-    user, session_id = await accounts.authenticate(ctx.db, ctx.tokens, token_from(request))
-    return Viewer(user=user, session_id=session_id)
+async def get_viewer(request: Request, ctx: ContextDep) -> Authenticated:
+    return await accounts.authenticate(ctx.db, ctx.tokens, ctx.sessions, token_from(request))
 
 
-CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
+CurrentViewer = Annotated[Authenticated, Depends(get_viewer)]

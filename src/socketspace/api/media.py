@@ -68,7 +68,7 @@ async def upload(request: Request, viewer: CurrentViewer, ctx: ContextDep) -> Me
     """Upload a picture (multipart field `file`, at most UPLOAD_MAX_MB, 10 MB by default;
     `purpose` is `message`, the default, or `avatar`). Send its `id` as a message's `image` or
     as `profilePic`."""
-    if (allowed := ctx.media.take_upload(viewer.user.id)) is not None:
+    if (allowed := ctx.media.take_upload(viewer.user_id)) is not None:
         await allowed
     limit = ctx.media.max_bytes
     async with read_upload(request, max_bytes=limit, fields=frozenset({"purpose"})) as sent:
@@ -81,7 +81,7 @@ async def upload(request: Request, viewer: CurrentViewer, ctx: ContextDep) -> Me
             raise InvalidInput("file must be a PNG, JPEG, WebP or GIF image.", code="invalid_image")
         picture = sent.file
         media = await ctx.media.take_in(
-            picture.read, owner_id=viewer.user.id, kind=kind, field="file", declared=declared
+            picture.read, owner_id=viewer.user_id, kind=kind, field="file", declared=declared
         )
     return MediaOut.of(media)
 
@@ -90,7 +90,7 @@ async def upload(request: Request, viewer: CurrentViewer, ctx: ContextDep) -> Me
 async def media(kind: str, name: str, viewer: CurrentViewer, ctx: ContextDep) -> Response:
     """A profile picture (to anyone signed in) or a message picture (to the two people of a
     conversation that shows it). Content-addressed, so cached for good."""
-    located = await ctx.media.locate_for(viewer.user.id, kind, name)
+    located = await ctx.media.locate_for(viewer.user_id, kind, name)
     if isinstance(located, LocalFile):
         return FileResponse(
             located.path,

@@ -48,7 +48,7 @@ async def contacts(
 ) -> Response:
     """Everyone else by name, without emails. `X-Next-Cursor` names the next page."""
     people, next_cursor = await messages.contacts(
-        ctx.db, viewer_id=viewer.user.id, q=q, limit=limit, cursor=cursor
+        ctx.db, viewer_id=viewer.user_id, q=q, limit=limit, cursor=cursor
     )
     headers = {"X-Next-Cursor": next_cursor} if next_cursor else None
     return json_response([contact_view(p) for p in people], headers=headers)
@@ -57,7 +57,7 @@ async def contacts(
 @router.get("/chats", response_model=list[ChatOut])
 async def chats(viewer: CurrentViewer, ctx: ContextDep) -> Response:
     """The people I talk with, newest activity first, with the last message and unread count."""
-    me = viewer.user.id
+    me = viewer.user_id
     found = await messages.chats(ctx.db, viewer_id=me)
     blocks = ctx.blocks
     return json_response([chat_view(row, receipts=not blocks.between(me, row.id)) for row in found])
@@ -69,7 +69,7 @@ async def sync(
 ) -> Response:
     """Every message to or from me with an id above `after`, in id order."""
     found, has_more = await messages.sync(
-        ctx.db, viewer_id=viewer.user.id, after=after, limit=limit
+        ctx.db, viewer_id=viewer.user_id, after=after, limit=limit
     )
     return json_response({"messages": [message_view(m) for m in found], "hasMore": has_more})
 
@@ -83,7 +83,7 @@ async def send(
         ctx.send_limiter,
         ctx.media,
         ctx.blocks,
-        sender_id=viewer.user.id,
+        sender_id=viewer.user_id,
         receiver_id=user_id,
         text=body.text,
         image=body.image,
@@ -101,7 +101,7 @@ async def mark_read(
         ctx.db,
         ctx.notifier,
         ctx.blocks,
-        reader_id=viewer.user.id,
+        reader_id=viewer.user_id,
         partner_id=user_id,
         up_to=body.upToMessageId,
     )
@@ -114,7 +114,7 @@ async def report(
 ) -> dict[str, str]:
     """Report a message sent to me; an operator sees it with `socketspace reports`."""
     await abuse.report_message(
-        ctx.db, reporter_id=viewer.user.id, message_id=message_id, reason=body.reason
+        ctx.db, reporter_id=viewer.user_id, message_id=message_id, reason=body.reason
     )
     return {"message": "Thank you. The message was reported to the people who run this server."}
 
@@ -127,7 +127,7 @@ async def edit(
         ctx.db,
         ctx.notifier,
         ctx.blocks,
-        viewer_id=viewer.user.id,
+        viewer_id=viewer.user_id,
         message_id=message_id,
         text=body.text,
     )
@@ -137,7 +137,7 @@ async def edit(
 @router.delete("/{message_id}", response_model=MessageOut)
 async def delete(message_id: str, viewer: CurrentViewer, ctx: ContextDep) -> Response:
     message = await messages.delete_message(
-        ctx.db, ctx.notifier, viewer_id=viewer.user.id, message_id=message_id
+        ctx.db, ctx.notifier, viewer_id=viewer.user_id, message_id=message_id
     )
     return json_response(message_view(message))
 
@@ -154,14 +154,14 @@ async def history(
     `before`. `X-Has-More: true` when older messages exist; `X-Partner-Read-Up-To` is the id
     of the last message the partner has read ("0": none, or one of you blocked the other)."""
     page = await messages.history(
-        ctx.db, viewer_id=viewer.user.id, partner_id=user_id, before=before, limit=limit
+        ctx.db, viewer_id=viewer.user_id, partner_id=user_id, before=before, limit=limit
     )
     return json_response(
         [message_view(m) for m in page.messages],
         headers={
             "X-Has-More": "true" if page.has_more else "false",
             "X-Partner-Read-Up-To": str(
-                0 if ctx.blocks.between(viewer.user.id, user_id) else page.partner_read_up_to
+                0 if ctx.blocks.between(viewer.user_id, user_id) else page.partner_read_up_to
             ),
         },
     )

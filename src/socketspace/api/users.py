@@ -17,18 +17,18 @@ class BlockedOut(BaseModel):
 @router.get("/blocked", response_model=BlockedOut)
 async def blocked(viewer: CurrentViewer, ctx: ContextDep) -> BlockedOut:
     """The people I have blocked."""
-    return BlockedOut(blocked=ctx.blocks.blocked_by(viewer.user.id))
+    return BlockedOut(blocked=ctx.blocks.blocked_by(viewer.user_id))
 
 
 @router.post("/{user_id}/block", response_model=BlockedOut)
 async def block(user_id: str, viewer: CurrentViewer, ctx: ContextDep) -> BlockedOut:
     """No more messages either way, and no typing or read receipts between us. Blocking again
     changes nothing."""
-    await ctx.blocks.block(viewer.user.id, user_id)
-    return BlockedOut(blocked=ctx.blocks.blocked_by(viewer.user.id))
+    await ctx.blocks.block(viewer.user_id, user_id)
+    return BlockedOut(blocked=ctx.blocks.blocked_by(viewer.user_id))
 
 
 @router.delete("/{user_id}/block", response_model=BlockedOut)
 async def unblock(user_id: str, viewer: CurrentViewer, ctx: ContextDep) -> BlockedOut:
-    await ctx.blocks.unblock(viewer.user.id, user_id)
-    return BlockedOut(blocked=ctx.blocks.blocked_by(viewer.user.id))
+    await ctx.blocks.unblock(viewer.user_id, user_id)
+    return BlockedOut(blocked=ctx.blocks.blocked_by(viewer.user_id))

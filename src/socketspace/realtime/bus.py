@@ -28,26 +28,30 @@ class Bus:
 
     def __init__(self) -> None:
         self.host = uuid.uuid4().hex  # this process, among all of the deployment's
-        self._handlers: dict[str, Handler] = {}
+        self._handlers: dict[str, list[Handler]] = {}
 
     @property
     def shared(self) -> bool:
         return False
 
-    def on(self, kind: str, handler: Handler) -> None:
-        self._handlers[kind] = handler
+    def on(self, kind: str, handler: Handler, *, first: bool = False) -> None:
+        """Run `handler` for every signal of this kind: after the handlers added before it,
+        or (`first`) before them."""
+        handlers = self._handlers.setdefault(kind, [])
+        if first:
+            handlers.insert(0, handler)
+        else:
+            handlers.append(handler)
 
     async def publish(self, kind: str, payload: dict[str, Any]) -> None:
         await self._deliver(kind, payload)
 
     async def _deliver(self, kind: str, payload: dict[str, Any]) -> None:
-        handler = self._handlers.get(kind)
-        if handler is None:
-            return
-        try:
-            await handler(payload)
-        except Exception:
-            log.exception("bus_handler_failed kind=%s", kind)
+        for handler in self._handlers.get(kind, ()):
+            try:
+                await handler(payload)
+            except Exception:
+                log.exception("bus_handler_failed kind=%s", kind)
 
     async def start(self) -> None:
         pass

@@ -156,23 +156,24 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         try:
-            user, session_id = await accounts.authenticate(
-                self.ctx.db, self.ctx.tokens, session_token(environ, auth)
+            viewer = await accounts.authenticate(
+                self.ctx.db, self.ctx.tokens, self.ctx.sessions, session_token(environ, auth)
             )
         except NotAuthenticated as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.message) from None
         mode = auth.get("presence") if isinstance(auth, dict) else None
         presence_room = events.PRESENCE_ROOMS.get(str(mode), events.FULL_PRESENCE_ROOM)
-        self.connections[sid] = Connection(user.id, session_id)
+        user_id, session_id = viewer.user_id, viewer.session_id
+        self.connections[sid] = Connection(user_id, session_id)
         metrics.SOCKETS_CONNECTED.inc()
-        await self.save_session(sid, {"user_id": user.id, "session_id": session_id})
-        await self.enter_room(sid, user_room(user.id))
+        await self.save_session(sid, {"user_id": user_id, "session_id": session_id})
+        await self.enter_room(sid, user_room(user_id))
         await self.enter_room(sid, presence_room)
-        self.presence.connected(user.id)
+        self.presence.connected(user_id)
         # After this handler returns the client is told it is connected; the list follows.
         self._spawn(self._send_online_list(sid))
         self._ensure_sweeper()
-        log.info("socket_connected user_id=%s sid=%s presence=%s", user.id, sid, presence_room)
+        log.info("socket_connected user_id=%s sid=%s presence=%s", user_id, sid, presence_room)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         connection = self.connections.pop(sid, None)

@@ -20,6 +20,7 @@ REQUIRED_CLAIMS = ["exp", "iat", "sub", "sid"]
 class TokenClaims:
     user_id: str
     session_id: str
+    expires_at: float  # seconds since the epoch
 
 
 def issue_token(
@@ -37,10 +38,10 @@ def read_token(key: str, token: str) -> TokenClaims | None:
         )
     except jwt.PyJWTError:
         return None
-    sub, sid = payload.get("sub"), payload.get("sid")
-    if not isinstance(sub, str) or not isinstance(sid, str):
+    sub, sid, exp = payload.get("sub"), payload.get("sid"), payload.get("exp")
+    if not isinstance(sub, str) or not isinstance(sid, str) or not isinstance(exp, int | float):
         return None
-    return TokenClaims(user_id=sub, session_id=sid)
+    return TokenClaims(user_id=sub, session_id=sid, expires_at=float(exp))
 
 
 class Tokens:

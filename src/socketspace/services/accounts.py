@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from socketspace.mail.outbox import enqueue
 from socketspace.models import PasswordReset, Session, User
 from socketspace.models.base import utcnow
 from socketspace.security.passwords import Passwords
+from socketspace.security.session_cache import SessionCache
 from socketspace.security.tokens import Tokens
 from socketspace.services.notify import Notifier
 
@@ -145,26 +146,62 @@ async def login(
     return signed_in
 
 
-async def authenticate(db: Database, tokens: Tokens, token: str | None) -> tuple[User, str]:
-    """The user and session id behind a token; NotAuthenticated for anything else."""
-    claims = tokens.read(token) if token else None
+# Built once: the statement is the same for every request, only its parameters change.
+_LIVE_SESSION = (
+    select(Session.expires_at, Session.revoked_at)
+    .join(User, User.id == Session.user_id)
+    .where(Session.id == bindparam("session_id"), User.id == bindparam("user_id"))
+)
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    user_id: str
+    session_id: str
+
+
+async def authenticate(
+    db: Database, tokens: Tokens, cache: SessionCache, token: str | None
+) -> Authenticated:
+    """The user and session behind a token; NotAuthenticated for anything else."""
+    if not token:
+        raise NotAuthenticated()
+    known = cache.get(token)
+    if known is not None:
+        return Authenticated(known.user_id, known.session_id)
+    claims = tokens.read(token)
     if claims is None:
         raise NotAuthenticated()
-    now = utcnow()
+    generation = cache.generation
     async with db.read() as session:
         row = (
             await session.execute(
-                select(User, Session.expires_at, Session.revoked_at)
-                .join(Session, Session.user_id == User.id)
-                .where(Session.id == claims.session_id, User.id == claims.user_id)
+                _LIVE_SESSION, {"session_id": claims.session_id, "user_id": claims.user_id}
             )
         ).one_or_none()
     if row is None:
         raise NotAuthenticated()
-    user, expires_at, revoked_at = row
-    if revoked_at is not None or expires_at <= now:
+    expires_at, revoked_at = row
+    if revoked_at is not None or expires_at <= utcnow():
         raise NotAuthenticated("Your session has ended. Please log in again.")
-    return user, claims.session_id
+    ends_at = min(expires_at.timestamp(), claims.expires_at)
+    cache.put(
+        token,
+        user_id=claims.user_id,
+        session_id=claims.session_id,
+        ends_at=ends_at,
+        generation=generation,
+    )
+    return Authenticated(claims.user_id, claims.session_id)
+
+
+async def signed_in_user(db: Database, user_id: str) -> User:
+    """The account of an authenticated viewer, as it is now."""
+    async with db.read() as session:
+        user = await session.get(User, user_id)
+    if user is None:  # removed since the session was checked
+        raise NotAuthenticated()
+    return user
 
 
 async def logout(db: Database, notifier: Notifier, *, user_id: str, session_id: str) -> None:
