@@ -89,7 +89,7 @@ async def send(
         image=body.image,
         client_id=body.clientId,
     )
-    return json_response(message_view(stored.message), status_code=201 if stored.created else 200)
+    return json_response(stored.view, status_code=201 if stored.created else 200)
 
 
 @router.post("/read/{user_id}")

@@ -22,11 +22,11 @@ class SocketNotifier:
         self.bus = bus
         bus.on(REVOKED, self._disconnect_revoked)
 
-    async def message_created(self, message: Message, origin: str | None) -> None:
+    async def message_created(self, view: dict[str, Any], origin: str | None) -> None:
         # The receiver's every connection, and the sender's other ones: the sending
         # connection has its answer in the ack already.
-        rooms = [user_room(message.receiver_id), user_room(message.sender_id)]
-        await self.sio.emit(events.NEW_MESSAGE, message_view(message), to=rooms, skip_sid=origin)
+        rooms = [user_room(view["receiverId"]), user_room(view["senderId"])]
+        await self.sio.emit(events.NEW_MESSAGE, view, to=rooms, skip_sid=origin)
 
     async def message_changed(self, message: Message) -> None:
         event = events.MESSAGE_DELETED if message.deleted_at else events.MESSAGE_UPDATED

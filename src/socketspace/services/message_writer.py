@@ -19,6 +19,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, insert, select, text, update
@@ -29,6 +30,7 @@ from socketspace.db import Database
 from socketspace.errors import AppError, NotFound, Unavailable
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
+from socketspace.schemas.message import message_view
 from socketspace.services.notify import Notifier
 
 log = logging.getLogger(__name__)
@@ -120,6 +122,11 @@ class Stored:
     message: Message
     created: bool  # False when a retry found the message its client id already made
 
+    @cached_property
+    def view(self) -> dict[str, Any]:
+        """The message as everyone is sent it: made once for the ack and the delivery."""
+        return message_view(self.message)
+
 
 class MessageWriter:
     def __init__(self, db: Database, notifier: Notifier, *, max_batch: int = MAX_BATCH) -> None:
@@ -135,7 +142,7 @@ class MessageWriter:
         # Committed messages waiting to be announced, in commit order. A task of its own, so
         # the next batch is written while this one is being delivered.
         # Each batch with the perf_counter() of its commit, for the delivery latency.
-        self._announce: asyncio.Queue[tuple[list[tuple[Message, str | None]], float]] = (
+        self._announce: asyncio.Queue[tuple[list[tuple[Stored, str | None]], float]] = (
             asyncio.Queue()
         )
         self._announcer: asyncio.Task[None] | None = None
@@ -230,7 +237,7 @@ class MessageWriter:
                 item.done.set_result(outcome)
         # Commit, then publish: in commit order, only what was really created.
         created = [
-            (outcome.message, item.origin)
+            (outcome, item.origin)
             for item, outcome in results
             if isinstance(outcome, Stored) and outcome.created
         ]
@@ -243,8 +250,8 @@ class MessageWriter:
             batch, committed = await self._announce.get()
             delivered = 0
             try:
-                for message, origin in batch:
-                    await self.notifier.message_created(message, origin)
+                for stored, origin in batch:
+                    await self.notifier.message_created(stored.view, origin)
                     # Measured here, not in the notifier: only the writer knows the commit time.
                     metrics.DELIVERY_SECONDS.observe(time.perf_counter() - committed)
                     delivered += 1

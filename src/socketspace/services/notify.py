@@ -4,14 +4,15 @@ never import socketio."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from socketspace.models import Message
 
 
 class Notifier(Protocol):
-    async def message_created(self, message: Message, origin: str | None) -> None:
-        """A new message; `origin` is the connection that sent it (it gets the ack)."""
+    async def message_created(self, view: dict[str, Any], origin: str | None) -> None:
+        """A new message (as `message_view` shows it); `origin` is the connection that sent
+        it (it gets the ack)."""
 
     async def message_changed(self, message: Message) -> None:
         """A message was edited or deleted."""
@@ -31,7 +32,7 @@ class Notifier(Protocol):
 class NullNotifier:
     """For the command line and other places with nobody to tell."""
 
-    async def message_created(self, message: Message, origin: str | None) -> None:
+    async def message_created(self, view: dict[str, Any], origin: str | None) -> None:
         return None
 
     async def message_changed(self, message: Message) -> None:
