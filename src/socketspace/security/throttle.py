@@ -46,9 +46,23 @@ class Rule:
         return cls(name, tuple(parse_many(spec)), message)
 
 
+class _MemoryStorage(MemoryStorage):
+    """`limits`' in-process storage, with a `clear` its own expiry task survives.
+
+    The task lists the keys, then awaits each key's lock and reads its events; `clear` in
+    between removed the key, and the task died with a KeyError logged as "Task exception was
+    never retrieved" (seen under concurrent logins, which clear their failure counts). An
+    empty list reads as "no events", and the task removes it itself.
+    """
+
+    async def clear(self, key: str) -> None:
+        await super().clear(key)
+        self.events[key] = []
+
+
 class Throttle:
     def __init__(self, redis_url: str | None = None, key_prefix: str = "socketspace") -> None:
-        self._memory = MovingWindowRateLimiter(MemoryStorage())
+        self._memory = MovingWindowRateLimiter(_MemoryStorage())
         self._redis: MovingWindowRateLimiter | None = None
         self._redis_storage: Storage | None = None
         if redis_url:
