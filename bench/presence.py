@@ -50,10 +50,12 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     storms = []
     with bench_server(args.database_url) as served:
         users_file = served.workdir / "users.json"
-        create_users(served.origin, max(counts), users_file)
+        # One more than the largest storm: a probe that waits for the last storm's people to be
+        # gone before the next storm starts.
+        create_users(served.origin, max(counts) + 1, users_file)
         print(
             f"{'clients':>8} {'mode':>6} {'frames':>10} {'per client':>11} {'bytes':>12}"
-            f" {'original N²/2':>14} {'connect s':>10}"
+            f" {'original N²/2':>14} {'connect s':>10} {'all seen s':>10}"
         )
         for count in counts:
             for mode in modes:
@@ -68,7 +70,8 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
                 storms.append(r)
                 print(
                     f"{count:>8} {mode:>6} {r['frames']:>10} {r['framesPerClient']:>11}"
-                    f" {r['bytes']:>12} {r['originalFrames']:>14} {r['connectSeconds']:>10}",
+                    f" {r['bytes']:>12} {r['originalFrames']:>14} {r['connectSeconds']:>10}"
+                    f" {r['convergedSeconds']:>10}",
                     flush=True,
                 )
     document = {"database": served.database, "storms": storms}

@@ -103,7 +103,9 @@ class Settings(BaseSettings):
     # connection is refused cheaply before its payloads are even read.
     socket_events_per_second: float = 30.0
     socket_event_burst: int = 120
-    # How often sockets are checked for sessions that ended elsewhere.
+    # How often sockets are checked for sessions that ended elsewhere; also how long a token
+    # found live is trusted without reading its session again (an ended session is
+    # forgotten at once through the bus; this bounds a signal that was lost).
     session_check_seconds: float = 5.0
     # Presence changes are collected for a window, then announced once to every client: the
     # window is PRESENCE_WINDOW_MS plus PRESENCE_WINDOW_PER_USER_MS for each person online, at
@@ -111,7 +113,7 @@ class Settings(BaseSettings):
     # community gets coarser (cheaper) updates: 2,000 people connecting cost about 2 frames
     # each instead of 2,000 (bench/presence.py).
     presence_window_ms: int = 100
-    presence_window_per_user_ms: float = 3.0
+    presence_window_per_user_ms: float = 6.0
     presence_max_window_ms: int = 5000
     # With REDIS_URL (several processes): each process tells Redis it is alive this often, and
     # one silent for PRESENCE_PROCESS_TIMEOUT_SECONDS is taken as dead: its users go offline.

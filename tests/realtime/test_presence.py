@@ -123,6 +123,30 @@ async def test_batch_clients_get_one_frame_per_announcement_with_last_seen(serve
         assert watching.pending(events.GET_ONLINE_USERS) == []
 
 
+async def test_people_arriving_while_a_window_is_open_lengthen_it_into_one_announcement(
+    servers,
+):
+    """Each arrival lengthens the open window (0.5 s more per person online), so arrivals
+    0.3 s apart are announced together. A window fixed when it opened (1.1 s, for two people
+    online) would have been announced before the last of them came."""
+    server = await servers.start(
+        presence_window_ms=100, presence_window_per_user_ms=500, presence_max_window_ms=10_000
+    )
+    async with clients_of(server) as (people, sockets):
+        watcher = await people.signup("Watcher")
+        crowd = [await people.signup(f"Person {n}") for n in range(7)]
+        watching = await sockets.connect(cookie=watcher.token, auth={"presence": "batch"})
+        # The watcher's own arrival is announced first; the crowd's window opens after it.
+        while watcher.id not in (await watching.next(events.PRESENCE_CHANGED))["online"]:
+            pass
+        for person in crowd:
+            await sockets.connect(cookie=person.token)
+            await asyncio.sleep(0.3)  # arrivals spread over 2 s (the scenario, not a wait)
+        frame = await watching.next(events.PRESENCE_CHANGED, timeout=10)
+        assert set(frame["online"]) == {p.id for p in crowd}
+        assert watching.pending(events.PRESENCE_CHANGED) == []
+
+
 def test_the_presence_window_grows_with_the_people_online_up_to_a_ceiling():
     window = PresenceWindow(0.1, per_user=0.003, most=5.0)
     assert window.seconds(0) == 0.1

@@ -126,8 +126,16 @@ class Presence:
 
     async def _flush_later(self) -> None:
         self._waiting = True
+        loop = asyncio.get_running_loop()
+        opened = loop.time()
         try:
-            await asyncio.sleep(self.window.seconds(len(self.online)))
+            # The window's length follows the number online now, not when it opened: people
+            # arriving in a burst lengthen it (up to its most), so the burst is announced
+            # once, not in ever larger pieces (bench/presence.py).
+            left = self.window.seconds(len(self.online))
+            while left > 0:
+                await asyncio.sleep(left)
+                left = opened + self.window.seconds(len(self.online)) - loop.time()
         finally:
             self._waiting = False
         # Never cancelled from here on: the last-seen write must not be cut off mid-transaction.
