@@ -61,9 +61,11 @@ def seed(path: Path, me: str, messages: int) -> list[str]:
     """Others, conversations and messages written straight into SQLite (fast to set up)."""
     now = datetime.now(UTC).isoformat(sep=" ")
     others = [new_id() for _ in range(CONVERSATIONS)]
-    # The server's own start-up writes may hold the lock a moment: wait for them (the
-    # default 5 s ran out twice on a busy machine).
+    # The server writes too as it starts (the new user's welcome email, ...): take the write
+    # lock first, waiting for it. (A transaction that reads, then writes after another
+    # connection's commit fails at once with "database is locked", whatever the timeout.)
     con = sqlite3.connect(path, timeout=60)
+    con.execute("BEGIN IMMEDIATE")
     con.executemany(
         "INSERT INTO users (id, email, full_name, password_hash, profile_pic, created_at,"
         " updated_at) VALUES (?, ?, ?, 'x', '', ?, ?)",
@@ -140,7 +142,9 @@ async def measure(messages: int, requests: int) -> dict[str, Any]:
             signup = {"fullName": "Me", "email": "me@example.com", "password": "benchmark"}
             me = (await client.post("/api/auth/signup", json=signup)).json()["_id"]
             started = time.perf_counter()
-            others = seed(path, me, messages)
+            # In a thread: the server in this event loop must be free to finish the write
+            # it may have open, or the seeding would wait for it forever.
+            others = await asyncio.to_thread(seed, path, me, messages)
             seconds = round(time.perf_counter() - started, 1)
             print(
                 f"{messages:,} messages in {CONVERSATIONS:,} conversations (seeded in {seconds} s)"

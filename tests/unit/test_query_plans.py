@@ -1,5 +1,6 @@
-"""The writer's lookups use indexes: a full scan of messages per batch would make sending
-slower as history grows (SQLite answers `(a, b) IN (...)` row-value lists with a scan)."""
+"""The writer's lookups and the hot reads use indexes: a full scan of messages would make
+sending and reading slower as history grows (SQLite answers `(a, b) IN (...)` row-value lists
+with a scan)."""
 
 import pytest
 from sqlalchemy import create_engine as create_sync_engine
@@ -12,6 +13,7 @@ from socketspace.services.message_writer import (
     FIND_USERS,
     SQLITE_FIND_EARLIER,
 )
+from socketspace.services.messages import _NEWEST_PAGE, _PAGE_BEFORE, _PAGE_HEAD, _SYNC
 
 
 @pytest.fixture
@@ -32,10 +34,24 @@ def sqlite(backend, database_url):
         (FIND_USERS, {"ids": ["a", "b"]}),
         (FIND_MESSAGES, {"ids": [1, 2]}),
         (text(SQLITE_FIND_EARLIER.format("'c1', 'c2'")), {}),
+        (_PAGE_HEAD, {"low": "a", "high": "b", "partner": "b"}),
+        (_NEWEST_PAGE, {"conversation_id": 1, "size": 51}),
+        (_PAGE_BEFORE, {"conversation_id": 1, "before": 1000, "size": 51}),
+        (_SYNC, {"viewer": "a", "after": 1000, "size": 201}),
     ],
-    ids=["earlier-sends", "conversation", "users", "messages", "earlier-sends-sqlite"],
+    ids=[
+        "earlier-sends",
+        "conversation",
+        "users",
+        "messages",
+        "earlier-sends-sqlite",
+        "history-head",
+        "history-newest",
+        "history-before",
+        "sync",
+    ],
 )
-def test_writer_lookups_search_an_index_instead_of_scanning(sqlite, statement, params):
+def test_lookups_search_an_index_instead_of_scanning(sqlite, statement, params):
     bound = statement.params(**params) if params else statement
     sql = bound.compile(sqlite, compile_kwargs={"literal_binds": True})
     rows = sqlite.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all()

@@ -8,7 +8,6 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from socketspace.models import Message
 from socketspace.schemas.common import StrictInput
 
 
@@ -22,7 +21,21 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
-def message_view(message: Message) -> dict[str, Any]:
+class MessageRow(Protocol):
+    """A Message, or a row of its columns (reads select only those: it is faster)."""
+
+    id: int
+    sender_id: str
+    receiver_id: str
+    client_id: str | None
+    text: str | None
+    image: str | None
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+
+
+def message_view(message: MessageRow) -> dict[str, Any]:
     # Each attribute read once: reads of a mapped attribute are not free, and every message
     # sent passes here.
     created_at, edited_at, deleted_at = message.created_at, message.edited_at, message.deleted_at

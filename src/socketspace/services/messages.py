@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import CursorResult, func, select, tuple_, update
+from sqlalchemy import CursorResult, Integer, bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -23,7 +23,7 @@ from socketspace.db import Database
 from socketspace.errors import Forbidden, InvalidInput, NotFound
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
-from socketspace.schemas.message import ChatRow, PersonRow
+from socketspace.schemas.message import ChatRow, MessageRow, PersonRow
 from socketspace.security.throttle import UserBudget
 from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
@@ -190,10 +190,68 @@ async def _find_conversation(session: AsyncSession, a: str, b: str) -> Conversat
 class HistoryPage:
     """A page of a conversation, oldest first."""
 
-    messages: list[Message]
+    messages: list[MessageRow]
     has_more: bool
     # How far the partner has read (a message id, 0 for nothing): read receipts after a reload.
     partner_read_up_to: int
+
+
+# The hot reads' statements, built once: only their parameters change from call to call
+# (building one cost a fifth of a history page's time). Messages are read as rows of columns,
+# not as mapped objects: nothing here changes them, and a row is several times cheaper.
+MESSAGE_COLUMNS = (
+    Message.id,
+    Message.sender_id,
+    Message.receiver_id,
+    Message.client_id,
+    Message.text,
+    Message.image,
+    Message.created_at,
+    Message.edited_at,
+    Message.deleted_at,
+)
+# The partner, our conversation and the partner's read pointer in one round trip.
+_PAGE_HEAD = (
+    select(User.id, Conversation.id, ConversationMember.last_read_message_id)
+    .select_from(User)
+    .outerjoin(
+        Conversation,
+        (Conversation.user_low == bindparam("low")) & (Conversation.user_high == bindparam("high")),
+    )
+    .outerjoin(
+        ConversationMember,
+        (ConversationMember.conversation_id == Conversation.id)
+        & (ConversationMember.user_id == bindparam("partner")),
+    )
+    .where(User.id == bindparam("partner"))
+)
+_NEWEST_PAGE = (
+    select(*MESSAGE_COLUMNS)
+    .where(Message.conversation_id == bindparam("conversation_id"))
+    .order_by(Message.id.desc())
+    .limit(bindparam("size", type_=Integer))
+)
+_PAGE_BEFORE = (
+    select(*MESSAGE_COLUMNS)
+    .where(
+        Message.conversation_id == bindparam("conversation_id"), Message.id < bindparam("before")
+    )
+    .order_by(Message.id.desc())
+    .limit(bindparam("size", type_=Integer))
+)
+_SYNC = (
+    select(*MESSAGE_COLUMNS)
+    .where(
+        Message.conversation_id.in_(
+            select(ConversationMember.conversation_id).where(
+                ConversationMember.user_id == bindparam("viewer")
+            )
+        ),
+        Message.id > bindparam("after"),
+    )
+    .order_by(Message.id)
+    .limit(bindparam("size", type_=Integer))
+)
 
 
 async def history(
@@ -211,52 +269,34 @@ async def history(
     query_before = check_cursor_id(before, "before") if before is not None else None
     low, high = pair_of(viewer_id, partner)
     async with db.read() as session:
-        # The partner, our conversation and the partner's read pointer in one round trip:
-        # this page is hot.
         found = (
-            await session.execute(
-                select(User.id, Conversation.id, ConversationMember.last_read_message_id)
-                .select_from(User)
-                .outerjoin(
-                    Conversation,
-                    (Conversation.user_low == low) & (Conversation.user_high == high),
-                )
-                .outerjoin(
-                    ConversationMember,
-                    (ConversationMember.conversation_id == Conversation.id)
-                    & (ConversationMember.user_id == partner),
-                )
-                .where(User.id == partner)
-            )
+            await session.execute(_PAGE_HEAD, {"low": low, "high": high, "partner": partner})
         ).first()
         if found is None:
             raise NotFound("User not found.", code="user_not_found")
         conversation_id = found[1]
         if conversation_id is None:
             return HistoryPage([], False, 0)
-        query = select(Message).where(Message.conversation_id == conversation_id)
-        if query_before is not None:
-            query = query.where(Message.id < query_before)
-        rows = list(await session.scalars(query.order_by(Message.id.desc()).limit(size + 1)))
+        page = {"conversation_id": conversation_id, "size": size + 1}
+        if query_before is None:
+            result = await session.execute(_NEWEST_PAGE, page)
+        else:
+            result = await session.execute(_PAGE_BEFORE, {**page, "before": query_before})
+        rows = cast("list[MessageRow]", result.all())
     return HistoryPage(rows[:size][::-1], len(rows) > size, int(found[2] or 0))
 
 
 async def sync(
     db: Database, *, viewer_id: str, after: object, limit: int | None = None
-) -> tuple[list[Message], bool]:
+) -> tuple[list[MessageRow], bool]:
     """Every message to or from the viewer with an id above `after`, in id order."""
     since = check_cursor_id(after, "after")
     size = check_limit(limit, SYNC_PAGE_MAX, SYNC_PAGE_MAX)
-    mine = select(ConversationMember.conversation_id).where(ConversationMember.user_id == viewer_id)
     async with db.read() as session:
-        rows = list(
-            await session.scalars(
-                select(Message)
-                .where(Message.conversation_id.in_(mine), Message.id > since)
-                .order_by(Message.id)
-                .limit(size + 1)
-            )
+        result = await session.execute(
+            _SYNC, {"viewer": viewer_id, "after": since, "size": size + 1}
         )
+        rows = cast("list[MessageRow]", result.all())
     return rows[:size], len(rows) > size
 
 
