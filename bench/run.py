@@ -36,7 +36,7 @@ from common import (
     write_result,
 )
 
-DEFAULT_RATES = "50,100,250,500,1000,2000,3000,4000,5000,6000,8000,10000,12000,16000,20000"
+DEFAULT_RATES = "50,100,250,500,750,1000,1250,1500,2000,2500,3000,3500,4000,4500,5000,6000,8000,10000,12000"
 PATHS = ("socket", "rest")
 MAX_STEPS = 50
 # Above this share of a core used by other processes during a step, its numbers are suspect.
