@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import text
 
+from socketspace.schemas.message import ChatRow
 from socketspace.services.message_writer import (
     FIND_CONVERSATION,
     FIND_EARLIER,
@@ -13,7 +14,7 @@ from socketspace.services.message_writer import (
     FIND_USERS,
     SQLITE_FIND_EARLIER,
 )
-from socketspace.services.messages import _NEWEST_PAGE, _PAGE_BEFORE, _PAGE_HEAD, _SYNC
+from socketspace.services.messages import _CHATS, _NEWEST_PAGE, _PAGE_BEFORE, _PAGE_HEAD, _SYNC
 
 
 @pytest.fixture
@@ -38,6 +39,7 @@ def sqlite(backend, database_url):
         (_NEWEST_PAGE, {"conversation_id": 1, "size": 51}),
         (_PAGE_BEFORE, {"conversation_id": 1, "before": 1000, "size": 51}),
         (_SYNC, {"viewer": "a", "after": 1000, "size": 201}),
+        (_CHATS, {"viewer": "a"}),
     ],
     ids=[
         "earlier-sends",
@@ -49,6 +51,7 @@ def sqlite(backend, database_url):
         "history-newest",
         "history-before",
         "sync",
+        "chats",
     ],
 )
 def test_lookups_search_an_index_instead_of_scanning(sqlite, statement, params):
@@ -58,3 +61,8 @@ def test_lookups_search_an_index_instead_of_scanning(sqlite, statement, params):
     plan = " | ".join(str(row[-1]) for row in rows)
     assert "SCAN" not in plan, plan
     assert "SEARCH" in plan, plan
+
+
+def test_the_chats_statement_selects_its_columns_in_chat_row_order():
+    """chat_view unpacks rows by position."""
+    assert tuple(column.key for column in _CHATS.selected_columns) == ChatRow._fields

@@ -4,7 +4,7 @@ the pydantic models describe the same shapes for input checking and the API docs
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -77,9 +77,14 @@ def contact_view(user: PersonRow) -> dict[str, Any]:
 PREVIEW_CHARS = 120
 
 
-class ChatRow(PersonRow, Protocol):
-    """A chats-list row: the partner's public columns, the last message's, the unread count."""
+class ChatRow(NamedTuple):
+    """A chats-list row: the partner's public columns, the last message's, the unread count,
+    in the order services.messages selects them."""
 
+    id: str
+    full_name: str
+    profile_pic: str
+    last_seen_at: datetime | None
     message_id: int
     text: str | None
     image: str | None
@@ -94,19 +99,38 @@ def chat_view(row: ChatRow, *, receipts: bool = True) -> dict[str, Any]:
     """A chats-list entry: the person, a preview of the last message, the unread count, and
     how far they have read (without `receipts`, between people one of whom blocked the
     other: "0")."""
-    deleted = row.deleted_at is not None
+    # Unpacked by position: a list has a thousand rows, and reading a row's fields by name
+    # costs about 0.3 µs each (a quarter of the list's time).
+    (
+        partner_id,
+        full_name,
+        profile_pic,
+        last_seen_at,
+        message_id,
+        text,
+        image,
+        sender_id,
+        created_at,
+        deleted_at,
+        unread_count,
+        partner_read_up_to,
+    ) = row
+    deleted = deleted_at is not None
     return {
-        **contact_view(row),
+        "_id": partner_id,
+        "fullName": full_name,
+        "profilePic": profile_pic,
+        "lastSeen": iso(last_seen_at),
         "lastMessage": {
-            "_id": str(row.message_id),
-            "text": None if deleted or row.text is None else row.text[:PREVIEW_CHARS],
-            "hasImage": bool(row.image) and not deleted,
-            "senderId": row.sender_id,
-            "createdAt": iso(row.created_at),
+            "_id": str(message_id),
+            "text": None if deleted or text is None else text[:PREVIEW_CHARS],
+            "hasImage": bool(image) and not deleted,
+            "senderId": sender_id,
+            "createdAt": iso(created_at),
             "deleted": deleted,
         },
-        "unreadCount": row.unread_count,
-        "partnerReadUpTo": str(row.partner_read_up_to if receipts else 0),
+        "unreadCount": unread_count,
+        "partnerReadUpTo": str(partner_read_up_to if receipts else 0),
     }
 
 

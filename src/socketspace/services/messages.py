@@ -345,37 +345,40 @@ def _read_cursor(cursor: str) -> tuple[str, str]:
     return name, user_id
 
 
+_PARTNER_MEMBER = aliased(ConversationMember)
+# Its columns in ChatRow's order: chat_view unpacks rows by position.
+_CHATS = (
+    select(
+        *PUBLIC_USER_COLUMNS,
+        Message.id.label("message_id"),
+        Message.text,
+        Message.image,
+        Message.sender_id,
+        Message.created_at,
+        Message.deleted_at,
+        ConversationMember.unread_count,
+        _PARTNER_MEMBER.last_read_message_id.label("partner_read_up_to"),
+    )
+    .select_from(ConversationMember)
+    .join(Conversation, Conversation.id == ConversationMember.conversation_id)
+    .join(
+        _PARTNER_MEMBER,
+        (_PARTNER_MEMBER.conversation_id == ConversationMember.conversation_id)
+        & (_PARTNER_MEMBER.user_id == ConversationMember.partner_id),
+    )
+    .join(User, User.id == ConversationMember.partner_id)
+    .join(Message, Message.id == Conversation.last_message_id)
+    .where(ConversationMember.user_id == bindparam("viewer"))
+    .order_by(Conversation.last_message_id.desc())
+)
+
+
 async def chats(db: Database, *, viewer_id: str) -> Sequence[ChatRow]:
     """People the viewer has a conversation with, newest activity first, with how far each has
     read. Reads only the conversation tables and each conversation's last message: no counting
     of messages."""
-    member = ConversationMember
-    partner_member = aliased(ConversationMember)
     async with db.read() as session:
-        result = await session.execute(
-            select(
-                *PUBLIC_USER_COLUMNS,
-                Message.id.label("message_id"),
-                Message.text,
-                Message.image,
-                Message.sender_id,
-                Message.created_at,
-                Message.deleted_at,
-                member.unread_count,
-                partner_member.last_read_message_id.label("partner_read_up_to"),
-            )
-            .select_from(member)
-            .join(Conversation, Conversation.id == member.conversation_id)
-            .join(
-                partner_member,
-                (partner_member.conversation_id == member.conversation_id)
-                & (partner_member.user_id == member.partner_id),
-            )
-            .join(User, User.id == member.partner_id)
-            .join(Message, Message.id == Conversation.last_message_id)
-            .where(member.user_id == viewer_id)
-            .order_by(Conversation.last_message_id.desc())
-        )
+        result = await session.execute(_CHATS, {"viewer": viewer_id})
         return cast("Sequence[ChatRow]", result.all())
 
 
