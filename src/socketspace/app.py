@@ -24,6 +24,7 @@ from socketspace.api.shield import SecurityHeadersMiddleware, image_origins
 from socketspace.api.web import mount_web_client
 from socketspace.config import Settings
 from socketspace.context import AppContext
+from socketspace.memory import HeapTrimmer
 from socketspace.metrics import process_exiting
 from socketspace.realtime.bus import Bus, RedisBus
 from socketspace.realtime.notifier import REVOKED, SocketNotifier
@@ -35,12 +36,16 @@ log = logging.getLogger(__name__)
 
 
 def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
+    trimmer = HeapTrimmer(ctx.settings.heap_trim_seconds)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         log.info("startup database=%s", ctx.db.engine.url.render_as_string(hide_password=True))
         await ctx.start()
         await namespace.start()
+        trimmer.start()
         yield
+        await trimmer.close()
         await namespace.close()
         await ctx.close()
         process_exiting()

@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: int = 30
     # A typing indicator ends by itself this long after the last refresh.
     typing_ttl_seconds: float = 5.0
+    # The heap's free pages go back to the system this often (memory.py; 0: never).
+    heap_trim_seconds: float = 30.0
 
     # Pictures: stored under MEDIA_DIR, or in an S3-compatible bucket when S3_BUCKET is set.
     s3_bucket: str | None = None

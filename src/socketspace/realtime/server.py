@@ -155,6 +155,11 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     # --- connections -------------------------------------------------------------------------
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        # python-socketio keeps this handshake environ as long as the socket is open. Its
+        # `wsgi.input` (the handshake's body reader) is an instance of a class engine.io
+        # defines anew for every request: 2.4 KiB per idle connection (tracemalloc), and
+        # nothing reads it once the handshake is over.
+        environ.pop("wsgi.input", None)
         try:
             viewer = await accounts.authenticate(
                 self.ctx.db, self.ctx.tokens, self.ctx.sessions, session_token(environ, auth)
