@@ -150,6 +150,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         )
         self.events_refused = metrics.RATE_LIMIT_REFUSALS.labels("socket-events")
         self._sweeper: asyncio.Task[None] | None = None
+        self._sweeper_waiting = False  # between rounds: safe to cancel
+        self._closing = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- connections -------------------------------------------------------------------------
@@ -273,8 +275,12 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """Disconnect sockets whose session ended elsewhere (another process, or expiry):
         a logout reaches every socket within one interval even without a shared bus."""
         interval = self.ctx.settings.session_check_seconds
-        while True:
-            await asyncio.sleep(interval)
+        while not self._closing:
+            self._sweeper_waiting = True
+            try:
+                await asyncio.sleep(interval)
+            finally:
+                self._sweeper_waiting = False
             try:
                 live = {c.session_id for c in self.connections.values()}
                 if not live:
@@ -296,8 +302,12 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.presence.start()
 
     async def close(self) -> None:
+        self._closing = True
         if self._sweeper is not None:
-            self._sweeper.cancel()
+            # Cancelled only between rounds: a round cut off mid-read left SQLAlchemy's pool
+            # logging a cancelled rollback at every shutdown with many sockets open.
+            if self._sweeper_waiting:
+                self._sweeper.cancel()
             await asyncio.gather(self._sweeper, return_exceptions=True)
         self.typing.close()
         await self.presence.close()
