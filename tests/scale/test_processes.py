@@ -364,7 +364,10 @@ async def test_after_a_redis_restart_delivery_resumes_and_sync_fills_the_gap(
                     continue
         assert delivered["_id"] in after
 
-        # Bob fills the gap from the last message he saw: everything, once, in order.
+        # Bob's server tells him events may have been lost while Redis was away (the web
+        # client then syncs); he fills the gap from the last message he saw: everything,
+        # once, in order.
+        assert await bob_tab.next(events.RESYNC, timeout=30) == {}
         synced = await bob_tab.call(events.SYNC, {"afterMessageId": last_seen})
         ids = [m["_id"] for m in synced["messages"]]
         expected = [r.json()["_id"] for r in during] + after

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
+# Delivered here only, never published: the link to Redis is back after it failed, so what
+# was published meanwhile, by this process or to it, may be lost.
+RESUBSCRIBED = "bus-resubscribed"
+
 
 class Bus:
     """The bus of a single process: publishing is calling the handler."""
@@ -108,6 +112,7 @@ class RedisBus(Bus):
                     self._subscribed.set()
                     if backoff > 0.1:
                         log.info("bus_resubscribed channel=%s", self.channel)
+                        await self._deliver(RESUBSCRIBED, {})
                     backoff = 0.1
                     async for message in pubsub.listen():
                         await self._received(message)

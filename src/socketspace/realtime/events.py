@@ -19,6 +19,9 @@ USER_OFFLINE: Final = "userOffline"
 # {online: [userId], offline: [{userId, lastSeen}]}: one frame per announcement, for clients
 # that connect with auth {presence: "batch"}.
 PRESENCE_CHANGED: Final = "presenceChanged"
+# {}: events for this client may have been lost (this server's Redis link was down and is
+# back): call `sync` from the last message seen. Clients that do not know it lose nothing new.
+RESYNC: Final = "resync"
 
 # Client -> server, each answered by an ack {ok: true, ...} or {ok: false, code, message}.
 SEND_MESSAGE: Final = "sendMessage"

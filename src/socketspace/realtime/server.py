@@ -22,7 +22,7 @@ from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.errors import AppError, NotAuthenticated, RateLimited
 from socketspace.realtime import events
-from socketspace.realtime.bus import Bus
+from socketspace.realtime.bus import RESUBSCRIBED, Bus
 from socketspace.realtime.events import user_room
 from socketspace.realtime.presence import Presence, PresenceWindow
 from socketspace.realtime.presence_store import PresenceStore
@@ -153,6 +153,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._sweeper_waiting = False  # between rounds: safe to cancel
         self._closing = False
         self._tasks: set[asyncio.Task[None]] = set()
+        bus.on(RESUBSCRIBED, self._redis_back)
 
     # --- connections -------------------------------------------------------------------------
 
@@ -264,6 +265,13 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             self.ctx.db, self.ctx.notifier, viewer_id=conn.user_id, message_id=data.messageId
         )
         return {"message": message_view(message)}
+
+    async def _redis_back(self, _signal: dict[str, Any]) -> None:
+        """Redis was unreachable and is back: emits that went through it meanwhile (new
+        messages among them) may never have arrived. Every client here is asked to sync; the
+        ask itself goes straight to them, not through Redis."""
+        log.info("redis_back asking_clients_to_sync=%d", len(self.connections))
+        await self.emit(events.RESYNC, {}, ignore_queue=True)
 
     # --- ending revoked sessions -------------------------------------------------------------
 

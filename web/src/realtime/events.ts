@@ -15,6 +15,8 @@ export const ServerEvent = {
   USER_OFFLINE: "userOffline",
   /** {online: [userId], offline: [{userId, lastSeen}]}: with auth {presence: "batch"}. */
   PRESENCE_CHANGED: "presenceChanged",
+  /** {}: the server's link to Redis was down and is back; events may be lost: sync. */
+  RESYNC: "resync",
 } as const;
 
 /** Client → server, each answered by an ack {ok: true, ...} or {ok: false, code, message}. */

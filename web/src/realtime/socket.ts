@@ -107,6 +107,8 @@ export function connectSocket(hooks: SocketHooks): void {
   current.on(ServerEvent.MESSAGE_DELETED, (message: Message) => store().messageChanged(message));
   current.on(ServerEvent.MESSAGES_READ, (event: MessagesRead) => store().messagesRead(event));
   current.on(ServerEvent.TYPING, (event: Typing) => typingHeard(event));
+  // Still connected, but events meant for us may have been lost on the server's side.
+  current.on(ServerEvent.RESYNC, () => void catchUp(current, hooks));
 
   // The browser knows about a lost network long before a ping times out.
   const offline = () => {
