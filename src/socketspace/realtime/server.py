@@ -21,6 +21,7 @@ from socketspace import metrics
 from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.errors import AppError, NotAuthenticated, RateLimited
+from socketspace.periodic import Periodic
 from socketspace.realtime import events
 from socketspace.realtime.bus import RESUBSCRIBED, Bus
 from socketspace.realtime.events import user_room
@@ -149,9 +150,11 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             rate=settings.socket_events_per_second, burst=settings.socket_event_burst
         )
         self.events_refused = metrics.RATE_LIMIT_REFUSALS.labels("socket-events")
-        self._sweeper: asyncio.Task[None] | None = None
-        self._sweeper_waiting = False  # between rounds: safe to cancel
-        self._closing = False
+        # Disconnects sockets whose session ended elsewhere (another process, or expiry): a
+        # logout reaches every socket within one interval even without a shared bus.
+        self._sweeper = Periodic(
+            "session_sweep", settings.session_check_seconds, self._sweep_sessions
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         bus.on(RESUBSCRIBED, self._redis_back)
 
@@ -276,29 +279,16 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     # --- ending revoked sessions -------------------------------------------------------------
 
     def _ensure_sweeper(self) -> None:
-        if self._sweeper is None:
-            self._sweeper = asyncio.create_task(self._sweep_sessions())
+        self._sweeper.start()
 
     async def _sweep_sessions(self) -> None:
-        """Disconnect sockets whose session ended elsewhere (another process, or expiry):
-        a logout reaches every socket within one interval even without a shared bus."""
-        interval = self.ctx.settings.session_check_seconds
-        while not self._closing:
-            self._sweeper_waiting = True
-            try:
-                await asyncio.sleep(interval)
-            finally:
-                self._sweeper_waiting = False
-            try:
-                live = {c.session_id for c in self.connections.values()}
-                if not live:
-                    continue
-                ended = await accounts.ended_sessions(self.ctx.db, live)
-                for sid, connection in list(self.connections.items()):
-                    if connection.session_id in ended:
-                        await self.disconnect(sid)
-            except Exception:
-                log.exception("session_sweep_failed")
+        live = {c.session_id for c in self.connections.values()}
+        if not live:
+            return
+        ended = await accounts.ended_sessions(self.ctx.db, live)
+        for sid, connection in list(self.connections.items()):
+            if connection.session_id in ended:
+                await self.disconnect(sid)
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)
@@ -310,13 +300,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.presence.start()
 
     async def close(self) -> None:
-        self._closing = True
-        if self._sweeper is not None:
-            # Cancelled only between rounds: a round cut off mid-read left SQLAlchemy's pool
-            # logging a cancelled rollback at every shutdown with many sockets open.
-            if self._sweeper_waiting:
-                self._sweeper.cancel()
-            await asyncio.gather(self._sweeper, return_exceptions=True)
+        await self._sweeper.stop()
         self.typing.close()
         await self.presence.close()
         await self.bus.close()

@@ -8,8 +8,6 @@ order; see send_message). This process updates it at once; other processes reloa
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from socketspace.db import Database
 from socketspace.errors import Forbidden, InvalidInput, NotFound
 from socketspace.models import Block, Message, Report, User
 from socketspace.models.base import utcnow
+from socketspace.periodic import Periodic
 from socketspace.services.messages import check_message_id, check_user_id
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ class Blocks:
         self._blocked: dict[str, set[str]] = {}  # blocker -> the people they blocked
         self._blockers: dict[str, set[str]] = {}  # blocked -> the people who blocked them
         self._changes = 0  # changes made in this process, so a refresh never undoes one
-        self._task: asyncio.Task[None] | None = None
+        self._refresher = Periodic("blocks_refresh", refresh_seconds, self.load)
 
     def between(self, a: str, b: str) -> bool:
         """Has either of them blocked the other?"""
@@ -83,22 +82,10 @@ class Blocks:
         except Exception:
             # The server still starts (and /readyz says what is wrong); the refresh retries.
             log.exception("blocks_load_failed")
-        self._task = asyncio.create_task(self._refresh(), name="blocks-refresh")
+        self._refresher.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _refresh(self) -> None:
-        while True:
-            await asyncio.sleep(self.refresh_seconds)
-            try:
-                await self.load()
-            except Exception:
-                log.exception("blocks_refresh_failed")
+        await self._refresher.stop()
 
     async def block(self, blocker_id: str, blocked: object) -> str:
         blocked_id = await self._other_user(blocker_id, blocked)

@@ -46,6 +46,7 @@ from socketspace.media.storage import (
 )
 from socketspace.models import Media, Message, Report, User
 from socketspace.models.base import new_id, utcnow
+from socketspace.periodic import Periodic
 from socketspace.security.throttle import Throttle, UserBudget
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ class MediaLibrary:
         self.orphan_after = orphan_after
         self.sweep_every = sweep_every
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="images")
-        self._sweeper: asyncio.Task[None] | None = None
+        self._sweeper = Periodic("media_sweep", sweep_every, self.sweep)
 
     @classmethod
     def build(cls, db: Database, settings: Settings, throttle: Throttle) -> MediaLibrary:
@@ -148,13 +149,10 @@ class MediaLibrary:
 
     def start(self) -> None:
         if self.sweep_every > 0:
-            self._sweeper = asyncio.create_task(self._sweep_forever(), name="media-sweeper")
+            self._sweeper.start()
 
     async def close(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            await asyncio.gather(self._sweeper, return_exceptions=True)
-            self._sweeper = None
+        await self._sweeper.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def check_picture(self, value: str, *, field: str) -> PictureRef:
@@ -354,11 +352,3 @@ class MediaLibrary:
                     await asyncio.to_thread(self.storage.delete, keys)
                 log.info("media_swept rows=%d files=%d", len(gone), len(keys))
         return len(gone), len(stale) == SWEEP_BATCH
-
-    async def _sweep_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.sweep_every)
-            try:
-                await self.sweep()
-            except Exception:  # the next round tries again
-                log.exception("media_sweep_failed")
