@@ -24,6 +24,7 @@ from typing import Any
 import socketio
 
 from socketspace.models.base import utcnow
+from socketspace.periodic import Periodic
 from socketspace.realtime import events
 from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import user_room
@@ -80,8 +81,7 @@ class Presence:
         self._writing = asyncio.Lock()  # one store update at a time, in snapshot order
         self._flush: asyncio.Task[None] | None = None
         self._waiting = False  # the flush is still in its window (safe to cancel)
-        self._beating: asyncio.Task[None] | None = None
-        self._beat_sleeping = False  # the heartbeat is between rounds (safe to cancel)
+        self._heartbeat = Periodic("presence_heartbeat", heartbeat, self._beat)
         self._closed = False
         bus.on(SIGNAL, self._heard)
 
@@ -91,7 +91,7 @@ class Presence:
         except Exception as exc:
             log.warning("presence_store_unreachable error=%s", exc)
         if self.store.shared:
-            self._beating = asyncio.create_task(self._beat())
+            self._heartbeat.start()
 
     def online_ids_for(self, viewer_id: str) -> list[str]:
         """Who is online, as this viewer may see it: not those who blocked them."""
@@ -184,30 +184,23 @@ class Presence:
     async def _beat(self) -> None:
         """Heartbeat: tell the store every count here (which also heals a Redis that lost
         them), take processes that went silent off the counts, and mend our picture of who is
-        online if a signal was missed."""
-        while not self._closed:
-            self._beat_sleeping = True
-            try:
-                await asyncio.sleep(self.heartbeat)
-            finally:
-                self._beat_sleeping = False
-            # Never cancelled from here on (a last-seen write may be under way): close()
-            # waits for this round instead.
-            try:
-                await self._tell_store(complete=True)
-                gone = await self.store.reap(self.process_timeout)
-                if gone:
-                    log.info("presence_reaped users=%d", len(gone))
-                    await self._publish(dict.fromkeys(gone, False))
-                actual = await self.store.online() | set(self.counts)
-            except Exception as exc:
-                log.warning("presence_heartbeat_failed error=%s", exc)
-                continue
-            missed = {user: True for user in actual - self.online}
-            missed |= {user: False for user in self.online - actual}
-            if missed:
-                self.online = actual
-                await self._announce(missed, as_iso())
+        online if a signal was missed. Never cancelled mid-round (a last-seen write may be
+        under way): close() waits for it."""
+        try:
+            await self._tell_store(complete=True)
+            gone = await self.store.reap(self.process_timeout)
+            if gone:
+                log.info("presence_reaped users=%d", len(gone))
+                await self._publish(dict.fromkeys(gone, False))
+            actual = await self.store.online() | set(self.counts)
+        except Exception as exc:  # Redis away: expected now and then, retried next round
+            log.warning("presence_heartbeat_failed error=%s", exc)
+            return
+        missed = {user: True for user in actual - self.online}
+        missed |= {user: False for user in self.online - actual}
+        if missed:
+            self.online = actual
+            await self._announce(missed, as_iso())
 
     async def _announce(self, changes: Changes, seen: str) -> None:
         """Tell this process's clients (`ignore_queue`: every process announces to its own)."""
@@ -307,10 +300,7 @@ class Presence:
         """Stop the timers; record and tell that everyone connected here is gone (their
         sockets are closing with this process), and stop counting this process."""
         self._closed = True
-        if self._beating is not None:
-            if self._beat_sleeping:
-                self._beating.cancel()
-            await asyncio.gather(self._beating, return_exceptions=True)
+        await self._heartbeat.stop()
         if self._flush is not None:
             if self._waiting:
                 self._flush.cancel()
