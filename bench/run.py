@@ -36,7 +36,9 @@ from common import (
     write_result,
 )
 
-DEFAULT_RATES = "50,100,250,500,750,1000,1250,1500,2000,2500,3000,3500,4000,4500,5000,6000,8000,10000,12000"
+DEFAULT_RATES = (
+    "50,100,250,500,750,1000,1250,1500,2000,2500,3000,3500,4000,4500,5000,6000,8000,10000,12000"
+)
 PATHS = ("socket", "rest")
 MAX_STEPS = 50
 # Above this share of a core used by other processes during a step, its numbers are suspect.
@@ -55,21 +57,32 @@ class Options:
     warmup_seconds: float
 
 
-def parse_args(argv: list[str] | None = None) -> Options:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--path", choices=PATHS, default="socket", help="how messages are sent")
+def add_ramp_arguments(parser: argparse.ArgumentParser, default_rates: str = DEFAULT_RATES) -> None:
+    """The ramp's options, shared with bench/scaleout.py."""
     parser.add_argument("--pairs", type=int, default=20, help="pairs of users (default 20)")
     parser.add_argument("--step-seconds", type=float, default=5.0, help="seconds per rate")
-    parser.add_argument("--rates", default=DEFAULT_RATES, help="offered msg/s, comma-separated")
-    parser.add_argument("--database-url", help="e.g. postgresql+asyncpg://… (default: temp SQLite)")
+    parser.add_argument("--rates", default=default_rates, help="offered msg/s, comma-separated")
     parser.add_argument("--grace-seconds", type=float, default=3.0, help="wait for late deliveries")
     parser.add_argument("--p99-limit-ms", type=float, default=100.0, help="a step holds below it")
     parser.add_argument("--warmup-seconds", type=float, default=2.0, help="unreported first step")
-    args = parser.parse_args(argv)
+
+
+def parse_rates(parser: argparse.ArgumentParser, text: str) -> list[int]:
     try:
-        rates = sorted({int(r) for r in args.rates.split(",") if r.strip()})
+        return sorted({int(r) for r in text.split(",") if r.strip()})
     except ValueError:
-        parser.error("--rates must be whole numbers separated by commas, e.g. 500,1000")
+        parser.error("rates must be whole numbers separated by commas, e.g. 500,1000")
+
+
+def ramp_options(
+    parser: argparse.ArgumentParser,
+    args: argparse.Namespace,
+    *,
+    path: str,
+    database_url: str | None,
+) -> Options:
+    """The ramp's options from `add_ramp_arguments`, checked (bounded in size and time)."""
+    rates = parse_rates(parser, args.rates)
     if not 1 <= args.pairs <= 1000:
         parser.error("--pairs must be 1..1000")
     if not 0.5 <= args.step_seconds <= 120:
@@ -83,15 +96,24 @@ def parse_args(argv: list[str] | None = None) -> Options:
     if not rates or rates[0] <= 0 or len(rates) > MAX_STEPS:
         parser.error(f"--rates needs 1..{MAX_STEPS} positive numbers")
     return Options(
-        path=args.path,
+        path=path,
         pairs=args.pairs,
         step_seconds=args.step_seconds,
         rates=rates,
-        database_url=args.database_url,
+        database_url=database_url,
         grace_seconds=args.grace_seconds,
         p99_limit_ms=args.p99_limit_ms,
         warmup_seconds=args.warmup_seconds,
     )
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--path", choices=PATHS, default="socket", help="how messages are sent")
+    parser.add_argument("--database-url", help="e.g. postgresql+asyncpg://… (default: temp SQLite)")
+    add_ramp_arguments(parser)
+    args = parser.parse_args(argv)
+    return ramp_options(parser, args, path=args.path, database_url=args.database_url)
 
 
 # --- steps -----------------------------------------------------------------------------------

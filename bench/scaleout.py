@@ -73,11 +73,20 @@ from common import (
     stop,
     wait_ready,
 )
-from run import BUSY_MACHINE_SHARE, Options, header, held, row, run_step
+from run import (
+    BUSY_MACHINE_SHARE,
+    Options,
+    add_ramp_arguments,
+    header,
+    held,
+    parse_rates,
+    ramp_options,
+    row,
+    run_step,
+)
 
 DEFAULT_RATES = "100,250,500,750,1000,1500,2000,2500,3000,4000,5000,6000,8000"
 DEFAULT_SETUPS = "sqlite,pg,pg-redis,pg-redis-2,pg-redis-2-spread"
-MAX_STEPS = 30
 LOAD_POLL_SECONDS = 5.0
 LOAD_SAMPLE_SECONDS = 3.0
 PROFILE_RATE_HZ = 100
@@ -143,12 +152,7 @@ def parse_args(argv: list[str] | None = None) -> ScaleOptions:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--setups", default=DEFAULT_SETUPS, help=f"default {DEFAULT_SETUPS}")
-    parser.add_argument("--pairs", type=int, default=20, help="pairs of users (default 20)")
-    parser.add_argument("--step-seconds", type=float, default=5.0, help="seconds per rate")
-    parser.add_argument("--rates", default=DEFAULT_RATES, help="offered msg/s, comma-separated")
-    parser.add_argument("--grace-seconds", type=float, default=3.0, help="wait for late deliveries")
-    parser.add_argument("--p99-limit-ms", type=float, default=100.0, help="a step holds below it")
-    parser.add_argument("--warmup-seconds", type=float, default=2.0, help="unreported first step")
+    add_ramp_arguments(parser, DEFAULT_RATES)
     parser.add_argument(
         "--postgres-url",
         default="postgresql://postgres@127.0.0.1:5432/postgres",
@@ -171,26 +175,16 @@ def parse_args(argv: list[str] | None = None) -> ScaleOptions:
     parser.add_argument("--load-wait-seconds", type=float, default=90.0)
     parser.add_argument("--retries", type=int, default=1, help="reruns of a disturbed set-up")
     args = parser.parse_args(argv)
-    try:
-        rates = sorted({int(r) for r in args.rates.split(",") if r.strip()})
-        latency_rates = sorted({int(r) for r in args.latency_rates.split(",") if r.strip()})
-    except ValueError:
-        parser.error("rates must be whole numbers separated by commas, e.g. 500,1000")
+    # The relay through the socket, as bench/run.py runs it; each set-up brings its database.
+    relay = ramp_options(parser, args, path="socket", database_url=None)
+    latency_rates = parse_rates(parser, args.latency_rates)
     if len(latency_rates) > 4 or any(r <= 0 for r in latency_rates):
         parser.error("--latency-rates: at most 4 positive rates")
-    if not rates or rates[0] <= 0 or len(rates) > MAX_STEPS:
-        parser.error(f"--rates needs 1..{MAX_STEPS} positive numbers")
     names = [n.strip() for n in args.setups.split(",") if n.strip()]
     profile = [n.strip() for n in args.profile.split(",") if n.strip()]
     unknown = sorted(set(names + profile) - set(SETUPS))
     if unknown or not names:
         parser.error(f"unknown set-up {unknown}; choose from {', '.join(SETUPS)}")
-    if not 1 <= args.pairs <= 1000:
-        parser.error("--pairs must be 1..1000")
-    if not 0.5 <= args.step_seconds <= 120:
-        parser.error("--step-seconds must be 0.5..120")
-    if not 0 <= args.grace_seconds <= 30:
-        parser.error("--grace-seconds must be 0..30")
     if not 0 <= args.load_wait_seconds <= 600:
         parser.error("--load-wait-seconds must be 0..600")
     if not 0 <= args.retries <= 3:
@@ -198,16 +192,6 @@ def parse_args(argv: list[str] | None = None) -> ScaleOptions:
     for url in (args.postgres_url, args.redis_url):
         if "127.0.0.1" not in url and "localhost" not in url:
             parser.error(f"loopback only: {url}")
-    relay = Options(
-        path="socket",
-        pairs=args.pairs,
-        step_seconds=args.step_seconds,
-        rates=rates,
-        database_url=None,
-        grace_seconds=args.grace_seconds,
-        p99_limit_ms=args.p99_limit_ms,
-        warmup_seconds=args.warmup_seconds,
-    )
     return ScaleOptions(
         relay=relay,
         setups=[SETUPS[n] for n in names],
