@@ -72,7 +72,6 @@ class Presence:
         self.bus = bus
         self.blocks = blocks
         self.window = window
-        self.heartbeat = heartbeat
         self.process_timeout = process_timeout
         self.went_offline = went_offline
         self.counts: dict[str, int] = {}  # user -> connections on this process

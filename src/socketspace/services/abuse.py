@@ -31,7 +31,6 @@ REASON_MAX = 500
 class Blocks:
     def __init__(self, db: Database, refresh_seconds: float = 10.0) -> None:
         self.db = db
-        self.refresh_seconds = refresh_seconds
         self._blocked: dict[str, set[str]] = {}  # blocker -> the people they blocked
         self._blockers: dict[str, set[str]] = {}  # blocked -> the people who blocked them
         self._changes = 0  # changes made in this process, so a refresh never undoes one

@@ -125,7 +125,6 @@ class MediaLibrary:
         self.storage = storage
         self.limiter = limiter
         self.orphan_after = orphan_after
-        self.sweep_every = sweep_every
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="images")
         self._sweeper = Periodic("media_sweep", sweep_every, self.sweep)
 
@@ -148,7 +147,7 @@ class MediaLibrary:
         )
 
     def start(self) -> None:
-        if self.sweep_every > 0:
+        if self._sweeper.seconds > 0:
             self._sweeper.start()
 
     async def close(self) -> None:
