@@ -330,6 +330,7 @@ class Sockets:
     def __init__(self, url: str, http: aiohttp.ClientSession) -> None:
         self.url = url
         self.http = http
+        self.sessions = [http]
         self.tabs: list[Tab] = []
 
     async def connect(
@@ -339,8 +340,15 @@ class Sockets:
         origin: str | None = None,
         auth: dict[str, Any] | None = None,
         url: str | None = None,
+        transports: tuple[str, ...] = ("websocket",),
     ) -> Tab:
-        client = socketio.AsyncClient(reconnection=False, http_session=self.http)
+        http = self.http
+        if "polling" in transports:
+            # engine.io's client copies a Cookie header into its session's cookie jar, and
+            # polling requests send that jar: a shared session would mix people's cookies.
+            http = aiohttp.ClientSession()
+            self.sessions.append(http)
+        client = socketio.AsyncClient(reconnection=False, http_session=http)
         tab = Tab(client)
         self.tabs.append(tab)
         refusal: asyncio.Future[object] = asyncio.get_running_loop().create_future()
@@ -356,7 +364,7 @@ class Sockets:
             headers["Cookie"] = f"jwt={cookie}"
         try:
             await client.connect(
-                target, headers=headers, auth=auth, transports=["websocket"], wait_timeout=5
+                target, headers=headers, auth=auth, transports=list(transports), wait_timeout=5
             )
         except socketio.exceptions.ConnectionError as exc:
             raise Refused(refusal.result() if refusal.done() else exc) from exc
@@ -366,7 +374,8 @@ class Sockets:
         for tab in self.tabs:
             if tab.client.connected:
                 await tab.client.disconnect()
-        await self.http.close()
+        for http in self.sessions:
+            await http.close()
 
 
 @pytest.fixture

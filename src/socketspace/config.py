@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         "polling",
         "websocket",
     ]
+    # Engine.IO's heartbeat: the server pings every client this often, and closes a socket
+    # whose client has not answered within the timeout (Socket.IO's defaults). Lower the
+    # interval behind a proxy that drops connections idle for less than 25 s.
+    socket_ping_interval_seconds: int = Field(default=25, ge=1)
+    socket_ping_timeout_seconds: int = Field(default=20, ge=1)
     # On SIGTERM, connections get this long to finish before the server stops regardless.
     shutdown_grace_seconds: int = 30
     # A typing indicator ends by itself this long after the last refresh.

@@ -27,6 +27,7 @@ from socketspace.realtime.bus import RESUBSCRIBED, Bus
 from socketspace.realtime.events import user_room
 from socketspace.realtime.presence import Presence, PresenceWindow
 from socketspace.realtime.presence_store import PresenceStore
+from socketspace.realtime.transport import ChatSocketServer
 from socketspace.realtime.typing import TypingRelay
 from socketspace.schemas.common import describe_validation_error
 from socketspace.schemas.message import (
@@ -359,7 +360,7 @@ def create_socket_server(settings: Settings) -> socketio.AsyncServer:
             channel=f"{settings.redis_key_prefix}:socketio",
             redis_options={"socket_connect_timeout": 2, "health_check_interval": 5},
         )
-    return socketio.AsyncServer(
+    return ChatSocketServer(
         async_mode="asgi",
         client_manager=manager,
         transports=settings.socket_transports,
@@ -367,6 +368,8 @@ def create_socket_server(settings: Settings) -> socketio.AsyncServer:
         # cross-site WebSocket hijacking, so never "*".
         cors_allowed_origins=sorted(settings.trusted_origins),
         max_http_buffer_size=64 * 1024,
+        ping_interval=settings.socket_ping_interval_seconds,
+        ping_timeout=settings.socket_ping_timeout_seconds,
         serializer=_ChatPacket,
         json=_OrjsonPacketJson,
         logger=False,
