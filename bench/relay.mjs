@@ -77,14 +77,24 @@ function loadUsers(options) {
 
 // REST send, as the web client does it: POST /api/messages/send/:receiverId with the jwt
 // cookie and our Origin (the CSRF check); the HTTP answer plays the part of the socket ack.
+// Each user sends over one keep-alive connection, so a user's requests reach the server in
+// the order they were made (HTTP promises no order between requests in flight on several
+// connections, and a sender who cares about order, like a chat client, keeps to one).
 function restSender(url) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: LIMITS.maxHttpConnections });
+  const agents = new Map();
+  const agentOf = (user) => {
+    if (!agents.has(user.id)) {
+      if (agents.size >= LIMITS.maxHttpConnections) fail("too many REST senders");
+      agents.set(user.id, new http.Agent({ keepAlive: true, maxSockets: 1 }));
+    }
+    return agents.get(user.id);
+  };
   const { hostname, port } = new URL(url);
   return (user, payload, onAck) => {
     const body = JSON.stringify({ text: payload.text, clientId: payload.clientId });
     const request = http.request(
       {
-        agent,
+        agent: agentOf(user),
         hostname,
         port,
         method: "POST",

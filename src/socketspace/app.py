@@ -31,6 +31,7 @@ from socketspace.realtime.notifier import REVOKED, SocketNotifier
 from socketspace.realtime.presence_store import PresenceStore, RedisPresenceStore
 from socketspace.realtime.server import ChatNamespace, create_socket_server
 from socketspace.security.bots import BotDetector
+from socketspace.security.throttle import Ceiling
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     )
     api.add_middleware(
         ApiCeilingMiddleware,
-        throttle=ctx.throttle,
-        rule=ctx.rules.api_ip,
+        ceiling=Ceiling(ctx.throttle, ctx.rules.api_ip),
         trusted=ctx.settings.trusted_networks,
     )
     api.add_middleware(RequestIdMiddleware)

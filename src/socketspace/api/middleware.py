@@ -15,7 +15,7 @@ from socketspace.logs import request_id as current_request_id
 from socketspace.media.images import MAX_BYTES
 from socketspace.security.bots import BotDetector
 from socketspace.security.client_ip import Networks, client_ip
-from socketspace.security.throttle import Rule, Throttle
+from socketspace.security.throttle import Ceiling
 from socketspace.security.tokens import COOKIE_NAME
 
 log = logging.getLogger(__name__)
@@ -233,10 +233,9 @@ class CsrfMiddleware:
 class ApiCeilingMiddleware:
     """A ceiling on all /api requests from one address, checked before anything is read."""
 
-    def __init__(self, app: ASGIApp, throttle: Throttle, rule: Rule, trusted: Networks) -> None:
+    def __init__(self, app: ASGIApp, ceiling: Ceiling, trusted: Networks) -> None:
         self.app = app
-        self.throttle = throttle
-        self.rule = rule
+        self.ceiling = ceiling
         self.trusted = trusted
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -244,7 +243,7 @@ class ApiCeilingMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            await self.throttle.hit(self.rule, client_ip(scope, self.trusted))
+            await self.ceiling.hit(client_ip(scope, self.trusted))
         except RateLimited as exc:
             retry = [(b"retry-after", str(exc.retry_after).encode())]
             await send_json(send, 429, exc.message, exc.code, retry)

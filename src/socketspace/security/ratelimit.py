@@ -21,14 +21,22 @@ class TokenBucket:
     def take(self, key: str, message: str | None = None) -> None:
         """Spend one token of `key`, or raise RateLimited with the seconds to wait."""
         now = self.clock()
-        tokens, at = self._buckets.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - at) * self.rate)
+        tokens = self._tokens(key, now)
         if tokens < 1.0:
             self._buckets[key] = (tokens, now)
             raise RateLimited(math.ceil((1.0 - tokens) / self.rate), message)
         self._buckets[key] = (tokens - 1.0, now)
         if len(self._buckets) > 100_000:
             self._forget_full(now)
+
+    def wait(self, key: str) -> int:
+        """Whole seconds until `key` has a token (0: it has one now); spends nothing."""
+        tokens = self._tokens(key, self.clock())
+        return 0 if tokens >= 1.0 else math.ceil((1.0 - tokens) / self.rate)
+
+    def _tokens(self, key: str, now: float) -> float:
+        tokens, at = self._buckets.get(key, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - at) * self.rate)
 
     def forget(self, key: str) -> None:
         self._buckets.pop(key, None)
