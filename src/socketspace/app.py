@@ -20,6 +20,7 @@ from socketspace.api.middleware import (
     CsrfMiddleware,
     RequestIdMiddleware,
 )
+from socketspace.api.send_route import send_route
 from socketspace.api.shield import SecurityHeadersMiddleware, image_origins
 from socketspace.api.web import mount_web_client
 from socketspace.config import Settings
@@ -61,6 +62,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     )
     api.state.ctx = ctx
     install_error_handlers(api)
+    api.router.routes.append(send_route())  # ahead of the routers: the busiest route, lean
     for router in (health.router, auth.router, messages.router, users.router, media.router):
         api.include_router(router)
     api.include_router(metrics.router)  # before the web client's catch-all route
