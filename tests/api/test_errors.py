@@ -28,8 +28,9 @@ async def test_a_wrong_method_is_a_json_405(client):
 
 
 async def test_every_answer_carries_a_request_id(client):
-    response = await client.get("/healthz")
-    assert len(response.headers["x-request-id"]) >= 8
+    first, second = [(await client.get("/healthz")).headers["x-request-id"] for _ in range(2)]
+    assert len(first) >= 8 and first.isalnum()
+    assert first != second  # one id per request
     echoed = await client.get("/healthz", headers={"X-Request-ID": "abc123"})
     assert echoed.headers["x-request-id"] == "abc123"
 
