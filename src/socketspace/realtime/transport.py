@@ -4,17 +4,19 @@ engine.io's own WebSocket loop costs three asyncio tasks and two `wait_for` time
 message: one task and one timer for every frame it reads, and for every packet it sends, a
 put on the socket's queue that wakes a writer task whose `poll` starts a timed wait of its
 own. At a few thousand messages a second that bookkeeping is a large share of the server's
-time (py-spy, bench/run.py --path socket).
+time (py-spy, bench/run.py --path socket). An idle socket also holds that writer task, its
+queue (four deques of 760 bytes each, empty) and a task sleeping until the next ping.
 
 `ChatSocket` keeps engine.io's protocol (the open packet, pings, the polling-to-WebSocket
 upgrade, close packets) and changes only the loop:
 - it reads frames with a plain `await` on the ASGI receive: no task and no timer per frame.
-  A silent peer is still found: uvicorn pings every WebSocket (`ws_ping_interval`) and
-  closes it when no pong comes, and engine.io's own ping timeout still applies;
-- once the WebSocket is up and nothing is waiting in the queue, a packet is written straight
-  to the ASGI send, which with uvicorn writes to the socket without suspending. Packets
-  queued before that (the open packet, anything sent during an upgrade) still go first,
-  through the queue, so the order a client sees never changes.
+  A silent peer is still found: engine.io's ping timeout closes the socket (and, here, the
+  WebSocket under it), and uvicorn pings every WebSocket (`ws_ping_interval`);
+- once on the WebSocket it first writes what waits in the queue (the open packet, anything
+  sent during an upgrade), then retires the queue: from then on a packet is written straight
+  to the ASGI send, which with uvicorn writes to the socket without suspending. Writes keep
+  their order: nothing is queued any more, and uvicorn serves writers in turn;
+- the next ping is a timer, not a sleeping task.
 
 Long-polling clients are untouched: until a socket is on the WebSocket, everything goes
 through engine.io's queue as before.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,41 +36,79 @@ from engineio import async_socket, exceptions, packet
 
 log = logging.getLogger(__name__)
 
-Write = Callable[[str | bytes], Awaitable[None]]
+
+class _RetiredQueue:
+    """What stands for engine.io's queue once a socket writes straight to its WebSocket:
+    always empty. While the WebSocket is up, `ChatSocket.send` never puts anything here;
+    once it has ended, a packet put here goes nowhere, as a write to a closed connection."""
+
+    def empty(self) -> bool:
+        return True
+
+    def qsize(self) -> int:
+        return 0
+
+    async def join(self) -> None:
+        return None
+
+    def put_nowait(self, item: Any) -> None:
+        return None
+
+    async def put(self, item: Any) -> None:
+        return None
+
+
+RETIRED = _RetiredQueue()
 
 
 class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
     """An engine.io socket that, once on the WebSocket, writes packets straight out."""
 
-    # Set while the WebSocket is up and packets may skip the queue.
-    _write: Write | None = None
-    # True while the queue's writer holds a packet it has not finished writing.
-    _draining = False
+    # engine.io's asyncio.Queue, or RETIRED once packets go straight to the WebSocket.
+    queue: Any
+    # The ASGI WebSocket, once packets go straight to it.
+    _direct: Any = None
+    last_ping: float | None
 
     async def send(self, pkt: packet.Packet) -> None:
-        write = self._write
-        if write is None or self._draining or not self.queue.empty():
+        ws = self._direct
+        if ws is None:
             await super().send(pkt)
             return
         if not await self.check_ping_timeout():
             return
         try:
-            await write(pkt.encode())
+            await ws.send(pkt.encode())
         except Exception:  # the peer is gone: the read loop sees it and closes the socket
-            self._write = None
+            return
 
     async def close(self, wait: bool = True, abort: bool = False, reason: Any = None) -> None:
         """engine.io's close, which also ends the connection under it: the WebSocket (the
-        writer closes it, and the read loop then ends), or a long-poll left waiting.
+        read loop then ends), or a long-poll left waiting.
 
         engine.io itself leaves that to the read loop's timeout; without one, a client that
         stopped answering Engine.IO pings while its browser still answers WebSocket pings
         (a frozen tab) would keep its connection open for ever."""
         ending = not (self.closed or self.closing)
         await super().close(wait=wait, abort=abort, reason=reason)
-        if ending:
-            self._write = None
-            self.queue.put_nowait(None)
+        if not ending:
+            return
+        ws, self._direct = self._direct, None
+        if ws is not None:
+            await ws.close()
+        else:
+            self.queue.put_nowait(None)  # ends a waiting long-poll, or the upgrade's writes
+
+    def schedule_ping(self) -> None:
+        # As engine.io: a new ping only once the last one was answered (or at the start).
+        if self.last_ping:
+            self.last_ping = None
+            asyncio.get_running_loop().call_later(self.server.ping_interval, self._ping)
+
+    def _ping(self) -> None:
+        if not self.closing and not self.closed:
+            self.last_ping = time.time()
+            self.server.start_background_task(self.send, packet.Packet(packet.PING))
 
     async def _websocket_handler(self, ws: Any) -> None:
         receive = ws.asgi_receive
@@ -91,33 +132,50 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
             self.connected = True
             self.upgraded = True
 
-        writer = asyncio.ensure_future(self._drain_queue(ws))
+        if await self._write_queued(ws):
+            while True:
+                try:
+                    pkt = await next_packet()
+                except Exception:  # the connection broke, or the frame was not a packet
+                    break
+                if pkt is None:
+                    break
+                try:
+                    await self.receive(pkt)
+                except exceptions.UnknownPacketError:
+                    pass
+                except exceptions.SocketIsClosedError:
+                    break
+                except Exception:
+                    log.exception("engineio_receive_failed sid=%s", self.sid)
+                # uvicorn hands over every frame of a read at once, without suspending: give
+                # the other connections their turn before taking the next (a flooding client
+                # must not starve the rest).
+                await asyncio.sleep(0)
+        self._direct = None
+        await ws.close()
+        await self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+
+    async def _write_queued(self, ws: Any) -> bool:
+        """Write what waits in the queue, then retire it: later packets go straight to `ws`.
+        False when the connection is to end (a close packet was written, or the peer left)."""
         while True:
             try:
-                pkt = await next_packet()
-            except Exception:  # the connection broke, or the frame was not a packet
-                break
+                pkt = self.queue.get_nowait()
+            except asyncio.QueueEmpty:
+                # No await since the queue was found empty: nothing can slip in between.
+                self._direct = ws
+                self.queue = RETIRED
+                return True
+            self.queue.task_done()
             if pkt is None:
-                break
-            # Only now that the queue's earlier packets are written may sends skip it.
-            if self._write is None and self._may_skip_queue():
-                self._write = ws.send
+                return False
             try:
-                await self.receive(pkt)
-            except exceptions.UnknownPacketError:
-                pass
-            except exceptions.SocketIsClosedError:
-                break
+                await ws.send(pkt.encode())
             except Exception:
-                log.exception("engineio_receive_failed sid=%s", self.sid)
-            # uvicorn hands over every frame of a read at once, without suspending: give the
-            # other connections their turn before taking the next (a flooding client must
-            # not starve the rest).
-            await asyncio.sleep(0)
-        self._write = None
-        await self.queue.put(None)  # ends the writer
-        await writer
-        await self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+                return False
+            if pkt.packet_type == packet.CLOSE:
+                return False
 
     async def _upgrade(
         self, ws: Any, next_packet: Callable[[], Awaitable[packet.Packet | None]]
@@ -141,29 +199,6 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
             return False
         finally:
             self.upgrading = False
-
-    async def _drain_queue(self, ws: Any) -> None:
-        """Writes what goes through the queue: everything until the WebSocket may be written
-        directly, and anything queued while an earlier write was still waiting."""
-        while True:
-            pkt = await self.queue.get()
-            self.queue.task_done()
-            if pkt is None:
-                break
-            self._draining = True
-            try:
-                await ws.send(pkt.encode())
-            except Exception:
-                break
-            finally:
-                self._draining = False
-            if pkt.packet_type == packet.CLOSE:
-                break
-        self._write = None
-        await ws.close()
-
-    def _may_skip_queue(self) -> bool:
-        return self.queue.empty() and not self._draining and not self.closing
 
 
 class ChatEngine(engineio.AsyncServer):  # type: ignore[misc]
