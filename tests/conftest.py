@@ -220,8 +220,9 @@ class LiveServer:
     def __init__(self, settings: Settings, port: int) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.settings = settings.model_copy(update={"public_origin": self.url})
+        self.app = create_app(self.settings)
         config = uvicorn.Config(
-            create_app(self.settings),
+            self.app,
             host="127.0.0.1",
             port=port,
             ws="websockets-sansio",
