@@ -84,7 +84,8 @@ def acked(
     """Parse the event's payload with `schema` and turn every failure into an error ack.
 
     Runs synchronously up to the handler's first real wait, which keeps the order of a
-    connection's events (see services.messages.send_message)."""
+    connection's events (see services.messages.send_message). The connection's event budget
+    was checked before (ChatNamespace.over_budget)."""
 
     def wrap(
         handler: Callable[[ChatNamespace, str, Connection, Payload], Awaitable[Ack]],
@@ -94,11 +95,6 @@ def acked(
             connection = self.connections.get(sid)
             if connection is None:
                 return error_ack(NotAuthenticated())
-            try:
-                self.event_budget.take(sid, TOO_MANY_EVENTS)
-            except RateLimited as exc:
-                self.events_refused.inc()
-                return error_ack(exc)
             try:
                 payload = schema.model_validate(args[0] if args else None)
                 return {"ok": True, **await handler(self, sid, connection, payload)}
@@ -125,7 +121,7 @@ def acked(
 
 class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(
-        self, ctx: AppContext, sio: socketio.AsyncServer, bus: Bus, store: PresenceStore
+        self, ctx: AppContext, sio: ChatSocketServer, bus: Bus, store: PresenceStore
     ) -> None:
         super().__init__("/")
         self.ctx = ctx
@@ -158,6 +154,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         )
         self._tasks: set[asyncio.Task[None]] = set()
         bus.on(RESUBSCRIBED, self._redis_back)
+        sio.gate = self.over_budget
 
     # --- connections -------------------------------------------------------------------------
 
@@ -197,6 +194,16 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if not self.presence.connected_here(connection.user_id):
             self.typing.stopped_all(connection.user_id)
         log.info("socket_disconnected user_id=%s sid=%s reason=%s", connection.user_id, sid, reason)
+
+    def over_budget(self, sid: str) -> Ack | None:
+        """The refusal of an event beyond the connection's budget, or None: every event
+        spends from it, answered before python-socketio gives the event a task."""
+        try:
+            self.event_budget.take(sid, TOO_MANY_EVENTS)
+        except RateLimited as exc:
+            self.events_refused.inc()
+            return error_ack(exc)
+        return None
 
     async def _send_online_list(self, sid: str) -> None:
         connection = self.connections.get(sid)
@@ -350,7 +357,7 @@ async def close_redis_manager(sio: socketio.AsyncServer) -> None:
             await client.aclose()
 
 
-def create_socket_server(settings: Settings) -> socketio.AsyncServer:
+def create_socket_server(settings: Settings) -> ChatSocketServer:
     """The Socket.IO server. With REDIS_URL, every emit goes through Redis to the clients of
     every process (python-socketio's Redis manager)."""
     manager = None

@@ -251,6 +251,29 @@ class ChatEngine(engineio.AsyncServer):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
 
 
+# Decides, before an event gets a task of its own, whether a connection may send it: None to
+# go on, or the ack that refuses it.
+EventGate = Callable[[str], dict[str, Any] | None]
+
+
 class ChatSocketServer(socketio.AsyncServer):  # type: ignore[misc]
+    """python-socketio's server, on `ChatEngine`, with a gate before each event."""
+
+    gate: EventGate | None = None
+
     def _engineio_server_class(self) -> type[engineio.AsyncServer]:
         return ChatEngine
+
+    async def _handle_event(
+        self, eio_sid: str, namespace: str | None, id: int | None, data: list[Any]
+    ) -> None:
+        # A refused event is answered here, without the task, the dispatch and the handler
+        # python-socketio gives each event: a client flooding the server costs it little.
+        namespace = namespace or "/"
+        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
+        refusal = self.gate(sid) if self.gate is not None and sid is not None else None
+        if refusal is None:
+            await super()._handle_event(eio_sid, namespace, id, data)
+        elif id is not None:
+            ack = self.packet_class(socketio.packet.ACK, namespace=namespace, id=id, data=[refusal])
+            await self._send_packet(eio_sid, ack)
