@@ -52,7 +52,7 @@ class AppContext:
             sessions=SessionCache(settings.session_check_seconds),
             media=MediaLibrary.build(db, settings, throttle),
             notifier=notifier,
-            writer=MessageWriter(db, notifier),
+            writer=MessageWriter(db, notifier, linger=settings.message_batch_linger_ms / 1000),
             # REST and socket sends spend from one budget per user.
             send_limiter=UserBudget(
                 throttle,

@@ -48,6 +48,11 @@ MESSAGES_DELIVERED = Counter(
     "socketspace_messages_delivered",
     "New messages announced to their rooms (the emit returned).",
 )
+MESSAGE_BATCH_SIZE = Histogram(
+    "socketspace_message_batch_size",
+    "Messages committed together in one transaction by the message writer (group commit).",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+)
 DELIVERY_SECONDS = Histogram(
     "socketspace_message_delivery_seconds",
     "From a message's commit to the emit of newMessage returning.",

@@ -129,10 +129,13 @@ class Stored:
 
 
 class MessageWriter:
-    def __init__(self, db: Database, notifier: Notifier, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, db: Database, notifier: Notifier, *, max_batch: int = MAX_BATCH, linger: float = 0.0
+    ) -> None:
         self.db = db
         self.notifier = notifier
         self.max_batch = max_batch
+        self.linger = linger
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
         # Messages held back until their sender's picture is processed, per sender, in order:
         # a picture takes a few hundred milliseconds, and nobody else's message may wait for it.
@@ -195,10 +198,19 @@ class MessageWriter:
         del self._held[sender_id]
 
     async def _run(self) -> None:
+        others_sending = False
         while True:
             batch = [await self._queue.get()]
+            if others_sending and self.linger:
+                # The last transaction was shared: people are sending at the same time. Wait a
+                # moment so that what they send meanwhile joins this one. A transaction's fixed
+                # cost (begin, commit, the thread hop: ~300 us here) dwarfs a message's (~25 us),
+                # and without the wait batches held 3-5 messages at 4,000 msg/s.
+                await asyncio.sleep(self.linger)
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            others_sending = len(batch) > 1
+            metrics.MESSAGE_BATCH_SIZE.observe(len(batch))
             try:
                 await self._process(batch)
             except Exception:  # never let one bad batch stop all messaging

@@ -1,0 +1,74 @@
+"""The message writer's group commit: while people send at the same time, it waits a moment
+(MESSAGE_BATCH_LINGER_MS) so that their messages share one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from prometheus_client import REGISTRY
+
+from socketspace.db import Database
+from socketspace.models import User
+from socketspace.services.message_writer import MessageWriter, Outgoing
+from socketspace.services.notify import NullNotifier
+
+BATCHES = "socketspace_message_batch_size"
+
+
+@pytest.fixture
+async def people(db: Database) -> tuple[str, str]:
+    async with db.write() as session:
+        alice = User(email="alice@example.com", full_name="Alice", password_hash="-")
+        bob = User(email="bob@example.com", full_name="Bob", password_hash="-")
+        session.add_all([alice, bob])
+    return alice.id, bob.id
+
+
+def batches() -> tuple[float, float]:
+    """(transactions so far, messages in them), from the writer's histogram."""
+    count = REGISTRY.get_sample_value(f"{BATCHES}_count") or 0.0
+    total = REGISTRY.get_sample_value(f"{BATCHES}_sum") or 0.0
+    return count, total
+
+
+@asynccontextmanager
+async def writer_with(db: Database, linger: float) -> AsyncIterator[MessageWriter]:
+    writer = MessageWriter(db, NullNotifier(), linger=linger)
+    writer.start()
+    try:
+        yield writer
+    finally:
+        await writer.stop()
+
+
+async def send_three_after_a_shared_batch(writer: MessageWriter, alice: str, bob: str) -> None:
+    def message(text: str) -> Outgoing:
+        return Outgoing(sender_id=alice, receiver_id=bob, text=text, client_id=None)
+
+    # Two at once: one transaction of two, so others are sending.
+    await asyncio.gather(writer.submit(message("a")), writer.submit(message("b")))
+    first = writer.submit(message("c"))
+    await asyncio.sleep(0)  # the writer takes "c" (and, with a linger, waits)
+    later = [writer.submit(message("d")), writer.submit(message("e"))]
+    stored = await asyncio.gather(first, *later)
+    assert [s.message.text for s in stored] == ["c", "d", "e"]
+    assert stored[0].message.id < stored[1].message.id < stored[2].message.id
+
+
+async def test_messages_sent_meanwhile_join_the_waiting_transaction(db, people):
+    before = batches()
+    async with writer_with(db, linger=0.2) as writer:
+        await send_three_after_a_shared_batch(writer, *people)
+    count, total = batches()
+    assert (count - before[0], total - before[1]) == (2, 5)  # [a, b] and [c, d, e]
+
+
+async def test_without_a_linger_each_message_found_alone_is_written_alone(db, people):
+    before = batches()
+    async with writer_with(db, linger=0) as writer:
+        await send_three_after_a_shared_batch(writer, *people)
+    count, total = batches()
+    assert (count - before[0], total - before[1]) == (3, 5)  # [a, b], [c], [d, e]
