@@ -14,18 +14,8 @@ import pytest
 
 from socketspace.realtime import events
 from socketspace.services import media as media_service
-from tests.conftest import People, Person, Sockets
+from tests.conftest import Person, Sockets
 from tests.pictures import jpeg_bytes, photo_like
-
-
-@pytest.fixture
-async def alice(people: People) -> Person:
-    return await people.signup("Alice")
-
-
-@pytest.fixture
-async def bob(people: People) -> Person:
-    return await people.signup("Bob")
 
 
 async def test_an_uploaded_picture_is_sent_over_the_socket_by_its_id(

@@ -2,20 +2,8 @@
 
 import asyncio
 
-import pytest
-
 from socketspace.realtime import events
 from tests.conftest import People, Person, Sockets, clients_of
-
-
-@pytest.fixture
-async def alice(people: People) -> Person:
-    return await people.signup("Alice")
-
-
-@pytest.fixture
-async def bob(people: People) -> Person:
-    return await people.signup("Bob")
 
 
 async def test_a_socket_send_is_acked_with_the_stored_message_and_reaches_the_receiver(

@@ -216,16 +216,6 @@ async def node(live_server: LiveServer) -> AsyncIterator[NodeClient]:
         await client.close()
 
 
-@pytest.fixture
-async def alice(people: People) -> Person:
-    return await people.signup("Alice")
-
-
-@pytest.fixture
-async def bob(people: People) -> Person:
-    return await people.signup("Bob")
-
-
 def _utc(timestamp: str) -> datetime:
     parsed = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     assert parsed.utcoffset() == timedelta(0), timestamp

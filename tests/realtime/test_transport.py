@@ -7,20 +7,9 @@ import asyncio
 import json
 
 import aiohttp
-import pytest
 
 from socketspace.realtime import events
-from tests.conftest import LiveServer, People, Person, Servers, Sockets, clients_of
-
-
-@pytest.fixture
-async def alice(people: People) -> Person:
-    return await people.signup("Alice")
-
-
-@pytest.fixture
-async def bob(people: People) -> Person:
-    return await people.signup("Bob")
+from tests.conftest import LiveServer, Person, Servers, Sockets, clients_of
 
 
 async def test_a_long_polling_client_chats_both_ways_in_order(
