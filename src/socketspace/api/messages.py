@@ -23,7 +23,6 @@ from socketspace.schemas.message import (
     message_view,
 )
 from socketspace.services import abuse, messages
-from socketspace.services.message_writer import Stored
 
 router = APIRouter(prefix="/api/messages", tags=["messages"])
 
@@ -78,8 +77,10 @@ async def sync(
 
 async def send_from(
     ctx: AppContext, sender_id: str, receiver_id: str, body: SendMessageIn
-) -> Stored:
-    return await messages.send_message(
+) -> Response:
+    """The send, and its answer: 201 with the new message, or 200 with the one a retry of
+    the same clientId made before."""
+    stored = await messages.send_message(
         ctx.writer,
         ctx.send_limiter,
         ctx.media,
@@ -90,6 +91,7 @@ async def send_from(
         image=body.image,
         client_id=body.clientId,
     )
+    return json_response(stored.view, status_code=201 if stored.created else 200)
 
 
 @router.post("/send/{user_id}", status_code=status.HTTP_201_CREATED, response_model=MessageOut)
@@ -97,8 +99,7 @@ async def send(
     user_id: str, body: SendMessageIn, viewer: CurrentViewer, ctx: ContextDep
 ) -> Response:
     """Served by api/send_route.py, which the app routes first; declared here for the schema."""
-    stored = await send_from(ctx, viewer.user_id, user_id, body)
-    return json_response(stored.view, status_code=201 if stored.created else 200)
+    return await send_from(ctx, viewer.user_id, user_id, body)
 
 
 @router.post("/read/{user_id}")

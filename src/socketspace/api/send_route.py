@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from socketspace.api.deps import token_from
-from socketspace.api.messages import json_response, send_from
+from socketspace.api.messages import send_from
 from socketspace.context import AppContext
 from socketspace.errors import InvalidInput
 from socketspace.schemas.common import describe_validation_error
@@ -43,8 +43,7 @@ class SendEndpoint:
             payload = SendMessageIn.model_validate_json(body)
         except ValidationError as exc:
             raise InvalidInput(describe_validation_error(exc.errors())) from None
-        stored = await send_from(ctx, viewer.user_id, scope["path_params"]["user_id"], payload)
-        response = json_response(stored.view, status_code=201 if stored.created else 200)
+        response = await send_from(ctx, viewer.user_id, scope["path_params"]["user_id"], payload)
         await response(scope, receive, send)
 
 

@@ -42,12 +42,6 @@ class _RetiredQueue:
     always empty. While the WebSocket is up, `ChatSocket.send` never puts anything here;
     once it has ended, a packet put here goes nowhere, as a write to a closed connection."""
 
-    def empty(self) -> bool:
-        return True
-
-    def qsize(self) -> int:
-        return 0
-
     async def join(self) -> None:
         return None
 

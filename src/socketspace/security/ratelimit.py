@@ -24,7 +24,7 @@ class TokenBucket:
         tokens = self._tokens(key, now)
         if tokens < 1.0:
             self._buckets[key] = (tokens, now)
-            raise RateLimited(math.ceil((1.0 - tokens) / self.rate), message)
+            raise RateLimited(self._seconds_until_one(tokens), message)
         self._buckets[key] = (tokens - 1.0, now)
         if len(self._buckets) > 100_000:
             self._forget_full(now)
@@ -32,7 +32,10 @@ class TokenBucket:
     def wait(self, key: str) -> int:
         """Whole seconds until `key` has a token (0: it has one now); spends nothing."""
         tokens = self._tokens(key, self.clock())
-        return 0 if tokens >= 1.0 else math.ceil((1.0 - tokens) / self.rate)
+        return 0 if tokens >= 1.0 else self._seconds_until_one(tokens)
+
+    def _seconds_until_one(self, tokens: float) -> int:
+        return math.ceil((1.0 - tokens) / self.rate)
 
     def _tokens(self, key: str, now: float) -> float:
         tokens, at = self._buckets.get(key, (float(self.burst), now))

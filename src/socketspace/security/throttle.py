@@ -111,9 +111,7 @@ class Throttle:
             self._redis_failed(exc)
             wait = await self._wait(self._memory, rule, key)
         if wait is not None:
-            log.info("rate_limited rule=%s retry_after=%s", rule.name, wait)
-            metrics.RATE_LIMIT_REFUSALS.labels(rule.name).inc()
-            raise RateLimited(wait, f"{rule.message} Please try again in {_human(wait)}.")
+            raise _refusal(rule, wait)
 
     async def clear(self, rule: Rule, *key: str) -> None:
         limiter = self._limiter()
@@ -191,7 +189,6 @@ class Ceiling:
         self.buckets = tuple(
             TokenBucket(rate=w.amount / w.get_expiry(), burst=w.amount) for w in rule.windows
         )
-        self._refused = metrics.RATE_LIMIT_REFUSALS.labels(rule.name)
 
     async def hit(self, key: str) -> None:
         """Count one request of `key`, or raise RateLimited (counting nothing)."""
@@ -200,11 +197,16 @@ class Ceiling:
             return
         wait = max(bucket.wait(key) for bucket in self.buckets)
         if wait:
-            log.info("rate_limited rule=%s retry_after=%s", self.rule.name, wait)
-            self._refused.inc()
-            raise RateLimited(wait, f"{self.rule.message} Please try again in {_human(wait)}.")
+            raise _refusal(self.rule, wait)
         for bucket in self.buckets:
             bucket.take(key)
+
+
+def _refusal(rule: Rule, wait: int) -> RateLimited:
+    """Log and count a refusal under `rule`; the error says how long to wait."""
+    log.info("rate_limited rule=%s retry_after=%s", rule.name, wait)
+    metrics.RATE_LIMIT_REFUSALS.labels(rule.name).inc()
+    return RateLimited(wait, f"{rule.message} Please try again in {_human(wait)}.")
 
 
 def _human(seconds: int) -> str:
