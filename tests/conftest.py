@@ -32,6 +32,7 @@ from socketspace.config import Settings
 from socketspace.db import Database, create_engine
 from socketspace.migrations import upgrade
 from socketspace.models import Base
+from socketspace.realtime.wire import WS_PROTOCOL
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get(
@@ -214,6 +215,17 @@ async def signup(
 # --- real servers on free ports, for sockets and streamed bodies ----------------------------
 
 
+async def serving(server: uvicorn.Server) -> asyncio.Task[None]:
+    """Start `server` in this event loop; its task, once it accepts connections."""
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(10):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+    return task
+
+
 class LiveServer:
     """A uvicorn server running the app in this event loop."""
 
@@ -225,7 +237,7 @@ class LiveServer:
             self.app,
             host="127.0.0.1",
             port=port,
-            ws="websockets-sansio",
+            ws=WS_PROTOCOL,
             log_level="warning",
             lifespan="on",
         )
@@ -233,12 +245,7 @@ class LiveServer:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> LiveServer:
-        self._task = asyncio.create_task(self._server.serve())
-        async with asyncio.timeout(10):
-            while not self._server.started:
-                if self._task.done():
-                    self._task.result()
-                await asyncio.sleep(0.01)
+        self._task = await serving(self._server)
         return self
 
     async def stop(self) -> None:

@@ -58,6 +58,8 @@ async def _create_user(settings: Settings, email: str, full_name: str, password:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from socketspace.realtime.wire import WS_PROTOCOL
+
     settings = settings.served_at(args.host, args.port)
     if args.workers > 1 and not settings.redis_url:
         print(
@@ -73,7 +75,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "port": args.port,
         "loop": "uvloop",
         "http": "httptools",
-        "ws": "websockets-sansio",
+        "ws": WS_PROTOCOL,
         "ws_per_message_deflate": False,
         "log_level": settings.log_level.lower(),
         # uvicorn's own lines go through our handler, in LOG_FORMAT (see logs.py).

@@ -27,7 +27,7 @@ from socketspace.realtime.bus import RESUBSCRIBED, Bus
 from socketspace.realtime.events import user_room
 from socketspace.realtime.presence import Presence, PresenceWindow
 from socketspace.realtime.presence_store import PresenceStore
-from socketspace.realtime.transport import ChatSocketServer
+from socketspace.realtime.transport import ChatManager, ChatRedisManager, ChatSocketServer
 from socketspace.realtime.typing import TypingRelay
 from socketspace.schemas.common import describe_validation_error
 from socketspace.schemas.message import (
@@ -360,9 +360,9 @@ async def close_redis_manager(sio: socketio.AsyncServer) -> None:
 def create_socket_server(settings: Settings) -> ChatSocketServer:
     """The Socket.IO server. With REDIS_URL, every emit goes through Redis to the clients of
     every process (python-socketio's Redis manager)."""
-    manager = None
+    manager: ChatManager = ChatManager()
     if settings.redis_url:
-        manager = socketio.AsyncRedisManager(
+        manager = ChatRedisManager(
             settings.redis_url,
             channel=f"{settings.redis_key_prefix}:socketio",
             redis_options={"socket_connect_timeout": 2, "health_check_interval": 5},

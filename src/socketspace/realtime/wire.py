@@ -1,0 +1,164 @@
+"""The WebSocket connection under each Socket.IO socket: uvicorn's sans-I/O protocol, with a
+write path made for a chat server's many small frames.
+
+uvicorn writes each frame with a system call of its own. On loopback a write also runs the
+receiving side's TCP work, and at a few thousand messages a second the writes were a quarter
+of the server's main thread (py-spy, bench/run.py --path socket). `ChatWebSocketProtocol`:
+- writes a text frame without a coroutine (`write_text`): the frame is queued, and every
+  frame queued for the connection during one turn of the event loop goes out in a single
+  write at the end of the turn. A sender's ack and the message it receives meanwhile share
+  one write; under load, several of each do;
+- does not pause reading after every incoming message (uvicorn does, and resumes when the
+  app has read it: two `epoll_ctl` calls per message). It pauses once messages queue up
+  unread, which still holds back a client sending faster than it is served;
+- drops a peer that reads too slowly instead of buffering for it without bound: beyond
+  `MAX_UNSENT_BYTES` waiting in the transport (beyond what the kernel holds), the connection
+  is aborted and the app told 1013 (try again later); the client reconnects and catches up
+  with `sync`;
+- keeps less for each idle connection: its incoming events wait in a list (`Inbox`), not an
+  asyncio.Queue, and the handshake's request is let go once the connection is open.
+
+Everything else (the handshake, pings, closing, the ASGI interface) is uvicorn's. Selected
+with uvicorn's `ws` option (`socketspace serve` does); under another server the Engine.IO
+layer falls back to the ASGI send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import struct
+from typing import Any
+
+from uvicorn._types import ASGIReceiveEvent, ASGISendEvent
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+log = logging.getLogger(__name__)
+
+# uvicorn's `ws` option, naming this protocol.
+WS_PROTOCOL = "socketspace.realtime.wire:ChatWebSocketProtocol"
+# Messages read ahead of the app before reading pauses.
+READ_AHEAD = 16
+# Bytes a connection may have waiting to be sent before it is dropped as too slow: about a
+# thousand chat messages.
+MAX_UNSENT_BYTES = 1 << 20
+TRY_AGAIN_LATER = 1013
+
+
+def text_frame_header(size: int) -> bytes:
+    """The header of a final, unmasked text frame (a server's frames are never masked)."""
+    if size < 126:
+        return struct.pack("!BB", 0x81, size)
+    if size < 1 << 16:
+        return struct.pack("!BBH", 0x81, 126, size)
+    return struct.pack("!BBQ", 0x81, 127, size)
+
+
+class Inbox:
+    """A connection's incoming ASGI events, for its one reader: what uvicorn's asyncio.Queue
+    did, in a list and a future. The queue is four deques, ~2.5 KiB for every idle
+    connection (tracemalloc)."""
+
+    __slots__ = ("_events", "_waiter")
+
+    def __init__(self) -> None:
+        self._events: list[ASGIReceiveEvent] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, event: ASGIReceiveEvent) -> None:
+        self._events.append(event)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> ASGIReceiveEvent:
+        while not self._events:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._events.pop(0)
+
+    def qsize(self) -> int:
+        return len(self._events)
+
+    def empty(self) -> bool:
+        return not self._events
+
+
+class ChatWebSocketProtocol(WebSocketsSansIOProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queue: Inbox = Inbox()  # type: ignore[assignment]
+        # Frames written during this turn of the loop; None when nothing waits.
+        self._unsent: list[bytes] | None = None
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def write_text(self, text: str) -> bool:
+        """Send a text message, in this loop turn's write. False when the connection is
+        closing or gone (the message is dropped, as a write to a closed socket)."""
+        if self.close_sent or self.disconnected or not self.handshake_complete:
+            return False
+        payload = text.encode()
+        header = text_frame_header(len(payload))
+        if self._unsent is None:
+            self._unsent = [header, payload]
+            self.loop.call_soon(self._flush)
+        else:
+            self._unsent += (header, payload)
+        return True
+
+    def _flush(self) -> None:
+        unsent, self._unsent = self._unsent, None
+        if not unsent or self.close_sent or self.transport.is_closing():
+            return
+        self.transport.write(b"".join(unsent))
+        if self.transport.get_write_buffer_size() > MAX_UNSENT_BYTES:
+            self._drop_slow_reader()
+
+    def _drop_slow_reader(self) -> None:
+        """Abort the connection: its unsent bytes are let go at once (a close would wait for
+        them to drain, which a peer that does not read never lets happen)."""
+        log.warning(
+            "websocket_slow_reader_dropped client=%s unsent_bytes=%d",
+            self.client,
+            self.transport.get_write_buffer_size(),
+        )
+        self.queue.put_nowait({"type": "websocket.disconnect", "code": TRY_AGAIN_LATER})
+        self.close_sent = True
+        self.transport.abort()
+
+    async def send(self, message: ASGISendEvent) -> None:
+        # Whatever the app sends through ASGI (a close, above all) goes after the frames
+        # already written, as it would have without the wait for the end of the turn.
+        if self._unsent is not None:
+            self._flush()
+        await super().send(message)
+        if message["type"] == "websocket.accept" and self.handshake_complete:
+            # Nothing reads the handshake again: ~3.5 KiB per connection, kept for nothing.
+            self.request = None  # type: ignore[assignment]
+
+    def shutdown(self) -> None:
+        if self._unsent is not None:
+            self._flush()
+        super().shutdown()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def send_receive_event_to_app(self) -> None:
+        paused = self.read_paused
+        self.read_paused = True  # stops uvicorn from pausing after this one message
+        super().send_receive_event_to_app()
+        self.read_paused = paused
+        if not paused and self.queue.qsize() >= READ_AHEAD:
+            self.read_paused = True
+            self.transport.pause_reading()
+
+    async def receive(self) -> ASGIReceiveEvent:
+        message = await self.queue.get()
+        if self.read_paused and self.queue.qsize() < READ_AHEAD // 2:
+            self.read_paused = False
+            self.transport.resume_reading()
+        return message
