@@ -238,6 +238,7 @@ class LiveServer:
             host="127.0.0.1",
             port=port,
             ws=WS_PROTOCOL,
+            ws_ping_interval=None,  # as `socketspace serve`
             log_level="warning",
             lifespan="on",
         )

@@ -77,6 +77,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "http": "httptools",
         "ws": WS_PROTOCOL,
         "ws_per_message_deflate": False,
+        # Engine.IO's own heartbeat finds a silent peer and closes its WebSocket
+        # (realtime/transport.py): a second ping timer per connection would only cost.
+        "ws_ping_interval": None,
         "log_level": settings.log_level.lower(),
         # uvicorn's own lines go through our handler, in LOG_FORMAT (see logs.py).
         "log_config": logging_config(settings.log_level, settings.log_format),

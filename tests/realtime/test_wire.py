@@ -72,6 +72,26 @@ async def test_frames_of_every_size_arrive_whole_and_in_order(server: WireServer
     assert (await server.done)["type"] == "websocket.disconnect"
 
 
+async def test_the_handshake_is_let_go_and_frames_are_still_read(server: WireServer) -> None:
+    async def echo(wire: ChatWebSocketProtocol, receive: Any, send: Any) -> list[str]:
+        # What an idle connection would keep of its handshake, for nothing.
+        assert wire.request is None
+        assert wire.scope["headers"] == []
+        heard = []
+        for _ in range(3):  # the last answer is written as the app returns: it still goes
+            event = await receive()
+            heard.append(event["text"])
+            wire.write_text(event["text"].upper())
+        return heard
+
+    server.behaviour = echo
+    async with connect(server.url) as client:
+        for word in ("one", "two", "é" * 300):
+            await client.send(word)
+            assert await client.recv() == word.upper()
+    assert await server.done == ["one", "two", "é" * 300]
+
+
 async def test_a_close_goes_after_the_frames_written_before_it(server: WireServer) -> None:
     async def write_then_close(wire: ChatWebSocketProtocol, receive: Any, send: Any) -> None:
         wire.write_text("one")

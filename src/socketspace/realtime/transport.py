@@ -10,8 +10,8 @@ queue (four deques of 760 bytes each, empty) and a task sleeping until the next 
 `ChatSocket` keeps engine.io's protocol (the open packet, pings, the polling-to-WebSocket
 upgrade, close packets) and changes only the loop:
 - it reads frames with a plain `await` on the ASGI receive: no task and no timer per frame.
-  A silent peer is still found: engine.io's ping timeout closes the socket (and, here, the
-  WebSocket under it), and uvicorn pings every WebSocket (`ws_ping_interval`);
+  A silent peer is still found: engine.io's ping timeout closes the socket, and here the
+  WebSocket under it (uvicorn's own WebSocket pings are off: `socketspace serve`);
 - once on the WebSocket it first writes what waits in the queue (the open packet, anything
   sent during an upgrade), then retires the queue: from then on a packet is written straight
   to the connection: `ChatWebSocketProtocol.write_text` (see wire.py), or, under another
@@ -55,6 +55,11 @@ class _RetiredQueue:
 
 
 RETIRED = _RetiredQueue()
+
+# What a WebSocket's handshake environ keeps once the connection is open: engine.io's
+# WebSocket reads the ASGI callables, and a Socket.IO connect (which comes after, over the
+# WebSocket) the session cookie.
+WEBSOCKET_ENVIRON = ("asgi.receive", "asgi.send", "HTTP_COOKIE", "REMOTE_ADDR")
 
 
 class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
@@ -134,6 +139,16 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
         if not self.closing and not self.closed:
             self.last_ping = time.time()
             self.server.start_background_task(self.send, packet.Packet(packet.PING))
+
+    async def _upgrade_websocket(self, environ: dict[str, Any]) -> Any:
+        """engine.io's start of the WebSocket, with the handshake's environ cut down to what
+        is read from here on (WEBSOCKET_ENVIRON). The environ lives as long as the
+        connection (python-socketio keeps it too: `get_environ`), and its copy of every
+        request header was ~2 KiB of each idle connection (tracemalloc)."""
+        kept = {key: environ[key] for key in WEBSOCKET_ENVIRON if key in environ}
+        environ.clear()
+        environ.update(kept)
+        return await super()._upgrade_websocket(environ)
 
     async def _websocket_handler(self, ws: Any) -> None:
         receive = ws.asgi_receive

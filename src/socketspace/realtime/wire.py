@@ -16,7 +16,8 @@ of the server's main thread (py-spy, bench/run.py --path socket). `ChatWebSocket
   is aborted and the app told 1013 (try again later); the client reconnects and catches up
   with `sync`;
 - keeps less for each idle connection: its incoming events wait in a list (`Inbox`), not an
-  asyncio.Queue, and the handshake's request is let go once the connection is open.
+  asyncio.Queue, and the handshake's request and the scope's copy of its headers are let go
+  once the connection is open.
 
 Everything else (the handshake, pings, closing, the ASGI interface) is uvicorn's. Selected
 with uvicorn's `ws` option (`socketspace serve` does); under another server the Engine.IO
@@ -32,6 +33,7 @@ from typing import Any
 
 from uvicorn._types import ASGIReceiveEvent, ASGISendEvent
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import Protocol, State
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,16 @@ class ChatWebSocketProtocol(WebSocketsSansIOProtocol):
         self.queue: Inbox = Inbox()  # type: ignore[assignment]
         # Frames written during this turn of the loop; None when nothing waits.
         self._unsent: list[bytes] | None = None
+        self._app, self.app = self.app, self._run_app
+
+    async def _run_app(self, scope: Any, receive: Any, send: Any) -> None:
+        # uvicorn closes the connection as soon as the app returns: what the app wrote just
+        # before goes out first.
+        try:
+            await self._app(scope, receive, send)
+        finally:
+            if self._unsent is not None:
+                self._flush()
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -137,8 +149,23 @@ class ChatWebSocketProtocol(WebSocketsSansIOProtocol):
             self._flush()
         await super().send(message)
         if message["type"] == "websocket.accept" and self.handshake_complete:
-            # Nothing reads the handshake again: ~3.5 KiB per connection, kept for nothing.
+            # Nothing reads the handshake again (the app read its headers when it started):
+            # ~5 KiB of each idle connection, kept for nothing.
             self.request = None  # type: ignore[assignment]
+            self.scope["headers"] = []
+            self._forget_handshake_parser()
+
+    def _forget_handshake_parser(self) -> None:
+        """websockets parses a connection with one generator, whose frame holds the handshake
+        request (with all its headers) for as long as the connection lives. Once the answer
+        is sent, and while nothing more has arrived (a client sends no frame before it reads
+        the 101), the parser waits at the first frame's first byte: a frame parser of its own
+        (websockets' `Protocol.parse`, which that generator hands over to) takes its place."""
+        conn = self.conn
+        if conn.reader.buffer or conn.state is not State.OPEN:
+            return
+        conn.parser = Protocol.parse(conn)
+        next(conn.parser)
 
     def shutdown(self) -> None:
         if self._unsent is not None:
