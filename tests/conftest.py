@@ -170,7 +170,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[socketio.ASGIApp]:
     application = create_app(settings)
-    api = application.other_asgi_app
+    api = application.api
     async with api.router.lifespan_context(api):
         yield application
 

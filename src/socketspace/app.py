@@ -9,9 +9,10 @@ from contextlib import asynccontextmanager
 
 import socketio
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from socketspace.api import auth, health, media, messages, metrics, users
-from socketspace.api.errors import install_error_handlers
+from socketspace.api.errors import LastResort, install_error_handlers
 from socketspace.api.metrics import HttpMetricsMiddleware
 from socketspace.api.middleware import (
     ApiCeilingMiddleware,
@@ -20,7 +21,7 @@ from socketspace.api.middleware import (
     CsrfMiddleware,
     RequestIdMiddleware,
 )
-from socketspace.api.send_route import send_route
+from socketspace.api.send_route import SendRoute
 from socketspace.api.shield import SecurityHeadersMiddleware, image_origins
 from socketspace.api.web import mount_web_client
 from socketspace.config import Settings
@@ -62,34 +63,43 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     )
     api.state.ctx = ctx
     install_error_handlers(api)
-    api.router.routes.append(send_route())  # ahead of the routers: the busiest route, lean
     for router in (health.router, auth.router, messages.router, users.router, media.router):
         api.include_router(router)
     api.include_router(metrics.router)  # before the web client's catch-all route
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
-    # Added last runs first: security headers (on every answer, refusals included), request
-    # id, the per-address ceiling, known bots, then CSRF, then body limits, then routing.
-    api.add_middleware(
-        BodyGuardMiddleware, max_picture_bytes=ctx.settings.upload_max_mb * 1024 * 1024
-    )
-    api.add_middleware(CsrfMiddleware, trusted_origins=ctx.settings.trusted_origins)
-    api.add_middleware(
-        BotGuardMiddleware,
-        detector=BotDetector(ctx.settings.bot_allowed_clients),
-        mode=ctx.settings.bot_protection,
-    )
-    api.add_middleware(
-        ApiCeilingMiddleware,
-        ceiling=Ceiling(ctx.throttle, ctx.rules.api_ip),
-        trusted=ctx.settings.trusted_networks,
-    )
-    api.add_middleware(RequestIdMiddleware)
-    api.add_middleware(SecurityHeadersMiddleware, settings=ctx.settings)
-    api.add_middleware(HttpMetricsMiddleware)  # outermost: times refusals too
     return api
 
 
-def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+def guarded(app: ASGIApp, ctx: AppContext) -> ASGIApp:
+    """`app` behind the guards every HTTP request passes, outermost first: timing (refusals
+    count too), security headers (on every answer), the request id, the last resort for
+    errors, the per-address ceiling, known bots, CSRF, then body limits. Plain ASGI, in
+    front of FastAPI, so the send route in front of it (api/send_route.py) has them too."""
+    settings = ctx.settings
+    app = BodyGuardMiddleware(app, max_picture_bytes=settings.upload_max_mb * 1024 * 1024)
+    app = CsrfMiddleware(app, trusted_origins=settings.trusted_origins)
+    app = BotGuardMiddleware(
+        app, detector=BotDetector(settings.bot_allowed_clients), mode=settings.bot_protection
+    )
+    app = ApiCeilingMiddleware(
+        app, ceiling=Ceiling(ctx.throttle, ctx.rules.api_ip), trusted=settings.trusted_networks
+    )
+    app = LastResort(app)
+    app = RequestIdMiddleware(app)
+    app = SecurityHeadersMiddleware(app, settings=settings)
+    return HttpMetricsMiddleware(app)
+
+
+class SocketSpaceApp(socketio.ASGIApp):  # type: ignore[misc]
+    """The whole app: Socket.IO on /socket.io, and for everything else `http`, the guarded
+    way into `api` (FastAPI)."""
+
+    def __init__(self, sio: socketio.AsyncServer, api: FastAPI, http: ASGIApp) -> None:
+        super().__init__(sio, other_asgi_app=http, socketio_path="socket.io")
+        self.api = api
+
+
+def create_app(settings: Settings | None = None) -> SocketSpaceApp:
     settings = settings or Settings()
     sio = create_socket_server(settings)
     # Signals between processes (presence, revoked sessions): Redis when there are several.
@@ -108,10 +118,10 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     sio.register_namespace(namespace)
     api = create_api(ctx, namespace)
     api.state.sio = sio
-    return socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
+    return SocketSpaceApp(sio, api, guarded(SendRoute(api, ctx), ctx))
 
 
-def create_worker_app(settings: Settings | None = None) -> socketio.ASGIApp:
+def create_worker_app(settings: Settings | None = None) -> SocketSpaceApp:
     """The app as `socketspace serve` runs it (in each worker, with --workers)."""
     app = create_app(settings)
     # Everything imported and built so far lives for good: take it out of the collector's

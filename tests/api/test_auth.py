@@ -55,7 +55,7 @@ async def test_the_session_cookie_is_secure_when_served_over_https(settings):
     from socketspace.app import create_app
 
     app = create_app(settings.model_copy(update={"public_origin": "https://chat.example"}))
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app, "https://chat.example") as c:
         response = await c.post(
             "/api/auth/signup",

@@ -4,8 +4,10 @@ import asyncio
 import json
 
 import httpx
+import pytest
 from sqlalchemy import text
 
+from socketspace.api.errors import LastResort
 from socketspace.app import create_app
 from socketspace.config import Settings
 from tests.conftest import ORIGIN, make_client
@@ -47,6 +49,48 @@ async def test_an_unexpected_failure_is_a_json_500_that_leaks_nothing(alice, db,
     assert "sessions" not in response.text and "Traceback" not in response.text
     request_id = response.headers["x-request-id"]
     assert any(request_id in record.getMessage() for record in caplog.records)
+
+
+async def test_an_unexpected_failure_in_the_send_route_is_a_json_500(alice, bob, db, caplog):
+    # The busiest route is served in front of FastAPI (api/send_route.py): same answer.
+    bob_id = (await bob.get("/api/auth/check")).json()["_id"]
+    async with db.write() as session:
+        await session.execute(text("ALTER TABLE sessions RENAME TO sessions_away"))
+    try:
+        response = await alice.post(f"/api/messages/send/{bob_id}", json={"text": "hi"})
+    finally:
+        async with db.write() as session:
+            await session.execute(text("ALTER TABLE sessions_away RENAME TO sessions"))
+    assert_json_error(response, 500, "internal_error")
+    assert "sessions" not in response.text and "Traceback" not in response.text
+    request_id = response.headers["x-request-id"]
+    assert any(request_id in record.getMessage() for record in caplog.records)
+
+
+async def test_the_last_resort_answers_what_nothing_else_did(caplog):
+    async def failing(scope, receive, send):
+        raise ConnectionError("the rate-limit store is down")
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=LastResort(failing), raise_app_exceptions=False),
+        base_url=ORIGIN,
+    ) as c:
+        response = await c.get("/api/users")
+    assert_json_error(response, 500, "internal_error")
+    assert "store" not in response.text
+    assert any("unhandled_error" in record.getMessage() for record in caplog.records)
+
+
+async def test_the_last_resort_leaves_an_answered_failure_to_the_server():
+    async def answers_then_fails(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"partial"})
+        raise ConnectionError("after the answer")
+
+    transport = httpx.ASGITransport(app=LastResort(answers_then_fails))
+    async with httpx.AsyncClient(transport=transport, base_url=ORIGIN) as c:
+        with pytest.raises(ConnectionError, match="after the answer"):  # not answered twice
+            await c.get("/")
 
 
 async def test_a_body_over_the_limit_is_refused_from_its_content_length(client):
@@ -94,7 +138,7 @@ async def test_readyz_is_503_when_the_database_cannot_be_reached(tmp_path):
         argon2_time_cost=1,
     )
     app = create_app(settings)
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app) as c:
         assert (await c.get("/healthz")).status_code == 200
         assert_json_error(await c.get("/readyz"), 503, "not_ready")

@@ -11,7 +11,7 @@ async def test_an_unknown_email_takes_as_long_as_a_wrong_password(settings):
     # Real OWASP parameters here: with cheap test hashing the gap would be too small to see.
     real = settings.model_copy(update={"argon2_memory_kib": 19_456, "argon2_time_cost": 2})
     app = create_app(real)
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app) as client:
         await signup(client, "Alice", "alice@example.com")
 

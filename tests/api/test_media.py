@@ -413,7 +413,7 @@ async def test_names_that_are_not_stored_pictures_are_404_json(alice, path):
 
 async def test_uploads_are_rate_limited_per_user(settings):
     app = create_app(settings.model_copy(update={"upload_burst": 2, "uploads_per_minute": 1}))
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app) as dave:
         await signup(dave, "Dave", "dave@example.com")
         for _ in range(2):
@@ -435,7 +435,7 @@ def later(hours: float) -> Any:
 
 
 async def test_a_replaced_avatar_is_swept_and_the_current_one_kept(app, alice, carol, settings, db):
-    ctx = app.other_asgi_app.state.ctx
+    ctx = app.api.state.ctx
     first = await uploaded(
         alice, png_bytes(color=(1, 1, 1)), content_type="image/png", purpose="avatar"
     )
@@ -455,7 +455,7 @@ async def test_a_replaced_avatar_is_swept_and_the_current_one_kept(app, alice, c
 
 
 async def test_a_deleted_messages_picture_is_swept_and_a_shown_one_kept(app, alice, bob, settings):
-    ctx = app.other_asgi_app.state.ctx
+    ctx = app.api.state.ctx
     bob_id = await me(bob)
     kept = (await send(alice, bob_id, image=data_url(jpeg_bytes(color=(9, 9, 9))))).json()
     gone = (await send(alice, bob_id, image=data_url(jpeg_bytes(color=(200, 9, 9))))).json()
@@ -469,7 +469,7 @@ async def test_a_deleted_messages_picture_is_swept_and_a_shown_one_kept(app, ali
 
 
 async def test_an_unsent_upload_is_swept_only_after_the_grace_period(app, alice, settings):
-    ctx = app.other_asgi_app.state.ctx
+    ctx = app.api.state.ctx
     await uploaded(alice, jpeg_bytes())
     assert await ctx.media.sweep(now=later(23)) == 0
     assert len(stored_files(settings)) == 2
@@ -478,7 +478,7 @@ async def test_an_unsent_upload_is_swept_only_after_the_grace_period(app, alice,
 
 
 async def test_bytes_two_rows_share_stay_while_one_row_is_left(app, alice, bob, settings, db):
-    ctx = app.other_asgi_app.state.ctx
+    ctx = app.api.state.ctx
     same = jpeg_bytes(color=(5, 6, 7))
     old = await uploaded(alice, same)
     fresh = await uploaded(alice, same)
@@ -499,7 +499,7 @@ async def age(db: Database, media_id: str, hours: float) -> None:
 
 
 async def test_attaching_an_old_upload_saves_it_from_the_next_sweep(app, alice, bob, db):
-    ctx = app.other_asgi_app.state.ctx
+    ctx = app.api.state.ctx
     body = await uploaded(alice, jpeg_bytes())
     await age(db, body["id"], hours=30)
     assert (await send(alice, await me(bob), image=body["id"])).status_code == 201
@@ -521,7 +521,7 @@ async def test_a_picture_stored_before_kinds_had_folders_is_still_served(alice, 
 
 async def test_the_size_limit_is_a_setting_for_uploads_and_data_urls(settings, db):
     app = create_app(settings.model_copy(update={"upload_max_mb": 1}))
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app) as dave:
         await signup(dave, "Dave", "dave@example.com")
         too_big = b"\xff" * (MB + MB // 2)

@@ -165,7 +165,7 @@ async def s3_app(
             }
         )
     )
-    api = application.other_asgi_app
+    api = application.api
     async with api.router.lifespan_context(api):
         yield application
 
@@ -238,7 +238,7 @@ async def test_the_sweep_removes_orphans_from_the_bucket(
     s3_app, people, s3_server, bucket, database_url
 ):
     alice, bob, _carol = people
-    ctx: Any = s3_app.other_asgi_app.state.ctx
+    ctx: Any = s3_app.api.state.ctx
     kept = await uploaded(alice, jpeg_bytes(color=(1, 2, 3)))
     gone = await uploaded(alice, jpeg_bytes(color=(200, 100, 0)))
     assert (await send(alice, await me(bob), image=kept["id"])).status_code == 201

@@ -336,7 +336,7 @@ async def test_the_rate_limit_refuses_with_429_and_stores_nothing_more(settings)
 
     strict = settings.model_copy(update={"message_burst": 3, "message_rate_per_second": 0.01})
     app = create_app(strict)
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app) as a, make_client(app) as b:
         await signup(a, "A", "a@example.com")
         await signup(b, "B", "b@example.com")

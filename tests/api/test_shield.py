@@ -49,7 +49,7 @@ async def test_every_answer_carries_the_security_headers(client, method, path, k
 
 async def test_hsts_when_served_over_https(settings):
     app = create_app(settings.model_copy(update={"public_origin": "https://chat.example"}))
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app, "https://chat.example") as c:
         response = await c.get("/healthz")
     assert response.headers["strict-transport-security"].startswith("max-age=63072000")
@@ -76,7 +76,7 @@ def dist(tmp_path):
 
 async def serve_page(settings, dist, path="/chat", **changes):  # type: ignore[no-untyped-def]
     app = create_app(settings.model_copy(update={"web_dist_dir": dist, **changes}))
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app) as c:
         return [await c.get(path), await c.get(path)]
 

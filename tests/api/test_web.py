@@ -27,7 +27,7 @@ async def built_client(settings, tmp_path):
     (dist / "assets" / "index-abc123.js").write_text("console.log(1)")
     (dist / "favicon.svg").write_text("<svg/>")
     app = create_app(settings.model_copy(update={"web_dist_dir": dist}))
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app) as c:
         yield c
 

@@ -104,7 +104,7 @@ def mail_settings(settings: Settings, smtp_url: str, **changes: Any) -> Settings
 async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An app with these settings, started (outbox worker included), and a client for it."""
     app = create_app(settings)
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api), make_client(app) as client:
         yield client
 

@@ -30,7 +30,7 @@ ALICE = {"email": "alice@example.com", "password": "correct horse"}
 @asynccontextmanager
 async def running(settings: Settings, **changes: Any) -> AsyncIterator[socketio.ASGIApp]:
     app = create_app(settings.model_copy(update={**REAL_LIMITS, **changes}))
-    api = app.other_asgi_app
+    api = app.api
     async with api.router.lifespan_context(api):
         yield app
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socketspace.errors import AppError, RateLimited
 from socketspace.schemas.common import describe_validation_error
@@ -24,11 +25,53 @@ def error_response(
     return JSONResponse({"message": message, "code": code}, status_code=status, headers=headers)
 
 
+def app_error_response(exc: AppError) -> JSONResponse:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return error_response(exc.status, exc.message, exc.code, headers)
+
+
+def unexpected_error_response(scope: Scope, exc: BaseException) -> JSONResponse:
+    """Logs a failure nobody expected, and answers it without its details."""
+    request_id = scope.get("state", {}).get("request_id", "-")
+    log.error("unhandled_error request_id=%s path=%s", request_id, scope["path"], exc_info=exc)
+    # The answer carries the id too: RequestIdMiddleware, around everything, adds it.
+    return error_response(
+        500, "Something went wrong on our side. Please try again.", "internal_error"
+    )
+
+
+class LastResort:
+    """Answers an exception that escapes the app in front of FastAPI (the guards, the send
+    route) as FastAPI's handlers would: a JSON 500, never a bare text one. An exception
+    raised once an answer has begun (FastAPI raises again what it has answered) goes on to
+    the server, which logs it and ends the connection."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        answered = False
+
+        async def noting(message: Message) -> None:
+            nonlocal answered
+            answered = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting)
+        except Exception as exc:
+            if answered:
+                raise
+            await unexpected_error_response(scope, exc)(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        return error_response(exc.status, exc.message, exc.code, headers)
+        return app_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -51,12 +94,4 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        request_id = getattr(request.state, "request_id", "-")
-        log.error(
-            "unhandled_error request_id=%s path=%s", request_id, request.url.path, exc_info=exc
-        )
-        response = error_response(
-            500, "Something went wrong on our side. Please try again.", "internal_error"
-        )
-        response.headers["X-Request-ID"] = request_id
-        return response
+        return unexpected_error_response(request.scope, exc)
