@@ -98,7 +98,7 @@ async def send_from(
 async def send(
     user_id: str, body: SendMessageIn, viewer: CurrentViewer, ctx: ContextDep
 ) -> Response:
-    """Served by api/send_route.py, which the app routes first; declared here for the schema."""
+    """Served by api/send_route.py, in front of FastAPI; declared here for the schema."""
     return await send_from(ctx, viewer.user_id, user_id, body)
 
 
