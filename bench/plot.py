@@ -21,6 +21,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 DEFAULT_OUT = ROOT / "docs" / "performance-latency.png"
 LIMIT_MS = 100
 HALF_RATE_LIMIT_MS = 50
+X_TICKS = (50, 100, 250, 500, 1000, 2000, 3000, 5000, 7000, 10000, 15000, 20000, 30000)
 Y_TICKS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
 STYLE = {"socket": ("tab:blue", "socket sendMessage"), "rest": ("tab:orange", "REST send")}
 
@@ -56,9 +57,9 @@ def draw(results: dict[str, dict[str, Any]], out: Path) -> None:
     )
     axes.set_xscale("log")
     axes.set_yscale("log")
-    # Ticks at the offered rates and at round latencies, written 2,000 (not as powers of ten).
-    offered = sorted({s["offeredRate"] for d in results.values() for s in d["steps"]})
-    axes.set_xticks(offered)
+    # Ticks at round rates and latencies, written 2,000 (not as powers of ten).
+    offered = [s["offeredRate"] for d in results.values() for s in d["steps"]]
+    axes.set_xticks([t for t in X_TICKS if min(offered) <= t <= max(offered)])
     low, high = min(HALF_RATE_LIMIT_MS, *all_p99) / 2, max(LIMIT_MS, *all_p99) * 2
     axes.set_yticks([t for t in Y_TICKS if low <= t <= high])
     for axis in (axes.xaxis, axes.yaxis):

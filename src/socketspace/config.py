@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     # after a message before writing, so that the messages sent meanwhile share its
     # transaction (one commit costs about the same for one message as for fifty). Someone
     # chatting alone never waits. 0: never wait.
-    message_batch_linger_ms: float = Field(default=2.0, ge=0, le=100)
+    message_batch_linger_ms: float = Field(default=1.0, ge=0, le=100)
     # Messages a user may send: a token bucket shared by REST and socket sends.
     message_rate_per_second: float = 10.0
     message_burst: int = 60
