@@ -47,13 +47,15 @@ MAX_UNSENT_BYTES = 1 << 20
 TRY_AGAIN_LATER = 1013
 
 
-def text_frame_header(size: int) -> bytes:
-    """The header of a final, unmasked text frame (a server's frames are never masked)."""
+def text_frame(text: str) -> bytes:
+    """A final, unmasked text frame (a server's frames are never masked)."""
+    payload = text.encode()
+    size = len(payload)
     if size < 126:
-        return struct.pack("!BB", 0x81, size)
+        return struct.pack("!BB", 0x81, size) + payload
     if size < 1 << 16:
-        return struct.pack("!BBH", 0x81, 126, size)
-    return struct.pack("!BBQ", 0x81, 127, size)
+        return struct.pack("!BBH", 0x81, 126, size) + payload
+    return struct.pack("!BBQ", 0x81, 127, size) + payload
 
 
 class Inbox:
@@ -111,22 +113,25 @@ class ChatWebSocketProtocol(WebSocketsSansIOProtocol):
     def write_text(self, text: str) -> bool:
         """Send a text message, in this loop turn's write. False when the connection is
         closing or gone (the message is dropped, as a write to a closed socket)."""
+        return self.write_frame(text_frame(text))
+
+    def write_frame(self, frame: bytes) -> bool:
+        """`write_text` for a frame made once for many connections (`text_frame`): they all
+        keep the one bytes object until it is written."""
         if self.close_sent or self.disconnected or not self.handshake_complete:
             return False
-        payload = text.encode()
-        header = text_frame_header(len(payload))
         if self._unsent is None:
-            self._unsent = [header, payload]
+            self._unsent = [frame]
             self.loop.call_soon(self._flush)
         else:
-            self._unsent += (header, payload)
+            self._unsent.append(frame)
         return True
 
     def _flush(self) -> None:
         unsent, self._unsent = self._unsent, None
         if not unsent or self.close_sent or self.transport.is_closing():
             return
-        self.transport.write(b"".join(unsent))
+        self.transport.write(unsent[0] if len(unsent) == 1 else b"".join(unsent))
         if self.transport.get_write_buffer_size() > MAX_UNSENT_BYTES:
             self._drop_slow_reader()
 
