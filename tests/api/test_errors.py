@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from collections.abc import Awaitable
 
 import httpx
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import text
 from socketspace.api.errors import LastResort
 from socketspace.app import create_app
 from socketspace.config import Settings
+from socketspace.db import Database
 from tests.conftest import ORIGIN, make_client
 
 
@@ -37,34 +39,36 @@ async def test_every_answer_carries_a_request_id(client):
     assert echoed.headers["x-request-id"] == "abc123"
 
 
-async def test_an_unexpected_failure_is_a_json_500_that_leaks_nothing(alice, db, caplog):
+async def answer_without_the_sessions_table(
+    db: Database, request: Awaitable[httpx.Response]
+) -> httpx.Response:
+    """`request`'s answer while the sessions table is gone: an unexpected database failure."""
     async with db.write() as session:
         await session.execute(text("ALTER TABLE sessions RENAME TO sessions_away"))
     try:
-        response = await alice.get("/api/auth/check")
+        return await request
     finally:
         async with db.write() as session:
             await session.execute(text("ALTER TABLE sessions_away RENAME TO sessions"))
+
+
+def assert_a_500_that_leaks_nothing(response: httpx.Response, caplog) -> None:
     assert_json_error(response, 500, "internal_error")
     assert "sessions" not in response.text and "Traceback" not in response.text
     request_id = response.headers["x-request-id"]
     assert any(request_id in record.getMessage() for record in caplog.records)
+
+
+async def test_an_unexpected_failure_is_a_json_500_that_leaks_nothing(alice, db, caplog):
+    response = await answer_without_the_sessions_table(db, alice.get("/api/auth/check"))
+    assert_a_500_that_leaks_nothing(response, caplog)
 
 
 async def test_an_unexpected_failure_in_the_send_route_is_a_json_500(alice, bob, db, caplog):
     # The busiest route is served in front of FastAPI (api/send_route.py): same answer.
     bob_id = (await bob.get("/api/auth/check")).json()["_id"]
-    async with db.write() as session:
-        await session.execute(text("ALTER TABLE sessions RENAME TO sessions_away"))
-    try:
-        response = await alice.post(f"/api/messages/send/{bob_id}", json={"text": "hi"})
-    finally:
-        async with db.write() as session:
-            await session.execute(text("ALTER TABLE sessions_away RENAME TO sessions"))
-    assert_json_error(response, 500, "internal_error")
-    assert "sessions" not in response.text and "Traceback" not in response.text
-    request_id = response.headers["x-request-id"]
-    assert any(request_id in record.getMessage() for record in caplog.records)
+    send = alice.post(f"/api/messages/send/{bob_id}", json={"text": "hi"})
+    assert_a_500_that_leaks_nothing(await answer_without_the_sessions_table(db, send), caplog)
 
 
 async def test_the_last_resort_answers_what_nothing_else_did(caplog):
