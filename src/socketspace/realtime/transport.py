@@ -14,7 +14,7 @@ upgrade, close packets) and changes only the loop:
   WebSocket under it (uvicorn's own WebSocket pings are off: `socketspace serve`);
 - once on the WebSocket it first writes what waits in the queue (the open packet, anything
   sent during an upgrade), then retires the queue: from then on a packet is written straight
-  to the connection: `ChatWebSocketProtocol.write_text` (see wire.py), or, under another
+  to the connection: `ChatWebSocketProtocol.write_frame` (see wire.py), or, under another
   ASGI server, the ASGI send. Writes keep their order: nothing is queued here any more;
 - the next ping is a timer, not a sleeping task.
 
@@ -78,11 +78,10 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
         if ws is None:
             await super().send(pkt)
             return
-        if not await self.check_ping_timeout():
+        if self.write_now(text_frame(pkt.encode())):
             return
-        wire = self._wire
-        if wire is not None:
-            wire.write_text(pkt.encode())
+        # Not on a ChatWebSocketProtocol, closed, or past the ping timeout: engine.io's way.
+        if not await self.check_ping_timeout():
             return
         try:
             await ws.send(pkt.encode())
@@ -107,9 +106,9 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
             self.queue.put_nowait(None)  # ends a waiting long-poll, or the upgrade's writes
 
     def write_now(self, frame: bytes) -> bool:
-        """Write a frame made once for many sockets (`text_frame`), without a coroutine. False
-        when this socket needs engine.io's way (`send`): not on a `ChatWebSocketProtocol`,
-        closed, or past its ping timeout (which `send` then closes)."""
+        """Write a frame (`text_frame`; an emit makes one for all its recipients) without a
+        coroutine. False when this socket needs engine.io's way: not on a
+        `ChatWebSocketProtocol`, closed, or past its ping timeout (which `send` then closes)."""
         wire = self._wire
         if wire is None or self.closed:
             return False
@@ -311,7 +310,7 @@ class ChatManager(socketio.AsyncManager):  # type: ignore[misc]
 
     python-socketio makes a task for every recipient of every emit and waits for them all,
     so that one recipient whose connection is slow to take a write does not hold up the
-    others. Here a write never waits (`ChatWebSocketProtocol.write_text`, or a long-poll's
+    others. Here a write never waits (`ChatWebSocketProtocol.write_frame`, or a long-poll's
     queue), so the tasks only cost time: a task and `asyncio.wait` per message delivered were
     a tenth of the main thread at 6,000 msg/s (py-spy). The frame is also made once, not
     once per recipient: a presence list sent to thousands of sockets is one bytes object
