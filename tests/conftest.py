@@ -32,7 +32,7 @@ from socketspace.config import Settings
 from socketspace.db import Database, create_engine
 from socketspace.migrations import upgrade
 from socketspace.models import Base
-from socketspace.realtime.wire import WS_PROTOCOL
+from socketspace.realtime.transport import WS_PROTOCOL
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get(

@@ -58,7 +58,7 @@ async def _create_user(settings: Settings, email: str, full_name: str, password:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from socketspace.realtime.wire import WS_PROTOCOL
+    from socketspace.realtime.transport import WS_PROTOCOL
 
     settings = settings.served_at(args.host, args.port)
     if args.workers > 1 and not settings.redis_url:
@@ -78,7 +78,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "ws": WS_PROTOCOL,
         "ws_per_message_deflate": False,
         # Engine.IO's own heartbeat finds a silent peer and closes its WebSocket
-        # (realtime/transport.py): a second ping timer per connection would only cost.
+        # (realtime/transport/engine.py): a second ping timer per connection would only cost.
         "ws_ping_interval": None,
         "log_level": settings.log_level.lower(),
         # uvicorn's own lines go through our handler, in LOG_FORMAT (see logs.py).

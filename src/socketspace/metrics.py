@@ -70,6 +70,28 @@ OUTBOX_EMAILS = Gauge(
     ["status"],
     multiprocess_mode="mostrecent",
 )
+# The transport's fast path (realtime/transport/): is it engaged? Counted on transitions and at
+# scrape time, never per message.
+WEBSOCKETS = Gauge(
+    "socketspace_websockets",
+    "Engine.IO sockets on a WebSocket, by how their packets are written: `direct` (the fast "
+    "path: straight to the connection, engine.io's queue retired) or `asgi` (through the ASGI "
+    "send: the server does not run `socketspace serve`'s WebSocket protocol).",
+    ["writer"],
+    multiprocess_mode="livesum",
+)
+WEBSOCKETS_DIRECT = WEBSOCKETS.labels("direct")
+WEBSOCKETS_ASGI = WEBSOCKETS.labels("asgi")
+EMITS = Counter(
+    "socketspace_emits",
+    "Socket.IO emits by the way they were delivered: `shared_frame` (one frame for all "
+    "recipients, no task per recipient) or `socketio` (python-socketio's own, for acks). "
+    "Brought up to date when /metrics is scraped (with several workers: as of each one's "
+    "last scrape).",
+    ["path"],
+)
+EMITS_SHARED_FRAME = EMITS.labels("shared_frame")
+EMITS_SOCKETIO = EMITS.labels("socketio")
 RATE_LIMIT_REFUSALS = Counter(
     "socketspace_rate_limit_refusals",
     "Actions refused by a rate limit, by rule.",

@@ -1,4 +1,4 @@
-"""The Engine.IO transport under the chat (realtime/transport.py): long-polling, the upgrade
+"""The Engine.IO transport under the chat (realtime/transport/engine.py): long-polling, the upgrade
 from polling to WebSocket, the heartbeat that finds a silent client, and the size limit."""
 
 from __future__ import annotations

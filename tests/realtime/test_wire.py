@@ -1,6 +1,6 @@
-"""ChatWebSocketProtocol (realtime/wire.py): frames written without a coroutine, several per
-write, and a peer that stops reading dropped instead of buffered for without bound. A real
-uvicorn server with the protocol, a real WebSocket client."""
+"""CoalescingWebSocketProtocol (realtime/transport/websocket.py): frames written without a
+coroutine, several per write, and a peer that stops reading dropped instead of buffered for
+without bound. A real uvicorn server with the protocol, a real WebSocket client."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ import uvicorn
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedOK
 
-from socketspace.realtime import wire
-from socketspace.realtime.wire import WS_PROTOCOL, ChatWebSocketProtocol
+from socketspace.realtime.transport import websocket as wire
+from socketspace.realtime.transport.websocket import WS_PROTOCOL
+from socketspace.realtime.transport.websocket import CoalescingWebSocketProtocol as Wire
 from tests.conftest import free_port, serving
 
 # What a test's server does with a connection once it is accepted.
-Behaviour = Callable[[ChatWebSocketProtocol, Callable[[], Awaitable[Any]], Any], Awaitable[None]]
+Behaviour = Callable[[Wire, Callable[[], Awaitable[Any]], Any], Awaitable[None]]
 
 
 class WireServer:
@@ -62,7 +63,7 @@ async def test_frames_of_every_size_arrive_whole_and_in_order(server: WireServer
     # One of each header size: under 126 bytes, under 64 KiB, and beyond.
     texts = ["hello", "é" * 200, "x" * 70_000, "last"]
 
-    async def write_all_in_one_turn(wire: ChatWebSocketProtocol, receive: Any, send: Any) -> Any:
+    async def write_all_in_one_turn(wire: Wire, receive: Any, send: Any) -> Any:
         assert all(wire.write_text(text) for text in texts)
         return await receive()
 
@@ -73,7 +74,7 @@ async def test_frames_of_every_size_arrive_whole_and_in_order(server: WireServer
 
 
 async def test_the_handshake_is_let_go_and_frames_are_still_read(server: WireServer) -> None:
-    async def echo(wire: ChatWebSocketProtocol, receive: Any, send: Any) -> list[str]:
+    async def echo(wire: Wire, receive: Any, send: Any) -> list[str]:
         # What an idle connection would keep of its handshake, for nothing.
         assert wire.request is None
         assert wire.scope["headers"] == []
@@ -93,7 +94,7 @@ async def test_the_handshake_is_let_go_and_frames_are_still_read(server: WireSer
 
 
 async def test_a_close_goes_after_the_frames_written_before_it(server: WireServer) -> None:
-    async def write_then_close(wire: ChatWebSocketProtocol, receive: Any, send: Any) -> None:
+    async def write_then_close(wire: Wire, receive: Any, send: Any) -> None:
         wire.write_text("one")
         wire.write_text("two")
         await send({"type": "websocket.close", "code": 1000})
@@ -115,7 +116,7 @@ async def test_a_peer_that_stops_reading_is_dropped(
     monkeypatch.setattr(wire, "MAX_UNSENT_BYTES", 256 * 1024)
     chunk = "z" * 64 * 1024
 
-    async def flood(wire: ChatWebSocketProtocol, receive: Any, send: Any) -> tuple[int, Any]:
+    async def flood(wire: Wire, receive: Any, send: Any) -> tuple[int, Any]:
         # Bounded: the kernel's buffers on both sides take some megabytes first.
         for written in range(2_000):
             if not wire.write_text(chunk):

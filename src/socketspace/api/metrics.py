@@ -40,6 +40,9 @@ async def scrape(request: Request, ctx: ContextDep) -> Response:
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
     await _count_outbox(ctx)
+    report_emits = getattr(request.app.state.sio.manager, "report_metrics", None)
+    if report_emits is not None:
+        report_emits()
     body, content_type = metrics.exposition(request.headers.get("accept", ""))
     return Response(body, media_type=None, headers={"Content-Type": content_type})
 

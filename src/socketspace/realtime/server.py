@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
@@ -13,7 +12,6 @@ from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, TypeVar
 
-import orjson
 import socketio
 from pydantic import BaseModel, ValidationError
 
@@ -27,7 +25,14 @@ from socketspace.realtime.bus import RESUBSCRIBED, Bus
 from socketspace.realtime.events import user_room
 from socketspace.realtime.presence import Presence, PresenceWindow
 from socketspace.realtime.presence_store import PresenceStore
-from socketspace.realtime.transport import ChatManager, ChatRedisManager, ChatSocketServer
+from socketspace.realtime.transport import (
+    GatedServer,
+    JsonOnlyPacket,
+    OrjsonJson,
+    SharedFrameManager,
+    SharedFrameRedisManager,
+    close_redis_manager,
+)
 from socketspace.realtime.typing import TypingRelay
 from socketspace.schemas.common import describe_validation_error
 from socketspace.schemas.message import (
@@ -120,9 +125,7 @@ def acked(
 
 
 class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
-    def __init__(
-        self, ctx: AppContext, sio: ChatSocketServer, bus: Bus, store: PresenceStore
-    ) -> None:
+    def __init__(self, ctx: AppContext, sio: GatedServer, bus: Bus, store: PresenceStore) -> None:
         super().__init__("/")
         self.ctx = ctx
         self.bus = bus
@@ -316,58 +319,17 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await close_redis_manager(self.server)
 
 
-class _OrjsonPacketJson:
-    """Socket.IO payloads encoded with orjson (same output as json, several times faster)."""
-
-    @staticmethod
-    def dumps(obj: Any, **_kwargs: Any) -> str:
-        try:
-            return orjson.dumps(obj).decode()
-        except TypeError:  # what orjson cannot write (integers beyond 64 bits): the slow way
-            return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-
-    @staticmethod
-    def loads(data: str | bytes, **_kwargs: Any) -> Any:
-        return orjson.loads(data)
-
-    JSONDecodeError = json.JSONDecodeError
-
-
-class _ChatPacket(socketio.packet.Packet):  # type: ignore[misc]
-    """Socket.IO packets with no binary attachments: everything this server sends is JSON
-    (pictures travel as URLs), so the check that walks every payload for bytes before each
-    emit (5 % of the server's time at 3,500 msg/s) is skipped. A client's binary event is
-    still read; the handlers refuse its payload like any other malformed one."""
-
-    uses_binary_events = False
-
-
-async def close_redis_manager(sio: socketio.AsyncServer) -> None:
-    """python-socketio's Redis manager has no close of its own: stop its listener and close
-    its connections, so none is left open (and warned about) after shutdown."""
-    manager = sio.manager
-    if not isinstance(manager, socketio.AsyncRedisManager):
-        return
-    listener = getattr(manager, "thread", None)
-    if isinstance(listener, asyncio.Task):
-        listener.cancel()
-        await asyncio.gather(listener, return_exceptions=True)
-    for client in (manager.pubsub, manager.redis):
-        if client is not None:
-            await client.aclose()
-
-
-def create_socket_server(settings: Settings) -> ChatSocketServer:
+def create_socket_server(settings: Settings) -> GatedServer:
     """The Socket.IO server. With REDIS_URL, every emit goes through Redis to the clients of
     every process (python-socketio's Redis manager)."""
-    manager: ChatManager = ChatManager()
+    manager: SharedFrameManager = SharedFrameManager()
     if settings.redis_url:
-        manager = ChatRedisManager(
+        manager = SharedFrameRedisManager(
             settings.redis_url,
             channel=f"{settings.redis_key_prefix}:socketio",
             redis_options={"socket_connect_timeout": 2, "health_check_interval": 5},
         )
-    return ChatSocketServer(
+    return GatedServer(
         async_mode="asgi",
         client_manager=manager,
         transports=settings.socket_transports,
@@ -377,8 +339,8 @@ def create_socket_server(settings: Settings) -> ChatSocketServer:
         max_http_buffer_size=64 * 1024,
         ping_interval=settings.socket_ping_interval_seconds,
         ping_timeout=settings.socket_ping_timeout_seconds,
-        serializer=_ChatPacket,
-        json=_OrjsonPacketJson,
+        serializer=JsonOnlyPacket,
+        json=OrjsonJson,
         logger=False,
         engineio_logger=False,
     )

@@ -1,21 +1,32 @@
-"""A leaner Engine.IO WebSocket transport for python-socketio.
+"""A leaner Engine.IO WebSocket transport under python-socketio.
 
-engine.io's own WebSocket loop costs three asyncio tasks and two `wait_for` timers per chat
-message: one task and one timer for every frame it reads, and for every packet it sends, a
-put on the socket's queue that wakes a writer task whose `poll` starts a timed wait of its
+Upstream's (python-engineio 4.15 `AsyncSocket`, `AsyncServer`): the protocol — the open
+packet, pings and their timeout, the polling-to-WebSocket upgrade, close packets, long-polling
+— and every method not named below. Ours:
+- `DirectSocket._websocket_handler` replaces engine.io's WebSocket loop, `_upgrade` its
+  upgrade handshake, and `_write_queued` retires its per-socket queue;
+- `DirectSocket.send`, `write_now`, `close`, `poll`, `schedule_ping` override engine.io's
+  (calling them where the socket is not on the WebSocket);
+- `DirectEngine._handle_connect` is a copy of engine.io's with `DirectSocket` in place of
+  `AsyncSocket` (engine.io names its socket class inside that method): re-read upstream's on
+  every upgrade, security fixes included (tests/realtime/test_upstream_contract.py fails when
+  it changes; docs/upstream.md proposes the `socket_class` hook that would end the copy).
+
+Why: engine.io's own WebSocket loop costs three asyncio tasks and two `wait_for` timers per
+chat message: one task and one timer for every frame it reads, and for every packet it sends,
+a put on the socket's queue that wakes a writer task whose `poll` starts a timed wait of its
 own. At a few thousand messages a second that bookkeeping is a large share of the server's
 time (py-spy, bench/run.py --path socket). An idle socket also holds that writer task, its
 queue (four deques of 760 bytes each, empty) and a task sleeping until the next ping.
 
-`ChatSocket` keeps engine.io's protocol (the open packet, pings, the polling-to-WebSocket
-upgrade, close packets) and changes only the loop:
+`DirectSocket` keeps engine.io's protocol and changes only the loop:
 - it reads frames with a plain `await` on the ASGI receive: no task and no timer per frame.
   A silent peer is still found: engine.io's ping timeout closes the socket, and here the
   WebSocket under it (uvicorn's own WebSocket pings are off: `socketspace serve`);
 - once on the WebSocket it first writes what waits in the queue (the open packet, anything
   sent during an upgrade), then retires the queue: from then on a packet is written straight
-  to the connection: `ChatWebSocketProtocol.write_frame` (see wire.py), or, under another
-  ASGI server, the ASGI send. Writes keep their order: nothing is queued here any more;
+  to the connection: `CoalescingWebSocketProtocol.write_frame` (websocket.py), or, under
+  another ASGI server, the ASGI send. Writes keep their order: nothing is queued here any more;
 - the next ping is a timer, not a sleeping task.
 
 Long-polling clients are untouched: until a socket is on the WebSocket, everything goes
@@ -31,17 +42,17 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import engineio
-import socketio
 from engineio import async_socket, exceptions, packet, payload
 
-from socketspace.realtime.wire import ChatWebSocketProtocol, text_frame
+from socketspace import metrics
+from socketspace.realtime.transport.websocket import CoalescingWebSocketProtocol, text_frame
 
 log = logging.getLogger(__name__)
 
 
 class _RetiredQueue:
     """What stands for engine.io's queue once a socket writes straight to its WebSocket:
-    always empty. While the WebSocket is up, `ChatSocket.send` never puts anything here;
+    always empty. While the WebSocket is up, `DirectSocket.send` never puts anything here;
     once it has ended, a packet put here goes nowhere, as a write to a closed connection."""
 
     async def join(self) -> None:
@@ -62,15 +73,17 @@ RETIRED = _RetiredQueue()
 WEBSOCKET_ENVIRON = ("asgi.receive", "asgi.send", "HTTP_COOKIE", "REMOTE_ADDR")
 
 
-class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
+class DirectSocket(async_socket.AsyncSocket):  # type: ignore[misc]
     """An engine.io socket that, once on the WebSocket, writes packets straight out."""
 
     # engine.io's asyncio.Queue, or RETIRED once packets go straight to the WebSocket.
     queue: Any
     # The ASGI WebSocket, once packets go straight to it.
     _direct: Any = None
-    # Its connection, when that is a `ChatWebSocketProtocol`: written to without a coroutine.
-    _wire: ChatWebSocketProtocol | None = None
+    # Its connection, when that is a `CoalescingWebSocketProtocol`: written to without a coroutine.
+    _wire: CoalescingWebSocketProtocol | None = None
+    # The `socketspace_websockets` gauge this socket counts in while on the WebSocket.
+    _writer: Any = None
     last_ping: float | None
 
     async def send(self, pkt: packet.Packet) -> None:
@@ -80,7 +93,7 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
             return
         if self.write_now(text_frame(pkt.encode())):
             return
-        # Not on a ChatWebSocketProtocol, closed, or past the ping timeout: engine.io's way.
+        # Not on a CoalescingWebSocketProtocol, closed, or past the ping timeout: engine.io's way.
         if not await self.check_ping_timeout():
             return
         try:
@@ -99,7 +112,8 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
         await super().close(wait=wait, abort=abort, reason=reason)
         if not ending:
             return
-        ws, self._direct, self._wire = self._direct, None, None
+        ws = self._direct
+        self._leave_websocket()
         if ws is not None:
             await ws.close()
         else:
@@ -108,7 +122,8 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
     def write_now(self, frame: bytes) -> bool:
         """Write a frame (`text_frame`; an emit makes one for all its recipients) without a
         coroutine. False when this socket needs engine.io's way: not on a
-        `ChatWebSocketProtocol`, closed, or past its ping timeout (which `send` then closes)."""
+        `CoalescingWebSocketProtocol`, closed, or past its ping timeout (which `send` then
+        closes)."""
         wire = self._wire
         if wire is None or self.closed:
             return False
@@ -204,9 +219,15 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
                 # the other connections their turn before taking the next (a flooding client
                 # must not starve the rest).
                 await asyncio.sleep(0)
-        self._direct = self._wire = None
+        self._leave_websocket()
         await ws.close()
         await self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+
+    def _leave_websocket(self) -> None:
+        self._direct = self._wire = None
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.dec()
 
     async def _write_queued(self, ws: Any) -> bool:
         """Write what waits in the queue, then retire it: later packets go straight to `ws`.
@@ -218,8 +239,10 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
                 # No await since the queue was found empty: nothing can slip in between.
                 self._direct = ws
                 wire = getattr(ws.asgi_send, "__self__", None)
-                self._wire = wire if isinstance(wire, ChatWebSocketProtocol) else None
+                self._wire = wire if isinstance(wire, CoalescingWebSocketProtocol) else None
                 self.queue = RETIRED
+                self._writer = metrics.WEBSOCKETS_DIRECT if self._wire else metrics.WEBSOCKETS_ASGI
+                self._writer.inc()
                 return True
             self.queue.task_done()
             if pkt is None:
@@ -255,11 +278,12 @@ class ChatSocket(async_socket.AsyncSocket):  # type: ignore[misc]
             self.upgrading = False
 
 
-class ChatEngine(engineio.AsyncServer):  # type: ignore[misc]
-    """engine.io's server, making `ChatSocket`s.
+class DirectEngine(engineio.AsyncServer):  # type: ignore[misc]
+    """engine.io's server, making `DirectSocket`s.
 
     engine.io names its socket class inside `_handle_connect`, so this is that method
-    (python-engineio 4.15, pinned in uv.lock) with `ChatSocket` in its place."""
+    (python-engineio 4.15.1, fingerprinted in tests/realtime/test_upstream_contract.py) with
+    `DirectSocket` in its place."""
 
     async def _handle_connect(
         self, environ: dict[str, Any], transport: str, jsonp_index: int | None = None
@@ -268,7 +292,7 @@ class ChatEngine(engineio.AsyncServer):  # type: ignore[misc]
             self.start_service_task = False
             self.service_task_handle = self.start_background_task(self._service_task)
         sid = self.generate_id()
-        socket = ChatSocket(self, sid)
+        socket = DirectSocket(self, sid)
         self.sockets[sid] = socket
         await socket.send(
             packet.Packet(
@@ -301,90 +325,5 @@ class ChatEngine(engineio.AsyncServer):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("cookie"):
-            raise ValueError("ChatEngine does not set engine.io's sid cookie")
+            raise ValueError("DirectEngine does not set engine.io's sid cookie")
         super().__init__(*args, **kwargs)
-
-
-class ChatManager(socketio.AsyncManager):  # type: ignore[misc]
-    """python-socketio's room manager, delivering an emit to its recipients in turn.
-
-    python-socketio makes a task for every recipient of every emit and waits for them all,
-    so that one recipient whose connection is slow to take a write does not hold up the
-    others. Here a write never waits (`ChatWebSocketProtocol.write_frame`, or a long-poll's
-    queue), so the tasks only cost time: a task and `asyncio.wait` per message delivered were
-    a tenth of the main thread at 6,000 msg/s (py-spy). The frame is also made once, not
-    once per recipient: a presence list sent to thousands of sockets is one bytes object
-    that their connections share until it is written."""
-
-    async def emit(
-        self,
-        event: str,
-        data: Any,
-        namespace: str,
-        room: Any = None,
-        skip_sid: Any = None,
-        callback: Any = None,
-        to: Any = None,
-        **kwargs: Any,
-    ) -> None:
-        if callback is not None:  # an ack id per recipient: python-socketio's way
-            await super().emit(
-                event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to
-            )
-            return
-        room = to or room
-        if namespace not in self.rooms:
-            return
-        if isinstance(data, tuple):
-            data = list(data)  # a tuple is several arguments, as in python-socketio
-        elif data is not None:
-            data = [data]
-        else:
-            data = []
-        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
-        encoded = self.server.packet_class(
-            socketio.packet.EVENT, namespace=namespace, data=[event, *data]
-        ).encode()
-        message = packet.Packet(packet.MESSAGE, encoded)
-        frame = text_frame(message.encode())  # one bytes object for every WebSocket
-        sockets = self.server.eio.sockets
-        for sid, eio_sid in self.get_participants(namespace, room):
-            if sid in skip:
-                continue
-            socket = sockets.get(eio_sid)
-            if socket is None or not socket.write_now(frame):
-                await self.server._send_eio_packet(eio_sid, message)
-
-
-class ChatRedisManager(socketio.AsyncRedisManager, ChatManager):  # type: ignore[misc]
-    """python-socketio's Redis manager: emits go through Redis to every process, and each
-    process delivers its part as `ChatManager` does (python-socketio's pub/sub manager hands
-    the local delivery to the class after it, here `ChatManager`)."""
-
-
-# Decides, before an event gets a task of its own, whether a connection may send it: None to
-# go on, or the ack that refuses it.
-EventGate = Callable[[str], dict[str, Any] | None]
-
-
-class ChatSocketServer(socketio.AsyncServer):  # type: ignore[misc]
-    """python-socketio's server, on `ChatEngine`, with a gate before each event."""
-
-    gate: EventGate | None = None
-
-    def _engineio_server_class(self) -> type[engineio.AsyncServer]:
-        return ChatEngine
-
-    async def _handle_event(
-        self, eio_sid: str, namespace: str | None, id: int | None, data: list[Any]
-    ) -> None:
-        # A refused event is answered here, without the task, the dispatch and the handler
-        # python-socketio gives each event: a client flooding the server costs it little.
-        namespace = namespace or "/"
-        sid = self.manager.sid_from_eio_sid(eio_sid, namespace)
-        refusal = self.gate(sid) if self.gate is not None and sid is not None else None
-        if refusal is None:
-            await super()._handle_event(eio_sid, namespace, id, data)
-        elif id is not None:
-            ack = self.packet_class(socketio.packet.ACK, namespace=namespace, id=id, data=[refusal])
-            await self._send_packet(eio_sid, ack)

@@ -1,9 +1,14 @@
 """The WebSocket connection under each Socket.IO socket: uvicorn's sans-I/O protocol, with a
 write path made for a chat server's many small frames.
 
+Upstream's (uvicorn 0.54 `WebSocketsSansIOProtocol`, websockets 17.4 `ServerProtocol`): the
+handshake, pings, closing, parsing frames, the ASGI interface. Ours, each a method of
+`CoalescingWebSocketProtocol` overriding or wrapping uvicorn's (docs/upstream.md proposes
+the hooks that would let us drop them):
+
 uvicorn writes each frame with a system call of its own. On loopback a write also runs the
 receiving side's TCP work, and at a few thousand messages a second the writes were a quarter
-of the server's main thread (py-spy, bench/run.py --path socket). `ChatWebSocketProtocol`:
+of the server's main thread (py-spy, bench/run.py --path socket). So this protocol:
 - writes a text frame without a coroutine (`write_text`): the frame is queued, and every
   frame queued for the connection during one turn of the event loop goes out in a single
   write at the end of the turn. A sender's ack and the message it receives meanwhile share
@@ -17,11 +22,10 @@ of the server's main thread (py-spy, bench/run.py --path socket). `ChatWebSocket
   with `sync`;
 - keeps less for each idle connection: its incoming events wait in a list (`Inbox`), not an
   asyncio.Queue, and the handshake's request and the scope's copy of its headers are let go
-  once the connection is open.
+  once the connection is open (which reaches into websockets' parser generator).
 
-Everything else (the handshake, pings, closing, the ASGI interface) is uvicorn's. Selected
-with uvicorn's `ws` option (`socketspace serve` does); under another server the Engine.IO
-layer falls back to the ASGI send.
+Selected with uvicorn's `ws` option (`socketspace serve` does, through `WS_PROTOCOL`); under
+another server the Engine.IO layer falls back to the ASGI send.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from websockets.protocol import Protocol, State
 log = logging.getLogger(__name__)
 
 # uvicorn's `ws` option, naming this protocol.
-WS_PROTOCOL = "socketspace.realtime.wire:ChatWebSocketProtocol"
+WS_PROTOCOL = "socketspace.realtime.transport.websocket:CoalescingWebSocketProtocol"
 # Messages read ahead of the app before reading pauses.
 READ_AHEAD = 16
 # Bytes a connection may have waiting to be sent before it is dropped as too slow: about a
@@ -91,7 +95,9 @@ class Inbox:
         return not self._events
 
 
-class ChatWebSocketProtocol(WebSocketsSansIOProtocol):
+class CoalescingWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's WebSocket protocol writing each loop turn's frames at once (see the module)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queue: Inbox = Inbox()  # type: ignore[assignment]
