@@ -23,6 +23,7 @@ from typing import Any
 
 import socketio
 
+from socketspace.clock import Clock, LoopClock
 from socketspace.models.base import utcnow
 from socketspace.periodic import Periodic
 from socketspace.realtime import events
@@ -66,8 +67,11 @@ class Presence:
         process_timeout: float,
         went_offline: Callable[[Collection[str], datetime], Awaitable[None]],
         blocks: Blocks,
+        clock: Clock | None = None,
     ) -> None:
         self.sio = sio
+        # What the windows are timed by; tests put a hand-moved clock here.
+        self.clock: Clock = clock or LoopClock()
         self.store = store
         self.bus = bus
         self.blocks = blocks
@@ -125,16 +129,15 @@ class Presence:
 
     async def _flush_later(self) -> None:
         self._waiting = True
-        loop = asyncio.get_running_loop()
-        opened = loop.time()
+        opened = self.clock.now()
         try:
             # The window's length follows the number online now, not when it opened: people
             # arriving in a burst lengthen it (up to its most), so the burst is announced
             # once, not in ever larger pieces (bench/presence.py).
             left = self.window.seconds(len(self.online))
             while left > 0:
-                await asyncio.sleep(left)
-                left = opened + self.window.seconds(len(self.online)) - loop.time()
+                await self.clock.sleep(left)
+                left = opened + self.window.seconds(len(self.online)) - self.clock.now()
         finally:
             self._waiting = False
         # Never cancelled from here on: the last-seen write must not be cut off mid-transaction.
