@@ -1,0 +1,137 @@
+/**
+ * Each conversation's messages and the loading of its history, newest page first, then older
+ * pages as the person scrolls up. The rules for merging a list live in ../conversation.ts.
+ */
+import { compareIds, maxId } from "../../lib/ids";
+import type { HistoryPage } from "../../types";
+import { type ChatMessage, mergeAll, oldestId } from "../conversation";
+import type { ChatSlice, LoadStatus } from "./state";
+
+export interface Conversation {
+  messages: ChatMessage[];
+  status: LoadStatus;
+  hasMore: boolean;
+  /** Loading the page before the oldest message shown (scrolling up). */
+  olderStatus: LoadStatus;
+  /** The number of the latest history request: older answers are dropped. */
+  request: number;
+  error: string | null;
+  /** The partner has read my messages up to this id. */
+  partnerReadUpTo: string | null;
+}
+
+export interface ConversationsData {
+  conversations: Record<string, Conversation>;
+}
+
+export interface ConversationsActions {
+  historyRequested: (partnerId: string, request: number) => void;
+  historyLoaded: (partnerId: string, request: number, page: HistoryPage) => void;
+  historyFailed: (partnerId: string, request: number, error: string) => void;
+  olderRequested: (partnerId: string) => void;
+  olderLoaded: (partnerId: string, beforeId: string, page: HistoryPage) => void;
+  olderFailed: (partnerId: string, error: string) => void;
+}
+
+export const emptyConversation: Conversation = {
+  messages: [],
+  status: "idle",
+  hasMore: false,
+  olderStatus: "idle",
+  request: 0,
+  error: null,
+  partnerReadUpTo: null,
+};
+
+export function initialConversations(): ConversationsData {
+  return { conversations: {} };
+}
+
+export function conversation(s: ConversationsData, partnerId: string): Conversation {
+  return s.conversations[partnerId] ?? emptyConversation;
+}
+
+export function withConversation(
+  s: ConversationsData,
+  partnerId: string,
+  change: Partial<Conversation>,
+): Record<string, Conversation> {
+  return { ...s.conversations, [partnerId]: { ...conversation(s, partnerId), ...change } };
+}
+
+/** The partner's read pointer only moves forward, whichever snapshot or event comes last. */
+export function laterRead(current: string | null, seen: string | null | undefined): string | null {
+  if (seen === null || seen === undefined || seen === "0") return current;
+  return current === null ? seen : maxId(current, seen);
+}
+
+/** The newest stored id in a conversation, for markRead. */
+export function newestIncomingId(c: Conversation, meId: string | null): string | null {
+  for (let i = c.messages.length - 1; i >= 0; i--) {
+    const m = c.messages[i];
+    if (m && m._id && m.senderId !== meId) return m._id;
+  }
+  return null;
+}
+
+export const createConversationsSlice: ChatSlice<ConversationsData & ConversationsActions> = (set) => ({
+  ...initialConversations(),
+
+  historyRequested: (partnerId, request) =>
+    set((s) => {
+      const current = conversation(s, partnerId);
+      // A conversation already shown stays shown while it refreshes.
+      const status = current.status === "ready" ? "ready" : "loading";
+      return { conversations: withConversation(s, partnerId, { request, status, error: null }) };
+    }),
+  historyLoaded: (partnerId, request, page) =>
+    set((s) => {
+      const current = conversation(s, partnerId);
+      if (request !== current.request) return {};
+      const merged = mergeAll(current.messages, page.messages);
+      // Messages older than this page are already here: older pages loaded before (a
+      // refresh, which says nothing about them), or live ones that came in before the chat
+      // was first opened (contiguous with this page; what lies before them is unknown).
+      const first = page.messages[0];
+      const shownOlder = oldestId(current.messages);
+      const keepsOlder = first !== undefined && shownOlder !== null && compareIds(shownOlder, first._id) < 0;
+      const refresh = current.status === "ready";
+      return {
+        conversations: withConversation(s, partnerId, {
+          messages: merged,
+          status: "ready",
+          hasMore: keepsOlder ? (refresh ? current.hasMore : true) : page.hasMore,
+          partnerReadUpTo: laterRead(current.partnerReadUpTo, page.partnerReadUpTo),
+        }),
+      };
+    }),
+  olderRequested: (partnerId) =>
+    set((s) => ({ conversations: withConversation(s, partnerId, { olderStatus: "loading", error: null }) })),
+  olderLoaded: (partnerId, beforeId, page) =>
+    set((s) => {
+      const current = conversation(s, partnerId);
+      // Only the answer for the oldest message still shown extends the list.
+      if (current.olderStatus !== "loading" || oldestId(current.messages) !== beforeId) return {};
+      return {
+        conversations: withConversation(s, partnerId, {
+          messages: mergeAll(current.messages, page.messages),
+          hasMore: page.hasMore,
+          olderStatus: "ready",
+          partnerReadUpTo: laterRead(current.partnerReadUpTo, page.partnerReadUpTo),
+        }),
+      };
+    }),
+  olderFailed: (partnerId, error) =>
+    set((s) => ({ conversations: withConversation(s, partnerId, { olderStatus: "error", error }) })),
+  historyFailed: (partnerId, request, error) =>
+    set((s) => {
+      const current = conversation(s, partnerId);
+      if (request !== current.request) return {};
+      return {
+        conversations: withConversation(s, partnerId, {
+          status: current.status === "ready" ? "ready" : "error",
+          error,
+        }),
+      };
+    }),
+});

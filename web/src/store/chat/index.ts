@@ -1,0 +1,40 @@
+/**
+ * Everything the chat page shows: people, the chats list, presence, the open conversation and
+ * every conversation's messages. One store, made of one slice per concern (the files beside
+ * this one), so that an event touching several — a message arriving — is one update. Actions
+ * are synchronous and named for what happened; the network lives in api/ and realtime/, which
+ * call them.
+ */
+import { create } from "zustand";
+import { createChatsSlice } from "./chats";
+import { createConversationsSlice } from "./conversations";
+import { createMessagesSlice } from "./messages";
+import { createOutboxSlice } from "./outbox";
+import { createPeopleSlice } from "./people";
+import { createPresenceSlice } from "./presence";
+import { createReadsSlice } from "./reads";
+import { createSessionSlice } from "./session";
+import type { ChatState } from "./state";
+import { createTypingSlice } from "./typing";
+import { createViewSlice } from "./view";
+
+export const useChatStore = create<ChatState>()((...a) => ({
+  ...createSessionSlice(...a),
+  ...createPeopleSlice(...a),
+  ...createChatsSlice(...a),
+  ...createViewSlice(...a),
+  ...createConversationsSlice(...a),
+  ...createOutboxSlice(...a),
+  ...createMessagesSlice(...a),
+  ...createReadsSlice(...a),
+  ...createTypingSlice(...a),
+  ...createPresenceSlice(...a),
+}));
+
+export type { ChatActions, ChatData, ChatState, LoadStatus } from "./state";
+export type { ChatEntry } from "./chats";
+export { type Conversation, emptyConversation, newestIncomingId } from "./conversations";
+export type { Announcement, Received } from "./messages";
+export type { Connection } from "./presence";
+export { initialChatData } from "./session";
+export { newestId } from "../conversation";
