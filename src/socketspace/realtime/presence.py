@@ -30,6 +30,7 @@ from socketspace.realtime import events
 from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import user_room
 from socketspace.realtime.presence_store import Changes, PresenceStore
+from socketspace.realtime.transport import SharedFrameManager
 from socketspace.schemas.message import iso
 from socketspace.services.abuse import Blocks
 
@@ -291,12 +292,8 @@ class Presence:
 
     def _sids(self, user_id: str, room: str) -> list[str]:
         """The user's connections in this process that are in `room`."""
-        manager = self.sio.manager
-        return [
-            sid
-            for sid, _eio_sid in manager.get_participants("/", user_room(user_id))
-            if sid in manager.rooms.get("/", {}).get(room, {})
-        ]
+        manager: SharedFrameManager = self.sio.manager
+        return manager.sids_in_both("/", user_room(user_id), room)
 
     async def close(self) -> None:
         """Stop the timers; record and tell that everyone connected here is gone (their

@@ -3,7 +3,8 @@
 Upstream's (python-socketio 5.18 `AsyncManager`, `AsyncPubSubManager`, `AsyncRedisManager`):
 rooms and their membership (`enter_room`, `get_participants`, `sid_from_eio_sid`), acks,
 and the Redis pub/sub between processes. Ours: `SharedFrameManager.emit`, which replaces
-`AsyncManager.emit` for emits without an ack callback.
+`AsyncManager.emit` for emits without an ack callback, and `sids_in_both`, the one place
+outside python-socketio that reads its `rooms` layout.
 
 python-socketio makes a task for every recipient of every emit and waits for them all, so
 that one recipient whose connection is slow to take a write does not hold up the others. Here
@@ -79,6 +80,12 @@ class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
             socket = sockets.get(eio_sid)
             if socket is None or not socket.write_now(frame):
                 await self.server._send_eio_packet(eio_sid, message)
+
+    def sids_in_both(self, namespace: str, room: str, other: str) -> list[str]:
+        """The connections in `room` that are also in `other` (python-socketio's rooms are
+        `rooms[namespace][room]` dicts keyed by sid)."""
+        others = self.rooms.get(namespace, {}).get(other, {})
+        return [sid for sid, _eio_sid in self.get_participants(namespace, room) if sid in others]
 
     def report_metrics(self) -> None:
         """Bring `socketspace_emits` up to date (called when /metrics is scraped)."""
