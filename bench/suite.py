@@ -1,11 +1,11 @@
 """Every SocketSpace benchmark, one after the other, each with a fresh server: the relay ramp
-through the socket and through REST, the presence storm, idle sockets, history reads and
-auth. Each writes its JSON to bench/results/; at the end a table compares the figures with the
-targets of issue 9 (also written, as suite-<time>.json), and bench/plot.py draws the relay's
-p99 latency against offered rate into docs/performance-latency.png.
+through the socket and through REST, the presence storm, idle sockets, history reads, auth
+and a flood. Each writes its JSON to bench/results/; at the end a table compares the figures
+with the targets of issue 9 (also written, as suite-<time>.json), and bench/plot.py draws the
+relay's p99 latency against offered rate into docs/performance-latency.png.
 
-    .venv/bin/python bench/suite.py [--only relay-socket,relay-rest,presence,idle,history,auth]
-                                    [--quick]
+    .venv/bin/python bench/suite.py [--only relay-socket,relay-rest,presence,idle,history,auth,
+                                           flood] [--quick]
 
 --quick runs every scenario small and short (about two minutes), to check that the benchmarks
 work, not to measure.
@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import auth
+import flood
 import history
 import idle
 import plot
@@ -61,6 +62,7 @@ SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], lis
         ["--messages", "10000,100000", "--requests", "40"],
     ),
     "auth": (auth.run, ["--clients", "8", "--count", "200"], ["--clients", "8", "--count", "16"]),
+    "flood": (flood.run, ["--duration", "10"], ["--duration", "2"]),
 }
 
 # Issue 9's targets.
@@ -172,6 +174,17 @@ def auth_rows(d: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def flood_rows(d: dict[str, Any]) -> list[Row]:
+    quiet, flooded = d["quiet"]["deliveryMs"], d["flood"]["deliveryMs"]
+    flooder = d["flood"]["flooder"]
+    measured = (
+        f"others' p99 {flooded['p99']} ms under flood, {d['p99Ratio']} times the "
+        f"{quiet['p99']} ms without; {d['flood']['lost']} lost; the flooder answered "
+        f"{flooder['answeredPerSecond']:,} events/s, {flooder['codes'].get('ok', 0):,} accepted"
+    )
+    return [("flood", measured, "(none)", "")]
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "relay-socket": lambda d: relay_rows("relay, socket sendMessage", SOCKET_RATE, d),
     "relay-rest": lambda d: relay_rows("relay, REST send", REST_RATE, d),
@@ -179,6 +192,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "idle": idle_rows,
     "history": history_rows,
     "auth": auth_rows,
+    "flood": flood_rows,
 }
 
 

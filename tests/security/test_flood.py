@@ -1,10 +1,10 @@
 """One socket floods the server with 10,000 events as fast as it can (the npm socket.io-client,
-in a process of its own). It is throttled, and two other people keep chatting meanwhile."""
+in a process of its own). It is throttled, and two other people keep chatting meanwhile. (How
+much the flood slows their messages down is a measurement, not a pass or fail: bench/flood.py.)"""
 
 from __future__ import annotations
 
 import asyncio
-import time
 
 from socketspace.config import Settings
 from socketspace.realtime import events
@@ -40,16 +40,13 @@ async def test_a_flooding_socket_is_throttled_while_others_chat_on(servers: Serv
                     FLOOD,
                 )
             )
-            latencies = []
             for n in range(CHAT):
-                started = time.perf_counter()
                 ack = await carol_tab.call(
                     events.SEND_MESSAGE, {"receiverId": dave.id, "text": f"chat {n}"}
                 )
                 assert ack["ok"], ack
                 while (await dave_tab.next(events.NEW_MESSAGE))["text"] != f"chat {n}":
                     pass  # Mallory's few accepted messages reach Dave too
-                latencies.append(time.perf_counter() - started)
             result = await flood
         finally:
             await node.close()
@@ -58,10 +55,3 @@ async def test_a_flooding_socket_is_throttled_while_others_chat_on(servers: Serv
     # Throttled: only the connection's burst and its steady rate got through.
     assert codes["rate_limited"] >= FLOOD - 500, codes
     assert set(codes) <= {"ok", "rate_limited"}, codes
-    latencies.sort()
-    p99 = latencies[int(len(latencies) * 0.99) - 1]
-    print(
-        f"flood {result['ms']} ms, chat p50 {latencies[len(latencies) // 2] * 1000:.1f} ms, "
-        f"p99 {p99 * 1000:.1f} ms"
-    )
-    assert p99 < 0.1, latencies
