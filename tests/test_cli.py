@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,20 @@ def test_migrate_then_create_user_makes_an_account_that_can_log_in(env, tmp_path
     )
     assert again.returncode == 1
     assert "Email already exists" in again.stderr
+
+
+def test_migrate_without_a_database_url_makes_the_database_in_data_dir(env, tmp_path):
+    workdir = tmp_path / "workdir"
+    workdir.mkdir()
+    env = {name: value for name, value in env.items() if name != "DATABASE_URL"}
+    env["DATA_DIR"] = str(tmp_path / "elsewhere")
+    migrated = subprocess.run(
+        [*CLI, "migrate"], env=env, cwd=workdir, capture_output=True, text=True, timeout=60
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    with sqlite3.connect(tmp_path / "elsewhere" / "socketspace.db") as db:
+        assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
+    assert list(workdir.iterdir()) == []  # nothing left in ./data
 
 
 async def test_serve_migrates_and_answers_with_a_generated_secret(env, tmp_path):

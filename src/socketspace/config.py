@@ -12,12 +12,13 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from limits import parse_many
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/socketspace.db"
+# Without DATABASE_URL, the database is this SQLite file inside DATA_DIR.
+DATABASE_FILE = "socketspace.db"
 # HTTP client libraries that the bot database knows but that are welcome (scripts).
 DEFAULT_ALLOWED_CLIENTS = (
     "curl",
@@ -37,7 +38,9 @@ DEFAULT_ALLOWED_CLIENTS = (
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
-    database_url: str = DEFAULT_DATABASE_URL
+    # Unset (or blank): sqlite+aiosqlite:///<DATA_DIR>/socketspace.db, so that DATA_DIR moves
+    # everything the server keeps on disk.
+    database_url: str = ""
     redis_url: str | None = None
     secret_key: str | None = Field(default=None, repr=False)
     public_origin: str = "http://127.0.0.1:8000"
@@ -240,6 +243,12 @@ class Settings(BaseSettings):
             raise ValueError("PUBLIC_ORIGIN must look like http://host:port or https://host")
         return f"{parts.scheme}://{parts.netloc}"
 
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> Settings:
+        if not self.database_url.strip():
+            self.database_url = default_database_url(self.data_dir)
+        return self
+
     @property
     def trusted_origins(self) -> frozenset[str]:
         return frozenset([self.public_origin, *self.allowed_origins])
@@ -281,6 +290,11 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key
         return load_or_create_secret(self.data_dir / "secret.key")
+
+
+def default_database_url(data_dir: Path) -> str:
+    """The SQLite file in `data_dir` (relative paths stay relative to the working directory)."""
+    return f"sqlite+aiosqlite:///{(data_dir / DATABASE_FILE).as_posix()}"
 
 
 def load_or_create_secret(path: Path) -> str:

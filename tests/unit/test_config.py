@@ -2,6 +2,7 @@ import stat
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
 from socketspace.config import Settings
 
@@ -36,13 +37,38 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
 
 
 def test_defaults_need_no_environment(monkeypatch):
-    for name in ("DATABASE_URL", "PUBLIC_ORIGIN", "REDIS_URL", "SECRET_KEY", "SMTP_URL"):
+    for name in (
+        "DATABASE_URL",
+        "DATA_DIR",
+        "PUBLIC_ORIGIN",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "SMTP_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
-    assert settings.database_url == "sqlite+aiosqlite:///./data/socketspace.db"
+    assert settings.database_url == "sqlite+aiosqlite:///data/socketspace.db"
     assert settings.public_origin == "http://127.0.0.1:8000"
     assert not settings.secure_cookies
     assert settings.redis_url is None
+
+
+@pytest.mark.parametrize("unset", [None, "", "  "])
+def test_without_a_database_url_the_database_is_a_file_in_data_dir(monkeypatch, tmp_path, unset):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "elsewhere"))
+    if unset is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", unset)
+    settings = Settings()
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path}/elsewhere/socketspace.db"
+    assert make_url(settings.database_url).database == str(tmp_path / "elsewhere/socketspace.db")
+
+
+def test_a_database_url_is_kept_wherever_data_dir_points(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u@db/chat")
+    assert Settings().database_url == "postgresql+asyncpg://u@db/chat"
 
 
 def test_a_public_origin_that_is_not_a_url_is_refused():
