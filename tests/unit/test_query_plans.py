@@ -7,7 +7,7 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import text
 
 from socketspace.schemas.message import ChatRow
-from socketspace.services.message_writer import (
+from socketspace.services.message_sql import (
     FIND_CONVERSATION,
     FIND_EARLIER,
     FIND_MESSAGES,

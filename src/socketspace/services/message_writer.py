@@ -8,6 +8,9 @@ lock keeps that true when several processes write.
 
 A message with a picture waits for the picture (processed in a worker thread) outside the
 queue, and so do its sender's later messages; everyone else's go on meanwhile.
+
+This module decides what a batch stores, and when, and announces it; the SQL that stores it,
+for SQLite and for PostgreSQL, is message_sql's.
 """
 
 from __future__ import annotations
@@ -18,87 +21,32 @@ import logging
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, insert, select, text, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from socketspace import metrics
 from socketspace.db import Database
 from socketspace.errors import AppError, NotFound, Unavailable
-from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
+from socketspace.models.message import MessageRecord
 from socketspace.schemas.message import message_view
+from socketspace.services.message_sql import (
+    ADD_CONVERSATIONS,
+    ADD_MEMBERS,
+    FIND_CONVERSATION,
+    FIND_USERS,
+    POSTGRESQL,
+    SQLITE,
+)
 from socketspace.services.notify import Notifier
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 256
-# Any constant works; it names "the message writer" among PostgreSQL advisory locks.
-ADVISORY_LOCK_KEY = 0x50C4E75_ACE
 KNOWN_CONVERSATIONS_MAX = 100_000
-
-
-# The writer's statements, built once: building SQLAlchemy statements costs more than
-# running them on SQLite, and a pre-built statement also keeps its cache key.
-_member = ConversationMember
-_MINE = (_member.conversation_id == bindparam("cid"), _member.user_id == bindparam("uid"))
-# Lookups by key, never `(a, b) IN (...)` lists of row values: SQLite answers those with a
-# scan of the whole table.
-FIND_CONVERSATION = select(Conversation.id).where(
-    Conversation.user_low == bindparam("low"), Conversation.user_high == bindparam("high")
-)
-FIND_USERS = select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
-ADD_CONVERSATIONS = insert(Conversation).returning(Conversation.id, sort_by_parameter_order=True)
-ADD_MEMBERS = insert(ConversationMember)
-FIND_EARLIER = select(*Message.__table__.columns).where(
-    Message.client_id.in_(bindparam("client_ids", expanding=True))
-)
-ADD_MESSAGES = insert(Message).returning(Message.id, sort_by_parameter_order=True)
-MOVE_LAST_MESSAGE = (
-    update(Conversation)
-    .where(Conversation.id == bindparam("cid"))
-    .values(last_message_id=bindparam("mid"))
-)
-ADD_UNREAD = (
-    update(_member).where(*_MINE).values(unread_count=_member.unread_count + bindparam("n"))
-)
-FIND_MESSAGES = select(*Message.__table__.columns).where(
-    Message.id.in_(bindparam("ids", expanding=True))
-)
-
-# The same writes as plain SQLite SQL, run on the driver's cursor: on SQLite the statements
-# themselves take microseconds and SQLAlchemy's per-execution work (~100 µs) was most of a
-# batch's cost. Named parameters where both paths share their parameter lists.
-SQLITE_ADD_MESSAGE = (
-    "INSERT INTO messages (conversation_id, sender_id, receiver_id, client_id, text, image,"
-    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
-SQLITE_MOVE_LAST_MESSAGE = "UPDATE conversations SET last_message_id = :mid WHERE id = :cid"
-SQLITE_ADD_UNREAD = (
-    "UPDATE conversation_members SET unread_count = unread_count + :n"
-    " WHERE conversation_id = :cid AND user_id = :uid"
-)
-SQLITE_READ_BY_SENDING = (
-    "UPDATE conversation_members SET unread_count = :n,"
-    " last_read_message_id = max(last_read_message_id, :mid)"
-    " WHERE conversation_id = :cid AND user_id = :uid"
-)
-SQLITE_FIND_EARLIER = "SELECT id, sender_id, client_id FROM messages WHERE client_id IN ({})"
-
-READ_BY_SENDING = (
-    update(_member)
-    .where(*_MINE)
-    .values(
-        unread_count=bindparam("n"),
-        last_read_message_id=case(
-            (_member.last_read_message_id < bindparam("mid"), bindparam("mid")),
-            else_=_member.last_read_message_id,
-        ),
-    )
-)
 
 
 @dataclass
@@ -114,25 +62,6 @@ class Outgoing:
     done: asyncio.Future[Stored] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
-
-
-@dataclass(slots=True, kw_only=True)
-class MessageRecord:
-    """A message as the writer stores and announces it: the columns of `Message`, as a plain
-    object. The writer makes one per message sent, in the database thread, where a mapped
-    `Message` cost ~10 us to build (SQLAlchemy's instrumented constructor): a third of the
-    thread's time per message (py-spy)."""
-
-    conversation_id: int
-    sender_id: str
-    receiver_id: str
-    client_id: str | None
-    text: str | None
-    image: str | None
-    created_at: datetime
-    id: int = 0
-    edited_at: datetime | None = None
-    deleted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +83,7 @@ class MessageWriter:
         self.notifier = notifier
         self.max_batch = max_batch
         self.linger = linger
+        self.sql = SQLITE if db.is_sqlite else POSTGRESQL
         self._queue: asyncio.Queue[Outgoing] = asyncio.Queue()
         # Messages held back until their sender's picture is processed, per sender, in order:
         # a picture takes a few hundred milliseconds, and nobody else's message may wait for it.
@@ -319,11 +249,10 @@ class MessageWriter:
     ) -> list[tuple[Outgoing, Stored | AppError]]:
         """Store a batch in one transaction of a handful of statements, however many messages
         it holds. Synchronous: on SQLite it runs whole in the database thread (see
-        Database.run_write), with its writes on the driver's cursor."""
+        Database.run_write)."""
         now = utcnow()
         results: dict[int, Stored | AppError] = {}
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        self.sql.lock(conn)
         conversations = self._conversations(conn, batch)
         earlier = self._earlier_sends(conn, batch)
         fresh: list[tuple[int, MessageRecord]] = []
@@ -351,7 +280,7 @@ class MessageWriter:
                 if key:
                     made[key] = message
         if fresh:
-            self._insert(conn, [message for _, message in fresh])
+            self.sql.insert(conn, [message for _, message in fresh])
             self._touch_conversations(conn, [message for _, message in fresh])
         for index, message in fresh:
             results[index] = Stored(message, created=True)
@@ -414,72 +343,13 @@ class MessageWriter:
         keys = {(item.sender_id, item.client_id) for item in batch if item.client_id}
         if not keys:
             return {}
-        client_ids = sorted({c for _, c in keys})
-        if conn.dialect.name == "sqlite":
-            # Retries are rare: find ids cheaply, load whole messages only for those.
-            cursor = _cursor(conn)
-            marks = ",".join("?" * len(client_ids))
-            ids = [
-                message_id
-                for message_id, sender, client in cursor.execute(
-                    SQLITE_FIND_EARLIER.format(marks), client_ids
-                )
-                if (sender, client) in keys
-            ]
-            if not ids:
-                return {}
-            rows = conn.execute(FIND_MESSAGES, {"ids": ids})
-        else:
-            rows = conn.execute(FIND_EARLIER, {"client_ids": client_ids})
-        found = [MessageRecord(**row._mapping) for row in rows]
+        found = self.sql.find_sent(conn, keys)
         # Another sender may have used the same client id: only our own pairs count.
         return {
             (m.sender_id, m.client_id): m
             for m in found
             if m.client_id and (m.sender_id, m.client_id) in keys
         }
-
-    def _insert(self, conn: Connection, messages: list[MessageRecord]) -> None:
-        if conn.dialect.name == "sqlite":
-            # One statement for the batch. SQLite gives a new row the largest id so far plus
-            # one, and this transaction holds the write lock: the batch's ids are the
-            # consecutive run that ends at the last one inserted.
-            cursor = _cursor(conn)
-            created = _sqlite_time(messages[0].created_at)  # the batch shares its time
-            cursor.executemany(
-                SQLITE_ADD_MESSAGE,
-                [
-                    (
-                        m.conversation_id,
-                        m.sender_id,
-                        m.receiver_id,
-                        m.client_id,
-                        m.text,
-                        m.image,
-                        created,
-                    )
-                    for m in messages
-                ],
-            )
-            last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
-            for message_id, message in enumerate(messages, start=last - len(messages) + 1):
-                message.id = message_id
-            return
-        rows = [
-            {
-                "conversation_id": m.conversation_id,
-                "sender_id": m.sender_id,
-                "receiver_id": m.receiver_id,
-                "client_id": m.client_id,
-                "text": m.text,
-                "image": m.image,
-                "created_at": m.created_at,
-            }
-            for m in messages
-        ]
-        ids = conn.scalars(ADD_MESSAGES, rows)
-        for message, message_id in zip(messages, ids, strict=True):
-            message.id = message_id
 
     def _touch_conversations(self, conn: Connection, messages: list[MessageRecord]) -> None:
         """Move each conversation's last message, and each member's read pointer and unread
@@ -494,7 +364,6 @@ class MessageWriter:
             received.setdefault((message.conversation_id, message.receiver_id), []).append(
                 message.id
             )
-        sqlite = conn.dialect.name == "sqlite"
         moves = [{"cid": cid, "mid": mid} for cid, mid in newest.items()]
         increments = [
             {"cid": cid, "uid": uid, "n": len(ids)}
@@ -510,26 +379,7 @@ class MessageWriter:
             }
             for (cid, uid), sent in last_sent.items()
         ]
-        if sqlite:
-            cursor = _cursor(conn)
-            cursor.executemany(SQLITE_MOVE_LAST_MESSAGE, moves)
-            cursor.executemany(SQLITE_ADD_UNREAD, increments)
-            cursor.executemany(SQLITE_READ_BY_SENDING, reads)
-            return
-        conn.execute(MOVE_LAST_MESSAGE, moves)
-        if increments:
-            conn.execute(ADD_UNREAD, increments)
-        conn.execute(READ_BY_SENDING, reads)
-
-
-def _cursor(conn: Connection) -> Any:
-    """The driver's own cursor, inside the transaction SQLAlchemy began."""
-    return conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-
-
-def _sqlite_time(value: datetime) -> str:
-    # The format SQLAlchemy's SQLite DATETIME writes and reads back (UTC, no zone).
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        self.sql.touch_conversations(conn, moves, increments, reads)
 
 
 def pair_of(a: str, b: str) -> tuple[str, str]:
