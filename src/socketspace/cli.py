@@ -44,7 +44,7 @@ async def _migrate(settings: Settings) -> None:
 async def _create_user(settings: Settings, email: str, full_name: str, password: str) -> str:
     ctx = AppContext.build(settings)
     try:
-        signed_in = await accounts.signup(
+        signed_in = await accounts.create_account(
             ctx.db, ctx.passwords, ctx.tokens, full_name=full_name, email=email, password=password
         )
         await accounts.logout(

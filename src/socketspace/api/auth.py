@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response, status
 
 from socketspace.api.deps import ContextDep, CurrentViewer, address_of, token_from
 from socketspace.context import AppContext
-from socketspace.errors import Forbidden, InvalidInput
 from socketspace.schemas.common import MessageOut
 from socketspace.schemas.user import (
     ChangePasswordIn,
@@ -24,7 +22,6 @@ from socketspace.security.tokens import COOKIE_NAME
 from socketspace.services import accounts, password_reset, users
 from socketspace.services.accounts import SignedIn
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
@@ -52,55 +49,39 @@ def _user_agent(request: Request) -> str:
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
 async def signup(body: SignupIn, request: Request, response: Response, ctx: ContextDep) -> UserOut:
-    if body.website:
-        log.warning("bot_refused name=honeypot path=%s", request.url.path)
-        raise Forbidden(
-            "Automated sign-ups are not allowed. If you are a person, please use a browser.",
-            code="bot_refused",
-        )
-    await ctx.throttle.hit(ctx.rules.signup_ip, address_of(request, ctx))
     signed_in = await accounts.signup(
         ctx.db,
         ctx.passwords,
         ctx.tokens,
+        ctx.throttle,
+        ctx.rules,
+        ctx.outbox,
+        address=address_of(request, ctx),
+        honeypot=body.website,
         full_name=body.fullName,
         email=body.email,
         password=body.password,
         user_agent=_user_agent(request),
     )
-    ctx.outbox.wake()
     _set_session_cookie(response, ctx, signed_in)
     return UserOut.of(signed_in.user)
 
 
 @router.post("/login", response_model=UserOut)
 async def login(body: LoginIn, request: Request, response: Response, ctx: ContextDep) -> UserOut:
-    """Limited per address, and per account: failures lock that account out from the address
-    they came from for a growing while (minutes, then an hour at most), and from everywhere
-    only after a great many (LOGIN_FAILURES_PER_ACCOUNT), for at most that window.
-
-    An attempt counts against its account and address before the password is checked (a
-    success then clears the count), so guesses sent all at once cannot pass together."""
-    address = address_of(request, ctx)
-    account = (body.email or "").strip().lower()[:320]
-    throttle, rules = ctx.throttle, ctx.rules
-    await throttle.hit(rules.login_ip, address)
-    await throttle.check(rules.login_failures_account, account)
-    await throttle.hit(rules.login_failures, account, address)
-    try:
-        signed_in = await accounts.login(
-            ctx.db,
-            ctx.passwords,
-            ctx.tokens,
-            email=body.email,
-            password=body.password,
-            user_agent=_user_agent(request),
-        )
-    except InvalidInput as exc:
-        if exc.code == "invalid_credentials":
-            await throttle.hit(rules.login_failures_account, account)
-        raise
-    await throttle.clear(rules.login_failures, account, address)
+    """Limited per address, and per account: repeated failures lock the account out for a
+    growing while (see services.accounts.login)."""
+    signed_in = await accounts.login(
+        ctx.db,
+        ctx.passwords,
+        ctx.tokens,
+        ctx.throttle,
+        ctx.rules,
+        address=address_of(request, ctx),
+        email=body.email,
+        password=body.password,
+        user_agent=_user_agent(request),
+    )
     _set_session_cookie(response, ctx, signed_in)
     return UserOut.of(signed_in.user)
 
@@ -165,17 +146,16 @@ FORGOT_ANSWER = (
 @router.post("/forgot-password", response_model=MessageOut)
 async def forgot_password(body: ForgotPasswordIn, request: Request, ctx: ContextDep) -> MessageOut:
     """The same answer whether or not the account exists: nothing to learn about who is here."""
-    email = accounts.check_email(body.email) if body.email else None
-    await ctx.throttle.hit(ctx.rules.reset_ip, address_of(request, ctx))
-    if email:
-        await ctx.throttle.hit(ctx.rules.reset_email, email)
-    if await password_reset.request_reset(
+    await password_reset.request_reset(
         ctx.db,
+        ctx.throttle,
+        ctx.rules,
+        ctx.outbox,
         key=ctx.settings.signing_key,
         lifetime=timedelta(minutes=ctx.settings.password_reset_minutes),
-        email=email,
-    ):
-        ctx.outbox.wake()
+        address=address_of(request, ctx),
+        email=body.email,
+    )
     return MessageOut(message=FORGOT_ANSWER)
 
 

@@ -1,7 +1,9 @@
 """Accounts and sessions: sign up, log in, log out, change password, authenticate a token.
 
 `check_*` validates untrusted input and raises InvalidInput; `do_*`-style writes assume it is
-valid. Every function opens its own transaction on the Database it is given.
+valid. Every function opens its own transaction on the Database it is given. `signup` and
+`login` are the doors a visitor comes through: they apply the limits per address and per
+account; `create_account` is the account alone, for operators.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.db import Database
-from socketspace.errors import InvalidInput, NotAuthenticated
-from socketspace.mail.outbox import enqueue
+from socketspace.errors import Forbidden, InvalidInput, NotAuthenticated
+from socketspace.mail.outbox import Outbox, enqueue
 from socketspace.models import PasswordReset, Session, User
 from socketspace.models.base import utcnow
 from socketspace.security.passwords import Passwords
 from socketspace.security.session_cache import SessionCache
+from socketspace.security.throttle import Rules, Throttle
 from socketspace.security.tokens import Tokens
 from socketspace.services.notify import Notifier
 
@@ -78,12 +81,51 @@ async def signup(
     db: Database,
     passwords: Passwords,
     tokens: Tokens,
+    throttle: Throttle,
+    rules: Rules,
+    outbox: Outbox,
+    *,
+    address: str,
+    honeypot: str | None,
+    full_name: str | None,
+    email: str | None,
+    password: str | None,
+    user_agent: str = "",
+) -> SignedIn:
+    """A visitor signs up from `address`: a form-filling bot (the honeypot filled in) is
+    refused, sign-ups are limited per address, and the welcome email leaves at once."""
+    if honeypot:
+        log.warning("bot_refused name=honeypot action=signup")
+        raise Forbidden(
+            "Automated sign-ups are not allowed. If you are a person, please use a browser.",
+            code="bot_refused",
+        )
+    await throttle.hit(rules.signup_ip, address)
+    signed_in = await create_account(
+        db,
+        passwords,
+        tokens,
+        full_name=full_name,
+        email=email,
+        password=password,
+        user_agent=user_agent,
+    )
+    outbox.wake()
+    return signed_in
+
+
+async def create_account(
+    db: Database,
+    passwords: Passwords,
+    tokens: Tokens,
     *,
     full_name: str | None,
     email: str | None,
     password: str | None,
     user_agent: str = "",
 ) -> SignedIn:
+    """An account and its first session, with its welcome email queued; no limits (operators
+    call this directly)."""
     if not full_name or not email or not password:
         raise InvalidInput("All fields are required", code="missing_fields")
     name = check_full_name(full_name)
@@ -121,11 +163,46 @@ async def login(
     db: Database,
     passwords: Passwords,
     tokens: Tokens,
+    throttle: Throttle,
+    rules: Rules,
     *,
+    address: str,
     email: str | None,
     password: str | None,
     user_agent: str = "",
 ) -> SignedIn:
+    """Limited per address, and per account: failures lock that account out from the address
+    they came from for a growing while (minutes, then an hour at most), and from everywhere
+    only after a great many (LOGIN_FAILURES_PER_ACCOUNT), for at most that window.
+
+    An attempt counts against its account and address before the password is checked (a
+    success then clears the count), so guesses sent all at once cannot pass together."""
+    account = (email or "").strip().lower()[:320]
+    await throttle.hit(rules.login_ip, address)
+    await throttle.check(rules.login_failures_account, account)
+    await throttle.hit(rules.login_failures, account, address)
+    try:
+        signed_in = await _sign_in(
+            db, passwords, tokens, email=email, password=password, user_agent=user_agent
+        )
+    except InvalidInput as exc:
+        if exc.code == "invalid_credentials":
+            await throttle.hit(rules.login_failures_account, account)
+        raise
+    await throttle.clear(rules.login_failures, account, address)
+    return signed_in
+
+
+async def _sign_in(
+    db: Database,
+    passwords: Passwords,
+    tokens: Tokens,
+    *,
+    email: str | None,
+    password: str | None,
+    user_agent: str,
+) -> SignedIn:
+    """A new session for the account these credentials open."""
     if not email or not password:
         raise InvalidInput("Email and password are required", code="missing_fields")
     address = email.strip().lower()

@@ -14,10 +14,11 @@ from sqlalchemy import select, update
 
 from socketspace.db import Database
 from socketspace.errors import InvalidInput
-from socketspace.mail.outbox import enqueue
+from socketspace.mail.outbox import Outbox, enqueue
 from socketspace.models import PasswordReset, Session, User
 from socketspace.models.base import utcnow
 from socketspace.security.passwords import Passwords
+from socketspace.security.throttle import Rules, Throttle
 from socketspace.security.tokens import hash_reset_token, reset_token
 from socketspace.services.accounts import check_email, check_password
 from socketspace.services.notify import Notifier
@@ -27,12 +28,32 @@ log = logging.getLogger(__name__)
 TOKEN_MAX = 128
 
 
-async def request_reset(db: Database, *, key: str, lifetime: timedelta, email: str | None) -> bool:
-    """Queue a reset email when an account has this address. The caller answers the same way
-    either way; the return value (whether an email was queued) is for tests and logs."""
-    if not email:
+async def request_reset(
+    db: Database,
+    throttle: Throttle,
+    rules: Rules,
+    outbox: Outbox,
+    *,
+    key: str,
+    lifetime: timedelta,
+    address: str,
+    email: str | None,
+) -> bool:
+    """Send a reset email when an account has this address; limited per client address and
+    per email. The caller answers the same way either way, so nothing can be learnt about who
+    is here; the return value (whether an email was queued) is for tests and logs."""
+    checked = check_email(email) if email else None
+    await throttle.hit(rules.reset_ip, address)
+    if not checked:
         raise InvalidInput("Email is required", code="missing_fields")
-    address = check_email(email)
+    await throttle.hit(rules.reset_email, checked)
+    queued = await _queue_reset(db, key=key, lifetime=lifetime, address=checked)
+    if queued:
+        outbox.wake()
+    return queued
+
+
+async def _queue_reset(db: Database, *, key: str, lifetime: timedelta, address: str) -> bool:
     async with db.read() as session:
         user = await session.scalar(select(User).where(User.email == address))
     if user is None:
