@@ -10,15 +10,13 @@ from pydantic import BaseModel
 
 from socketspace.api.deps import ContextDep, CurrentViewer
 from socketspace.api.uploads import read_upload
-from socketspace.errors import InvalidInput
-from socketspace.media.images import Purpose, declared_format
 from socketspace.media.storage import IMMUTABLE, LocalFile, content_type_of
 from socketspace.models import Media
-from socketspace.services.media import thumb_name, url_of
+from socketspace.services.media import PURPOSES, thumb_name, url_of
 
 router = APIRouter(prefix="/api/media", tags=["media"])
 
-PURPOSES: dict[str, Purpose] = {"message": "images", "avatar": "avatars"}
+UPLOAD_FIELDS = frozenset({"purpose"})
 # A presigned URL expires in minutes: the redirect to it must not outlive it in a cache.
 REDIRECT_CACHE = "private, max-age=60"
 
@@ -68,21 +66,10 @@ async def upload(request: Request, viewer: CurrentViewer, ctx: ContextDep) -> Me
     """Upload a picture (multipart field `file`, at most UPLOAD_MAX_MB, 10 MB by default;
     `purpose` is `message`, the default, or `avatar`). Send its `id` as a message's `image` or
     as `profilePic`."""
-    if (allowed := ctx.media.take_upload(viewer.user_id)) is not None:
-        await allowed
-    limit = ctx.media.max_bytes
-    async with read_upload(request, max_bytes=limit, fields=frozenset({"purpose"})) as sent:
-        purpose = sent.fields.get("purpose", "message")
-        kind = PURPOSES.get(purpose)
-        if kind is None:
-            raise InvalidInput("purpose must be message or avatar.", code="invalid_upload")
-        declared = declared_format(sent.content_type)
-        if declared == "":
-            raise InvalidInput("file must be a PNG, JPEG, WebP or GIF image.", code="invalid_image")
-        picture = sent.file
-        media = await ctx.media.take_in(
-            picture.read, owner_id=viewer.user_id, kind=kind, field="file", declared=declared
-        )
+    media = await ctx.media.upload(
+        viewer.user_id,
+        lambda: read_upload(request, max_bytes=ctx.media.max_bytes, fields=UPLOAD_FIELDS),
+    )
     return MediaOut.of(media)
 
 

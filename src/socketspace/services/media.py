@@ -14,11 +14,12 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import IO, Protocol, TypeVar
 
 from sqlalchemy import delete, or_, select, text, update
 
@@ -31,6 +32,7 @@ from socketspace.media.images import (
     Processed,
     Purpose,
     check_data_url,
+    declared_format,
     decode_base64,
 )
 from socketspace.media.images import process as process_image
@@ -55,6 +57,8 @@ T = TypeVar("T")
 _MEDIA_ID = re.compile(r"^[0-9a-f]{24}$")
 SWEEP_BATCH = 200
 TOO_MANY_UPLOADS = "You are sending pictures too fast. Please wait a moment."
+# What an upload's `purpose` may say, and the kind of picture each makes.
+PURPOSES: dict[str, Purpose] = {"message": "images", "avatar": "avatars"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,20 @@ class MediaId:
 
 
 PictureRef = DataUrl | MediaId
+
+
+class SentPicture(Protocol):
+    """A picture as an upload brings it: its bytes, its declared Content-Type, and the
+    form's text fields."""
+
+    @property
+    def file(self) -> IO[bytes]: ...
+
+    @property
+    def content_type(self) -> str | None: ...
+
+    @property
+    def fields(self) -> Mapping[str, str]: ...
 
 
 def url_of(kind: str, name: str) -> str:
@@ -164,6 +182,27 @@ class MediaLibrary:
         return self.limiter.take(user_id)
 
     # --- taking pictures in ------------------------------------------------------------------
+
+    async def upload(
+        self, owner_id: str, receive: Callable[[], AbstractAsyncContextManager[SentPicture]]
+    ) -> Media:
+        """An uploaded picture, checked, re-encoded and stored. The owner's picture budget is
+        spent before `receive` reads a byte of the body; `purpose` (`message`, the default, or
+        `avatar`) says what it is for."""
+        if (allowed := self.take_upload(owner_id)) is not None:
+            await allowed
+        async with receive() as sent:
+            kind = PURPOSES.get(sent.fields.get("purpose", "message"))
+            if kind is None:
+                raise InvalidInput("purpose must be message or avatar.", code="invalid_upload")
+            declared = declared_format(sent.content_type)
+            if declared == "":
+                raise InvalidInput(
+                    "file must be a PNG, JPEG, WebP or GIF image.", code="invalid_image"
+                )
+            return await self.take_in(
+                sent.file.read, owner_id=owner_id, kind=kind, field="file", declared=declared
+            )
 
     async def take_in(
         self,
