@@ -58,10 +58,8 @@ async def contacts(
 @router.get("/chats", response_model=list[ChatOut])
 async def chats(viewer: CurrentViewer, ctx: ContextDep) -> Response:
     """The people I talk with, newest activity first, with the last message and unread count."""
-    me = viewer.user_id
-    found = await messages.chats(ctx.db, viewer_id=me)
-    blocks = ctx.blocks
-    return json_response([chat_view(row, receipts=not blocks.between(me, row.id)) for row in found])
+    found = await messages.chats(ctx.db, ctx.blocks, viewer_id=viewer.user_id)
+    return json_response([chat_view(row) for row in found])
 
 
 @router.get("/sync", response_model=SyncOut)
@@ -164,14 +162,12 @@ async def history(
     `before`. `X-Has-More: true` when older messages exist; `X-Partner-Read-Up-To` is the id
     of the last message the partner has read ("0": none, or one of you blocked the other)."""
     page = await messages.history(
-        ctx.db, viewer_id=viewer.user_id, partner_id=user_id, before=before, limit=limit
+        ctx.db, ctx.blocks, viewer_id=viewer.user_id, partner_id=user_id, before=before, limit=limit
     )
     return json_response(
         [message_view(m) for m in page.messages],
         headers={
             "X-Has-More": "true" if page.has_more else "false",
-            "X-Partner-Read-Up-To": str(
-                0 if ctx.blocks.between(viewer.user_id, user_id) else page.partner_read_up_to
-            ),
+            "X-Partner-Read-Up-To": str(page.partner_read_up_to),
         },
     )

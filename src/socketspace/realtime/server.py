@@ -47,6 +47,7 @@ from socketspace.schemas.message import (
 from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.tokens import COOKIE_NAME
 from socketspace.services import accounts, messages, users
+from socketspace.services.typing import update_typing
 
 log = logging.getLogger(__name__)
 
@@ -237,9 +238,13 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     @acked(TypingEvent)
     async def on_typing(self, sid: str, conn: Connection, data: TypingEvent) -> Ack:
-        receiver = messages.check_user_id(data.receiverId)
-        if not self.ctx.blocks.between(conn.user_id, receiver):
-            await self.typing.update(conn.user_id, receiver, data.isTyping)
+        await update_typing(
+            self.typing,
+            self.ctx.blocks,
+            sender_id=conn.user_id,
+            receiver_id=data.receiverId,
+            is_typing=data.isTyping,
+        )
         return {}
 
     @acked(MarkReadEvent)

@@ -21,7 +21,7 @@ from socketspace.errors import Forbidden, InvalidInput, NotFound
 from socketspace.models import Block, Message, Report, User
 from socketspace.models.base import utcnow
 from socketspace.periodic import Periodic
-from socketspace.services.messages import check_message_id, check_user_id
+from socketspace.services.ids import check_message_id, check_user_id
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,7 @@ class Blocks:
 
 
 def refuse_if_blocked(blocks: Blocks, sender_id: str, receiver_id: str) -> None:
+    """Forbidden when either has blocked the other: nothing of one may reach the other."""
     if blocks.between(sender_id, receiver_id):
         raise Forbidden("You can't message this person.", code="blocked")
 

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Awaitable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, Integer, bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,12 +25,11 @@ from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
 from socketspace.schemas.message import ChatRow, MessageRow, PersonRow
 from socketspace.security.throttle import UserBudget
+from socketspace.services.abuse import Blocks, refuse_if_blocked
+from socketspace.services.ids import check_cursor_id, check_message_id, check_user_id
 from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
-
-if TYPE_CHECKING:
-    from socketspace.services.abuse import Blocks
 
 TEXT_MAX = 2000
 PAGE_DEFAULT = 50
@@ -42,37 +41,10 @@ CONTACTS_MAX = 1000
 # What anyone may see of another person; lists select just these columns.
 PUBLIC_USER_COLUMNS = (User.id, User.full_name, User.profile_pic, User.last_seen_at)
 
-_USER_ID = re.compile(r"^[0-9a-f]{24}$")
-_MESSAGE_ID = re.compile(r"^[0-9]{1,18}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 # --- checks of untrusted input ---------------------------------------------------------------
-
-
-def check_user_id(value: object) -> str:
-    if not isinstance(value, str) or not _USER_ID.match(value):
-        raise NotFound("User not found.", code="user_not_found")
-    return value
-
-
-def check_message_id(value: object) -> int:
-    if isinstance(value, bool):
-        raise NotFound("Message not found.", code="message_not_found")
-    if isinstance(value, int) and 0 < value < 2**63:
-        return value
-    if isinstance(value, str) and _MESSAGE_ID.match(value):
-        return int(value)
-    raise NotFound("Message not found.", code="message_not_found")
-
-
-def check_cursor_id(value: object, field: str) -> int:
-    """A message id used as a position (`before`, `after`): 0 or more."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
-        return value
-    if isinstance(value, str) and _MESSAGE_ID.match(value):
-        return int(value)
-    raise InvalidInput(f"{field} must be a message id.", code="invalid_cursor")
 
 
 def check_text(value: str | None) -> str | None:
@@ -133,8 +105,7 @@ async def send_message(
         raise InvalidInput("Text or image is required.", code="empty_message")
     if receiver == sender_id:
         raise InvalidInput("You cannot send a message to yourself.", code="self_message")
-    if blocks.between(sender_id, receiver):
-        raise Forbidden("You can't message this person.", code="blocked")
+    refuse_if_blocked(blocks, sender_id, receiver)
     client = check_client_id(client_id)
     ref = media.check_picture(image, field="image") if image else None
     # Budgets answer at once from this process, or (shared through Redis) give a check to
@@ -192,7 +163,8 @@ class HistoryPage:
 
     messages: list[MessageRow]
     has_more: bool
-    # How far the partner has read (a message id, 0 for nothing): read receipts after a reload.
+    # How far the partner has read (a message id; 0 for nothing, or when one of the two blocked
+    # the other): read receipts after a reload.
     partner_read_up_to: int
 
 
@@ -247,6 +219,7 @@ _SYNC = (
 
 async def history(
     db: Database,
+    blocks: Blocks,
     *,
     viewer_id: str,
     partner_id: object,
@@ -254,7 +227,7 @@ async def history(
     limit: int | None = None,
 ) -> HistoryPage:
     """A page of the conversation, oldest first, whether older messages exist, and how far the
-    partner has read."""
+    partner has read (not told between people one of whom blocked the other)."""
     partner = check_user_id(partner_id)
     size = check_limit(limit, PAGE_DEFAULT, PAGE_MAX)
     query_before = check_cursor_id(before, "before") if before is not None else None
@@ -274,7 +247,8 @@ async def history(
         else:
             result = await session.execute(_PAGE_BEFORE, {**page, "before": query_before})
         rows = cast("list[MessageRow]", result.all())
-    return HistoryPage(rows[:size][::-1], len(rows) > size, int(found[2] or 0))
+    read_up_to = 0 if blocks.between(viewer_id, partner) else int(found[2] or 0)
+    return HistoryPage(rows[:size][::-1], len(rows) > size, read_up_to)
 
 
 async def sync(
@@ -364,13 +338,15 @@ _CHATS = (
 )
 
 
-async def chats(db: Database, *, viewer_id: str) -> Sequence[ChatRow]:
+async def chats(db: Database, blocks: Blocks, *, viewer_id: str) -> Sequence[ChatRow]:
     """People the viewer has a conversation with, newest activity first, with how far each has
-    read. Reads only the conversation tables and each conversation's last message: no counting
-    of messages."""
+    read (0 between people one of whom blocked the other). Reads only the conversation tables
+    and each conversation's last message: no counting of messages."""
     async with db.read() as session:
         result = await session.execute(_CHATS, {"viewer": viewer_id})
-        return cast("Sequence[ChatRow]", result.all())
+        rows = cast("list[ChatRow]", result.all())
+    # Rebuilt only for a blocked pair: the list may have a thousand rows, and it is hot.
+    return [ChatRow(*row[:-1], 0) if blocks.between(viewer_id, row[0]) else row for row in rows]
 
 
 # --- changing and reading messages -----------------------------------------------------------
@@ -402,9 +378,8 @@ async def edit_message(
         message = await _own_message(session, viewer_id, target)
         if message.deleted_at is not None:
             raise InvalidInput("A deleted message cannot be edited.", code="message_deleted")
-        if blocks.between(message.sender_id, message.receiver_id):
-            # An edit reaches the other person live: a blocked pair has nothing to say.
-            raise Forbidden("You can't message this person.", code="blocked")
+        # An edit reaches the other person live: a blocked pair has nothing to say.
+        refuse_if_blocked(blocks, message.sender_id, message.receiver_id)
         if message.text == body:
             return message
         message.text = body
