@@ -45,7 +45,13 @@ async def _create_user(settings: Settings, email: str, full_name: str, password:
     ctx = AppContext.build(settings)
     try:
         signed_in = await accounts.create_account(
-            ctx.db, ctx.passwords, ctx.tokens, full_name=full_name, email=email, password=password
+            ctx.db,
+            ctx.passwords,
+            ctx.tokens,
+            full_name=full_name,
+            email=email,
+            password=password,
+            allow_local_email_domains=settings.allow_local_email_domains,
         )
         await accounts.logout(
             ctx.db, ctx.notifier, user_id=signed_in.user.id, session_id=signed_in.session_id

@@ -1,4 +1,4 @@
-"""Settings: every one an environment variable with a safe default (see README, "Configuration")."""
+"""Settings: every one an environment variable with a safe default (docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     # A worker that claimed an email and vanished gives it up after this long.
     outbox_lease_seconds: float = 120.0
     password_reset_minutes: int = 30
+    # Accept email addresses that are not deliverable on the internet, for LAN installs:
+    # names without a dot (alice@nas) and the special-use names of a local network or machine
+    # (.local, .home.arpa, .test, .localhost). `.invalid`, `.onion` and the rest of `.arpa`
+    # stay refused. Login never checks the format: accounts made while this was on keep
+    # working when it is turned off.
+    allow_local_email_domains: bool = False
     log_level: str = "INFO"
     # text: `time level=… logger=… message`; json: one JSON object per line (time, level,
     # logger, message, request_id while handling an HTTP request), uvicorn's lines included.

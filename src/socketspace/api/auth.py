@@ -62,6 +62,7 @@ async def signup(body: SignupIn, request: Request, response: Response, ctx: Cont
         email=body.email,
         password=body.password,
         user_agent=_user_agent(request),
+        allow_local_email_domains=ctx.settings.allow_local_email_domains,
     )
     _set_session_cookie(response, ctx, signed_in)
     return UserOut.of(signed_in.user)
@@ -155,6 +156,7 @@ async def forgot_password(body: ForgotPasswordIn, request: Request, ctx: Context
         lifetime=timedelta(minutes=ctx.settings.password_reset_minutes),
         address=address_of(request, ctx),
         email=body.email,
+        allow_local_email_domains=ctx.settings.allow_local_email_domains,
     )
     return MessageOut(message=FORGOT_ANSWER)
 

@@ -12,7 +12,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +21,7 @@ from socketspace.errors import Forbidden, InvalidInput, NotAuthenticated
 from socketspace.mail.outbox import Outbox, enqueue
 from socketspace.models import PasswordReset, Session, User
 from socketspace.models.base import utcnow
+from socketspace.schemas.user import check_email
 from socketspace.security.passwords import Passwords
 from socketspace.security.session_cache import SessionCache
 from socketspace.security.throttle import Rules, Throttle
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 NAME_MAX = 50
 PASSWORD_MIN = 6
 PASSWORD_MAX = 128
-EMAIL_MAX = 254
 
 
 @dataclass(frozen=True)
@@ -52,17 +51,6 @@ def check_full_name(value: str) -> str:
             f"Full name must be at most {NAME_MAX} characters.", code="invalid_full_name"
         )
     return name
-
-
-def check_email(value: str) -> str:
-    email = value.strip().lower()
-    if len(email) > EMAIL_MAX:
-        raise InvalidInput("Invalid email format", code="invalid_email")
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
-        raise InvalidInput("Invalid email format", code="invalid_email") from None
-    return email
 
 
 def check_password(value: str, *, field: str = "Password") -> str:
@@ -91,6 +79,7 @@ async def signup(
     email: str | None,
     password: str | None,
     user_agent: str = "",
+    allow_local_email_domains: bool = False,
 ) -> SignedIn:
     """A visitor signs up from `address`: a form-filling bot (the honeypot filled in) is
     refused, sign-ups are limited per address, and the welcome email leaves at once."""
@@ -109,6 +98,7 @@ async def signup(
         email=email,
         password=password,
         user_agent=user_agent,
+        allow_local_email_domains=allow_local_email_domains,
     )
     outbox.wake()
     return signed_in
@@ -123,13 +113,14 @@ async def create_account(
     email: str | None,
     password: str | None,
     user_agent: str = "",
+    allow_local_email_domains: bool = False,
 ) -> SignedIn:
     """An account and its first session, with its welcome email queued; no limits (operators
     call this directly)."""
     if not full_name or not email or not password:
         raise InvalidInput("All fields are required", code="missing_fields")
     name = check_full_name(full_name)
-    address = check_email(email)
+    address = check_email(email, allow_local_domains=allow_local_email_domains)
     check_password(password)
 
     async with db.read() as session:

@@ -17,10 +17,11 @@ from socketspace.errors import InvalidInput
 from socketspace.mail.outbox import Outbox, enqueue
 from socketspace.models import PasswordReset, Session, User
 from socketspace.models.base import utcnow
+from socketspace.schemas.user import check_email
 from socketspace.security.passwords import Passwords
 from socketspace.security.throttle import Rules, Throttle
 from socketspace.security.tokens import hash_reset_token, reset_token
-from socketspace.services.accounts import check_email, check_password
+from socketspace.services.accounts import check_password
 from socketspace.services.notify import Notifier
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,12 @@ async def request_reset(
     lifetime: timedelta,
     address: str,
     email: str | None,
+    allow_local_email_domains: bool = False,
 ) -> bool:
     """Send a reset email when an account has this address; limited per client address and
     per email. The caller answers the same way either way, so nothing can be learnt about who
     is here; the return value (whether an email was queued) is for tests and logs."""
-    checked = check_email(email) if email else None
+    checked = check_email(email, allow_local_domains=allow_local_email_domains) if email else None
     await throttle.hit(rules.reset_ip, address)
     if not checked:
         raise InvalidInput("Email is required", code="missing_fields")
