@@ -1,10 +1,12 @@
-"""Bad input on the account routes: every refusal is a clear JSON 4xx that changes nothing.
+"""Bad input on the account routes and the send route: every refusal is a clear JSON 4xx
+that changes nothing.
 
 The matrix throws wrong JSON types, wrong shapes, wrong content types, malformed and oversized
-bodies at signup, login, update-profile, password, forgot-password and reset-password. Each
-case must be refused with a human-readable `message` and a `code`, set no cookie, and leave
-the users, sessions and reset links exactly as they were, with no email queued. Unicode,
-emoji and SQL-looking text are ordinary data: accepted, stored and read back verbatim.
+bodies at signup, login, update-profile, password, forgot-password, reset-password and
+send. Each case must be refused with a human-readable `message` and a `code`, set no cookie,
+and leave the users, sessions and reset links exactly as they were, with no email queued (and
+no message stored). Unicode, emoji and SQL-looking text are ordinary data: accepted, stored and
+read back verbatim.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from socketspace.api.send_route import SendRoute
 from socketspace.db import Database
-from socketspace.models import PasswordReset, User
+from socketspace.models import Conversation, Message, PasswordReset, User
 from socketspace.models.base import utcnow
 from socketspace.security.tokens import hash_reset_token, reset_token
 from tests.conftest import SECRET_KEY, make_client, signup
@@ -41,6 +44,7 @@ PASSWORD = "/api/auth/password"
 FORGOT = "/api/auth/forgot-password"
 RESET = "/api/auth/reset-password"
 RESET_ID = "a-reset-link-for-alice"
+SEND = "/api/messages/send/"
 
 # The untampered body of each route; every case below spoils exactly one thing about it.
 SIGNUP_BODY = {"fullName": "Bob Builder", "email": "bob@example.com", "password": "correct horse"}
@@ -49,6 +53,7 @@ PROFILE_BODY = {"fullName": "Alice Pleasance"}
 PASSWORD_BODY = {"currentPassword": ALICE_PASSWORD, "newPassword": "a brand new horse"}
 FORGOT_BODY = {"email": ALICE_EMAIL}
 RESET_BODY = {"token": reset_token(SECRET_KEY, RESET_ID), "newPassword": "a brand new horse"}
+SEND_BODY = {"text": "Hello Bob"}
 
 WRONG_TYPES: list[tuple[str, Any]] = [
     ("mongo-operator-object", {"$gt": ""}),
@@ -245,6 +250,21 @@ RESET_CASES = [
     bad("new-password-5-chars", 400, lambda: as_json({**RESET_BODY, "newPassword": "abc12"})),
     bad("token-of-another-key", 400, lambda: as_json({**RESET_BODY, "token": "x" * 43})),
 ]
+# A send carries its image as a data URL too: its body limit is update-profile's.
+SEND_CASES = [
+    *matrix(SEND_BODY, oversize=16 * MB),
+    bad("text-2001-chars", 400, lambda: as_json({"text": "x" * 2001})),
+    bad("image-https-url", 400, lambda: as_json({"image": "https://evil.example/a.png"})),
+    bad(
+        "image-svg",
+        400,
+        lambda: as_json({"image": data_url("image/svg+xml", b"<svg onload='x()'/>")}),
+    ),
+    bad("image-bad-base64", 400, lambda: as_json({"image": "data:image/png;base64,!!nope!!"})),
+    bad("clientId-with-spaces", 400, lambda: as_json({**SEND_BODY, "clientId": "not an id"})),
+]
+# Refused in front of every route, by the body guard: no route is reached.
+GUARD_REFUSALS = (413, 415)
 
 
 @pytest.fixture
@@ -262,6 +282,33 @@ async def reset_link(alice: httpx.AsyncClient, db: Database) -> None:
                 expires_at=utcnow() + timedelta(minutes=30),
             )
         )
+
+
+@pytest.fixture
+def sends_served(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The receivers of the sends that api/send_route.py answered. That is the route really
+    served, in front of FastAPI; FastAPI's own /send/{user_id} is declared for the schema."""
+    served: list[str] = []
+    answer = SendRoute.send_message
+
+    async def noted(route: SendRoute, scope: Any, receive: Any, send: Any, to: str) -> None:
+        served.append(to)
+        await answer(route, scope, receive, send, to)
+
+    monkeypatch.setattr(SendRoute, "send_message", noted)
+    return served
+
+
+async def user_id(client: httpx.AsyncClient) -> str:
+    me: str = (await client.get("/api/auth/check")).json()["_id"]
+    return me
+
+
+async def messages_stored(db: Database) -> tuple[int, int]:
+    async with db.read() as s:
+        messages = await s.scalar(select(func.count()).select_from(Message))
+        conversations = await s.scalar(select(func.count()).select_from(Conversation))
+    return int(messages or 0), int(conversations or 0)
 
 
 # --- the matrix --------------------------------------------------------------------------------
@@ -346,6 +393,31 @@ async def test_password_reset_with_bad_input_is_refused_and_keeps_the_link_usabl
     assert_refused(response, case.status)
     assert await tables(db) == before
     assert (await client.post(RESET, json=RESET_BODY)).status_code == 200
+
+
+async def test_the_untampered_send_body_is_accepted_by_the_send_route(
+    alice: httpx.AsyncClient, bob: httpx.AsyncClient, sends_served: list[str]
+) -> None:
+    bob_id = await user_id(bob)
+    assert (await alice.post(SEND + bob_id, json=SEND_BODY)).status_code == 201
+    assert sends_served == [bob_id]
+
+
+@pytest.mark.parametrize("case", SEND_CASES)
+async def test_send_with_bad_input_is_refused_and_stores_nothing(
+    alice: httpx.AsyncClient,
+    bob: httpx.AsyncClient,
+    db: Database,
+    sends_served: list[str],
+    case: Bad,
+) -> None:
+    bob_id = await user_id(bob)
+    before = await tables(db)
+    response = await alice.post(SEND + bob_id, **case.build())
+    assert_refused(response, case.status)
+    assert sends_served == ([] if case.status in GUARD_REFUSALS else [bob_id])
+    assert await tables(db) == before
+    assert await messages_stored(db) == (0, 0)
 
 
 # --- unicode is data -----------------------------------------------------------------------------

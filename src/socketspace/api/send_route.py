@@ -9,28 +9,23 @@ the route's models. At the limit that was about half of the server's time for a 
 (py-spy, bench/run.py --path rest). Its errors are answered as FastAPI's handlers answer
 them (api/errors.py).
 
-`api/messages.py` still declares the route, for the OpenAPI schema; both send with `send_from`.
+`api/messages.py` still declares the route, for the OpenAPI schema; both answer with its
+`send_request`, which parses, authenticates, sends and shapes the answer.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from socketspace.api.deps import token_from
 from socketspace.api.errors import app_error_response, unexpected_error_response
-from socketspace.api.messages import send_from
+from socketspace.api.messages import send_request
 from socketspace.context import AppContext
-from socketspace.errors import AppError, InvalidInput
-from socketspace.schemas.common import describe_validation_error
-from socketspace.schemas.message import SendMessageIn
-from socketspace.services import accounts
+from socketspace.errors import AppError
 
 PREFIX = "/api/messages/send/"
-NOT_AN_OBJECT = "The request body must be a JSON object."
 
 
 class RouteLabel(NamedTuple):
@@ -59,20 +54,8 @@ class SendRoute:
         await self.api(scope, receive, send)
 
     async def send_message(self, scope: Scope, receive: Receive, send: Send, to: str) -> None:
-        request = Request(scope, receive)
         try:
-            ctx = self.ctx
-            viewer = await accounts.authenticate(
-                ctx.db, ctx.tokens, ctx.sessions, token_from(request)
-            )
-            body = await request.body()
-            if not body.strip():
-                raise InvalidInput(NOT_AN_OBJECT)
-            try:
-                payload = SendMessageIn.model_validate_json(body)
-            except ValidationError as exc:
-                raise InvalidInput(describe_validation_error(exc.errors())) from None
-            response = await send_from(ctx, viewer.user_id, to, payload)
+            response = await send_request(self.ctx, Request(scope, receive), to)
         except AppError as exc:
             response = app_error_response(exc)
         except Exception as exc:
