@@ -5,14 +5,15 @@ and walk around every per-address limit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
-
-from starlette.types import Scope
+from typing import Any
 
 Networks = tuple[IPv4Network | IPv6Network, ...]
 
 
-def client_ip(scope: Scope, trusted: Networks) -> str:
+def client_ip(scope: Mapping[str, Any], trusted: Networks) -> str:
+    """The address of an ASGI connection (`scope`), as the edges receive it."""
     client = scope.get("client")
     peer = str(client[0]) if client else "unknown"
     if not trusted or not _within(peer, trusted):
