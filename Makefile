@@ -25,6 +25,7 @@ lint: $(VENV_STAMP) $(WEB_STAMP)
 	.venv/bin/ruff check src tests
 	.venv/bin/ruff format --check src tests
 	.venv/bin/mypy
+	.venv/bin/lint-imports
 	npm run lint --prefix web
 
 web: $(WEB_BUILD)
