@@ -126,7 +126,7 @@ async def test_an_unexpected_failure_is_logged_with_its_request_id(alice, db):
         async with db.write() as session:
             await session.execute(text("ALTER TABLE sessions RENAME TO sessions_away"))
         try:
-            response = await alice.get("/api/auth/check", headers={"X-Request-Id": "fail500"})
+            response = await alice.http.get("/api/auth/check", headers={"X-Request-Id": "fail500"})
         finally:
             async with db.write() as session:
                 await session.execute(text("ALTER TABLE sessions_away RENAME TO sessions"))

@@ -67,7 +67,7 @@ async def test_the_session_cookie_is_secure_when_served_over_https(settings):
 
 
 async def test_check_returns_the_signed_in_user(alice):
-    response = await alice.get("/api/auth/check")
+    response = await alice.http.get("/api/auth/check")
     assert response.status_code == 200
     assert response.json()["email"] == "alice@example.com"
     assert set(response.json()) == USER_FIELDS
@@ -98,16 +98,16 @@ async def test_two_simultaneous_signups_with_one_email_give_one_account(app, db)
 
 
 async def test_logout_clears_the_cookie_and_the_old_token_stops_working(alice):
-    token = alice.cookies["jwt"]
+    token = alice.http.cookies["jwt"]
     # Used once before, so the server knows it as live (it keeps that for a few seconds).
-    assert (await alice.get("/api/auth/check")).status_code == 200
-    response = await alice.post("/api/auth/logout")
+    assert (await alice.http.get("/api/auth/check")).status_code == 200
+    response = await alice.http.post("/api/auth/logout")
     assert response.status_code == 200
     assert response.json() == {"message": "Logged out successfully"}
     cleared = response.headers["set-cookie"]
     assert cleared.startswith('jwt=""') or cleared.startswith("jwt=;")
     assert "Max-Age=0" in cleared
-    replay = await alice.get("/api/auth/check", headers={"Cookie": f"jwt={token}"})
+    replay = await alice.http.get("/api/auth/check", headers={"Cookie": f"jwt={token}"})
     assert replay.status_code == 401
     assert replay.json()["code"] == "not_authenticated"
 
@@ -123,13 +123,13 @@ async def test_logout_all_ends_every_session_of_the_user(app, alice, bob):
             "/api/auth/login", json={"email": "alice@example.com", "password": "correct horse"}
         )
         assert (await phone.get("/api/auth/check")).status_code == 200
-        response = await alice.post("/api/auth/logout-all")
+        response = await alice.http.post("/api/auth/logout-all")
         assert response.status_code == 200
         assert (await phone.get("/api/auth/check")).status_code == 401
     assert (
-        await alice.get("/api/auth/check", headers={"Cookie": "jwt=" + phone.cookies["jwt"]})
+        await alice.http.get("/api/auth/check", headers={"Cookie": "jwt=" + phone.cookies["jwt"]})
     ).status_code == 401
-    assert (await bob.get("/api/auth/check")).status_code == 200
+    assert (await bob.http.get("/api/auth/check")).status_code == 200
 
 
 async def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, alice):
@@ -138,13 +138,13 @@ async def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(
             "/api/auth/login", json={"email": "alice@example.com", "password": "correct horse"}
         )
         assert (await phone.get("/api/auth/check")).status_code == 200
-        response = await alice.put(
+        response = await alice.http.put(
             "/api/auth/password",
             json={"currentPassword": "correct horse", "newPassword": "battery staple"},
         )
         assert response.status_code == 200
         assert (await phone.get("/api/auth/check")).status_code == 401
-        assert (await alice.get("/api/auth/check")).status_code == 200
+        assert (await alice.http.get("/api/auth/check")).status_code == 200
         old = await phone.post(
             "/api/auth/login", json={"email": "alice@example.com", "password": "correct horse"}
         )
@@ -156,7 +156,7 @@ async def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(
 
 
 async def test_changing_the_password_needs_the_current_one(alice):
-    response = await alice.put(
+    response = await alice.http.put(
         "/api/auth/password",
         json={"currentPassword": "not it at all", "newPassword": "battery staple"},
     )
@@ -180,7 +180,7 @@ async def test_an_imported_bcrypt_hash_logs_in_and_is_upgraded_to_argon2id(clien
 
 
 async def test_a_revoked_expired_foreign_or_unsigned_token_gets_401_json(app, alice, db):
-    user_id = (await alice.get("/api/auth/check")).json()["_id"]
+    user_id = (await alice.http.get("/api/auth/check")).json()["_id"]
     async with db.read() as session:
         session_id = await session.scalar(select(Session.id).where(Session.user_id == user_id))
     now = datetime.now(UTC)
@@ -222,31 +222,31 @@ async def test_a_session_past_its_expiry_in_the_database_is_refused(alice, db):
         await session.execute(
             update(Session).values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
         )
-    assert (await alice.get("/api/auth/check")).status_code == 401
+    assert (await alice.http.get("/api/auth/check")).status_code == 401
 
 
 async def test_a_bearer_token_works_like_the_cookie(app, alice):
-    token = alice.cookies["jwt"]
+    token = alice.http.cookies["jwt"]
     async with make_client(app) as script:
         response = await script.get("/api/auth/check", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
 
 
 async def test_update_profile_changes_the_name(alice):
-    response = await alice.put("/api/auth/update-profile", json={"fullName": "  Alice L. "})
+    response = await alice.http.put("/api/auth/update-profile", json={"fullName": "  Alice L. "})
     assert response.status_code == 200
     assert response.json()["fullName"] == "Alice L."
-    assert (await alice.get("/api/auth/check")).json()["fullName"] == "Alice L."
+    assert (await alice.http.get("/api/auth/check")).json()["fullName"] == "Alice L."
 
 
 async def test_update_profile_stores_a_picture_that_signed_in_users_can_fetch(app, alice, bob):
-    response = await alice.put("/api/auth/update-profile", json={"profilePic": png_data_url()})
+    response = await alice.http.put("/api/auth/update-profile", json={"profilePic": png_data_url()})
     assert response.status_code == 200
     url = response.json()["profilePic"]
     assert url.startswith("/api/media/avatars/") and url.endswith(".webp")
     assert "password" not in response.text and "argon2" not in response.text
 
-    picture = await bob.get(url)
+    picture = await bob.http.get(url)
     assert picture.status_code == 200
     assert picture.headers["content-type"] == "image/webp"
     assert picture.headers["x-content-type-options"] == "nosniff"
@@ -257,21 +257,21 @@ async def test_update_profile_stores_a_picture_that_signed_in_users_can_fetch(ap
 
 async def test_a_data_url_whose_bytes_are_not_an_image_is_refused(alice):
     fake = "data:image/png;base64," + base64.b64encode(b"<script>alert(1)</script>").decode()
-    response = await alice.put("/api/auth/update-profile", json={"profilePic": fake})
+    response = await alice.http.put("/api/auth/update-profile", json={"profilePic": fake})
     assert response.status_code == 400
     assert "image" in response.json()["message"]
-    assert (await alice.get("/api/auth/check")).json()["profilePic"] == ""
+    assert (await alice.http.get("/api/auth/check")).json()["profilePic"] == ""
 
 
 async def test_update_profile_with_nothing_to_change_is_refused(alice):
-    response = await alice.put("/api/auth/update-profile", json={})
+    response = await alice.http.put("/api/auth/update-profile", json={})
     assert response.status_code == 400
     assert response.json()["message"] == "Profile pic is required"
 
 
 async def test_media_names_that_are_not_ours_are_404(alice):
     for name in ("..%2F..%2Fsecret.key", "abc.webp", "%2e%2e"):
-        response = await alice.get(f"/api/media/avatars/{name}")
+        response = await alice.http.get(f"/api/media/avatars/{name}")
         assert response.status_code == 404, name
         assert response.json()["code"] == "not_found"
 

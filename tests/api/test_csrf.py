@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from socketspace.db import Database
 from socketspace.models import Session, User
-from tests.conftest import ORIGIN
+from tests.conftest import ORIGIN, Person
 from tests.snapshots import Tables, tables
 
 EVIL = "https://evil.example"
@@ -57,9 +57,9 @@ def bare_client(app: Any, cookies: httpx.Cookies | None = None) -> httpx.AsyncCl
 
 
 @pytest.fixture
-async def alice_headless(app: Any, alice: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
+async def alice_headless(app: Any, alice: Person) -> AsyncIterator[httpx.AsyncClient]:
     """Alice's session cookie, sent without any Origin, Referer or Sec-Fetch-Site header."""
-    async with bare_client(app, alice.cookies) as c:
+    async with bare_client(app, alice.http.cookies) as c:
         assert c.cookies.get("jwt")
         yield c
 
@@ -74,9 +74,9 @@ def assert_csrf_refused(response: httpx.Response) -> None:
     assert "set-cookie" not in response.headers
 
 
-async def assert_alice_untouched(alice: httpx.AsyncClient, db: Database, before: Tables) -> None:
+async def assert_alice_untouched(alice: Person, db: Database, before: Tables) -> None:
     assert await tables(db) == before
-    checked = await alice.get(CHECK)
+    checked = await alice.http.get(CHECK)
     assert checked.status_code == 200, checked.text
     assert checked.json()["fullName"] == "Alice Liddell"
 
@@ -94,21 +94,21 @@ async def write(
 @pytest.mark.parametrize("origin", FOREIGN_ORIGINS)
 @pytest.mark.parametrize("spec", COOKIE_WRITES)
 async def test_cookie_write_from_a_foreign_origin_is_refused_and_changes_nothing(
-    alice: httpx.AsyncClient, db: Database, spec: tuple[str, str, Any], origin: str
+    alice: Person, db: Database, spec: tuple[str, str, Any], origin: str
 ) -> None:
     before = await tables(db)
-    assert_csrf_refused(await write(alice, spec, {"Origin": origin}))
+    assert_csrf_refused(await write(alice.http, spec, {"Origin": origin}))
     await assert_alice_untouched(alice, db, before)
 
 
 async def test_logout_from_another_site_is_refused_and_the_session_stays_valid(
-    alice: httpx.AsyncClient, db: Database
+    alice: Person, db: Database
 ) -> None:
     before = await tables(db)
-    response = await alice.post("/api/auth/logout", headers={"Origin": EVIL})
+    response = await alice.http.post("/api/auth/logout", headers={"Origin": EVIL})
     assert_csrf_refused(response)
-    assert alice.cookies.get("jwt")
-    assert (await alice.get(CHECK)).status_code == 200
+    assert alice.http.cookies.get("jwt")
+    assert (await alice.http.get(CHECK)).status_code == 200
     async with db.read() as s:
         live = await s.scalar(
             select(func.count()).select_from(Session).where(Session.revoked_at.is_(None))
@@ -120,7 +120,7 @@ async def test_logout_from_another_site_is_refused_and_the_session_stays_valid(
 @pytest.mark.parametrize("fetch_site", ["cross-site", "same-site"])
 @pytest.mark.parametrize("spec", COOKIE_WRITES)
 async def test_cookie_write_without_origin_marked_cross_site_by_sec_fetch_site_is_refused(
-    alice: httpx.AsyncClient,
+    alice: Person,
     alice_headless: httpx.AsyncClient,
     db: Database,
     spec: tuple[str, str, Any],
@@ -133,7 +133,7 @@ async def test_cookie_write_without_origin_marked_cross_site_by_sec_fetch_site_i
 
 @pytest.mark.parametrize("spec", COOKIE_WRITES)
 async def test_cookie_write_without_origin_with_a_referer_from_another_site_is_refused(
-    alice: httpx.AsyncClient,
+    alice: Person,
     alice_headless: httpx.AsyncClient,
     db: Database,
     spec: tuple[str, str, Any],
@@ -146,7 +146,7 @@ async def test_cookie_write_without_origin_with_a_referer_from_another_site_is_r
 
 @pytest.mark.parametrize("spec", COOKIE_WRITES)
 async def test_cookie_write_with_no_origin_referer_or_sec_fetch_site_is_refused(
-    alice: httpx.AsyncClient,
+    alice: Person,
     alice_headless: httpx.AsyncClient,
     db: Database,
     spec: tuple[str, str, Any],
@@ -157,7 +157,7 @@ async def test_cookie_write_with_no_origin_referer_or_sec_fetch_site_is_refused(
 
 
 async def test_login_from_another_site_is_refused_and_opens_no_session(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, alice: Person, db: Database
 ) -> None:
     before = await tables(db)
     response = await client.post(
@@ -169,7 +169,7 @@ async def test_login_from_another_site_is_refused_and_opens_no_session(
 
 
 async def test_login_without_origin_marked_cross_site_is_refused(
-    app: Any, alice: httpx.AsyncClient, db: Database
+    app: Any, alice: Person, db: Database
 ) -> None:
     before = await tables(db)
     async with bare_client(app) as c:
@@ -221,19 +221,17 @@ async def test_cookie_write_without_origin_marked_same_origin_by_sec_fetch_site_
     assert await stored_name(db) == "Alice Pleasance"
 
 
-async def test_cookie_write_from_our_own_origin_is_allowed(
-    alice: httpx.AsyncClient, db: Database
-) -> None:
-    response = await alice.put(PROFILE, json={"fullName": "Alice Pleasance"})
+async def test_cookie_write_from_our_own_origin_is_allowed(alice: Person, db: Database) -> None:
+    response = await alice.http.put(PROFILE, json={"fullName": "Alice Pleasance"})
     assert response.request.headers["origin"] == ORIGIN
     assert response.status_code == 200, response.text
     assert await stored_name(db) == "Alice Pleasance"
 
 
 async def test_bearer_write_without_origin_is_allowed_for_scripts(
-    app: Any, alice: httpx.AsyncClient, db: Database
+    app: Any, alice: Person, db: Database
 ) -> None:
-    token = alice.cookies["jwt"]
+    token = alice.http.cookies["jwt"]
     async with bare_client(app) as script:
         response = await script.put(
             PROFILE,
@@ -257,16 +255,14 @@ async def test_bearer_write_alongside_the_cookie_without_origin_is_allowed(
     assert await stored_name(db) == "Alice Pleasance"
 
 
-async def test_bearer_logout_without_origin_ends_the_session(
-    app: Any, alice: httpx.AsyncClient
-) -> None:
-    token = alice.cookies["jwt"]
+async def test_bearer_logout_without_origin_ends_the_session(app: Any, alice: Person) -> None:
+    token = alice.http.cookies["jwt"]
     async with bare_client(app) as script:
         response = await script.post(
             "/api/auth/logout", headers={"Authorization": f"Bearer {token}"}
         )
     assert response.status_code == 200, response.text
-    assert (await alice.get(CHECK)).status_code == 401
+    assert (await alice.http.get(CHECK)).status_code == 401
 
 
 async def test_signup_without_any_browser_headers_is_allowed_like_curl(
@@ -287,7 +283,7 @@ async def test_signup_without_any_browser_headers_is_allowed_like_curl(
 
 
 async def test_login_without_any_browser_headers_is_allowed_like_curl(
-    app: Any, alice: httpx.AsyncClient
+    app: Any, alice: Person
 ) -> None:
     async with bare_client(app) as curl:
         response = await curl.post(LOGIN, json={"email": ALICE_EMAIL, "password": ALICE_PASSWORD})
@@ -296,9 +292,9 @@ async def test_login_without_any_browser_headers_is_allowed_like_curl(
 
 
 @pytest.mark.parametrize("origin", FOREIGN_ORIGINS)
-async def test_reads_from_another_site_are_not_blocked(
-    alice: httpx.AsyncClient, origin: str
-) -> None:
-    response = await alice.get(CHECK, headers={"Origin": origin, "Sec-Fetch-Site": "cross-site"})
+async def test_reads_from_another_site_are_not_blocked(alice: Person, origin: str) -> None:
+    response = await alice.http.get(
+        CHECK, headers={"Origin": origin, "Sec-Fetch-Site": "cross-site"}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["email"] == ALICE_EMAIL

@@ -60,14 +60,14 @@ def assert_a_500_that_leaks_nothing(response: httpx.Response, caplog) -> None:
 
 
 async def test_an_unexpected_failure_is_a_json_500_that_leaks_nothing(alice, db, caplog):
-    response = await answer_without_the_sessions_table(db, alice.get("/api/auth/check"))
+    response = await answer_without_the_sessions_table(db, alice.http.get("/api/auth/check"))
     assert_a_500_that_leaks_nothing(response, caplog)
 
 
 async def test_an_unexpected_failure_in_the_send_route_is_a_json_500(alice, bob, db, caplog):
     # The busiest route is served in front of FastAPI (api/send_route.py): same answer.
-    bob_id = (await bob.get("/api/auth/check")).json()["_id"]
-    send = alice.post(f"/api/messages/send/{bob_id}", json={"text": "hi"})
+    bob_id = (await bob.http.get("/api/auth/check")).json()["_id"]
+    send = alice.http.post(f"/api/messages/send/{bob_id}", json={"text": "hi"})
     assert_a_500_that_leaks_nothing(await answer_without_the_sessions_table(db, send), caplog)
 
 

@@ -21,7 +21,7 @@ from socketspace.db import Database
 from socketspace.media.images import MAX_BYTES
 from socketspace.models import Media, Message
 from socketspace.models.base import utcnow
-from tests.conftest import make_client, signup
+from tests.conftest import People, Person, make_client, signup
 from tests.pictures import (
     animated_gif,
     decompression_bomb,
@@ -38,11 +38,6 @@ UPLOAD = "/api/media"
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-async def me(client: httpx.AsyncClient) -> str:
-    user_id: str = (await client.get("/api/auth/check")).json()["_id"]
-    return user_id
 
 
 async def upload(
@@ -92,17 +87,15 @@ def assert_json_refusal(response: httpx.Response, status: int) -> dict[str, Any]
 
 
 @pytest.fixture
-async def carol(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(app) as c:
-        await signup(c, "Carol Danvers", "carol@example.com")
-        yield c
+async def carol(people: People) -> Person:
+    return await people.signup("Carol Danvers", "carol@example.com")
 
 
 # --- uploading -------------------------------------------------------------------------------
 
 
 async def test_an_upload_answers_with_its_id_urls_size_and_type(alice, settings):
-    body = await uploaded(alice, jpeg_bytes(size=(300, 200)))
+    body = await uploaded(alice.http, jpeg_bytes(size=(300, 200)))
     assert set(body) == {"id", "url", "thumbUrl", "width", "height", "contentType"}
     assert (body["width"], body["height"], body["contentType"]) == (300, 200, "image/jpeg")
     assert body["url"].startswith("/api/media/images/") and body["url"].endswith(".jpg")
@@ -111,109 +104,109 @@ async def test_an_upload_answers_with_its_id_urls_size_and_type(alice, settings)
 
 
 async def test_the_uploader_sees_the_picture_with_safe_headers(alice):
-    body = await uploaded(alice, jpeg_bytes())
-    picture = await alice.get(body["url"])
+    body = await uploaded(alice.http, jpeg_bytes())
+    picture = await alice.http.get(body["url"])
     assert picture.status_code == 200
     assert picture.headers["content-type"] == "image/jpeg"
     assert picture.headers["x-content-type-options"] == "nosniff"
     assert picture.headers["content-disposition"].startswith("inline")
     assert "immutable" in picture.headers["cache-control"]
     assert Image.open(io.BytesIO(picture.content)).size == (300, 200)
-    thumb = await alice.get(body["thumbUrl"])
+    thumb = await alice.http.get(body["thumbUrl"])
     assert thumb.status_code == 200
     assert Image.open(io.BytesIO(thumb.content)).size == (300, 200)  # already small
 
 
 async def test_a_large_upload_gets_a_thumbnail_of_400_pixels(alice):
-    body = await uploaded(alice, png_bytes(size=(1600, 800)), content_type="image/png")
-    thumb = await alice.get(body["thumbUrl"])
+    body = await uploaded(alice.http, png_bytes(size=(1600, 800)), content_type="image/png")
+    thumb = await alice.http.get(body["thumbUrl"])
     assert Image.open(io.BytesIO(thumb.content)).size == (400, 200)
 
 
 async def test_a_sent_upload_is_the_messages_picture_and_both_people_see_it(alice, bob, carol):
-    body = await uploaded(alice, jpeg_bytes())
-    response = await send(alice, await me(bob), image=body["id"])
+    body = await uploaded(alice.http, jpeg_bytes())
+    response = await send(alice.http, bob.id, image=body["id"])
     assert response.status_code == 201, response.text
     assert response.json()["image"] == body["url"]
     for viewer in (alice, bob):
-        assert (await viewer.get(body["url"])).status_code == 200
-        assert (await viewer.get(body["thumbUrl"])).status_code == 200
+        assert (await viewer.http.get(body["url"])).status_code == 200
+        assert (await viewer.http.get(body["thumbUrl"])).status_code == 200
     for url in (body["url"], body["thumbUrl"]):
-        refused = assert_json_refusal(await carol.get(url), 403)
+        refused = assert_json_refusal(await carol.http.get(url), 403)
         assert refused["code"] == "media_forbidden"
 
 
 async def test_an_unsent_upload_is_only_for_its_uploader(alice, bob):
-    body = await uploaded(alice, jpeg_bytes())
-    assert_json_refusal(await bob.get(body["url"]), 403)
+    body = await uploaded(alice.http, jpeg_bytes())
+    assert_json_refusal(await bob.http.get(body["url"]), 403)
 
 
 async def test_pictures_are_for_signed_in_people_only(app, alice):
-    body = await uploaded(alice, jpeg_bytes())
+    body = await uploaded(alice.http, jpeg_bytes())
     async with make_client(app) as stranger:
         assert_json_refusal(await stranger.get(body["url"]), 401)
         assert_json_refusal(await upload(stranger, jpeg_bytes()), 401)
 
 
 async def test_a_data_url_message_goes_through_the_same_pipeline(alice, bob, carol, db):
-    response = await send(alice, await me(bob), image=data_url(jpeg_with_gps()))
+    response = await send(alice.http, bob.id, image=data_url(jpeg_with_gps()))
     assert response.status_code == 201, response.text
     url = response.json()["image"]
-    picture = await bob.get(url)
+    picture = await bob.http.get(url)
     assert picture.status_code == 200
     assert metadata_of(picture.content) == {}
-    assert_json_refusal(await carol.get(url), 403)
+    assert_json_refusal(await carol.http.get(url), 403)
     assert await count(db, Media) == 1
 
 
 async def test_an_uploaded_photo_keeps_no_gps_coordinates(alice):
-    body = await uploaded(alice, jpeg_with_gps())
+    body = await uploaded(alice.http, jpeg_with_gps())
     for url in (body["url"], body["thumbUrl"]):
-        stored = (await alice.get(url)).content
+        stored = (await alice.http.get(url)).content
         assert metadata_of(stored) == {}
         assert b"SpyCam" not in stored and b"xmpmeta" not in stored and b"secret" not in stored
 
 
 async def test_an_avatar_upload_becomes_the_profile_picture_for_everyone(alice, carol):
     body = await uploaded(
-        alice, png_bytes(size=(900, 600)), content_type="image/png", purpose="avatar"
+        alice.http, png_bytes(size=(900, 600)), content_type="image/png", purpose="avatar"
     )
     assert (body["width"], body["height"], body["contentType"]) == (512, 512, "image/webp")
-    response = await alice.put("/api/auth/update-profile", json={"profilePic": body["id"]})
+    response = await alice.http.put("/api/auth/update-profile", json={"profilePic": body["id"]})
     assert response.status_code == 200, response.text
     assert response.json()["profilePic"] == body["url"]
     for url, side in ((body["url"], 512), (body["thumbUrl"], 128)):
-        picture = await carol.get(url)
+        picture = await carol.http.get(url)
         assert picture.status_code == 200
         assert picture.headers["content-type"] == "image/webp"
         assert Image.open(io.BytesIO(picture.content)).size == (side, side)
 
 
 async def test_someone_elses_upload_cannot_be_sent_or_worn(alice, bob, db):
-    body = await uploaded(alice, jpeg_bytes())
-    refused = assert_json_refusal(await send(bob, await me(alice), image=body["id"]), 404)
+    body = await uploaded(alice.http, jpeg_bytes())
+    refused = assert_json_refusal(await send(bob.http, alice.id, image=body["id"]), 404)
     assert refused["code"] == "media_not_found"
     assert_json_refusal(
-        await bob.put("/api/auth/update-profile", json={"profilePic": body["id"]}), 404
+        await bob.http.put("/api/auth/update-profile", json={"profilePic": body["id"]}), 404
     )
     assert await count(db, Message) == 0
 
 
 async def test_an_upload_is_used_only_for_its_purpose(alice, bob):
-    picture = await uploaded(alice, jpeg_bytes())
-    avatar = await uploaded(alice, jpeg_bytes(), purpose="avatar")
+    picture = await uploaded(alice.http, jpeg_bytes())
+    avatar = await uploaded(alice.http, jpeg_bytes(), purpose="avatar")
     refused = assert_json_refusal(
-        await alice.put("/api/auth/update-profile", json={"profilePic": picture["id"]}), 400
+        await alice.http.put("/api/auth/update-profile", json={"profilePic": picture["id"]}), 400
     )
     assert refused["code"] == "wrong_media_purpose"
-    assert_json_refusal(await send(alice, await me(bob), image=avatar["id"]), 400)
+    assert_json_refusal(await send(alice.http, bob.id, image=avatar["id"]), 400)
 
 
 # --- what is not a picture upload ------------------------------------------------------------
 
 
 async def test_an_upload_that_is_not_multipart_is_415(alice):
-    response = await alice.post(UPLOAD, json={"file": data_url(jpeg_bytes())})
+    response = await alice.http.post(UPLOAD, json={"file": data_url(jpeg_bytes())})
     assert_json_refusal(response, 415)
 
 
@@ -237,7 +230,7 @@ async def test_malformed_uploads_are_400_and_store_nothing(alice, db, settings, 
     if not files:
         extra = {"files": {"purpose": (None, b"message")}}
         data = None
-    response = await alice.post(UPLOAD, data=data, **extra)
+    response = await alice.http.post(UPLOAD, data=data, **extra)
     assert assert_json_refusal(response, 400)["code"] == code
     assert await count(db, Media) == 0
     assert stored_files(settings) == []
@@ -248,13 +241,13 @@ async def test_two_files_in_one_upload_are_refused(alice, db):
         ("file", ("a.jpg", jpeg_bytes(), "image/jpeg")),
         ("file", ("b.jpg", jpeg_bytes(), "image/jpeg")),
     ]
-    response = await alice.post(UPLOAD, files=files)
+    response = await alice.http.post(UPLOAD, files=files)
     assert assert_json_refusal(response, 400)["code"] == "too_many_files"
     assert await count(db, Media) == 0
 
 
 async def test_a_body_cut_off_mid_way_is_400(alice, db):
-    response = await alice.post(
+    response = await alice.http.post(
         UPLOAD,
         content=b"--xyz\r\nContent-Disposition: form-data; "
         b'name="file"; filename="a.jpg"\r\n\r\nabc',
@@ -265,7 +258,7 @@ async def test_a_body_cut_off_mid_way_is_400(alice, db):
 
 
 async def test_an_upload_over_10_mb_is_413_before_it_is_read(alice, db, settings):
-    response = await upload(alice, b"\xff" * (11 * MB))
+    response = await upload(alice.http, b"\xff" * (11 * MB))
     assert assert_json_refusal(response, 413)["code"] == "payload_too_large"
     assert await count(db, Media) == 0
     assert stored_files(settings) == []
@@ -284,7 +277,7 @@ async def test_a_streamed_upload_over_10_mb_is_cut_off_while_it_arrives(alice, d
             yield b"\xff" * MB
         yield b"\r\n--" + boundary + b"--\r\n"
 
-    response = await alice.post(
+    response = await alice.http.post(
         UPLOAD,
         content=body(),
         headers={"Content-Type": "multipart/form-data; boundary=" + boundary.decode()},
@@ -319,7 +312,7 @@ HOSTILE: list[tuple[str, bytes, str, str, int]] = [
 async def test_a_hostile_upload_is_refused_and_nothing_is_stored(
     alice, db, settings, data, filename, declared, status
 ):
-    response = await upload(alice, data, filename=filename, content_type=f"image/{declared}")
+    response = await upload(alice.http, data, filename=filename, content_type=f"image/{declared}")
     assert_json_refusal(response, status)
     assert await count(db, Media) == 0
     assert stored_files(settings) == []
@@ -333,21 +326,21 @@ async def test_a_hostile_upload_is_refused_and_nothing_is_stored(
 async def test_a_hostile_data_url_is_refused_and_nothing_is_stored(
     alice, bob, db, settings, data, filename, declared, status
 ):
-    bob_id = await me(bob)
-    assert_json_refusal(await send(alice, bob_id, image=data_url(data, declared)), status)
-    response = await alice.put(
+    bob_id = bob.id
+    assert_json_refusal(await send(alice.http, bob_id, image=data_url(data, declared)), status)
+    response = await alice.http.put(
         "/api/auth/update-profile", json={"profilePic": data_url(data, declared)}
     )
     assert_json_refusal(response, status)
     assert await count(db, Media) == 0
     assert await count(db, Message) == 0
     assert stored_files(settings) == []
-    assert (await alice.get("/api/auth/check")).json()["profilePic"] == ""
+    assert (await alice.http.get("/api/auth/check")).json()["profilePic"] == ""
 
 
 async def test_an_svg_upload_is_refused_by_its_declared_type(alice):
     response = await upload(
-        alice, svg_with_script(), filename="x.svg", content_type="image/svg+xml"
+        alice.http, svg_with_script(), filename="x.svg", content_type="image/svg+xml"
     )
     assert assert_json_refusal(response, 400)["code"] == "invalid_image"
 
@@ -365,9 +358,9 @@ async def test_an_svg_upload_is_refused_by_its_declared_type(alice):
     ids=["empty", "not-base64", "bad-padding", "svg", "html", "javascript"],
 )
 async def test_malformed_or_empty_data_urls_are_400(alice, bob, db, settings, value):
-    assert_json_refusal(await send(alice, await me(bob), text="hi", image=value), 400)
+    assert_json_refusal(await send(alice.http, bob.id, text="hi", image=value), 400)
     assert_json_refusal(
-        await alice.put("/api/auth/update-profile", json={"profilePic": value}), 400
+        await alice.http.put("/api/auth/update-profile", json={"profilePic": value}), 400
     )
     assert await count(db, Media) == 0
     assert stored_files(settings) == []
@@ -375,7 +368,7 @@ async def test_malformed_or_empty_data_urls_are_400(alice, bob, db, settings, va
 
 async def test_an_11_mb_data_url_is_413_and_nothing_is_stored(alice, bob, db, settings):
     huge = data_url(b"\xff" * (11 * MB))
-    response = await send(alice, await me(bob), image=huge)
+    response = await send(alice.http, bob.id, image=huge)
     assert assert_json_refusal(response, 413)["code"] in ("image_too_large", "payload_too_large")
     assert await count(db, Media) == 0
     assert stored_files(settings) == []
@@ -383,7 +376,7 @@ async def test_an_11_mb_data_url_is_413_and_nothing_is_stored(alice, bob, db, se
 
 async def test_exactly_10_mb_is_not_refused_for_its_size(alice):
     # 10 MB of junk: over the size check, then refused as not a picture (400, not 413).
-    response = await upload(alice, b"\xff" * MAX_BYTES)
+    response = await upload(alice.http, b"\xff" * MAX_BYTES)
     assert assert_json_refusal(response, 400)["code"] == "invalid_image"
 
 
@@ -403,7 +396,7 @@ async def test_exactly_10_mb_is_not_refused_for_its_size(alice):
     ],
 )
 async def test_names_that_are_not_stored_pictures_are_404_json(alice, path):
-    response = await alice.get(path)
+    response = await alice.http.get(path)
     assert response.status_code in (404, 405), path
     assert response.headers["content-type"].startswith("application/json")
 
@@ -437,40 +430,40 @@ def later(hours: float) -> Any:
 async def test_a_replaced_avatar_is_swept_and_the_current_one_kept(app, alice, carol, settings, db):
     ctx = app.api.state.ctx
     first = await uploaded(
-        alice, png_bytes(color=(1, 1, 1)), content_type="image/png", purpose="avatar"
+        alice.http, png_bytes(color=(1, 1, 1)), content_type="image/png", purpose="avatar"
     )
     second = await uploaded(
-        alice, png_bytes(color=(2, 2, 2)), content_type="image/png", purpose="avatar"
+        alice.http, png_bytes(color=(2, 2, 2)), content_type="image/png", purpose="avatar"
     )
     for body in (first, second):
-        response = await alice.put("/api/auth/update-profile", json={"profilePic": body["id"]})
+        response = await alice.http.put("/api/auth/update-profile", json={"profilePic": body["id"]})
         assert response.status_code == 200
     assert await ctx.media.sweep(now=later(1)) == 0  # too recent to judge
     assert await ctx.media.sweep(now=later(25)) == 1
-    assert (await carol.get(first["url"])).status_code == 404
-    assert (await carol.get(first["thumbUrl"])).status_code == 404
-    assert (await carol.get(second["url"])).status_code == 200
+    assert (await carol.http.get(first["url"])).status_code == 404
+    assert (await carol.http.get(first["thumbUrl"])).status_code == 404
+    assert (await carol.http.get(second["url"])).status_code == 200
     assert len(stored_files(settings)) == 2
     assert await count(db, Media) == 1
 
 
 async def test_a_deleted_messages_picture_is_swept_and_a_shown_one_kept(app, alice, bob, settings):
     ctx = app.api.state.ctx
-    bob_id = await me(bob)
-    kept = (await send(alice, bob_id, image=data_url(jpeg_bytes(color=(9, 9, 9))))).json()
-    gone = (await send(alice, bob_id, image=data_url(jpeg_bytes(color=(200, 9, 9))))).json()
-    assert (await alice.delete(f"/api/messages/{gone['_id']}")).status_code == 200
+    bob_id = bob.id
+    kept = (await send(alice.http, bob_id, image=data_url(jpeg_bytes(color=(9, 9, 9))))).json()
+    gone = (await send(alice.http, bob_id, image=data_url(jpeg_bytes(color=(200, 9, 9))))).json()
+    assert (await alice.http.delete(f"/api/messages/{gone['_id']}")).status_code == 200
     assert await ctx.media.sweep(now=later(25)) == 1
-    assert (await bob.get(kept["image"])).status_code == 200
+    assert (await bob.http.get(kept["image"])).status_code == 200
     assert len(stored_files(settings)) == 2
     # Still shown: kept by later sweeps too.
     assert await ctx.media.sweep(now=later(50)) == 0
-    assert (await bob.get(kept["image"])).status_code == 200
+    assert (await bob.http.get(kept["image"])).status_code == 200
 
 
 async def test_an_unsent_upload_is_swept_only_after_the_grace_period(app, alice, settings):
     ctx = app.api.state.ctx
-    await uploaded(alice, jpeg_bytes())
+    await uploaded(alice.http, jpeg_bytes())
     assert await ctx.media.sweep(now=later(23)) == 0
     assert len(stored_files(settings)) == 2
     assert await ctx.media.sweep(now=later(25)) == 1
@@ -480,15 +473,15 @@ async def test_an_unsent_upload_is_swept_only_after_the_grace_period(app, alice,
 async def test_bytes_two_rows_share_stay_while_one_row_is_left(app, alice, bob, settings, db):
     ctx = app.api.state.ctx
     same = jpeg_bytes(color=(5, 6, 7))
-    old = await uploaded(alice, same)
-    fresh = await uploaded(alice, same)
+    old = await uploaded(alice.http, same)
+    fresh = await uploaded(alice.http, same)
     assert fresh["url"] == old["url"]  # content-addressed: the same file
     await age(db, old["id"], hours=30)
     assert await ctx.media.sweep() == 1  # the old row; the fresh one keeps the file
     assert await count(db, Media) == 1
     assert len(stored_files(settings)) == 2
-    assert (await send(alice, await me(bob), image=fresh["id"])).status_code == 201
-    assert (await bob.get(fresh["url"])).status_code == 200
+    assert (await send(alice.http, bob.id, image=fresh["id"])).status_code == 201
+    assert (await bob.http.get(fresh["url"])).status_code == 200
 
 
 async def age(db: Database, media_id: str, hours: float) -> None:
@@ -500,11 +493,11 @@ async def age(db: Database, media_id: str, hours: float) -> None:
 
 async def test_attaching_an_old_upload_saves_it_from_the_next_sweep(app, alice, bob, db):
     ctx = app.api.state.ctx
-    body = await uploaded(alice, jpeg_bytes())
+    body = await uploaded(alice.http, jpeg_bytes())
     await age(db, body["id"], hours=30)
-    assert (await send(alice, await me(bob), image=body["id"])).status_code == 201
+    assert (await send(alice.http, bob.id, image=body["id"])).status_code == 201
     assert await ctx.media.sweep() == 0
-    assert (await bob.get(body["url"])).status_code == 200
+    assert (await bob.http.get(body["url"])).status_code == 200
 
 
 async def test_a_picture_stored_before_kinds_had_folders_is_still_served(alice, bob, settings):
@@ -514,7 +507,7 @@ async def test_a_picture_stored_before_kinds_had_folders_is_still_served(alice, 
     out = io.BytesIO()
     Image.new("RGB", (8, 8)).save(out, format="WEBP")
     (settings.media_path / name).write_bytes(out.getvalue())
-    picture = await bob.get(f"/api/media/avatars/{name}")
+    picture = await bob.http.get(f"/api/media/avatars/{name}")
     assert picture.status_code == 200
     assert picture.headers["content-type"] == "image/webp"
 

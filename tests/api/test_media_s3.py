@@ -24,8 +24,8 @@ from socketspace.app import create_app
 from socketspace.config import Settings
 from socketspace.db import Database
 from socketspace.media.storage import S3Storage
-from tests.api.test_media import age, me, send, uploaded
-from tests.conftest import free_port, make_client, signup, unavailable
+from tests.api.test_media import age, send, uploaded
+from tests.conftest import ORIGIN, People, Person, free_port, unavailable
 from tests.pictures import jpeg_bytes, jpeg_with_gps, metadata_of
 
 ACCESS_KEY = "socketspace-test"
@@ -171,15 +171,16 @@ async def s3_app(
 
 
 @pytest.fixture
-async def people(s3_app: socketio.ASGIApp) -> AsyncIterator[list[httpx.AsyncClient]]:
-    clients = []
-    for name in ("Alice", "Bob", "Carol"):
-        client = make_client(s3_app)
-        await signup(client, name, f"{name.lower()}@example.com")
-        clients.append(client)
-    yield clients
-    for client in clients:
-        await client.aclose()
+async def people(s3_app: socketio.ASGIApp) -> AsyncIterator[People]:
+    """People of the app that keeps pictures in the bucket (alice and bob included)."""
+    made = People(ORIGIN, app=s3_app)
+    yield made
+    await made.close()
+
+
+@pytest.fixture
+async def carol(people: People) -> Person:
+    return await people.signup("Carol", "carol@example.com")
 
 
 def objects(s3_server: S3Server, bucket: str) -> set[str]:
@@ -202,46 +203,43 @@ async def fetch_redirected(client: httpx.AsyncClient, url: str) -> httpx.Respons
 
 
 async def test_an_upload_is_stored_in_the_bucket_and_served_by_a_presigned_redirect(
-    people, s3_server, bucket, settings
+    alice, bob, carol, s3_server, bucket, settings
 ):
-    alice, bob, carol = people
-    body = await uploaded(alice, jpeg_with_gps())
+    body = await uploaded(alice.http, jpeg_with_gps())
     assert objects(s3_server, bucket) == {key_of_url(body["url"]), key_of_url(body["thumbUrl"])}
     assert not settings.media_path.exists()  # nothing on the local disk
 
-    response = await send(alice, await me(bob), image=body["id"])
+    response = await send(alice.http, bob.id, image=body["id"])
     assert response.status_code == 201, response.text
-    picture = await fetch_redirected(bob, body["url"])
+    picture = await fetch_redirected(bob.http, body["url"])
     assert picture.status_code == 200
     assert picture.headers["content-type"] == "image/jpeg"
     assert picture.headers["content-disposition"] == "inline"
     assert metadata_of(picture.content) == {}
-    assert (await fetch_redirected(bob, body["thumbUrl"])).status_code == 200
+    assert (await fetch_redirected(bob.http, body["thumbUrl"])).status_code == 200
 
-    refused = await carol.get(body["url"])
+    refused = await carol.http.get(body["url"])
     assert refused.status_code == 403
     assert "location" not in refused.headers
 
 
-async def test_a_data_url_avatar_lands_in_the_bucket(people, s3_server, bucket):
-    alice, _bob, carol = people
+async def test_a_data_url_avatar_lands_in_the_bucket(alice, carol, s3_server, bucket):
     url = "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes()).decode()
-    response = await alice.put("/api/auth/update-profile", json={"profilePic": url})
+    response = await alice.http.put("/api/auth/update-profile", json={"profilePic": url})
     assert response.status_code == 200, response.text
     avatar = response.json()["profilePic"]
     assert key_of_url(avatar) in objects(s3_server, bucket)
-    picture = await fetch_redirected(carol, avatar)
+    picture = await fetch_redirected(carol.http, avatar)
     assert picture.headers["content-type"] == "image/webp"
 
 
 async def test_the_sweep_removes_orphans_from_the_bucket(
-    s3_app, people, s3_server, bucket, database_url
+    s3_app, alice, bob, s3_server, bucket, database_url
 ):
-    alice, bob, _carol = people
     ctx: Any = s3_app.api.state.ctx
-    kept = await uploaded(alice, jpeg_bytes(color=(1, 2, 3)))
-    gone = await uploaded(alice, jpeg_bytes(color=(200, 100, 0)))
-    assert (await send(alice, await me(bob), image=kept["id"])).status_code == 201
+    kept = await uploaded(alice.http, jpeg_bytes(color=(1, 2, 3)))
+    gone = await uploaded(alice.http, jpeg_bytes(color=(200, 100, 0)))
+    assert (await send(alice.http, bob.id, image=kept["id"])).status_code == 201
     db = Database.from_url(database_url)
     try:
         await age(db, gone["id"], hours=30)

@@ -73,14 +73,14 @@ async def test_a_message_sent_over_socket_and_rest_counts_stored_delivered_and_l
 ):
     server = await servers.start()
     async with (
-        clients_of(server) as (people, sockets),
+        clients_of(server) as people,
         httpx.AsyncClient(base_url=server.url) as ops,
     ):
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
         before = await scrape(ops)
-        alice_tab = await sockets.connect(cookie=alice.token)
-        bob_tab = await sockets.connect(cookie=bob.token)
+        alice_tab = await alice.connect()
+        bob_tab = await bob.connect()
         connected = await scrape(ops)
         assert (
             connected.value("socketspace_sockets_connected")
@@ -121,7 +121,7 @@ async def test_a_message_sent_over_socket_and_rest_counts_stored_delivered_and_l
 async def test_http_timings_are_labelled_by_route_template_and_status_class(servers: Servers):
     server = await servers.start()
     async with (
-        clients_of(server) as (people, _sockets),
+        clients_of(server) as people,
         httpx.AsyncClient(base_url=server.url) as ops,
     ):
         alice = await people.signup("Alice")
@@ -153,12 +153,12 @@ async def test_refusals_count_under_their_rule_and_metrics_are_never_refused(ser
     )
     refusals = "socketspace_rate_limit_refusals_total"
     async with (
-        clients_of(server) as (people, sockets),
+        clients_of(server) as people,
         httpx.AsyncClient(base_url=server.url) as ops,
     ):
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
-        tab = await sockets.connect(cookie=alice.token)
+        tab = await alice.connect()
         before = await scrape(ops)
 
         # The per-user message budget (REST)...

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from socketspace.app import create_app
+from socketspace.app import SocketSpaceApp, create_app
 from socketspace.config import Settings
-from tests.conftest import free_port, make_client
+from tests.conftest import ORIGIN, People, free_port, make_client
 
 
 class SmtpServer:
@@ -110,10 +110,27 @@ async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def mail_client(settings: Settings, smtp: SmtpServer) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of an app whose emails go to the `smtp` server."""
-    async with serving(mail_settings(settings, smtp.url)) as client:
+async def mail_app(settings: Settings, smtp: SmtpServer) -> AsyncIterator[SocketSpaceApp]:
+    """An app whose emails go to the `smtp` server, started (outbox worker included)."""
+    app = create_app(mail_settings(settings, smtp.url))
+    api = app.api
+    async with api.router.lifespan_context(api):
+        yield app
+
+
+@pytest.fixture
+async def mail_client(mail_app: SocketSpaceApp) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app whose emails go to the `smtp` server."""
+    async with make_client(mail_app) as client:
         yield client
+
+
+@pytest.fixture
+async def people(mail_app: SocketSpaceApp) -> AsyncIterator[People]:
+    """The email tests' people (alice included) sign up on the app whose emails go to `smtp`."""
+    made = People(ORIGIN, app=mail_app)
+    yield made
+    await made.close()
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15) -> None:

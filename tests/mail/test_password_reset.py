@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from socketspace.models import OutboxEmail, PasswordReset
 from socketspace.models.base import utcnow
 from socketspace.security.tokens import hash_reset_token
-from tests.conftest import signup
+from tests.conftest import Person
 from tests.mail.conftest import SmtpServer
 
 ANSWER = (
@@ -21,15 +21,14 @@ ANSWER = (
 
 
 @pytest.fixture
-async def alice(mail_client, smtp: SmtpServer):
-    """Alice, signed up; her welcome email already taken out of the way."""
-    await signup(mail_client, "Alice Liddell", "alice@example.com", "old password")
+async def alice(alice: Person, smtp: SmtpServer) -> Person:
+    """Alice, her welcome email already taken out of the way."""
     await smtp.next()
-    return mail_client
+    return alice
 
 
-async def ask_for_link(client, smtp: SmtpServer, email: str = "alice@example.com") -> str:
-    response = await client.post("/api/auth/forgot-password", json={"email": email})
+async def ask_for_link(person: Person, smtp: SmtpServer) -> str:
+    response = await person.http.post("/api/auth/forgot-password", json={"email": person.email})
     assert response.status_code == 200, response.text
     assert response.json() == {"message": ANSWER}
     return token_in(await smtp.next())
@@ -42,35 +41,35 @@ def token_in(message: EmailMessage) -> str:
     return parse_qs(urlsplit(link).query)["token"][0]
 
 
-async def reset(client, token: str, password: str = "new password"):
-    return await client.post(
+async def reset(person: Person, token: str, password: str = "new password"):
+    return await person.http.post(
         "/api/auth/reset-password", json={"token": token, "newPassword": password}
     )
 
 
-async def login(client, password: str):
-    return await client.post(
-        "/api/auth/login", json={"email": "alice@example.com", "password": password}
+async def login(person: Person, password: str):
+    return await person.http.post(
+        "/api/auth/login", json={"email": person.email, "password": password}
     )
 
 
 async def test_the_emailed_link_sets_a_new_password_and_ends_every_session(alice, smtp):
-    session = alice.cookies["jwt"]
-    assert (await alice.get("/api/auth/check")).status_code == 200  # now known as live
+    session = alice.http.cookies["jwt"]
+    assert (await alice.http.get("/api/auth/check")).status_code == 200  # now known as live
     token = await ask_for_link(alice, smtp)
     message = smtp.received[-1]
     assert message["To"] == "alice@example.com"
     assert message["Subject"] == "Reset your SocketSpace password"
     assert "30 minutes" in message.get_body(("html",)).get_content()
 
-    alice.cookies.clear()  # the link works without any session
+    alice.http.cookies.clear()  # the link works without any session
     response = await reset(alice, token)
     assert response.status_code == 200
     assert response.json()["message"] == "Your password was changed. Log in with the new one."
 
-    ended = await alice.get("/api/auth/check", headers={"Cookie": f"jwt={session}"})
+    ended = await alice.http.get("/api/auth/check", headers={"Cookie": f"jwt={session}"})
     assert ended.status_code == 401
-    assert (await login(alice, "old password")).status_code == 400
+    assert (await login(alice, alice.password)).status_code == 400
     assert (await login(alice, "new password")).status_code == 200
 
 
@@ -96,8 +95,8 @@ async def test_an_expired_link_is_refused_and_changes_nothing(alice, smtp, db):
     assert response.status_code == 400
     assert response.json()["code"] == "reset_token_expired"
     assert "expired" in response.json()["message"]
-    assert (await alice.get("/api/auth/check")).status_code == 200
-    assert (await login(alice, "old password")).status_code == 200
+    assert (await alice.http.get("/api/auth/check")).status_code == 200
+    assert (await login(alice, alice.password)).status_code == 200
 
 
 async def test_a_link_lasts_thirty_minutes_and_only_its_hash_is_stored(alice, smtp, db):
@@ -141,7 +140,9 @@ async def test_a_too_short_password_is_refused_and_the_link_still_works(alice, s
 
 
 async def test_an_unknown_email_gets_the_same_answer_and_no_email(alice, smtp, db):
-    response = await alice.post("/api/auth/forgot-password", json={"email": "nobody@example.com"})
+    response = await alice.http.post(
+        "/api/auth/forgot-password", json={"email": "nobody@example.com"}
+    )
     assert response.status_code == 200
     assert response.json() == {"message": ANSWER}
     async with db.read() as session:
@@ -159,14 +160,16 @@ async def test_a_malformed_email_is_a_400(client, email):
 async def test_requests_are_limited_per_email_and_per_client(alice, smtp):
     for _ in range(3):
         await ask_for_link(alice, smtp)
-    refused = await alice.post("/api/auth/forgot-password", json={"email": "alice@example.com"})
+    refused = await alice.http.post(
+        "/api/auth/forgot-password", json={"email": "alice@example.com"}
+    )
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     assert refused.json()["code"] == "rate_limited"
     assert len(smtp.received) == 4  # the welcome email and three links
 
     answers = [
-        (await alice.post("/api/auth/forgot-password", json={"email": f"u{n}@example.com"}))
+        (await alice.http.post("/api/auth/forgot-password", json={"email": f"u{n}@example.com"}))
         for n in range(8)
     ]
     # Ten per client address: three for alice, one refused, then six more strangers.
@@ -175,9 +178,9 @@ async def test_requests_are_limited_per_email_and_per_client(alice, smtp):
 
 async def test_changing_the_password_voids_links_asked_for_before(alice, smtp):
     token = await ask_for_link(alice, smtp)
-    changed = await alice.put(
+    changed = await alice.http.put(
         "/api/auth/password",
-        json={"currentPassword": "old password", "newPassword": "changed password"},
+        json={"currentPassword": alice.password, "newPassword": "changed password"},
     )
     assert changed.status_code == 200
     response = await reset(alice, token)

@@ -1,16 +1,11 @@
-"""Two people signed up on the test's live server, for the Socket.IO tests (they stand in
-for the HTTP clients of the same names in tests/conftest.py)."""
+"""The Socket.IO tests: everyone signs up on the test's live server, where their sockets
+connect (alice and bob included: the shared fixtures sign them up through `people`)."""
 
 import pytest
 
-from tests.conftest import People, Person
+from tests.conftest import People
 
 
 @pytest.fixture
-async def alice(people: People) -> Person:
-    return await people.signup("Alice")
-
-
-@pytest.fixture
-async def bob(people: People) -> Person:
-    return await people.signup("Bob")
+def people(live_people: People) -> People:
+    return live_people

@@ -14,15 +14,13 @@ import pytest
 
 from socketspace.realtime import events
 from socketspace.services import media as media_service
-from tests.conftest import Person, Sockets
+from tests.conftest import Person
 from tests.pictures import jpeg_bytes, photo_like
 
 
-async def test_an_uploaded_picture_is_sent_over_the_socket_by_its_id(
-    sockets: Sockets, alice: Person, bob: Person
-):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+async def test_an_uploaded_picture_is_sent_over_the_socket_by_its_id(alice: Person, bob: Person):
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     response = await alice.http.post(
         "/api/media", files={"file": ("cat.jpg", jpeg_bytes(), "image/jpeg")}
     )
@@ -36,7 +34,7 @@ async def test_an_uploaded_picture_is_sent_over_the_socket_by_its_id(
 
 
 async def test_chat_keeps_flowing_while_a_12_megapixel_picture_is_processed(
-    sockets: Sockets, alice: Person, bob: Person, monkeypatch: pytest.MonkeyPatch
+    alice: Person, bob: Person, monkeypatch: pytest.MonkeyPatch
 ):
     big = photo_like(noise=120)  # 4000 x 3000, about 8 MB: the slow case
     loop = asyncio.get_running_loop()
@@ -53,8 +51,8 @@ async def test_chat_keeps_flowing_while_a_12_megapixel_picture_is_processed(
             finished_at.append(time.perf_counter())
 
     monkeypatch.setattr(media_service, "process_image", watched)
-    alice_tab = await sockets.connect(cookie=alice.token)
-    await sockets.connect(cookie=bob.token)
+    alice_tab = await alice.connect()
+    await bob.connect()
     uploading = asyncio.create_task(
         alice.http.post("/api/media", files={"file": ("big.jpg", big, "image/jpeg")})
     )
@@ -78,11 +76,9 @@ async def test_chat_keeps_flowing_while_a_12_megapixel_picture_is_processed(
     assert statistics.median(latencies) < 50, latencies
 
 
-async def test_a_message_behind_its_senders_picture_keeps_its_place(
-    sockets: Sockets, alice: Person, bob: Person
-):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+async def test_a_message_behind_its_senders_picture_keeps_its_place(alice: Person, bob: Person):
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     response = await alice.http.post(
         "/api/media", files={"file": ("cat.jpg", jpeg_bytes(), "image/jpeg")}
     )
@@ -98,7 +94,7 @@ async def test_a_message_behind_its_senders_picture_keeps_its_place(
 
 
 async def test_nobody_waits_for_someone_elses_picture(
-    sockets: Sockets, alice: Person, bob: Person, monkeypatch: pytest.MonkeyPatch
+    alice: Person, bob: Person, monkeypatch: pytest.MonkeyPatch
 ):
     """The original client sends pictures inside the message, as data URLs: while Alice's
     big one is processed, Bob's messages are stored and delivered at once."""
@@ -116,8 +112,8 @@ async def test_nobody_waits_for_someone_elses_picture(
             finished_at.append(time.perf_counter())
 
     monkeypatch.setattr(media_service, "process_image", watched)
-    bob_tab = await sockets.connect(cookie=bob.token)
-    alice_tab = await sockets.connect(cookie=alice.token)
+    bob_tab = await bob.connect()
+    alice_tab = await alice.connect()
     sending = asyncio.create_task(
         alice.http.post(f"/api/messages/send/{bob.id}", json={"image": big})
     )

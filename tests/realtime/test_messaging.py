@@ -7,10 +7,10 @@ from tests.conftest import People, Person, Sockets, clients_of
 
 
 async def test_a_socket_send_is_acked_with_the_stored_message_and_reaches_the_receiver(
-    sockets: Sockets, alice: Person, bob: Person
+    alice: Person, bob: Person
 ):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     ack = await alice_tab.call(
         events.SEND_MESSAGE, {"receiverId": bob.id, "text": "hi bob", "clientId": "c1"}
     )
@@ -27,11 +27,9 @@ async def test_a_socket_send_is_acked_with_the_stored_message_and_reaches_the_re
     assert stored == [message]
 
 
-async def test_both_people_chat_both_ways_over_rest_and_socket(
-    sockets: Sockets, alice: Person, bob: Person
-):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+async def test_both_people_chat_both_ways_over_rest_and_socket(alice: Person, bob: Person):
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     rest = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "over rest"})
     assert rest.status_code == 201
     assert (await bob_tab.next(events.NEW_MESSAGE))["text"] == "over rest"
@@ -43,11 +41,11 @@ async def test_both_people_chat_both_ways_over_rest_and_socket(
 
 
 async def test_every_tab_of_both_people_gets_the_message_but_the_sending_tab(
-    sockets: Sockets, alice: Person, bob: Person
+    alice: Person, bob: Person
 ):
-    sender = await sockets.connect(cookie=alice.token)
-    alice_other = await sockets.connect(cookie=alice.token)
-    bob_tabs = [await sockets.connect(cookie=bob.token) for _ in range(2)]
+    sender = await alice.connect()
+    alice_other = await alice.connect()
+    bob_tabs = [await bob.connect() for _ in range(2)]
     ack = await sender.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "to all"})
     for tab in (alice_other, *bob_tabs):
         assert (await tab.next(events.NEW_MESSAGE))["_id"] == ack["message"]["_id"]
@@ -57,10 +55,10 @@ async def test_every_tab_of_both_people_gets_the_message_but_the_sending_tab(
 
 
 async def test_a_retried_client_id_returns_the_original_and_delivers_once(
-    sockets: Sockets, alice: Person, bob: Person
+    alice: Person, bob: Person
 ):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     payload = {"receiverId": bob.id, "text": "only once", "clientId": "retry-1"}
     first, second = await asyncio.gather(
         alice_tab.call(events.SEND_MESSAGE, payload), alice_tab.call(events.SEND_MESSAGE, payload)
@@ -79,30 +77,30 @@ async def test_a_retried_client_id_returns_the_original_and_delivers_once(
 
 async def test_a_client_id_is_remembered_across_a_server_restart(servers, settings):
     first_server = await servers.start()
-    async with clients_of(first_server) as (people, sockets):
+    async with clients_of(first_server) as people:
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
-        tab = await sockets.connect(cookie=alice.token)
+        tab = await alice.connect()
         payload = {"receiverId": bob.id, "text": "survives", "clientId": "restart-1"}
         original = await tab.call(events.SEND_MESSAGE, payload)
         await first_server.stop()
 
         second_server = await servers.start()
-        tab = await sockets.connect(cookie=alice.token, url=second_server.url)
+        tab = await alice.connect(url=second_server.url)
         retried = await tab.call(events.SEND_MESSAGE, payload)
         assert retried["duplicate"] is True
         assert retried["message"]["_id"] == original["message"]["_id"]
-        history = await people.clients[0].get(f"{second_server.url}/api/messages/{bob.id}")
+        history = await alice.http.get(f"{second_server.url}/api/messages/{bob.id}")
         assert len(history.json()) == 1
 
 
 async def test_a_burst_of_1000_sends_arrives_complete_and_in_order(servers):
     server = await servers.start(message_burst=5000, message_rate_per_second=5000.0)
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
-        alice_tab = await sockets.connect(cookie=alice.token)
-        bob_tab = await sockets.connect(cookie=bob.token)
+        alice_tab = await alice.connect()
+        bob_tab = await bob.connect()
         acks: asyncio.Queue[dict] = asyncio.Queue()
         for n in range(1000):
             # Fire without waiting: the server sees a real burst from one connection.
@@ -122,17 +120,17 @@ async def test_a_burst_of_1000_sends_arrives_complete_and_in_order(servers):
 
 
 async def test_a_dropped_connection_catches_up_with_sync_without_loss_or_duplicates(
-    sockets: Sockets, alice: Person, bob: Person
+    alice: Person, bob: Person
 ):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     await alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "seen"})
     last_seen = (await bob_tab.next(events.NEW_MESSAGE))["_id"]
     await bob_tab.client.disconnect()  # the train enters a tunnel
 
     for n in range(5):
         await alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": f"gap {n}"})
-    bob_again = await sockets.connect(cookie=bob.token)
+    bob_again = await bob.connect()
     await alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "live"})
     live = await bob_again.next(events.NEW_MESSAGE)
 
@@ -147,11 +145,11 @@ async def test_a_dropped_connection_catches_up_with_sync_without_loss_or_duplica
 
 async def test_typing_reaches_the_partner_and_ends_by_itself(servers):
     server = await servers.start(typing_ttl_seconds=0.3)
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
-        alice_tab = await sockets.connect(cookie=alice.token)
-        bob_tab = await sockets.connect(cookie=bob.token)
+        alice_tab = await alice.connect()
+        bob_tab = await bob.connect()
         ack = await alice_tab.call(events.TYPING, {"receiverId": bob.id, "isTyping": True})
         assert ack == {"ok": True}
         assert await bob_tab.next(events.TYPING) == {"userId": alice.id, "isTyping": True}
@@ -161,12 +159,10 @@ async def test_typing_reaches_the_partner_and_ends_by_itself(servers):
         assert bob_tab.pending(events.TYPING) == []
 
 
-async def test_marking_read_tells_the_partner_and_my_other_tabs(
-    sockets: Sockets, alice: Person, bob: Person
-):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    alice_phone = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+async def test_marking_read_tells_the_partner_and_my_other_tabs(alice: Person, bob: Person):
+    alice_tab = await alice.connect()
+    alice_phone = await alice.connect()
+    bob_tab = await bob.connect()
     sent = await bob_tab.call(events.SEND_MESSAGE, {"receiverId": alice.id, "text": "read me"})
     message_id = sent["message"]["_id"]
     chats = (await alice.http.get("/api/messages/chats")).json()
@@ -180,9 +176,9 @@ async def test_marking_read_tells_the_partner_and_my_other_tabs(
     assert (await alice.http.get("/api/messages/chats")).json()[0]["unreadCount"] == 0
 
 
-async def test_edits_and_deletes_reach_both_people(sockets: Sockets, alice: Person, bob: Person):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+async def test_edits_and_deletes_reach_both_people(alice: Person, bob: Person):
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     sent = await alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "typo"})
     message_id = sent["message"]["_id"]
     await bob_tab.next(events.NEW_MESSAGE)
@@ -201,12 +197,10 @@ async def test_edits_and_deletes_reach_both_people(sockets: Sockets, alice: Pers
         assert gone["_id"] == message_id and gone["text"] is None
 
 
-async def test_logging_out_disconnects_that_sessions_sockets(
-    sockets: Sockets, people: People, alice: Person
-):
-    tab = await sockets.connect(cookie=alice.token)
+async def test_logging_out_disconnects_that_sessions_sockets(people: People, alice: Person):
+    tab = await alice.connect()
     other_session = await people.signup("Carol")
-    other_tab = await sockets.connect(cookie=other_session.token)
+    other_tab = await other_session.connect()
     response = await alice.http.post("/api/auth/logout")
     assert response.status_code == 200
     async with asyncio.timeout(5):
@@ -218,16 +212,16 @@ async def test_a_password_change_disconnects_the_other_sessions_sockets(
     sockets: Sockets, people: People, alice: Person
 ):
     phone = await people.signup("Alice Phone")  # another account, must stay connected
-    phone_tab = await sockets.connect(cookie=phone.token)
-    laptop = await sockets.connect(cookie=alice.token)
-    login = await people.clients[0].post(
+    phone_tab = await phone.connect()
+    laptop = await alice.connect()
+    login = await alice.http.post(
         "/api/auth/login", json={"email": "alice@example.com", "password": "correct horse"}
     )
     assert login.status_code == 200
     second_token = login.cookies["jwt"]
     second_tab = await sockets.connect(cookie=second_token)
     # Alice changes her password from the second session: the laptop session ends.
-    response = await people.clients[0].put(
+    response = await alice.http.put(
         "/api/auth/password",
         headers={"Cookie": f"jwt={second_token}"},
         json={"currentPassword": "correct horse", "newPassword": "new password"},
@@ -256,10 +250,10 @@ MALFORMED = [
 
 
 async def test_malformed_events_get_error_acks_and_the_server_keeps_serving(
-    sockets: Sockets, alice: Person, bob: Person
+    alice: Person, bob: Person
 ):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     for payload in MALFORMED:
         if isinstance(payload, dict):
             payload = {
@@ -288,10 +282,10 @@ async def test_malformed_events_get_error_acks_and_the_server_keeps_serving(
 
 
 async def test_an_oversized_socket_payload_is_refused_and_others_unaffected(
-    sockets: Sockets, alice: Person, bob: Person
+    alice: Person, bob: Person
 ):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     await alice_tab.emit(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "x" * 200_000})
     async with asyncio.timeout(5):
         await alice_tab.disconnected.wait()
@@ -301,10 +295,10 @@ async def test_an_oversized_socket_payload_is_refused_and_others_unaffected(
 
 async def test_socket_sends_share_the_rate_limit_with_rest(servers):
     server = await servers.start(message_burst=2, message_rate_per_second=0.01)
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
-        tab = await sockets.connect(cookie=alice.token)
+        tab = await alice.connect()
         rest = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "1"})
         assert rest.status_code == 201
         assert (await tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "2"}))["ok"]

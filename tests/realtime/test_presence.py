@@ -43,16 +43,16 @@ async def next_event_about(tab, event: str, user_id: str, limit: int = 10) -> di
     raise AssertionError(f"no {event} about {user_id}")
 
 
-async def test_two_tabs_keep_a_user_online_until_the_last_one_closes(people, sockets):
-    alice, bob, carol = [await people.signup(n) for n in ("Alice", "Bob", "Carol")]
-    watcher = await sockets.connect(cookie=bob.token)
-    tab1 = await sockets.connect(cookie=alice.token)
-    tab2 = await sockets.connect(cookie=alice.token)
+async def test_two_tabs_keep_a_user_online_until_the_last_one_closes(people, alice, bob):
+    carol = await people.signup("Carol")
+    watcher = await bob.connect()
+    tab1 = await alice.connect()
+    tab2 = await alice.connect()
     await next_list_where(watcher, lambda ids: alice.id in ids)
 
     await tab1.client.disconnect()
     # Carol's arrival forces an announcement; Alice is still in it.
-    carol_tab = await sockets.connect(cookie=carol.token)
+    carol_tab = await carol.connect()
     online, _ = await next_list_where(watcher, lambda ids: carol.id in ids)
     assert alice.id in online
 
@@ -64,12 +64,11 @@ async def test_two_tabs_keep_a_user_online_until_the_last_one_closes(people, soc
     assert carol_tab.client.connected
 
 
-async def test_delta_clients_get_online_and_offline_events_with_last_seen(people, sockets):
-    bob = await people.signup("Bob")
+async def test_delta_clients_get_online_and_offline_events_with_last_seen(people, bob):
     carol = await people.signup("Carol")
-    watcher = await sockets.connect(cookie=bob.token, auth={"presence": "delta"})
+    watcher = await bob.connect(auth={"presence": "delta"})
     assert await watcher.next(events.GET_ONLINE_USERS) == [bob.id]
-    carol_tab = await sockets.connect(cookie=carol.token)
+    carol_tab = await carol.connect()
     assert await next_event_about(watcher, events.USER_ONLINE, carol.id) == {"userId": carol.id}
     await carol_tab.client.disconnect()
     offline = await next_event_about(watcher, events.USER_OFFLINE, carol.id)
@@ -81,12 +80,12 @@ async def test_delta_clients_get_online_and_offline_events_with_last_seen(people
 async def test_a_burst_of_connections_inside_one_window_costs_one_announcement(servers):
     server = await servers.start(presence_window_ms=500)
     clock = hand_moved_windows(server)
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         watcher_person = await people.signup("Watcher")
         crowd = [await people.signup(f"Person {n}") for n in range(20)]
-        watcher = await sockets.connect(cookie=watcher_person.token)
+        watcher = await watcher_person.connect()
         assert await watcher.next(events.GET_ONLINE_USERS) == [watcher_person.id]
-        await asyncio.gather(*(sockets.connect(cookie=p.token) for p in crowd))
+        await asyncio.gather(*(p.connect() for p in crowd))
         await end_window(clock)
         everyone = {watcher_person.id, *(p.id for p in crowd)}
         _, lists_before = await next_list_where(watcher, lambda ids: ids == everyone)
@@ -96,11 +95,11 @@ async def test_a_burst_of_connections_inside_one_window_costs_one_announcement(s
 
 async def test_many_people_leaving_at_once_are_all_recorded_as_last_seen(servers):
     server = await servers.start(presence_window_ms=200)
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         watcher = await people.signup("Watcher")
         crowd = [await people.signup(f"Leaver {n}") for n in range(40)]
-        watching = await sockets.connect(cookie=watcher.token, auth={"presence": "delta"})
-        tabs = [await sockets.connect(cookie=person.token) for person in crowd]
+        watching = await watcher.connect(auth={"presence": "delta"})
+        tabs = [await person.connect() for person in crowd]
         arriving = {person.id for person in crowd}
         while arriving:
             arriving.discard((await watching.next(events.USER_ONLINE))["userId"])
@@ -116,12 +115,12 @@ async def test_many_people_leaving_at_once_are_all_recorded_as_last_seen(servers
 async def test_batch_clients_get_one_frame_per_announcement_with_last_seen(servers):
     server = await servers.start(presence_window_ms=300)
     clock = hand_moved_windows(server)
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         watcher = await people.signup("Watcher")
         crowd = [await people.signup(f"Person {n}") for n in range(10)]
-        watching = await sockets.connect(cookie=watcher.token, auth={"presence": "batch"})
+        watching = await watcher.connect(auth={"presence": "batch"})
         assert await watching.next(events.GET_ONLINE_USERS) == [watcher.id]
-        tabs = await asyncio.gather(*(sockets.connect(cookie=p.token) for p in crowd))
+        tabs = await asyncio.gather(*(p.connect() for p in crowd))
         await end_window(clock)
         frame = await watching.next(events.PRESENCE_CHANGED)
         # Ten arrivals in one window: one frame, not ten.
@@ -151,16 +150,16 @@ async def test_people_arriving_while_a_window_is_open_lengthen_it_into_one_annou
         presence_window_ms=100, presence_window_per_user_ms=500, presence_max_window_ms=10_000
     )
     clock = hand_moved_windows(server)
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         watcher = await people.signup("Watcher")
         crowd = [await people.signup(f"Person {n}") for n in range(7)]
-        watching = await sockets.connect(cookie=watcher.token, auth={"presence": "batch"})
+        watching = await watcher.connect(auth={"presence": "batch"})
         # The watcher's own arrival is announced first; the crowd's window opens after it.
         await end_window(clock)
         while watcher.id not in (await watching.next(events.PRESENCE_CHANGED))["online"]:
             pass
         for person in crowd:
-            await sockets.connect(cookie=person.token)
+            await person.connect()
             await clock.sleeping()  # the crowd's window is open
             clock.advance(0.3)  # arrivals spread over 2.1 s
         await end_window(clock)

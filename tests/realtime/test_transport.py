@@ -9,14 +9,12 @@ import json
 import aiohttp
 
 from socketspace.realtime import events
-from tests.conftest import LiveServer, Person, Servers, Sockets, clients_of
+from tests.conftest import LiveServer, Person, Servers, clients_of
 
 
-async def test_a_long_polling_client_chats_both_ways_in_order(
-    sockets: Sockets, alice: Person, bob: Person
-):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token, transports=("polling",))
+async def test_a_long_polling_client_chats_both_ways_in_order(alice: Person, bob: Person):
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect(transports=("polling",))
     assert bob_tab.client.transport() == "polling"
     sent = [f"to a poller {n}" for n in range(30)]
     acks = await asyncio.gather(
@@ -31,9 +29,9 @@ async def test_a_long_polling_client_chats_both_ways_in_order(
 
 async def test_a_long_polling_client_that_leaves_does_not_hold_up_the_server(servers: Servers):
     server = await servers.start()
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         carol = await people.signup("Carol")
-        tab = await sockets.connect(cookie=carol.token, transports=("polling",))
+        tab = await carol.connect(transports=("polling",))
         await tab.next(events.GET_ONLINE_USERS)
         await tab.client.disconnect()
     # Its last long-poll is answered at once, not after the poll timeout (45 s), so the
@@ -42,10 +40,10 @@ async def test_a_long_polling_client_that_leaves_does_not_hold_up_the_server(ser
 
 
 async def test_a_client_that_starts_on_polling_upgrades_to_websocket_and_loses_nothing(
-    sockets: Sockets, alice: Person, bob: Person
+    alice: Person, bob: Person
 ):
-    bob_tab = await sockets.connect(cookie=bob.token)
-    alice_tab = await sockets.connect(cookie=alice.token, transports=("polling", "websocket"))
+    bob_tab = await bob.connect()
+    alice_tab = await alice.connect(transports=("polling", "websocket"))
     # Her online list was sent while she was still polling; it arrives all the same.
     assert bob.id in await alice_tab.next(events.GET_ONLINE_USERS)
     assert alice_tab.client.transport() == "websocket"
@@ -86,10 +84,10 @@ async def test_a_client_that_answers_the_heartbeat_stays_and_one_that_does_not_i
     servers: Servers,
 ):
     server = await servers.start(socket_ping_interval_seconds=1, socket_ping_timeout_seconds=1)
-    async with clients_of(server) as (people, sockets), aiohttp.ClientSession() as http:
+    async with clients_of(server) as people, aiohttp.ClientSession() as http:
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
-        bob_tab = await sockets.connect(cookie=bob.token)
+        bob_tab = await bob.connect()
         lively = await RawSocket.open(http, server, alice.token)
         silent = await RawSocket.open(http, server, alice.token)
         pings = 0
@@ -112,16 +110,14 @@ async def test_a_client_that_answers_the_heartbeat_stays_and_one_that_does_not_i
         assert (await bob_tab.next(events.NEW_MESSAGE))["text"] == "alive"
 
 
-async def test_a_frame_over_the_size_limit_closes_that_connection_only(
-    sockets: Sockets, alice: Person, bob: Person
-):
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
+async def test_a_frame_over_the_size_limit_closes_that_connection_only(alice: Person, bob: Person):
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
     await alice_tab.emit(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "x" * 70_000})
     await asyncio.wait_for(alice_tab.disconnected.wait(), 5)
     assert bob_tab.client.connected
     assert bob_tab.pending(events.NEW_MESSAGE) == []
-    again = await sockets.connect(cookie=alice.token)
+    again = await alice.connect()
     ack = await again.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "small"})
     assert ack["ok"], ack
     assert (await bob_tab.next(events.NEW_MESSAGE))["text"] == "small"

@@ -128,8 +128,8 @@ class Deployment:
         }
         self.servers: list[ServerProcess] = []
         self.http = aiohttp.ClientSession()
-        self.people = People("")
         self.sockets = Sockets("", self.http)
+        self.people = People("", sockets=self.sockets)
 
     async def start(self, port: int | None = None, *options: str) -> ServerProcess:
         server = ServerProcess(self.env, port, *options)
@@ -141,7 +141,7 @@ class Deployment:
 
     async def connect(self, person: Person, server: ServerProcess, *, delta: bool = False) -> Tab:
         auth = {"presence": "delta"} if delta else None
-        return await self.sockets.connect(cookie=person.token, url=server.url, auth=auth)
+        return await person.connect(url=server.url, auth=auth)
 
     async def close(self) -> None:
         """Stop everything. The servers are killed: how they stop on SIGTERM is what

@@ -7,12 +7,13 @@ import pytest
 from socketspace.db import Database
 from socketspace.realtime import events
 from socketspace.services import abuse
-from tests.conftest import People, Person, Sockets
+from tests.conftest import People, Person
 
 
 @pytest.fixture
-async def alice(people: People) -> Person:
-    return await people.signup("Alice")
+def people(live_people: People) -> People:
+    """Everyone here, alice included, on the live server: their sockets connect there."""
+    return live_people
 
 
 @pytest.fixture
@@ -25,15 +26,15 @@ async def send(sender: Person, receiver: Person, text: str):  # type: ignore[no-
 
 
 async def test_a_blocked_person_can_no_longer_reach_the_blocker_in_any_way(
-    alice: Person, mallory: Person, sockets: Sockets
+    alice: Person, mallory: Person
 ):
     hello = await send(mallory, alice, "hello")
     assert hello.status_code == 201
     blocked = await alice.http.post(f"/api/users/{mallory.id}/block")
     assert blocked.status_code == 200 and blocked.json() == {"blocked": [mallory.id]}
-    alice_tab = await sockets.connect(cookie=alice.token)
-    alice_other_tab = await sockets.connect(cookie=alice.token)
-    mallory_tab = await sockets.connect(cookie=mallory.token)
+    alice_tab = await alice.connect()
+    alice_other_tab = await alice.connect()
+    mallory_tab = await mallory.connect()
 
     refused = await send(mallory, alice, "let me in")
     assert refused.status_code == 403
@@ -87,8 +88,8 @@ async def test_blocking_is_idempotent_listed_and_checked(alice: Person, mallory:
 
 async def test_blocks_are_kept_across_a_restart(settings, servers, people: People):
     first = await servers.start()
-    alice = await people.signup("Alice", first.url)
-    mallory = await people.signup("Mallory", first.url)
+    alice = await people.signup("Alice", url=first.url)
+    mallory = await people.signup("Mallory", url=first.url)
     await alice.http.post(f"/api/users/{mallory.id}/block")
     second = await servers.start()  # another process on the same database
     mallory.http.base_url = second.url  # type: ignore[assignment]
@@ -124,27 +125,27 @@ async def test_a_received_message_can_be_reported_and_is_kept_as_it_was(
 
 
 async def test_a_blocked_person_does_not_see_the_blocker_online(
-    alice: Person, mallory: Person, people: People, sockets: Sockets
+    alice: Person, mallory: Person, people: People
 ):
     bob = await people.signup("Bob")
     await alice.http.post(f"/api/users/{mallory.id}/block")
-    alice_tab = await sockets.connect(cookie=alice.token)
+    alice_tab = await alice.connect()
     # The original client's full list, as Mallory connects: everyone online but Alice.
-    mallory_full = await sockets.connect(cookie=mallory.token)
+    mallory_full = await mallory.connect()
     assert alice.id not in await mallory_full.next(events.GET_ONLINE_USERS)
-    mallory_delta = await sockets.connect(cookie=mallory.token, auth={"presence": "delta"})
+    mallory_delta = await mallory.connect(auth={"presence": "delta"})
     assert alice.id not in await mallory_delta.next(events.GET_ONLINE_USERS)
-    mallory_batch = await sockets.connect(cookie=mallory.token, auth={"presence": "batch"})
+    mallory_batch = await mallory.connect(auth={"presence": "batch"})
     assert alice.id not in await mallory_batch.next(events.GET_ONLINE_USERS)
-    bob_tab = await sockets.connect(cookie=bob.token, auth={"presence": "delta"})
+    bob_tab = await bob.connect(auth={"presence": "delta"})
     assert alice.id in await bob_tab.next(events.GET_ONLINE_USERS)
 
     # Alice leaves and comes back: Bob is told, Mallory is not; Carol's arrival is the barrier.
     await alice_tab.client.disconnect()
     assert (await bob_tab.next(events.USER_OFFLINE))["userId"] == alice.id
-    await sockets.connect(cookie=alice.token)
+    await alice.connect()
     carol = await people.signup("Carol")
-    await sockets.connect(cookie=carol.token)
+    await carol.connect()
     arrivals = [(await mallory_delta.next(events.USER_ONLINE))["userId"]]
     while arrivals[-1] != carol.id:
         arrivals.append((await mallory_delta.next(events.USER_ONLINE))["userId"])

@@ -79,7 +79,7 @@ async def test_a_known_bot_is_refused_at_every_guarded_door(app, alice, db, agen
             assert response.json() == REFUSED
             assert "set-cookie" not in response.headers
         # Even with a session taken from a person, the messages stay closed to it.
-        bot.cookies = alice.cookies
+        bot.cookies = alice.http.cookies
         assert (await bot.get("/api/messages/chats")).status_code == 403
         # Public pages stay open: search engines may read them.
         assert (await bot.get("/")).status_code == 200

@@ -23,12 +23,12 @@ async def test_a_flooding_socket_is_throttled_while_others_chat_on(servers: Serv
     # Carol writes faster than a person could (100 messages), so the per-user message budget
     # is lifted: what holds Mallory back here is her connection's event budget.
     server = await servers.start(**REAL, message_rate_per_second=1000, message_burst=1000)
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         mallory = await people.signup("Mallory")
         carol = await people.signup("Carol")
         dave = await people.signup("Dave")
-        carol_tab = await sockets.connect(cookie=carol.token)
-        dave_tab = await sockets.connect(cookie=dave.token)
+        carol_tab = await carol.connect()
+        dave_tab = await dave.connect()
         node = await NodeClient.start(server.url)
         try:
             await node.connect("mallory", mallory.token)

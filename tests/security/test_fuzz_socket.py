@@ -6,11 +6,19 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socketspace.realtime import events
-from tests.conftest import People, Sockets
+from tests.conftest import People, Person
+
+
+@pytest.fixture
+def people(live_people: People) -> People:
+    """Everyone here, alice and bob included, on the live server: their sockets connect there."""
+    return live_people
+
 
 CLIENT_EVENTS = [
     events.SEND_MESSAGE,
@@ -54,11 +62,9 @@ payloads = values | st.dictionaries(st.sampled_from(KEYS), values, max_size=5)
 
 
 async def test_every_event_answers_any_payload_and_the_server_keeps_serving(
-    people: People, sockets: Sockets
+    alice: Person, bob: Person
 ):
-    alice = await people.signup("Alice")
-    bob = await people.signup("Bob")
-    tab = await sockets.connect(cookie=alice.token)
+    tab = await alice.connect()
     loop = asyncio.get_running_loop()
     answered: list[dict[str, Any]] = []
 
@@ -85,7 +91,7 @@ async def test_every_event_answers_any_payload_and_the_server_keeps_serving(
     assert any(not ack["ok"] for ack in answered)
 
     # Still up, still correct.
-    bob_tab = await sockets.connect(cookie=bob.token)
+    bob_tab = await bob.connect()
     ack = await tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "still here"})
     assert ack["ok"]
     assert (await bob_tab.next(events.NEW_MESSAGE))["text"] == "still here"

@@ -6,10 +6,17 @@ from __future__ import annotations
 import base64
 import io
 
+import pytest
 from PIL import Image
 
 from socketspace.realtime import events
-from tests.conftest import People, Sockets
+from tests.conftest import People, Person
+
+
+@pytest.fixture
+def people(live_people: People) -> People:
+    """Everyone here, alice and bob included, on the live server: their sockets connect there."""
+    return live_people
 
 
 def picture() -> str:
@@ -18,9 +25,9 @@ def picture() -> str:
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-async def test_mallory_cannot_touch_alice_and_bobs_conversation(people: People, sockets: Sockets):
-    alice = await people.signup("Alice")
-    bob = await people.signup("Bob")
+async def test_mallory_cannot_touch_alice_and_bobs_conversation(
+    people: People, alice: Person, bob: Person
+):
     mallory = await people.signup("Mallory")
     first = await alice.http.post(
         f"/api/messages/send/{bob.id}", json={"text": "our secret", "image": picture()}
@@ -29,9 +36,9 @@ async def test_mallory_cannot_touch_alice_and_bobs_conversation(people: People, 
     secret = first.json()
     image_url = secret["image"]
     assert (await bob.http.get(image_url)).status_code in (200, 302)
-    alice_tab = await sockets.connect(cookie=alice.token)
-    bob_tab = await sockets.connect(cookie=bob.token)
-    tab = await sockets.connect(cookie=mallory.token)
+    alice_tab = await alice.connect()
+    bob_tab = await bob.connect()
+    tab = await mallory.connect()
     http = mallory.http
     secret_id = secret["_id"]
 

@@ -209,10 +209,10 @@ async def test_with_redis_message_sends_share_one_budget_across_processes(
         "message_rate_per_second": 0.01,
     }
     one, two = await servers.start(**shared), await servers.start(**shared)
-    async with clients_of(one) as (people, sockets):
+    async with clients_of(one) as people:
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
-        tab_on_two = await sockets.connect(cookie=alice.token, url=two.url)
+        tab_on_two = await alice.connect(url=two.url)
         assert (
             await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "1"})
         ).is_success
@@ -238,11 +238,11 @@ async def test_with_redis_a_burst_from_one_connection_keeps_its_order(servers: S
         message_burst=5000,
         message_rate_per_second=5000.0,
     )
-    async with clients_of(server) as (people, sockets):
+    async with clients_of(server) as people:
         alice = await people.signup("Alice")
         bob = await people.signup("Bob")
-        alice_tab = await sockets.connect(cookie=alice.token)
-        bob_tab = await sockets.connect(cookie=bob.token)
+        alice_tab = await alice.connect()
+        bob_tab = await bob.connect()
         acks: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         for n in range(300):
             await alice_tab.emit(

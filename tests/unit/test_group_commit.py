@@ -19,7 +19,7 @@ BATCHES = "socketspace_message_batch_size"
 
 
 @pytest.fixture
-async def people(db: Database) -> tuple[str, str]:
+async def user_ids(db: Database) -> tuple[str, str]:
     async with db.write() as session:
         alice = User(email="alice@example.com", full_name="Alice", password_hash="-")
         bob = User(email="bob@example.com", full_name="Bob", password_hash="-")
@@ -58,17 +58,17 @@ async def send_three_after_a_shared_batch(writer: MessageWriter, alice: str, bob
     assert stored[0].message.id < stored[1].message.id < stored[2].message.id
 
 
-async def test_messages_sent_meanwhile_join_the_waiting_transaction(db, people):
+async def test_messages_sent_meanwhile_join_the_waiting_transaction(db, user_ids):
     before = batches()
     async with writer_with(db, linger=0.2) as writer:
-        await send_three_after_a_shared_batch(writer, *people)
+        await send_three_after_a_shared_batch(writer, *user_ids)
     count, total = batches()
     assert (count - before[0], total - before[1]) == (2, 5)  # [a, b] and [c, d, e]
 
 
-async def test_without_a_linger_each_message_found_alone_is_written_alone(db, people):
+async def test_without_a_linger_each_message_found_alone_is_written_alone(db, user_ids):
     before = batches()
     async with writer_with(db, linger=0) as writer:
-        await send_three_after_a_shared_batch(writer, *people)
+        await send_three_after_a_shared_batch(writer, *user_ids)
     count, total = batches()
     assert (count - before[0], total - before[1]) == (3, 5)  # [a, b], [c], [d, e]
