@@ -1,6 +1,6 @@
 import { lazy, type ReactNode, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
-import { CHATS_PATH, CONTACTS_PATH } from "./api/messages";
+import { CONTACTS_PATH, CONVERSATIONS_PATH } from "./api/messages";
 import { prefetch } from "./api/prefetch";
 import { FullScreenLoader } from "./components/ui/FullScreenLoader";
 import { checkSession } from "./features/auth/session";
@@ -12,13 +12,13 @@ import SignupPage from "./pages/SignupPage";
 import { useAuthStore } from "./store/auth";
 
 // The chat page (and socket.io-client with it) loads only once someone is signed in, or at
-// once when the address is /chat: then its code and its lists load while the session is
-// checked, not one after the other.
+// once when the address is /chat or a chat under it: then its code and its lists load while
+// the session is checked, not one after the other.
 const loadChatPage = () => import("./pages/ChatPage");
 const ChatPage = lazy(loadChatPage);
-if (globalThis.location?.pathname === "/chat") {
+if (/^\/chat(\/|$)/.test(globalThis.location?.pathname ?? "")) {
   void loadChatPage();
-  prefetch(CHATS_PATH);
+  prefetch(CONVERSATIONS_PATH);
   prefetch(CONTACTS_PATH);
 }
 

@@ -1,12 +1,16 @@
-import type { ChatSummary, HistoryPage, Message, Person } from "../types";
-import { request } from "./http";
+import type { ChatSummary, ConversationSummary, HistoryPage, Message, Person } from "../types";
+import { ApiError, type ApiResponse, request } from "./http";
 import { takePrefetched } from "./prefetch";
 
 export const CHATS_PATH = "/messages/chats";
+/** Direct chats and groups together (issue 17); CHATS_PATH on a server without groups. */
+export const CONVERSATIONS_PATH = "/conversations";
+/** Pages of the conversations list followed at most, should a server never say "no more". */
+const MAX_CONVERSATION_PAGES = 50;
 export const CONTACTS_PATH = "/messages/contacts";
 
 /** A prefetched answer when there is one (a failed one is asked again), else a request. */
-async function fresh<T>(path: string): Promise<T> {
+async function fresh<T>(path: string): Promise<ApiResponse<T>> {
   const early = takePrefetched<T>(path);
   if (early) {
     try {
@@ -15,15 +19,42 @@ async function fresh<T>(path: string): Promise<T> {
       // Started before the session was known: ask again now.
     }
   }
-  return (await request<T>(path)).data;
+  return request<T>(path);
 }
 
 export async function fetchChats(): Promise<ChatSummary[]> {
-  return fresh<ChatSummary[]>(CHATS_PATH);
+  return (await fresh<ChatSummary[]>(CHATS_PATH)).data;
 }
 
+/**
+ * Every direct chat and group of mine, newest activity first, page after page (keyset on the
+ * last message's id). A server without groups answers 404: then the direct chats alone.
+ */
+export async function fetchConversations(): Promise<ConversationSummary[]> {
+  let page: ApiResponse<ConversationSummary[]>;
+  try {
+    page = await fresh<ConversationSummary[]>(CONVERSATIONS_PATH);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      return (await fetchChats()).map((chat) => ({ ...chat, type: "direct" as const }));
+    }
+    throw error;
+  }
+  const all = [...page.data];
+  for (let pages = 1; hasMore(page) && pages < MAX_CONVERSATION_PAGES; pages++) {
+    const before = all[all.length - 1]?.lastMessage?._id;
+    if (!before) break;
+    page = await request<ConversationSummary[]>(`${CONVERSATIONS_PATH}?before=${encodeURIComponent(before)}`);
+    if (page.data.length === 0) break;
+    all.push(...page.data);
+  }
+  return all;
+}
+
+const hasMore = (page: ApiResponse<unknown>) => page.headers.get("X-Has-More") === "true";
+
 export async function fetchContacts(): Promise<Person[]> {
-  return fresh<Person[]>(CONTACTS_PATH);
+  return (await fresh<Person[]>(CONTACTS_PATH)).data;
 }
 
 export interface HistoryQuery {

@@ -72,7 +72,7 @@ export default function ChatPage() {
       <main
         className={`${activeId ? "flex" : "hidden md:flex"} min-h-0 min-w-0 flex-1 flex-col overflow-hidden bg-base-100 md:rounded-box md:border md:border-base-300 md:shadow-sm`}
       >
-        {activeId ? <Conversation key={activeId} partnerId={activeId} /> : <NoConversation />}
+        {activeId ? <Conversation key={activeId} chatKey={activeId} /> : <NoConversation />}
       </main>
       <Announcer />
     </div>

@@ -17,6 +17,10 @@ export const ServerEvent = {
   PRESENCE_CHANGED: "presenceChanged",
   /** {}: the server's link to Redis was down and is back; events may be lost: sync. */
   RESYNC: "resync",
+  /** The whole group, after any change of its name, picture, members or roles: with auth {groups: true}. */
+  GROUP_UPDATED: "groupUpdated",
+  /** {groupId}: I left or was removed; the history stays readable, nothing else. */
+  GROUP_REMOVED: "groupRemoved",
 } as const;
 
 /** Client → server, each answered by an ack {ok: true, ...} or {ok: false, code, message}. */
@@ -26,7 +30,7 @@ export const ClientEvent = {
   DELETE_MESSAGE: "deleteMessage",
   MARK_READ: "markRead",
   SYNC: "sync",
-  /** Both directions: {receiverId, isTyping} in, {userId, isTyping} out. */
+  /** Both directions: {receiverId | groupId, isTyping} in, {userId, groupId?, isTyping} out. */
   TYPING: "typing",
 } as const;
 

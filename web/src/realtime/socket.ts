@@ -4,8 +4,20 @@
  */
 import { io, type Socket } from "socket.io-client";
 import { useAuthStore } from "../store/auth";
-import { useChatStore, type Received } from "../store/chat";
-import type { Ack, ChangeAck, MarkReadAck, Message, MessagesRead, PresenceChanged, SendAck, SyncAck, Typing } from "../types";
+import { type ChatTarget, useChatStore, type Received } from "../store/chat";
+import type {
+  Ack,
+  ChangeAck,
+  Group,
+  GroupRemoved,
+  MarkReadAck,
+  Message,
+  MessagesRead,
+  PresenceChanged,
+  SendAck,
+  SyncAck,
+  Typing,
+} from "../types";
 import { ClientEvent, type ClientEventName, ServerEvent } from "./events";
 
 export interface SocketHooks {
@@ -60,8 +72,9 @@ export function connectSocket(hooks: SocketHooks): void {
   const current = io({
     withCredentials: true,
     transports: ["websocket"],
-    // One presenceChanged frame per announcement, instead of the full list or an event per person.
-    auth: { presence: "batch" },
+    // One presenceChanged frame per announcement, instead of the full list or an event per person;
+    // and group traffic, which the server sends only to clients that ask for it.
+    auth: { presence: "batch", groups: true },
   });
   socket = current;
   store().connectionChanged("connecting");
@@ -107,6 +120,16 @@ export function connectSocket(hooks: SocketHooks): void {
   current.on(ServerEvent.MESSAGE_DELETED, (message: Message) => store().messageChanged(message));
   current.on(ServerEvent.MESSAGES_READ, (event: MessagesRead) => store().messagesRead(event));
   current.on(ServerEvent.TYPING, (event: Typing) => typingHeard(event));
+  current.on(ServerEvent.GROUP_UPDATED, (group: Group) => store().groupUpdated(group));
+  current.on(ServerEvent.GROUP_REMOVED, (event: GroupRemoved) => {
+    for (const [key, timer] of typingExpiry) {
+      if (key.startsWith(`${event.groupId}:`)) {
+        clearTimeout(timer);
+        typingExpiry.delete(key);
+      }
+    }
+    store().groupRemoved(event.groupId);
+  });
   // Still connected, but events meant for us may have been lost on the server's side.
   current.on(ServerEvent.RESYNC, () => void catchUp(current, hooks));
 
@@ -129,16 +152,20 @@ export function connectSocket(hooks: SocketHooks): void {
   };
 }
 
-function typingHeard({ userId, isTyping }: Typing): void {
-  clearTimeout(typingExpiry.get(userId));
-  typingExpiry.delete(userId);
-  store().typingChanged(userId, isTyping);
+function typingHeard({ userId, groupId, isTyping }: Typing): void {
+  // A person typing in a group and to me are two indicators, each with its own expiry.
+  const key = groupId ? `${groupId}:${userId}` : userId;
+  const changed = (typing: boolean) =>
+    groupId ? store().groupTypingChanged(groupId, userId, typing) : store().typingChanged(userId, typing);
+  clearTimeout(typingExpiry.get(key));
+  typingExpiry.delete(key);
+  changed(isTyping);
   if (isTyping) {
     typingExpiry.set(
-      userId,
+      key,
       setTimeout(() => {
-        typingExpiry.delete(userId);
-        store().typingChanged(userId, false);
+        typingExpiry.delete(key);
+        changed(false);
       }, TYPING_EXPIRY_MS),
     );
   }
@@ -176,28 +203,28 @@ async function call<T>(event: ClientEventName, payload: object): Promise<Ack<T>>
   }
 }
 
-export async function callSendMessage(payload: {
-  receiverId: string;
-  text?: string;
-  image?: string;
-  clientId: string;
-}): Promise<Ack<SendAck>> {
+/** To a person ({receiverId}) or a group ({groupId}): exactly one of the two. */
+export async function callSendMessage(
+  payload: ChatTarget & { text?: string; image?: string; clientId: string },
+): Promise<Ack<SendAck>> {
   return call(ClientEvent.SEND_MESSAGE, payload);
 }
 
-export function emitMarkRead(userId: string, upToMessageId: string, done: (ack: Ack<MarkReadAck>) => void): void {
+export function emitMarkRead(target: ChatTarget, upToMessageId: string, done: (ack: Ack<MarkReadAck>) => void): void {
   const current = socket;
   if (!current?.connected) return;
+  // markRead names the other person as `userId` (the original event), or the group.
+  const whose = "groupId" in target ? { groupId: target.groupId } : { userId: target.receiverId };
   current
     .timeout(CALL_TIMEOUT_MS)
-    .emitWithAck(ClientEvent.MARK_READ, { userId, upToMessageId })
+    .emitWithAck(ClientEvent.MARK_READ, { ...whose, upToMessageId })
     .then((ack: Ack<MarkReadAck>) => done(ack))
     .catch(() => undefined);
 }
 
 /** Fire and forget: a lost typing signal only shows or hides three dots a little late. */
-export function emitTyping(receiverId: string, isTyping: boolean): void {
-  if (socket?.connected) socket.emit(ClientEvent.TYPING, { receiverId, isTyping });
+export function emitTyping(target: ChatTarget, isTyping: boolean): void {
+  if (socket?.connected) socket.emit(ClientEvent.TYPING, { ...target, isTyping });
 }
 
 export function callEditMessage(messageId: string, text: string): Promise<Ack<ChangeAck>> {

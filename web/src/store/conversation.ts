@@ -7,7 +7,7 @@
  * first — and a stored message is matched by `_id`, so nothing ever shows twice.
  */
 import { compareIds } from "../lib/ids";
-import type { Message } from "../types";
+import type { Message, MessageKind, SystemEvent } from "../types";
 
 export type Delivery = "pending" | "sent" | "failed";
 
@@ -17,7 +17,12 @@ export interface ChatMessage {
   _id: string | null;
   clientId: string | null;
   senderId: string;
-  receiverId: string;
+  /** A direct message's receiver; null in a group. */
+  receiverId: string | null;
+  groupId: string | null;
+  kind: MessageKind;
+  /** What a system message records; null for a person's message. */
+  system: SystemEvent | null;
   text: string | null;
   image: string | null;
   createdAt: string;
@@ -33,7 +38,9 @@ export interface ChatMessage {
 export interface Draft {
   clientId: string;
   senderId: string;
-  receiverId: string;
+  /** One of the two: a person, or a group. */
+  receiverId: string | null;
+  groupId?: string | null;
   text: string | null;
   image: string | null;
   createdAt: string;
@@ -46,6 +53,9 @@ export function fromStored(message: Message, key?: string): ChatMessage {
     clientId: message.clientId,
     senderId: message.senderId,
     receiverId: message.receiverId,
+    groupId: message.groupId ?? null,
+    kind: message.kind === "system" ? "system" : "user",
+    system: message.kind === "system" ? (message.system ?? null) : null,
     text: message.text,
     image: message.image,
     createdAt: message.createdAt,
@@ -64,6 +74,9 @@ export function fromDraft(draft: Draft): ChatMessage {
     clientId: draft.clientId,
     senderId: draft.senderId,
     receiverId: draft.receiverId,
+    groupId: draft.groupId ?? null,
+    kind: "user",
+    system: null,
     text: draft.text,
     image: draft.image,
     createdAt: draft.createdAt,

@@ -18,6 +18,21 @@ export interface Person {
   lastSeen: string | null;
 }
 
+/** What a system message records: who did what to whom (group membership, name, picture). */
+export type SystemAction = "created" | "added" | "removed" | "left" | "renamed" | "avatar" | "role";
+
+export interface SystemEvent {
+  action: SystemAction;
+  actorId: string;
+  userIds?: string[] | null;
+  name?: string | null;
+  /** With `role`: the role given. */
+  role?: string | null;
+}
+
+/** A person's message, or a record of a change to a group. */
+export type MessageKind = "user" | "system";
+
 export interface LastMessage {
   _id: string;
   text: string | null;
@@ -25,6 +40,8 @@ export interface LastMessage {
   senderId: string;
   createdAt: string;
   deleted: boolean;
+  kind?: MessageKind;
+  system?: SystemEvent | null;
 }
 
 /** A row of GET /api/messages/chats. */
@@ -35,11 +52,18 @@ export interface ChatSummary extends Person {
   partnerReadUpTo?: string;
 }
 
-/** A stored message. Ids are decimal strings rising in commit order. */
+/**
+ * A stored message. Ids are decimal strings rising in commit order, across all conversations.
+ * A direct message has `receiverId`; a group message has `groupId` and a null `receiverId`.
+ */
 export interface Message {
   _id: string;
   senderId: string;
-  receiverId: string;
+  receiverId: string | null;
+  groupId?: string | null;
+  /** Absent from servers without groups: a person's message. */
+  kind?: MessageKind;
+  system?: SystemEvent | null;
   text: string | null;
   image: string | null;
   clientId: string | null;
@@ -85,9 +109,11 @@ export interface MarkReadAck {
   upToMessageId: string;
 }
 
+/** A direct chat's receipt names the other person (`userId`); a group's names the group. */
 export interface MessagesRead {
   readerId: string;
-  userId: string;
+  userId?: string;
+  groupId?: string;
   upToMessageId: string;
 }
 
@@ -104,5 +130,49 @@ export interface PresenceChanged {
 
 export interface Typing {
   userId: string;
+  /** Set when they type in a group. */
+  groupId?: string;
   isTyping: boolean;
 }
+
+export type GroupRole = "owner" | "admin" | "member";
+
+export interface GroupMember {
+  _id: string;
+  fullName: string;
+  profilePic: string;
+  role: GroupRole;
+  /** The newest message id this member has read ("0" or null: none). */
+  readUpTo: string | null;
+}
+
+/** GET /api/groups/:id, and the `groupUpdated` event. */
+export interface Group {
+  _id: string;
+  name: string;
+  /** The picture's address, or null for initials. */
+  avatar: string | null;
+  createdAt: string;
+  createdBy: string;
+  members: GroupMember[];
+  /** Null or absent: I am no longer a member. */
+  myRole: GroupRole | null;
+}
+
+export interface GroupRemoved {
+  groupId: string;
+}
+
+/** A row of GET /api/conversations: a direct chat (a person) or a group. */
+export type ConversationSummary =
+  | ({ type: "direct" } & ChatSummary)
+  | {
+      type: "group";
+      _id: string;
+      name: string;
+      avatar: string | null;
+      memberCount: number;
+      myRole?: GroupRole | null;
+      lastMessage: LastMessage | null;
+      unreadCount: number;
+    };

@@ -1,7 +1,8 @@
 import toast from "react-hot-toast";
 import { errorMessage } from "../../api/http";
-import { fetchChats, fetchContacts } from "../../api/messages";
-import { useChatStore, type Received } from "../../store/chat";
+import { fetchContacts, fetchConversations } from "../../api/messages";
+import { groupIdOf, nameOf, useChatStore, type Received } from "../../store/chat";
+import { firstName } from "../../lib/groupText";
 import { useSettingsStore } from "../../store/settings";
 import { notificationContent, showNotification } from "../../lib/notifications";
 import { markOnce } from "../../lib/perf";
@@ -12,9 +13,9 @@ const store = () => useChatStore.getState();
 export async function loadChats(): Promise<void> {
   store().chatsRequested();
   try {
-    const chats = await fetchChats();
+    const conversations = await fetchConversations();
     markOnce("chats-fetched");
-    store().chatsLoaded(chats);
+    store().conversationsLoaded(conversations);
   } catch (error) {
     store().chatsFailed();
     toast.error(errorMessage(error), { id: "chats-failed" });
@@ -50,9 +51,10 @@ export function noticeArrivals(received: Received[]): void {
   if (useSettingsStore.getState().notifyEnabled && globalThis.document?.visibilityState === "hidden") {
     notifyHidden(fresh.filter((r) => r.unnoticed));
   }
-  const { people } = store();
-  if (fresh.some((r) => !people[r.partnerId]) && !refreshing) {
-    // Someone who joined after our lists loaded: the chats list knows them now.
+  const { people, groups } = store();
+  const unknown = (r: Received) => (r.groupId ? !groups[r.groupId] : !people[r.chatKey]);
+  if (fresh.some(unknown) && !refreshing) {
+    // Someone who joined after our lists loaded, or a group I was put in: the list knows them now.
     refreshing = Promise.all([refreshChats(), loadContactsQuietly()]).then(() => {
       refreshing = null;
     });
@@ -61,24 +63,29 @@ export function noticeArrivals(received: Received[]): void {
 
 /** The tab is hidden: one browser notification per conversation that got messages. */
 function notifyHidden(unnoticed: Received[]): void {
-  const partners = new Set(unnoticed.map((r) => r.partnerId));
-  const { chats, people } = store();
-  for (const partnerId of partners) {
-    const last = chats[partnerId]?.lastMessage;
+  const keys = new Set(unnoticed.map((r) => r.chatKey));
+  const state = store();
+  const { chats, people, groups } = state;
+  for (const chatKey of keys) {
+    const last = chats[chatKey]?.lastMessage;
+    const groupId = groupIdOf(chatKey);
+    // In a group the title is the group, and the body says who wrote.
+    const title = groupId ? (groups[groupId]?.name ?? "New message") : (people[chatKey]?.fullName ?? "New message");
+    const sender = groupId && last ? `${firstName(nameOf(state, last.senderId, groupId))}: ` : "";
     const content = notificationContent(
-      people[partnerId]?.fullName ?? "New message",
-      partnerId,
-      last?.text ?? null,
+      title,
+      chatKey,
+      last?.text ? `${sender}${last.text}` : null,
       last?.hasImage ?? false,
-      chats[partnerId]?.unreadCount ?? 1,
+      chats[chatKey]?.unreadCount ?? 1,
     );
-    showNotification(content, () => store().chatOpened(partnerId));
+    showNotification(content, () => store().chatOpened(chatKey));
   }
 }
 
 async function refreshChats(): Promise<void> {
   try {
-    store().chatsLoaded(await fetchChats());
+    store().conversationsLoaded(await fetchConversations());
   } catch {
     // The list stays as it is; the next arrival tries again.
   }

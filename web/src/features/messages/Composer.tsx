@@ -15,12 +15,13 @@ function audible(event: KeyboardEvent): boolean {
 }
 
 interface ComposerProps {
-  partnerId: string;
-  partnerName: string;
+  /** The conversation: a person's id or a group's key. */
+  chatKey: string;
+  placeholder: string;
   attachment: Attachment;
 }
 
-export function Composer({ partnerId, partnerName, attachment }: ComposerProps) {
+export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
   const [text, setText] = useState("");
   const { image, attach, clear } = attachment;
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -31,14 +32,14 @@ export function Composer({ partnerId, partnerName, attachment }: ComposerProps) 
   useEffect(() => {
     // Type right away on a desktop; on a phone the keyboard would cover the conversation.
     if (window.matchMedia?.("(min-width: 768px)").matches) textarea.current?.focus();
-    return () => typingStopped(partnerId);
-  }, [partnerId]);
+    return () => typingStopped(chatKey);
+  }, [chatKey]);
 
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (empty) return;
-    sendNewMessage(partnerId, text, image);
-    typingStopped(partnerId);
+    sendNewMessage(chatKey, text, image);
+    typingStopped(chatKey);
     setText("");
     clear();
     textarea.current?.focus();
@@ -111,11 +112,11 @@ export function Composer({ partnerId, partnerName, attachment }: ComposerProps) 
             maxLength={MAX_TEXT}
             onChange={(e) => {
               setText(e.target.value);
-              typingInput(partnerId, e.target.value);
+              typingInput(chatKey, e.target.value);
             }}
             onKeyDown={onKeyDown}
             onPaste={onPaste}
-            placeholder={`Message ${partnerName}`}
+            placeholder={placeholder}
             aria-label="Message"
             className="textarea field-sizing-content max-h-40 min-h-11 flex-1 resize-none rounded-field bg-base-200 border-transparent py-2.5 text-base leading-snug focus:border-primary"
           />

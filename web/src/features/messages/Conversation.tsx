@@ -1,10 +1,19 @@
-import { ArrowLeft, ImagePlus, X } from "lucide-react";
-import { type DragEvent, useEffect, useRef, useState } from "react";
+import { ArrowLeft, ImagePlus, Info, X } from "lucide-react";
+import { type DragEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
+import { typingSentence } from "../../lib/groupText";
 import { compareIds } from "../../lib/ids";
 import { carriesFiles, firstFile } from "../../lib/images";
 import { lastSeenText } from "../../lib/time";
-import { emptyConversation, newestIncomingId, useChatStore } from "../../store/chat";
+import {
+  emptyConversation,
+  type GroupInfo,
+  groupIdOf,
+  newestIncomingId,
+  typingNames,
+  useChatStore,
+} from "../../store/chat";
 import type { Person } from "../../types";
 import { Composer } from "./Composer";
 import { loadHistory, reportRead } from "./history";
@@ -15,10 +24,7 @@ function Header({ partner, online, onClose }: { partner: Person; online: boolean
   const connected = useChatStore((s) => s.connection === "connected");
   const status = online ? "Online" : connected ? lastSeenText(partner.lastSeen) : "Waiting for network…";
   return (
-    <header className="flex items-center gap-3 border-b border-base-300 bg-base-100 px-3 py-2.5 sm:px-5">
-      <button type="button" className="btn btn-ghost btn-circle btn-sm md:hidden" onClick={onClose} aria-label="Back to chats">
-        <ArrowLeft className="size-5" />
-      </button>
+    <HeaderShell onClose={onClose}>
       <Avatar name={partner.fullName} src={partner.profilePic} seed={partner._id} size="sm" online={online} />
       <div className="min-w-0 flex-1">
         <h2 className="truncate font-semibold" data-testid="conversation-name">
@@ -28,6 +34,50 @@ function Header({ partner, online, onClose }: { partner: Person; online: boolean
           {status}
         </p>
       </div>
+    </HeaderShell>
+  );
+}
+
+/** A group's header: its picture, name and members; the whole of it opens the group panel. */
+function GroupHeader({ group, onClose, onShowGroup }: { group: GroupInfo; onClose: () => void; onShowGroup: () => void }) {
+  const onlineCount = useChatStore((s) => (group.members ?? []).filter((m) => m._id !== s.meId && s.online[m._id]).length);
+  const count = group.members?.length ?? group.memberCount;
+  const status =
+    group.myRole === null
+      ? "You are no longer a member"
+      : `${count} ${count === 1 ? "member" : "members"}${onlineCount > 0 ? ` · ${onlineCount} online` : ""}`;
+  return (
+    <HeaderShell onClose={onClose}>
+      <button
+        type="button"
+        className="flex min-w-0 flex-1 items-center gap-3 rounded-box text-left focus-visible:outline-2 focus-visible:outline-primary"
+        onClick={onShowGroup}
+        aria-label={`Group details: ${group.name}`}
+        aria-haspopup="dialog"
+        data-testid="group-details"
+      >
+        <Avatar name={group.name} src={group.avatar} seed={group._id} size="sm" />
+        <span className="min-w-0 flex-1">
+          <h2 className="truncate font-semibold" data-testid="conversation-name">
+            {group.name}
+          </h2>
+          <span className="block truncate text-xs text-base-content/60" data-testid="group-status">
+            {status}
+          </span>
+        </span>
+        <Info className="size-5 shrink-0 text-base-content/60" aria-hidden="true" />
+      </button>
+    </HeaderShell>
+  );
+}
+
+function HeaderShell({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+  return (
+    <header className="flex items-center gap-3 border-b border-base-300 bg-base-100 px-3 py-2.5 sm:px-5">
+      <button type="button" className="btn btn-ghost btn-circle btn-sm md:hidden" onClick={onClose} aria-label="Back to chats">
+        <ArrowLeft className="size-5" />
+      </button>
+      {children}
       <button
         type="button"
         className="btn btn-ghost btn-circle btn-sm hidden md:inline-flex"
@@ -43,12 +93,22 @@ function Header({ partner, online, onClose }: { partner: Person; online: boolean
 
 function TypingIndicator({ partner }: { partner: Person }) {
   const typing = useChatStore((s) => Boolean(s.typing[partner._id]));
+  return <TypingLine text={typing ? `${partner.fullName} is typing` : ""} />;
+}
+
+/** "Ada and Bo are typing…" */
+function GroupTypingIndicator({ groupId }: { groupId: string }) {
+  const names = useChatStore(useShallow((s) => typingNames(s, groupId)));
+  return <TypingLine text={typingSentence(names).replace(/…$/, "")} />;
+}
+
+function TypingLine({ text }: { text: string }) {
   return (
-    <div className="h-6 bg-base-200/60 px-5 text-xs text-base-content/60 sm:px-8" aria-live="polite">
-      {typing && (
-        <span className="inline-flex items-center gap-1.5" data-testid="typing-indicator">
-          <span className="truncate">{partner.fullName} is typing</span>
-          <span className="loading loading-dots loading-xs" aria-hidden="true" />
+    <div className="h-6 min-w-0 bg-base-200/60 px-5 text-xs text-base-content/60 sm:px-8" aria-live="polite">
+      {text && (
+        <span className="inline-flex max-w-full items-center gap-1.5" data-testid="typing-indicator">
+          <span className="truncate">{text}</span>
+          <span className="loading loading-dots loading-xs shrink-0" aria-hidden="true" />
         </span>
       )}
     </div>
@@ -80,21 +140,17 @@ function useDropZone(attach: (file: File) => Promise<void>) {
   return { dragging, handlers };
 }
 
-export function Conversation({ partnerId }: { partnerId: string }) {
-  const partner = useChatStore((s) => s.people[partnerId]);
-  const online = useChatStore((s) => Boolean(s.online[partnerId]));
+/** Loads the history, closes on Escape, and reports what I have read while it is open. */
+function useOpenConversation(chatKey: string) {
   const meId = useChatStore((s) => s.meId);
-  const conversation = useChatStore((s) => s.conversations[partnerId] ?? emptyConversation);
+  const conversation = useChatStore((s) => s.conversations[chatKey] ?? emptyConversation);
   const visible = useChatStore((s) => s.pageVisible);
-  const unread = useChatStore((s) => s.chats[partnerId]?.unreadCount ?? 0);
+  const unread = useChatStore((s) => s.chats[chatKey]?.unreadCount ?? 0);
   const reported = useRef<string | null>(null);
-  const close = () => useChatStore.getState().chatClosed();
-  const attachment = useAttachment();
-  const drop = useDropZone(attachment.attach);
 
   useEffect(() => {
-    void loadHistory(partnerId);
-  }, [partnerId]);
+    void loadHistory(chatKey);
+  }, [chatKey]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -104,14 +160,42 @@ export function Conversation({ partnerId }: { partnerId: string }) {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  // Open and visible: what the partner wrote is read.
+  // Open and visible: what the others wrote is read.
   const newestIncoming = newestIncomingId(conversation, meId);
   useEffect(() => {
     if (!visible || conversation.status !== "ready" || !newestIncoming) return;
     if (reported.current !== null && compareIds(newestIncoming, reported.current) <= 0 && unread === 0) return;
     reported.current = newestIncoming;
-    reportRead(partnerId, newestIncoming);
-  }, [visible, conversation.status, newestIncoming, unread, partnerId]);
+    reportRead(chatKey, newestIncoming);
+  }, [visible, conversation.status, newestIncoming, unread, chatKey]);
+
+  return { meId, conversation };
+}
+
+interface ConversationProps {
+  /** A person's id, or a group's key (store/chat keys.ts). */
+  chatKey: string;
+  /** Opens the group panel (a group's header). */
+  onShowGroup?: () => void;
+}
+
+export function Conversation({ chatKey, onShowGroup }: ConversationProps) {
+  const groupId = groupIdOf(chatKey);
+  return groupId === null ? (
+    <DirectConversation partnerId={chatKey} />
+  ) : (
+    <GroupConversation groupId={groupId} chatKey={chatKey} onShowGroup={onShowGroup ?? (() => undefined)} />
+  );
+}
+
+function DirectConversation({ partnerId }: { partnerId: string }) {
+  const partner = useChatStore((s) => s.people[partnerId]);
+  const online = useChatStore((s) => Boolean(s.online[partnerId]));
+  const { meId, conversation } = useOpenConversation(partnerId);
+  const close = () => useChatStore.getState().chatClosed();
+  const attachment = useAttachment();
+  const drop = useDropZone(attachment.attach);
+  const senderOf = useCallback((id: string) => (partner && id === partner._id ? partner : unknownPerson(id)), [partner]);
 
   if (!partner || !meId) return null;
   return (
@@ -122,20 +206,90 @@ export function Conversation({ partnerId }: { partnerId: string }) {
       {...drop.handlers}
     >
       <Header partner={partner} online={online} onClose={close} />
-      <MessageList partner={partner} meId={meId} conversation={conversation} />
+      <MessageList
+        chatKey={partnerId}
+        title={partner.fullName}
+        picture={partner.profilePic}
+        meId={meId}
+        conversation={conversation}
+        group={null}
+        senderOf={senderOf}
+      />
       <TypingIndicator partner={partner} />
-      <Composer partnerId={partnerId} partnerName={partner.fullName} attachment={attachment} />
-      {drop.dragging && (
-        <div
-          className="pointer-events-none absolute inset-2 z-10 grid place-items-center rounded-box border-2 border-dashed border-primary bg-base-100/85"
-          aria-hidden="true"
-        >
-          <p className="flex items-center gap-2 text-lg font-semibold text-primary">
-            <ImagePlus className="size-6" /> Drop a picture to send it to {partner.fullName}
-          </p>
-        </div>
-      )}
+      <Composer chatKey={partnerId} placeholder={`Message ${partner.fullName}`} attachment={attachment} />
+      {drop.dragging && <DropHint name={partner.fullName} />}
     </section>
+  );
+}
+
+function GroupConversation({ groupId, chatKey, onShowGroup }: { groupId: string; chatKey: string; onShowGroup: () => void }) {
+  const group = useChatStore((s) => s.groups[groupId]);
+  const people = useChatStore((s) => s.people);
+  const { meId, conversation } = useOpenConversation(chatKey);
+  const close = () => useChatStore.getState().chatClosed();
+  const attachment = useAttachment();
+  const drop = useDropZone(attachment.attach);
+  const members = group?.members;
+  const senderOf = useCallback(
+    (id: string): Person => {
+      const member = members?.find((m) => m._id === id);
+      if (member) return { _id: id, fullName: member.fullName, profilePic: member.profilePic, lastSeen: null };
+      return people[id] ?? unknownPerson(id);
+    },
+    [members, people],
+  );
+
+  if (!group || !meId) return null;
+  const member = group.myRole !== null;
+  return (
+    <section
+      className="relative flex h-full min-h-0 flex-1 flex-col"
+      aria-label={`Group conversation ${group.name}`}
+      data-testid="conversation"
+      data-group={groupId}
+      {...(member ? drop.handlers : {})}
+    >
+      <GroupHeader group={group} onClose={close} onShowGroup={onShowGroup} />
+      <MessageList
+        chatKey={chatKey}
+        title={group.name}
+        picture={group.avatar}
+        meId={meId}
+        conversation={conversation}
+        group={group}
+        senderOf={senderOf}
+      />
+      <GroupTypingIndicator groupId={groupId} />
+      {member ? (
+        <Composer chatKey={chatKey} placeholder={`Message ${group.name}`} attachment={attachment} />
+      ) : (
+        <p
+          className="border-t border-base-300 bg-base-100 px-4 py-4 text-center text-sm text-base-content/60"
+          role="status"
+          data-testid="not-a-member"
+        >
+          You are no longer a member of this group. Its history up to then stays here.
+        </p>
+      )}
+      {member && drop.dragging && <DropHint name={group.name} />}
+    </section>
+  );
+}
+
+function unknownPerson(id: string): Person {
+  return { _id: id, fullName: "Someone", profilePic: "", lastSeen: null };
+}
+
+function DropHint({ name }: { name: string }) {
+  return (
+    <div
+      className="pointer-events-none absolute inset-2 z-10 grid place-items-center rounded-box border-2 border-dashed border-primary bg-base-100/85"
+      aria-hidden="true"
+    >
+      <p className="flex items-center gap-2 px-4 text-center text-lg font-semibold text-primary">
+        <ImagePlus className="size-6 shrink-0" /> Drop a picture to send it to {name}
+      </p>
+    </div>
   );
 }
 

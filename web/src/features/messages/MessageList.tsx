@@ -1,14 +1,15 @@
 import { AlertCircle, ArrowDown, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
-import { type ReactNode, useCallback, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, useCallback, useId, useRef, useState } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "../../components/ui/Avatar";
 import { Lightbox } from "../../components/ui/Lightbox";
+import { systemText } from "../../lib/groupText";
 import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
 import { safeImageUrl } from "../../lib/urls";
-import type { Conversation } from "../../store/chat";
+import { type Conversation, type GroupInfo, seenBy } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
-import type { Person } from "../../types";
+import type { GroupMember, Person } from "../../types";
 import { ConfirmDelete, MessageEditor, MessageMenu } from "./MessageActions";
 import { loadOlder } from "./history";
 import { initialAnchor, moveAnchor } from "./listAnchor";
@@ -22,7 +23,48 @@ const ROW_GUESS_PX = 62;
 /** Pixels rendered beyond the viewport, so scrolling shows no blank rows. */
 const OVERSCAN = { top: 600, bottom: 300 };
 
-function Status({ message, readUpTo }: { message: ChatMessage; readUpTo: string | null }) {
+/** "Seen by N" under my message in a group; the names open below it on click or Enter. */
+function SeenBy({ readers }: { readers: GroupMember[] }) {
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === "Escape" && open) {
+      event.preventDefault(); // closes the list, not the conversation
+      event.stopPropagation();
+      setOpen(false);
+    }
+  }
+  return (
+    <span className="relative inline-flex" onKeyDown={onKeyDown}>
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 rounded text-primary hover:underline focus-visible:outline-2 focus-visible:outline-primary"
+        aria-expanded={open}
+        aria-controls={listId}
+        onClick={() => setOpen((o) => !o)}
+        data-testid="seen-by"
+      >
+        <CheckCheck className="size-3.5" aria-hidden="true" /> Seen by {readers.length}
+      </button>
+      {open && (
+        <ul
+          id={listId}
+          className="absolute right-0 bottom-full z-20 mb-1 max-h-48 w-max max-w-[min(16rem,70vw)] overflow-y-auto rounded-box border border-base-300 bg-base-100 p-2 text-sm text-base-content shadow-lg"
+          aria-label="Seen by"
+          data-testid="seen-by-list"
+        >
+          {readers.map((m) => (
+            <li key={m._id} className="truncate py-0.5">
+              {m.fullName}
+            </li>
+          ))}
+        </ul>
+      )}
+    </span>
+  );
+}
+
+function Status({ message, readUpTo, group, meId }: { message: ChatMessage; readUpTo: string | null; group: GroupInfo | null; meId: string }) {
   if (message.delivery === "pending")
     return (
       <span className="inline-flex items-center gap-1" data-testid="status-pending">
@@ -30,7 +72,11 @@ function Status({ message, readUpTo }: { message: ChatMessage; readUpTo: string 
       </span>
     );
   if (message.delivery === "failed") return null;
-  const read = message._id !== null && readUpTo !== null && compareIds(readUpTo, message._id) >= 0;
+  if (group && message._id !== null) {
+    const readers = seenBy(group.members, meId, message._id);
+    if (readers.length > 0) return <SeenBy readers={readers} />;
+  }
+  const read = !group && message._id !== null && readUpTo !== null && compareIds(readUpTo, message._id) >= 0;
   return read ? (
     <span className="inline-flex items-center gap-1 text-primary" data-testid="status-read">
       <CheckCheck className="size-3.5" aria-hidden="true" /> Seen
@@ -45,14 +91,20 @@ function Status({ message, readUpTo }: { message: ChatMessage; readUpTo: string 
 
 interface BubbleProps {
   message: ChatMessage;
+  chatKey: string;
+  meId: string;
   mine: boolean;
-  partner: Person;
+  /** Who wrote it, for the avatar (and the name, in a group). */
+  sender: Person;
   showAvatar: boolean;
+  /** In a group, the first bubble of a run is headed by the sender's name. */
+  showName: boolean;
   readUpTo: string | null;
+  group: GroupInfo | null;
   onOpenImage: (src: string) => void;
 }
 
-function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage }: BubbleProps) {
+function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, readUpTo, group, onOpenImage }: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
@@ -69,10 +121,15 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage }: B
       {!mine && (
         <div className="chat-image">
           {showAvatar ? (
-            <Avatar name={partner.fullName} src={partner.profilePic} seed={partner._id} size="xs" />
+            <Avatar name={sender.fullName} src={sender.profilePic} seed={sender._id} size="xs" />
           ) : (
             <div className="size-8" />
           )}
+        </div>
+      )}
+      {showName && !mine && (
+        <div className="chat-header mb-0.5 max-w-full truncate text-xs font-medium text-base-content/70" data-testid="sender-name">
+          {sender.fullName}
         </div>
       )}
       <div
@@ -122,7 +179,7 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage }: B
           {clockTime(message.createdAt)}
         </time>
         {message.editedAt && !deleted && <span data-testid="edited">· edited</span>}
-        {mine && <Status message={message} readUpTo={readUpTo} />}
+        {mine && <Status message={message} readUpTo={readUpTo} group={group} meId={meId} />}
       </div>
       {failed && message.clientId && (
         <div className="chat-footer mt-1 flex items-center gap-1" role="alert" data-testid="send-failed">
@@ -131,20 +188,38 @@ function Bubble({ message, mine, partner, showAvatar, readUpTo, onOpenImage }: B
           <button
             type="button"
             className="btn btn-ghost btn-xs text-primary"
-            onClick={() => retrySend(message.receiverId, message.clientId as string)}
+            onClick={() => retrySend(chatKey, message.clientId as string)}
           >
             <RotateCcw className="size-3" aria-hidden="true" /> Retry
           </button>
           <button
             type="button"
             className="btn btn-ghost btn-xs"
-            onClick={() => discardSend(message.receiverId, message.clientId as string)}
+            onClick={() => discardSend(chatKey, message.clientId as string)}
           >
             <Trash2 className="size-3" aria-hidden="true" /> Discard
           </button>
         </div>
       )}
     </div>
+  );
+}
+
+/** A change to the group, centred and muted between the bubbles. */
+function SystemLine({ message, context }: { message: ChatMessage; context: RowContext }) {
+  const text = message.system
+    ? systemText(message.system, (id) => context.nameOf(id), context.meId)
+    : (message.text ?? "The group changed");
+  return (
+    <p className="my-2 text-center text-xs text-base-content/55" data-testid="system-message">
+      <span className="inline-block max-w-full rounded-full bg-base-100/70 px-3 py-1 break-words">
+        {text}
+        <span className="sr-only">, </span>
+        <time className="ml-1.5 text-base-content/40" dateTime={message.createdAt} title={fullWhen(message.createdAt)}>
+          {clockTime(message.createdAt)}
+        </time>
+      </span>
+    </p>
   );
 }
 
@@ -160,11 +235,11 @@ function HistorySkeleton() {
   );
 }
 
-function EmptyHistory({ partner }: { partner: Person }) {
+function EmptyHistory({ chatKey, title, picture }: { chatKey: string; title: string; picture: string | null }) {
   return (
     <div className="flex h-full flex-col items-center justify-center px-6 py-10 text-center" data-testid="empty-history">
-      <Avatar name={partner.fullName} src={partner.profilePic} seed={partner._id} size="lg" />
-      <h3 className="mt-4 text-lg font-semibold">Start chatting with {partner.fullName}</h3>
+      <Avatar name={title} src={picture} seed={chatKey} size="lg" />
+      <h3 className="mt-4 text-lg font-semibold">Start chatting with {title}</h3>
       <p className="mt-1 max-w-xs text-sm text-base-content/60">
         This is the beginning of your conversation. Say hello, or pick a quick reply:
       </p>
@@ -174,7 +249,7 @@ function EmptyHistory({ partner }: { partner: Person }) {
             key={reply}
             type="button"
             className="btn btn-sm btn-soft btn-primary rounded-full"
-            onClick={() => sendNewMessage(partner._id, reply, null)}
+            onClick={() => sendNewMessage(chatKey, reply, null)}
           >
             {reply}
           </button>
@@ -185,24 +260,40 @@ function EmptyHistory({ partner }: { partner: Person }) {
 }
 
 interface MessageListProps {
-  partner: Person;
+  chatKey: string;
+  /** The partner's name, or the group's. */
+  title: string;
+  /** The partner's picture, or the group's. */
+  picture: string | null;
   meId: string;
   conversation: Conversation;
+  /** Set in a group: its members (names, read pointers). */
+  group: GroupInfo | null;
+  /** Who wrote a message: the partner, or a member of the group. */
+  senderOf: (userId: string) => Person;
 }
 
 /** What every row needs besides its own message: its neighbours decide dividers and avatars. */
 interface RowContext {
   messages: ChatMessage[];
   firstItemIndex: number;
-  partner: Person;
+  chatKey: string;
   meId: string;
   readUpTo: string | null;
   conversation: Conversation;
+  group: GroupInfo | null;
+  senderOf: (userId: string) => Person;
+  nameOf: (userId: string) => string;
   openImage: (src: string) => void;
 }
 
+/** Two neighbours in one run: the same person's messages, no system message between. */
+function sameRun(a: ChatMessage | undefined, b: ChatMessage): boolean {
+  return a !== undefined && a.kind !== "system" && b.kind !== "system" && a.senderId === b.senderId;
+}
+
 function Row({ index, message, context }: { index: number; message: ChatMessage; context: RowContext }) {
-  const { messages, firstItemIndex, partner, meId, readUpTo } = context;
+  const { messages, firstItemIndex, meId, readUpTo, group } = context;
   const i = index - firstItemIndex;
   const previous = messages[i - 1];
   const next = messages[i + 1];
@@ -223,14 +314,23 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
           {day}
         </div>
       )}
-      <Bubble
-        message={message}
-        mine={message.senderId === meId}
-        partner={partner}
-        showAvatar={!next || next.senderId !== message.senderId}
-        readUpTo={readUpTo}
-        onOpenImage={context.openImage}
-      />
+      {message.kind === "system" ? (
+        <SystemLine message={message} context={context} />
+      ) : (
+        <Bubble
+          message={message}
+          chatKey={context.chatKey}
+          meId={meId}
+          mine={message.senderId === meId}
+          sender={context.senderOf(message.senderId)}
+          // A direct chat's avatar closes a run; a group's opens it, under the sender's name.
+          showAvatar={group ? !sameRun(previous, message) || newDay : !next || !sameRun(message, next)}
+          showName={group !== null && (!sameRun(previous, message) || newDay)}
+          readUpTo={readUpTo}
+          group={group}
+          onOpenImage={context.openImage}
+        />
+      )}
     </div>
   );
 }
@@ -238,8 +338,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
 /** Loading or failing to load older messages; always the same height, so its changes never
  * move the messages under it. */
 function ListTop({ context }: { context: RowContext }) {
-  const { conversation } = context;
-  const partnerId = context.partner._id;
+  const { conversation, chatKey } = context;
   let content: ReactNode = null;
   if (conversation.olderStatus === "loading") {
     content = (
@@ -253,7 +352,7 @@ function ListTop({ context }: { context: RowContext }) {
     content = (
       <span className="flex items-center gap-2 text-sm text-base-content/60" role="alert">
         {conversation.error ?? "Could not load older messages."}
-        <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={() => void loadOlder(partnerId)}>
+        <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={() => void loadOlder(chatKey)}>
           <RotateCcw className="size-3" aria-hidden="true" /> Retry
         </button>
       </span>
@@ -268,14 +367,14 @@ function ListBottom() {
 
 const LIST_PARTS = { Header: ListTop, Footer: ListBottom };
 
-export function MessageList({ partner, meId, conversation }: MessageListProps) {
+export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf }: MessageListProps) {
   const list = useRef<VirtuosoHandle>(null);
   const { messages, status, partnerReadUpTo } = conversation;
   const [anchor, setAnchor] = useState(() => initialAnchor(messages.map((m) => m.key)));
   const [atBottom, setAtBottom] = useState(true);
   /** The newest message key when the person scrolled away from the bottom. */
   const [leftAt, setLeftAt] = useState<string | null>(null);
-  const [picture, setPicture] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
   const last = messages[messages.length - 1];
 
   // Older messages put in front lower the first index by their number (React's "adjust state
@@ -316,7 +415,7 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
   if (messages.length === 0) {
     return (
       <div className="scroll-thin min-h-0 flex-1 overflow-y-auto bg-base-200/60 px-3 py-4 sm:px-6" data-testid="message-list">
-        <EmptyHistory partner={partner} />
+        <EmptyHistory chatKey={chatKey} title={title} picture={picture} />
       </div>
     );
   }
@@ -325,11 +424,14 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
   const rowContext: RowContext = {
     messages,
     firstItemIndex: current.index,
-    partner,
+    chatKey,
     meId,
     readUpTo: partnerReadUpTo,
     conversation,
-    openImage: setPicture,
+    group,
+    senderOf,
+    nameOf: (id) => senderOf(id).fullName,
+    openImage: setShown,
   };
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
@@ -347,12 +449,12 @@ export function MessageList({ partner, meId, conversation }: MessageListProps) {
         followOutput={follow}
         atBottomThreshold={STICKY_PX}
         atBottomStateChange={onBottomChange}
-        startReached={() => void loadOlder(partner._id)}
+        startReached={() => void loadOlder(chatKey)}
         increaseViewportBy={OVERSCAN}
         defaultItemHeight={ROW_GUESS_PX}
         components={LIST_PARTS}
       />
-      {picture && <Lightbox src={picture} alt="Shared picture, full size" onClose={() => setPicture(null)} />}
+      {shown && <Lightbox src={shown} alt="Shared picture, full size" onClose={() => setShown(null)} />}
       {!atBottom && (
         <button
           type="button"

@@ -1,28 +1,48 @@
 import { errorMessage } from "../../api/http";
-import { fetchHistory, markRead } from "../../api/messages";
+import { fetchGroup, fetchGroupHistory, markGroupRead } from "../../api/groups";
+import { fetchHistory, type HistoryQuery, markRead } from "../../api/messages";
 import { emitMarkRead, isConnected } from "../../realtime/socket";
-import { useChatStore } from "../../store/chat";
+import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
 import { oldestId } from "../../store/conversation";
+import type { HistoryPage } from "../../types";
 
 /** Older pages are larger than the first: scrolling up should rarely wait. */
 export const OLDER_PAGE = 100;
 
 let requests = 0;
 
+/** A page of a direct chat or of a group; a group page has no partner's pointer ("Seen by" reads the members'). */
+async function fetchPage(chatKey: string, query: HistoryQuery = {}): Promise<HistoryPage> {
+  const groupId = groupIdOf(chatKey);
+  if (groupId === null) return fetchHistory(chatKey, query);
+  return { ...(await fetchGroupHistory(groupId, query)), partnerReadUpTo: null };
+}
+
 /**
  * Load a conversation's newest page. Every request has a number; the store keeps only the
- * answer to the latest one for that person, so a slow answer never overwrites a newer one,
- * and answers are filed under their own person, so they never show in another chat.
+ * answer to the latest one for that conversation, so a slow answer never overwrites a newer one,
+ * and answers are filed under their own conversation, so they never show in another chat.
  */
-export async function loadHistory(partnerId: string): Promise<void> {
+export async function loadHistory(chatKey: string): Promise<void> {
+  const groupId = groupIdOf(chatKey);
+  // A group's page comes with the group: its members name the senders and tell who has seen.
+  if (groupId !== null) void loadGroup(groupId);
   const request = ++requests;
   const store = useChatStore.getState();
-  store.historyRequested(partnerId, request);
+  store.historyRequested(chatKey, request);
   try {
-    const page = await fetchHistory(partnerId);
-    useChatStore.getState().historyLoaded(partnerId, request, page);
+    const page = await fetchPage(chatKey);
+    useChatStore.getState().historyLoaded(chatKey, request, page);
   } catch (error) {
-    useChatStore.getState().historyFailed(partnerId, request, errorMessage(error));
+    useChatStore.getState().historyFailed(chatKey, request, errorMessage(error));
+  }
+}
+
+async function loadGroup(groupId: string): Promise<void> {
+  try {
+    useChatStore.getState().groupLoaded(await fetchGroup(groupId));
+  } catch {
+    // The list's summary still names it; the next opening asks again.
   }
 }
 
@@ -30,27 +50,30 @@ export async function loadHistory(partnerId: string): Promise<void> {
  * Load the page before the oldest message shown (keyset paging by id). One at a time per
  * conversation; the store takes the answer only while that message is still the oldest.
  */
-export async function loadOlder(partnerId: string): Promise<void> {
-  const conversation = useChatStore.getState().conversations[partnerId];
+export async function loadOlder(chatKey: string): Promise<void> {
+  const conversation = useChatStore.getState().conversations[chatKey];
   if (!conversation || conversation.status !== "ready" || !conversation.hasMore) return;
   if (conversation.olderStatus === "loading") return;
   const before = oldestId(conversation.messages);
   if (before === null) return;
-  useChatStore.getState().olderRequested(partnerId);
+  useChatStore.getState().olderRequested(chatKey);
   try {
-    const page = await fetchHistory(partnerId, { before, limit: OLDER_PAGE });
-    useChatStore.getState().olderLoaded(partnerId, before, page);
+    const page = await fetchPage(chatKey, { before, limit: OLDER_PAGE });
+    useChatStore.getState().olderLoaded(chatKey, before, page);
   } catch (error) {
-    useChatStore.getState().olderFailed(partnerId, errorMessage(error));
+    useChatStore.getState().olderFailed(chatKey, errorMessage(error));
   }
 }
 
 /** Tell the server (and so my other tabs) that I have read up to a message. */
-export function reportRead(partnerId: string, upToMessageId: string): void {
-  useChatStore.getState().chatRead(partnerId);
+export function reportRead(chatKey: string, upToMessageId: string): void {
+  useChatStore.getState().chatRead(chatKey);
+  const groupId = groupIdOf(chatKey);
   if (isConnected()) {
-    emitMarkRead(partnerId, upToMessageId, () => undefined);
+    emitMarkRead(targetOf(chatKey), upToMessageId, () => undefined);
+  } else if (groupId !== null) {
+    markGroupRead(groupId, upToMessageId).catch(() => undefined);
   } else {
-    markRead(partnerId, upToMessageId).catch(() => undefined);
+    markRead(chatKey, upToMessageId).catch(() => undefined);
   }
 }

@@ -6,12 +6,13 @@
  */
 import toast from "react-hot-toast";
 import { ApiError, NETWORK_ERROR, errorMessage } from "../../api/http";
+import { sendGroupMessage } from "../../api/groups";
 import { uploadPicture } from "../../api/media";
-import { sendMessage as sendOverRest } from "../../api/messages";
+import { type SendInput, sendMessage } from "../../api/messages";
 import { dataUrlToBlob } from "../../lib/images";
 import { newClientId } from "../../lib/ids";
 import { CallTimeout, callSendMessage, isConnected } from "../../realtime/socket";
-import { useChatStore } from "../../store/chat";
+import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
 import type { Message } from "../../types";
 
@@ -23,13 +24,18 @@ const uploaded = new Map<string, string>();
 /** Codes after which the same message may well succeed later. */
 const RETRYABLE_CODES = new Set(["rate_limited", "unavailable", "internal_error", NETWORK_ERROR]);
 
-function findUnsent(partnerId: string, clientId: string): ChatMessage | undefined {
-  return store().conversations[partnerId]?.messages.find((m) => m._id === null && m.clientId === clientId);
+function findUnsent(chatKey: string, clientId: string): ChatMessage | undefined {
+  return store().conversations[chatKey]?.messages.find((m) => m._id === null && m.clientId === clientId);
 }
 
-async function deliver(partnerId: string, clientId: string): Promise<void> {
+function sendOverRest(chatKey: string, input: SendInput): Promise<Message> {
+  const groupId = groupIdOf(chatKey);
+  return groupId === null ? sendMessage(chatKey, input) : sendGroupMessage(groupId, input);
+}
+
+async function deliver(chatKey: string, clientId: string): Promise<void> {
   if (inFlight.has(clientId)) return;
-  const unsent = findUnsent(partnerId, clientId);
+  const unsent = findUnsent(chatKey, clientId);
   if (!unsent || unsent.delivery !== "pending") return;
   // Offline: it stays pending and goes out once we are connected and caught up.
   if (!isConnected()) return;
@@ -43,17 +49,17 @@ async function deliver(partnerId: string, clientId: string): Promise<void> {
         pictureId = (await uploadPicture(dataUrlToBlob(unsent.image), "message")).id;
         uploaded.set(clientId, pictureId);
       }
-      stored = await sendOverRest(partnerId, {
+      stored = await sendOverRest(chatKey, {
         clientId,
         image: pictureId,
         ...(unsent.text ? { text: unsent.text } : {}),
       });
       uploaded.delete(clientId);
     } else {
-      const ack = await callSendMessage({ receiverId: partnerId, text: unsent.text ?? "", clientId });
+      const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId });
       if (!ack.ok) {
         const retryable = RETRYABLE_CODES.has(ack.code);
-        store().sendFailed(partnerId, clientId, ack.message, retryable);
+        store().sendFailed(chatKey, clientId, ack.message, retryable);
         if (!retryable) toast.error(ack.message);
         return;
       }
@@ -62,52 +68,54 @@ async function deliver(partnerId: string, clientId: string): Promise<void> {
     store().sendAcknowledged(clientId, stored);
   } catch (error) {
     if (error instanceof CallTimeout) {
-      store().sendFailed(partnerId, clientId, "Not sent: no answer from the server.", true);
+      store().sendFailed(chatKey, clientId, "Not sent: no answer from the server.", true);
     } else if (error instanceof ApiError) {
       const retryable = RETRYABLE_CODES.has(error.code) || error.status >= 500;
-      store().sendFailed(partnerId, clientId, error.message, retryable);
+      store().sendFailed(chatKey, clientId, error.message, retryable);
       if (!retryable) toast.error(error.message);
     } else {
-      store().sendFailed(partnerId, clientId, errorMessage(error), true);
+      store().sendFailed(chatKey, clientId, errorMessage(error), true);
     }
   } finally {
     inFlight.delete(clientId);
   }
 }
 
-export function sendNewMessage(partnerId: string, text: string, image: string | null): void {
+export function sendNewMessage(chatKey: string, text: string, image: string | null): void {
   const meId = store().meId;
   const body = text.trim();
   if (!meId || (!body && !image)) return;
   const clientId = newClientId();
+  const groupId = groupIdOf(chatKey);
   store().sendStarted({
     clientId,
     senderId: meId,
-    receiverId: partnerId,
+    receiverId: groupId === null ? chatKey : null,
+    groupId,
     text: body || null,
     image,
     createdAt: new Date().toISOString(),
   });
-  void deliver(partnerId, clientId);
+  void deliver(chatKey, clientId);
 }
 
-export function retrySend(partnerId: string, clientId: string): void {
-  store().sendRetried(partnerId, clientId);
-  void deliver(partnerId, clientId);
+export function retrySend(chatKey: string, clientId: string): void {
+  store().sendRetried(chatKey, clientId);
+  void deliver(chatKey, clientId);
 }
 
-export function discardSend(partnerId: string, clientId: string): void {
+export function discardSend(chatKey: string, clientId: string): void {
   uploaded.delete(clientId);
-  store().sendDiscarded(partnerId, clientId);
+  store().sendDiscarded(chatKey, clientId);
 }
 
 /** After (re)connecting and catching up: send whatever is still waiting, oldest first. */
 export function resendUnsent(): void {
-  for (const [partnerId, conversation] of Object.entries(store().conversations)) {
+  for (const [chatKey, conversation] of Object.entries(store().conversations)) {
     for (const message of conversation.messages) {
       if (message._id !== null || !message.clientId || inFlight.has(message.clientId)) continue;
-      if (message.delivery === "pending") void deliver(partnerId, message.clientId);
-      else if (message.delivery === "failed" && message.retryable) retrySend(partnerId, message.clientId);
+      if (message.delivery === "pending") void deliver(chatKey, message.clientId);
+      else if (message.delivery === "failed" && message.retryable) retrySend(chatKey, message.clientId);
     }
   }
 }

@@ -1,31 +1,32 @@
 /**
- * Telling the partner that I am typing: at most one "typing" every 2 s while the text changes
- * (the server ends it by itself 5 s after the last one), and "stopped" once when the text is
- * cleared, sent, or the conversation closes.
+ * Telling the partner (or the group) that I am typing: at most one "typing" every 2 s while the
+ * text changes (the server ends it by itself 5 s after the last one), and "stopped" once when
+ * the text is cleared, sent, or the conversation closes.
  */
 import { emitTyping } from "../../realtime/socket";
+import { targetOf } from "../../store/chat";
 
 const REFRESH_MS = 2_000;
 
-let partner: string | null = null;
+let typingIn: string | null = null;
 let lastSent = 0;
 
-export function typingInput(partnerId: string, text: string): void {
+export function typingInput(chatKey: string, text: string): void {
   if (text.trim() === "") {
-    typingStopped(partnerId);
+    typingStopped(chatKey);
     return;
   }
   const now = Date.now();
-  if (partner === partnerId && now - lastSent < REFRESH_MS) return;
-  if (partner !== null && partner !== partnerId) emitTyping(partner, false);
-  partner = partnerId;
+  if (typingIn === chatKey && now - lastSent < REFRESH_MS) return;
+  if (typingIn !== null && typingIn !== chatKey) emitTyping(targetOf(typingIn), false);
+  typingIn = chatKey;
   lastSent = now;
-  emitTyping(partnerId, true);
+  emitTyping(targetOf(chatKey), true);
 }
 
-export function typingStopped(partnerId: string): void {
-  if (partner !== partnerId) return;
-  partner = null;
+export function typingStopped(chatKey: string): void {
+  if (typingIn !== chatKey) return;
+  typingIn = null;
   lastSent = 0;
-  emitTyping(partnerId, false);
+  emitTyping(targetOf(chatKey), false);
 }

@@ -1,20 +1,21 @@
 /**
- * The chats list: one entry per partner with the last message and the unread count, newest
- * activity first. The server's snapshot loads it; live messages keep it current.
+ * The chats list: one entry per conversation (a person or a group, by key: keys.ts) with the
+ * last message and the unread count, newest activity first. The server's snapshot loads it; live messages keep it current.
  */
 import { compareIds, maxId } from "../../lib/ids";
-import type { ChatSummary, LastMessage, Message } from "../../types";
+import type { ChatSummary, ConversationSummary, LastMessage, Message } from "../../types";
 import { emptyConversation, laterRead } from "./conversations";
-import type { ChatSlice, LoadStatus } from "./state";
+import { groupKey } from "./keys";
+import type { ChatData, ChatSlice, LoadStatus } from "./state";
 
 export interface ChatEntry {
-  partnerId: string;
+  chatKey: string;
   lastMessage: LastMessage | null;
   unreadCount: number;
 }
 
 export interface ChatsData {
-  /** Partner ids, newest activity first. */
+  /** Conversation keys, newest activity first. */
   chatOrder: string[];
   chats: Record<string, ChatEntry>;
   chatsStatus: LoadStatus;
@@ -22,7 +23,10 @@ export interface ChatsData {
 
 export interface ChatsActions {
   chatsRequested: () => void;
+  /** GET /api/messages/chats: direct chats only (a server without groups). */
   chatsLoaded: (chats: ChatSummary[]) => void;
+  /** GET /api/conversations: direct chats and groups. */
+  conversationsLoaded: (conversations: ConversationSummary[]) => void;
   chatsFailed: () => void;
 }
 
@@ -30,8 +34,8 @@ export function initialChats(): ChatsData {
   return { chatOrder: [], chats: {}, chatsStatus: "idle" };
 }
 
-export function chatEntry(s: ChatsData, partnerId: string): ChatEntry {
-  return s.chats[partnerId] ?? { partnerId, lastMessage: null, unreadCount: 0 };
+export function chatEntry(s: ChatsData, chatKey: string): ChatEntry {
+  return s.chats[chatKey] ?? { chatKey, lastMessage: null, unreadCount: 0 };
 }
 
 export function preview(message: Message): LastMessage {
@@ -42,6 +46,8 @@ export function preview(message: Message): LastMessage {
     senderId: message.senderId,
     createdAt: message.createdAt,
     deleted: message.deletedAt !== null,
+    kind: message.kind === "system" ? "system" : "user",
+    system: message.kind === "system" ? (message.system ?? null) : null,
   };
 }
 
@@ -50,17 +56,17 @@ export function toFront(order: string[], id: string): string[] {
 }
 
 /**
- * The list after a stored message with this partner: its preview when it is the newest, one
+ * The list after a stored message in this conversation: its preview when it is the newest, one
  * more unread when nobody saw it come, and the chat on top when it is new.
  */
 export function listed(
   s: ChatsData,
-  partnerId: string,
+  chatKey: string,
   message: Message,
   isNew: boolean,
   unnoticed: boolean,
 ): Pick<ChatsData, "chats" | "chatOrder"> {
-  const entry = chatEntry(s, partnerId);
+  const entry = chatEntry(s, chatKey);
   const newer = entry.lastMessage === null || compareIds(message._id, entry.lastMessage._id) >= 0;
   const nextEntry: ChatEntry = {
     ...entry,
@@ -68,8 +74,74 @@ export function listed(
     unreadCount: entry.unreadCount + (unnoticed ? 1 : 0),
   };
   return {
-    chats: { ...s.chats, [partnerId]: nextEntry },
-    chatOrder: (isNew && newer) || !s.chatOrder.includes(partnerId) ? toFront(s.chatOrder, partnerId) : s.chatOrder,
+    chats: { ...s.chats, [chatKey]: nextEntry },
+    chatOrder: (isNew && newer) || !s.chatOrder.includes(chatKey) ? toFront(s.chatOrder, chatKey) : s.chatOrder,
+  };
+}
+
+/** The list from a server snapshot: direct chats and groups, newest activity first. */
+function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<ChatData> {
+  const people = { ...s.people };
+  const chats: Record<string, ChatEntry> = { ...s.chats };
+  let groups = s.groups;
+  let conversations = s.conversations;
+  let cursor = s.syncCursor;
+  for (const summary of summaries) {
+    let key: string;
+    if (summary.type === "group") {
+      const { _id, name, avatar, memberCount, myRole } = summary;
+      key = groupKey(_id);
+      const known = groups[_id];
+      groups = {
+        ...groups,
+        [_id]: {
+          _id,
+          name,
+          avatar,
+          memberCount,
+          members: known?.members ?? null,
+          myRole: myRole === undefined ? (known?.myRole ?? "member") : myRole,
+          createdBy: known?.createdBy ?? null,
+        },
+      };
+    } else {
+      const { _id, fullName, profilePic, lastSeen } = summary;
+      key = _id;
+      people[key] = { _id, fullName, profilePic, lastSeen };
+      const current = conversations[key] ?? emptyConversation;
+      const readUpTo = laterRead(current.partnerReadUpTo, summary.partnerReadUpTo);
+      if (readUpTo !== current.partnerReadUpTo) {
+        conversations = { ...conversations, [key]: { ...current, partnerReadUpTo: readUpTo } };
+      }
+    }
+    const { lastMessage, unreadCount } = summary;
+    const live = s.chats[key];
+    // A live message newer than this snapshot keeps the live entry.
+    const liveIsNewer =
+      live?.lastMessage != null && (lastMessage === null || compareIds(live.lastMessage._id, lastMessage._id) > 0);
+    chats[key] = liveIsNewer
+      ? { ...live, unreadCount: Math.max(live.unreadCount, unreadCount) }
+      : { chatKey: key, lastMessage, unreadCount };
+    if (lastMessage) cursor = cursor === null ? lastMessage._id : maxId(cursor, lastMessage._id);
+  }
+  // Chats with only unsent messages (nothing stored yet) stay on top; a group with no message
+  // yet that was not listed before goes last.
+  const unsentOnly = s.chatOrder.filter((id) => chats[id]?.lastMessage === null);
+  const stored = Object.values(chats)
+    .filter((c) => c.lastMessage !== null)
+    .sort((a, b) => compareIds(b.lastMessage?._id ?? "0", a.lastMessage?._id ?? "0"))
+    .map((c) => c.chatKey);
+  const quiet = Object.values(chats)
+    .filter((c) => c.lastMessage === null && !unsentOnly.includes(c.chatKey))
+    .map((c) => c.chatKey);
+  return {
+    people,
+    chats,
+    groups,
+    conversations,
+    chatOrder: [...unsentOnly, ...stored, ...quiet],
+    chatsStatus: "ready",
+    syncCursor: cursor ?? "0",
   };
 }
 
@@ -77,42 +149,7 @@ export const createChatsSlice: ChatSlice<ChatsData & ChatsActions> = (set) => ({
   ...initialChats(),
 
   chatsRequested: () => set({ chatsStatus: "loading" }),
-  chatsLoaded: (summaries) =>
-    set((s) => {
-      const people = { ...s.people };
-      const chats: Record<string, ChatEntry> = { ...s.chats };
-      let conversations = s.conversations;
-      let cursor = s.syncCursor;
-      for (const summary of summaries) {
-        const { lastMessage, unreadCount, partnerReadUpTo, ...person } = summary;
-        people[person._id] = person;
-        const current = conversations[person._id] ?? emptyConversation;
-        const readUpTo = laterRead(current.partnerReadUpTo, partnerReadUpTo);
-        if (readUpTo !== current.partnerReadUpTo) {
-          conversations = { ...conversations, [person._id]: { ...current, partnerReadUpTo: readUpTo } };
-        }
-        const live = s.chats[person._id];
-        // A live message newer than this snapshot keeps the live entry.
-        const liveIsNewer = live?.lastMessage != null && compareIds(live.lastMessage._id, lastMessage._id) > 0;
-        chats[person._id] = liveIsNewer
-          ? { ...live, unreadCount: Math.max(live.unreadCount, unreadCount) }
-          : { partnerId: person._id, lastMessage, unreadCount };
-        cursor = cursor === null ? lastMessage._id : maxId(cursor, lastMessage._id);
-      }
-      // Chats with only unsent messages (nothing stored yet) stay on top.
-      const unsentOnly = s.chatOrder.filter((id) => chats[id]?.lastMessage === null);
-      const stored = Object.values(chats)
-        .filter((c) => c.lastMessage !== null)
-        .sort((a, b) => compareIds(b.lastMessage?._id ?? "0", a.lastMessage?._id ?? "0"))
-        .map((c) => c.partnerId);
-      return {
-        people,
-        chats,
-        conversations,
-        chatOrder: [...unsentOnly, ...stored],
-        chatsStatus: "ready",
-        syncCursor: cursor ?? "0",
-      };
-    }),
+  chatsLoaded: (summaries) => set((s) => listLoaded(s, summaries.map((c) => ({ ...c, type: "direct" as const })))),
+  conversationsLoaded: (summaries) => set((s) => listLoaded(s, summaries)),
   chatsFailed: () => set({ chatsStatus: "error" }),
 });

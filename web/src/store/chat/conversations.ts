@@ -25,12 +25,12 @@ export interface ConversationsData {
 }
 
 export interface ConversationsActions {
-  historyRequested: (partnerId: string, request: number) => void;
-  historyLoaded: (partnerId: string, request: number, page: HistoryPage) => void;
-  historyFailed: (partnerId: string, request: number, error: string) => void;
-  olderRequested: (partnerId: string) => void;
-  olderLoaded: (partnerId: string, beforeId: string, page: HistoryPage) => void;
-  olderFailed: (partnerId: string, error: string) => void;
+  historyRequested: (chatKey: string, request: number) => void;
+  historyLoaded: (chatKey: string, request: number, page: HistoryPage) => void;
+  historyFailed: (chatKey: string, request: number, error: string) => void;
+  olderRequested: (chatKey: string) => void;
+  olderLoaded: (chatKey: string, beforeId: string, page: HistoryPage) => void;
+  olderFailed: (chatKey: string, error: string) => void;
 }
 
 export const emptyConversation: Conversation = {
@@ -47,16 +47,16 @@ export function initialConversations(): ConversationsData {
   return { conversations: {} };
 }
 
-export function conversation(s: ConversationsData, partnerId: string): Conversation {
-  return s.conversations[partnerId] ?? emptyConversation;
+export function conversation(s: ConversationsData, chatKey: string): Conversation {
+  return s.conversations[chatKey] ?? emptyConversation;
 }
 
 export function withConversation(
   s: ConversationsData,
-  partnerId: string,
+  chatKey: string,
   change: Partial<Conversation>,
 ): Record<string, Conversation> {
-  return { ...s.conversations, [partnerId]: { ...conversation(s, partnerId), ...change } };
+  return { ...s.conversations, [chatKey]: { ...conversation(s, chatKey), ...change } };
 }
 
 /** The partner's read pointer only moves forward, whichever snapshot or event comes last. */
@@ -77,16 +77,16 @@ export function newestIncomingId(c: Conversation, meId: string | null): string |
 export const createConversationsSlice: ChatSlice<ConversationsData & ConversationsActions> = (set) => ({
   ...initialConversations(),
 
-  historyRequested: (partnerId, request) =>
+  historyRequested: (chatKey, request) =>
     set((s) => {
-      const current = conversation(s, partnerId);
+      const current = conversation(s, chatKey);
       // A conversation already shown stays shown while it refreshes.
       const status = current.status === "ready" ? "ready" : "loading";
-      return { conversations: withConversation(s, partnerId, { request, status, error: null }) };
+      return { conversations: withConversation(s, chatKey, { request, status, error: null }) };
     }),
-  historyLoaded: (partnerId, request, page) =>
+  historyLoaded: (chatKey, request, page) =>
     set((s) => {
-      const current = conversation(s, partnerId);
+      const current = conversation(s, chatKey);
       if (request !== current.request) return {};
       const merged = mergeAll(current.messages, page.messages);
       // Messages older than this page are already here: older pages loaded before (a
@@ -97,7 +97,7 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
       const keepsOlder = first !== undefined && shownOlder !== null && compareIds(shownOlder, first._id) < 0;
       const refresh = current.status === "ready";
       return {
-        conversations: withConversation(s, partnerId, {
+        conversations: withConversation(s, chatKey, {
           messages: merged,
           status: "ready",
           hasMore: keepsOlder ? (refresh ? current.hasMore : true) : page.hasMore,
@@ -105,15 +105,15 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
         }),
       };
     }),
-  olderRequested: (partnerId) =>
-    set((s) => ({ conversations: withConversation(s, partnerId, { olderStatus: "loading", error: null }) })),
-  olderLoaded: (partnerId, beforeId, page) =>
+  olderRequested: (chatKey) =>
+    set((s) => ({ conversations: withConversation(s, chatKey, { olderStatus: "loading", error: null }) })),
+  olderLoaded: (chatKey, beforeId, page) =>
     set((s) => {
-      const current = conversation(s, partnerId);
+      const current = conversation(s, chatKey);
       // Only the answer for the oldest message still shown extends the list.
       if (current.olderStatus !== "loading" || oldestId(current.messages) !== beforeId) return {};
       return {
-        conversations: withConversation(s, partnerId, {
+        conversations: withConversation(s, chatKey, {
           messages: mergeAll(current.messages, page.messages),
           hasMore: page.hasMore,
           olderStatus: "ready",
@@ -121,14 +121,14 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
         }),
       };
     }),
-  olderFailed: (partnerId, error) =>
-    set((s) => ({ conversations: withConversation(s, partnerId, { olderStatus: "error", error }) })),
-  historyFailed: (partnerId, request, error) =>
+  olderFailed: (chatKey, error) =>
+    set((s) => ({ conversations: withConversation(s, chatKey, { olderStatus: "error", error }) })),
+  historyFailed: (chatKey, request, error) =>
     set((s) => {
-      const current = conversation(s, partnerId);
+      const current = conversation(s, chatKey);
       if (request !== current.request) return {};
       return {
-        conversations: withConversation(s, partnerId, {
+        conversations: withConversation(s, chatKey, {
           status: current.status === "ready" ? "ready" : "error",
           error,
         }),

@@ -1,6 +1,6 @@
 /**
- * Everything the chat page shows: people, the chats list, presence, the open conversation and
- * every conversation's messages. One store, made of one slice per concern (the files beside
+ * Everything the chat page shows: people, groups, the chats list, presence, the open
+ * conversation and every conversation's messages. One store, made of one slice per concern (the files beside
  * this one), so that an event touching several — a message arriving — is one update. Actions
  * are synchronous and named for what happened; the network lives in api/ and realtime/, which
  * call them.
@@ -8,6 +8,7 @@
 import { create } from "zustand";
 import { createChatsSlice } from "./chats";
 import { createConversationsSlice } from "./conversations";
+import { createGroupsSlice } from "./groups";
 import { createMessagesSlice } from "./messages";
 import { createOutboxSlice } from "./outbox";
 import { createPeopleSlice } from "./people";
@@ -22,6 +23,7 @@ export const useChatStore = create<ChatState>()((...a) => ({
   ...createSessionSlice(...a),
   ...createPeopleSlice(...a),
   ...createChatsSlice(...a),
+  ...createGroupsSlice(...a),
   ...createViewSlice(...a),
   ...createConversationsSlice(...a),
   ...createOutboxSlice(...a),
@@ -33,6 +35,8 @@ export const useChatStore = create<ChatState>()((...a) => ({
 
 export type { ChatActions, ChatData, ChatState, LoadStatus } from "./state";
 export type { ChatEntry } from "./chats";
+export { type GroupInfo, nameOf, seenBy, typingNames } from "./groups";
+export { type ChatTarget, chatKeyOf, groupIdOf, groupKey, isGroupKey, targetOf } from "./keys";
 export { type Conversation, emptyConversation, newestIncomingId } from "./conversations";
 export type { Announcement, Received } from "./messages";
 export type { Connection } from "./presence";

@@ -5,9 +5,12 @@
  */
 import { maxId } from "../../lib/ids";
 import type { Message } from "../../types";
-import { type Draft, mergeStored } from "../conversation";
+import { systemText } from "../../lib/groupText";
+import { mergeStored } from "../conversation";
 import { listed, preview } from "./chats";
 import { conversation, withConversation } from "./conversations";
+import { nameOf, stoppedGroupTyping } from "./groups";
+import { chatKeyOf } from "./keys";
 import type { ChatData, ChatSlice } from "./state";
 import { stoppedTyping } from "./typing";
 import { isSeeing } from "./view";
@@ -27,10 +30,13 @@ export interface MessagesData {
 /** What an incoming message did, so the caller can play a sound or fetch an unknown sender. */
 export interface Received {
   isNew: boolean;
+  /** Someone else's message; a system message (a change to a group) is not. */
   incoming: boolean;
   /** Neither open nor visible: counted as unread. */
   unnoticed: boolean;
-  partnerId: string;
+  chatKey: string;
+  /** Set for a group message. */
+  groupId: string | null;
 }
 
 export interface MessagesActions {
@@ -43,29 +49,37 @@ export function initialMessages(): MessagesData {
   return { syncCursor: null, announcement: null };
 }
 
-export function partnerOf(message: Message | Draft, meId: string | null): string {
-  return message.senderId === meId ? message.receiverId : message.senderId;
-}
-
 /** Apply one stored message to a state snapshot: the conversation, the chats list, unread. */
 export function applyStored(s: ChatData, message: Message): { next: Partial<ChatData>; received: Received } {
-  const partnerId = partnerOf(message, s.meId);
-  const incoming = message.senderId !== s.meId;
-  const merge = mergeStored(conversation(s, partnerId).messages, message);
-  const unnoticed = merge.isNew && incoming && !isSeeing(s, partnerId);
-  const received: Received = { isNew: merge.isNew, incoming, unnoticed, partnerId };
+  const chatKey = chatKeyOf(message, s.meId);
+  const groupId = message.groupId ?? null;
+  const system = message.kind === "system";
+  const incoming = message.senderId !== s.meId && !system;
+  const merge = mergeStored(conversation(s, chatKey).messages, message);
+  const unnoticed = merge.isNew && incoming && !isSeeing(s, chatKey);
+  const received: Received = { isNew: merge.isNew, incoming, unnoticed, chatKey, groupId };
 
   const next: Partial<ChatData> = {
-    conversations: withConversation(s, partnerId, { messages: merge.messages }),
-    ...listed(s, partnerId, message, merge.isNew, unnoticed),
+    conversations: withConversation(s, chatKey, { messages: merge.messages }),
+    ...listed(s, chatKey, message, merge.isNew, unnoticed),
     syncCursor: s.syncCursor === null ? message._id : maxId(s.syncCursor, message._id),
   };
   if (merge.isNew && incoming) {
     // Their message is what they were typing.
-    next.typing = stoppedTyping(s.typing, partnerId);
-    const name = s.people[partnerId]?.fullName ?? "someone";
     const what = message.text ?? (message.image ? "a picture" : "a message");
-    next.announcement = { seq: (s.announcement?.seq ?? 0) + 1, text: `New message from ${name}: ${what}` };
+    let text: string;
+    if (groupId) {
+      next.groupTyping = stoppedGroupTyping(s.groupTyping, groupId, message.senderId);
+      const group = s.groups[groupId]?.name ?? "a group";
+      text = `New message from ${nameOf(s, message.senderId, groupId)} in ${group}: ${what}`;
+    } else {
+      next.typing = stoppedTyping(s.typing, chatKey);
+      text = `New message from ${s.people[chatKey]?.fullName ?? "someone"}: ${what}`;
+    }
+    next.announcement = { seq: (s.announcement?.seq ?? 0) + 1, text };
+  } else if (merge.isNew && system && message.system && groupId) {
+    const text = systemText(message.system, (id) => nameOf(s, id, groupId), s.meId);
+    next.announcement = { seq: (s.announcement?.seq ?? 0) + 1, text };
   }
   return { next, received };
 }
@@ -93,20 +107,21 @@ export const createMessagesSlice: ChatSlice<MessagesData & MessagesActions> = (s
       syncCursor: state.syncCursor,
       announcement: state.announcement,
       typing: state.typing,
+      groupTyping: state.groupTyping,
     });
     return results;
   },
   messageChanged: (message) =>
     set((s) => {
-      const partnerId = partnerOf(message, s.meId);
-      const current = s.conversations[partnerId];
+      const chatKey = chatKeyOf(message, s.meId);
+      const current = s.conversations[chatKey];
       if (!current || !current.messages.some((m) => m._id === message._id)) return {};
       const { messages } = mergeStored(current.messages, message);
-      const entry = s.chats[partnerId];
+      const entry = s.chats[chatKey];
       const chats =
         entry?.lastMessage?._id === message._id
-          ? { ...s.chats, [partnerId]: { ...entry, lastMessage: preview(message) } }
+          ? { ...s.chats, [chatKey]: { ...entry, lastMessage: preview(message) } }
           : s.chats;
-      return { conversations: withConversation(s, partnerId, { messages }), chats };
+      return { conversations: withConversation(s, chatKey, { messages }), chats };
     }),
 });

@@ -7,54 +7,55 @@ import type { Message } from "../../types";
 import { type Draft, fromDraft, updateUnsent } from "../conversation";
 import { chatEntry, toFront } from "./chats";
 import { conversation, withConversation } from "./conversations";
-import { applyStored, partnerOf } from "./messages";
+import { chatKeyOf } from "./keys";
+import { applyStored } from "./messages";
 import type { ChatSlice } from "./state";
 
 export interface OutboxActions {
   sendStarted: (draft: Draft) => void;
   sendAcknowledged: (clientId: string, message: Message) => void;
-  sendFailed: (partnerId: string, clientId: string, error: string, retryable: boolean) => void;
-  sendRetried: (partnerId: string, clientId: string) => void;
-  sendDiscarded: (partnerId: string, clientId: string) => void;
+  sendFailed: (chatKey: string, clientId: string, error: string, retryable: boolean) => void;
+  sendRetried: (chatKey: string, clientId: string) => void;
+  sendDiscarded: (chatKey: string, clientId: string) => void;
 }
 
 export const createOutboxSlice: ChatSlice<OutboxActions> = (set) => ({
   sendStarted: (draft) =>
     set((s) => {
-      const partnerId = partnerOf(draft, s.meId);
-      const current = conversation(s, partnerId);
+      const chatKey = chatKeyOf(draft, s.meId);
+      const current = conversation(s, chatKey);
       return {
-        conversations: withConversation(s, partnerId, { messages: [...current.messages, fromDraft(draft)] }),
-        chats: { ...s.chats, [partnerId]: chatEntry(s, partnerId) },
-        chatOrder: toFront(s.chatOrder, partnerId),
+        conversations: withConversation(s, chatKey, { messages: [...current.messages, fromDraft(draft)] }),
+        chats: { ...s.chats, [chatKey]: chatEntry(s, chatKey) },
+        chatOrder: toFront(s.chatOrder, chatKey),
       };
     }),
   sendAcknowledged: (_clientId, message) => {
     set((s) => applyStored(s, message).next);
   },
-  sendFailed: (partnerId, clientId, error, retryable) =>
+  sendFailed: (chatKey, clientId, error, retryable) =>
     set((s) => {
-      const current = conversation(s, partnerId);
+      const current = conversation(s, chatKey);
       const messages = updateUnsent(current.messages, clientId, (m) =>
         m.delivery === "pending" ? { ...m, delivery: "failed", error, retryable } : m,
       );
-      return messages === current.messages ? {} : { conversations: withConversation(s, partnerId, { messages }) };
+      return messages === current.messages ? {} : { conversations: withConversation(s, chatKey, { messages }) };
     }),
-  sendRetried: (partnerId, clientId) =>
+  sendRetried: (chatKey, clientId) =>
     set((s) => {
-      const current = conversation(s, partnerId);
+      const current = conversation(s, chatKey);
       const messages = updateUnsent(current.messages, clientId, (m) => ({
         ...m,
         delivery: "pending",
         error: null,
         retryable: false,
       }));
-      return messages === current.messages ? {} : { conversations: withConversation(s, partnerId, { messages }) };
+      return messages === current.messages ? {} : { conversations: withConversation(s, chatKey, { messages }) };
     }),
-  sendDiscarded: (partnerId, clientId) =>
+  sendDiscarded: (chatKey, clientId) =>
     set((s) => {
-      const current = conversation(s, partnerId);
+      const current = conversation(s, chatKey);
       const messages = updateUnsent(current.messages, clientId, (m) => (m.delivery === "failed" ? null : m));
-      return messages === current.messages ? {} : { conversations: withConversation(s, partnerId, { messages }) };
+      return messages === current.messages ? {} : { conversations: withConversation(s, chatKey, { messages }) };
     }),
 });

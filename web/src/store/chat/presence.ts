@@ -37,5 +37,5 @@ export const createPresenceSlice: ChatSlice<PresenceData & PresenceActions> = (s
     }),
   connectionChanged: (connection) =>
     // Presence we can no longer follow is not shown; the server sends the list on reconnect.
-    set(connection === "connected" ? { connection } : { connection, online: {}, typing: {} }),
+    set(connection === "connected" ? { connection } : { connection, online: {}, typing: {}, groupTyping: {} }),
 });

@@ -1,6 +1,7 @@
 /** Whose chats these are: a new session starts from nothing, and so does a signed-out page. */
 import { initialChats } from "./chats";
 import { initialConversations } from "./conversations";
+import { initialGroups } from "./groups";
 import { initialMessages } from "./messages";
 import { initialPeople } from "./people";
 import { initialPresence } from "./presence";
@@ -22,6 +23,7 @@ export function initialChatData(): ChatData {
     meId: null,
     ...initialPeople(),
     ...initialChats(),
+    ...initialGroups(),
     ...initialView(),
     ...initialConversations(),
     ...initialMessages(),

@@ -6,6 +6,7 @@
 import type { StateCreator } from "zustand";
 import type { ChatsActions, ChatsData } from "./chats";
 import type { ConversationsActions, ConversationsData } from "./conversations";
+import type { GroupsActions, GroupsData } from "./groups";
 import type { MessagesActions, MessagesData } from "./messages";
 import type { OutboxActions } from "./outbox";
 import type { PeopleActions, PeopleData } from "./people";
@@ -20,6 +21,7 @@ export type LoadStatus = "idle" | "loading" | "ready" | "error";
 export type ChatData = SessionData &
   PeopleData &
   ChatsData &
+  GroupsData &
   ViewData &
   ConversationsData &
   MessagesData &
@@ -29,6 +31,7 @@ export type ChatData = SessionData &
 export type ChatActions = SessionActions &
   PeopleActions &
   ChatsActions &
+  GroupsActions &
   ViewActions &
   ConversationsActions &
   OutboxActions &

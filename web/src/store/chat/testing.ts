@@ -1,8 +1,8 @@
 /**
  * Personas and builders for the chat store's tests: Alice is signed in, Bob and Carol are her
- * contacts. Not a test file itself; each slice's test imports what it needs.
+ * contacts; Dan is someone she has not met; the Hikers are a group of hers. Not a test file itself; each slice's test imports what it needs.
  */
-import type { ChatSummary, HistoryPage, Message, Person } from "../../types";
+import type { ChatSummary, Group, GroupMember, GroupRole, HistoryPage, Message, Person, SystemEvent } from "../../types";
 import type { Draft } from "../conversation";
 import { useChatStore } from "./index";
 
@@ -80,4 +80,38 @@ export function range(from: number, to: number): Message[] {
 export function aliceSignedIn(): void {
   store().sessionStarted(ALICE);
   store().contactsLoaded([person(BOB, "Bob"), person(CAROL, "Carol")]);
+}
+
+export const DAN = "d".repeat(24);
+export const HIKERS = "h".repeat(24);
+
+export function member(id: string, fullName: string, role: GroupRole = "member", readUpTo: string | null = "0"): GroupMember {
+  return { _id: id, fullName, profilePic: "", role, readUpTo };
+}
+
+/** The Hikers group: Alice owns it, Bob and Carol are in it (and whoever else is given). */
+export function hikers(members: GroupMember[] = [], name = "Hikers"): Group {
+  return {
+    _id: HIKERS,
+    name,
+    avatar: null,
+    createdAt: at(),
+    createdBy: ALICE,
+    members: [member(ALICE, "Alice Liddell", "owner"), member(BOB, "Bob Ross"), member(CAROL, "Carol Danvers"), ...members],
+    myRole: "owner",
+  };
+}
+
+/** A message in a group. */
+export function said(id: number, from: string, text: string, clientId: string | null = null, groupId = HIKERS): Message {
+  return { ...stored(id, from, "", text, clientId), receiverId: null, groupId, kind: "user", system: null };
+}
+
+/** A change to a group, as the server records it. */
+export function happened(id: number, system: SystemEvent, groupId = HIKERS): Message {
+  return { ...stored(id, system.actorId, "", "", null), text: null, receiverId: null, groupId, kind: "system", system };
+}
+
+export function groupDraft(clientId: string, text: string, groupId = HIKERS): Draft {
+  return { clientId, senderId: ALICE, receiverId: null, groupId, text, image: null, createdAt: at() };
 }

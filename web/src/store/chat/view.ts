@@ -7,7 +7,7 @@ export interface ViewData {
 }
 
 export interface ViewActions {
-  chatOpened: (partnerId: string) => void;
+  chatOpened: (chatKey: string) => void;
   chatClosed: () => void;
   pageVisibilityChanged: (visible: boolean) => void;
 }
@@ -17,13 +17,13 @@ export function initialView(): ViewData {
 }
 
 /** The chat with this partner is open on a visible page: what arrives there is seen. */
-export function isSeeing(s: ViewData, partnerId: string): boolean {
-  return s.activeId === partnerId && s.pageVisible;
+export function isSeeing(s: ViewData, chatKey: string): boolean {
+  return s.activeId === chatKey && s.pageVisible;
 }
 
 export const createViewSlice: ChatSlice<ViewData & ViewActions> = (set) => ({
   ...initialView(),
-  chatOpened: (partnerId) => set({ activeId: partnerId }),
+  chatOpened: (chatKey) => set({ activeId: chatKey }),
   chatClosed: () => set({ activeId: null }),
   pageVisibilityChanged: (visible) => set({ pageVisible: visible }),
 });
