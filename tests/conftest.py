@@ -399,14 +399,6 @@ class Person:
     url: str  # the server they signed up on
     sockets: Sockets | None = field(default=None, repr=False)
 
-    def __getattr__(self, name: str) -> Any:
-        # Transitional, until tests/api/test_bad_input.py (being changed elsewhere) is moved
-        # over: it was written when alice was an httpx.AsyncClient and calls alice.post(...).
-        # New tests say alice.http.post(...). Delete this with that move.
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self.http, name)
-
     async def connect(self, **options: Any) -> Tab:
         """A socket with their session, on the server they signed up on (`options`: as
         `Sockets.connect`)."""

@@ -27,7 +27,7 @@ from socketspace.db import Database
 from socketspace.models import Conversation, Message, PasswordReset, User
 from socketspace.models.base import utcnow
 from socketspace.security.tokens import hash_reset_token, reset_token
-from tests.conftest import SECRET_KEY, make_client, signup
+from tests.conftest import SECRET_KEY, Person, make_client, signup
 from tests.snapshots import tables
 
 Request = dict[str, Any]  # keyword arguments for httpx.AsyncClient.request
@@ -268,7 +268,7 @@ GUARD_REFUSALS = (413, 415)
 
 
 @pytest.fixture
-async def reset_link(alice: httpx.AsyncClient, db: Database) -> None:
+async def reset_link(alice: Person, db: Database) -> None:
     """A live reset link for Alice: RESET_BODY carries its token."""
     async with db.write() as s:
         user_id = await s.scalar(select(User.id).where(User.email == ALICE_EMAIL))
@@ -299,11 +299,6 @@ def sends_served(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return served
 
 
-async def user_id(client: httpx.AsyncClient) -> str:
-    me: str = (await client.get("/api/auth/check")).json()["_id"]
-    return me
-
-
 async def messages_stored(db: Database) -> tuple[int, int]:
     async with db.read() as s:
         messages = await s.scalar(select(func.count()).select_from(Message))
@@ -314,14 +309,12 @@ async def messages_stored(db: Database) -> tuple[int, int]:
 # --- the matrix --------------------------------------------------------------------------------
 
 
-async def test_the_untampered_bodies_are_accepted(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient
-) -> None:
+async def test_the_untampered_bodies_are_accepted(client: httpx.AsyncClient, alice: Person) -> None:
     """The matrix spoils these bodies; unspoiled, each route takes them."""
     assert (await client.post(SIGNUP, json=SIGNUP_BODY)).status_code == 201
     assert (await client.post(LOGIN, json=LOGIN_BODY)).status_code == 200
-    assert (await alice.put(PROFILE, json=PROFILE_BODY)).status_code == 200
-    assert (await alice.put(PASSWORD, json=PASSWORD_BODY)).status_code == 200
+    assert (await alice.http.put(PROFILE, json=PROFILE_BODY)).status_code == 200
+    assert (await alice.http.put(PASSWORD, json=PASSWORD_BODY)).status_code == 200
     assert (await client.post(FORGOT, json=FORGOT_BODY)).status_code == 200
 
 
@@ -333,7 +326,7 @@ async def test_the_untampered_reset_body_is_accepted(
 
 @pytest.mark.parametrize("case", SIGNUP_CASES)
 async def test_signup_with_bad_input_is_refused_and_stores_nothing(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database, case: Bad
+    client: httpx.AsyncClient, alice: Person, db: Database, case: Bad
 ) -> None:
     before = await tables(db)
     response = await client.post(SIGNUP, **case.build())
@@ -343,7 +336,7 @@ async def test_signup_with_bad_input_is_refused_and_stores_nothing(
 
 @pytest.mark.parametrize("case", LOGIN_CASES)
 async def test_login_with_bad_input_is_refused_and_opens_no_session(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database, case: Bad
+    client: httpx.AsyncClient, alice: Person, db: Database, case: Bad
 ) -> None:
     before = await tables(db)
     response = await client.post(LOGIN, **case.build())
@@ -353,10 +346,10 @@ async def test_login_with_bad_input_is_refused_and_opens_no_session(
 
 @pytest.mark.parametrize("case", PROFILE_CASES)
 async def test_profile_update_with_bad_input_is_refused_and_leaves_the_user_unchanged(
-    alice: httpx.AsyncClient, db: Database, case: Bad
+    alice: Person, db: Database, case: Bad
 ) -> None:
     before = await tables(db)
-    response = await alice.put(PROFILE, **case.build())
+    response = await alice.http.put(PROFILE, **case.build())
     assert_refused(response, case.status)
     assert await tables(db) == before
     assert await stored_name(db, ALICE_EMAIL) == "Alice Liddell"
@@ -364,10 +357,10 @@ async def test_profile_update_with_bad_input_is_refused_and_leaves_the_user_unch
 
 @pytest.mark.parametrize("case", PASSWORD_CASES)
 async def test_password_change_with_bad_input_is_refused_and_keeps_the_old_password(
-    alice: httpx.AsyncClient, app: Any, db: Database, case: Bad
+    alice: Person, app: Any, db: Database, case: Bad
 ) -> None:
     before = await tables(db)
-    response = await alice.put(PASSWORD, **case.build())
+    response = await alice.http.put(PASSWORD, **case.build())
     assert_refused(response, case.status)
     assert await tables(db) == before
     async with make_client(app) as again:
@@ -376,7 +369,7 @@ async def test_password_change_with_bad_input_is_refused_and_keeps_the_old_passw
 
 @pytest.mark.parametrize("case", FORGOT_CASES)
 async def test_forgot_password_with_bad_input_is_refused_and_queues_nothing(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database, case: Bad
+    client: httpx.AsyncClient, alice: Person, db: Database, case: Bad
 ) -> None:
     before = await tables(db)
     response = await client.post(FORGOT, **case.build())
@@ -396,24 +389,24 @@ async def test_password_reset_with_bad_input_is_refused_and_keeps_the_link_usabl
 
 
 async def test_the_untampered_send_body_is_accepted_by_the_send_route(
-    alice: httpx.AsyncClient, bob: httpx.AsyncClient, sends_served: list[str]
+    alice: Person, bob: Person, sends_served: list[str]
 ) -> None:
-    bob_id = await user_id(bob)
-    assert (await alice.post(SEND + bob_id, json=SEND_BODY)).status_code == 201
+    bob_id = bob.id
+    assert (await alice.http.post(SEND + bob_id, json=SEND_BODY)).status_code == 201
     assert sends_served == [bob_id]
 
 
 @pytest.mark.parametrize("case", SEND_CASES)
 async def test_send_with_bad_input_is_refused_and_stores_nothing(
-    alice: httpx.AsyncClient,
-    bob: httpx.AsyncClient,
+    alice: Person,
+    bob: Person,
     db: Database,
     sends_served: list[str],
     case: Bad,
 ) -> None:
-    bob_id = await user_id(bob)
+    bob_id = bob.id
     before = await tables(db)
-    response = await alice.post(SEND + bob_id, **case.build())
+    response = await alice.http.post(SEND + bob_id, **case.build())
     assert_refused(response, case.status)
     assert sends_served == ([] if case.status in GUARD_REFUSALS else [bob_id])
     assert await tables(db) == before
@@ -449,12 +442,12 @@ async def test_signup_with_a_unicode_name_succeeds_and_round_trips_exactly(
 
 @pytest.mark.parametrize("name", UNICODE_NAMES)
 async def test_profile_update_to_a_unicode_name_succeeds_and_round_trips_exactly(
-    alice: httpx.AsyncClient, db: Database, name: str
+    alice: Person, db: Database, name: str
 ) -> None:
-    response = await alice.put(PROFILE, json={"fullName": name})
+    response = await alice.http.put(PROFILE, json={"fullName": name})
     assert response.status_code == 200, response.text
     assert response.json()["fullName"] == name
-    assert (await alice.get("/api/auth/check")).json()["fullName"] == name
+    assert (await alice.http.get("/api/auth/check")).json()["fullName"] == name
     assert await stored_name(db, ALICE_EMAIL) == name
 
 
@@ -485,7 +478,7 @@ SQL_LOOKING = [
 
 @pytest.mark.parametrize("name", SQL_LOOKING)
 async def test_signup_stores_a_sql_looking_name_literally(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database, name: str
+    client: httpx.AsyncClient, alice: Person, db: Database, name: str
 ) -> None:
     before = await tables(db)
     created = await signup(client, name, "bob@example.com")
@@ -495,32 +488,32 @@ async def test_signup_stores_a_sql_looking_name_literally(
     after = await tables(db)
     assert (after.users, after.sessions) == (before.users + 1, before.sessions + 1)
     # Alice, her row and her session are untouched.
-    assert (await alice.get("/api/auth/check")).status_code == 200
+    assert (await alice.http.get("/api/auth/check")).status_code == 200
     assert set(before.user_rows) <= set(after.user_rows)
     assert set(before.session_rows) <= set(after.session_rows)
 
 
 @pytest.mark.parametrize("name", SQL_LOOKING)
 async def test_profile_update_stores_a_sql_looking_name_literally(
-    alice: httpx.AsyncClient, bob: httpx.AsyncClient, db: Database, name: str
+    alice: Person, bob: Person, db: Database, name: str
 ) -> None:
-    response = await alice.put(PROFILE, json={"fullName": name})
+    response = await alice.http.put(PROFILE, json={"fullName": name})
     assert response.status_code == 200, response.text
     assert response.json()["fullName"] == name
     assert await stored_name(db, ALICE_EMAIL) == name
     assert await stored_name(db, "bob@example.com") == "Bob Builder"
-    assert (await bob.get("/api/auth/check")).status_code == 200
+    assert (await bob.http.get("/api/auth/check")).status_code == 200
 
 
 async def test_login_with_a_sql_looking_email_is_just_invalid_credentials(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, alice: Person, db: Database
 ) -> None:
     before = await tables(db)
     response = await client.post(LOGIN, json={"email": SQL_NAME, "password": ALICE_PASSWORD})
     body = assert_refused(response, 400)
     assert body["message"] == "Invalid credentials"
     assert await tables(db) == before
-    assert (await alice.get("/api/auth/check")).status_code == 200
+    assert (await alice.http.get("/api/auth/check")).status_code == 200
 
 
 # --- the messages the original client shows ----------------------------------------------------
@@ -592,7 +585,7 @@ async def test_signup_with_an_invalid_email_says_invalid_email_format(
     ["alice@example.com", "ALICE@Example.COM", "  Alice@Example.com  ", "\talice@EXAMPLE.com\n"],
 )
 async def test_signup_with_a_taken_email_in_any_case_or_spacing_says_email_already_exists(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database, email: str
+    client: httpx.AsyncClient, alice: Person, db: Database, email: str
 ) -> None:
     before = await tables(db)
     response = await client.post(
@@ -604,7 +597,7 @@ async def test_signup_with_a_taken_email_in_any_case_or_spacing_says_email_alrea
 
 
 async def test_login_says_invalid_credentials_alike_for_wrong_password_and_unknown_email(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database
+    client: httpx.AsyncClient, alice: Person, db: Database
 ) -> None:
     before = await tables(db)
     wrong_password = await client.post(
@@ -628,7 +621,7 @@ async def test_login_says_invalid_credentials_alike_for_wrong_password_and_unkno
     ],
 )
 async def test_login_with_a_missing_field_is_a_400(
-    client: httpx.AsyncClient, alice: httpx.AsyncClient, db: Database, body: dict[str, str]
+    client: httpx.AsyncClient, alice: Person, db: Database, body: dict[str, str]
 ) -> None:
     before = await tables(db)
     assert_refused(await client.post(LOGIN, json=body), 400)
