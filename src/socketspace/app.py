@@ -11,7 +11,7 @@ import socketio
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from socketspace.api import auth, health, media, messages, metrics, users
+from socketspace.api import auth, groups, health, media, messages, metrics, users
 from socketspace.api.errors import LastResort, install_error_handlers
 from socketspace.api.metrics import HttpMetricsMiddleware
 from socketspace.api.middleware import (
@@ -63,7 +63,14 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     )
     api.state.ctx = ctx
     install_error_handlers(api)
-    for router in (health.router, auth.router, messages.router, users.router, media.router):
+    for router in (
+        health.router,
+        auth.router,
+        messages.router,
+        groups.router,
+        users.router,
+        media.router,
+    ):
         api.include_router(router)
     api.include_router(metrics.router)  # before the web client's catch-all route
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))

@@ -149,6 +149,8 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: int = 30
     # A typing indicator ends by itself this long after the last refresh.
     typing_ttl_seconds: float = 5.0
+    # The most people a group may have (checked when it is made and when people are added).
+    group_max_members: int = Field(default=1000, ge=2)
     # The heap's free pages go back to the system this often (memory.py; 0: never).
     heap_trim_seconds: float = 30.0
 

@@ -141,8 +141,9 @@ FORK_CLASSES = (
     transport.CoalescingWebSocketProtocol,
 )
 UPSTREAM_PACKAGES = tuple(DISTRIBUTION)
-# Redefined on purpose, and not code: class attributes and annotations of ours.
-NOT_CODE = {"__doc__", "__module__", "__annotations__", "__dict__", "__weakref__"}
+# Not code: the class's own bookkeeping, and `json`, which python-socketio's server sets on
+# its packet class (JsonOnlyPacket) when it starts.
+NOT_CODE = {"__doc__", "__module__", "__annotations__", "__dict__", "__weakref__", "json"}
 
 
 def resolve(name: str) -> Any:

@@ -14,7 +14,14 @@ from socketspace.services.message_sql import (
     FIND_USERS,
     SQLITE_FIND_EARLIER,
 )
-from socketspace.services.messages import _CHATS, _NEWEST_PAGE, _PAGE_BEFORE, _PAGE_HEAD, _SYNC
+from socketspace.services.messages import (
+    _CHATS,
+    _NEWEST_PAGE,
+    _PAGE_BEFORE,
+    _PAGE_HEAD,
+    _SYNC_ALL,
+    _SYNC_DIRECT,
+)
 
 
 @pytest.fixture
@@ -38,7 +45,8 @@ def sqlite(backend, database_url):
         (_PAGE_HEAD, {"low": "a", "high": "b", "partner": "b"}),
         (_NEWEST_PAGE, {"conversation_id": 1, "size": 51}),
         (_PAGE_BEFORE, {"conversation_id": 1, "before": 1000, "size": 51}),
-        (_SYNC, {"viewer": "a", "after": 1000, "size": 201}),
+        (_SYNC_ALL, {"viewer": "a", "after": 1000, "size": 201}),
+        (_SYNC_DIRECT, {"viewer": "a", "after": 1000, "size": 201}),
         (_CHATS, {"viewer": "a"}),
     ],
     ids=[
@@ -51,6 +59,7 @@ def sqlite(backend, database_url):
         "history-newest",
         "history-before",
         "sync",
+        "sync-direct",
         "chats",
     ],
 )

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from socketspace.models.base import Base, UTCDateTime, utcnow
@@ -15,6 +16,10 @@ from socketspace.models.conversation import BigId
 #   2. schemas/message.py, if clients are to see it: message_view and MessageOut.
 # The writer's INSERT on both databases (services/message_sql.py) and the reads of messages
 # are made from the table. Like any change of the schema, it also needs a migration.
+
+
+TEXT = "text"
+SYSTEM = "system"
 
 
 class Message(Base):
@@ -33,7 +38,8 @@ class Message(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     sender_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    receiver_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None in a group: the group is the conversation.
+    receiver_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_id: Mapped[str | None] = mapped_column(String(64), default=None)
     text: Mapped[str | None] = mapped_column(Text, default=None)
     # Indexed: who may see a picture, and whether anything still shows it, is asked by URL.
@@ -41,6 +47,9 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # "text", or "system" for what happened in a group ({action, actorId, userIds?, name?}).
+    kind: Mapped[str] = mapped_column(String(8), default=TEXT, server_default=TEXT)
+    system: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -52,7 +61,7 @@ class MessageRecord:
 
     conversation_id: int
     sender_id: str
-    receiver_id: str
+    receiver_id: str | None
     client_id: str | None
     text: str | None
     image: str | None
@@ -60,3 +69,5 @@ class MessageRecord:
     id: int = 0
     edited_at: datetime | None = None
     deleted_at: datetime | None = None
+    kind: str = TEXT
+    system: dict[str, Any] | None = None

@@ -22,6 +22,11 @@ PRESENCE_CHANGED: Final = "presenceChanged"
 # {}: events for this client may have been lost (this server's Redis link was down and is
 # back): call `sync` from the last message seen. Clients that do not know it lose nothing new.
 RESYNC: Final = "resync"
+# Groups, only to connections that ask with auth {groups: true}: the group as it is now
+# (without myRole), after any change of name, picture, members or roles...
+GROUP_UPDATED: Final = "groupUpdated"
+# ...and {groupId} to a member who left or was removed.
+GROUP_REMOVED: Final = "groupRemoved"
 
 # Client -> server, each answered by an ack {ok: true, ...} or {ok: false, code, message}.
 SEND_MESSAGE: Final = "sendMessage"
@@ -45,3 +50,9 @@ PRESENCE_ROOMS: Final = {
 def user_room(user_id: str) -> str:
     """Every connection of a user joins this room; delivery always goes to rooms."""
     return f"user:{user_id}"
+
+
+def groups_room(user_id: str) -> str:
+    """The user's connections that asked for groups join this room too: group traffic goes
+    only here, so a client that knows only people (the original) never sees it."""
+    return f"groups:{user_id}"

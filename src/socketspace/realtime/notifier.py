@@ -10,7 +10,8 @@ import socketio
 from socketspace.models import Message
 from socketspace.realtime import events
 from socketspace.realtime.bus import Bus
-from socketspace.realtime.events import user_room
+from socketspace.realtime.events import groups_room, user_room
+from socketspace.schemas.group import Group, group_view
 from socketspace.schemas.message import message_view
 
 REVOKED = "sessions-revoked"
@@ -22,16 +23,41 @@ class SocketNotifier:
         self.bus = bus
         bus.on(REVOKED, self._disconnect_revoked)
 
-    async def message_created(self, view: dict[str, Any], origin: str | None) -> None:
+    async def message_created(
+        self, view: dict[str, Any], origin: str | None, members: Sequence[str] = ()
+    ) -> None:
         # The receiver's every connection, and the sender's other ones: the sending
-        # connection has its answer in the ack already.
-        rooms = [user_room(view["receiverId"]), user_room(view["senderId"])]
+        # connection has its answer in the ack already. A group's: its members' connections
+        # that asked for groups.
+        receiver = view["receiverId"]
+        if receiver is None:
+            rooms = [groups_room(member) for member in members]
+        else:
+            rooms = [user_room(receiver), user_room(view["senderId"])]
         await self.sio.emit(events.NEW_MESSAGE, view, to=rooms, skip_sid=origin)
 
-    async def message_changed(self, message: Message) -> None:
+    async def message_changed(self, message: Message, members: Sequence[str] = ()) -> None:
         event = events.MESSAGE_DELETED if message.deleted_at else events.MESSAGE_UPDATED
-        rooms = [user_room(message.receiver_id), user_room(message.sender_id)]
+        if message.receiver_id is None:
+            rooms = [groups_room(member) for member in members]
+        else:
+            rooms = [user_room(message.receiver_id), user_room(message.sender_id)]
         await self.sio.emit(event, message_view(message), to=rooms)
+
+    async def group_updated(self, group: Group, members: Sequence[str]) -> None:
+        rooms = [groups_room(member) for member in members]
+        await self.sio.emit(events.GROUP_UPDATED, group_view(group), to=rooms)
+
+    async def group_removed(self, group_id: int, user_ids: Sequence[str]) -> None:
+        rooms = [groups_room(user_id) for user_id in user_ids]
+        await self.sio.emit(events.GROUP_REMOVED, {"groupId": str(group_id)}, to=rooms)
+
+    async def group_read(
+        self, reader_id: str, group_id: int, up_to: int, members: Sequence[str]
+    ) -> None:
+        payload = {"readerId": reader_id, "groupId": str(group_id), "upToMessageId": str(up_to)}
+        rooms = [groups_room(member) for member in members]
+        await self.sio.emit(events.MESSAGES_READ, payload, to=rooms)
 
     async def messages_read(
         self, reader_id: str, partner_id: str, up_to: int, *, tell_partner: bool = True

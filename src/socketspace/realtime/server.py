@@ -22,7 +22,7 @@ from socketspace.errors import AppError, NotAuthenticated, RateLimited
 from socketspace.periodic import Periodic
 from socketspace.realtime import events
 from socketspace.realtime.bus import RESUBSCRIBED, Bus
-from socketspace.realtime.events import user_room
+from socketspace.realtime.events import groups_room, user_room
 from socketspace.realtime.presence import Presence, PresenceWindow
 from socketspace.realtime.presence_store import PresenceStore
 from socketspace.realtime.transport import (
@@ -46,8 +46,8 @@ from socketspace.schemas.message import (
 )
 from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.tokens import COOKIE_NAME
-from socketspace.services import accounts, messages, users
-from socketspace.services.typing import update_typing
+from socketspace.services import accounts, groups, messages, users
+from socketspace.services.typing import update_group_typing, update_typing
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,9 @@ def error_ack(exc: AppError) -> Ack:
 class Connection:
     user_id: str
     session_id: str
+    # Asked for groups at the handshake (auth {groups: true}): only such connections get
+    # group traffic of any kind.
+    groups: bool = False
 
 
 def acked(
@@ -177,11 +180,14 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         mode = auth.get("presence") if isinstance(auth, dict) else None
         presence_room = events.PRESENCE_ROOMS.get(str(mode), events.FULL_PRESENCE_ROOM)
         user_id, session_id = viewer.user_id, viewer.session_id
-        self.connections[sid] = Connection(user_id, session_id)
+        groups = isinstance(auth, dict) and auth.get("groups") is True
+        self.connections[sid] = Connection(user_id, session_id, groups)
         metrics.SOCKETS_CONNECTED.inc()
         await self.save_session(sid, {"user_id": user_id, "session_id": session_id})
         await self.enter_room(sid, user_room(user_id))
         await self.enter_room(sid, presence_room)
+        if groups:
+            await self.enter_room(sid, groups_room(user_id))
         self.presence.connected(user_id)
         # After this handler returns the client is told it is connected; the list follows.
         self._spawn(self._send_online_list(sid))
@@ -222,47 +228,82 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     @acked(SendMessageEvent)
     async def on_sendMessage(self, sid: str, conn: Connection, data: SendMessageEvent) -> Ack:
-        stored = await messages.send_message(
-            self.ctx.writer,
-            self.ctx.send_limiter,
-            self.ctx.media,
-            self.ctx.blocks,
-            sender_id=conn.user_id,
-            receiver_id=data.receiverId,
-            text=data.text,
-            image=data.image,
-            client_id=data.clientId,
-            origin=sid,
-        )
+        if data.groupId is not None:
+            stored = await groups.send_group_message(
+                self.ctx.writer,
+                self.ctx.send_limiter,
+                self.ctx.media,
+                sender_id=conn.user_id,
+                group_id=data.groupId,
+                text=data.text,
+                image=data.image,
+                client_id=data.clientId,
+                origin=sid,
+            )
+        else:
+            stored = await messages.send_message(
+                self.ctx.writer,
+                self.ctx.send_limiter,
+                self.ctx.media,
+                self.ctx.blocks,
+                sender_id=conn.user_id,
+                receiver_id=data.receiverId,
+                text=data.text,
+                image=data.image,
+                client_id=data.clientId,
+                origin=sid,
+            )
         return {"message": stored.view, "duplicate": not stored.created}
 
     @acked(TypingEvent)
     async def on_typing(self, sid: str, conn: Connection, data: TypingEvent) -> Ack:
-        await update_typing(
-            self.typing,
-            self.ctx.blocks,
-            sender_id=conn.user_id,
-            receiver_id=data.receiverId,
-            is_typing=data.isTyping,
-        )
+        if data.groupId is not None:
+            await update_group_typing(
+                self.typing,
+                self.ctx.db,
+                sender_id=conn.user_id,
+                group_id=data.groupId,
+                is_typing=data.isTyping,
+            )
+        else:
+            await update_typing(
+                self.typing,
+                self.ctx.blocks,
+                sender_id=conn.user_id,
+                receiver_id=data.receiverId,
+                is_typing=data.isTyping,
+            )
         return {}
 
     @acked(MarkReadEvent)
     async def on_markRead(self, sid: str, conn: Connection, data: MarkReadEvent) -> Ack:
-        position = await messages.mark_read(
-            self.ctx.db,
-            self.ctx.notifier,
-            self.ctx.blocks,
-            reader_id=conn.user_id,
-            partner_id=data.userId,
-            up_to=data.upToMessageId,
-        )
+        if data.groupId is not None:
+            position = await groups.mark_group_read(
+                self.ctx.db,
+                self.ctx.notifier,
+                reader_id=conn.user_id,
+                group_id=data.groupId,
+                up_to=data.upToMessageId,
+            )
+        else:
+            position = await messages.mark_read(
+                self.ctx.db,
+                self.ctx.notifier,
+                self.ctx.blocks,
+                reader_id=conn.user_id,
+                partner_id=data.userId,
+                up_to=data.upToMessageId,
+            )
         return {"upToMessageId": str(position)}
 
     @acked(SyncEvent)
     async def on_sync(self, sid: str, conn: Connection, data: SyncEvent) -> Ack:
         found, has_more = await messages.sync(
-            self.ctx.db, viewer_id=conn.user_id, after=data.afterMessageId, limit=data.limit
+            self.ctx.db,
+            viewer_id=conn.user_id,
+            after=data.afterMessageId,
+            limit=data.limit,
+            groups=conn.groups,
         )
         return {"messages": [message_view(m) for m in found], "hasMore": has_more}
 

@@ -11,7 +11,11 @@ from typing import Any
 import socketio
 
 from socketspace.realtime import events
-from socketspace.realtime.events import user_room
+from socketspace.realtime.events import groups_room, user_room
+
+# A group's indicators are keyed by this and the group id where a person's id would be (user
+# ids are hex: they never start with it).
+GROUP_TARGET = "g:"
 
 
 class TypingRelay:
@@ -19,11 +23,24 @@ class TypingRelay:
         self.sio = sio
         self.ttl = ttl
         self.min_interval = min_interval
+        # (typist, receiver id or GROUP_TARGET + group id) -> when last told, expiry timer.
         self._active: dict[tuple[str, str], tuple[float, asyncio.TimerHandle]] = {}
+        # For a group's indicator, who is told (its other members when it started).
+        self._audience: dict[tuple[str, str], list[str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def update(self, sender_id: str, receiver_id: str, is_typing: bool) -> None:
-        key = (sender_id, receiver_id)
+        await self._update((sender_id, receiver_id), is_typing)
+
+    async def update_group(
+        self, sender_id: str, group_id: int, audience: list[str], is_typing: bool
+    ) -> None:
+        key = (sender_id, f"{GROUP_TARGET}{group_id}")
+        self._audience[key] = audience
+        await self._update(key, is_typing)
+
+    async def _update(self, key: tuple[str, str], is_typing: bool) -> None:
+        sender_id, receiver_id = key
         entry = self._active.pop(key, None)
         if entry is not None:
             entry[1].cancel()
@@ -56,6 +73,13 @@ class TypingRelay:
         task.add_done_callback(self._tasks.discard)
 
     async def _tell(self, sender_id: str, receiver_id: str, is_typing: bool) -> None:
+        if receiver_id.startswith(GROUP_TARGET):
+            key = (sender_id, receiver_id)
+            audience = self._audience.get(key, []) if is_typing else self._audience.pop(key, [])
+            group_id = receiver_id[len(GROUP_TARGET) :]
+            payload = {"groupId": group_id, "userId": sender_id, "isTyping": is_typing}
+            await self.sio.emit(events.TYPING, payload, to=[groups_room(m) for m in audience])
+            return
         await self.sio.emit(
             events.TYPING, {"userId": sender_id, "isTyping": is_typing}, to=user_room(receiver_id)
         )
@@ -64,3 +88,4 @@ class TypingRelay:
         for _, handle in self._active.values():
             handle.cancel()
         self._active.clear()
+        self._audience.clear()

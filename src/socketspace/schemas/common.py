@@ -36,4 +36,7 @@ def describe_validation_error(errors: Sequence[Any]) -> str:
         return f"{field} must be a string."
     if kind in ("int_type", "int_parsing"):
         return f"{field} must be a whole number."
+    if kind == "value_error" and not field:  # a model's own check: its sentence
+        text = str(error.get("ctx", {}).get("error", error.get("msg", "")))
+        return text[:1].upper() + text[1:] + "."
     return f"{field}: {error.get('msg', 'is not valid')}." if field else str(error.get("msg"))

@@ -4,9 +4,9 @@ the pydantic models describe the same shapes for input checking and the API docs
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol, TypeAlias
+from typing import Any, NamedTuple, Protocol, Self, TypeAlias
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from socketspace.models.message import Message, MessageRecord
 from socketspace.schemas.common import StrictInput
@@ -33,10 +33,11 @@ def message_view(message: MessageRow) -> dict[str, Any]:
     created_at, edited_at, deleted_at = message.created_at, message.edited_at, message.deleted_at
     created = iso(created_at)
     deleted = deleted_at is not None
-    return {
+    receiver_id = message.receiver_id
+    view: dict[str, Any] = {
         "_id": str(message.id),
         "senderId": message.sender_id,
-        "receiverId": message.receiver_id,
+        "receiverId": receiver_id,
         "text": None if deleted else message.text,
         "image": None if deleted else message.image,
         "clientId": message.client_id,
@@ -45,6 +46,12 @@ def message_view(message: MessageRow) -> dict[str, Any]:
         "editedAt": iso(edited_at),
         "deletedAt": iso(deleted_at),
     }
+    if receiver_id is None:  # a group's: the shape of a direct one stays as the original's
+        view["groupId"] = str(message.conversation_id)
+        view["kind"] = message.kind
+        if message.system is not None:
+            view["system"] = message.system
+    return view
 
 
 class PersonRow(Protocol):
@@ -129,7 +136,12 @@ def chat_view(row: ChatRow, *, receipts: bool = True) -> dict[str, Any]:
 class MessageOut(BaseModel):
     id: str = Field(alias="_id")
     senderId: str
-    receiverId: str
+    receiverId: str | None = Field(description="null in a group")
+    groupId: str | None = Field(default=None, description="only in a group's messages")
+    kind: str | None = Field(default=None, description="a group's messages: text or system")
+    system: dict[str, Any] | None = Field(
+        default=None, description="what happened: {action, actorId, userIds?, name?}"
+    )
     text: str | None
     image: str | None
     clientId: str | None
@@ -188,20 +200,34 @@ class ReportIn(StrictInput):
 # --- socket event payloads (client -> server) ------------------------------------------------
 
 
-class SendMessageEvent(StrictInput):
-    receiverId: str
+class _OnePlace(StrictInput):
+    """An event addressed to a person (`receiverId` or `userId`) or a group (`groupId`)."""
+
+    groupId: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        person = getattr(self, "receiverId", None) or getattr(self, "userId", None)
+        if (person is None) == (self.groupId is None):
+            names = "receiverId" if "receiverId" in type(self).model_fields else "userId"
+            raise ValueError(f"give exactly one of {names} and groupId")
+        return self
+
+
+class SendMessageEvent(_OnePlace):
+    receiverId: str | None = None
     text: str | None = None
     image: str | None = None
     clientId: str | None = None
 
 
-class TypingEvent(StrictInput):
-    receiverId: str
+class TypingEvent(_OnePlace):
+    receiverId: str | None = None
     isTyping: bool
 
 
-class MarkReadEvent(StrictInput):
-    userId: str
+class MarkReadEvent(_OnePlace):
+    userId: str | None = None
     upToMessageId: str | int | None = None
 
 

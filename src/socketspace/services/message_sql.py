@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Table, bindparam, case, insert, select, text,
 from sqlalchemy.dialects import sqlite
 
 from socketspace.models import Conversation, ConversationMember, User
+from socketspace.models.conversation import GROUP
 from socketspace.models.message import Message, MessageRecord
 
 # Any constant works; it names "the message writer" among PostgreSQL advisory locks.
@@ -80,6 +81,42 @@ FIND_USERS = select(User.id).where(User.id.in_(bindparam("ids", expanding=True))
 ADD_CONVERSATIONS = insert(Conversation).returning(Conversation.id, sort_by_parameter_order=True)
 ADD_MEMBERS = insert(ConversationMember)
 FIND_MESSAGES = select(*MESSAGES.columns).where(MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
+# A group's current members (left_at_message_id unset), for the groups of a batch.
+FIND_GROUP_MEMBERS = (
+    select(_member.conversation_id, _member.user_id)
+    .join(Conversation, Conversation.id == _member.conversation_id)
+    .where(
+        _member.conversation_id.in_(bindparam("ids", expanding=True)),
+        Conversation.kind == GROUP,
+        _member.left_at_message_id.is_(None),
+    )
+)
+# Everyone in the group but `uid` (who sent `n` messages) has `n` more unread.
+ADD_UNREAD_TO_OTHERS = (
+    update(_member)
+    .where(
+        _member.conversation_id == bindparam("cid"),
+        _member.user_id != bindparam("uid"),
+        _member.left_at_message_id.is_(None),
+    )
+    .values(unread_count=_member.unread_count + bindparam("n"))
+)
+
+
+def group_members(conn: Connection, group_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    """The current members of each of these groups (an id that is no group is left out)."""
+    if not group_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for group_id, user_id in conn.execute(FIND_GROUP_MEMBERS, {"ids": sorted(group_ids)}):
+        found.setdefault(group_id, []).append(user_id)
+    return {group_id: tuple(members) for group_id, members in found.items()}
+
+
+def add_unread_to_other_members(conn: Connection, sent: list[Params]) -> None:
+    """Group messages: each row (`cid` group, `uid` sender, `n` messages) adds `n` to every
+    other current member's unread count."""
+    conn.execute(ADD_UNREAD_TO_OTHERS, sent)
 
 
 # --- PostgreSQL: the writes as Core statements ------------------------------------------------

@@ -40,6 +40,8 @@ from socketspace.services.message_sql import (
     FIND_USERS,
     POSTGRESQL,
     SQLITE,
+    add_unread_to_other_members,
+    group_members,
 )
 from socketspace.services.notify import Notifier
 
@@ -52,12 +54,13 @@ KNOWN_CONVERSATIONS_MAX = 100_000
 @dataclass
 class Outgoing:
     sender_id: str
-    receiver_id: str
+    receiver_id: str | None  # None for a group's message
     text: str | None
     client_id: str | None
     # What must finish first: shared budget checks, then storing the picture (its URL).
     image: asyncio.Task[str | None] | None = None
     origin: str | None = None
+    group_id: int | None = None
     image_url: str | None = None
     done: asyncio.Future[Stored] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
@@ -68,6 +71,8 @@ class Outgoing:
 class Stored:
     message: MessageRecord
     created: bool  # False when a retry found the message its client id already made
+    # A group message's audience as it was committed: the members then (the sender too).
+    members: tuple[str, ...] = ()
 
     @cached_property
     def view(self) -> dict[str, Any]:
@@ -211,7 +216,7 @@ class MessageWriter:
             delivered = 0
             try:
                 for stored, origin in batch:
-                    await self.notifier.message_created(stored.view, origin)
+                    await self.notifier.message_created(stored.view, origin, stored.members)
                     # Measured here, not in the notifier: only the writer knows the commit time.
                     metrics.DELIVERY_SECONDS.observe(time.perf_counter() - committed)
                     delivered += 1
@@ -254,18 +259,27 @@ class MessageWriter:
         results: dict[int, Stored | AppError] = {}
         self.sql.lock(conn)
         conversations = self._conversations(conn, batch)
+        groups = group_members(conn, {i.group_id for i in batch if i.group_id is not None})
         earlier = self._earlier_sends(conn, batch)
-        fresh: list[tuple[int, MessageRecord]] = []
+        fresh: list[tuple[int, MessageRecord, tuple[str, ...]]] = []
         made: dict[tuple[str, str], MessageRecord] = {}
         for index, item in enumerate(batch):
             key = (item.sender_id, item.client_id) if item.client_id else None
-            conversation_id = conversations.get(pair_of(item.sender_id, item.receiver_id))
+            members: tuple[str, ...] = ()
+            if item.group_id is not None:
+                members = groups.get(item.group_id, ())
+                conversation_id = item.group_id if item.sender_id in members else None
+                missing: AppError = NotFound("Group not found.", code="group_not_found")
+            else:
+                pair = pair_of(item.sender_id, item.receiver_id or "")
+                conversation_id = conversations.get(pair)
+                missing = NotFound("User not found.", code="user_not_found")
             if conversation_id is None:
-                results[index] = NotFound("User not found.", code="user_not_found")
+                results[index] = missing
             elif key and key in earlier:
-                results[index] = Stored(earlier[key], created=False)
+                results[index] = Stored(earlier[key], created=False, members=members)
             elif key and key in made:
-                results[index] = Stored(made[key], created=False)
+                results[index] = Stored(made[key], created=False, members=members)
             else:
                 message = MessageRecord(
                     conversation_id=conversation_id,
@@ -276,20 +290,24 @@ class MessageWriter:
                     image=item.image_url,
                     created_at=now,
                 )
-                fresh.append((index, message))
+                fresh.append((index, message, members))
                 if key:
                     made[key] = message
         if fresh:
-            self.sql.insert(conn, [message for _, message in fresh])
-            self._touch_conversations(conn, [message for _, message in fresh])
-        for index, message in fresh:
-            results[index] = Stored(message, created=True)
+            self.sql.insert(conn, [message for _, message, _ in fresh])
+            self._touch_conversations(conn, [message for _, message, _ in fresh])
+        for index, message, members in fresh:
+            results[index] = Stored(message, created=True, members=members)
         return [(item, results[index]) for index, item in enumerate(batch)]
 
     def _conversations(self, conn: Connection, batch: list[Outgoing]) -> dict[tuple[str, str], int]:
         """The conversation of every pair in the batch, made when it is the pair's first
         message. A pair with no conversation and an unknown receiver is left out."""
-        pairs = {pair_of(item.sender_id, item.receiver_id) for item in batch}
+        pairs = {
+            pair_of(item.sender_id, item.receiver_id)
+            for item in batch
+            if item.receiver_id is not None
+        }
         wanted = pairs - self._known.keys()
         if wanted:
             # Only pairs this process has not seen yet: one indexed lookup each.
@@ -357,28 +375,44 @@ class MessageWriter:
         before: it clears the sender's count."""
         newest: dict[int, int] = {}
         last_sent: dict[tuple[int, str], int] = {}
+        # Message ids by (conversation, receiver) in a 1:1 chat, by (group, sender) in a group.
         received: dict[tuple[int, str], list[int]] = {}
+        group_sent: dict[tuple[int, str], list[int]] = {}
         for message in messages:
-            newest[message.conversation_id] = message.id
-            last_sent[(message.conversation_id, message.sender_id)] = message.id
-            received.setdefault((message.conversation_id, message.receiver_id), []).append(
-                message.id
-            )
+            cid = message.conversation_id
+            newest[cid] = message.id
+            last_sent[(cid, message.sender_id)] = message.id
+            if message.receiver_id is None:
+                group_sent.setdefault((cid, message.sender_id), []).append(message.id)
+            else:
+                received.setdefault((cid, message.receiver_id), []).append(message.id)
         moves = [{"cid": cid, "mid": mid} for cid, mid in newest.items()]
         increments = [
             {"cid": cid, "uid": uid, "n": len(ids)}
             for (cid, uid), ids in received.items()
             if (cid, uid) not in last_sent
         ]
+        others_sent = [
+            {"cid": cid, "uid": uid, "n": len(ids)} for (cid, uid), ids in group_sent.items()
+        ]
         reads = [
             {
                 "cid": cid,
                 "uid": uid,
                 "mid": sent,
-                "n": sum(1 for m in received.get((cid, uid), ()) if m > sent),
+                "n": sum(1 for m in received.get((cid, uid), ()) if m > sent)
+                + sum(
+                    1
+                    for (group, sender), ids in group_sent.items()
+                    if group == cid and sender != uid
+                    for m in ids
+                    if m > sent
+                ),
             }
             for (cid, uid), sent in last_sent.items()
         ]
+        if others_sent:  # before the reads: a sender's own count is set after it
+            add_unread_to_other_members(conn, others_sent)
         self.sql.touch_conversations(conn, moves, increments, reads)
 
 

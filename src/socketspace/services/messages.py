@@ -11,11 +11,11 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Awaitable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Integer, bindparam, func, select, tuple_, update
+from sqlalchemy import CursorResult, Integer, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -23,6 +23,7 @@ from socketspace.db import Database
 from socketspace.errors import Forbidden, InvalidInput, NotFound
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
+from socketspace.models.message import TEXT
 from socketspace.schemas.message import ChatRow, MessageRow, PersonRow
 from socketspace.security.throttle import UserBudget
 from socketspace.services.abuse import Blocks, refuse_if_blocked
@@ -100,12 +101,45 @@ async def send_message(
     of the handlers that called this.
     """
     receiver = check_user_id(receiver_id)
+
+    def refuse() -> None:
+        if receiver == sender_id:
+            raise InvalidInput("You cannot send a message to yourself.", code="self_message")
+        refuse_if_blocked(blocks, sender_id, receiver)
+
+    outgoing = prepare_outgoing(
+        limiter,
+        media,
+        sender_id=sender_id,
+        text=text,
+        image=image,
+        client_id=client_id,
+        refuse=refuse,
+    )
+    outgoing.receiver_id = receiver
+    outgoing.origin = origin
+    return await writer.submit(outgoing)
+
+
+def prepare_outgoing(
+    limiter: UserBudget,
+    media: MediaLibrary,
+    *,
+    sender_id: str,
+    text: str | None,
+    image: str | None,
+    client_id: str | None,
+    refuse: Callable[[], None] | None = None,
+) -> Outgoing:
+    """A message checked and on its way (without its receiver or group yet): the text, the
+    client id, the budgets spent, its picture being stored. Synchronous, so that messages
+    keep their order (see send_message); `refuse` runs after the shape checks, before any
+    budget is spent."""
     body = check_text(text)
     if body is None and not image:
         raise InvalidInput("Text or image is required.", code="empty_message")
-    if receiver == sender_id:
-        raise InvalidInput("You cannot send a message to yourself.", code="self_message")
-    refuse_if_blocked(blocks, sender_id, receiver)
+    if refuse is not None:
+        refuse()
     client = check_client_id(client_id)
     ref = media.check_picture(image, field="image") if image else None
     # Budgets answer at once from this process, or (shared through Redis) give a check to
@@ -118,15 +152,7 @@ async def send_message(
         picture = media.picture_url(ref, owner_id=sender_id, kind="images", field="image")
     waits = [check for check in checks if check is not None]
     ready = asyncio.create_task(_ready(waits, picture)) if waits or picture else None
-    outgoing = Outgoing(
-        sender_id=sender_id,
-        receiver_id=receiver,
-        text=body,
-        client_id=client,
-        image=ready,
-        origin=origin,
-    )
-    return await writer.submit(outgoing)
+    return Outgoing(sender_id=sender_id, receiver_id=None, text=body, client_id=client, image=ready)
 
 
 async def _ready(checks: list[Awaitable[None]], picture: Awaitable[str] | None) -> str | None:
@@ -202,19 +228,28 @@ _PAGE_BEFORE = (
     .order_by(Message.id.desc())
     .limit(bindparam("size", type_=Integer))
 )
-_SYNC = (
+# Every message of the viewer's conversations above `after` that they may read: in a group,
+# those after they joined and (once they have left) up to their leaving.
+_SYNC_ALL = (
     select(*MESSAGE_COLUMNS)
+    .join(
+        ConversationMember,
+        (ConversationMember.conversation_id == Message.conversation_id)
+        & (ConversationMember.user_id == bindparam("viewer")),
+    )
     .where(
-        Message.conversation_id.in_(
-            select(ConversationMember.conversation_id).where(
-                ConversationMember.user_id == bindparam("viewer")
-            )
-        ),
         Message.id > bindparam("after"),
+        Message.id > ConversationMember.visible_after,
+        or_(
+            ConversationMember.left_at_message_id.is_(None),
+            Message.id <= ConversationMember.left_at_message_id,
+        ),
     )
     .order_by(Message.id)
     .limit(bindparam("size", type_=Integer))
 )
+# For clients that know only people: their direct messages.
+_SYNC_DIRECT = _SYNC_ALL.where(Message.receiver_id.is_not(None))
 
 
 async def history(
@@ -252,14 +287,16 @@ async def history(
 
 
 async def sync(
-    db: Database, *, viewer_id: str, after: object, limit: int | None = None
+    db: Database, *, viewer_id: str, after: object, limit: int | None = None, groups: bool = False
 ) -> tuple[list[MessageRow], bool]:
-    """Every message to or from the viewer with an id above `after`, in id order."""
+    """Every message to or from the viewer with an id above `after`, in id order; with
+    `groups`, their groups' messages too."""
     since = check_cursor_id(after, "after")
     size = check_limit(limit, SYNC_PAGE_MAX, SYNC_PAGE_MAX)
     async with db.read() as session:
         result = await session.execute(
-            _SYNC, {"viewer": viewer_id, "after": since, "size": size + 1}
+            _SYNC_ALL if groups else _SYNC_DIRECT,
+            {"viewer": viewer_id, "after": since, "size": size + 1},
         )
         rows = cast("list[MessageRow]", result.all())
     return rows[:size], len(rows) > size
@@ -352,13 +389,34 @@ async def chats(db: Database, blocks: Blocks, *, viewer_id: str) -> Sequence[Cha
 # --- changing and reading messages -----------------------------------------------------------
 
 
-async def _own_message(session: AsyncSession, viewer_id: str, message_id: int) -> Message:
+async def _own_message(
+    session: AsyncSession, viewer_id: str, message_id: int
+) -> tuple[Message, list[str]]:
+    """The viewer's own message, to change, and (a group's) the group's current members."""
     message = await session.get(Message, message_id)
-    if message is None or viewer_id not in (message.sender_id, message.receiver_id):
+    if message is None:
+        raise NotFound("Message not found.", code="message_not_found")
+    members: list[str] = []
+    if message.receiver_id is None:  # a group's
+        members = list(
+            await session.scalars(
+                select(ConversationMember.user_id).where(
+                    ConversationMember.conversation_id == message.conversation_id,
+                    ConversationMember.left_at_message_id.is_(None),
+                )
+            )
+        )
+        if viewer_id not in members:
+            if viewer_id == message.sender_id:
+                raise Forbidden("You are no longer in this group.", code="not_a_member")
+            raise NotFound("Message not found.", code="message_not_found")
+        if message.kind != TEXT:
+            raise Forbidden("What happened in a group cannot be changed.", code="not_your_message")
+    elif viewer_id not in (message.sender_id, message.receiver_id):
         raise NotFound("Message not found.", code="message_not_found")
     if message.sender_id != viewer_id:
         raise Forbidden("You can only change your own messages.", code="not_your_message")
-    return message
+    return message, members
 
 
 async def edit_message(
@@ -375,16 +433,17 @@ async def edit_message(
     if body is None:
         raise InvalidInput("Text is required.", code="empty_message")
     async with db.write() as session:
-        message = await _own_message(session, viewer_id, target)
+        message, members = await _own_message(session, viewer_id, target)
         if message.deleted_at is not None:
             raise InvalidInput("A deleted message cannot be edited.", code="message_deleted")
-        # An edit reaches the other person live: a blocked pair has nothing to say.
-        refuse_if_blocked(blocks, message.sender_id, message.receiver_id)
+        if message.receiver_id is not None:
+            # An edit reaches the other person live: a blocked pair has nothing to say.
+            refuse_if_blocked(blocks, message.sender_id, message.receiver_id)
         if message.text == body:
             return message
         message.text = body
         message.edited_at = utcnow()
-    await notifier.message_changed(message)
+    await notifier.message_changed(message, members)
     return message
 
 
@@ -393,24 +452,30 @@ async def delete_message(
 ) -> Message:
     target = check_message_id(message_id)
     async with db.write() as session:
-        message = await _own_message(session, viewer_id, target)
+        message, members = await _own_message(session, viewer_id, target)
         if message.deleted_at is not None:
             return message
         message.text = None
         message.image = None
         message.deleted_at = utcnow()
-        # A deleted message the receiver had not read yet no longer counts as unread.
+        # A deleted message the others had not read yet no longer counts as unread.
+        receivers = (
+            ConversationMember.user_id == message.receiver_id
+            if message.receiver_id is not None
+            else (ConversationMember.user_id != message.sender_id)
+            & ConversationMember.left_at_message_id.is_(None)
+        )
         await session.execute(
             update(ConversationMember)
             .where(
                 ConversationMember.conversation_id == message.conversation_id,
-                ConversationMember.user_id == message.receiver_id,
+                receivers,
                 ConversationMember.last_read_message_id < message.id,
                 ConversationMember.unread_count > 0,
             )
             .values(unread_count=ConversationMember.unread_count - 1)
         )
-    await notifier.message_changed(message)
+    await notifier.message_changed(message, members)
     return message
 
 

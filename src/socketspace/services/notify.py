@@ -7,15 +7,30 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from socketspace.models import Message
+from socketspace.schemas.group import Group
 
 
 class Notifier(Protocol):
-    async def message_created(self, view: dict[str, Any], origin: str | None) -> None:
+    async def message_created(
+        self, view: dict[str, Any], origin: str | None, members: Sequence[str] = ()
+    ) -> None:
         """A new message (as `message_view` shows it); `origin` is the connection that sent
-        it (it gets the ack)."""
+        it (it gets the ack). A group's message goes to `members` (only connections that
+        asked for groups)."""
 
-    async def message_changed(self, message: Message) -> None:
-        """A message was edited or deleted."""
+    async def message_changed(self, message: Message, members: Sequence[str] = ()) -> None:
+        """A message was edited or deleted (a group's: tell `members`)."""
+
+    async def group_updated(self, group: Group, members: Sequence[str]) -> None:
+        """The group's name, picture, members or roles changed: its members see it as it is."""
+
+    async def group_removed(self, group_id: int, user_ids: Sequence[str]) -> None:
+        """These people left the group or were removed from it."""
+
+    async def group_read(
+        self, reader_id: str, group_id: int, up_to: int, members: Sequence[str]
+    ) -> None:
+        """A member read the group up to a message: its members learn it ("Seen by")."""
 
     async def messages_read(
         self, reader_id: str, partner_id: str, up_to: int, *, tell_partner: bool = True
@@ -32,10 +47,23 @@ class Notifier(Protocol):
 class NullNotifier:
     """For the command line and other places with nobody to tell."""
 
-    async def message_created(self, view: dict[str, Any], origin: str | None) -> None:
+    async def message_created(
+        self, view: dict[str, Any], origin: str | None, members: Sequence[str] = ()
+    ) -> None:
         return None
 
-    async def message_changed(self, message: Message) -> None:
+    async def message_changed(self, message: Message, members: Sequence[str] = ()) -> None:
+        return None
+
+    async def group_updated(self, group: Group, members: Sequence[str]) -> None:
+        return None
+
+    async def group_removed(self, group_id: int, user_ids: Sequence[str]) -> None:
+        return None
+
+    async def group_read(
+        self, reader_id: str, group_id: int, up_to: int, members: Sequence[str]
+    ) -> None:
         return None
 
     async def messages_read(
