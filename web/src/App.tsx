@@ -48,8 +48,10 @@ export default function App() {
         <Route path="/forgot-password" element={<SignedOutOnly><ForgotPasswordPage /></SignedOutOnly>} />
         {/* Open whether signed in or not: an emailed link may be opened anywhere. */}
         <Route path="/reset-password" element={<ResetPasswordPage />} />
+        {/* One route for /chat and the conversations under it (chatRoute.ts), so that opening
+            one never mounts the page (and its socket) afresh. */}
         <Route
-          path="/chat"
+          path="/chat/*"
           element={
             <SignedInOnly>
               <Suspense fallback={<FullScreenLoader label="Opening your chats…" />}>

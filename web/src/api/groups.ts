@@ -22,13 +22,23 @@ export async function addMembers(groupId: string, userIds: string[]): Promise<Gr
   return (await request<Group>(path(groupId, "/members"), { method: "POST", body: { userIds } })).data;
 }
 
-/** Remove a member, or leave when it is me. */
-export async function removeMember(groupId: string, userId: string): Promise<void> {
-  await request<unknown>(path(groupId, `/members/${encodeURIComponent(userId)}`), { method: "DELETE" });
+/** The group when an answer is one (the issue says only "200" for some calls). */
+function groupOrNull(data: unknown): Group | null {
+  return typeof data === "object" && data !== null && Array.isArray((data as Group).members) ? (data as Group) : null;
 }
 
-export async function setRole(groupId: string, userId: string, role: Exclude<GroupRole, "owner">): Promise<void> {
-  await request<unknown>(path(groupId, `/members/${encodeURIComponent(userId)}`), { method: "PUT", body: { role } });
+/** Remove a member, or leave when it is me. The group as it now is, when the server says. */
+export async function removeMember(groupId: string, userId: string): Promise<Group | null> {
+  const { data } = await request<unknown>(path(groupId, `/members/${encodeURIComponent(userId)}`), { method: "DELETE" });
+  return groupOrNull(data);
+}
+
+export async function setRole(groupId: string, userId: string, role: Exclude<GroupRole, "owner">): Promise<Group | null> {
+  const { data } = await request<unknown>(path(groupId, `/members/${encodeURIComponent(userId)}`), {
+    method: "PUT",
+    body: { role },
+  });
+  return groupOrNull(data);
 }
 
 export interface GroupPage {

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 import { logout, logoutEverywhere } from "../features/auth/session";
 import { verifySession } from "../features/auth/verify";
@@ -7,19 +7,25 @@ import { loadChats, loadContacts, noticeArrivals, noticeStranger } from "../feat
 import { useUnreadTitle } from "../features/chats/useUnreadTitle";
 import { Announcer, Conversation, NoConversation } from "../features/messages/Conversation";
 import { resendUnsent } from "../features/messages/outbox";
+import { CreateGroupDialog } from "../features/groups/CreateGroupDialog";
+import { GroupPanel } from "../features/groups/GroupPanel";
 import { ProfileHeader } from "../features/profile/ProfileHeader";
 import { loadNotifyEnabled, notifyPermission } from "../lib/notifications";
 import { markOnce } from "../lib/perf";
 import { loadSoundEnabled } from "../lib/preferences";
 import { connectSocket, disconnectSocket } from "../realtime/socket";
 import { useAuthStore } from "../store/auth";
-import { useChatStore } from "../store/chat";
+import { groupIdOf, useChatStore } from "../store/chat";
 import { useSettingsStore } from "../store/settings";
+import { useChatRoute } from "./chatRoute";
 
 export default function ChatPage() {
   const navigate = useNavigate();
   const meId = useAuthStore((s) => s.user?._id ?? null);
   const activeId = useChatStore((s) => s.activeId);
+  const [creatingGroup, setCreatingGroup] = useState(false);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const activeGroup = activeId ? groupIdOf(activeId) : null;
   useUnreadTitle();
 
   useEffect(() => {
@@ -47,6 +53,15 @@ export default function ChatPage() {
       disconnectSocket();
     };
   }, [meId]);
+  // After the session effect above: starting a session closes whatever was open.
+  useChatRoute();
+
+  // The panel belongs to the open group: another conversation (Back, a notification) closes it.
+  const [panelChat, setPanelChat] = useState(activeId);
+  if (panelChat !== activeId) {
+    setPanelChat(activeId);
+    setPanelOpen(false);
+  }
 
   async function onLogout() {
     // Leave the socket first: the server closing it would look like a session ended elsewhere.
@@ -67,13 +82,22 @@ export default function ChatPage() {
       <div
         className={`${activeId ? "hidden md:flex" : "flex"} min-h-0 w-full flex-col overflow-hidden md:w-80 md:rounded-box md:border md:border-base-300 md:shadow-sm lg:w-96`}
       >
-        <ChatSidebar header={<ProfileHeader onLogout={onLogout} onLogoutEverywhere={onLogoutEverywhere} />} />
+        <ChatSidebar
+          header={<ProfileHeader onLogout={onLogout} onLogoutEverywhere={onLogoutEverywhere} />}
+          onNewGroup={() => setCreatingGroup(true)}
+        />
       </div>
       <main
         className={`${activeId ? "flex" : "hidden md:flex"} min-h-0 min-w-0 flex-1 flex-col overflow-hidden bg-base-100 md:rounded-box md:border md:border-base-300 md:shadow-sm`}
       >
-        {activeId ? <Conversation key={activeId} chatKey={activeId} /> : <NoConversation />}
+        {activeId ? (
+          <Conversation key={activeId} chatKey={activeId} onShowGroup={() => setPanelOpen(true)} />
+        ) : (
+          <NoConversation />
+        )}
       </main>
+      {creatingGroup && <CreateGroupDialog onClose={() => setCreatingGroup(false)} />}
+      {panelOpen && activeGroup && <GroupPanel groupId={activeGroup} onClose={() => setPanelOpen(false)} />}
       <Announcer />
     </div>
   );

@@ -1,10 +1,12 @@
-import { ImageIcon, MessageCircle, Search, Users, WifiOff } from "lucide-react";
+import { ImageIcon, MessageCircle, Search, Users, UsersRound, WifiOff } from "lucide-react";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
+import { firstName, systemText, typingSentence } from "../../lib/groupText";
+import { matchesName } from "../../lib/people";
 import { shortWhen } from "../../lib/time";
 import { markOnce } from "../../lib/perf";
-import { type ChatEntry, useChatStore } from "../../store/chat";
+import { type ChatEntry, type GroupInfo, groupIdOf, nameOf, typingNames, useChatStore } from "../../store/chat";
 import type { Person } from "../../types";
 import { playClick } from "../../lib/sounds";
 import { useSettingsStore } from "../../store/settings";
@@ -34,10 +36,17 @@ function ConnectionBanner() {
   );
 }
 
-function Preview({ entry, meId }: { entry: ChatEntry; meId: string | null }) {
+function Preview({ entry, meId, groupId }: { entry: ChatEntry; meId: string | null; groupId: string | null }) {
   const last = entry.lastMessage;
-  if (!last) return <span className="italic">Say hello 👋</span>;
-  const mine = last.senderId === meId ? "You: " : "";
+  // Names of senders and of people in system messages, as the store knows them.
+  const people = useChatStore((s) => s.people);
+  const groups = useChatStore((s) => s.groups);
+  const name = (id: string) => nameOf({ people, groups }, id, groupId);
+  if (!last) return <span className="italic">{groupId ? "No messages yet" : "Say hello 👋"}</span>;
+  if (last.kind === "system" && last.system) return <span className="italic">{systemText(last.system, name, meId)}</span>;
+  // In a group, whose message it is: "You: " or the sender's first name.
+  const mine =
+    last.senderId === meId ? "You: " : groupId ? `${firstName(name(last.senderId))}: ` : "";
   if (last.deleted) return <span className="italic">{mine}Message deleted</span>;
   if (!last.text && last.hasImage)
     return (
@@ -55,8 +64,10 @@ function Preview({ entry, meId }: { entry: ChatEntry; meId: string | null }) {
 }
 
 interface RowProps {
-  person: Person;
-  online: boolean;
+  /** A person, or a group (no presence). */
+  who: { _id: string; name: string; picture: string | null; group: boolean };
+  /** Null: not shown (a group). */
+  online: boolean | null;
   active: boolean;
   onOpen: () => void;
   secondary: ReactNode;
@@ -64,7 +75,15 @@ interface RowProps {
   unread?: number;
 }
 
-function Row({ person, online, active, onOpen, secondary, trailing, unread = 0 }: RowProps) {
+function personRow(person: Person) {
+  return { _id: person._id, name: person.fullName, picture: person.profilePic, group: false };
+}
+
+function groupRow(group: GroupInfo) {
+  return { _id: group._id, name: group.name, picture: group.avatar, group: true };
+}
+
+function Row({ who, online, active, onOpen, secondary, trailing, unread = 0 }: RowProps) {
   return (
     <li>
       <button
@@ -72,20 +91,21 @@ function Row({ person, online, active, onOpen, secondary, trailing, unread = 0 }
         onClick={onOpen}
         aria-current={active ? "true" : undefined}
         data-testid="chat-row"
-        data-person={person._id}
+        {...(who.group ? { "data-group": who._id } : { "data-person": who._id })}
         data-online={online ? "true" : "false"}
         className={`flex w-full items-center gap-3 rounded-box px-3 py-2.5 text-left transition-colors ${
           active ? "bg-primary/10" : "hover:bg-base-200"
         }`}
       >
         <span className="relative">
-          <Avatar name={person.fullName} src={person.profilePic} seed={person._id} size="md" online={online} />
-          <span className="sr-only">{online ? "(online)" : "(offline)"}</span>
+          <Avatar name={who.name} src={who.picture} seed={who._id} size="md" online={online ?? undefined} />
+          {online !== null && <span className="sr-only">{online ? "(online)" : "(offline)"}</span>}
+          {who.group && <span className="sr-only">(group)</span>}
         </span>
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
             <span className={`truncate ${unread > 0 ? "font-bold" : "font-semibold"}`} data-testid="chat-name">
-              {person.fullName}
+              {who.name}
             </span>
             {trailing && <span className="shrink-0 text-xs text-base-content/50">{trailing}</span>}
           </span>
@@ -130,18 +150,36 @@ function EmptyList({ icon, title, text }: { icon: ReactNode; title: string; text
   );
 }
 
-function matches(person: Person | undefined, query: string): person is Person {
-  return Boolean(person) && (!query || (person as Person).fullName.toLowerCase().includes(query));
+/** "Ada is typing…" under a group's name in the list. */
+function GroupTyping({ groupId }: { groupId: string }) {
+  const names = useChatStore(useShallow((s) => typingNames(s, groupId)));
+  return names.length > 0 ? (
+    <span className="text-primary" data-testid="row-typing">
+      {typingSentence(names)}
+    </span>
+  ) : null;
 }
 
-export function ChatSidebar({ header }: { header: ReactNode }) {
+function GroupRowSecondary({ groupId, entry, meId }: { groupId: string; entry: ChatEntry; meId: string | null }) {
+  const typing = useChatStore((s) => Object.keys(s.groupTyping[groupId] ?? {}).some((id) => id !== meId));
+  return typing ? <GroupTyping groupId={groupId} /> : <Preview entry={entry} meId={meId} groupId={groupId} />;
+}
+
+interface ChatSidebarProps {
+  header: ReactNode;
+  /** Opens the new-group dialog (the page owns it). */
+  onNewGroup: () => void;
+}
+
+export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
   const [tab, setTab] = useState<Tab>("chats");
   const [query, setQuery] = useState("");
   const soundOn = useSettingsStore((s) => s.soundEnabled);
-  const { meId, people, chatOrder, chats, chatsStatus, contactIds, contactsStatus, online, activeId, typing } = useChatStore(
+  const { meId, people, groups, chatOrder, chats, chatsStatus, contactIds, contactsStatus, online, activeId, typing } = useChatStore(
     useShallow((s) => ({
       meId: s.meId,
       people: s.people,
+      groups: s.groups,
       chatOrder: s.chatOrder,
       chats: s.chats,
       chatsStatus: s.chatsStatus,
@@ -159,6 +197,7 @@ export function ChatSidebar({ header }: { header: ReactNode }) {
   const totalUnread = useMemo(() => Object.values(chats).reduce((n, c) => n + c.unreadCount, 0), [chats]);
   const q = query.trim().toLowerCase();
   const open = (id: string) => useChatStore.getState().chatOpened(id);
+  const matches = (person: Person | undefined): person is Person => matchesName(person, q);
 
   function select(next: Tab) {
     if (soundOn) playClick();
@@ -167,26 +206,48 @@ export function ChatSidebar({ header }: { header: ReactNode }) {
     if (next === "contacts") void loadContacts();
   }
 
-  const chatRows = chatOrder
-    .map((id) => ({ person: people[id], entry: chats[id] }))
-    .filter((r): r is { person: Person; entry: ChatEntry } => matches(r.person, q) && Boolean(r.entry));
-  const contactRows = contactIds.map((id) => people[id]).filter((p): p is Person => matches(p, q));
+  type ChatRow = { key: string; entry: ChatEntry } & ({ person: Person; group?: never } | { group: GroupInfo; person?: never });
+  const chatRows = chatOrder.flatMap((key): ChatRow[] => {
+    const entry = chats[key];
+    if (!entry) return [];
+    const groupId = groupIdOf(key);
+    if (groupId !== null) {
+      const group = groups[groupId];
+      return group && (!q || group.name.toLowerCase().includes(q)) ? [{ key, entry, group }] : [];
+    }
+    const person = people[key];
+    return matches(person) ? [{ key, entry, person }] : [];
+  });
+  const contactRows = contactIds.map((id) => people[id]).filter(matches);
 
   return (
     <aside className="flex h-full min-h-0 flex-col bg-base-100" aria-label="Conversations">
       {header}
       <ConnectionBanner />
       <div className="space-y-3 px-3 pb-2">
-        <label className="input input-sm w-full bg-base-200 border-transparent">
-          <Search className="size-4 text-base-content/50" aria-hidden="true" />
-          <input
-            type="search"
-            placeholder="Search people"
-            aria-label="Search people"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-          />
-        </label>
+        <div className="flex items-center gap-2">
+          <label className="input input-sm min-w-0 flex-1 bg-base-200 border-transparent">
+            <Search className="size-4 text-base-content/50" aria-hidden="true" />
+            <input
+              type="search"
+              placeholder="Search people"
+              aria-label="Search people"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </label>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm btn-circle"
+            onClick={onNewGroup}
+            aria-label="New group"
+            aria-haspopup="dialog"
+            title="New group"
+            data-testid="new-group"
+          >
+            <UsersRound className="size-4.5" aria-hidden="true" />
+          </button>
+        </div>
         <div role="tablist" className="tabs tabs-box tabs-sm grid grid-cols-2" aria-label="Lists">
           <button
             type="button"
@@ -222,24 +283,26 @@ export function ChatSidebar({ header }: { header: ReactNode }) {
             <EmptyList
               icon={<MessageCircle className="size-5" />}
               title={q ? "No chats match" : "No chats yet"}
-              text={q ? "Try another name." : "Open Contacts and say hello to someone."}
+              text={q ? "Try another name." : "Open Contacts and say hello to someone, or start a group."}
             />
           ) : (
             <ul className="space-y-0.5 px-2" data-testid="chat-list">
-              {chatRows.map(({ person, entry }) => (
+              {chatRows.map(({ key, entry, person, group }) => (
                 <Row
-                  key={person._id}
-                  person={person}
-                  online={Boolean(online[person._id])}
-                  active={activeId === person._id}
-                  onOpen={() => open(person._id)}
+                  key={key}
+                  who={group ? groupRow(group) : personRow(person)}
+                  online={group ? null : Boolean(online[person._id])}
+                  active={activeId === key}
+                  onOpen={() => open(key)}
                   secondary={
-                    typing[person._id] ? (
+                    group ? (
+                      <GroupRowSecondary groupId={group._id} entry={entry} meId={meId} />
+                    ) : typing[person._id] ? (
                       <span className="text-primary" data-testid="row-typing">
                         typing…
                       </span>
                     ) : (
-                      <Preview entry={entry} meId={meId} />
+                      <Preview entry={entry} meId={meId} groupId={null} />
                     )
                   }
                   trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
@@ -261,7 +324,7 @@ export function ChatSidebar({ header }: { header: ReactNode }) {
             {contactRows.map((person) => (
               <Row
                 key={person._id}
-                person={person}
+                who={personRow(person)}
                 online={Boolean(online[person._id])}
                 active={activeId === person._id}
                 onOpen={() => open(person._id)}

@@ -1,0 +1,114 @@
+import { Camera, X } from "lucide-react";
+import { type ChangeEvent, type FormEvent, useId, useMemo, useRef, useState } from "react";
+import toast from "react-hot-toast";
+import { Avatar } from "../../components/ui/Avatar";
+import { Dialog } from "../../components/ui/Dialog";
+import { IMAGE_TYPES, imageFileProblem, readAsDataUrl } from "../../lib/images";
+import { useChatStore } from "../../store/chat";
+import { GROUP_NAME_MAX, groupNameProblem, startGroup } from "./groups";
+import { PeoplePicker } from "./PeoplePicker";
+
+/** A new group: its name, the people in it, and a picture if wanted. */
+export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
+  const meId = useChatStore((s) => s.meId);
+  const [name, setName] = useState("");
+  const [memberIds, setMemberIds] = useState<string[]>([]);
+  const [picture, setPicture] = useState<File | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const nameId = useId();
+  const errorId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const excluded = useMemo(() => new Set(meId ? [meId] : []), [meId]);
+  /** The picture as a data URL, to show before it is uploaded. */
+  const [preview, setPreview] = useState<string | null>(null);
+
+  async function pick(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    event.target.value = "";
+    if (!file) return;
+    const problem = imageFileProblem(file);
+    if (problem) {
+      toast.error(problem);
+      return;
+    }
+    try {
+      setPreview(await readAsDataUrl(file));
+      setPicture(file);
+    } catch {
+      toast.error("Could not read that file.");
+    }
+  }
+
+  function dropPicture() {
+    setPicture(null);
+    setPreview(null);
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const problem = groupNameProblem(name);
+    setError(problem);
+    if (problem || busy) return;
+    setBusy(true);
+    const created = await startGroup(name, memberIds, picture);
+    setBusy(false);
+    if (created) onClose();
+  }
+
+  return (
+    <Dialog title="New group" onClose={onClose}>
+      <form className="space-y-4" onSubmit={submit} noValidate data-testid="create-group">
+        <div className="flex items-center gap-3">
+          <button
+            type="button"
+            className="group relative shrink-0 rounded-full"
+            onClick={() => fileInput.current?.click()}
+            aria-label={picture ? "Change the group picture" : "Choose a group picture"}
+          >
+            <Avatar name={name.trim() || "?"} src={preview} seed="new-group" size="lg" />
+            <span className="absolute inset-0 grid place-items-center rounded-full bg-black/45 text-white opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100">
+              <Camera className="size-5" aria-hidden="true" />
+            </span>
+          </button>
+          <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pick(e)} tabIndex={-1} />
+          <div className="min-w-0 flex-1 space-y-1">
+            <label htmlFor={nameId} className="text-sm font-medium">
+              Group name
+            </label>
+            <input
+              id={nameId}
+              className={`input w-full ${error ? "input-error" : ""}`}
+              value={name}
+              maxLength={GROUP_NAME_MAX}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errorId : undefined}
+              autoFocus
+            />
+            {picture && (
+              <button type="button" className="btn btn-ghost btn-xs" onClick={dropPicture}>
+                <X className="size-3" aria-hidden="true" /> No picture
+              </button>
+            )}
+          </div>
+        </div>
+        {error && (
+          <p id={errorId} className="text-sm text-error" role="alert">
+            {error}
+          </p>
+        )}
+        <PeoplePicker label="Members" excluded={excluded} selected={memberIds} onChange={setMemberIds} />
+        <div className="flex justify-end gap-2 pt-1">
+          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
+            Create group
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

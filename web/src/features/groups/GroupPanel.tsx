@@ -1,0 +1,363 @@
+import { Camera, LogOut, Pencil, ShieldCheck, ShieldMinus, Trash2, UserMinus, UserPlus } from "lucide-react";
+import { type ChangeEvent, type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import toast from "react-hot-toast";
+import { Avatar } from "../../components/ui/Avatar";
+import { Dialog } from "../../components/ui/Dialog";
+import { IMAGE_TYPES, imageFileProblem } from "../../lib/images";
+import { useChatStore } from "../../store/chat";
+import type { GroupMember, GroupRole } from "../../types";
+import {
+  addPeople,
+  changeGroupPicture,
+  changeRole,
+  GROUP_NAME_MAX,
+  groupNameProblem,
+  leaveGroup,
+  removePerson,
+  renameGroup,
+} from "./groups";
+import { PeoplePicker } from "./PeoplePicker";
+
+const ROLE_LABEL: Record<GroupRole, string> = { owner: "Owner", admin: "Admin", member: "Member" };
+const YOU_ARE: Record<GroupRole, string> = { owner: "the owner", admin: "an admin", member: "a member" };
+
+/**
+ * What I may do to a member. The owner names admins and removes anyone; an admin removes
+ * members. Role changes are the owner's only here: the server may allow admins more, and a
+ * button that is refused is worse than one that is missing.
+ */
+function powers(myRole: GroupRole | null, them: GroupMember, meId: string | null) {
+  const self = them._id === meId;
+  return {
+    canRemove: !self && (myRole === "owner" ? them.role !== "owner" : myRole === "admin" && them.role === "member"),
+    canPromote: !self && myRole === "owner" && them.role === "member",
+    canDemote: !self && myRole === "owner" && them.role === "admin",
+  };
+}
+
+function RenameForm({ groupId, name, onDone }: { groupId: string; name: string; onDone: () => void }) {
+  const [value, setValue] = useState(name);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const problem = groupNameProblem(value);
+    setError(problem);
+    if (problem || busy) return;
+    if (value.trim() === name) {
+      onDone();
+      return;
+    }
+    setBusy(true);
+    const saved = await renameGroup(groupId, value);
+    setBusy(false);
+    if (saved) onDone();
+  }
+
+  return (
+    <form className="w-full space-y-2" onSubmit={submit} noValidate aria-label="Rename the group">
+      <label htmlFor={id} className="text-sm font-medium">
+        Group name
+      </label>
+      <input
+        id={id}
+        className={`input w-full ${error ? "input-error" : ""}`}
+        value={value}
+        maxLength={GROUP_NAME_MAX}
+        onChange={(e) => setValue(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        autoFocus
+      />
+      {error && (
+        <p className="text-sm text-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="flex justify-end gap-2">
+        <button type="button" className="btn btn-ghost btn-sm" onClick={onDone} disabled={busy}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary btn-sm" disabled={busy}>
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function MemberRow({
+  groupId,
+  member,
+  meId,
+  myRole,
+  online,
+}: {
+  groupId: string;
+  member: GroupMember;
+  meId: string | null;
+  myRole: GroupRole | null;
+  online: boolean;
+}) {
+  const [busy, setBusy] = useState(false);
+  const { canRemove, canPromote, canDemote } = powers(myRole, member, meId);
+  const self = member._id === meId;
+  const run = async (work: () => Promise<boolean>) => {
+    setBusy(true);
+    await work();
+    setBusy(false);
+  };
+  return (
+    <li className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-box px-2 py-2 hover:bg-base-200/60" data-testid="group-member">
+      <span className="relative">
+        <Avatar name={member.fullName} src={member.profilePic} seed={member._id} size="sm" online={online} />
+        <span className="sr-only">{online ? "(online)" : "(offline)"}</span>
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="block truncate font-medium">
+          {member.fullName}
+          {self && <span className="font-normal text-base-content/60"> (you)</span>}
+        </span>
+        <span className="block text-xs text-base-content/60" data-testid="member-role">
+          {ROLE_LABEL[member.role]}
+        </span>
+      </span>
+      {(canPromote || canDemote || canRemove) && (
+        <span className="ml-auto flex shrink-0 items-center gap-1">
+          {canPromote && (
+            <button
+              type="button"
+              className="btn btn-ghost btn-xs"
+              disabled={busy}
+              onClick={() => void run(() => changeRole(groupId, member._id, "admin"))}
+              aria-label={`Make ${member.fullName} an admin`}
+            >
+              <ShieldCheck className="size-3.5" aria-hidden="true" /> Make admin
+            </button>
+          )}
+          {canDemote && (
+            <button
+              type="button"
+              className="btn btn-ghost btn-xs"
+              disabled={busy}
+              onClick={() => void run(() => changeRole(groupId, member._id, "member"))}
+              aria-label={`Make ${member.fullName} a member, not an admin`}
+            >
+              <ShieldMinus className="size-3.5" aria-hidden="true" /> Dismiss admin
+            </button>
+          )}
+          {canRemove && (
+            <button
+              type="button"
+              className="btn btn-ghost btn-xs text-error"
+              disabled={busy}
+              onClick={() => void run(() => removePerson(groupId, member._id))}
+              aria-label={`Remove ${member.fullName} from the group`}
+            >
+              <UserMinus className="size-3.5" aria-hidden="true" /> Remove
+            </button>
+          )}
+        </span>
+      )}
+    </li>
+  );
+}
+
+function AddPeople({ groupId, members, onDone }: { groupId: string; members: GroupMember[]; onDone: () => void }) {
+  const [picked, setPicked] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const excluded = useMemo(() => new Set(members.map((m) => m._id)), [members]);
+
+  async function add() {
+    if (picked.length === 0 || busy) return;
+    setBusy(true);
+    const added = await addPeople(groupId, picked);
+    setBusy(false);
+    if (added) onDone();
+  }
+
+  return (
+    <div className="space-y-3 rounded-box border border-base-300 p-3" data-testid="add-people">
+      <PeoplePicker label="Add people" excluded={excluded} selected={picked} onChange={setPicked} />
+      <div className="flex justify-end gap-2">
+        <button type="button" className="btn btn-ghost btn-sm" onClick={onDone} disabled={busy}>
+          Cancel
+        </button>
+        <button type="button" className="btn btn-primary btn-sm" onClick={() => void add()} disabled={busy || picked.length === 0}>
+          Add {picked.length > 0 ? picked.length : ""}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Leaving asks first; the answer is in the panel itself, focus on the safe choice. */
+function LeaveGroup({ groupId, name, onLeft }: { groupId: string; name: string; onLeft: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) cancel.current?.focus();
+  }, [asking]);
+
+  async function leave() {
+    setBusy(true);
+    const left = await leaveGroup(groupId);
+    setBusy(false);
+    if (left) onLeft();
+  }
+
+  if (!asking) {
+    return (
+      <button type="button" className="btn btn-ghost btn-sm text-error" onClick={() => setAsking(true)}>
+        <LogOut className="size-4" aria-hidden="true" /> Leave group
+      </button>
+    );
+  }
+  return (
+    <div className="space-y-2 rounded-box bg-error/10 p-3" role="alertdialog" aria-label={`Leave ${name}?`} data-testid="confirm-leave">
+      <p className="text-sm">
+        Leave <strong className="break-words">{name}</strong>? You will stop receiving its messages, and keep its history up to now.
+      </p>
+      <div className="flex justify-end gap-2">
+        <button ref={cancel} type="button" className="btn btn-ghost btn-sm" onClick={() => setAsking(false)} disabled={busy}>
+          Stay
+        </button>
+        <button type="button" className="btn btn-error btn-sm" onClick={() => void leave()} disabled={busy}>
+          {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />} Leave
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The group panel: its picture and name, the members with roles and presence, and what I may change. */
+export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () => void }) {
+  const group = useChatStore((s) => s.groups[groupId]);
+  const meId = useChatStore((s) => s.meId);
+  const online = useChatStore((s) => s.online);
+  const [renaming, setRenaming] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [uploading, setUploading] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  if (!group) return null;
+  const myRole = group.myRole;
+  const manager = myRole === "owner" || myRole === "admin";
+  const members = group.members;
+  // The owner first, then admins, then everyone else by name.
+  const ordered = members
+    ? [...members].sort(
+        (a, b) =>
+          ["owner", "admin", "member"].indexOf(a.role) - ["owner", "admin", "member"].indexOf(b.role) ||
+          a.fullName.localeCompare(b.fullName),
+      )
+    : null;
+
+  async function pickPicture(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    event.target.value = "";
+    if (!file) return;
+    const problem = imageFileProblem(file);
+    if (problem) {
+      toast.error(problem);
+      return;
+    }
+    setUploading(true);
+    if (await changeGroupPicture(groupId, file)) toast.success("Group picture changed");
+    setUploading(false);
+  }
+
+  async function dropPicture() {
+    setUploading(true);
+    await changeGroupPicture(groupId, null);
+    setUploading(false);
+  }
+
+  return (
+    <Dialog title="Group" onClose={onClose}>
+      <div className="space-y-5" data-testid="group-panel">
+        <section className="flex flex-col items-center gap-2 text-center" aria-label="Name and picture">
+          {manager ? (
+            <button
+              type="button"
+              className="group relative rounded-full"
+              onClick={() => fileInput.current?.click()}
+              aria-label="Change the group picture"
+              disabled={uploading}
+            >
+              <Avatar name={group.name} src={group.avatar} seed={group._id} size="lg" />
+              <span className="absolute inset-0 grid place-items-center rounded-full bg-black/45 text-white opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100">
+                {uploading ? <span className="loading loading-spinner loading-sm" /> : <Camera className="size-5" aria-hidden="true" />}
+              </span>
+            </button>
+          ) : (
+            <Avatar name={group.name} src={group.avatar} seed={group._id} size="lg" />
+          )}
+          <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pickPicture(e)} tabIndex={-1} />
+          {manager && group.avatar && (
+            <button type="button" className="btn btn-ghost btn-xs" onClick={() => void dropPicture()} disabled={uploading}>
+              <Trash2 className="size-3" aria-hidden="true" /> Remove picture
+            </button>
+          )}
+          {renaming ? (
+            <RenameForm groupId={groupId} name={group.name} onDone={() => setRenaming(false)} />
+          ) : (
+            <div className="flex max-w-full items-center gap-1">
+              <h3 className="min-w-0 text-xl font-semibold break-words" data-testid="group-name">
+                {group.name}
+              </h3>
+              {manager && (
+                <button type="button" className="btn btn-ghost btn-circle btn-xs" onClick={() => setRenaming(true)} aria-label="Rename the group">
+                  <Pencil className="size-3.5" aria-hidden="true" />
+                </button>
+              )}
+            </div>
+          )}
+          <p className="text-sm text-base-content/60">
+            {myRole === null
+              ? "You are no longer a member of this group."
+              : `${members?.length ?? group.memberCount} members · you are ${YOU_ARE[myRole]}`}
+          </p>
+        </section>
+
+        <section aria-label="Members" className="space-y-2">
+          <div className="flex items-center justify-between gap-2">
+            <h4 className="font-semibold">Members</h4>
+            {manager && !adding && (
+              <button type="button" className="btn btn-ghost btn-sm text-primary" onClick={() => setAdding(true)}>
+                <UserPlus className="size-4" aria-hidden="true" /> Add people
+              </button>
+            )}
+          </div>
+          {adding && members && <AddPeople groupId={groupId} members={members} onDone={() => setAdding(false)} />}
+          {ordered === null ? (
+            <p className="flex items-center gap-2 text-sm text-base-content/60" role="status">
+              <span className="loading loading-spinner loading-xs" aria-hidden="true" /> Loading members…
+            </p>
+          ) : (
+            <ul className="space-y-0.5" data-testid="group-members">
+              {ordered.map((m) => (
+                <MemberRow
+                  key={m._id}
+                  groupId={groupId}
+                  member={m}
+                  meId={meId}
+                  myRole={myRole}
+                  online={m._id === meId || Boolean(online[m._id])}
+                />
+              ))}
+            </ul>
+          )}
+        </section>
+
+        {myRole !== null && (
+          <section aria-label="Leave" className="border-t border-base-300 pt-3">
+            <LeaveGroup groupId={groupId} name={group.name} onLeft={onClose} />
+          </section>
+        )}
+      </div>
+    </Dialog>
+  );
+}
