@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.api.test_media import later, uploaded
 from tests.conftest import People, Person
+from tests.pictures import jpeg_bytes, png_bytes
 
 
 async def make_group(owner: Person, *members: Person, name: str = "Tea party") -> dict[str, Any]:
@@ -370,3 +372,41 @@ async def test_concurrent_adds_of_the_same_person_make_one_membership(alice, bob
     assert sorted(a.status_code for a in answers) == [200, 400]
     members = (await alice.http.get(f"/api/groups/{group['_id']}")).json()["members"]
     assert [m["_id"] for m in members].count(carol.id) == 1
+
+
+# --- pictures and reports ---------------------------------------------------------------------
+
+
+async def test_a_groups_pictures_are_for_its_members_while_they_are_in_it(alice, bob, carol):
+    group = await make_group(alice, bob)
+    picture = await uploaded(alice.http, jpeg_bytes())
+    sent = await say(alice, group, "look", image=picture["id"])
+    assert sent.status_code == 201 and sent.json()["image"] == picture["url"]
+    assert (await bob.http.get(picture["url"])).status_code == 200
+    assert (await carol.http.get(picture["url"])).status_code == 403
+    await alice.http.post(f"/api/groups/{group['_id']}/members", json={"userIds": [carol.id]})
+    # Carol joined after it was sent: it is not in the history she may read.
+    assert (await carol.http.get(picture["thumbUrl"])).status_code == 403
+
+
+async def test_a_group_picture_is_set_shown_to_everyone_and_kept_by_the_sweep(app, alice, bob):
+    group = await make_group(alice, bob)
+    avatar = await uploaded(alice.http, png_bytes(), content_type="image/png", purpose="avatar")
+    url = f"/api/groups/{group['_id']}"
+    changed = await alice.http.patch(url, json={"avatar": avatar["id"]})
+    assert changed.status_code == 200 and changed.json()["avatar"] == avatar["url"]
+    assert (await history(bob, group)).json()[-1]["system"]["action"] == "avatar"
+    assert await app.api.state.ctx.media.sweep(now=later(25)) == 0
+    assert (await bob.http.get(avatar["url"])).status_code == 200
+    removed = await alice.http.patch(url, json={"avatar": None})
+    assert removed.json()["avatar"] is None
+    assert await app.api.state.ctx.media.sweep(now=later(50)) == 1
+
+
+async def test_members_report_others_group_messages_and_nobody_else_can(alice, bob, carol):
+    group = await make_group(alice, bob)
+    sent = (await say(alice, group, "rude")).json()
+    report = f"/api/messages/{sent['_id']}/report"
+    assert (await bob.http.post(report, json={"reason": "rude"})).status_code == 201
+    assert (await alice.http.post(report, json={})).status_code == 404  # one's own
+    assert (await carol.http.post(report, json={})).status_code == 404  # not in the group

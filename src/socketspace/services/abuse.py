@@ -22,6 +22,7 @@ from socketspace.models import Block, Message, Report, User
 from socketspace.models.base import utcnow
 from socketspace.periodic import Periodic
 from socketspace.services.ids import check_message_id, check_user_id
+from socketspace.services.visibility import readable_by
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +138,10 @@ async def report_message(
         message = await session.scalar(
             select(Message).where(
                 Message.id == wanted,
-                # Only a message sent to you: you cannot report (or learn about) anyone else's.
-                Message.receiver_id == reporter_id,
+                # Only a message sent to you, or to a group of yours: you cannot report (or
+                # learn about) anyone else's, nor your own.
+                readable_by(reporter_id),
+                Message.sender_id != reporter_id,
             )
         )
         if message is None:

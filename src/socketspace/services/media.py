@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Protocol, TypeVar
 
-from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy import delete, select, text, update
 
 from socketspace.config import Settings
 from socketspace.db import Database
@@ -46,10 +46,11 @@ from socketspace.media.storage import (
     is_media_name,
     key_of,
 )
-from socketspace.models import Media, Message, Report, User
+from socketspace.models import Conversation, Media, Message, Report, User
 from socketspace.models.base import new_id, utcnow
 from socketspace.periodic import Periodic
 from socketspace.security.throttle import Throttle, UserBudget
+from socketspace.services.visibility import readable_by
 
 log = logging.getLogger(__name__)
 
@@ -311,12 +312,7 @@ class MediaLibrary:
         url = url_of("images", name)
         async with self.db.read() as session:
             shown = await session.scalar(
-                select(Message.id)
-                .where(
-                    Message.image == url,
-                    or_(Message.sender_id == viewer_id, Message.receiver_id == viewer_id),
-                )
-                .limit(1)
+                select(Message.id).where(Message.image == url, readable_by(viewer_id)).limit(1)
             )
             if shown is not None:
                 return
@@ -363,6 +359,11 @@ class MediaLibrary:
             shown = set(await session.scalars(select(Message.image).where(Message.image.in_(urls))))
             shown |= set(
                 await session.scalars(select(User.profile_pic).where(User.profile_pic.in_(urls)))
+            )
+            shown |= set(
+                await session.scalars(
+                    select(Conversation.avatar).where(Conversation.avatar.in_(urls))
+                )
             )
             # A reported picture is evidence: kept while its report is.
             shown |= set(await session.scalars(select(Report.image).where(Report.image.in_(urls))))
