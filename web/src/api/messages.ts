@@ -27,8 +27,8 @@ export async function fetchChats(): Promise<ChatSummary[]> {
 }
 
 /**
- * Every direct chat and group of mine, newest activity first, page after page (keyset on the
- * last message's id). A server without groups answers 404: then the direct chats alone.
+ * Every direct chat and group of mine, newest activity first, page after page (the server
+ * names the next page's `before` in X-Next-Before). A server without groups answers 404: then the direct chats alone.
  */
 export async function fetchConversations(): Promise<ConversationSummary[]> {
   let page: ApiResponse<ConversationSummary[]>;
@@ -42,7 +42,7 @@ export async function fetchConversations(): Promise<ConversationSummary[]> {
   }
   const all = [...page.data];
   for (let pages = 1; hasMore(page) && pages < MAX_CONVERSATION_PAGES; pages++) {
-    const before = all[all.length - 1]?.lastMessage?._id;
+    const before = page.headers.get("X-Next-Before") ?? all[all.length - 1]?.lastMessage?._id;
     if (!before) break;
     page = await request<ConversationSummary[]>(`${CONVERSATIONS_PATH}?before=${encodeURIComponent(before)}`);
     if (page.data.length === 0) break;

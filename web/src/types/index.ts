@@ -31,7 +31,7 @@ export interface SystemEvent {
 }
 
 /** A person's message, or a record of a change to a group. */
-export type MessageKind = "user" | "system";
+export type MessageKind = "text" | "system";
 
 export interface LastMessage {
   _id: string;
@@ -42,6 +42,8 @@ export interface LastMessage {
   deleted: boolean;
   kind?: MessageKind;
   system?: SystemEvent | null;
+  /** A group's list entry names the sender. */
+  senderName?: string;
 }
 
 /** A row of GET /api/messages/chats. */
@@ -155,8 +157,8 @@ export interface Group {
   createdAt: string;
   createdBy: string;
   members: GroupMember[];
-  /** Null or absent: I am no longer a member. */
-  myRole: GroupRole | null;
+  /** Absent from `groupUpdated` (one frame for every member); "left": I am no longer in it. */
+  myRole?: GroupRole | "left" | null;
 }
 
 export interface GroupRemoved {
@@ -172,7 +174,8 @@ export type ConversationSummary =
       name: string;
       avatar: string | null;
       memberCount: number;
-      myRole?: GroupRole | null;
+      /** "left": I was in it and am no more. */
+      myRole?: GroupRole | "left" | null;
       lastMessage: LastMessage | null;
       unreadCount: number;
     };

@@ -41,7 +41,11 @@ function Preview({ entry, meId, groupId }: { entry: ChatEntry; meId: string | nu
   // Names of senders and of people in system messages, as the store knows them.
   const people = useChatStore((s) => s.people);
   const groups = useChatStore((s) => s.groups);
-  const name = (id: string) => nameOf({ people, groups }, id, groupId);
+  const name = (id: string) => {
+    const known = nameOf({ people, groups }, id, groupId);
+    // A group's entry names its last sender, whom this page may not know yet.
+    return known === "Someone" && id === last?.senderId && last.senderName ? last.senderName : known;
+  };
   if (!last) return <span className="italic">{groupId ? "No messages yet" : "Say hello 👋"}</span>;
   if (last.kind === "system" && last.system) return <span className="italic">{systemText(last.system, name, meId)}</span>;
   // In a group, whose message it is: "You: " or the sender's first name.

@@ -22,15 +22,15 @@ const ROLE_LABEL: Record<GroupRole, string> = { owner: "Owner", admin: "Admin", 
 const YOU_ARE: Record<GroupRole, string> = { owner: "the owner", admin: "an admin", member: "a member" };
 
 /**
- * What I may do to a member. The owner names admins and removes anyone; an admin removes
- * members. Role changes are the owner's only here: the server may allow admins more, and a
- * button that is refused is worse than one that is missing.
+ * What I may do to a member, as the server allows it: admins make members admins (as WhatsApp
+ * lets them) and remove members; only the owner makes an admin a member again, and removes
+ * admins. Nobody changes the owner's role.
  */
 function powers(myRole: GroupRole | null, them: GroupMember, meId: string | null) {
   const self = them._id === meId;
   return {
     canRemove: !self && (myRole === "owner" ? them.role !== "owner" : myRole === "admin" && them.role === "member"),
-    canPromote: !self && myRole === "owner" && them.role === "member",
+    canPromote: !self && (myRole === "owner" || myRole === "admin") && them.role === "member",
     canDemote: !self && myRole === "owner" && them.role === "admin",
   };
 }

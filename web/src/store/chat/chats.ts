@@ -46,7 +46,7 @@ export function preview(message: Message): LastMessage {
     senderId: message.senderId,
     createdAt: message.createdAt,
     deleted: message.deletedAt !== null,
-    kind: message.kind === "system" ? "system" : "user",
+    kind: message.kind === "system" ? "system" : "text",
     system: message.kind === "system" ? (message.system ?? null) : null,
   };
 }
@@ -100,7 +100,7 @@ function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<Chat
           avatar,
           memberCount,
           members: known?.members ?? null,
-          myRole: myRole === undefined ? (known?.myRole ?? "member") : myRole,
+          myRole: myRole === "left" ? null : myRole === undefined ? (known?.myRole ?? "member") : myRole,
           createdBy: known?.createdBy ?? null,
         },
       };

@@ -104,7 +104,7 @@ export function hikers(members: GroupMember[] = [], name = "Hikers"): Group {
 
 /** A message in a group. */
 export function said(id: number, from: string, text: string, clientId: string | null = null, groupId = HIKERS): Message {
-  return { ...stored(id, from, "", text, clientId), receiverId: null, groupId, kind: "user", system: null };
+  return { ...stored(id, from, "", text, clientId), receiverId: null, groupId, kind: "text", system: null };
 }
 
 /** A change to a group, as the server records it. */
