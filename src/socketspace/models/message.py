@@ -49,7 +49,7 @@ class Message(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # "text", or "system" for what happened in a group ({action, actorId, userIds?, name?}).
     kind: Mapped[str] = mapped_column(String(8), default=TEXT, server_default=TEXT)
-    system: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    system: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
 
 
 @dataclass(slots=True, kw_only=True)
