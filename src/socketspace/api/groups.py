@@ -12,6 +12,7 @@ from socketspace.models.conversation import OWNER
 from socketspace.schemas.group import (
     AddMembersIn,
     CreateGroupIn,
+    GroupOut,
     GroupReadIn,
     SetRoleIn,
     UpdateGroupIn,
@@ -24,7 +25,7 @@ from socketspace.services import conversations, groups
 router = APIRouter(tags=["groups"])
 
 
-@router.post("/api/groups", status_code=status.HTTP_201_CREATED)
+@router.post("/api/groups", status_code=status.HTTP_201_CREATED, response_model=GroupOut)
 async def create(body: CreateGroupIn, viewer: CurrentViewer, ctx: ContextDep) -> Response:
     """A new group; I am its owner. `memberIds` may be empty."""
     group = await groups.create_group(
@@ -38,14 +39,14 @@ async def create(body: CreateGroupIn, viewer: CurrentViewer, ctx: ContextDep) ->
     return json_response(group_view(group, OWNER), status_code=201)
 
 
-@router.get("/api/groups/{group_id}")
+@router.get("/api/groups/{group_id}", response_model=GroupOut)
 async def get(group_id: str, viewer: CurrentViewer, ctx: ContextDep) -> Response:
     """The group, to its members (and, read-only, to those who left it); 404 to anyone else."""
     group, role = await groups.get_group(ctx.db, viewer_id=viewer.user_id, group_id=group_id)
     return json_response(group_view(group, role))
 
 
-@router.patch("/api/groups/{group_id}")
+@router.patch("/api/groups/{group_id}", response_model=GroupOut)
 async def update(
     group_id: str, body: UpdateGroupIn, viewer: CurrentViewer, ctx: ContextDep
 ) -> Response:
@@ -61,7 +62,7 @@ async def update(
     return json_response(group_view(group, group.role_of(viewer.user_id)))
 
 
-@router.post("/api/groups/{group_id}/members")
+@router.post("/api/groups/{group_id}/members", response_model=GroupOut)
 async def add_members(
     group_id: str, body: AddMembersIn, viewer: CurrentViewer, ctx: ContextDep
 ) -> Response:
@@ -76,7 +77,7 @@ async def add_members(
     return json_response(group_view(group, group.role_of(viewer.user_id)))
 
 
-@router.delete("/api/groups/{group_id}/members/{user_id}")
+@router.delete("/api/groups/{group_id}/members/{user_id}", response_model=GroupOut)
 async def remove_member(
     group_id: str, user_id: str, viewer: CurrentViewer, ctx: ContextDep
 ) -> Response:
@@ -87,7 +88,7 @@ async def remove_member(
     return json_response(group_view(group, group.role_of(viewer.user_id) or groups.LEFT))
 
 
-@router.put("/api/groups/{group_id}/members/{user_id}")
+@router.put("/api/groups/{group_id}/members/{user_id}", response_model=GroupOut)
 async def set_role(
     group_id: str, user_id: str, body: SetRoleIn, viewer: CurrentViewer, ctx: ContextDep
 ) -> Response:

@@ -120,8 +120,20 @@ class GroupReadIn(StrictInput):
 
 
 class GroupMemberOut(BaseModel):
-    _id: str
+    id: str = Field(alias="_id")
     fullName: str
     profilePic: str
-    role: str
-    readUpTo: str
+    role: str = Field(description="owner, admin or member")
+    readUpTo: str = Field(description="the last message they have read")
+    joinedAt: str | None
+
+
+class GroupOut(BaseModel):
+    id: str = Field(alias="_id")
+    name: str
+    avatar: str | None
+    createdAt: str
+    createdBy: str | None
+    memberCount: int
+    members: list[GroupMemberOut] = Field(description="current members, longest-standing first")
+    myRole: str | None = Field(default=None, description="owner, admin, member, or left")
