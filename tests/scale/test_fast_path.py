@@ -19,7 +19,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from socketspace.realtime import events
-from tests.scale.test_processes import Deployment, ServerProcess
+from tests.scale.deployment import Deployment, ServerProcess
 
 
 async def transport_metrics(server: ServerProcess) -> dict[tuple[str, str], float]:

@@ -3,25 +3,13 @@ membership changes reach members on the other process at once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from socketspace.realtime import events
-from tests.scale.test_processes import Deployment
+from tests.scale.deployment import Deployment
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 GROUPS = {"groups": True}
-
-
-@pytest.fixture
-async def deployment(
-    database_url: str, redis_url: str, tmp_path: Path
-) -> AsyncIterator[Deployment]:
-    made = Deployment(database_url, redis_url, tmp_path / "data")
-    yield made
-    await made.close()
 
 
 async def test_a_member_removed_on_one_process_stops_receiving_on_the_other(

@@ -8,159 +8,21 @@ killed with SIGKILL must be counted out, and a Redis restart must lose nothing s
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import shutil
 import signal
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import IO
 
-import aiohttp
 import httpx
 import pytest
 
 from socketspace.realtime import events
-from tests.conftest import (
-    RELAXED_LIMITS,
-    SECRET_KEY,
-    People,
-    Person,
-    Sockets,
-    Tab,
-    free_port,
-    unavailable,
-)
+from tests.conftest import Tab, free_port, unavailable
+from tests.scale.deployment import HEARTBEAT_SECONDS, PROCESS_TIMEOUT_SECONDS, Deployment
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-
-HEARTBEAT_SECONDS = 0.3
-PROCESS_TIMEOUT_SECONDS = 1.5
-
-
-class ServerProcess:
-    """`socketspace serve` in a process of its own, on a port of its own."""
-
-    def __init__(self, env: dict[str, str], port: int | None = None, *options: str) -> None:
-        self.env = env
-        self.options = options
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: asyncio.subprocess.Process | None = None
-        self.log_path = Path(env["DATA_DIR"]) / f"server-{self.port}-{uuid.uuid4().hex[:6]}.log"
-
-    async def start(self) -> ServerProcess:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("wb") as log:
-            self.process = await self._spawn(log)
-        # Generous: starting means importing everything, slow on a busy 2-core machine.
-        async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(90):
-            while True:
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        return self
-                except httpx.TransportError:
-                    pass
-                if self.process.returncode is not None:
-                    raise AssertionError(self.log())
-                await asyncio.sleep(0.05)
-
-    async def _spawn(self, log: IO[bytes]) -> asyncio.subprocess.Process:
-        return await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "socketspace.cli",
-            "serve",
-            "--port",
-            str(self.port),
-            "--no-migrate",
-            *self.options,
-            env=self.env,
-            stdout=log,
-            stderr=log,
-            # A process group of its own, signalled whole as systemd does (KillMode=
-            # control-group): `--workers` children included, and none left behind.
-            start_new_session=True,
-        )
-
-    def send(self, number: int) -> None:
-        assert self.process is not None
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, number)
-
-    def kill(self) -> None:
-        self.send(signal.SIGKILL)
-
-    async def halt(self) -> None:
-        """SIGKILL to the whole group, and wait for it."""
-        if self.process is not None and self.process.returncode is None:
-            self.kill()
-            await self.process.wait()
-
-    def log(self) -> str:
-        return self.log_path.read_text()
-
-
-class Deployment:
-    """Server processes sharing the test's database and a Redis, stopped at teardown."""
-
-    def __init__(self, database_url: str, redis_url: str, data_dir: Path) -> None:
-        self.redis_url = redis_url
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-            "SECRET_KEY": SECRET_KEY,
-            "DATA_DIR": str(data_dir),
-            "WEB_DIST_DIR": str(data_dir / "no-web-build"),
-            "ARGON2_MEMORY_KIB": "1024",
-            "ARGON2_TIME_COST": "1",
-            "PRESENCE_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
-            "PRESENCE_PROCESS_TIMEOUT_SECONDS": str(PROCESS_TIMEOUT_SECONDS),
-            # Revocations must cross by the bus, not by the periodic session check.
-            "SESSION_CHECK_SECONDS": "600",
-            "LOG_LEVEL": os.environ.get("SCALE_TEST_LOG_LEVEL", "WARNING"),
-            **{name.upper(): "100000/minute" for name in RELAXED_LIMITS},
-        }
-        self.servers: list[ServerProcess] = []
-        self.http = aiohttp.ClientSession()
-        self.sockets = Sockets("", self.http)
-        self.people = People("", sockets=self.sockets)
-
-    async def start(self, port: int | None = None, *options: str) -> ServerProcess:
-        server = ServerProcess(self.env, port, *options)
-        self.servers.append(server)
-        return await server.start()
-
-    async def signup(self, name: str, server: ServerProcess) -> Person:
-        return await self.people.signup(name, url=server.url)
-
-    async def connect(self, person: Person, server: ServerProcess, *, delta: bool = False) -> Tab:
-        auth = {"presence": "delta"} if delta else None
-        return await person.connect(url=server.url, auth=auth)
-
-    async def close(self) -> None:
-        """Stop everything. The servers are killed: how they stop on SIGTERM is what
-        test_sigterm_… checks, and a teardown must not depend on it."""
-        try:
-            await self.sockets.close()
-            await self.people.close()
-        finally:
-            for server in self.servers:
-                await server.halt()
-
-
-@pytest.fixture
-async def deployment(
-    database_url: str, redis_url: str, tmp_path: Path
-) -> AsyncIterator[Deployment]:
-    made = Deployment(database_url, redis_url, tmp_path / "data")
-    yield made
-    await made.close()
 
 
 async def event_about(tab: Tab, event: str, user_id: str, timeout: float = 5) -> dict:

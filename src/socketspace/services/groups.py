@@ -44,6 +44,7 @@ from socketspace.services.messages import (
     prepare_outgoing,
 )
 from socketspace.services.notify import Notifier
+from socketspace.services.visibility import current_members
 
 NAME_MAX = 100
 RANK = {MEMBER: 0, ADMIN: 1, OWNER: 2}
@@ -404,13 +405,8 @@ async def add_members(
         }
         if already := [u for u in adding if u in rows and rows[u].left_at_message_id is None]:
             raise InvalidInput(f"{already[0]} is in the group already.", code="already_a_member")
-        current = await session.scalar(
-            select(func.count()).where(
-                ConversationMember.conversation_id == target,
-                ConversationMember.left_at_message_id.is_(None),
-            )
-        )
-        await _check_people(session, actor_id, adding, max_members, current=int(current or 0))
+        current = len(await current_members(session, target))
+        await _check_people(session, actor_id, adding, max_members, current=current)
         newest = await _newest_message_id(session, target)
         for user_id in adding:
             # From now on: a newcomer, or someone back, reads what is said from here.
@@ -646,29 +642,10 @@ async def mark_group_read(
                 await session.scalar(select(ConversationMember.last_read_message_id).where(*mine))
                 or 0
             )
-        members = list(
-            await session.scalars(
-                select(ConversationMember.user_id).where(
-                    ConversationMember.conversation_id == target,
-                    ConversationMember.left_at_message_id.is_(None),
-                )
-            )
-        )
+        members = await current_members(session, target)
     if advanced:
         await notifier.group_read(reader_id, target, position, members)
     return position
-
-
-async def current_members(db: Database, group_id: int) -> list[str]:
-    async with db.read() as session:
-        return list(
-            await session.scalars(
-                select(ConversationMember.user_id).where(
-                    ConversationMember.conversation_id == group_id,
-                    ConversationMember.left_at_message_id.is_(None),
-                )
-            )
-        )
 
 
 async def typing_audience(
@@ -678,5 +655,5 @@ async def typing_audience(
     target = check_group_id(group_id)
     async with db.read() as session:
         await _current_member(session, target, sender_id)
-    members = await current_members(db, target)
+        members = await current_members(session, target)
     return target, [m for m in members if m != sender_id]

@@ -31,6 +31,7 @@ from socketspace.services.ids import check_cursor_id, check_message_id, check_us
 from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
+from socketspace.services.visibility import current_members
 
 TEXT_MAX = 2000
 PAGE_DEFAULT = 50
@@ -398,14 +399,7 @@ async def _own_message(
         raise NotFound("Message not found.", code="message_not_found")
     members: list[str] = []
     if message.receiver_id is None:  # a group's
-        members = list(
-            await session.scalars(
-                select(ConversationMember.user_id).where(
-                    ConversationMember.conversation_id == message.conversation_id,
-                    ConversationMember.left_at_message_id.is_(None),
-                )
-            )
-        )
+        members = await current_members(session, message.conversation_id)
         if viewer_id not in members:
             if viewer_id == message.sender_id:
                 raise Forbidden("You are no longer in this group.", code="not_a_member")

@@ -3,7 +3,8 @@ lookup of a single message share, so that groups cannot be forgotten in one of t
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, or_
+from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from socketspace.models import ConversationMember, Message
@@ -25,3 +26,16 @@ def readable_by(viewer_id: str) -> ColumnElement[bool]:
             or_(_member.left_at_message_id.is_(None), Message.id <= _member.left_at_message_id),
         ),
     )
+
+
+async def current_members(session: AsyncSession, group_id: int) -> list[str]:
+    """Who is in the group now (not those who left), longest-standing first."""
+    found = await session.scalars(
+        select(ConversationMember.user_id)
+        .where(
+            ConversationMember.conversation_id == group_id,
+            ConversationMember.left_at_message_id.is_(None),
+        )
+        .order_by(ConversationMember.joined_at, ConversationMember.user_id)
+    )
+    return list(found)
