@@ -104,13 +104,13 @@ function Row({ who, online, active, onOpen, secondary, trailing, unread = 0 }: R
         <span className="relative">
           <Avatar name={who.name} src={who.picture} seed={who._id} size="md" online={online ?? undefined} />
           {online !== null && <span className="sr-only">{online ? "(online)" : "(offline)"}</span>}
-          {who.group && <span className="sr-only">(group)</span>}
         </span>
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
             <span className={`truncate ${unread > 0 ? "font-bold" : "font-semibold"}`} data-testid="chat-name">
               {who.name}
             </span>
+            {who.group && <span className="sr-only">(group)</span>}
             {trailing && <span className="shrink-0 text-xs text-base-content/50">{trailing}</span>}
           </span>
           <span className="flex items-center justify-between gap-2">

@@ -71,7 +71,7 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
               <Camera className="size-5" aria-hidden="true" />
             </span>
           </button>
-          <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pick(e)} tabIndex={-1} />
+          <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pick(e)} tabIndex={-1} data-testid="group-picture-input" />
           <div className="min-w-0 flex-1 space-y-1">
             <label htmlFor={nameId} className="text-sm font-medium">
               Group name

@@ -93,12 +93,15 @@ function MemberRow({
   meId,
   myRole,
   online,
+  onRemoved,
 }: {
   groupId: string;
   member: GroupMember;
   meId: string | null;
   myRole: GroupRole | null;
   online: boolean;
+  /** The row (and the button that had focus) is gone: focus goes elsewhere. */
+  onRemoved: () => void;
 }) {
   const [busy, setBusy] = useState(false);
   const { canRemove, canPromote, canDemote } = powers(myRole, member, meId);
@@ -152,7 +155,13 @@ function MemberRow({
               type="button"
               className="btn btn-ghost btn-xs text-error"
               disabled={busy}
-              onClick={() => void run(() => removePerson(groupId, member._id))}
+              onClick={() =>
+                void run(async () => {
+                  const removed = await removePerson(groupId, member._id);
+                  if (removed) onRemoved();
+                  return removed;
+                })
+              }
               aria-label={`Remove ${member.fullName} from the group`}
             >
               <UserMinus className="size-3.5" aria-hidden="true" /> Remove
@@ -241,6 +250,7 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () 
   const [adding, setAdding] = useState(false);
   const [uploading, setUploading] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const membersHeading = useRef<HTMLHeadingElement>(null);
 
   if (!group) return null;
   const myRole = group.myRole;
@@ -295,7 +305,7 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () 
           ) : (
             <Avatar name={group.name} src={group.avatar} seed={group._id} size="lg" />
           )}
-          <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pickPicture(e)} tabIndex={-1} />
+          <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pickPicture(e)} tabIndex={-1} data-testid="group-picture-input" />
           {manager && group.avatar && (
             <button type="button" className="btn btn-ghost btn-xs" onClick={() => void dropPicture()} disabled={uploading}>
               <Trash2 className="size-3" aria-hidden="true" /> Remove picture
@@ -324,7 +334,9 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () 
 
         <section aria-label="Members" className="space-y-2">
           <div className="flex items-center justify-between gap-2">
-            <h4 className="font-semibold">Members</h4>
+            <h4 ref={membersHeading} tabIndex={-1} className="font-semibold focus:outline-none">
+              Members
+            </h4>
             {manager && !adding && (
               <button type="button" className="btn btn-ghost btn-sm text-primary" onClick={() => setAdding(true)}>
                 <UserPlus className="size-4" aria-hidden="true" /> Add people
@@ -346,6 +358,7 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () 
                   meId={meId}
                   myRole={myRole}
                   online={m._id === meId || Boolean(online[m._id])}
+                  onRemoved={() => membersHeading.current?.focus()}
                 />
               ))}
             </ul>

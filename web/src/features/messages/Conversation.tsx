@@ -154,7 +154,11 @@ function useOpenConversation(chatKey: string) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape" && !event.defaultPrevented) useChatStore.getState().chatClosed();
+      // A dialog over the conversation (the group panel, a picture) takes its own Escape, even
+      // when focus has fallen out of it (say, its focused button was removed).
+      if (event.key === "Escape" && !event.defaultPrevented && !document.querySelector("dialog[open]")) {
+        useChatStore.getState().chatClosed();
+      }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
