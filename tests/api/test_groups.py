@@ -410,3 +410,26 @@ async def test_members_report_others_group_messages_and_nobody_else_can(alice, b
     assert (await bob.http.post(report, json={"reason": "rude"})).status_code == 201
     assert (await alice.http.post(report, json={})).status_code == 404  # one's own
     assert (await carol.http.post(report, json={})).status_code == 404  # not in the group
+
+
+async def test_acting_on_someone_not_in_the_group_is_a_clear_404(alice, bob, carol):
+    group = await make_group(alice, bob)
+    url = f"/api/groups/{group['_id']}/members/{carol.id}"
+    for response in (
+        await alice.http.delete(url),
+        await alice.http.put(url, json={"role": "admin"}),
+    ):
+        assert response.status_code == 404 and response.json()["code"] == "not_a_member"
+
+
+async def test_what_happened_in_a_group_is_never_unread(alice, bob, carol):
+    group = await make_group(alice, bob)
+    text = (await say(alice, group, "hello")).json()
+    await alice.http.post(f"/api/groups/{group['_id']}/members", json={"userIds": [carol.id]})
+    await alice.http.patch(f"/api/groups/{group['_id']}", json={"name": "New name"})
+    assert (await bob.http.get("/api/conversations")).json()[0]["unreadCount"] == 1
+    read = await bob.http.post(
+        f"/api/groups/{group['_id']}/read", json={"upToMessageId": text["_id"]}
+    )
+    assert read.json() == {"upToMessageId": text["_id"]}
+    assert (await bob.http.get("/api/conversations")).json()[0]["unreadCount"] == 0

@@ -28,7 +28,7 @@ from socketspace.errors import Forbidden, InvalidInput, NotFound
 from socketspace.models import Block, Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
 from socketspace.models.conversation import ADMIN, GROUP, MEMBER, OWNER
-from socketspace.models.message import SYSTEM
+from socketspace.models.message import SYSTEM, TEXT
 from socketspace.schemas.group import Group, GroupMember
 from socketspace.schemas.message import MessageRow, message_view
 from socketspace.security.throttle import UserBudget
@@ -111,6 +111,17 @@ class Membership:
     @property
     def current(self) -> bool:
         return self.left_at_message_id is None
+
+
+async def _their_membership(session: AsyncSession, group_id: int, user_id: str) -> Membership:
+    """Someone else's current membership, for acting on them: 404 when they are not in it."""
+    try:
+        found = await _membership(session, group_id, user_id)
+    except NotFound:
+        found = None
+    if found is None or not found.current:
+        raise NotFound("They are not in the group.", code="not_a_member")
+    return found
 
 
 async def _membership(session: AsyncSession, group_id: int, user_id: str) -> Membership:
@@ -447,9 +458,7 @@ async def remove_member(
     async with db.write() as session:
         actor = await _current_member(session, target, actor_id)
         if leaving != actor_id:
-            other = await _membership(session, target, leaving)
-            if not other.current:
-                raise NotFound("They are not in the group.", code="not_a_member")
+            other = await _their_membership(session, target, leaving)
             if RANK[actor.role] < RANK[ADMIN] or RANK[other.role] >= RANK[actor.role]:
                 raise Forbidden(
                     "Admins remove members; only the owner removes admins.", code="not_an_admin"
@@ -519,9 +528,7 @@ async def set_role(
     new_role = check_role(role)
     async with db.write() as session:
         actor = await _require_rank(session, target, actor_id, ADMIN)
-        other = await _membership(session, target, person)
-        if not other.current:
-            raise NotFound("They are not in the group.", code="not_a_member")
+        other = await _their_membership(session, target, person)
         if other.role == OWNER:
             raise Forbidden(
                 "The owner's role does not change; ownership passes when the owner leaves.",
@@ -627,6 +634,7 @@ async def mark_group_read(
                 Message.conversation_id == target,
                 Message.id > position,
                 Message.sender_id != reader_id,
+                Message.kind == TEXT,  # what happened in the group is never unread
                 Message.deleted_at.is_(None),
             )
             .scalar_subquery()
