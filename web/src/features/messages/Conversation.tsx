@@ -7,6 +7,7 @@ import { compareIds } from "../../lib/ids";
 import { carriesFiles, firstFile } from "../../lib/images";
 import { lastSeenText } from "../../lib/time";
 import {
+  type Conversation as ConversationState,
   emptyConversation,
   type GroupInfo,
   groupIdOf,
@@ -201,7 +202,7 @@ function DirectConversation({ partnerId }: { partnerId: string }) {
   const drop = useDropZone(attachment.attach);
   const senderOf = useCallback((id: string) => (partner && id === partner._id ? partner : unknownPerson(id)), [partner]);
 
-  if (!partner || !meId) return null;
+  if (!partner || !meId) return <Unavailable conversation={conversation} onClose={close} />;
   return (
     <section
       className="relative flex h-full min-h-0 flex-1 flex-col"
@@ -243,7 +244,7 @@ function GroupConversation({ groupId, chatKey, onShowGroup }: { groupId: string;
     [members, people],
   );
 
-  if (!group || !meId) return null;
+  if (!group || !meId) return <Unavailable conversation={conversation} onClose={close} />;
   const member = group.myRole !== null;
   return (
     <section
@@ -277,6 +278,28 @@ function GroupConversation({ groupId, chatKey, onShowGroup }: { groupId: string;
       )}
       {member && drop.dragging && <DropHint name={group.name} />}
     </section>
+  );
+}
+
+/**
+ * A conversation opened by its address before the lists know it: loading, or (its history
+ * refused: a group I was never in, an unknown person) a way back.
+ */
+function Unavailable({ conversation, onClose }: { conversation: ConversationState; onClose: () => void }) {
+  if (conversation.status !== "error") {
+    return (
+      <div className="flex flex-1 items-center justify-center" role="status">
+        <span className="loading loading-spinner loading-md text-base-content/50" aria-label="Opening the conversation" />
+      </div>
+    );
+  }
+  return (
+    <div className="flex flex-1 flex-col items-center justify-center gap-3 p-6 text-center" role="alert" data-testid="conversation-unavailable">
+      <p className="text-base-content/70">{conversation.error ?? "This conversation cannot be opened."}</p>
+      <button type="button" className="btn btn-sm" onClick={onClose}>
+        Back to chats
+      </button>
+    </div>
   );
 }
 
