@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import Message
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -230,24 +231,32 @@ def bench_server(
 # --- users -----------------------------------------------------------------------------------
 
 
-def post_json(origin: str, path: str, body: Mapping[str, str]) -> tuple[dict[str, Any], str]:
-    """POST JSON the way the web client does; the answer's body and its `jwt` cookie."""
+def request_json(
+    origin: str, path: str, body: Mapping[str, Any], token: str | None = None
+) -> tuple[Any, Message]:
+    """POST JSON the way the web client does (as `token`'s user, when given); the answer's
+    body and headers."""
+    headers = {
+        "Content-Type": "application/json",
+        "Origin": origin,  # the CSRF check wants our own origin on unsafe requests
+        "User-Agent": USER_AGENT,
+    }
+    if token is not None:
+        headers["Cookie"] = f"jwt={token}"
     request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1 only)
-        f"{origin}{path}",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Origin": origin,  # the CSRF check wants our own origin on unsafe requests
-            "User-Agent": USER_AGENT,
-        },
+        f"{origin}{path}", data=json.dumps(body).encode(), method="POST", headers=headers
     )
     try:
         with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
-            answer = json.loads(response.read())
-            cookie = SimpleCookie(response.headers.get("Set-Cookie", ""))
+            return json.loads(response.read()), response.headers
     except urllib.error.HTTPError as exc:
         raise RuntimeError(f"{path} failed: {exc.code} {exc.read()[:300]!r}") from None
+
+
+def post_json(origin: str, path: str, body: Mapping[str, str]) -> tuple[dict[str, Any], str]:
+    """POST JSON as a visitor; the answer's body and its `jwt` cookie."""
+    answer, headers = request_json(origin, path, body)
+    cookie = SimpleCookie(headers.get("Set-Cookie", ""))
     return answer, cookie["jwt"].value
 
 
@@ -283,6 +292,15 @@ def percentiles(values: Sequence[float]) -> dict[str, float | None]:
         return round(ordered[int(index)], 2)
 
     return {"p50": rank(50), "p90": rank(90), "p99": rank(99), "max": rank(100)}
+
+
+def table_header(columns: Sequence[tuple[str, int]]) -> str:
+    """A table's header line: each column's name right-aligned in its width."""
+    return " ".join(name.rjust(width) for name, width in columns)
+
+
+def table_row(values: Sequence[object], columns: Sequence[tuple[str, int]]) -> str:
+    return " ".join(str(v).rjust(width) for v, (_, width) in zip(values, columns, strict=True))
 
 
 def without_password(url: str | None) -> str | None:

@@ -12,7 +12,16 @@
 // Bounded: --duration and --grace by LIMITS, the whole process by a hard time limit.
 
 import { performance } from "node:perf_hooks";
-import { CONNECT_TIMEOUT_MS, connect, failer, loadConfig, parseArgs, summary } from "./lib.mjs";
+import {
+  CONNECT_TIMEOUT_MS,
+  connect,
+  failer,
+  loadConfig,
+  parseArgs,
+  sendOnSchedule,
+  summary,
+  waitUntil,
+} from "./lib.mjs";
 
 const LIMITS = { maxDurationSeconds: 120, maxGraceSeconds: 30, maxInflight: 10_000 };
 const fail = failer("flood");
@@ -111,35 +120,21 @@ async function main() {
     : Promise.resolve(null);
 
   let sent = 0;
-  await new Promise((resolve) => {
-    function tick() {
-      const now = performance.now();
-      while (sent < total && intended[sent] <= now) {
-        const from = sent % chatters.length;
-        const to = from ^ 1;
-        const payload = { receiverId: chatters[to].id, text: "chat", clientId: `${prefix}${sent}` };
-        sockets[from].emit("sendMessage", payload, (ack) => {
-          if (ack?.ok) return;
-          errors++;
-          const code = ack?.code ?? "unknown";
-          errorCodes[code] = (errorCodes[code] ?? 0) + 1;
-        });
-        sent++;
-      }
-      if (sent >= total) resolve();
-      else setTimeout(tick, Math.max(0, Math.min(1, intended[sent] - now)));
-    }
-    tick();
+  await sendOnSchedule(intended, total, (k) => {
+    const from = k % chatters.length;
+    const to = from ^ 1;
+    const payload = { receiverId: chatters[to].id, text: "chat", clientId: `${prefix}${k}` };
+    sent = k + 1; // before the emit: its delivery is counted against `sent`
+    sockets[from].emit("sendMessage", payload, (ack) => {
+      if (ack?.ok) return;
+      errors++;
+      const code = ack?.code ?? "unknown";
+      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+    });
   });
   const flooded = await flooding;
   const deadline = sendEnd + options.grace * 1000;
-  await new Promise((resolve) => {
-    function check() {
-      if (deliveryMs.length + errors >= sent || performance.now() >= deadline) resolve();
-      else setTimeout(check, 10);
-    }
-    check();
-  });
+  await waitUntil(() => deliveryMs.length + errors >= sent, deadline);
 
   const result = {
     flood: Boolean(options.flood),

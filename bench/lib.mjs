@@ -2,6 +2,7 @@
 // and latency summaries.
 
 import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { io } from "socket.io-client";
 
 export const CONNECT_TIMEOUT_MS = 15_000;
@@ -79,4 +80,35 @@ export function summary(values) {
     p999: percentile(sorted, 99.9),
     max: sorted.length ? round(sorted[sorted.length - 1]) : null,
   };
+}
+
+// Open loop: calls send(k, lagMs) for k = 0 … total - 1 as soon as intended[k] (a
+// performance.now() time, rising) has come, whatever became of the earlier ones, and `lagMs`
+// is how late this process was in doing it; sleeps about 1 ms between turns. Resolves once all
+// `total` are sent.
+export function sendOnSchedule(intended, total, send) {
+  let next = 0;
+  return new Promise((resolve) => {
+    function tick() {
+      const now = performance.now();
+      while (next < total && intended[next] <= now) {
+        send(next, now - intended[next]);
+        next++;
+      }
+      if (next >= total) resolve();
+      else setTimeout(tick, Math.max(0, Math.min(1, intended[next] - now)));
+    }
+    tick();
+  });
+}
+
+// Resolves once done() is true (checked every 10 ms) or at `deadline` (performance.now()).
+export function waitUntil(done, deadline) {
+  return new Promise((resolve) => {
+    function check() {
+      if (done() || performance.now() >= deadline) resolve();
+      else setTimeout(check, 10);
+    }
+    check();
+  });
 }

@@ -27,7 +27,9 @@ import {
   loopbackOrigin,
   parseArgs,
   round,
+  sendOnSchedule,
   summary,
+  waitUntil,
 } from "./lib.mjs";
 
 const LIMITS = {
@@ -228,31 +230,16 @@ async function main() {
   const deadline = t0 + (options.duration + options.grace) * 1000;
   for (let k = 0; k < total; k++) intended[k] = t0 + k * intervalMs;
 
-  // Send everything that is due, then sleep ~1 ms; bounded by `total`.
-  await new Promise((resolve) => {
-    function tick() {
-      const now = performance.now();
-      while (sent < total && intended[sent] <= now) {
-        sendLag[sent] = now - intended[sent];
-        send(sent);
-        sent++;
-      }
-      if (sent >= total) resolve();
-      else setTimeout(tick, Math.max(0, Math.min(1, intended[sent] - now)));
-    }
-    tick();
+  // Bounded by `total`.
+  await sendOnSchedule(intended, total, (k, lagMs) => {
+    sendLag[k] = lagMs;
+    sent = k + 1; // before the emit: its delivery is counted against `sent`
+    send(k);
   });
   const sendEnd = performance.now();
 
   // Grace: wait for the stragglers, no longer than the deadline.
-  await new Promise((resolve) => {
-    function check() {
-      const done = deliveryMs.length + errors >= sent && acked >= sent;
-      if (done || performance.now() >= deadline) resolve();
-      else setTimeout(check, 10);
-    }
-    check();
-  });
+  await waitUntil(() => deliveryMs.length + errors >= sent && acked >= sent, deadline);
 
   const wallSeconds = (options.duration * 1000 + Math.max(0, lastDeliveryAt - sendEnd)) / 1000;
   const result = {

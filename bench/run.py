@@ -32,6 +32,8 @@ from common import (
     machine_busy_seconds,
     pinned,
     stop,
+    table_header,
+    table_row,
     without_password,
     write_result,
 )
@@ -58,14 +60,33 @@ class Options:
     warmup_seconds: float
 
 
+def add_step_arguments(parser: argparse.ArgumentParser, p99_limit_ms: float = 100.0) -> None:
+    """How long each step lasts and when it holds; shared with bench/groups.py."""
+    parser.add_argument("--step-seconds", type=float, default=5.0, help="seconds per rate")
+    parser.add_argument("--grace-seconds", type=float, default=3.0, help="wait for late deliveries")
+    parser.add_argument(
+        "--p99-limit-ms", type=float, default=p99_limit_ms, help="a step holds below it"
+    )
+    parser.add_argument("--warmup-seconds", type=float, default=2.0, help="unreported first step")
+
+
+def check_step_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`add_step_arguments`' options within bounds (every step is bounded in time)."""
+    if not 0.5 <= args.step_seconds <= 120:
+        parser.error("--step-seconds must be 0.5..120")
+    if not 0 <= args.grace_seconds <= 30:
+        parser.error("--grace-seconds must be 0..30")
+    if not 0.5 <= args.warmup_seconds <= 60:
+        parser.error("--warmup-seconds must be 0.5..60")
+    if args.p99_limit_ms <= 0:
+        parser.error("--p99-limit-ms must be positive")
+
+
 def add_ramp_arguments(parser: argparse.ArgumentParser, default_rates: str = DEFAULT_RATES) -> None:
     """The ramp's options, shared with bench/scaleout.py."""
     parser.add_argument("--pairs", type=int, default=20, help="pairs of users (default 20)")
-    parser.add_argument("--step-seconds", type=float, default=5.0, help="seconds per rate")
     parser.add_argument("--rates", default=default_rates, help="offered msg/s, comma-separated")
-    parser.add_argument("--grace-seconds", type=float, default=3.0, help="wait for late deliveries")
-    parser.add_argument("--p99-limit-ms", type=float, default=100.0, help="a step holds below it")
-    parser.add_argument("--warmup-seconds", type=float, default=2.0, help="unreported first step")
+    add_step_arguments(parser)
 
 
 def parse_rates(parser: argparse.ArgumentParser, text: str) -> list[int]:
@@ -73,6 +94,14 @@ def parse_rates(parser: argparse.ArgumentParser, text: str) -> list[int]:
         return sorted({int(r) for r in text.split(",") if r.strip()})
     except ValueError:
         parser.error("rates must be whole numbers separated by commas, e.g. 500,1000")
+
+
+def ramp_rates(parser: argparse.ArgumentParser, text: str, name: str = "--rates") -> list[int]:
+    """A ramp's rates: positive, rising, at most MAX_STEPS of them (a bounded ramp)."""
+    rates = parse_rates(parser, text)
+    if not rates or rates[0] <= 0 or len(rates) > MAX_STEPS:
+        parser.error(f"{name} needs 1..{MAX_STEPS} positive numbers")
+    return rates
 
 
 def ramp_options(
@@ -83,19 +112,10 @@ def ramp_options(
     database_url: str | None,
 ) -> Options:
     """The ramp's options from `add_ramp_arguments`, checked (bounded in size and time)."""
-    rates = parse_rates(parser, args.rates)
+    rates = ramp_rates(parser, args.rates)
     if not 1 <= args.pairs <= 1000:
         parser.error("--pairs must be 1..1000")
-    if not 0.5 <= args.step_seconds <= 120:
-        parser.error("--step-seconds must be 0.5..120")
-    if not 0 <= args.grace_seconds <= 30:
-        parser.error("--grace-seconds must be 0..30")
-    if not 0.5 <= args.warmup_seconds <= 60:
-        parser.error("--warmup-seconds must be 0.5..60")
-    if args.p99_limit_ms <= 0:
-        parser.error("--p99-limit-ms must be positive")
-    if not rates or rates[0] <= 0 or len(rates) > MAX_STEPS:
-        parser.error(f"--rates needs 1..{MAX_STEPS} positive numbers")
+    check_step_arguments(parser, args)
     return Options(
         path=path,
         pairs=args.pairs,
@@ -215,7 +235,7 @@ COLUMNS = (
 
 
 def header() -> str:
-    return " ".join(name.rjust(width) for name, width in COLUMNS)
+    return table_header(COLUMNS)
 
 
 def row(r: dict[str, Any]) -> str:
@@ -237,7 +257,7 @@ def row(r: dict[str, Any]) -> str:
         round(r["otherCpuShare"] * 100),
         "ok" if r["held"] else "FAIL",
     )
-    return " ".join(str(v).rjust(width) for v, (_, width) in zip(values, COLUMNS, strict=True))
+    return table_row(values, COLUMNS)
 
 
 def report(options: Options, database: str, steps: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,11 +1,12 @@
 """Every SocketSpace benchmark, one after the other, each with a fresh server: the relay ramp
-through the socket and through REST, the presence storm, idle sockets, history reads, auth
-and a flood. Each writes its JSON to bench/results/; at the end a table compares the figures
-with the targets of issue 9 (also written, as suite-<time>.json), and bench/plot.py draws the
-relay's p99 latency against offered rate into docs/performance-latency.png.
+through the socket and through REST, the presence storm, idle sockets, history reads, auth,
+a flood and group fan-out. Each writes its JSON to bench/results/; at the end a table compares
+the figures with the targets of issue 9 (and issue 17's for groups; also written, as
+suite-<time>.json), and bench/plot.py draws the relay's p99 latency against offered rate into
+docs/performance-latency.png.
 
     .venv/bin/python bench/suite.py [--only relay-socket,relay-rest,presence,idle,history,auth,
-                                           flood] [--quick]
+                                           flood,groups] [--quick]
 
 --quick runs every scenario small and short (about two minutes), to check that the benchmarks
 work, not to measure.
@@ -22,6 +23,7 @@ from typing import Any
 
 import auth
 import flood
+import groups
 import history
 import idle
 import plot
@@ -63,6 +65,12 @@ SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], lis
     ),
     "auth": (auth.run, ["--clients", "8", "--count", "200"], ["--clients", "8", "--count", "16"]),
     "flood": (flood.run, ["--duration", "10"], ["--duration", "2"]),
+    # Rates in delivered frames a second (msg/s times the members other than the sender).
+    "groups": (
+        groups.run,
+        ["--sizes", "10,100,1000"],
+        ["--sizes", "10,100", "--step-seconds", "2", "--frame-rates", "1000,5000,10000,20000"],
+    ),
 }
 
 # Issue 9's targets.
@@ -75,6 +83,10 @@ IDLE_KIB = 20
 PAGE_P99_MS = 5
 CHATS_P99_MS = 20
 SIGNUP_P99_MS = 300
+# Issue 17's: server CPU per delivered frame in groups of 100 and more, p99 within the limit
+# (the ramp's rule for a step that holds) at the highest rate held.
+GROUP_US_PER_FRAME = 10
+GROUP_TARGET_MEMBERS = 100
 
 
 def verdict(value: float | None, target: float, higher_is_better: bool = False) -> str:
@@ -185,6 +197,31 @@ def flood_rows(d: dict[str, Any]) -> list[Row]:
     return [("flood", measured, "(none)", "")]
 
 
+def groups_rows(d: dict[str, Any]) -> list[Row]:
+    rows = []
+    limit = d["options"]["p99_limit_ms"]
+    for size in d["sizes"]:
+        members, best = size["members"], size["best"]
+        label = f"groups of {members:,}"
+        has_target = members >= GROUP_TARGET_MEMBERS
+        target = (
+            f"≤ {GROUP_US_PER_FRAME} µs CPU/frame, p99 ≤ {limit:g} ms" if has_target else "(none)"
+        )
+        if best is None:
+            rows.append((label, "no rate held", target, "missed (nothing held)"))
+            continue
+        d_ms = best["deliveryMs"]
+        measured = (
+            f"{best['offeredFrameRate']:,} frames/s held ({best['offeredRate']:,.1f} msg/s): "
+            f"p50 {d_ms['p50']} ms, p99 {d_ms['p99']} ms, lost {best['lost']}, dup "
+            f"{best['duplicates']}, {best['serverCpuUsPerFrame']} µs CPU/frame, other "
+            f"{best['otherCpuShare']:.0%}"
+        )
+        result = verdict(best["serverCpuUsPerFrame"], GROUP_US_PER_FRAME) if has_target else ""
+        rows.append((label, measured, target, result))
+    return rows
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "relay-socket": lambda d: relay_rows("relay, socket sendMessage", SOCKET_RATE, d),
     "relay-rest": lambda d: relay_rows("relay, REST send", REST_RATE, d),
@@ -193,6 +230,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "history": history_rows,
     "auth": auth_rows,
     "flood": flood_rows,
+    "groups": groups_rows,
 }
 
 
