@@ -9,9 +9,11 @@ from contextlib import asynccontextmanager
 
 import pytest
 from prometheus_client import REGISTRY
+from sqlalchemy import select
 
 from socketspace.db import Database
-from socketspace.models import User
+from socketspace.models import ConversationMember, User
+from socketspace.services import groups
 from socketspace.services.message_writer import MessageWriter, Outgoing
 from socketspace.services.notify import NullNotifier
 
@@ -72,3 +74,44 @@ async def test_without_a_linger_each_message_found_alone_is_written_alone(db, us
         await send_three_after_a_shared_batch(writer, *user_ids)
     count, total = batches()
     assert (count - before[0], total - before[1]) == (3, 5)  # [a, b], [c], [d, e]
+
+
+async def test_a_batch_of_group_messages_counts_each_members_unread_once(db, user_ids):
+    """Messages of two senders in one group, in one transaction: each other member gains one
+    unread per message, a sender reads everything up to their own last message."""
+    alice, bob = user_ids
+    async with db.write() as session:
+        carol = User(email="carol@example.com", full_name="Carol", password_hash="-")
+        session.add(carol)
+    group = await groups.create_group(
+        db, NullNotifier(), creator_id=alice, name="g", member_ids=[bob, carol.id], max_members=10
+    )
+
+    def message(sender: str, text: str) -> Outgoing:
+        return Outgoing(
+            sender_id=sender, receiver_id=None, text=text, client_id=None, group_id=group.id
+        )
+
+    async with writer_with(db, linger=0) as writer:
+        # Queued in one turn of the loop: the writer takes them as one batch.
+        sent = [
+            writer.submit(message(alice, "a1")),
+            writer.submit(message(bob, "b1")),
+            writer.submit(message(alice, "a2")),
+            writer.submit(message(bob, "b2")),
+            writer.submit(message(bob, "b3")),
+        ]
+        stored = await asyncio.gather(*sent)
+    assert sorted(stored[0].members) == sorted([alice, bob, carol.id])
+    async with db.read() as session:
+        counts = dict(
+            (
+                await session.execute(
+                    select(ConversationMember.user_id, ConversationMember.unread_count).where(
+                        ConversationMember.conversation_id == group.id
+                    )
+                )
+            ).all()
+        )
+    # Alice last sent a2: b2 and b3 came after it. Bob last sent b3: nothing after. Carol: all.
+    assert counts == {alice: 2, bob: 0, carol.id: 5}

@@ -269,13 +269,14 @@ class MessageWriter:
             if item.group_id is not None:
                 members = groups.get(item.group_id, ())
                 conversation_id = item.group_id if item.sender_id in members else None
-                missing: AppError = NotFound("Group not found.", code="group_not_found")
             else:
-                pair = pair_of(item.sender_id, item.receiver_id or "")
-                conversation_id = conversations.get(pair)
-                missing = NotFound("User not found.", code="user_not_found")
+                conversation_id = conversations.get(pair_of(item.sender_id, item.receiver_id or ""))
             if conversation_id is None:
-                results[index] = missing
+                results[index] = (
+                    NotFound("Group not found.", code="group_not_found")
+                    if item.group_id is not None
+                    else NotFound("User not found.", code="user_not_found")
+                )
             elif key and key in earlier:
                 results[index] = Stored(earlier[key], created=False, members=members)
             elif key and key in made:
@@ -395,19 +396,24 @@ class MessageWriter:
         others_sent = [
             {"cid": cid, "uid": uid, "n": len(ids)} for (cid, uid), ids in group_sent.items()
         ]
+
+        def sent_after_by_others(cid: int, uid: str, sent: int) -> int:
+            """A group's messages in this batch after `sent` that others sent: unread."""
+            return sum(
+                1
+                for (group, sender), ids in group_sent.items()
+                if group == cid and sender != uid
+                for m in ids
+                if m > sent
+            )
+
         reads = [
             {
                 "cid": cid,
                 "uid": uid,
                 "mid": sent,
                 "n": sum(1 for m in received.get((cid, uid), ()) if m > sent)
-                + sum(
-                    1
-                    for (group, sender), ids in group_sent.items()
-                    if group == cid and sender != uid
-                    for m in ids
-                    if m > sent
-                ),
+                + (sent_after_by_others(cid, uid, sent) if group_sent else 0),
             }
             for (cid, uid), sent in last_sent.items()
         ]
