@@ -23,7 +23,10 @@ const ROW_GUESS_PX = 62;
 /** Pixels rendered beyond the viewport, so scrolling shows no blank rows. */
 const OVERSCAN = { top: 600, bottom: 300 };
 
-/** "Seen by N" under my message in a group; the names open below it on click or Enter. */
+/**
+ * "Seen by N" under my message in a group; the names open on the line below on click or Enter
+ * (in the row, not over it: nothing to clip at the list's edge, and the list measures it).
+ */
 function SeenBy({ readers }: { readers: GroupMember[] }) {
   const [open, setOpen] = useState(false);
   const listId = useId();
@@ -35,7 +38,7 @@ function SeenBy({ readers }: { readers: GroupMember[] }) {
     }
   }
   return (
-    <span className="relative inline-flex" onKeyDown={onKeyDown}>
+    <span className="contents" onKeyDown={onKeyDown}>
       <button
         type="button"
         className="inline-flex items-center gap-1 rounded text-primary hover:underline focus-visible:outline-2 focus-visible:outline-primary"
@@ -49,13 +52,14 @@ function SeenBy({ readers }: { readers: GroupMember[] }) {
       {open && (
         <ul
           id={listId}
-          className="absolute right-0 bottom-full z-20 mb-1 max-h-48 w-max max-w-[min(16rem,70vw)] overflow-y-auto rounded-box border border-base-300 bg-base-100 p-2 text-sm text-base-content shadow-lg"
+          className="flex basis-full flex-wrap justify-end gap-x-2 gap-y-0.5 text-base-content/70"
           aria-label="Seen by"
           data-testid="seen-by-list"
         >
-          {readers.map((m) => (
-            <li key={m._id} className="truncate py-0.5">
+          {readers.map((m, i) => (
+            <li key={m._id} className="max-w-full truncate">
               {m.fullName}
+              {i < readers.length - 1 ? "," : ""}
             </li>
           ))}
         </ul>
@@ -174,7 +178,9 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
           </>
         )}
       </div>
-      <div className="chat-footer mt-0.5 flex items-center gap-1.5 text-xs text-base-content/55">
+      <div
+        className={`chat-footer mt-0.5 flex max-w-full flex-wrap items-center gap-1.5 text-xs text-base-content/55 ${mine ? "justify-end" : ""}`}
+      >
         <time dateTime={message.createdAt} title={fullWhen(message.createdAt)}>
           {clockTime(message.createdAt)}
         </time>
