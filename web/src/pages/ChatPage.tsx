@@ -3,9 +3,10 @@ import { useNavigate } from "react-router";
 import { logout, logoutEverywhere } from "../features/auth/session";
 import { verifySession } from "../features/auth/verify";
 import { ChatSidebar } from "../features/chats/ChatSidebar";
-import { loadChats, loadContacts, noticeArrivals, noticeStranger } from "../features/chats/lists";
+import { loadChats, loadContacts, noticeArrivals, noticeStranger, refreshChats } from "../features/chats/lists";
 import { useUnreadTitle } from "../features/chats/useUnreadTitle";
 import { Announcer, Conversation, NoConversation } from "../features/messages/Conversation";
+import { refreshOpenGroup } from "../features/messages/history";
 import { resendUnsent } from "../features/messages/outbox";
 import { CreateGroupDialog } from "../features/groups/CreateGroupDialog";
 import { GroupPanel } from "../features/groups/GroupPanel";
@@ -40,6 +41,10 @@ export default function ChatPage() {
     connectSocket({
       messagesArrived: noticeArrivals,
       caughtUp: resendUnsent,
+      reconnected: () => {
+        void refreshChats();
+        refreshOpenGroup();
+      },
       strangerOnline: noticeStranger,
       sessionInDoubt: verifySession,
     });

@@ -25,6 +25,11 @@ export interface SocketHooks {
   messagesArrived: (received: Received[]) => void;
   /** Connected and caught up: the moment to (re)send what is still unsent. */
   caughtUp: () => void;
+  /**
+   * Caught up after a reconnect: `sync` brought the messages, not the groups' changes (a new
+   * name, picture, members, my leaving) whose `groupUpdated` was missed while away.
+   */
+  reconnected: () => void;
   /** Someone we have never listed came online (they signed up after our lists loaded). */
   strangerOnline: (userId: string) => void;
   /** The server refused or dropped us: the session may have ended. */
@@ -78,11 +83,16 @@ export function connectSocket(hooks: SocketHooks): void {
   });
   socket = current;
   store().connectionChanged("connecting");
+  let connectedBefore = false;
 
   current.on("connect", () => {
     store().connectionChanged("connected");
+    const again = connectedBefore;
+    connectedBefore = true;
     void catchUp(current, hooks).then(() => {
-      if (socket === current && current.connected) hooks.caughtUp();
+      if (socket !== current || !current.connected) return;
+      hooks.caughtUp();
+      if (again) hooks.reconnected();
     });
   });
 

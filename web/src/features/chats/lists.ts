@@ -83,7 +83,8 @@ function notifyHidden(unnoticed: Received[]): void {
   }
 }
 
-async function refreshChats(): Promise<void> {
+/** The list again, quietly: someone new wrote, or groups changed while we were disconnected. */
+export async function refreshChats(): Promise<void> {
   try {
     store().conversationsLoaded(await fetchConversations());
   } catch {

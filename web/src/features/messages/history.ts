@@ -38,6 +38,13 @@ export async function loadHistory(chatKey: string): Promise<void> {
   }
 }
 
+/** Back after a lost connection: the open group's members and roles may have changed meanwhile. */
+export function refreshOpenGroup(): void {
+  const { activeId } = useChatStore.getState();
+  const groupId = activeId ? groupIdOf(activeId) : null;
+  if (groupId !== null) void loadGroup(groupId);
+}
+
 async function loadGroup(groupId: string): Promise<void> {
   try {
     useChatStore.getState().groupLoaded(await fetchGroup(groupId));
