@@ -136,6 +136,8 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
           {sender.fullName}
         </div>
       )}
+      {/* The rest of a run shows no name; a screen reader still says whose each message is. */}
+      {group && !showName && !mine && <span className="sr-only">{sender.fullName}:</span>}
       <div
         className={`chat-bubble max-w-[min(80%,36rem)] ${
           mine ? (failed ? "chat-bubble-error" : "chat-bubble-primary") : "bg-base-100 text-base-content shadow-sm"
