@@ -37,6 +37,8 @@ SERVER_START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 30.0
 NPM_TIMEOUT = 300.0
 SIGNUP_THREADS = 8
+LOAD_POLL_SECONDS = 5.0
+LOAD_SAMPLE_SECONDS = 3.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Every bench user comes from this one address and acts far faster than a person: the
 # abuse limits are raised out of the way (the benchmarks measure the server, not them).
@@ -148,6 +150,42 @@ def run_node(script: str, args: Sequence[str], timeout: float) -> dict[str, Any]
         raise RuntimeError(f"{script} failed: {done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+def load_average() -> list[float]:
+    return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
+
+
+def busy_share(seconds: float = LOAD_SAMPLE_SECONDS) -> float:
+    """Cores' worth of CPU the machine is using now, over a short sample (between runs, when
+    nothing of ours runs, that is the other work on the machine)."""
+    busy_0, wall_0 = machine_busy_seconds(), time.monotonic()
+    time.sleep(seconds)
+    return round((machine_busy_seconds() - busy_0) / (time.monotonic() - wall_0), 2)
+
+
+def wait_for_quiet(max_busy: float, wait_seconds: float) -> dict[str, Any]:
+    """Bounded: waits at most wait_seconds for other work to use less than max_busy cores
+    (other engineers share the machine). The load average is recorded too, but it still
+    counts our previous run's minute."""
+    first = load_average()
+    deadline = time.monotonic() + wait_seconds
+    busy = busy_share()
+    while busy > max_busy and time.monotonic() < deadline:
+        time.sleep(LOAD_POLL_SECONDS)
+        busy = busy_share()
+    waited = round(wait_seconds - max(0.0, deadline - time.monotonic()), 1)
+    if busy > max_busy:
+        print(f"  other work still uses {busy} cores after {waited:g} s: numbers will be noisy")
+    return {
+        "before": first,
+        "atStart": load_average(),
+        "otherBusyCores": busy,
+        "waitedSeconds": waited,
+    }
 
 
 # --- the server ------------------------------------------------------------------------------

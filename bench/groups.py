@@ -37,6 +37,7 @@ from common import (
     stop,
     table_header,
     table_row,
+    wait_for_quiet,
     without_password,
     write_result,
 )
@@ -69,6 +70,9 @@ class Options:
     grace_seconds: float
     p99_limit_ms: float
     warmup_seconds: float
+    max_busy: float
+    load_wait_seconds: float
+    retries: int
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -81,6 +85,19 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="offered frames/s (msg/s times recipients), comma-separated",
     )
     add_step_arguments(parser, p99_limit_ms=250.0)
+    parser.add_argument(
+        "--max-busy",
+        type=float,
+        default=0.5,
+        help="before each size, wait (bounded) until other work uses fewer cores than this",
+    )
+    parser.add_argument("--load-wait-seconds", type=float, default=60.0, help="0: do not wait")
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        help="per size: reruns of a failed step during which other work used the CPU",
+    )
     parser.add_argument("--database-url", help="e.g. postgresql+asyncpg://… (default: temp SQLite)")
     args = parser.parse_args(argv)
     sizes = parse_rates(parser, args.sizes)
@@ -90,6 +107,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         parser.error("--senders must be 1..the smallest size")
     check_step_arguments(parser, args)
     rates = ramp_rates(parser, args.frame_rates, "--frame-rates")
+    if not 0 <= args.load_wait_seconds <= 600:
+        parser.error("--load-wait-seconds must be 0..600")
+    if not 0 <= args.retries <= 10:
+        parser.error("--retries must be 0..10")
     return Options(
         sizes=sizes,
         senders=args.senders,
@@ -99,6 +120,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         grace_seconds=args.grace_seconds,
         p99_limit_ms=args.p99_limit_ms,
         warmup_seconds=args.warmup_seconds,
+        max_busy=args.max_busy,
+        load_wait_seconds=args.load_wait_seconds,
+        retries=args.retries,
     )
 
 
@@ -170,8 +194,21 @@ class Generator:
         stop(self.process)
 
 
+def measured_step(
+    options: Options, generator: Generator, server_pid: int, rate: float
+) -> dict[str, Any]:
+    result = generator.step(server_pid, rate, options.step_seconds, options.grace_seconds)
+    result["held"] = held(result, options.p99_limit_ms)
+    return result
+
+
+def disturbed(result: dict[str, Any]) -> bool:
+    return bool(result["otherCpuShare"] > BUSY_MACHINE_SHARE)
+
+
 def ramp(options: Options, size: int) -> dict[str, Any]:
     """A fresh server with one group of `size` members; the ramp of frame rates."""
+    quiet = wait_for_quiet(options.max_busy, options.load_wait_seconds)
     env = {**CHEAP_ARGON2, "GROUP_MAX_MEMBERS": str(size)}
     with bench_server(options.database_url, env=env) as served:
         users_file = served.workdir / "users.json"
@@ -186,19 +223,27 @@ def ramp(options: Options, size: int) -> dict[str, Any]:
                 f"\n{size} members: server pid {served.pid} on {served.origin} "
                 f"({served.database}), {options.senders} senders; signed up in "
                 f"{signup_seconds} s, connected in {ready['connectSeconds']} s, presence "
-                f"settled in {ready['settleSeconds']} s\n"
+                f"settled in {ready['settleSeconds']} s; other work {quiet['otherBusyCores']} "
+                f"cores before it (waited {quiet['waitedSeconds']:g} s)\n"
             )
             print(table_header(COLUMNS), flush=True)
             recipients = size - 1
             # Warm-up: caches and the writer's first transactions; not reported.
             warm = min(options.frame_rates[0], 5000) / recipients
             generator.step(served.pid, warm, options.warmup_seconds, options.grace_seconds)
-            steps = []
+            steps: list[dict[str, Any]] = []
+            retries = options.retries
             for frames in options.frame_rates:
-                result = generator.step(
-                    served.pid, frames / recipients, options.step_seconds, options.grace_seconds
-                )
-                result["held"] = held(result, options.p99_limit_ms)
+                result = measured_step(options, generator, served.pid, frames / recipients)
+                while not result["held"] and disturbed(result) and retries > 0:
+                    # Other work on the machine (others' tests share it) fails a step as
+                    # surely as an overloaded server: run it once more when it is quiet.
+                    retries -= 1
+                    print(row(result, "busy"), flush=True)
+                    wait_for_quiet(options.max_busy, options.load_wait_seconds)
+                    retry = measured_step(options, generator, served.pid, frames / recipients)
+                    retry["disturbedAttempts"] = [*result.pop("disturbedAttempts", []), result]
+                    result = retry
                 steps.append(result)
                 print(row(result), flush=True)
                 if not result["held"]:
@@ -212,6 +257,7 @@ def ramp(options: Options, size: int) -> dict[str, Any]:
         "signupSeconds": signup_seconds,
         "connectSeconds": ready["connectSeconds"],
         "settleSeconds": ready["settleSeconds"],
+        "load": quiet,
         "best": best,
         "steps": steps,
     }
@@ -240,7 +286,7 @@ COLUMNS = (
 )
 
 
-def row(r: dict[str, Any]) -> str:
+def row(r: dict[str, Any], verdict: str | None = None) -> str:
     d = r["deliveryMs"]
     values = (
         r["offeredFrameRate"],
@@ -259,7 +305,7 @@ def row(r: dict[str, Any]) -> str:
         round(r["generatorCpuShare"] * 100),
         r["sendLagMs"]["p99"],
         round(r["otherCpuShare"] * 100),
-        "ok" if r["held"] else "FAIL",
+        verdict or ("ok" if r["held"] else "FAIL"),
     )
     return table_row(values, COLUMNS)
 

@@ -68,9 +68,11 @@ from common import (
     ensure_node_modules,
     free_port,
     git_commit,
+    load_average,
     machine_busy_seconds,
     start_server,
     stop,
+    wait_for_quiet,
     wait_ready,
 )
 from run import (
@@ -87,8 +89,6 @@ from run import (
 
 DEFAULT_RATES = "100,250,500,750,1000,1500,2000,2500,3000,4000,5000,6000,8000"
 DEFAULT_SETUPS = "sqlite,pg,pg-redis,pg-redis-2,pg-redis-2-spread"
-LOAD_POLL_SECONDS = 5.0
-LOAD_SAMPLE_SECONDS = 3.0
 PROFILE_RATE_HZ = 100
 PROFILE_STEP_SECONDS = 10.0
 # The server's rate limits retry Redis this long after falling back to memory (throttle.py).
@@ -299,41 +299,6 @@ def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU used between two samples by the processes alive at the second (new ones count
     from zero: a backend opened during the step)."""
     return sum(after[pid] - before.get(pid, 0.0) for pid in after)
-
-
-# --- load ------------------------------------------------------------------------------------
-
-
-def load_average() -> list[float]:
-    return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
-
-
-def busy_share(seconds: float = LOAD_SAMPLE_SECONDS) -> float:
-    """Cores' worth of CPU the machine is using now, over a short sample (between set-ups,
-    when nothing of ours runs, that is the other work on the machine)."""
-    busy_0, wall_0 = machine_busy_seconds(), time.monotonic()
-    time.sleep(seconds)
-    return round((machine_busy_seconds() - busy_0) / (time.monotonic() - wall_0), 2)
-
-
-def wait_for_quiet(max_busy: float, wait_seconds: float) -> dict[str, Any]:
-    """Bounded: waits at most wait_seconds for other work to use less than max_busy cores.
-    The load average is recorded too, but it still counts our previous set-up's minute."""
-    first = load_average()
-    deadline = time.monotonic() + wait_seconds
-    busy = busy_share()
-    while busy > max_busy and time.monotonic() < deadline:
-        time.sleep(LOAD_POLL_SECONDS)
-        busy = busy_share()
-    waited = round(wait_seconds - max(0.0, deadline - time.monotonic()), 1)
-    if busy > max_busy:
-        print(f"  other work still uses {busy} cores after {waited:g} s: numbers will be noisy")
-    return {
-        "before": first,
-        "atStart": load_average(),
-        "otherBusyCores": busy,
-        "waitedSeconds": waited,
-    }
 
 
 # --- servers ---------------------------------------------------------------------------------

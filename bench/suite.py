@@ -69,7 +69,16 @@ SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], lis
     "groups": (
         groups.run,
         ["--sizes", "10,100,1000"],
-        ["--sizes", "10,100", "--step-seconds", "2", "--frame-rates", "1000,5000,10000,20000"],
+        [
+            "--sizes",
+            "10,100",
+            "--step-seconds",
+            "2",
+            "--frame-rates",
+            "1000,5000,10000,20000",
+            "--load-wait-seconds",
+            "0",
+        ],
     ),
 }
 
