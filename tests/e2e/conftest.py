@@ -162,7 +162,8 @@ async def screenshot(page: Page, name: str) -> Path:
     hide = "v => document.querySelectorAll('.toasts').forEach(e => { e.style.display = v; })"
     await page.evaluate(hide, "none")
     try:
-        await page.screenshot(path=str(path))
+        # Transitions (a panel sliding in) are finished first, so no picture catches one midway.
+        await page.screenshot(path=str(path), animations="disabled")
     finally:
         await page.evaluate(hide, "")
     return path

@@ -17,6 +17,8 @@ PUBLISHED = (
     "chat-phone-light",
     "chat-phone-dark",
     "chats-phone-dark",
+    "group-desktop-light",
+    "group-panel-phone-light",
     "landing-desktop-light",
     "login-desktop-dark",
 )

@@ -11,7 +11,7 @@ from typing import Any
 from PIL import Image
 from playwright.async_api import expect
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, screenshot
 
 
 def png() -> dict[str, Any]:
@@ -79,6 +79,7 @@ async def test_three_people_make_a_group_talk_and_one_is_removed_and_one_leaves(
     await expect(ada.page.get_by_test_id("typing-indicator")).to_contain_text("Bo is typing")
     await bo.page.get_by_role("textbox", name="Message").press("Enter")
     await expect(ada.page.get_by_test_id("message-text").filter(has_text="on my")).to_be_visible()
+    await screenshot(ada.page, "group-desktop-light")
 
     # Cy on a phone: open the group, no sideways scrolling.
     await (
@@ -89,6 +90,7 @@ async def test_three_people_make_a_group_talk_and_one_is_removed_and_one_leaves(
     assert not wide
     await cy.page.get_by_test_id("group-details").click()
     await expect(cy.page.get_by_test_id("group-members")).to_be_visible()
+    await screenshot(cy.page, "group-panel-phone-light")
     await cy.page.keyboard.press("Escape")
     await expect(cy.page.get_by_test_id("group-panel")).to_be_hidden()
     await expect(cy.page.get_by_test_id("conversation")).to_be_visible()
