@@ -73,6 +73,8 @@ async def test_a_known_bot_is_refused_at_every_guarded_door(app, alice, db, agen
             ),
             ("GET", "/api/messages/contacts", None),
             ("GET", "/api/messages/chats", None),
+            ("GET", "/api/conversations", None),
+            ("POST", "/api/groups", {"name": "bots", "memberIds": []}),
         ]:
             response = await bot.request(method, path, json=body)
             assert response.status_code == 403, (path, response.text)
@@ -81,6 +83,9 @@ async def test_a_known_bot_is_refused_at_every_guarded_door(app, alice, db, agen
         # Even with a session taken from a person, the messages stay closed to it.
         bot.cookies = alice.http.cookies
         assert (await bot.get("/api/messages/chats")).status_code == 403
+        assert (
+            await bot.post("/api/groups", json={"name": "b", "memberIds": []})
+        ).status_code == 403
         # Public pages stay open: search engines may read them.
         assert (await bot.get("/")).status_code == 200
     assert await users(db) == 1

@@ -260,9 +260,16 @@ class ApiCeilingMiddleware:
         await self.app(scope, receive, send)
 
 
-# The doors bots are kept from: making accounts, logging in, and everything about messages.
-# Public pages (the client's HTML) stay open to search engines.
-BOT_GUARDED = (("POST", "/api/auth/signup"), ("POST", "/api/auth/login"), ("", "/api/messages"))
+# The doors bots are kept from: making accounts, logging in, and everything about messages
+# (groups and the conversations list included). Public pages (the client's HTML) stay open to
+# search engines.
+BOT_GUARDED = (
+    ("POST", "/api/auth/signup"),
+    ("POST", "/api/auth/login"),
+    ("", "/api/messages"),
+    ("", "/api/groups"),
+    ("", "/api/conversations"),
+)
 
 
 class BotGuardMiddleware:
