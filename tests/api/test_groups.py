@@ -433,3 +433,17 @@ async def test_what_happened_in_a_group_is_never_unread(alice, bob, carol):
     )
     assert read.json() == {"upToMessageId": text["_id"]}
     assert (await bob.http.get("/api/conversations")).json()[0]["unreadCount"] == 0
+
+
+async def test_concurrent_removes_of_the_same_person_remove_them_once(alice, bob, carol):
+    group = await make_group(alice, bob, carol)
+    await alice.http.put(f"/api/groups/{group['_id']}/members/{bob.id}", json={"role": "admin"})
+    url = f"/api/groups/{group['_id']}/members/{carol.id}"
+    answers = await asyncio.gather(alice.http.delete(url), bob.http.delete(url))
+    assert sorted(a.status_code for a in answers) == [200, 404]
+    removals = [
+        m
+        for m in (await history(alice, group)).json()
+        if m.get("system", {}).get("action") == "removed"
+    ]
+    assert len(removals) == 1

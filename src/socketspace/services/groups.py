@@ -187,7 +187,9 @@ async def _load(session: AsyncSession, group_id: int) -> Group:
 
 async def _lock_writer(session: AsyncSession, db: Database) -> None:
     """Take the message writer's lock (PostgreSQL; SQLite's write transactions are serial
-    already): message ids must rise in commit order, system messages' too."""
+    already), first thing in every change to a group: message ids must rise in commit order,
+    system messages' too, and two changes to one group's members must not both read it as it
+    was (two admins removing the same person at once)."""
     if not db.is_sqlite:
         await session.execute(
             select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger))),
@@ -291,8 +293,8 @@ async def create_group(
         )
     now = utcnow()
     async with db.write() as session:
-        await _check_people(session, creator_id, others, max_members, current=1)
         await _lock_writer(session, db)
+        await _check_people(session, creator_id, others, max_members, current=1)
         conversation = Conversation(kind=GROUP, name=group_name, created_by=creator_id)
         session.add(conversation)
         await session.flush()
@@ -358,10 +360,10 @@ async def update_group(
         avatar_url = await media.picture_url(ref, owner_id=actor_id, kind="avatars", field="avatar")
     systems: list[Message] = []
     async with db.write() as session:
+        await _lock_writer(session, db)
         await _require_rank(session, target, actor_id, ADMIN)
         conversation = await session.get(Conversation, target)
         assert conversation is not None
-        await _lock_writer(session, db)
         if name is not None and name != conversation.name:
             conversation.name = name
             systems.append(await _system_message(session, target, actor_id, RENAMED, name=name))
@@ -403,8 +405,8 @@ async def add_members(
         raise InvalidInput("userIds names nobody to add.", code="missing_fields")
     now = utcnow()
     async with db.write() as session:
-        await _require_rank(session, target, actor_id, ADMIN)
         await _lock_writer(session, db)
+        await _require_rank(session, target, actor_id, ADMIN)
         rows = {
             row.user_id: row
             for row in await session.scalars(
@@ -456,6 +458,7 @@ async def remove_member(
     target = check_group_id(group_id)
     leaving = check_user_id(user_id)
     async with db.write() as session:
+        await _lock_writer(session, db)
         actor = await _current_member(session, target, actor_id)
         if leaving != actor_id:
             other = await _their_membership(session, target, leaving)
@@ -463,7 +466,6 @@ async def remove_member(
                 raise Forbidden(
                     "Admins remove members; only the owner removes admins.", code="not_an_admin"
                 )
-        await _lock_writer(session, db)
         action = LEFT_GROUP if leaving == actor_id else REMOVED
         system = await _system_message(session, target, actor_id, action, user_ids=[leaving])
         await session.execute(
@@ -527,6 +529,7 @@ async def set_role(
     person = check_user_id(user_id)
     new_role = check_role(role)
     async with db.write() as session:
+        await _lock_writer(session, db)
         actor = await _require_rank(session, target, actor_id, ADMIN)
         other = await _their_membership(session, target, person)
         if other.role == OWNER:
@@ -538,7 +541,6 @@ async def set_role(
             raise Forbidden("Only the owner makes an admin a member.", code="not_the_owner")
         system = None
         if other.role != new_role:
-            await _lock_writer(session, db)
             await session.execute(
                 update(ConversationMember)
                 .where(
