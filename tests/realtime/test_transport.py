@@ -121,3 +121,16 @@ async def test_a_frame_over_the_size_limit_closes_that_connection_only(alice: Pe
     ack = await again.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "small"})
     assert ack["ok"], ack
     assert (await bob_tab.next(events.NEW_MESSAGE))["text"] == "small"
+
+
+async def test_a_ping_due_just_after_a_socket_closed_is_dropped_quietly(
+    live_server: LiveServer, alice: Person
+):
+    """The ping timer fires, and the socket closes before the ping's task runs (a thousand
+    clients leaving at once): the ping goes nowhere, and no task fails unseen."""
+    await alice.connect()
+    sockets = live_server.app.api.state.sio.eio.sockets
+    (socket,) = sockets.values()
+    await socket.close(wait=False, abort=True)
+    assert socket.closed
+    await socket._send_ping_packet()  # raised SocketIsClosedError before

@@ -165,7 +165,15 @@ class DirectSocket(async_socket.AsyncSocket):  # type: ignore[misc]
     def _ping(self) -> None:
         if not self.closing and not self.closed:
             self.last_ping = time.time()
-            self.server.start_background_task(self.send, packet.Packet(packet.PING))
+            self.server.start_background_task(self._send_ping_packet)
+
+    async def _send_ping_packet(self) -> None:
+        # The socket may close between the timer and this task (a thousand clients leaving at
+        # once): then there is nobody to ping, and nothing to report.
+        try:
+            await self.send(packet.Packet(packet.PING))
+        except exceptions.SocketIsClosedError:
+            pass
 
     async def _upgrade_websocket(self, environ: dict[str, Any]) -> Any:
         """engine.io's start of the WebSocket, with the handshake's environ cut down to what
