@@ -148,12 +148,18 @@ async def test_the_conversations_list_pages_with_before(alice, people):
     assert rest.headers["X-Has-More"] == "false"
 
 
-async def test_the_original_sync_has_no_group_messages(alice, bob):
+async def test_sync_has_group_messages_only_for_clients_that_ask(alice, bob):
     group = await make_group(alice, bob)
     await say(alice, group, "group only")
     await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "direct"})
     synced = (await bob.http.get("/api/messages/sync", params={"after": "0"})).json()
     assert [m["text"] for m in synced["messages"]] == ["direct"]
+    asked = await bob.http.get("/api/messages/sync", params={"after": "0", "groups": "true"})
+    assert [(m.get("groupId"), m["text"]) for m in asked.json()["messages"]] == [
+        (group["_id"], None),  # created
+        (group["_id"], "group only"),
+        (None, "direct"),
+    ]
 
 
 # --- members and roles ------------------------------------------------------------------------

@@ -76,11 +76,16 @@ async def chats(viewer: CurrentViewer, ctx: ContextDep) -> Response:
 
 @router.get("/sync", response_model=SyncOut)
 async def sync(
-    viewer: CurrentViewer, ctx: ContextDep, after: str = "0", limit: int | None = None
+    viewer: CurrentViewer,
+    ctx: ContextDep,
+    after: str = "0",
+    limit: int | None = None,
+    groups: bool = False,
 ) -> Response:
-    """Every message to or from me with an id above `after`, in id order."""
+    """Every message to or from me with an id above `after`, in id order; with
+    `groups=true`, my groups' messages too (each with `groupId`)."""
     found, has_more = await messages.sync(
-        ctx.db, viewer_id=viewer.user_id, after=after, limit=limit
+        ctx.db, viewer_id=viewer.user_id, after=after, limit=limit, groups=groups
     )
     return json_response({"messages": [message_view(m) for m in found], "hasMore": has_more})
 
