@@ -36,6 +36,7 @@ through engine.io's queue as before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -170,10 +171,8 @@ class DirectSocket(async_socket.AsyncSocket):  # type: ignore[misc]
     async def _send_ping_packet(self) -> None:
         # The socket may close between the timer and this task (a thousand clients leaving at
         # once): then there is nobody to ping, and nothing to report.
-        try:
+        with contextlib.suppress(exceptions.SocketIsClosedError):
             await self.send(packet.Packet(packet.PING))
-        except exceptions.SocketIsClosedError:
-            pass
 
     async def _upgrade_websocket(self, environ: dict[str, Any]) -> Any:
         """engine.io's start of the WebSocket, with the handshake's environ cut down to what
