@@ -307,3 +307,22 @@ async def test_socket_sends_share_the_rate_limit_with_rest(servers):
         assert limited["retryAfter"] >= 1
         history = (await alice.http.get(f"/api/messages/{bob.id}")).json()
         assert [m["text"] for m in history] == ["1", "2"]
+
+
+async def test_a_changed_name_reaches_connections_that_ask_for_profiles(alice, bob):
+    watching = await bob.connect(auth={"profiles": True})
+    original = await bob.connect()
+    changed = await alice.http.put(
+        "/api/auth/update-profile", json={"fullName": "Alice Kingsleigh"}
+    )
+    assert changed.status_code == 200
+    assert await watching.next(events.USER_UPDATED) == {
+        "_id": alice.id,
+        "fullName": "Alice Kingsleigh",
+        "profilePic": changed.json()["profilePic"],
+    }
+    # The original client knows no such event: it is not sent one. A message sent after the
+    # change reaches it first in line.
+    await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "after"})
+    assert (await original.next(events.NEW_MESSAGE))["text"] == "after"
+    assert original.pending(events.USER_UPDATED) == []

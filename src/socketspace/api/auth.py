@@ -116,6 +116,7 @@ async def update_profile(body: UpdateProfileIn, viewer: CurrentViewer, ctx: Cont
     user = await users.update_profile(
         ctx.db,
         ctx.media,
+        ctx.notifier,
         user_id=viewer.user_id,
         profile_pic=body.profilePic,
         full_name=body.fullName,

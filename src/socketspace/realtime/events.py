@@ -27,6 +27,9 @@ RESYNC: Final = "resync"
 GROUP_UPDATED: Final = "groupUpdated"
 # ...and {groupId} to a member who left or was removed.
 GROUP_REMOVED: Final = "groupRemoved"
+# {_id, fullName, profilePic}: someone changed their name or picture; to connections that ask
+# with auth {profiles: true} (they join PROFILES_ROOM).
+USER_UPDATED: Final = "userUpdated"
 
 # Client -> server, each answered by an ack {ok: true, ...} or {ok: false, code, message}.
 SEND_MESSAGE: Final = "sendMessage"
@@ -40,6 +43,7 @@ SYNC: Final = "sync"
 FULL_PRESENCE_ROOM: Final = "presence:full"
 DELTA_PRESENCE_ROOM: Final = "presence:delta"
 BATCH_PRESENCE_ROOM: Final = "presence:batch"
+PROFILES_ROOM: Final = "profiles"
 PRESENCE_ROOMS: Final = {
     "full": FULL_PRESENCE_ROOM,
     "delta": DELTA_PRESENCE_ROOM,

@@ -48,6 +48,11 @@ class SocketNotifier:
         rooms = [groups_room(member) for member in members]
         await self.sio.emit(events.GROUP_UPDATED, group_view(group), to=rooms)
 
+    async def user_updated(self, user_id: str, full_name: str, profile_pic: str) -> None:
+        # Anyone signed in may see anyone (the contacts list): every connection that asked.
+        payload = {"_id": user_id, "fullName": full_name, "profilePic": profile_pic}
+        await self.sio.emit(events.USER_UPDATED, payload, to=events.PROFILES_ROOM)
+
     async def group_removed(self, group_id: int, user_ids: Sequence[str]) -> None:
         rooms = [groups_room(user_id) for user_id in user_ids]
         await self.sio.emit(events.GROUP_REMOVED, {"groupId": str(group_id)}, to=rooms)

@@ -188,6 +188,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.enter_room(sid, presence_room)
         if groups:
             await self.enter_room(sid, groups_room(user_id))
+        if isinstance(auth, dict) and auth.get("profiles") is True:
+            await self.enter_room(sid, events.PROFILES_ROOM)
         self.presence.connected(user_id)
         # After this handler returns the client is told it is connected; the list follows.
         self._spawn(self._send_online_list(sid))

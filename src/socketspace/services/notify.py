@@ -24,6 +24,9 @@ class Notifier(Protocol):
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:
         """The group's name, picture, members or roles changed: its members see it as it is."""
 
+    async def user_updated(self, user_id: str, full_name: str, profile_pic: str) -> None:
+        """Someone changed their name or picture: everyone who sees them learns it."""
+
     async def group_removed(self, group_id: int, user_ids: Sequence[str]) -> None:
         """These people left the group or were removed from it."""
 
@@ -56,6 +59,9 @@ class NullNotifier:
         return None
 
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:
+        return None
+
+    async def user_updated(self, user_id: str, full_name: str, profile_pic: str) -> None:
         return None
 
     async def group_removed(self, group_id: int, user_ids: Sequence[str]) -> None:

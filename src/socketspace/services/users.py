@@ -13,11 +13,13 @@ from socketspace.models import User
 from socketspace.models.base import utcnow
 from socketspace.services.accounts import check_full_name
 from socketspace.services.media import MediaLibrary
+from socketspace.services.notify import Notifier
 
 
 async def update_profile(
     db: Database,
     media: MediaLibrary,
+    notifier: Notifier,
     *,
     user_id: str,
     profile_pic: str | None,
@@ -45,6 +47,7 @@ async def update_profile(
         if picture_url is not None:
             user.profile_pic = picture_url
         user.updated_at = utcnow()
+    await notifier.user_updated(user.id, user.full_name, user.profile_pic)
     return user
 
 

@@ -21,6 +21,8 @@ export const ServerEvent = {
   GROUP_UPDATED: "groupUpdated",
   /** {groupId}: I left or was removed; the history stays readable, nothing else. */
   GROUP_REMOVED: "groupRemoved",
+  /** {_id, fullName, profilePic}: someone changed their name or picture; with auth {profiles: true}. */
+  USER_UPDATED: "userUpdated",
 } as const;
 
 /** Client → server, each answered by an ack {ok: true, ...} or {ok: false, code, message}. */
