@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from socketspace.api import auth, groups, health, media, messages, metrics, users
+from socketspace.api.docs import mount_docs
 from socketspace.api.errors import LastResort, install_error_handlers
 from socketspace.api.metrics import HttpMetricsMiddleware
 from socketspace.api.middleware import (
@@ -57,7 +58,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
         title="SocketSpace",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # api/docs.py serves the docs with their files
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -73,6 +74,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
     ):
         api.include_router(router)
     api.include_router(metrics.router)  # before the web client's catch-all route
+    mount_docs(api)
     mount_web_client(api, ctx.settings.web_dist_dir, image_origins(ctx.settings))
     return api
 

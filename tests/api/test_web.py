@@ -13,8 +13,14 @@ async def test_without_a_build_the_root_says_the_server_runs(client):
     assert 'href="/api/docs"' in response.text
 
 
-async def test_the_api_docs_are_served(client):
-    assert (await client.get("/api/docs")).status_code == 200
+async def test_the_api_docs_are_served_with_their_files_from_this_server(client):
+    page = await client.get("/api/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.text and "https://" not in page.text
+    for asset in ("/api/docs/assets/swagger-ui-bundle.js", "/api/docs/assets/swagger-ui.css"):
+        assert asset in page.text
+        served = await client.get(asset)
+        assert served.status_code == 200 and len(served.content) > 10_000
     spec = (await client.get("/api/openapi.json")).json()
     assert "/api/auth/signup" in spec["paths"]
 

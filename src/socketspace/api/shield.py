@@ -18,7 +18,8 @@ from socketspace.config import Settings
 # The placeholder Vite writes into index.html (`html.cspNonce` in web/vite.config.ts).
 NONCE_PLACEHOLDER = "__CSP_NONCE__"
 NOTHING_ALLOWED = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# FastAPI's interactive docs load Swagger UI from a CDN: they only get the framing rule.
+# The interactive docs (api/docs.py: Swagger UI's script and an inline start) get the framing
+# rule only.
 DOCS_PATHS = ("/api/docs",)
 DOCS_POLICY = "frame-ancestors 'none'"
 
