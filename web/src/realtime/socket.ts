@@ -17,6 +17,7 @@ import type {
   SendAck,
   SyncAck,
   Typing,
+  UserUpdated,
 } from "../types";
 import { ClientEvent, type ClientEventName, ServerEvent } from "./events";
 
@@ -78,8 +79,9 @@ export function connectSocket(hooks: SocketHooks): void {
     withCredentials: true,
     transports: ["websocket"],
     // One presenceChanged frame per announcement, instead of the full list or an event per person;
-    // and group traffic, which the server sends only to clients that ask for it.
-    auth: { presence: "batch", groups: true },
+    // group traffic and people's new names and pictures, which the server sends only to clients
+    // that ask for them.
+    auth: { presence: "batch", groups: true, profiles: true },
   });
   socket = current;
   store().connectionChanged("connecting");
@@ -139,6 +141,14 @@ export function connectSocket(hooks: SocketHooks): void {
       }
     }
     store().groupRemoved(event.groupId);
+  });
+  current.on(ServerEvent.USER_UPDATED, (profile: UserUpdated) => {
+    store().userUpdated(profile);
+    // My own change made in another tab: this tab's header follows.
+    const auth = useAuthStore.getState();
+    if (auth.user?._id === profile._id) {
+      auth.signedIn({ ...auth.user, fullName: profile.fullName, profilePic: profile.profilePic });
+    }
   });
   // Still connected, but events meant for us may have been lost on the server's side.
   current.on(ServerEvent.RESYNC, () => void catchUp(current, hooks));

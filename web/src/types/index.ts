@@ -124,6 +124,13 @@ export interface UserOffline {
   lastSeen: string | null;
 }
 
+/** `userUpdated`: someone's new name or picture. */
+export interface UserUpdated {
+  _id: string;
+  fullName: string;
+  profilePic: string;
+}
+
 /** Who came online and who left since the last announcement. */
 export interface PresenceChanged {
   online: string[];

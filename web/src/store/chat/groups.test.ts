@@ -265,3 +265,17 @@ describe("seen by", () => {
     expect(store().conversations[BOB]?.partnerReadUpTo ?? null).toBeNull();
   });
 });
+
+describe("someone's new name or picture", () => {
+  it("shows wherever they appear: as a contact and as a member of my groups", () => {
+    store().contactsLoaded([{ _id: BOB, fullName: "Bob", profilePic: "", lastSeen: null }]);
+    store().groupLoaded(hikers([member(BOB, "Bob")]));
+
+    store().userUpdated({ _id: BOB, fullName: "Robert", profilePic: "/api/media/avatars/x.png" });
+
+    expect(store().people[BOB]?.fullName).toBe("Robert");
+    expect(store().people[BOB]?.profilePic).toBe("/api/media/avatars/x.png");
+    const bob = store().groups[HIKERS]?.members?.find((m) => m._id === BOB);
+    expect(bob?.fullName).toBe("Robert");
+  });
+});

@@ -1,5 +1,6 @@
 /** Everyone the page knows by id (from the contacts list and the chats list), and the contacts list. */
-import type { Person } from "../../types";
+import type { Person, UserUpdated } from "../../types";
+import type { GroupInfo } from "./groups";
 import type { ChatSlice, LoadStatus } from "./state";
 
 export interface PeopleData {
@@ -12,6 +13,8 @@ export interface PeopleActions {
   contactsRequested: () => void;
   contactsLoaded: (people: Person[]) => void;
   contactsFailed: () => void;
+  /** `userUpdated`: someone renamed themself or changed their picture; shown wherever they appear. */
+  userUpdated: (profile: UserUpdated) => void;
 }
 
 export function initialPeople(): PeopleData {
@@ -28,4 +31,17 @@ export const createPeopleSlice: ChatSlice<PeopleData & PeopleActions> = (set) =>
       return { people, contactIds: list.map((p) => p._id), contactsStatus: "ready" };
     }),
   contactsFailed: () => set({ contactsStatus: "error" }),
+  userUpdated: ({ _id, fullName, profilePic }) =>
+    set((s) => {
+      const known = s.people[_id];
+      const people = known ? { ...s.people, [_id]: { ...known, fullName, profilePic } } : s.people;
+      let groups = s.groups;
+      for (const [groupId, group] of Object.entries(s.groups)) {
+        if (!group.members?.some((m) => m._id === _id)) continue;
+        const members = group.members.map((m) => (m._id === _id ? { ...m, fullName, profilePic } : m));
+        const next: GroupInfo = { ...group, members };
+        groups = { ...groups, [groupId]: next };
+      }
+      return { people, groups };
+    }),
 });
