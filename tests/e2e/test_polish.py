@@ -3,9 +3,34 @@ bottom, a broken picture refused before sending, drafts kept per conversation.""
 
 from __future__ import annotations
 
-from playwright.async_api import expect
+import io
 
+from PIL import Image
+from playwright.async_api import Page, expect
+
+from tests.conftest import LiveServer
 from tests.e2e.conftest import Open
+from tests.e2e.test_history import seed, user_id
+
+
+def png() -> dict[str, object]:
+    picture = io.BytesIO()
+    Image.new("RGB", (320, 200), (200, 120, 40)).save(picture, "PNG")
+    return {"name": "photo.png", "mimeType": "image/png", "buffer": picture.getvalue()}
+
+
+NEWEST_FULLY_IN_LIST = """text => {
+    const list = document.querySelector('[data-testid=message-list]');
+    const bubble = [...document.querySelectorAll('[data-testid=message-text]')]
+        .find(el => el.textContent === text);
+    if (!list || !bubble) return false;
+    const b = bubble.getBoundingClientRect(), l = list.getBoundingClientRect();
+    return b.top >= l.top && b.bottom <= l.bottom;
+}"""
+
+
+async def newest_fully_in_list(page: Page, text: str) -> bool:
+    return bool(await page.evaluate(NEWEST_FULLY_IN_LIST, text))
 
 
 async def test_a_rename_shows_live_in_the_other_persons_open_chat_and_list(
@@ -35,3 +60,22 @@ async def test_a_rename_shows_live_in_the_other_persons_open_chat_and_list(
         bob.page.get_by_test_id("contact-list").get_by_role("button", name="Alice Liddell")
     ).to_be_visible()
     assert not alice.errors and not bob.errors
+
+
+async def test_attaching_a_picture_at_the_bottom_keeps_the_newest_message_in_view(
+    open_person: Open, web: LiveServer
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await seed(web, bob, await user_id(alice), 30)
+    await alice.page.reload()
+    await alice.open_chat_with("Bob")
+    await expect(alice.bubbles("#29")).to_be_visible()
+    await alice.page.wait_for_function(NEWEST_FULLY_IN_LIST, arg="#29")
+
+    await alice.page.get_by_test_id("image-input").set_input_files(png())
+    await expect(alice.page.get_by_test_id("image-preview").locator("img")).to_be_visible()
+    # The composer grew by the preview's height; the list shrank from the top, not the bottom.
+    await alice.page.wait_for_function(NEWEST_FULLY_IN_LIST, arg="#29", timeout=5_000)
+    assert await newest_fully_in_list(alice.page, "#29")
+    assert not alice.errors

@@ -13,6 +13,7 @@ import type { GroupMember, Person } from "../../types";
 import { ConfirmDelete, MessageEditor, MessageMenu } from "./MessageActions";
 import { loadOlder } from "./history";
 import { initialAnchor, moveAnchor } from "./listAnchor";
+import { useBottomKeptOnShrink } from "./useBottomKept";
 import { discardSend, retrySend, sendNewMessage } from "./outbox";
 
 const QUICK_REPLIES = ["👋 Hi!", "How are you?", "What’s up?", "Nice to meet you!"] as const;
@@ -377,6 +378,7 @@ const LIST_PARTS = { Header: ListTop, Footer: ListBottom };
 
 export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf }: MessageListProps) {
   const list = useRef<VirtuosoHandle>(null);
+  const scrollerRef = useBottomKeptOnShrink();
   const { messages, status, partnerReadUpTo } = conversation;
   const [anchor, setAnchor] = useState(() => initialAnchor(messages.map((m) => m.key)));
   const [atBottom, setAtBottom] = useState(true);
@@ -445,6 +447,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
       <Virtuoso<ChatMessage, RowContext>
         ref={list}
+        scrollerRef={scrollerRef}
         className="scroll-thin min-h-0 flex-1"
         data-testid="message-list"
         data={messages}
