@@ -79,3 +79,64 @@ async def test_attaching_a_picture_at_the_bottom_keeps_the_newest_message_in_vie
     await alice.page.wait_for_function(NEWEST_FULLY_IN_LIST, arg="#29", timeout=5_000)
     assert await newest_fully_in_list(alice.page, "#29")
     assert not alice.errors
+
+
+NOT_A_PICTURE = "This file is not a picture we can send (PNG, JPEG, WebP or GIF)."
+
+
+async def test_a_text_file_named_png_is_refused_before_sending_and_nothing_is_sent(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    uploads: list[str] = []
+    alice.page.on("request", lambda r: uploads.append(r.url) if "/api/media" in r.url else None)
+
+    fake = {"name": "holiday.png", "mimeType": "image/png", "buffer": b"just some text\n" * 40}
+    await alice.page.get_by_test_id("image-input").set_input_files(fake)
+
+    await expect(alice.page.get_by_text(NOT_A_PICTURE)).to_be_visible()
+    await expect(alice.page.get_by_test_id("image-preview")).to_have_count(0)
+    # Enter with an empty box sends nothing either.
+    await alice.page.get_by_role("textbox", name="Message").press("Enter")
+    await expect(alice.page.get_by_test_id("message")).to_have_count(0)
+    assert uploads == []
+    assert not alice.errors
+
+
+async def test_a_picture_the_server_refuses_for_good_offers_no_retry_and_its_error_clears_the_time(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    # The server refuses the upload permanently (a 4xx that is not 408 or 429).
+    await alice.page.route(
+        "**/api/media",
+        lambda route: route.fulfill(
+            status=400,
+            content_type="application/json",
+            body='{"code": "invalid_image", "message": "file must be a PNG, JPEG, WebP or GIF"}',
+        ),
+    )
+
+    await alice.page.get_by_test_id("image-input").set_input_files(png())
+    await expect(alice.page.get_by_test_id("image-preview").locator("img")).to_be_visible()
+    await alice.page.get_by_role("textbox", name="Message").press("Enter")
+
+    failed = alice.page.get_by_test_id("send-failed")
+    await expect(failed).to_be_visible()
+    await expect(failed).to_contain_text("File must be a PNG, JPEG, WebP or GIF.")
+    await expect(failed.get_by_role("button", name="Discard")).to_be_visible()
+    await expect(failed.get_by_role("button", name="Retry")).to_have_count(0)
+    error_box = await failed.bounding_box()
+    time_box = await alice.page.get_by_test_id("message").locator("time").bounding_box()
+    assert error_box and time_box
+    overlap_x = min(error_box["x"] + error_box["width"], time_box["x"] + time_box["width"]) - max(
+        error_box["x"], time_box["x"]
+    )
+    overlap_y = min(error_box["y"] + error_box["height"], time_box["y"] + time_box["height"]) - max(
+        error_box["y"], time_box["y"]
+    )
+    assert overlap_x <= 0 or overlap_y <= 0, (error_box, time_box)

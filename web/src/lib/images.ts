@@ -11,6 +11,23 @@ export function imageFileProblem(file: { type: string; size: number }): string |
   return null;
 }
 
+export const NOT_A_PICTURE = "This file is not a picture we can send (PNG, JPEG, WebP or GIF).";
+
+/**
+ * Whether the browser can decode these bytes as a picture: a text file named .png passes the
+ * type check (the type comes from its name) and would be previewed broken, sent and refused.
+ */
+export async function decodesAsPicture(file: Blob): Promise<boolean> {
+  if (typeof createImageBitmap !== "function") return true; // Nothing to check with: the server decides.
+  try {
+    const bitmap = await createImageBitmap(file);
+    bitmap.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The first file in a drop or a paste, if any (text and links are left to the browser). */
 export function firstFile(items: DataTransfer | null): File | null {
   if (!items) return null;

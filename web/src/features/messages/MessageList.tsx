@@ -191,16 +191,19 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         {mine && <Status message={message} readUpTo={readUpTo} group={group} meId={meId} />}
       </div>
       {failed && message.clientId && (
-        <div className="chat-footer mt-1 flex items-center gap-1" role="alert" data-testid="send-failed">
+        // A row of its own under the time (two footers would share the chat's footer row).
+        <div className="chat-footer row-start-4 mt-1 flex flex-wrap items-center gap-1" role="alert" data-testid="send-failed">
           <AlertCircle className="size-3.5 text-error" aria-hidden="true" />
           <span className="text-error">{message.error ?? "Not sent"}</span>
-          <button
-            type="button"
-            className="btn btn-ghost btn-xs text-primary"
-            onClick={() => retrySend(chatKey, message.clientId as string)}
-          >
-            <RotateCcw className="size-3" aria-hidden="true" /> Retry
-          </button>
+          {message.retryable && (
+            <button
+              type="button"
+              className="btn btn-ghost btn-xs text-primary"
+              onClick={() => retrySend(chatKey, message.clientId as string)}
+            >
+              <RotateCcw className="size-3" aria-hidden="true" /> Retry
+            </button>
+          )}
           <button
             type="button"
             className="btn btn-ghost btn-xs"

@@ -11,6 +11,7 @@ import { uploadPicture } from "../../api/media";
 import { type SendInput, sendMessage } from "../../api/messages";
 import { dataUrlToBlob } from "../../lib/images";
 import { newClientId } from "../../lib/ids";
+import { asSentence } from "../../lib/text";
 import { CallTimeout, callSendMessage, isConnected } from "../../realtime/socket";
 import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
@@ -23,6 +24,15 @@ const uploaded = new Map<string, string>();
 
 /** Codes after which the same message may well succeed later. */
 const RETRYABLE_CODES = new Set(["rate_limited", "unavailable", "internal_error", NETWORK_ERROR]);
+
+/**
+ * A refusal worth trying again: the server was busy, slow or broken, or unreachable. Any other
+ * 4xx is permanent (a picture it cannot read, a person who is gone): the same request would be
+ * refused the same way, so no Retry is offered.
+ */
+function retryableAnswer(error: ApiError): boolean {
+  return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500 || RETRYABLE_CODES.has(error.code);
+}
 
 function findUnsent(chatKey: string, clientId: string): ChatMessage | undefined {
   return store().conversations[chatKey]?.messages.find((m) => m._id === null && m.clientId === clientId);
@@ -59,8 +69,8 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
       const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId });
       if (!ack.ok) {
         const retryable = RETRYABLE_CODES.has(ack.code);
-        store().sendFailed(chatKey, clientId, ack.message, retryable);
-        if (!retryable) toast.error(ack.message);
+        store().sendFailed(chatKey, clientId, asSentence(ack.message), retryable);
+        if (!retryable) toast.error(asSentence(ack.message));
         return;
       }
       stored = ack.message;
@@ -70,9 +80,9 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
     if (error instanceof CallTimeout) {
       store().sendFailed(chatKey, clientId, "Not sent: no answer from the server.", true);
     } else if (error instanceof ApiError) {
-      const retryable = RETRYABLE_CODES.has(error.code) || error.status >= 500;
-      store().sendFailed(chatKey, clientId, error.message, retryable);
-      if (!retryable) toast.error(error.message);
+      const retryable = retryableAnswer(error);
+      store().sendFailed(chatKey, clientId, asSentence(error.message), retryable);
+      if (!retryable) toast.error(asSentence(error.message));
     } else {
       store().sendFailed(chatKey, clientId, errorMessage(error), true);
     }

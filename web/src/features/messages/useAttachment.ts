@@ -1,6 +1,6 @@
 import { useCallback, useState } from "react";
 import toast from "react-hot-toast";
-import { imageFileProblem, readAsDataUrl } from "../../lib/images";
+import { NOT_A_PICTURE, decodesAsPicture, imageFileProblem, readAsDataUrl } from "../../lib/images";
 
 export interface Attachment {
   /** The picture waiting to be sent, as a data URL. */
@@ -17,6 +17,10 @@ export function useAttachment(): Attachment {
     const problem = imageFileProblem(file);
     if (problem) {
       toast.error(problem, { id: "image-problem" });
+      return;
+    }
+    if (!(await decodesAsPicture(file))) {
+      toast.error(NOT_A_PICTURE, { id: "image-problem" });
       return;
     }
     try {
