@@ -140,3 +140,43 @@ async def test_a_picture_the_server_refuses_for_good_offers_no_retry_and_its_err
         error_box["y"], time_box["y"]
     )
     assert overlap_x <= 0 or overlap_y <= 0, (error_box, time_box)
+
+
+async def test_a_draft_stays_with_its_conversation_is_listed_and_survives_a_reload(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    await open_person("Carol")
+    await alice.open_chat_with("Bob")
+    await alice.send("Hi Bob")
+    await alice.open_chat_with("Carol")
+    await alice.send("Hi Carol")
+    box = alice.page.get_by_role("textbox", name="Message")
+    bob_row = alice.page.get_by_test_id("chat-row").filter(has_text="Bob")
+
+    await alice.open_chat_with("Bob")
+    await box.fill("Half a thought for Bob")
+    await alice.open_chat_with("Carol")
+    await expect(box).to_have_value("")
+    await alice.page.get_by_role("tab", name="Chats").click()
+    await expect(bob_row.get_by_test_id("row-draft")).to_have_text("Draft: Half a thought for Bob")
+    await bob_row.click()
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Bob")
+    await expect(box).to_have_value("Half a thought for Bob")
+
+    # Kept in this browser: a reload (on Carol's chat) still lists it and puts it back.
+    await alice.page.get_by_test_id("chat-row").filter(has_text="Carol").click()
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Carol")
+    await alice.page.reload()
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Carol")
+    await expect(bob_row.get_by_test_id("row-draft")).to_have_text("Draft: Half a thought for Bob")
+    await bob_row.click()
+    await expect(box).to_have_value("Half a thought for Bob")
+
+    # Sent, it is no draft any more.
+    await box.press("Enter")
+    await expect(alice.bubbles("Half a thought for Bob")).to_be_visible()
+    await alice.page.get_by_test_id("chat-row").filter(has_text="Carol").click()
+    await expect(bob_row.get_by_test_id("row-draft")).to_have_count(0)
+    assert not alice.errors

@@ -7,6 +7,7 @@ import { loadChats, loadContacts, noticeArrivals, noticeStranger, refreshChats }
 import { useUnreadTitle } from "../features/chats/useUnreadTitle";
 import { Announcer, Conversation, NoConversation } from "../features/messages/Conversation";
 import { refreshOpenGroup } from "../features/messages/history";
+import { restoreDrafts } from "../features/messages/drafts";
 import { resendUnsent } from "../features/messages/outbox";
 import { CreateGroupDialog } from "../features/groups/CreateGroupDialog";
 import { GroupPanel } from "../features/groups/GroupPanel";
@@ -50,6 +51,7 @@ export default function ChatPage() {
     });
     void loadChats();
     void loadContacts();
+    void restoreDrafts(meId);
 
     const onVisibility = () => useChatStore.getState().pageVisibilityChanged(document.visibilityState === "visible");
     document.addEventListener("visibilitychange", onVisibility);

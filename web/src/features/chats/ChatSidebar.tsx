@@ -6,7 +6,7 @@ import { firstName, systemText, typingSentence } from "../../lib/groupText";
 import { matchesName } from "../../lib/people";
 import { shortWhen } from "../../lib/time";
 import { markOnce } from "../../lib/perf";
-import { type ChatEntry, type GroupInfo, groupIdOf, nameOf, typingNames, useChatStore } from "../../store/chat";
+import { type ChatEntry, type GroupInfo, groupIdOf, isDraft, nameOf, typingNames, useChatStore } from "../../store/chat";
 import type { Person } from "../../types";
 import { playClick } from "../../lib/sounds";
 import { useSettingsStore } from "../../store/settings";
@@ -151,6 +151,17 @@ function EmptyList({ icon, title, text }: { icon: ReactNode; title: string; text
       <p className="font-semibold">{title}</p>
       <p className="mt-1 text-sm text-base-content/60">{text}</p>
     </div>
+  );
+}
+
+/** What I typed there and have not sent, in place of the last message (not in the open chat, where it is in the box). */
+function DraftOr({ chatKey, children }: { chatKey: string; children: ReactNode }) {
+  const text = useChatStore((s) => (s.activeId === chatKey ? undefined : s.drafts[chatKey]));
+  if (!isDraft(text)) return children;
+  return (
+    <span data-testid="row-draft">
+      <span className="font-medium text-error">Draft:</span> {text.replace(/\s+/g, " ").trim()}
+    </span>
   );
 }
 
@@ -299,15 +310,17 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
                   active={activeId === key}
                   onOpen={() => open(key)}
                   secondary={
-                    group ? (
-                      <GroupRowSecondary groupId={group._id} entry={entry} meId={meId} />
-                    ) : typing[person._id] ? (
-                      <span className="text-primary" data-testid="row-typing">
-                        typing…
-                      </span>
-                    ) : (
-                      <Preview entry={entry} meId={meId} groupId={null} />
-                    )
+                    <DraftOr chatKey={key}>
+                      {group ? (
+                        <GroupRowSecondary groupId={group._id} entry={entry} meId={meId} />
+                      ) : typing[person._id] ? (
+                        <span className="text-primary" data-testid="row-typing">
+                          typing…
+                        </span>
+                      ) : (
+                        <Preview entry={entry} meId={meId} groupId={null} />
+                      )}
+                    </DraftOr>
                   }
                   trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
                   unread={entry.unreadCount}

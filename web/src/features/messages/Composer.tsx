@@ -1,8 +1,10 @@
 import { ImagePlus, SendHorizontal, X } from "lucide-react";
-import { type ChangeEvent, type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type ChangeEvent, type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, useRef } from "react";
 import { firstFile, IMAGE_TYPES } from "../../lib/images";
 import { playKeystroke } from "../../lib/sounds";
+import { useChatStore } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
+import { draftTyped } from "./drafts";
 import { sendNewMessage } from "./outbox";
 import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
@@ -22,7 +24,8 @@ interface ComposerProps {
 }
 
 export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
-  const [text, setText] = useState("");
+  // The text is the conversation's draft: it waits in the store while another chat is open.
+  const text = useChatStore((s) => s.drafts[chatKey] ?? "");
   const { image, attach, clear } = attachment;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -40,7 +43,7 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
     if (empty) return;
     sendNewMessage(chatKey, text, image);
     typingStopped(chatKey);
-    setText("");
+    draftTyped(chatKey, "");
     clear();
     textarea.current?.focus();
   }
@@ -111,7 +114,7 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
             value={text}
             maxLength={MAX_TEXT}
             onChange={(e) => {
-              setText(e.target.value);
+              draftTyped(chatKey, e.target.value);
               typingInput(chatKey, e.target.value);
             }}
             onKeyDown={onKeyDown}

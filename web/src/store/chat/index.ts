@@ -8,6 +8,7 @@
 import { create } from "zustand";
 import { createChatsSlice } from "./chats";
 import { createConversationsSlice } from "./conversations";
+import { createDraftsSlice } from "./drafts";
 import { createGroupsSlice } from "./groups";
 import { createMessagesSlice } from "./messages";
 import { createOutboxSlice } from "./outbox";
@@ -26,6 +27,7 @@ export const useChatStore = create<ChatState>()((...a) => ({
   ...createGroupsSlice(...a),
   ...createViewSlice(...a),
   ...createConversationsSlice(...a),
+  ...createDraftsSlice(...a),
   ...createOutboxSlice(...a),
   ...createMessagesSlice(...a),
   ...createReadsSlice(...a),
@@ -35,6 +37,7 @@ export const useChatStore = create<ChatState>()((...a) => ({
 
 export type { ChatActions, ChatData, ChatState, LoadStatus } from "./state";
 export type { ChatEntry } from "./chats";
+export { isDraft } from "./drafts";
 export { type GroupInfo, nameOf, seenBy, typingNames } from "./groups";
 export { type ChatTarget, chatKeyOf, groupIdOf, groupKey, isGroupKey, targetOf } from "./keys";
 export { type Conversation, emptyConversation, newestIncomingId } from "./conversations";

@@ -1,6 +1,7 @@
 /** Whose chats these are: a new session starts from nothing, and so does a signed-out page. */
 import { initialChats } from "./chats";
 import { initialConversations } from "./conversations";
+import { initialDrafts } from "./drafts";
 import { initialGroups } from "./groups";
 import { initialMessages } from "./messages";
 import { initialPeople } from "./people";
@@ -26,6 +27,7 @@ export function initialChatData(): ChatData {
     ...initialGroups(),
     ...initialView(),
     ...initialConversations(),
+    ...initialDrafts(),
     ...initialMessages(),
     ...initialTyping(),
     ...initialPresence(),

@@ -6,6 +6,7 @@
 import type { StateCreator } from "zustand";
 import type { ChatsActions, ChatsData } from "./chats";
 import type { ConversationsActions, ConversationsData } from "./conversations";
+import type { DraftsActions, DraftsData } from "./drafts";
 import type { GroupsActions, GroupsData } from "./groups";
 import type { MessagesActions, MessagesData } from "./messages";
 import type { OutboxActions } from "./outbox";
@@ -24,6 +25,7 @@ export type ChatData = SessionData &
   GroupsData &
   ViewData &
   ConversationsData &
+  DraftsData &
   MessagesData &
   TypingData &
   PresenceData;
@@ -34,6 +36,7 @@ export type ChatActions = SessionActions &
   GroupsActions &
   ViewActions &
   ConversationsActions &
+  DraftsActions &
   OutboxActions &
   MessagesActions &
   ReadsActions &
