@@ -1,7 +1,7 @@
-import { Camera, X } from "lucide-react";
+import { X } from "lucide-react";
 import { type ChangeEvent, type FormEvent, useId, useMemo, useRef, useState } from "react";
 import toast from "react-hot-toast";
-import { Avatar } from "../../components/ui/Avatar";
+import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Dialog } from "../../components/ui/Dialog";
 import { IMAGE_TYPES, imageFileProblem, readAsDataUrl } from "../../lib/images";
 import { useChatStore } from "../../store/chat";
@@ -60,17 +60,14 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
     <Dialog title="New group" onClose={onClose}>
       <form className="space-y-4" onSubmit={submit} noValidate data-testid="create-group">
         <div className="flex items-center gap-3">
-          <button
-            type="button"
-            className="group relative shrink-0 rounded-full"
+          <AvatarButton
+            name={name.trim() || "?"}
+            src={preview}
+            seed="new-group"
+            size="lg"
+            label={picture ? "Change the group picture" : "Choose a group picture"}
             onClick={() => fileInput.current?.click()}
-            aria-label={picture ? "Change the group picture" : "Choose a group picture"}
-          >
-            <Avatar name={name.trim() || "?"} src={preview} seed="new-group" size="lg" />
-            <span className="absolute inset-0 grid place-items-center rounded-full bg-black/45 text-white opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100">
-              <Camera className="size-5" aria-hidden="true" />
-            </span>
-          </button>
+          />
           <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pick(e)} tabIndex={-1} data-testid="group-picture-input" />
           <div className="min-w-0 flex-1 space-y-1">
             <label htmlFor={nameId} className="text-sm font-medium">

@@ -1,7 +1,8 @@
-import { Camera, LogOut, Pencil, ShieldCheck, ShieldMinus, Trash2, UserMinus, UserPlus } from "lucide-react";
+import { LogOut, Pencil, ShieldCheck, ShieldMinus, Trash2, UserMinus, UserPlus } from "lucide-react";
 import { type ChangeEvent, type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { Avatar } from "../../components/ui/Avatar";
+import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Dialog } from "../../components/ui/Dialog";
 import { IMAGE_TYPES, imageFileProblem } from "../../lib/images";
 import { useChatStore } from "../../store/chat";
@@ -290,18 +291,15 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () 
       <div className="space-y-5" data-testid="group-panel">
         <section className="flex flex-col items-center gap-2 text-center" aria-label="Name and picture">
           {manager ? (
-            <button
-              type="button"
-              className="group relative rounded-full"
+            <AvatarButton
+              name={group.name}
+              src={group.avatar}
+              seed={group._id}
+              size="lg"
+              label="Change the group picture"
+              busy={uploading}
               onClick={() => fileInput.current?.click()}
-              aria-label="Change the group picture"
-              disabled={uploading}
-            >
-              <Avatar name={group.name} src={group.avatar} seed={group._id} size="lg" />
-              <span className="absolute inset-0 grid place-items-center rounded-full bg-black/45 text-white opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100">
-                {uploading ? <span className="loading loading-spinner loading-sm" /> : <Camera className="size-5" aria-hidden="true" />}
-              </span>
-            </button>
+            />
           ) : (
             <Avatar name={group.name} src={group.avatar} seed={group._id} size="lg" />
           )}

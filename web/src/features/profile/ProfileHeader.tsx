@@ -1,10 +1,10 @@
-import { Bell, BellOff, Camera, LogOut, Monitor, Moon, Settings, Sun, Volume2, VolumeX } from "lucide-react";
+import { Bell, BellOff, LogOut, Monitor, Moon, Settings, Sun, Volume2, VolumeX } from "lucide-react";
 import { type ChangeEvent, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { updateProfile } from "../../api/auth";
 import { errorMessage } from "../../api/http";
 import { uploadPicture } from "../../api/media";
-import { Avatar } from "../../components/ui/Avatar";
+import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Logo } from "../../components/ui/Logo";
 import { IMAGE_TYPES, imageFileProblem } from "../../lib/images";
 import { askNotifyPermission, notifyPermission, saveNotifyEnabled } from "../../lib/notifications";
@@ -184,18 +184,15 @@ export function ProfileHeader({ onLogout, onLogoutEverywhere }: ProfileHeaderPro
         </div>
       </div>
       <div className="flex items-center gap-3 rounded-box bg-base-200 p-3">
-        <button
-          type="button"
-          className="group relative rounded-full"
+        <AvatarButton
+          name={user.fullName}
+          src={user.profilePic}
+          seed={user._id}
+          size="md"
+          label="Change profile picture"
+          busy={uploading}
           onClick={() => fileInput.current?.click()}
-          aria-label="Change profile picture"
-          disabled={uploading}
-        >
-          <Avatar name={user.fullName} src={user.profilePic} seed={user._id} size="md" />
-          <span className="absolute inset-0 grid place-items-center rounded-full bg-black/45 text-white opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100">
-            {uploading ? <span className="loading loading-spinner loading-sm" /> : <Camera className="size-4.5" aria-hidden="true" />}
-          </span>
-        </button>
+        />
         <input
           ref={fileInput}
           type="file"
