@@ -105,6 +105,18 @@ async def test_a_text_file_named_png_is_refused_before_sending_and_nothing_is_se
     assert not alice.errors
 
 
+async def test_a_text_file_named_png_is_no_profile_picture_either(open_person: Open) -> None:
+    """The same check as a message's picture, for the picture one wears (and a group's)."""
+    alice = await open_person("Alice")
+    uploads: list[str] = []
+    alice.page.on("request", lambda r: uploads.append(r.url) if "/api/media" in r.url else None)
+    fake = {"name": "me.png", "mimeType": "image/png", "buffer": b"just some text\n" * 40}
+    await alice.page.get_by_test_id("avatar-input").set_input_files(fake)
+    await expect(alice.page.get_by_text(NOT_A_PICTURE)).to_be_visible()
+    assert uploads == []
+    assert not alice.errors
+
+
 async def test_a_picture_the_server_refuses_for_good_offers_no_retry_and_its_error_clears_the_time(
     open_person: Open,
 ) -> None:

@@ -28,6 +28,22 @@ export async function decodesAsPicture(file: Blob): Promise<boolean> {
   }
 }
 
+/**
+ * Why this file cannot be sent or worn as a picture (its type, size, or bytes the browser cannot
+ * decode), or null when it can: one check for messages, profile and group pictures alike.
+ */
+export async function pictureProblem(file: File): Promise<string | null> {
+  return imageFileProblem(file) ?? ((await decodesAsPicture(file)) ? null : NOT_A_PICTURE);
+}
+
+/** The file chosen in a file input; the input is emptied, so choosing the same file again
+ * is noticed. */
+export function takeChosenFile(input: HTMLInputElement): File | null {
+  const file = input.files?.[0] ?? null;
+  input.value = "";
+  return file;
+}
+
 /** The first file in a drop or a paste, if any (text and links are left to the browser). */
 export function firstFile(items: DataTransfer | null): File | null {
   if (!items) return null;

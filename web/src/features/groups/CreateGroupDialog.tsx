@@ -3,9 +3,10 @@ import { type ChangeEvent, type FormEvent, useId, useMemo, useRef, useState } fr
 import toast from "react-hot-toast";
 import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Dialog } from "../../components/ui/Dialog";
-import { IMAGE_TYPES, imageFileProblem, readAsDataUrl } from "../../lib/images";
+import { IMAGE_TYPES, pictureProblem, takeChosenFile, readAsDataUrl } from "../../lib/images";
 import { useChatStore } from "../../store/chat";
-import { GROUP_NAME_MAX, groupNameProblem, startGroup } from "./groups";
+import { GroupNameField } from "./GroupNameField";
+import { groupNameProblem, startGroup } from "./groups";
 import { PeoplePicker } from "./PeoplePicker";
 
 /** A new group: its name, the people in it, and a picture if wanted. */
@@ -24,12 +25,11 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
   const [preview, setPreview] = useState<string | null>(null);
 
   async function pick(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = "";
+    const file = takeChosenFile(event.target);
     if (!file) return;
-    const problem = imageFileProblem(file);
+    const problem = await pictureProblem(file);
     if (problem) {
-      toast.error(problem);
+      toast.error(problem, { id: "image-problem" });
       return;
     }
     try {
@@ -70,19 +70,7 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
           />
           <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pick(e)} tabIndex={-1} data-testid="group-picture-input" />
           <div className="min-w-0 flex-1 space-y-1">
-            <label htmlFor={nameId} className="text-sm font-medium">
-              Group name
-            </label>
-            <input
-              id={nameId}
-              className={`input w-full ${error ? "input-error" : ""}`}
-              value={name}
-              maxLength={GROUP_NAME_MAX}
-              onChange={(e) => setName(e.target.value)}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? errorId : undefined}
-              autoFocus
-            />
+            <GroupNameField id={nameId} value={name} onChange={setName} error={error} errorId={errorId} />
             {picture && (
               <button type="button" className="btn btn-ghost btn-xs" onClick={dropPicture}>
                 <X className="size-3" aria-hidden="true" /> No picture

@@ -4,19 +4,19 @@ import toast from "react-hot-toast";
 import { Avatar } from "../../components/ui/Avatar";
 import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Dialog } from "../../components/ui/Dialog";
-import { IMAGE_TYPES, imageFileProblem } from "../../lib/images";
+import { IMAGE_TYPES, pictureProblem, takeChosenFile } from "../../lib/images";
 import { useChatStore } from "../../store/chat";
 import type { GroupMember, GroupRole } from "../../types";
 import {
   addPeople,
   changeGroupPicture,
   changeRole,
-  GROUP_NAME_MAX,
   groupNameProblem,
   leaveGroup,
   removePerson,
   renameGroup,
 } from "./groups";
+import { GroupNameField } from "./GroupNameField";
 import { PeoplePicker } from "./PeoplePicker";
 
 const ROLE_LABEL: Record<GroupRole, string> = { owner: "Owner", admin: "Admin", member: "Member" };
@@ -59,18 +59,7 @@ function RenameForm({ groupId, name, onDone }: { groupId: string; name: string; 
 
   return (
     <form className="w-full space-y-2" onSubmit={submit} noValidate aria-label="Rename the group">
-      <label htmlFor={id} className="text-sm font-medium">
-        Group name
-      </label>
-      <input
-        id={id}
-        className={`input w-full ${error ? "input-error" : ""}`}
-        value={value}
-        maxLength={GROUP_NAME_MAX}
-        onChange={(e) => setValue(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        autoFocus
-      />
+      <GroupNameField id={id} value={value} onChange={setValue} error={error} />
       {error && (
         <p className="text-sm text-error" role="alert">
           {error}
@@ -267,12 +256,11 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () 
     : null;
 
   async function pickPicture(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = "";
+    const file = takeChosenFile(event.target);
     if (!file) return;
-    const problem = imageFileProblem(file);
+    const problem = await pictureProblem(file);
     if (problem) {
-      toast.error(problem);
+      toast.error(problem, { id: "image-problem" });
       return;
     }
     setUploading(true);

@@ -1,6 +1,6 @@
 import { useCallback, useState } from "react";
 import toast from "react-hot-toast";
-import { NOT_A_PICTURE, decodesAsPicture, imageFileProblem, readAsDataUrl } from "../../lib/images";
+import { pictureProblem, readAsDataUrl } from "../../lib/images";
 
 export interface Attachment {
   /** The picture waiting to be sent, as a data URL. */
@@ -14,13 +14,9 @@ export interface Attachment {
 export function useAttachment(): Attachment {
   const [image, setImage] = useState<string | null>(null);
   const attach = useCallback(async (file: File) => {
-    const problem = imageFileProblem(file);
+    const problem = await pictureProblem(file);
     if (problem) {
       toast.error(problem, { id: "image-problem" });
-      return;
-    }
-    if (!(await decodesAsPicture(file))) {
-      toast.error(NOT_A_PICTURE, { id: "image-problem" });
       return;
     }
     try {

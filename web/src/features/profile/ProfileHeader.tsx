@@ -6,7 +6,7 @@ import { errorMessage } from "../../api/http";
 import { uploadPicture } from "../../api/media";
 import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Logo } from "../../components/ui/Logo";
-import { IMAGE_TYPES, imageFileProblem } from "../../lib/images";
+import { IMAGE_TYPES, pictureProblem, takeChosenFile } from "../../lib/images";
 import { askNotifyPermission, notifyPermission, saveNotifyEnabled } from "../../lib/notifications";
 import { THEMES, type Theme, applyTheme, saveSoundEnabled, saveTheme } from "../../lib/preferences";
 import { playClick, unlockAudio } from "../../lib/sounds";
@@ -123,12 +123,11 @@ export function ProfileHeader({ onLogout, onLogoutEverywhere }: ProfileHeaderPro
   }
 
   async function changePicture(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = "";
+    const file = takeChosenFile(event.target);
     if (!file) return;
-    const problem = imageFileProblem(file);
+    const problem = await pictureProblem(file);
     if (problem) {
-      toast.error(problem);
+      toast.error(problem, { id: "image-problem" });
       return;
     }
     setUploading(true);
