@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -392,3 +392,13 @@ def write_result(kind: str, document: dict[str, Any]) -> Path:
     path.write_text(json.dumps(document, indent=2) + "\n")
     print(f"written to {path.relative_to(ROOT)}", flush=True)
     return path
+
+
+def main_of(run: Callable[[list[str] | None], object], argv: list[str] | None = None) -> int:
+    """A benchmark script's exit status: 0, or 130 when it was interrupted (Ctrl-C)."""
+    try:
+        run(argv)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -28,6 +28,7 @@ from common import (
     bench_server,
     cpu_seconds,
     create_users,
+    main_of,
     pinned,
     stop,
     write_result,
@@ -127,12 +128,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        run(argv)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    return 0
+    return main_of(run, argv)
 
 
 if __name__ == "__main__":

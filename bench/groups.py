@@ -31,6 +31,7 @@ from common import (
     cpu_seconds,
     create_users,
     machine_busy_seconds,
+    main_of,
     pinned,
     raise_open_files,
     request_json,
@@ -357,12 +358,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        run(argv)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    return 0
+    return main_of(run, argv)
 
 
 if __name__ == "__main__":

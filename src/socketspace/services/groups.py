@@ -505,14 +505,18 @@ async def _hand_on_ownership(session: AsyncSession, group_id: int) -> None:
         .limit(1)
     )
     if heir is not None:
-        await session.execute(
-            update(ConversationMember)
-            .where(
-                ConversationMember.conversation_id == group_id,
-                ConversationMember.user_id == heir,
-            )
-            .values(role=OWNER)
+        await _give_role(session, group_id, heir, OWNER)
+
+
+async def _give_role(session: AsyncSession, group_id: int, user_id: str, role: str) -> None:
+    await session.execute(
+        update(ConversationMember)
+        .where(
+            ConversationMember.conversation_id == group_id,
+            ConversationMember.user_id == user_id,
         )
+        .values(role=role)
+    )
 
 
 async def set_role(
@@ -541,14 +545,7 @@ async def set_role(
             raise Forbidden("Only the owner makes an admin a member.", code="not_the_owner")
         system = None
         if other.role != new_role:
-            await session.execute(
-                update(ConversationMember)
-                .where(
-                    ConversationMember.conversation_id == target,
-                    ConversationMember.user_id == person,
-                )
-                .values(role=new_role)
-            )
+            await _give_role(session, target, person, new_role)
             system = await _system_message(
                 session, target, actor_id, ROLE, user_ids=[person], name=new_role
             )
