@@ -29,6 +29,8 @@ from socketspace.security.ratelimit import TokenBucket
 log = logging.getLogger(__name__)
 
 REDIS_RETRY_SECONDS = 30.0
+# How long one Redis call may take before the throttle counts in memory instead.
+REDIS_TIMEOUT_SECONDS = 1.0
 # Redis calls in flight at once, per process. Beyond it requests wait their turn: an
 # overloaded server must not run out of connections and fall back to memory (which would
 # stop sharing the limits between processes while Redis is perfectly well).
@@ -61,7 +63,12 @@ class _MemoryStorage(MemoryStorage):
 
 
 class Throttle:
-    def __init__(self, redis_url: str | None = None, key_prefix: str = "socketspace") -> None:
+    def __init__(
+        self,
+        redis_url: str | None = None,
+        key_prefix: str = "socketspace",
+        redis_timeout: float = REDIS_TIMEOUT_SECONDS,
+    ) -> None:
         self._memory = MovingWindowRateLimiter(_MemoryStorage())
         self._redis: MovingWindowRateLimiter | None = None
         self._redis_storage: Storage | None = None
@@ -71,8 +78,8 @@ class Throttle:
                 wrap_exceptions=True,
                 implementation="redispy",
                 # A Redis that drops packets must not hold requests up: fail over to memory.
-                socket_connect_timeout=1.0,
-                socket_timeout=1.0,
+                socket_connect_timeout=redis_timeout,
+                socket_timeout=redis_timeout,
                 key_prefix=f"{key_prefix}:limits",
                 max_connections=REDIS_MAX_CONCURRENCY,
             )
