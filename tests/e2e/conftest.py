@@ -23,7 +23,8 @@ from playwright.async_api import (
 from tests.conftest import LiveServer, Servers, unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB_DIST = ROOT / "web" / "dist"
+# A build elsewhere (E2E_WEB_DIST=/tmp/my-dist) lets two people in one checkout test their own.
+WEB_DIST = Path(os.environ.get("E2E_WEB_DIST", ROOT / "web" / "dist"))
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
 CHROMIUM_ARGS = [
