@@ -12,20 +12,55 @@ interface StoredDraft {
   text: string;
 }
 
+/**
+ * A message written here that the server has not stored yet (pending or failed): kept until it
+ * is stored or discarded, so that closing the tab loses nothing. It goes out again with the same
+ * clientId, which the server keeps unique per sender: it can never be stored twice.
+ */
+export interface StoredUnsent {
+  userId: string;
+  clientId: string;
+  /** The order written, across conversations: resent oldest first. */
+  seq: number;
+  receiverId: string | null;
+  groupId: string | null;
+  text: string | null;
+  /** The picture itself (IndexedDB keeps blobs as they are). */
+  picture: Blob | null;
+  /** Set once the picture is uploaded: a resend sends this id instead of uploading again. */
+  pictureId: string | null;
+  createdAt: string;
+  delivery: "pending" | "failed";
+  error: string | null;
+  retryable: boolean;
+}
+
 interface LocalSchema extends DBSchema {
   drafts: { key: [string, string]; value: StoredDraft; indexes: { byUser: string } };
+  outbox: { key: [string, string]; value: StoredUnsent; indexes: { byUser: string } };
 }
 
 const DB_NAME = "socketspace";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 let opening: Promise<IDBPDatabase<LocalSchema>> | null = null;
 
 function db(): Promise<IDBPDatabase<LocalSchema>> {
   opening ??= openDB<LocalSchema>(DB_NAME, DB_VERSION, {
-    upgrade(database) {
-      const drafts = database.createObjectStore("drafts", { keyPath: ["userId", "chatKey"] });
-      drafts.createIndex("byUser", "userId");
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        const drafts = database.createObjectStore("drafts", { keyPath: ["userId", "chatKey"] });
+        drafts.createIndex("byUser", "userId");
+      }
+      if (oldVersion < 2) {
+        const outbox = database.createObjectStore("outbox", { keyPath: ["userId", "clientId"] });
+        outbox.createIndex("byUser", "userId");
+      }
+    },
+    // Another tab of a newer version wants to upgrade: let it, and open again when next asked.
+    blocking() {
+      void opening?.then((database) => database.close());
+      opening = null;
     },
   });
   return opening;
@@ -49,5 +84,57 @@ export async function writeDraft(userId: string, chatKey: string, text: string):
     else await database.put("drafts", { userId, chatKey, text });
   } catch {
     // Not remembered past this visit; the draft still lives in the page.
+  }
+}
+
+/** My unsent messages, oldest first. */
+export async function readOutbox(userId: string): Promise<StoredUnsent[]> {
+  try {
+    const rows = await (await db()).getAllFromIndex("outbox", "byUser", userId);
+    return rows.sort((a, b) => a.seq - b.seq);
+  } catch {
+    return [];
+  }
+}
+
+let lastSeq = 0;
+
+/** A strictly rising number for the write order, also across visits (it starts from the clock). */
+export function nextOutboxSeq(): number {
+  lastSeq = Math.max(Date.now(), lastSeq + 1);
+  return lastSeq;
+}
+
+/** Keep an unsent message. Writes are applied in the order made. */
+export async function keepUnsent(row: StoredUnsent): Promise<void> {
+  try {
+    await (await db()).put("outbox", row);
+  } catch {
+    // Not kept past this visit; the message still lives in the page.
+  }
+}
+
+/** Change what is kept of an unsent message, if it is still kept. */
+export async function changeUnsent(
+  userId: string,
+  clientId: string,
+  change: Partial<Pick<StoredUnsent, "pictureId" | "delivery" | "error" | "retryable">>,
+): Promise<void> {
+  try {
+    const tx = (await db()).transaction("outbox", "readwrite");
+    const row = await tx.store.get([userId, clientId]);
+    if (row) await tx.store.put({ ...row, ...change });
+    await tx.done;
+  } catch {
+    // As above.
+  }
+}
+
+/** Stored by the server, or discarded: no longer kept. */
+export async function forgetUnsent(userId: string, clientId: string): Promise<void> {
+  try {
+    await (await db()).delete("outbox", [userId, clientId]);
+  } catch {
+    // A leftover is harmless: sent again, the server answers with the stored copy.
   }
 }

@@ -2,15 +2,18 @@
  * Sending: the bubble goes into the store at once, then the message travels (socket for text;
  * a picture is uploaded as a file first, then sent over REST by its id), and the answer
  * reconciles it by its clientId. Unsent messages wait for the connection and go out again after
- * a reconnect, always with the same clientId, so the server stores each one once.
+ * a reconnect, always with the same clientId, so the server stores each one once. They are kept
+ * in IndexedDB too (lib/localDb.ts) until stored or discarded: a closed tab loses none of them,
+ * and the next visit sends them, in the order written.
  */
 import toast from "react-hot-toast";
 import { ApiError, NETWORK_ERROR, errorMessage } from "../../api/http";
 import { sendGroupMessage } from "../../api/groups";
 import { uploadPicture } from "../../api/media";
 import { type SendInput, sendMessage } from "../../api/messages";
-import { dataUrlToBlob } from "../../lib/images";
+import { dataUrlToBlob, readAsDataUrl } from "../../lib/images";
 import { newClientId } from "../../lib/ids";
+import { changeUnsent, forgetUnsent, keepUnsent, nextOutboxSeq, readOutbox } from "../../lib/localDb";
 import { asSentence } from "../../lib/text";
 import { CallTimeout, callSendMessage, isConnected } from "../../realtime/socket";
 import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
@@ -38,6 +41,14 @@ function findUnsent(chatKey: string, clientId: string): ChatMessage | undefined 
   return store().conversations[chatKey]?.messages.find((m) => m._id === null && m.clientId === clientId);
 }
 
+/** Whoever is signed in: the key of what is kept. */
+const meId = () => store().meId ?? "";
+
+function failed(chatKey: string, clientId: string, error: string, retryable: boolean): void {
+  store().sendFailed(chatKey, clientId, error, retryable);
+  void changeUnsent(meId(), clientId, { delivery: "failed", error, retryable });
+}
+
 function sendOverRest(chatKey: string, input: SendInput): Promise<Message> {
   const groupId = groupIdOf(chatKey);
   return groupId === null ? sendMessage(chatKey, input) : sendGroupMessage(groupId, input);
@@ -58,6 +69,7 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
       if (!pictureId) {
         pictureId = (await uploadPicture(dataUrlToBlob(unsent.image), "message")).id;
         uploaded.set(clientId, pictureId);
+        void changeUnsent(meId(), clientId, { pictureId });
       }
       stored = await sendOverRest(chatKey, {
         clientId,
@@ -69,22 +81,23 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
       const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId });
       if (!ack.ok) {
         const retryable = RETRYABLE_CODES.has(ack.code);
-        store().sendFailed(chatKey, clientId, asSentence(ack.message), retryable);
+        failed(chatKey, clientId, asSentence(ack.message), retryable);
         if (!retryable) toast.error(asSentence(ack.message));
         return;
       }
       stored = ack.message;
     }
     store().sendAcknowledged(clientId, stored);
+    void forgetUnsent(meId(), clientId);
   } catch (error) {
     if (error instanceof CallTimeout) {
-      store().sendFailed(chatKey, clientId, "Not sent: no answer from the server.", true);
+      failed(chatKey, clientId, "Not sent: no answer from the server.", true);
     } else if (error instanceof ApiError) {
       const retryable = retryableAnswer(error);
-      store().sendFailed(chatKey, clientId, asSentence(error.message), retryable);
+      failed(chatKey, clientId, asSentence(error.message), retryable);
       if (!retryable) toast.error(asSentence(error.message));
     } else {
-      store().sendFailed(chatKey, clientId, errorMessage(error), true);
+      failed(chatKey, clientId, errorMessage(error), true);
     }
   } finally {
     inFlight.delete(clientId);
@@ -92,31 +105,92 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
 }
 
 export function sendNewMessage(chatKey: string, text: string, image: string | null): void {
-  const meId = store().meId;
+  const senderId = store().meId;
   const body = text.trim();
-  if (!meId || (!body && !image)) return;
+  if (!senderId || (!body && !image)) return;
   const clientId = newClientId();
   const groupId = groupIdOf(chatKey);
-  store().sendStarted({
+  const draft = {
     clientId,
-    senderId: meId,
+    senderId,
     receiverId: groupId === null ? chatKey : null,
     groupId,
     text: body || null,
     image,
     createdAt: new Date().toISOString(),
+  };
+  store().sendStarted(draft);
+  // Kept before it travels: IndexedDB applies writes in the order made, so the forgetting
+  // that its answer brings can never come first.
+  void keepUnsent({
+    ...draft,
+    userId: senderId,
+    seq: nextOutboxSeq(),
+    picture: image ? dataUrlToBlob(image) : null,
+    pictureId: null,
+    delivery: "pending",
+    error: null,
+    retryable: false,
   });
   void deliver(chatKey, clientId);
 }
 
 export function retrySend(chatKey: string, clientId: string): void {
   store().sendRetried(chatKey, clientId);
+  void changeUnsent(meId(), clientId, { delivery: "pending", error: null, retryable: false });
   void deliver(chatKey, clientId);
 }
 
 export function discardSend(chatKey: string, clientId: string): void {
   uploaded.delete(clientId);
   store().sendDiscarded(chatKey, clientId);
+  void forgetUnsent(meId(), clientId);
+}
+
+/** Anything that would go out once connected: leaving the page now deserves a warning. */
+export function hasUnsent(): boolean {
+  return Object.values(store().conversations).some((c) =>
+    c.messages.some((m) => m._id === null && (m.delivery === "pending" || m.retryable)),
+  );
+}
+
+/** On opening the chat page: what an earlier visit left unsent is shown, then sent in order. */
+export async function restoreOutbox(userId: string): Promise<void> {
+  const rows = await readOutbox(userId);
+  const restored = await Promise.all(
+    rows.map(async (row) => {
+      if (row.pictureId) uploaded.set(row.clientId, row.pictureId);
+      return {
+        clientId: row.clientId,
+        senderId: row.userId,
+        receiverId: row.receiverId,
+        groupId: row.groupId,
+        text: row.text,
+        image: row.picture ? await readAsDataUrl(row.picture).catch(() => null) : null,
+        createdAt: row.createdAt,
+        delivery: row.delivery,
+        error: row.error,
+        retryable: row.retryable,
+      };
+    }),
+  );
+  if (store().meId !== userId) return; // Signed out (or someone else signed in) meanwhile.
+  store().unsentRestored(restored);
+  resendUnsent();
+}
+
+/**
+ * Keeps the outbox for the page's session: restores it now, and asks before the page is left
+ * while something is unsent (it would go out on the next visit, but not before). Returns the
+ * undoing.
+ */
+export function keepOutbox(userId: string): () => void {
+  void restoreOutbox(userId);
+  const warn = (event: BeforeUnloadEvent) => {
+    if (hasUnsent()) event.preventDefault();
+  };
+  window.addEventListener("beforeunload", warn);
+  return () => window.removeEventListener("beforeunload", warn);
 }
 
 /** After (re)connecting and catching up: send whatever is still waiting, oldest first. */

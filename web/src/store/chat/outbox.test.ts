@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ALICE, BOB, aliceSignedIn, store, stored, draft, messagesWith, texts } from "./testing";
+import { ALICE, BOB, CAROL, aliceSignedIn, store, stored, draft, messagesWith, texts } from "./testing";
 
 beforeEach(aliceSignedIn);
 
@@ -120,5 +120,44 @@ describe("optimistic sending", () => {
     store().messageReceived(stored(10, BOB, ALICE, "theirs", "c1"));
 
     expect(texts(BOB)).toEqual(["theirs:sent", "mine:pending"]);
+  });
+});
+
+describe("an outbox kept from an earlier visit", () => {
+  const kept = (clientId: string, text: string, to = BOB) => ({
+    ...draft(clientId, text, to),
+    delivery: "pending" as const,
+    error: null,
+    retryable: false,
+  });
+
+  it("shows the kept messages in their order, failed ones as failed, and lists their chats", () => {
+    store().unsentRestored([
+      kept("c1", "one"),
+      { ...kept("c2", "two"), delivery: "failed", error: "Too long", retryable: false },
+      kept("c3", "three", CAROL),
+    ]);
+
+    expect(texts(BOB)).toEqual(["one:pending", "two:failed"]);
+    expect(messagesWith(BOB)[1]?.error).toBe("Too long");
+    expect(texts(CAROL)).toEqual(["three:pending"]);
+    expect(store().chatOrder).toEqual([CAROL, BOB]);
+  });
+
+  it("skips a kept message already here, stored or unsent, so none shows twice", () => {
+    store().messageReceived(stored(10, ALICE, BOB, "one", "c1"));
+    store().sendStarted(draft("c2", "two"));
+
+    store().unsentRestored([kept("c1", "one"), kept("c2", "two"), kept("c3", "three")]);
+
+    expect(texts(BOB)).toEqual(["one:sent", "two:pending", "three:pending"]);
+  });
+
+  it("reconciles a kept message with its stored copy when the resend's answer comes", () => {
+    store().unsentRestored([kept("c1", "one")]);
+
+    store().sendAcknowledged("c1", stored(10, ALICE, BOB, "one", "c1"));
+
+    expect(texts(BOB)).toEqual(["one:sent"]);
   });
 });

@@ -4,15 +4,24 @@
  * the stored messages; the sending itself is features/messages/outbox.ts.
  */
 import type { Message } from "../../types";
-import { type Draft, fromDraft, updateUnsent } from "../conversation";
+import { type ChatMessage, type Draft, fromDraft, updateUnsent } from "../conversation";
 import { chatEntry, toFront } from "./chats";
 import { conversation, withConversation } from "./conversations";
 import { chatKeyOf } from "./keys";
 import { applyStored } from "./messages";
 import type { ChatSlice } from "./state";
 
+/** A message kept from an earlier visit, as it was left: waiting, or failed. */
+export interface Unsent extends Draft {
+  delivery: "pending" | "failed";
+  error: string | null;
+  retryable: boolean;
+}
+
 export interface OutboxActions {
   sendStarted: (draft: Draft) => void;
+  /** Unsent messages kept from an earlier visit (oldest first); those already here are skipped. */
+  unsentRestored: (unsent: Unsent[]) => void;
   sendAcknowledged: (clientId: string, message: Message) => void;
   sendFailed: (chatKey: string, clientId: string, error: string, retryable: boolean) => void;
   sendRetried: (chatKey: string, clientId: string) => void;
@@ -29,6 +38,21 @@ export const createOutboxSlice: ChatSlice<OutboxActions> = (set) => ({
         chats: { ...s.chats, [chatKey]: chatEntry(s, chatKey) },
         chatOrder: toFront(s.chatOrder, chatKey),
       };
+    }),
+  unsentRestored: (restored) =>
+    set((s) => {
+      let { conversations, chats, chatOrder } = s;
+      for (const unsent of restored) {
+        const chatKey = chatKeyOf(unsent, s.meId);
+        const current = conversation({ conversations }, chatKey);
+        if (current.messages.some((m) => m.clientId === unsent.clientId && m.senderId === unsent.senderId)) continue;
+        const { delivery, error, retryable } = unsent;
+        const message: ChatMessage = { ...fromDraft(unsent), delivery, error, retryable };
+        conversations = withConversation({ conversations }, chatKey, { messages: [...current.messages, message] });
+        if (!chats[chatKey]) chats = { ...chats, [chatKey]: chatEntry(s, chatKey) };
+        if (!chatOrder.includes(chatKey)) chatOrder = toFront(chatOrder, chatKey);
+      }
+      return { conversations, chats, chatOrder };
     }),
   sendAcknowledged: (_clientId, message) => {
     set((s) => applyStored(s, message).next);
