@@ -22,6 +22,8 @@ MESSAGE_FIELDS = {
     "updatedAt",
     "editedAt",
     "deletedAt",
+    "replyTo",
+    "reactions",
 }
 
 

@@ -116,7 +116,7 @@ async def history(
         ctx.db, viewer_id=viewer.user_id, group_id=group_id, before=before, limit=limit
     )
     return json_response(
-        [message_view(m) for m in page.messages],
+        [message_view(m, page.extras) for m in page.messages],
         headers={"X-Has-More": "true" if page.has_more else "false"},
     )
 
@@ -139,6 +139,7 @@ async def send(
         text=body.text,
         image=body.image,
         client_id=body.clientId,
+        reply_to=body.replyToId,
     )
     return json_response(stored.view, status_code=201 if stored.created else 200)
 

@@ -13,6 +13,7 @@ from socketspace.context import AppContext
 from socketspace.errors import InvalidInput
 from socketspace.schemas.common import describe_validation_error
 from socketspace.schemas.message import (
+    AroundOut,
     ChatOut,
     ContactOut,
     EditMessageIn,
@@ -84,10 +85,30 @@ async def sync(
 ) -> Response:
     """Every message to or from me with an id above `after`, in id order; with
     `groups=true`, my groups' messages too (each with `groupId`)."""
-    found, has_more = await messages.sync(
+    found, has_more, extras = await messages.sync(
         ctx.db, viewer_id=viewer.user_id, after=after, limit=limit, groups=groups
     )
-    return json_response({"messages": [message_view(m) for m in found], "hasMore": has_more})
+    return json_response(
+        {"messages": [message_view(m, extras) for m in found], "hasMore": has_more}
+    )
+
+
+@router.get("/around/{message_id}", response_model=AroundOut)
+async def around(
+    message_id: str, viewer: CurrentViewer, ctx: ContextDep, limit: int | None = None
+) -> Response:
+    """The page of `limit` messages (default 50, at most 200) centred on a message I may
+    read, oldest first: where a client jumps to for a quote or a search result."""
+    page = await messages.around(
+        ctx.db, viewer_id=viewer.user_id, message_id=message_id, limit=limit
+    )
+    return json_response(
+        {
+            "messages": [message_view(m, page.extras) for m in page.messages],
+            "hasMoreBefore": page.has_more_before,
+            "hasMoreAfter": page.has_more_after,
+        }
+    )
 
 
 async def send_request(ctx: AppContext, request: Request, receiver_id: str) -> Response:
@@ -114,6 +135,7 @@ async def send_request(ctx: AppContext, request: Request, receiver_id: str) -> R
         text=payload.text,
         image=payload.image,
         client_id=payload.clientId,
+        reply_to=payload.replyToId,
     )
     return json_response(stored.view, status_code=201 if stored.created else 200)
 
@@ -160,7 +182,7 @@ async def report(
 async def edit(
     message_id: str, body: EditMessageIn, viewer: CurrentViewer, ctx: ContextDep
 ) -> Response:
-    message = await messages.edit_message(
+    message, extras = await messages.edit_message(
         ctx.db,
         ctx.notifier,
         ctx.blocks,
@@ -168,15 +190,15 @@ async def edit(
         message_id=message_id,
         text=body.text,
     )
-    return json_response(message_view(message))
+    return json_response(message_view(message, extras))
 
 
 @router.delete("/{message_id}", response_model=MessageOut)
 async def delete(message_id: str, viewer: CurrentViewer, ctx: ContextDep) -> Response:
-    message = await messages.delete_message(
+    message, extras = await messages.delete_message(
         ctx.db, ctx.notifier, viewer_id=viewer.user_id, message_id=message_id
     )
-    return json_response(message_view(message))
+    return json_response(message_view(message, extras))
 
 
 @router.get("/{user_id}", response_model=list[MessageOut])
@@ -194,7 +216,7 @@ async def history(
         ctx.db, ctx.blocks, viewer_id=viewer.user_id, partner_id=user_id, before=before, limit=limit
     )
     return json_response(
-        [message_view(m) for m in page.messages],
+        [message_view(m, page.extras) for m in page.messages],
         headers={
             "X-Has-More": "true" if page.has_more else "false",
             "X-Partner-Read-Up-To": str(page.partner_read_up_to),

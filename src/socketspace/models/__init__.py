@@ -6,6 +6,7 @@ from socketspace.models.conversation import Conversation, ConversationMember
 from socketspace.models.media import Media
 from socketspace.models.message import Message
 from socketspace.models.outbox import OutboxEmail, PasswordReset
+from socketspace.models.reaction import Reaction
 from socketspace.models.session import Session
 from socketspace.models.user import User
 
@@ -18,6 +19,7 @@ __all__ = [
     "Message",
     "OutboxEmail",
     "PasswordReset",
+    "Reaction",
     "Report",
     "Session",
     "User",

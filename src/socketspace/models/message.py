@@ -50,6 +50,9 @@ class Message(Base):
     # "text", or "system" for what happened in a group ({action, actorId, userIds?, name?}).
     kind: Mapped[str] = mapped_column(String(8), default=TEXT, server_default=TEXT)
     system: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
+    # The message this one answers (same conversation; checked by the writer). No foreign key:
+    # a quote of a message that is gone shows as deleted.
+    reply_to_id: Mapped[int | None] = mapped_column(BigId, default=None)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -71,3 +74,4 @@ class MessageRecord:
     deleted_at: datetime | None = None
     kind: str = TEXT
     system: dict[str, Any] | None = None
+    reply_to_id: int | None = None

@@ -12,7 +12,7 @@ from socketspace.realtime import events
 from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import groups_room, user_room
 from socketspace.schemas.group import Group, group_view
-from socketspace.schemas.message import message_view
+from socketspace.schemas.message import NO_EXTRAS, Extras, message_view
 
 REVOKED = "sessions-revoked"
 
@@ -36,13 +36,15 @@ class SocketNotifier:
             rooms = [user_room(receiver), user_room(view["senderId"])]
         await self.sio.emit(events.NEW_MESSAGE, view, to=rooms, skip_sid=origin)
 
-    async def message_changed(self, message: Message, members: Sequence[str] = ()) -> None:
+    async def message_changed(
+        self, message: Message, members: Sequence[str] = (), extras: Extras = NO_EXTRAS
+    ) -> None:
         event = events.MESSAGE_DELETED if message.deleted_at else events.MESSAGE_UPDATED
         if message.receiver_id is None:
             rooms = [groups_room(member) for member in members]
         else:
             rooms = [user_room(message.receiver_id), user_room(message.sender_id)]
-        await self.sio.emit(event, message_view(message), to=rooms)
+        await self.sio.emit(event, message_view(message, extras), to=rooms)
 
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:
         rooms = [groups_room(member) for member in members]

@@ -21,7 +21,7 @@ from socketspace.context import AppContext
 from socketspace.errors import AppError, NotAuthenticated, RateLimited
 from socketspace.periodic import Periodic
 from socketspace.realtime import events
-from socketspace.realtime.bus import RESUBSCRIBED, Bus
+from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import groups_room, user_room
 from socketspace.realtime.presence import Presence, PresenceWindow
 from socketspace.realtime.presence_store import PresenceStore
@@ -29,9 +29,8 @@ from socketspace.realtime.transport import (
     GatedServer,
     JsonOnlyPacket,
     OrjsonJson,
+    RedisFanout,
     SharedFrameManager,
-    SharedFrameRedisManager,
-    close_redis_manager,
 )
 from socketspace.realtime.typing import TypingRelay
 from socketspace.schemas.common import describe_validation_error
@@ -160,7 +159,6 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             "session_sweep", settings.session_check_seconds, self._sweep_sessions
         )
         self._tasks: set[asyncio.Task[None]] = set()
-        bus.on(RESUBSCRIBED, self._redis_back)
         sio.gate = self.over_budget
 
     # --- connections -------------------------------------------------------------------------
@@ -241,6 +239,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 image=data.image,
                 client_id=data.clientId,
                 origin=sid,
+                reply_to=data.replyToId,
             )
         else:
             stored = await messages.send_message(
@@ -254,6 +253,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 image=data.image,
                 client_id=data.clientId,
                 origin=sid,
+                reply_to=data.replyToId,
             )
         return {"message": stored.view, "duplicate": not stored.created}
 
@@ -300,18 +300,18 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     @acked(SyncEvent)
     async def on_sync(self, sid: str, conn: Connection, data: SyncEvent) -> Ack:
-        found, has_more = await messages.sync(
+        found, has_more, extras = await messages.sync(
             self.ctx.db,
             viewer_id=conn.user_id,
             after=data.afterMessageId,
             limit=data.limit,
             groups=conn.groups,
         )
-        return {"messages": [message_view(m) for m in found], "hasMore": has_more}
+        return {"messages": [message_view(m, extras) for m in found], "hasMore": has_more}
 
     @acked(EditMessageEvent)
     async def on_editMessage(self, sid: str, conn: Connection, data: EditMessageEvent) -> Ack:
-        message = await messages.edit_message(
+        message, extras = await messages.edit_message(
             self.ctx.db,
             self.ctx.notifier,
             self.ctx.blocks,
@@ -319,21 +319,14 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             message_id=data.messageId,
             text=data.text,
         )
-        return {"message": message_view(message)}
+        return {"message": message_view(message, extras)}
 
     @acked(DeleteMessageEvent)
     async def on_deleteMessage(self, sid: str, conn: Connection, data: DeleteMessageEvent) -> Ack:
-        message = await messages.delete_message(
+        message, extras = await messages.delete_message(
             self.ctx.db, self.ctx.notifier, viewer_id=conn.user_id, message_id=data.messageId
         )
-        return {"message": message_view(message)}
-
-    async def _redis_back(self, _signal: dict[str, Any]) -> None:
-        """Redis was unreachable and is back: emits that went through it meanwhile (new
-        messages among them) may never have arrived. Every client here is asked to sync; the
-        ask itself goes straight to them, not through Redis."""
-        log.info("redis_back asking_clients_to_sync=%d", len(self.connections))
-        await self.emit(events.RESYNC, {}, ignore_queue=True)
+        return {"message": message_view(message, extras)}
 
     # --- ending revoked sessions -------------------------------------------------------------
 
@@ -355,28 +348,29 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         task.add_done_callback(self._tasks.discard)
 
     async def start(self) -> None:
+        if isinstance(self.server.manager, RedisFanout):
+            await self.server.manager.start()
         await self.bus.start()
         await self.presence.start()
 
     async def close(self) -> None:
+        # What the writer still holds is stored and announced while the fan-out still runs.
+        await self.ctx.writer.stop()
         await self._sweeper.stop()
         self.typing.close()
         await self.presence.close()
         await self.bus.close()
         await self.presence.store.close()
-        await close_redis_manager(self.server)
+        if isinstance(self.server.manager, RedisFanout):
+            await self.server.manager.close()
 
 
 def create_socket_server(settings: Settings) -> GatedServer:
-    """The Socket.IO server. With REDIS_URL, every emit goes through Redis to the clients of
-    every process (python-socketio's Redis manager)."""
+    """The Socket.IO server. With REDIS_URL, every emit also reaches the clients of every
+    other process, in batches over Redis (RedisFanout)."""
     manager: SharedFrameManager = SharedFrameManager()
     if settings.redis_url:
-        manager = SharedFrameRedisManager(
-            settings.redis_url,
-            channel=f"{settings.redis_key_prefix}:socketio",
-            redis_options={"socket_connect_timeout": 2, "health_check_interval": 5},
-        )
+        manager = RedisFanout(settings.redis_url, channel=f"{settings.redis_key_prefix}:fanout")
     return GatedServer(
         async_mode="asgi",
         client_manager=manager,

@@ -3,6 +3,8 @@ the pydantic models describe the same shapes for input checking and the API docs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol, Self, TypeAlias
 
@@ -27,10 +29,48 @@ def iso(value: datetime | None) -> str | None:
 MessageRow: TypeAlias = Message | MessageRecord
 
 
-def message_view(message: MessageRow) -> dict[str, Any]:
+# A message's reactions: emoji -> the ids of everyone who reacted with it, first come first.
+Reactions: TypeAlias = dict[str, list[str]]
+REACTORS_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What message views show beyond the message's own columns, loaded for a whole page at
+    once (services/message_extras.py): the quotes of the messages replied to, by id, and the
+    reactions, by message id, seen by `viewer_id` (`mine`)."""
+
+    quotes: Mapping[int, dict[str, Any]] = field(default_factory=dict)
+    reactions: Mapping[int, Reactions] = field(default_factory=dict)
+    viewer_id: str | None = None
+
+
+NO_EXTRAS = Extras()
+
+
+def gone_quote(message_id: int) -> dict[str, Any]:
+    """The quote of a message that no longer exists."""
+    return {"_id": str(message_id), "senderId": None, "text": None, "image": None, "deleted": True}
+
+
+def reactions_view(reactions: Reactions, viewer_id: str | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "emoji": emoji,
+            "count": len(users),
+            "userIds": users[:REACTORS_SHOWN],
+            "mine": viewer_id in users,
+        }
+        for emoji, users in reactions.items()
+    ]
+
+
+def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, Any]:
     # Each attribute read once: reads of a mapped attribute are not free, and every message
     # sent passes here.
     created_at, edited_at, deleted_at = message.created_at, message.edited_at, message.deleted_at
+    reply_to_id = message.reply_to_id
+    reactions = extras.reactions.get(message.id) if extras.reactions else None
     created = iso(created_at)
     deleted = deleted_at is not None
     receiver_id = message.receiver_id
@@ -45,6 +85,10 @@ def message_view(message: MessageRow) -> dict[str, Any]:
         "updatedAt": iso(deleted_at or edited_at) if deleted or edited_at else created,
         "editedAt": iso(edited_at),
         "deletedAt": iso(deleted_at),
+        "replyTo": None
+        if reply_to_id is None
+        else extras.quotes.get(reply_to_id) or gone_quote(reply_to_id),
+        "reactions": reactions_view(reactions, extras.viewer_id) if reactions else [],
     }
     if receiver_id is None:  # a group's: the shape of a direct one stays as the original's
         view["groupId"] = str(message.conversation_id)
@@ -133,6 +177,23 @@ def chat_view(row: ChatRow) -> dict[str, Any]:
     }
 
 
+class QuoteOut(BaseModel):
+    """The message a reply answers, as it is now (an edit or delete shows here too)."""
+
+    id: str = Field(alias="_id")
+    senderId: str | None
+    text: str | None = Field(description="its first 200 characters")
+    image: str | None = Field(description="its picture's thumbnail")
+    deleted: bool
+
+
+class ReactionOut(BaseModel):
+    emoji: str
+    count: int
+    userIds: list[str] = Field(description=f"the first {REACTORS_SHOWN} who reacted")
+    mine: bool = Field(description="whether I reacted with it")
+
+
 class MessageOut(BaseModel):
     id: str = Field(alias="_id")
     senderId: str
@@ -149,6 +210,8 @@ class MessageOut(BaseModel):
     updatedAt: str
     editedAt: str | None
     deletedAt: str | None
+    replyTo: QuoteOut | None = Field(description="the message this one answers")
+    reactions: list[ReactionOut]
 
 
 class ContactOut(BaseModel):
@@ -179,10 +242,19 @@ class SyncOut(BaseModel):
     hasMore: bool
 
 
+class AroundOut(BaseModel):
+    messages: list[MessageOut]
+    hasMoreBefore: bool
+    hasMoreAfter: bool
+
+
 class SendMessageIn(StrictInput):
     text: str | None = None
     image: str | None = None
     clientId: str | None = None
+    replyToId: str | int | None = Field(
+        default=None, description="a message of the same conversation that this one answers"
+    )
 
 
 class EditMessageIn(StrictInput):
@@ -219,6 +291,7 @@ class SendMessageEvent(_OnePlace):
     text: str | None = None
     image: str | None = None
     clientId: str | None = None
+    replyToId: str | int | None = None
 
 
 class TypingEvent(_OnePlace):

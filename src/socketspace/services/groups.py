@@ -30,10 +30,11 @@ from socketspace.models.base import utcnow
 from socketspace.models.conversation import ADMIN, GROUP, MEMBER, OWNER
 from socketspace.models.message import SYSTEM, TEXT
 from socketspace.schemas.group import Group, GroupMember
-from socketspace.schemas.message import MessageRow, message_view
+from socketspace.schemas.message import Extras, MessageRow, message_view
 from socketspace.security.throttle import UserBudget
 from socketspace.services.ids import check_cursor_id, check_user_id
 from socketspace.services.media import MediaLibrary
+from socketspace.services.message_extras import load_extras
 from socketspace.services.message_sql import ADVISORY_LOCK_KEY
 from socketspace.services.message_writer import MessageWriter, Stored
 from socketspace.services.messages import (
@@ -568,12 +569,19 @@ async def send_group_message(
     image: str | None,
     client_id: str | None,
     origin: str | None = None,
+    reply_to: object = None,
 ) -> Stored:
     """A message to the group: checked like a direct one, stored once by the writer (which
     checks, in its transaction, that the sender is a member), delivered to every member."""
     target = check_group_id(group_id)
     outgoing = prepare_outgoing(
-        limiter, media, sender_id=sender_id, text=text, image=image, client_id=client_id
+        limiter,
+        media,
+        sender_id=sender_id,
+        text=text,
+        image=image,
+        client_id=client_id,
+        reply_to=reply_to,
     )
     outgoing.group_id = target
     outgoing.origin = origin
@@ -584,6 +592,7 @@ async def send_group_message(
 class GroupPage:
     messages: list[MessageRow]
     has_more: bool
+    extras: Extras
 
 
 async def group_history(
@@ -609,7 +618,9 @@ async def group_history(
             query = query.where(Message.id < query_before)
         result = await session.execute(query.order_by(Message.id.desc()).limit(size + 1))
         rows = cast("list[MessageRow]", result.all())
-    return GroupPage(rows[:size][::-1], len(rows) > size)
+        page_rows = rows[:size][::-1]
+        extras = await load_extras(session, page_rows, viewer_id)
+    return GroupPage(page_rows, len(rows) > size, extras)
 
 
 async def mark_group_read(

@@ -95,6 +95,12 @@ def thumb_name(name: str) -> str:
     return f"{sha}.thumb.{ext}"
 
 
+def thumb_url(url: str) -> str:
+    """The thumbnail's URL beside a picture's (url_of)."""
+    folder, name = url.rsplit("/", 1)
+    return f"{folder}/{thumb_name(name)}"
+
+
 def main_name(name: str) -> str:
     return name.replace(".thumb.", ".", 1)
 

@@ -32,7 +32,7 @@ from socketspace.db import Database
 from socketspace.errors import AppError, NotFound, Unavailable
 from socketspace.models.base import utcnow
 from socketspace.models.message import MessageRecord
-from socketspace.schemas.message import message_view
+from socketspace.schemas.message import NO_EXTRAS, Extras, message_view
 from socketspace.services.message_sql import (
     ADD_CONVERSATIONS,
     ADD_MEMBERS,
@@ -44,6 +44,13 @@ from socketspace.services.message_sql import (
     group_members,
 )
 from socketspace.services.notify import Notifier
+from socketspace.services.replies import (
+    Original,
+    find_originals,
+    may_answer,
+    not_a_reply_target,
+    quote_view,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +69,7 @@ class Outgoing:
     origin: str | None = None
     group_id: int | None = None
     image_url: str | None = None
+    reply_to_id: int | None = None
     done: asyncio.Future[Stored] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -73,11 +81,12 @@ class Stored:
     created: bool  # False when a retry found the message its client id already made
     # A group message's audience as it was committed: the members then (the sender too).
     members: tuple[str, ...] = ()
+    extras: Extras = NO_EXTRAS  # the quote of the message it answers
 
     @cached_property
     def view(self) -> dict[str, Any]:
         """The message as everyone is sent it: made once for the ack and the delivery."""
-        return message_view(self.message)
+        return message_view(self.message, self.extras)
 
 
 class MessageWriter:
@@ -261,6 +270,11 @@ class MessageWriter:
         conversations = self._conversations(conn, batch)
         groups = group_members(conn, {i.group_id for i in batch if i.group_id is not None})
         earlier = self._earlier_sends(conn, batch)
+        originals = find_originals(
+            conn,
+            {i.reply_to_id for i in batch if i.reply_to_id}
+            | {m.reply_to_id for m in earlier.values() if m.reply_to_id},
+        )
         fresh: list[tuple[int, MessageRecord, tuple[str, ...]]] = []
         made: dict[tuple[str, str], MessageRecord] = {}
         for index, item in enumerate(batch):
@@ -278,9 +292,18 @@ class MessageWriter:
                     else NotFound("User not found.", code="user_not_found")
                 )
             elif key and key in earlier:
-                results[index] = Stored(earlier[key], created=False, members=members)
+                found = earlier[key]
+                results[index] = Stored(found, False, members, _quoting(found, originals))
             elif key and key in made:
-                results[index] = Stored(made[key], created=False, members=members)
+                results[index] = Stored(made[key], False, members, _quoting(made[key], originals))
+            elif item.reply_to_id is not None and not may_answer(
+                conn,
+                originals.get(item.reply_to_id),
+                conversation_id,
+                item.sender_id,
+                group=item.group_id is not None,
+            ):
+                results[index] = not_a_reply_target()
             else:
                 message = MessageRecord(
                     conversation_id=conversation_id,
@@ -290,6 +313,7 @@ class MessageWriter:
                     text=item.text,
                     image=item.image_url,
                     created_at=now,
+                    reply_to_id=item.reply_to_id,
                 )
                 fresh.append((index, message, members))
                 if key:
@@ -298,7 +322,7 @@ class MessageWriter:
             self.sql.insert(conn, [message for _, message, _ in fresh])
             self._touch_conversations(conn, [message for _, message, _ in fresh])
         for index, message, members in fresh:
-            results[index] = Stored(message, created=True, members=members)
+            results[index] = Stored(message, True, members, _quoting(message, originals))
         return [(item, results[index]) for index, item in enumerate(batch)]
 
     def _conversations(self, conn: Connection, batch: list[Outgoing]) -> dict[tuple[str, str], int]:
@@ -420,6 +444,11 @@ class MessageWriter:
         if others_sent:  # before the reads: a sender's own count is set after it
             add_unread_to_other_members(conn, others_sent)
         self.sql.touch_conversations(conn, moves, increments, reads)
+
+
+def _quoting(message: MessageRecord, originals: dict[int, Original]) -> Extras:
+    original = originals.get(message.reply_to_id) if message.reply_to_id else None
+    return NO_EXTRAS if original is None else Extras(quotes={original.id: quote_view(original)})
 
 
 def pair_of(a: str, b: str) -> tuple[str, str]:

@@ -24,14 +24,16 @@ from socketspace.errors import Forbidden, InvalidInput, NotFound
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.models.base import utcnow
 from socketspace.models.message import TEXT
-from socketspace.schemas.message import ChatRow, MessageRow, PersonRow
+from socketspace.schemas.message import NO_EXTRAS, ChatRow, Extras, MessageRow, PersonRow
 from socketspace.security.throttle import UserBudget
 from socketspace.services.abuse import Blocks, refuse_if_blocked
 from socketspace.services.ids import check_cursor_id, check_message_id, check_user_id
 from socketspace.services.media import MediaLibrary
+from socketspace.services.message_extras import load_extras
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
-from socketspace.services.visibility import current_members
+from socketspace.services.replies import check_reply_to
+from socketspace.services.visibility import current_members, readable_by
 
 TEXT_MAX = 2000
 PAGE_DEFAULT = 50
@@ -94,6 +96,7 @@ async def send_message(
     image: str | None,
     client_id: str | None,
     origin: str | None = None,
+    reply_to: object = None,
 ) -> Stored:
     """Store a message and tell both people, after the commit.
 
@@ -115,6 +118,7 @@ async def send_message(
         text=text,
         image=image,
         client_id=client_id,
+        reply_to=reply_to,
         refuse=refuse,
     )
     outgoing.receiver_id = receiver
@@ -130,6 +134,7 @@ def prepare_outgoing(
     text: str | None,
     image: str | None,
     client_id: str | None,
+    reply_to: object = None,
     refuse: Callable[[], None] | None = None,
 ) -> Outgoing:
     """A message checked and on its way (without its receiver or group yet): the text, the
@@ -142,6 +147,7 @@ def prepare_outgoing(
     if refuse is not None:
         refuse()
     client = check_client_id(client_id)
+    reply_to_id = check_reply_to(reply_to)
     ref = media.check_picture(image, field="image") if image else None
     # Budgets answer at once from this process, or (shared through Redis) give a check to
     # await: then the writer holds the message, in its sender's order, until it passes.
@@ -153,7 +159,14 @@ def prepare_outgoing(
         picture = media.picture_url(ref, owner_id=sender_id, kind="images", field="image")
     waits = [check for check in checks if check is not None]
     ready = asyncio.create_task(_ready(waits, picture)) if waits or picture else None
-    return Outgoing(sender_id=sender_id, receiver_id=None, text=body, client_id=client, image=ready)
+    return Outgoing(
+        sender_id=sender_id,
+        receiver_id=None,
+        text=body,
+        client_id=client,
+        image=ready,
+        reply_to_id=reply_to_id,
+    )
 
 
 async def _ready(checks: list[Awaitable[None]], picture: Awaitable[str] | None) -> str | None:
@@ -190,6 +203,7 @@ class HistoryPage:
 
     messages: list[MessageRow]
     has_more: bool
+    extras: Extras
     # How far the partner has read (a message id; 0 for nothing, or when one of the two blocked
     # the other): read receipts after a reload.
     partner_read_up_to: int
@@ -276,20 +290,22 @@ async def history(
             raise NotFound("User not found.", code="user_not_found")
         conversation_id = found[1]
         if conversation_id is None:
-            return HistoryPage([], False, 0)
+            return HistoryPage([], False, NO_EXTRAS, 0)
         page = {"conversation_id": conversation_id, "size": size + 1}
         if query_before is None:
             result = await session.execute(_NEWEST_PAGE, page)
         else:
             result = await session.execute(_PAGE_BEFORE, {**page, "before": query_before})
         rows = cast("list[MessageRow]", result.all())
+        page_rows = rows[:size][::-1]
+        extras = await load_extras(session, page_rows, viewer_id)
     read_up_to = 0 if blocks.between(viewer_id, partner) else int(found[2] or 0)
-    return HistoryPage(rows[:size][::-1], len(rows) > size, read_up_to)
+    return HistoryPage(page_rows, len(rows) > size, extras, read_up_to)
 
 
 async def sync(
     db: Database, *, viewer_id: str, after: object, limit: int | None = None, groups: bool = False
-) -> tuple[list[MessageRow], bool]:
+) -> tuple[list[MessageRow], bool, Extras]:
     """Every message to or from the viewer with an id above `after`, in id order; with
     `groups`, their groups' messages too."""
     since = check_cursor_id(after, "after")
@@ -300,7 +316,75 @@ async def sync(
             {"viewer": viewer_id, "after": since, "size": size + 1},
         )
         rows = cast("list[MessageRow]", result.all())
-    return rows[:size], len(rows) > size
+        extras = await load_extras(session, rows[:size], viewer_id)
+    return rows[:size], len(rows) > size, extras
+
+
+@dataclass(frozen=True, slots=True)
+class AroundPage:
+    """The messages around one, oldest first: the page a client jumps to for a quote or a
+    search result."""
+
+    messages: list[MessageRow]
+    has_more_before: bool
+    has_more_after: bool
+    extras: Extras
+
+
+async def around(
+    db: Database, *, viewer_id: str, message_id: object, limit: int | None = None
+) -> AroundPage:
+    """`limit` messages of the message's conversation centred on it (it among them), within
+    what the viewer may read; 404 for a message they may not read."""
+    target = check_message_id(message_id)
+    size = check_limit(limit, PAGE_DEFAULT, PAGE_MAX)
+    async with db.read() as session:
+        found = (
+            await session.execute(
+                select(Message.conversation_id, Message.receiver_id).where(
+                    Message.id == target, readable_by(viewer_id)
+                )
+            )
+        ).first()
+        if found is None:
+            raise NotFound("Message not found.", code="message_not_found")
+        conversation_id, receiver_id = found
+        in_view = [Message.conversation_id == conversation_id]
+        if receiver_id is None:  # a group's: from the viewer's joining, up to their leaving
+            visible_after, left_at = (
+                await session.execute(
+                    select(
+                        ConversationMember.visible_after, ConversationMember.left_at_message_id
+                    ).where(
+                        ConversationMember.conversation_id == conversation_id,
+                        ConversationMember.user_id == viewer_id,
+                    )
+                )
+            ).one()
+            in_view.append(Message.id > visible_after)
+            if left_at is not None:
+                in_view.append(Message.id <= left_at)
+        # Up to `size` on each side, so that a page near either end fills from the other.
+        older = await session.execute(
+            select(*MESSAGE_COLUMNS)
+            .where(*in_view, Message.id < target)
+            .order_by(Message.id.desc())
+            .limit(size)
+        )
+        newer = await session.execute(
+            select(*MESSAGE_COLUMNS)
+            .where(*in_view, Message.id >= target)
+            .order_by(Message.id)
+            .limit(size + 1)
+        )
+        older_rows = cast("list[MessageRow]", older.all())
+        newer_rows = cast("list[MessageRow]", newer.all())
+        newer_count = len(newer_rows) - 1  # without the message itself
+        before = min(len(older_rows), max((size - 1) // 2, size - 1 - newer_count))
+        after = min(newer_count, size - 1 - before)
+        rows = older_rows[:before][::-1] + newer_rows[: after + 1]
+        extras = await load_extras(session, rows, viewer_id)
+    return AroundPage(rows, len(older_rows) > before, newer_count > after, extras)
 
 
 async def contacts(
@@ -421,7 +505,7 @@ async def edit_message(
     viewer_id: str,
     message_id: object,
     text: str | None,
-) -> Message:
+) -> tuple[Message, Extras]:
     target = check_message_id(message_id)
     body = check_text(text)
     if body is None:
@@ -433,22 +517,24 @@ async def edit_message(
         if message.receiver_id is not None:
             # An edit reaches the other person live: a blocked pair has nothing to say.
             refuse_if_blocked(blocks, message.sender_id, message.receiver_id)
+        extras = await load_extras(session, [message], viewer_id)
         if message.text == body:
-            return message
+            return message, extras
         message.text = body
         message.edited_at = utcnow()
-    await notifier.message_changed(message, members)
-    return message
+    await notifier.message_changed(message, members, extras)
+    return message, extras
 
 
 async def delete_message(
     db: Database, notifier: Notifier, *, viewer_id: str, message_id: object
-) -> Message:
+) -> tuple[Message, Extras]:
     target = check_message_id(message_id)
     async with db.write() as session:
         message, members = await _own_message(session, viewer_id, target)
+        extras = await load_extras(session, [message], viewer_id)
         if message.deleted_at is not None:
-            return message
+            return message, extras
         message.text = None
         message.image = None
         message.deleted_at = utcnow()
@@ -469,8 +555,8 @@ async def delete_message(
             )
             .values(unread_count=ConversationMember.unread_count - 1)
         )
-    await notifier.message_changed(message, members)
-    return message
+    await notifier.message_changed(message, members, extras)
+    return message, extras
 
 
 async def mark_read(

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from socketspace.models import Message
 from socketspace.schemas.group import Group
+from socketspace.schemas.message import NO_EXTRAS, Extras
 
 
 class Notifier(Protocol):
@@ -18,8 +19,11 @@ class Notifier(Protocol):
         it (it gets the ack). A group's message goes to `members` (only connections that
         asked for groups)."""
 
-    async def message_changed(self, message: Message, members: Sequence[str] = ()) -> None:
-        """A message was edited or deleted (a group's: tell `members`)."""
+    async def message_changed(
+        self, message: Message, members: Sequence[str] = (), extras: Extras = NO_EXTRAS
+    ) -> None:
+        """A message was edited or deleted (a group's: tell `members`); `extras` are what its
+        view shows beside it (its quote, its reactions)."""
 
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:
         """The group's name, picture, members or roles changed: its members see it as it is."""
@@ -55,7 +59,9 @@ class NullNotifier:
     ) -> None:
         return None
 
-    async def message_changed(self, message: Message, members: Sequence[str] = ()) -> None:
+    async def message_changed(
+        self, message: Message, members: Sequence[str] = (), extras: Extras = NO_EXTRAS
+    ) -> None:
         return None
 
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:

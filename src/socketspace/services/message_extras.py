@@ -1,0 +1,20 @@
+"""What message views show beyond a message's own row (schemas/message.py Extras), loaded
+for a page of messages at once: the quotes of the messages they answer, and their reactions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socketspace.schemas.message import Extras, MessageRow
+from socketspace.services.replies import load_quotes
+
+
+async def load_extras(
+    session: AsyncSession, messages: Sequence[MessageRow], viewer_id: str | None
+) -> Extras:
+    if not messages:
+        return Extras(viewer_id=viewer_id)
+    quotes = await load_quotes(session, (m.reply_to_id for m in messages))
+    return Extras(quotes=quotes, viewer_id=viewer_id)
