@@ -62,3 +62,12 @@ async def test_unknown_api_paths_stay_json_404_with_a_build(built_client):
 async def test_files_outside_the_build_are_not_served(built_client):
     response = await built_client.get("/..%2F..%2Fetc%2Fpasswd")
     assert "root:" not in response.text
+
+
+async def test_a_build_file_answers_head_with_its_etag(built_client):
+    # The emoji picker asks HEAD for its data's ETag before fetching the data again.
+    got = await built_client.get("/favicon.svg")
+    head = await built_client.head("/favicon.svg")
+    assert head.status_code == 200
+    assert head.headers["etag"] == got.headers["etag"]
+    assert head.content == b""

@@ -61,7 +61,8 @@ def mount_web_client(app: FastAPI, dist: Path, image_origins: tuple[str, ...] = 
             },
         )
 
-    @router.get("/{path:path}")
+    # HEAD too: the emoji picker asks for its data's ETag before fetching it again.
+    @router.api_route("/{path:path}", methods=["GET", "HEAD"])
     async def client(path: str) -> Response:
         if path.startswith("api/") or path == "api":
             raise NotFound("No such API endpoint.")

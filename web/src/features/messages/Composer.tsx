@@ -5,6 +5,7 @@ import { playKeystroke } from "../../lib/sounds";
 import { useChatStore } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
 import { draftTyped } from "./drafts";
+import { EmojiButton } from "./EmojiButton";
 import { sendNewMessage } from "./outbox";
 import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
@@ -65,6 +66,19 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
     textarea.current?.focus();
   }
 
+  /** An emoji goes in where the caret is, as if typed there. */
+  function insert(emoji: string) {
+    const box = textarea.current;
+    const start = box?.selectionStart ?? text.length;
+    const end = box?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + emoji + text.slice(end);
+    if (next.length > MAX_TEXT) return;
+    draftTyped(chatKey, next);
+    typingInput(chatKey, next);
+    const caret = start + emoji.length;
+    requestAnimationFrame(() => box?.setSelectionRange(caret, caret));
+  }
+
   /** A picture pasted from the clipboard is attached; pasted text goes in as usual. */
   function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
     const file = firstFile(event.clipboardData);
@@ -108,6 +122,7 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
             tabIndex={-1}
             data-testid="image-input"
           />
+          <EmojiButton onPick={insert} />
           <textarea
             ref={textarea}
             rows={1}
@@ -121,7 +136,7 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
             onPaste={onPaste}
             placeholder={placeholder}
             aria-label="Message"
-            className="textarea field-sizing-content max-h-40 min-h-11 flex-1 resize-none rounded-field bg-base-200 border-transparent py-2.5 text-base leading-snug focus:border-primary"
+            className="textarea field-sizing-content max-h-40 min-h-11 flex-1 resize-none rounded-field bg-base-200 border-transparent py-2.5 text-base leading-snug focus:border-primary/60 focus:outline-none"
           />
           <button type="submit" className="btn btn-primary btn-circle" disabled={empty} aria-label="Send message" title="Send (Enter)">
             <SendHorizontal className="size-5" />
