@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     # Messages a user may send: a token bucket shared by REST and socket sends.
     message_rate_per_second: float = 10.0
     message_burst: int = 60
+    # With REDIS_URL, how often each process shares its users' message and picture spend
+    # with the others (one pipelined write to Redis). The budgets are answered in process;
+    # over any window a user may get up to (processes - 1) x (burst + rate x interval) more
+    # than the budget at first, and the same rate over time (docs/security.md).
+    budget_sync_ms: int = Field(default=500, ge=50, le=10_000)
     # Events one socket connection may send (of any kind): a token bucket, so a flood from one
     # connection is refused cheaply before its payloads are even read.
     socket_events_per_second: float = 30.0

@@ -38,7 +38,11 @@ class AppContext:
     def build(cls, settings: Settings, notifier: Notifier | None = None) -> AppContext:
         db = Database.from_url(settings.database_url)
         notifier = notifier or NullNotifier()
-        throttle = Throttle(settings.redis_url, settings.redis_key_prefix)
+        throttle = Throttle(
+            settings.redis_url,
+            settings.redis_key_prefix,
+            budget_sync_seconds=settings.budget_sync_ms / 1000,
+        )
         return cls(
             settings=settings,
             db=db,
@@ -69,6 +73,7 @@ class AppContext:
 
     async def start(self) -> None:
         await self.blocks.start()
+        self.throttle.start()
         self.writer.start()
         self.media.start()
         self.outbox.start()

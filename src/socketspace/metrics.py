@@ -92,6 +92,19 @@ EMITS = Counter(
 )
 EMITS_SHARED_FRAME = EMITS.labels("shared_frame")
 EMITS_SOCKETIO = EMITS.labels("socketio")
+BUDGET_SYNCS = Counter(
+    "socketspace_budget_syncs",
+    "Rounds in which this process wrote its users' message and picture spend to Redis and "
+    "learnt the other processes' (one pipelined write each).",
+)
+FANOUT_RESYNCS = Counter(
+    "socketspace_fanout_resyncs",
+    "Times this process asked its clients to sync because cross-process events may have been "
+    "lost: `gap` (a batch missing from a process's sequence), `reset` (a process's sequence "
+    "started over: a new or restarted process) or `link` (this process's own link to Redis "
+    "was lost).",
+    ["reason"],
+)
 RATE_LIMIT_REFUSALS = Counter(
     "socketspace_rate_limit_refusals",
     "Actions refused by a rate limit, by rule.",

@@ -71,17 +71,16 @@ UPSTREAM: dict[str, tuple[str, str]] = {
     "engineio.async_drivers.asgi.WebSocket": ("ce9c81653992cd62", ENGINE),
     "engineio.payload.Payload.max_decode_packets": ("b17ef6d19c7a5b1e", ENGINE),
     "engineio.packet.Packet.encode": ("8f3d5d869711cbb8", ROOMS),
-    # python-socketio's rooms: SharedFrameManager.emit replaces AsyncManager.emit; with Redis,
-    # the pub/sub manager's listener hands delivery to it in this call order.
+    # python-socketio's rooms: SharedFrameManager.emit replaces AsyncManager.emit (RedisFanout
+    # calls it for acks), and reads rooms through these.
     "socketio.base_manager.BaseManager.__init__": ("bfee992d912fe9a4", ROOMS),
     "socketio.async_manager.AsyncManager.emit": ("01ccd5b82b4f955e", ROOMS),
     "socketio.base_manager.BaseManager.get_participants": ("7d78ad681c95de5b", ROOMS),
     "socketio.base_manager.BaseManager.basic_enter_room": ("3f509586d2d7f47e", ROOMS),
-    "socketio.async_pubsub_manager.AsyncPubSubManager.emit": ("6cc46e0ff9b6d7cf", ROOMS),
-    "socketio.async_pubsub_manager.AsyncPubSubManager._handle_emit": ("4284671be955f644", ROOMS),
+    "socketio.base_manager.BaseManager.is_connected": ("d37721466718b4f4", ROOMS),
     "socketio.async_server.AsyncServer.emit": ("84391bfd624104d1", ROOMS),
     "socketio.async_server.AsyncServer._send_eio_packet": ("64cf72a2ab7d75b1", ROOMS),
-    # python-socketio's server: GatedServer's overrides and what close_redis_manager closes.
+    # python-socketio's server: GatedServer's overrides.
     "socketio.async_server.AsyncServer._engineio_server_class": ("199c42bf149247e0", SERVER),
     "socketio.async_server.AsyncServer._handle_eio_message": ("bef50fc0e1635921", SERVER),
     "socketio.async_server.AsyncServer._handle_event": ("65178105ef8b593d", SERVER),
@@ -91,8 +90,6 @@ UPSTREAM: dict[str, tuple[str, str]] = {
     "socketio.packet.Packet.__init__": ("5fe2fa797e082c1d", SERVER),
     "socketio.packet.Packet.uses_binary_events": ("3cbc87c7681f34db", SERVER),
     "socketio.packet.Packet.encode": ("513c45be75181da2", SERVER),
-    "socketio.async_pubsub_manager.AsyncPubSubManager.initialize": ("e8a2b026ecea320f", SERVER),
-    "socketio.async_redis_manager.AsyncRedisManager._redis_connect": ("da4530c936323c25", SERVER),
     # uvicorn's WebSocket protocol: CoalescingWebSocketProtocol overrides or wraps these, and
     # reads the state they keep (queue, read_paused, close_sent, handshake_complete, conn).
     "uvicorn.protocols.websockets.websockets_sansio_impl.WebSocketsSansIOProtocol.__init__": (
@@ -135,7 +132,7 @@ FORK_CLASSES = (
     transport.DirectSocket,
     transport.DirectEngine,
     transport.SharedFrameManager,
-    transport.SharedFrameRedisManager,
+    transport.RedisFanout,
     transport.GatedServer,
     transport.JsonOnlyPacket,
     transport.CoalescingWebSocketProtocol,

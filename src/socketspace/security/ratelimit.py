@@ -29,6 +29,11 @@ class TokenBucket:
         if len(self._buckets) > 100_000:
             self._forget_full(now)
 
+    def set(self, key: str, tokens: float) -> None:
+        """Set what `key` has left (learnt from elsewhere): below zero, it refuses until it
+        has refilled past one."""
+        self._buckets[key] = (min(float(self.burst), tokens), self.clock())
+
     def wait(self, key: str) -> int:
         """Whole seconds until `key` has a token (0: it has one now); spends nothing."""
         tokens = self._tokens(key, self.clock())
@@ -46,5 +51,6 @@ class TokenBucket:
 
     def _forget_full(self, now: float) -> None:
         # A bucket that has refilled completely says nothing: drop it to bound memory.
-        full_after = self.burst / self.rate
-        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
+        self._buckets = {
+            k: v for k, v in self._buckets.items() if now - v[1] < (self.burst - v[0]) / self.rate
+        }

@@ -16,14 +16,17 @@ from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import redis.asyncio as redis
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
+from redis.exceptions import RedisError
 
 from socketspace import metrics
 from socketspace.config import Settings
 from socketspace.errors import RateLimited
+from socketspace.periodic import Periodic
 from socketspace.security.ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -68,7 +71,10 @@ class Throttle:
         redis_url: str | None = None,
         key_prefix: str = "socketspace",
         redis_timeout: float = REDIS_TIMEOUT_SECONDS,
+        budget_sync_seconds: float = 0.5,
     ) -> None:
+        # The per-user budgets' spend, shared in the background (None: one process alone).
+        self.spend = SharedSpend(redis_url, key_prefix, budget_sync_seconds) if redis_url else None
         self._memory = MovingWindowRateLimiter(_MemoryStorage())
         self._redis: MovingWindowRateLimiter | None = None
         self._redis_storage: Storage | None = None
@@ -134,9 +140,15 @@ class Throttle:
         """Counting in Redis, for every process."""
         return self._redis is not None
 
+    def start(self) -> None:
+        if self.spend is not None:
+            self.spend.start()
+
     async def close(self) -> None:
         """Close the Redis connections (`limits` keeps its redis-py client on its bridge and
         offers no close of its own)."""
+        if self.spend is not None:
+            await self.spend.close()
         client = getattr(getattr(self._redis_storage, "bridge", None), "storage", None)
         if client is not None:
             await client.aclose()
@@ -260,27 +272,132 @@ class Rules:
 
 class UserBudget:
     """What one user may do per unit of time (send messages, upload pictures): a token bucket
-    in this process — answered at once, without waiting — or, when the throttle counts in
-    Redis, a rule every process shares (a rate with bursts, as `burst` per `burst / rate`
-    seconds)."""
+    in this process, answered at once without a Redis round trip. With REDIS_URL the
+    processes share each user's spend in the background (`SharedSpend`), so a user spread over
+    several processes gets about one budget, not one per process (docs/security.md: the
+    bound)."""
 
     def __init__(
         self, throttle: Throttle, name: str, *, rate: float, burst: int, message: str
     ) -> None:
-        self.throttle = throttle
+        self.name = name
         self.bucket = TokenBucket(rate=rate, burst=burst)
-        self.rule = Rule.of(name, f"{burst}/{max(1, round(burst / rate))} seconds", message)
         self.message = message
         self._refused = metrics.RATE_LIMIT_REFUSALS.labels(name)
+        self._spend = throttle.spend
+        if self._spend is not None:
+            self._spend.share(self)
 
     def take(self, user_id: str) -> Awaitable[None] | None:
-        """Spend one: raises RateLimited at once from the bucket, or (shared) returns the
-        check to await, which raises it then."""
-        if self.throttle.shared:
-            return self.throttle.hit(self.rule, user_id)
+        """Spend one, or raise RateLimited. Always answered at once (None): the awaitable is
+        the shape of a check that had to ask someone, which no budget does any more."""
         try:
-            self.bucket.take(user_id, self.message)
-        except RateLimited:
+            self.bucket.take(user_id)
+        except RateLimited as exc:
             self._refused.inc()
-            raise
+            wait = exc.retry_after
+            raise RateLimited(wait, f"{self.message} Please try again in {_human(wait)}.") from None
+        if self._spend is not None:
+            self._spend.spent(self.name, user_id)
         return None
+
+
+# One user's bucket in Redis, kept as the time its backlog runs out (GCRA's "theoretical
+# arrival time", on Redis's clock so the processes' clocks need not agree): add what was spent
+# (ARGV[1] tokens of ARGV[2] seconds each) and answer the backlog in seconds from now.
+SPEND_SCRIPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local due = tonumber(redis.call('GET', KEYS[1]) or '0')
+if due < now then due = now end
+local spent = tonumber(ARGV[1])
+if spent > 0 then
+  due = due + spent * tonumber(ARGV[2])
+  redis.call('SET', KEYS[1], tostring(due), 'PX', math.ceil((due - now) * 1000) + 1000)
+end
+return tostring(due - now)
+"""
+
+
+class SharedSpend:
+    """Each user's spend of the `UserBudget`s, shared between the processes through Redis, off
+    the send path. Every `interval`, one pipeline adds what this process spent since the last
+    round to each user's bucket in Redis (`SPEND_SCRIPT`) and reads back what is left of it,
+    for the users this process spent for lately; that is then what this process's bucket has
+    left, less what it spent while the answer was on its way. A user is thus refused
+    everywhere about one interval after their spend, summed over the processes, empties the
+    bucket, and what was overspent meanwhile is owed: the rate over time is the budget's.
+
+    Redis down: each process keeps counting alone (its spend kept for the next round), logged
+    once; the budgets are never off."""
+
+    def __init__(self, redis_url: str, key_prefix: str, interval: float) -> None:
+        self.interval = interval
+        self._redis = redis.from_url(
+            redis_url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=2
+        )
+        self._script = self._redis.register_script(SPEND_SCRIPT)
+        self._prefix = f"{key_prefix}:spend"
+        self._budgets: dict[str, UserBudget] = {}
+        self._spent: dict[tuple[str, str], int] = {}  # (budget, user): spent here, not yet sent
+        self._active: dict[tuple[str, str], float] = {}  # (budget, user): last spent here
+        self._failing = False
+        self._rounds = Periodic("budget_sync", interval, self.sync)
+
+    def share(self, budget: UserBudget) -> None:
+        self._budgets[budget.name] = budget
+
+    def spent(self, budget: str, user_id: str) -> None:
+        key = (budget, user_id)
+        self._spent[key] = self._spent.get(key, 0) + 1
+
+    def start(self) -> None:
+        self._rounds.start()
+
+    async def close(self) -> None:
+        await self._rounds.stop()
+        await self.sync()  # the last round's spend, for the processes that stay
+        await self._redis.aclose()
+
+    async def sync(self) -> None:
+        """One round: this process's spend out, what is left in, in one pipelined write."""
+        spent, self._spent = self._spent, {}
+        now = time.monotonic()
+        for key in spent:
+            self._active[key] = now
+        # A user's bucket is read until it would have refilled since their last spend here.
+        for key, at in list(self._active.items()):
+            if now - at >= self._refill_seconds(key[0]):
+                del self._active[key]
+        keys = list(self._active)
+        if not keys:
+            return
+        pipe = self._redis.pipeline(transaction=False)
+        for key in keys:
+            seconds_per_token = 1.0 / self._budgets[key[0]].bucket.rate
+            await self._script(  # queued on the pipeline
+                keys=[f"{self._prefix}:{key[0]}:{key[1]}"],
+                args=[spent.get(key, 0), seconds_per_token],
+                client=pipe,
+            )
+        try:
+            backlogs = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            for key, count in spent.items():  # sent with the next round
+                self._spent[key] = self._spent.get(key, 0) + count
+            if not self._failing:
+                log.error("budget_sync_failed shared=false error=%s", exc)
+            self._failing = True
+            return
+        if self._failing:
+            log.info("budget_sync_back shared=true")
+        self._failing = False
+        metrics.BUDGET_SYNCS.inc()
+        for key, backlog in zip(keys, backlogs, strict=True):
+            bucket = self._budgets[key[0]].bucket
+            left = bucket.burst - float(backlog) * bucket.rate - self._spent.get(key, 0)
+            bucket.set(key[1], left)
+
+    def _refill_seconds(self, budget: str) -> float:
+        bucket = self._budgets[budget].bucket
+        return min(bucket.burst / bucket.rate, 600.0)

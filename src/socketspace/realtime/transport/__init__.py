@@ -8,10 +8,11 @@ those libraries' internals lives in this package and nowhere else.
 - `engine.py` changes python-engineio's `AsyncSocket` and `AsyncServer`: `DirectSocket` runs
   its own WebSocket loop, retires the queue and pings on a timer; `DirectEngine._handle_connect`
   is a copy of upstream's;
-- `rooms.py` changes python-socketio's `AsyncManager` (and `AsyncRedisManager`):
-  `SharedFrameManager.emit` makes one frame per emit and no task per recipient;
+- `rooms.py` changes python-socketio's `AsyncManager` and takes the place of its
+  `AsyncRedisManager`: `SharedFrameManager.emit` makes one frame per emit and no task per
+  recipient; `RedisFanout` carries emits to the other processes in batches;
 - `server.py` changes python-socketio's `AsyncServer` and `Packet`: `GatedServer` checks the
-  event budget before a task; `JsonOnlyPacket`, `OrjsonJson`, `close_redis_manager`.
+  event budget before a task; `JsonOnlyPacket`, `OrjsonJson`.
 
 Each module's docstring says which upstream names it overrides, copies or relies on. The
 versions are capped in pyproject.toml; tests/realtime/test_upstream_contract.py fingerprints
@@ -21,13 +22,8 @@ engaged. docs/upstream.md proposes each change to its library, so the fork can s
 """
 
 from socketspace.realtime.transport.engine import DirectEngine, DirectSocket
-from socketspace.realtime.transport.rooms import SharedFrameManager, SharedFrameRedisManager
-from socketspace.realtime.transport.server import (
-    GatedServer,
-    JsonOnlyPacket,
-    OrjsonJson,
-    close_redis_manager,
-)
+from socketspace.realtime.transport.rooms import RedisFanout, SharedFrameManager
+from socketspace.realtime.transport.server import GatedServer, JsonOnlyPacket, OrjsonJson
 from socketspace.realtime.transport.websocket import WS_PROTOCOL, CoalescingWebSocketProtocol
 
 __all__ = [
@@ -38,7 +34,6 @@ __all__ = [
     "GatedServer",
     "JsonOnlyPacket",
     "OrjsonJson",
+    "RedisFanout",
     "SharedFrameManager",
-    "SharedFrameRedisManager",
-    "close_redis_manager",
 ]

@@ -1,10 +1,11 @@
-"""Emits to rooms, delivered without a task per recipient and with one frame for them all.
+"""Emits to rooms, delivered without a task per recipient and with one frame for them all;
+with Redis, carried to the other processes in batches.
 
-Upstream's (python-socketio 5.18 `AsyncManager`, `AsyncPubSubManager`, `AsyncRedisManager`):
-rooms and their membership (`enter_room`, `get_participants`, `sid_from_eio_sid`), acks,
-and the Redis pub/sub between processes. Ours: `SharedFrameManager.emit`, which replaces
-`AsyncManager.emit` for emits without an ack callback, and `sids_in_both`, the one place
-outside python-socketio that reads its `rooms` layout.
+Upstream's (python-socketio 5.18 `AsyncManager`): rooms and their membership (`enter_room`,
+`get_participants`, `sid_from_eio_sid`, `is_connected`) and acks. Ours:
+`SharedFrameManager.emit`, which replaces `AsyncManager.emit` for emits without an ack
+callback; `sids_in_both`, the one place outside python-socketio that reads its `rooms` layout;
+and `RedisFanout`, which takes the place of python-socketio's `AsyncRedisManager`.
 
 python-socketio makes a task for every recipient of every emit and waits for them all, so
 that one recipient whose connection is slow to take a write does not hold up the others. Here
@@ -14,20 +15,46 @@ main thread at 6,000 msg/s (py-spy). The frame is also made once, not once per r
 presence list sent to thousands of sockets is one bytes object that their connections share
 until it is written.
 
-With Redis, `AsyncPubSubManager.emit` publishes, and its listener (`_handle_emit`) hands the
-delivery to the next class in the MRO — `SharedFrameManager` — by calling
-`super(AsyncPubSubManager, self).emit`: `SharedFrameRedisManager` relies on that call order.
+`AsyncRedisManager` awaits one PUBLISH per emit (about 200 µs of CPU each with redis-py, and
+the emitter waits for Redis), and every process decodes every emit, its own included.
+`RedisFanout` delivers an emit here at once, then one task publishes what queued up while
+the previous PUBLISH was out as one PUBLISH (so a process's emits keep their order); a process
+skips its own batches by their first bytes. Redis pub/sub forgets what it could not deliver:
+each batch carries its process's sequence number, and a gap, a sequence that starts over (a
+new or restarted process) or this process's own lost link sends `resync` to this process's
+clients, whose `sync` reads what they missed from the database. Nothing else of
+`AsyncRedisManager` is used: every event for clients is an emit to rooms, acks go to a
+connection of this process, and connections are only ever disconnected or moved between
+rooms by the process that holds them (revoked sessions cross by realtime/bus.py).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import uuid
 from typing import Any
 
+import orjson
+import redis.asyncio as redis
 import socketio
 from engineio import packet
+from redis.exceptions import RedisError
 
 from socketspace import metrics
+from socketspace.realtime.events import RESYNC
 from socketspace.realtime.transport.websocket import text_frame
+
+log = logging.getLogger(__name__)
+
+# A batch carries at most this many emits (Redis disconnects a subscriber whose output buffer
+# outgrows its pub/sub limit: 8 MB for a minute by default); more wait for the next PUBLISH.
+MAX_BATCH = 2_000
+# Emits queued for Redis beyond this (Redis down or slow) are dropped, and the next batch's
+# sequence shows the gap: the other processes' clients resync.
+MAX_PENDING = 100_000
+HOST_BYTES = 32  # uuid4().hex
 
 
 class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
@@ -57,20 +84,26 @@ class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
                 event, data, namespace, room=room, skip_sid=skip_sid, callback=callback, to=to
             )
             return
-        self._shared_frame_emits += 1
-        room = to or room
-        if namespace not in self.rooms:
-            return
+        if namespace in self.rooms:
+            await self.deliver(namespace, to or room, skip_sid, self.encode(event, data, namespace))
+
+    def encode(self, event: str, data: Any, namespace: str) -> str:
+        """The Socket.IO packet of an emit, made once for every recipient and process."""
         if isinstance(data, tuple):
             data = list(data)  # a tuple is several arguments, as in python-socketio
         elif data is not None:
             data = [data]
         else:
             data = []
-        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
-        encoded = self.server.packet_class(
+        encoded: str = self.server.packet_class(
             socketio.packet.EVENT, namespace=namespace, data=[event, *data]
         ).encode()
+        return encoded
+
+    async def deliver(self, namespace: str, room: Any, skip_sid: Any, encoded: str) -> None:
+        """An encoded emit to this process's connections in `room` (None: all of them)."""
+        self._shared_frame_emits += 1
+        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
         message = packet.Packet(packet.MESSAGE, encoded)
         frame = text_frame(message.encode())  # one bytes object for every WebSocket
         sockets = self.server.eio.sockets
@@ -95,6 +128,157 @@ class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
         metrics.EMITS_SOCKETIO.inc(own)
 
 
-class SharedFrameRedisManager(socketio.AsyncRedisManager, SharedFrameManager):  # type: ignore[misc]
-    """python-socketio's Redis manager: emits go through Redis to every process, and each
-    process delivers its part as `SharedFrameManager` does."""
+class RedisFanout(SharedFrameManager):
+    """`SharedFrameManager` for several processes: an emit is delivered here at once and
+    reaches the other processes in a batch over a Redis pub/sub channel (see the module's
+    docstring)."""
+
+    def __init__(self, url: str, channel: str) -> None:
+        super().__init__()
+        self.channel = channel
+        self.host = uuid.uuid4().hex.encode()  # this process, in front of each of its batches
+        self._redis = redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        # Subscriptions block on reads, so they get a client without a read timeout; a dead
+        # connection is found by health checks instead.
+        self._listener_redis = redis.from_url(
+            url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=5
+        )
+        self._pending: list[tuple[str, Any, str]] = []  # (namespace, room, encoded packet)
+        self._queued = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._sequence = 0
+        self._senders: dict[bytes, int] = {}  # another process: the last sequence number heard
+        self._subscribed = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        ignore_queue: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Deliver here, then queue for the other processes (`ignore_queue`: here only, as
+        python-socketio's pub/sub managers read it; so is an emit to one connection)."""
+        room = to or room
+        if callback is not None:  # an ack comes back to this process: its connections only
+            await super().emit(event, data, namespace, room=room, callback=callback)
+            return
+        encoded = self.encode(event, data, namespace)
+        if namespace in self.rooms:
+            await self.deliver(namespace, room, skip_sid, encoded)
+        if ignore_queue or (isinstance(room, str) and self.is_connected(room, namespace)):
+            return
+        if len(self._pending) >= MAX_PENDING:
+            log.error("fanout_dropped emits=%d reason=redis_behind", len(self._pending))
+            self._pending.clear()
+            self._sequence += 1  # the next batch's number shows the gap to the others
+        self._pending.append((namespace, room, encoded))
+        self._queued.set()
+
+    async def start(self) -> None:
+        """Publish and listen; return once subscribed (or after 5 s: a Redis that is down must
+        not keep the server from starting)."""
+        self._tasks = [
+            asyncio.create_task(self._publish(), name="fanout-publish"),
+            asyncio.create_task(self._listen(), name="fanout-listen"),
+        ]
+        try:
+            async with asyncio.timeout(5):
+                await self._subscribed.wait()
+        except TimeoutError:
+            log.warning("fanout_not_subscribed_yet channel=%s", self.channel)
+
+    async def close(self) -> None:
+        """Publish what is queued (for at most 2 s), then stop."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(2):
+                while self._pending or not self._idle.is_set():
+                    await self._idle.wait()
+                    await asyncio.sleep(0)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        await self._listener_redis.aclose()
+        await self._redis.aclose()
+
+    async def _publish(self) -> None:
+        """The one task that publishes: what queued up meanwhile, as one PUBLISH."""
+        while True:
+            await self._queued.wait()
+            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+            if not self._pending:
+                self._queued.clear()
+            if not batch:
+                continue
+            self._idle.clear()
+            self._sequence += 1
+            message = b"%s%d " % (self.host, self._sequence) + orjson.dumps(batch)
+            try:
+                await self._redis.publish(self.channel, message)
+            except (RedisError, OSError) as exc:
+                # Lost for the other processes; the next batch's number tells them so.
+                log.warning("fanout_publish_failed emits=%d error=%s", len(batch), exc)
+            finally:
+                self._idle.set()
+
+    async def _listen(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                async with self._listener_redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(self.channel)
+                    if self._subscribed.is_set():  # back after losing the link
+                        log.info("fanout_resubscribed channel=%s", self.channel)
+                        await self._resync("link")
+                    self._senders.clear()
+                    self._subscribed.set()
+                    backoff = 0.1
+                    async for message in pubsub.listen():
+                        if message["type"] == "message":
+                            await self._received(message["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis gone, restarting or refusing: try again
+                log.warning("fanout_listen_failed error=%s retry_in=%.1fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _received(self, data: bytes) -> None:
+        host = data[:HOST_BYTES]
+        if host == self.host:  # ours: delivered here before it was published
+            return
+        try:
+            space = data.index(b" ", HOST_BYTES)
+            sequence = int(data[HOST_BYTES:space])
+            batch = orjson.loads(memoryview(data)[space + 1 :])
+        except ValueError:  # orjson's decode error is one too
+            log.warning("fanout_batch_unreadable channel=%s", self.channel)
+            return
+        last = self._senders.get(host)
+        self._senders[host] = sequence
+        if last is None and sequence == 1:
+            # A process that started after us: new, or restarted with its last batches
+            # perhaps never sent. Which, only a sync can tell.
+            await self._resync("reset")
+        elif last is not None and sequence != last + 1:
+            await self._resync("gap")
+        for namespace, room, encoded in batch:
+            if namespace in self.rooms:
+                await self.deliver(namespace, room, None, encoded)
+
+    async def _resync(self, reason: str) -> None:
+        """Every client here may have missed events: ask them to sync (the ask itself goes
+        straight to them, not through Redis)."""
+        clients = sum(1 for _ in self.get_participants("/", None))
+        log.info("fanout_resync reason=%s clients=%d", reason, clients)
+        metrics.FANOUT_RESYNCS.labels(reason).inc()
+        if "/" in self.rooms:
+            await self.deliver("/", None, None, self.encode(RESYNC, {}, "/"))

@@ -7,14 +7,11 @@ Ours:
 - `GatedServer._handle_event` answers an event over its connection's budget before
   python-socketio gives it a task (it calls upstream's `_handle_event` otherwise, and
   `_send_packet` for the refusal);
-- `JsonOnlyPacket` turns off the walk for binary attachments, `OrjsonJson` encodes with orjson;
-- `close_redis_manager` closes what `AsyncRedisManager` opened (its `thread`, `pubsub` and
-  `redis` attributes), which python-socketio has no method for.
+- `JsonOnlyPacket` turns off the walk for binary attachments, `OrjsonJson` encodes with orjson.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -77,18 +74,3 @@ class JsonOnlyPacket(socketio.packet.Packet):  # type: ignore[misc]
     still read; the handlers refuse its payload like any other malformed one."""
 
     uses_binary_events = False
-
-
-async def close_redis_manager(sio: socketio.AsyncServer) -> None:
-    """python-socketio's Redis manager has no close of its own: stop its listener and close
-    its connections, so none is left open (and warned about) after shutdown."""
-    manager = sio.manager
-    if not isinstance(manager, socketio.AsyncRedisManager):
-        return
-    listener = getattr(manager, "thread", None)
-    if isinstance(listener, asyncio.Task):
-        listener.cancel()
-        await asyncio.gather(listener, return_exceptions=True)
-    for client in (manager.pubsub, manager.redis):
-        if client is not None:
-            await client.aclose()
