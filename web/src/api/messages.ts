@@ -7,7 +7,9 @@ export const CHATS_PATH = "/messages/chats";
 export const CONVERSATIONS_PATH = "/conversations";
 /** Pages of the conversations list followed at most, should a server never say "no more". */
 const MAX_CONVERSATION_PAGES = 50;
-export const CONTACTS_PATH = "/messages/contacts";
+/** People per page of the contacts list (the server's keyset paging, by name). */
+const CONTACTS_PAGE = 100;
+export const CONTACTS_PATH = contactsPath({});
 
 /** A prefetched answer when there is one (a failed one is asked again), else a request. */
 async function fresh<T>(path: string): Promise<ApiResponse<T>> {
@@ -53,8 +55,24 @@ export async function fetchConversations(): Promise<ConversationSummary[]> {
 
 const hasMore = (page: ApiResponse<unknown>) => page.headers.get("X-Has-More") === "true";
 
-export async function fetchContacts(): Promise<Person[]> {
-  return (await fresh<Person[]>(CONTACTS_PATH)).data;
+export interface ContactsQuery {
+  /** Part of a name, any case; everyone when empty. */
+  q?: string;
+  /** The page after this one (the previous page's X-Next-Cursor). */
+  cursor?: string;
+}
+
+function contactsPath({ q, cursor }: ContactsQuery): string {
+  const params = new URLSearchParams({ limit: String(CONTACTS_PAGE) });
+  if (q) params.set("q", q);
+  if (cursor) params.set("cursor", cursor);
+  return `/messages/contacts?${params.toString()}`;
+}
+
+/** One page of people by name, and the cursor of the next page (null after the last). */
+export async function fetchContacts(query: ContactsQuery = {}): Promise<{ people: Person[]; next: string | null }> {
+  const { data, headers } = await fresh<Person[]>(contactsPath(query));
+  return { people: data, next: headers.get("X-Next-Cursor") };
 }
 
 export interface HistoryQuery {

@@ -1,5 +1,5 @@
 import { ImageIcon, MessageCircle, Search, Users, UsersRound, WifiOff } from "lucide-react";
-import { type ReactNode, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
 import { firstName, systemText, typingSentence } from "../../lib/groupText";
@@ -10,9 +10,42 @@ import { type ChatEntry, type GroupInfo, groupIdOf, isDraft, nameOf, typingNames
 import type { Person } from "../../types";
 import { playClick } from "../../lib/sounds";
 import { useSettingsStore } from "../../store/settings";
-import { loadContacts } from "./lists";
+import { loadContacts, loadMoreContacts } from "./lists";
 
 type Tab = "chats" | "contacts";
+
+/** The people search asks the server once typing pauses this long. */
+const SEARCH_DEBOUNCE_MS = 250;
+
+/**
+ * The end of the contacts list while the server has more: scrolled into view, it asks for the
+ * next page. Keyed by that page's cursor, so a fresh observer looks again after each page (a
+ * short page leaves it in view, and an observer only speaks when that changes).
+ */
+function MoreContacts() {
+  const status = useChatStore((s) => s.moreContactsStatus);
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    const element = end.current;
+    if (!element) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void loadMoreContacts();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <li ref={end} className="flex justify-center py-3" data-testid="more-contacts">
+      {status === "error" ? (
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void loadMoreContacts()}>
+          Could not load more people. Retry
+        </button>
+      ) : (
+        <span className="loading loading-dots loading-sm text-base-content/50" aria-label="Loading more people" />
+      )}
+    </li>
+  );
+}
 
 function ConnectionBanner() {
   const connection = useChatStore((s) => s.connection);
@@ -190,7 +223,7 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
   const [tab, setTab] = useState<Tab>("chats");
   const [query, setQuery] = useState("");
   const soundOn = useSettingsStore((s) => s.soundEnabled);
-  const { meId, people, groups, chatOrder, chats, chatsStatus, contactIds, contactsStatus, online, activeId, typing } = useChatStore(
+  const { meId, people, groups, chatOrder, chats, chatsStatus, contactIds, contactsStatus, contactsNext, online, activeId, typing } = useChatStore(
     useShallow((s) => ({
       meId: s.meId,
       people: s.people,
@@ -200,6 +233,7 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
       chatsStatus: s.chatsStatus,
       contactIds: s.contactIds,
       contactsStatus: s.contactsStatus,
+      contactsNext: s.contactsNext,
       online: s.online,
       activeId: s.activeId,
       typing: s.typing,
@@ -211,6 +245,13 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
   }, [chatsStatus]);
   const totalUnread = useMemo(() => Object.values(chats).reduce((n, c) => n + c.unreadCount, 0), [chats]);
   const q = query.trim().toLowerCase();
+  useEffect(() => {
+    // Everyone is searched on the server (the list holds a page at a time); meanwhile the page
+    // already shown narrows at once, below.
+    if (q === useChatStore.getState().contactsQuery) return;
+    const timer = setTimeout(() => void loadContacts(q), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [q]);
   const open = (id: string) => useChatStore.getState().chatOpened(id);
   const matches = (person: Person | undefined): person is Person => matchesName(person, q);
 
@@ -348,6 +389,7 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
                 secondary={online[person._id] ? "Online" : "Offline"}
               />
             ))}
+            {contactsNext !== null && <MoreContacts key={contactsNext} />}
           </ul>
         )}
       </div>

@@ -22,13 +22,28 @@ export async function loadChats(): Promise<void> {
   }
 }
 
-export async function loadContacts(): Promise<void> {
-  store().contactsRequested();
+/** The first page of people whose name contains `query` (everyone for ""); the current search by default. */
+export async function loadContacts(query = store().contactsQuery): Promise<void> {
+  store().contactsRequested(query);
   try {
-    store().contactsLoaded(await fetchContacts());
+    const { people, next } = await fetchContacts({ q: query });
+    store().contactsLoaded(people, { query, next });
   } catch (error) {
     store().contactsFailed();
     toast.error(errorMessage(error), { id: "contacts-failed" });
+  }
+}
+
+/** The list was scrolled to its end: the next page, once. */
+export async function loadMoreContacts(): Promise<void> {
+  const { contactsQuery: query, contactsNext: cursor, moreContactsStatus } = store();
+  if (cursor === null || moreContactsStatus === "loading") return;
+  store().moreContactsRequested();
+  try {
+    const { people, next } = await fetchContacts({ q: query, cursor });
+    store().moreContactsLoaded(cursor, people, { query, next });
+  } catch {
+    store().moreContactsFailed();
   }
 }
 
@@ -93,8 +108,10 @@ export async function refreshChats(): Promise<void> {
 }
 
 async function loadContactsQuietly(): Promise<void> {
+  const query = store().contactsQuery;
   try {
-    store().contactsLoaded(await fetchContacts());
+    const { people, next } = await fetchContacts({ q: query });
+    store().contactsLoaded(people, { query, next });
   } catch {
     // As above.
   }

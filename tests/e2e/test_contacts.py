@@ -1,0 +1,70 @@
+"""Issue 19, item 14: people beyond the first page are found by a search on the server as one
+types, and the contacts list pages in as it scrolls."""
+
+from __future__ import annotations
+
+from playwright.async_api import Request, expect
+
+from socketspace.db import Database
+from tests.api.test_users_search import seed_people
+from tests.e2e.conftest import Open
+
+CROWD = 600  # more than the 500 the client once loaded, and all it ever searched
+
+
+async def test_someone_beyond_the_first_pages_is_found_by_a_search_as_one_types(
+    db: Database, open_person: Open
+) -> None:
+    # "Zebulon" sorts after everyone else: on none of the first pages.
+    await seed_people(db, [f"Member {n:03}" for n in range(CROWD)] + ["Zebulon Far"])
+    alice = await open_person("Alice")
+    searches: list[str] = []
+
+    def note(request: Request) -> None:
+        if "/api/messages/contacts" in request.url and "q=" in request.url:
+            searches.append(request.url)
+
+    alice.page.on("request", note)
+    await alice.page.get_by_role("tab", name="Contacts").click()
+    contacts = alice.page.get_by_test_id("contact-list")
+    await expect(contacts.get_by_role("button", name="Member 000")).to_be_visible()
+    await expect(contacts.get_by_role("button", name="Zebulon Far")).to_have_count(0)
+
+    await alice.page.get_by_label("Search people").press_sequentially("zebulon", delay=40)
+    await expect(contacts.get_by_role("button")).to_have_count(1)
+    await contacts.get_by_role("button", name="Zebulon Far").click()
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Zebulon Far")
+    # Asked once typing paused, not once per key.
+    assert len(searches) == 1, searches
+    assert "q=zebulon" in searches[0]
+    assert not alice.errors
+
+
+async def test_the_contacts_list_pages_in_as_it_scrolls_to_the_last_person(
+    db: Database, open_person: Open
+) -> None:
+    await seed_people(db, [f"Member {n:03}" for n in range(CROWD)])
+    alice = await open_person("Alice")
+    await alice.page.get_by_role("tab", name="Contacts").click()
+    rows = alice.page.get_by_test_id("contact-list").get_by_role("button")
+    await expect(rows.first).to_contain_text("Member 000")
+    await expect(rows).to_have_count(100)  # one page
+
+    more = alice.page.get_by_test_id("more-contacts")
+    for _ in range(CROWD // 100 + 1):
+        if await more.count() == 0:
+            break
+        shown = await rows.count()
+        await more.scroll_into_view_if_needed()
+        await expect(rows).not_to_have_count(shown)
+    await expect(more).to_have_count(0)
+    await expect(rows).to_have_count(CROWD)
+    await expect(rows.last).to_contain_text("Member 599")
+    # In name order, each once.
+    names = (
+        await alice.page.get_by_test_id("contact-list")
+        .get_by_test_id("chat-name")
+        .all_inner_texts()
+    )
+    assert names == [f"Member {n:03}" for n in range(CROWD)]
+    assert not alice.errors
