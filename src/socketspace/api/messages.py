@@ -19,14 +19,16 @@ from socketspace.schemas.message import (
     EditMessageIn,
     MarkReadIn,
     MessageOut,
+    ReactionsOut,
     ReportIn,
     SendMessageIn,
     SyncOut,
     chat_view,
     contact_view,
     message_view,
+    reactions_view,
 )
-from socketspace.services import abuse, accounts, messages
+from socketspace.services import abuse, accounts, messages, reactions
 
 router = APIRouter(prefix="/api/messages", tags=["messages"])
 
@@ -176,6 +178,44 @@ async def report(
         ctx.db, reporter_id=viewer.user_id, message_id=message_id, reason=body.reason
     )
     return {"message": "Thank you. The message was reported to the people who run this server."}
+
+
+async def _react(
+    ctx: AppContext, viewer_id: str, message_id: str, emoji: str, *, on: bool
+) -> Response:
+    reacted = await reactions.react(
+        ctx.db,
+        ctx.notifier,
+        ctx.blocks,
+        viewer_id=viewer_id,
+        message_id=message_id,
+        emoji=emoji,
+        on=on,
+    )
+    return json_response(
+        {
+            "messageId": str(reacted.message_id),
+            "reactions": reactions_view(reacted.reactions, viewer_id),
+        }
+    )
+
+
+@router.put("/{message_id}/reactions/{emoji}", response_model=ReactionsOut)
+async def add_reaction(
+    message_id: str, emoji: str, viewer: CurrentViewer, ctx: ContextDep
+) -> Response:
+    """React to a message I may read with one emoji (URL-encoded); again changes nothing. At
+    most 20 different emoji on a message. Both people (a group's members) get
+    `reactionsUpdated`."""
+    return await _react(ctx, viewer.user_id, message_id, emoji, on=True)
+
+
+@router.delete("/{message_id}/reactions/{emoji}", response_model=ReactionsOut)
+async def remove_reaction(
+    message_id: str, emoji: str, viewer: CurrentViewer, ctx: ContextDep
+) -> Response:
+    """Take my reaction back (nothing to take back changes nothing)."""
+    return await _react(ctx, viewer.user_id, message_id, emoji, on=False)
 
 
 @router.patch("/{message_id}", response_model=MessageOut)

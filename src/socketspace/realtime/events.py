@@ -30,6 +30,10 @@ GROUP_REMOVED: Final = "groupRemoved"
 # {_id, fullName, profilePic}: someone changed their name or picture; to connections that ask
 # with auth {profiles: true} (they join PROFILES_ROOM).
 USER_UPDATED: Final = "userUpdated"
+# {messageId, reactions: [{emoji, count, userIds, mine}]}: a message's reactions changed; to
+# connections that ask with auth {reactions: true} (they join reactions_room), a group's
+# message's to its current members' such connections.
+REACTIONS_UPDATED: Final = "reactionsUpdated"
 
 # Client -> server, each answered by an ack {ok: true, ...} or {ok: false, code, message}.
 SEND_MESSAGE: Final = "sendMessage"
@@ -37,6 +41,8 @@ EDIT_MESSAGE: Final = "editMessage"
 DELETE_MESSAGE: Final = "deleteMessage"
 MARK_READ: Final = "markRead"
 SYNC: Final = "sync"
+# {messageId, emoji, on}: add (on) or take back my reaction; the ack has {messageId, reactions}.
+REACT: Final = "react"
 # TYPING is both: {receiverId, isTyping} in, {userId, isTyping} out.
 
 # Rooms.
@@ -54,6 +60,11 @@ PRESENCE_ROOMS: Final = {
 def user_room(user_id: str) -> str:
     """Every connection of a user joins this room; delivery always goes to rooms."""
     return f"user:{user_id}"
+
+
+def reactions_room(user_id: str) -> str:
+    """The user's connections that asked for reactions (auth {reactions: true})."""
+    return f"reactions:{user_id}"
 
 
 def groups_room(user_id: str) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import socketio
@@ -10,9 +11,15 @@ import socketio
 from socketspace.models import Message
 from socketspace.realtime import events
 from socketspace.realtime.bus import Bus
-from socketspace.realtime.events import groups_room, user_room
+from socketspace.realtime.events import groups_room, reactions_room, user_room
 from socketspace.schemas.group import Group, group_view
-from socketspace.schemas.message import NO_EXTRAS, Extras, message_view
+from socketspace.schemas.message import (
+    NO_EXTRAS,
+    Extras,
+    Reactions,
+    message_view,
+    reactions_view,
+)
 
 REVOKED = "sessions-revoked"
 
@@ -40,11 +47,25 @@ class SocketNotifier:
         self, message: Message, members: Sequence[str] = (), extras: Extras = NO_EXTRAS
     ) -> None:
         event = events.MESSAGE_DELETED if message.deleted_at else events.MESSAGE_UPDATED
+        room: Callable[[str], str] = user_room
+        people: Sequence[str] = (message.receiver_id or "", message.sender_id)
         if message.receiver_id is None:
-            rooms = [groups_room(member) for member in members]
-        else:
-            rooms = [user_room(message.receiver_id), user_room(message.sender_id)]
-        await self.sio.emit(event, message_view(message, extras), to=rooms)
+            room, people = groups_room, members
+        reactions = extras.reactions.get(message.id, {})
+        for viewers in _by_own_reactions(people, reactions):
+            view = message_view(message, replace(extras, viewer_id=viewers[0]))
+            await self.sio.emit(event, view, to=[room(viewer) for viewer in viewers])
+
+    async def reactions_updated(
+        self, message_id: int, reactions: Reactions, audience: Sequence[str]
+    ) -> None:
+        for viewers in _by_own_reactions(audience, reactions):
+            payload = {
+                "messageId": str(message_id),
+                "reactions": reactions_view(reactions, viewers[0]),
+            }
+            rooms = [reactions_room(viewer) for viewer in viewers]
+            await self.sio.emit(events.REACTIONS_UPDATED, payload, to=rooms)
 
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:
         rooms = [groups_room(member) for member in members]
@@ -96,3 +117,14 @@ class SocketNotifier:
                 continue
             if ended is None or session_id in ended:
                 await self.sio.disconnect(sid)
+
+
+def _by_own_reactions(people: Sequence[str], reactions: Reactions) -> list[list[str]]:
+    """People grouped by the emoji they reacted with: everyone in a group sees the same
+    reactions (the same `mine`), so one emit serves the group. Most people reacted with
+    nothing: one group, one emit."""
+    who = [(emoji, set(users)) for emoji, users in reactions.items()]
+    same: dict[tuple[str, ...], list[str]] = {}
+    for person in people:
+        same.setdefault(tuple(e for e, users in who if person in users), []).append(person)
+    return list(same.values())

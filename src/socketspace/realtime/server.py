@@ -38,14 +38,16 @@ from socketspace.schemas.message import (
     DeleteMessageEvent,
     EditMessageEvent,
     MarkReadEvent,
+    ReactEvent,
     SendMessageEvent,
     SyncEvent,
     TypingEvent,
     message_view,
+    reactions_view,
 )
 from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.tokens import COOKIE_NAME
-from socketspace.services import accounts, groups, messages, users
+from socketspace.services import accounts, groups, messages, reactions, users
 from socketspace.services.typing import update_group_typing, update_typing
 
 log = logging.getLogger(__name__)
@@ -188,6 +190,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.enter_room(sid, groups_room(user_id))
         if isinstance(auth, dict) and auth.get("profiles") is True:
             await self.enter_room(sid, events.PROFILES_ROOM)
+        if isinstance(auth, dict) and auth.get("reactions") is True:
+            await self.enter_room(sid, events.reactions_room(user_id))
         self.presence.connected(user_id)
         # After this handler returns the client is told it is connected; the list follows.
         self._spawn(self._send_online_list(sid))
@@ -327,6 +331,22 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             self.ctx.db, self.ctx.notifier, viewer_id=conn.user_id, message_id=data.messageId
         )
         return {"message": message_view(message, extras)}
+
+    @acked(ReactEvent)
+    async def on_react(self, sid: str, conn: Connection, data: ReactEvent) -> Ack:
+        reacted = await reactions.react(
+            self.ctx.db,
+            self.ctx.notifier,
+            self.ctx.blocks,
+            viewer_id=conn.user_id,
+            message_id=data.messageId,
+            emoji=data.emoji,
+            on=data.on,
+        )
+        return {
+            "messageId": str(reacted.message_id),
+            "reactions": reactions_view(reacted.reactions, conn.user_id),
+        }
 
     # --- ending revoked sessions -------------------------------------------------------------
 

@@ -71,8 +71,8 @@ def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, A
     created_at, edited_at, deleted_at = message.created_at, message.edited_at, message.deleted_at
     reply_to_id = message.reply_to_id
     reactions = extras.reactions.get(message.id) if extras.reactions else None
-    created = iso(created_at)
     deleted = deleted_at is not None
+    created = iso(created_at)
     receiver_id = message.receiver_id
     view: dict[str, Any] = {
         "_id": str(message.id),
@@ -88,7 +88,9 @@ def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, A
         "replyTo": None
         if reply_to_id is None
         else extras.quotes.get(reply_to_id) or gone_quote(reply_to_id),
-        "reactions": reactions_view(reactions, extras.viewer_id) if reactions else [],
+        "reactions": reactions_view(reactions, extras.viewer_id)
+        if reactions and not deleted
+        else [],
     }
     if receiver_id is None:  # a group's: the shape of a direct one stays as the original's
         view["groupId"] = str(message.conversation_id)
@@ -242,6 +244,11 @@ class SyncOut(BaseModel):
     hasMore: bool
 
 
+class ReactionsOut(BaseModel):
+    messageId: str
+    reactions: list[ReactionOut]
+
+
 class AroundOut(BaseModel):
     messages: list[MessageOut]
     hasMoreBefore: bool
@@ -316,3 +323,9 @@ class EditMessageEvent(StrictInput):
 
 class DeleteMessageEvent(StrictInput):
     messageId: str | int
+
+
+class ReactEvent(StrictInput):
+    messageId: str | int
+    emoji: str
+    on: bool

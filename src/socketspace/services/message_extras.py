@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.schemas.message import Extras, MessageRow
+from socketspace.services.reactions import load_reactions
 from socketspace.services.replies import load_quotes
 
 
@@ -17,4 +18,5 @@ async def load_extras(
     if not messages:
         return Extras(viewer_id=viewer_id)
     quotes = await load_quotes(session, (m.reply_to_id for m in messages))
-    return Extras(quotes=quotes, viewer_id=viewer_id)
+    reactions = await load_reactions(session, [m.id for m in messages])
+    return Extras(quotes=quotes, reactions=reactions, viewer_id=viewer_id)

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from socketspace.models import Message
 from socketspace.schemas.group import Group
-from socketspace.schemas.message import NO_EXTRAS, Extras
+from socketspace.schemas.message import NO_EXTRAS, Extras, Reactions
 
 
 class Notifier(Protocol):
@@ -24,6 +24,12 @@ class Notifier(Protocol):
     ) -> None:
         """A message was edited or deleted (a group's: tell `members`); `extras` are what its
         view shows beside it (its quote, its reactions)."""
+
+    async def reactions_updated(
+        self, message_id: int, reactions: Reactions, audience: Sequence[str]
+    ) -> None:
+        """A message's reactions changed: the people who see it (its two, or a group's current
+        members) learn them, each with their own `mine`."""
 
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:
         """The group's name, picture, members or roles changed: its members see it as it is."""
@@ -61,6 +67,11 @@ class NullNotifier:
 
     async def message_changed(
         self, message: Message, members: Sequence[str] = (), extras: Extras = NO_EXTRAS
+    ) -> None:
+        return None
+
+    async def reactions_updated(
+        self, message_id: int, reactions: Reactions, audience: Sequence[str]
     ) -> None:
         return None
 
