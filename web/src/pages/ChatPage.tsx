@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { logout, logoutEverywhere } from "../features/auth/session";
 import { verifySession } from "../features/auth/verify";
@@ -20,6 +20,24 @@ import { useAuthStore } from "../store/auth";
 import { groupIdOf, useChatStore } from "../store/chat";
 import { useSettingsStore } from "../store/settings";
 import { useChatRoute } from "./chatRoute";
+
+/**
+ * Closing a chat (Escape, its close button, Back) takes the focused element away with it: the
+ * focus goes to that chat's entry in the list (data-person / data-group on the sidebar's rows),
+ * where a keyboard user left off.
+ */
+function useFocusReturnsToClosedChat(activeId: string | null) {
+  const previous = useRef(activeId);
+  useEffect(() => {
+    const closed = previous.current;
+    previous.current = activeId;
+    if (activeId !== null || closed === null) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const groupId = groupIdOf(closed);
+    const attribute = groupId === null ? `data-person="${CSS.escape(closed)}"` : `data-group="${CSS.escape(groupId)}"`;
+    document.querySelector<HTMLElement>(`[data-testid=chat-row][${attribute}]`)?.focus();
+  }, [activeId]);
+}
 
 export default function ChatPage() {
   const navigate = useNavigate();
@@ -64,6 +82,8 @@ export default function ChatPage() {
   }, [meId]);
   // After the session effect above: starting a session closes whatever was open.
   useChatRoute();
+
+  useFocusReturnsToClosedChat(activeId);
 
   // The panel belongs to the open group: another conversation (Back, a notification) closes it.
   const [panelChat, setPanelChat] = useState(activeId);

@@ -1,63 +1,43 @@
 import { EllipsisVertical, Pencil, Trash2 } from "lucide-react";
-import { type FocusEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
 
 const MAX_TEXT = 2000;
 
-/** The menu on my own bubble: revealed on hover or focus, a daisyUI dropdown. */
-export function MessageMenu({ canEdit, onEdit, onDelete }: { canEdit: boolean; onEdit: () => void; onDelete: () => void }) {
-  const [open, setOpen] = useState(false);
+/** What can be done with a message, one entry per action. */
+export function messageEntries({ canEdit, onEdit, onDelete }: { canEdit: boolean; onEdit: () => void; onDelete: () => void }): MenuEntry[] {
+  return [
+    ...(canEdit ? [{ label: "Edit", icon: Pencil, onSelect: onEdit }] : []),
+    { label: "Delete", icon: Trash2, onSelect: onDelete, danger: true },
+  ];
+}
 
-  function choose(action: () => void) {
-    setOpen(false);
-    action();
-  }
+interface MessageMenuProps {
+  entries: MenuEntry[];
+  /** A phone: no button on every message; a tap on the bubble opens the entries as a bottom sheet. */
+  phone: boolean;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}
 
-  function onBlur(event: FocusEvent<HTMLDivElement>) {
-    if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
-  }
-
-  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === "Escape" && open) {
-      event.preventDefault(); // closes the menu, not the conversation
-      setOpen(false);
-    }
-  }
-
+/** The ⋮ beside a bubble, revealed on hover or focus (none on phones, where a tap opens the sheet). */
+export function MessageMenu({ entries, phone, open, onOpenChange }: MessageMenuProps) {
   return (
-    <div
-      className={`dropdown dropdown-end absolute top-1/2 -left-9 -translate-y-1/2 ${open ? "dropdown-open" : ""}`}
-      onBlur={onBlur}
-      onKeyDown={onKeyDown}
-    >
-      <button
-        type="button"
-        className={`btn btn-ghost btn-circle btn-xs text-base-content/60 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 [@media(hover:none)]:opacity-100 ${
+    <div className="absolute top-1/2 -left-9 -translate-y-1/2">
+      <Menu
+        label="Message actions"
+        entries={entries}
+        sheet={phone}
+        open={open}
+        onOpenChange={onOpenChange}
+        placement="bottom-end"
+        buttonClassName={`btn btn-ghost btn-circle btn-xs text-base-content/60 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden ${
           open ? "opacity-100" : "opacity-0"
         }`}
-        aria-label="Message actions"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
       >
         <EllipsisVertical className="size-4" aria-hidden="true" />
-      </button>
-      {open && (
-        <ul className="dropdown-content menu menu-sm z-20 w-32 rounded-box border border-base-300 bg-base-100 p-1 text-base-content shadow-lg" role="menu">
-          {canEdit && (
-            <li role="none">
-              <button type="button" role="menuitem" onClick={() => choose(onEdit)}>
-                <Pencil className="size-3.5" aria-hidden="true" /> Edit
-              </button>
-            </li>
-          )}
-          <li role="none">
-            <button type="button" role="menuitem" className="text-error" onClick={() => choose(onDelete)}>
-              <Trash2 className="size-3.5" aria-hidden="true" /> Delete
-            </button>
-          </li>
-        </ul>
-      )}
+      </Menu>
     </div>
   );
 }
@@ -67,12 +47,16 @@ export function MessageEditor({ messageId, initial, onDone }: { messageId: strin
   const [text, setText] = useState(initial);
   const [saving, setSaving] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
+  const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const el = field.current;
     if (!el) return;
-    el.focus();
+    el.focus({ preventScroll: true });
     el.setSelectionRange(el.value.length, el.value.length);
+    // The editor is taller than the text it replaces: on the newest message, its buttons would
+    // sit under the list's bottom edge.
+    box.current?.scrollIntoView({ block: "nearest" });
   }, []);
 
   async function save() {
@@ -99,7 +83,7 @@ export function MessageEditor({ messageId, initial, onDone }: { messageId: strin
   }
 
   return (
-    <div className="flex min-w-56 flex-col gap-1.5">
+    <div ref={box} className="flex min-w-56 flex-col gap-1.5 scroll-mb-4">
       <textarea
         ref={field}
         value={text}

@@ -3,6 +3,7 @@ import { type KeyboardEvent, type ReactNode, useCallback, useId, useRef, useStat
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "../../components/ui/Avatar";
 import { Lightbox } from "../../components/ui/Lightbox";
+import { PHONE_QUERY, useMediaQuery } from "../../components/ui/useMediaQuery";
 import { systemText } from "../../lib/groupText";
 import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
@@ -10,7 +11,7 @@ import { safeImageUrl } from "../../lib/urls";
 import { type Conversation, type GroupInfo, seenBy } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
 import type { GroupMember, Person } from "../../types";
-import { ConfirmDelete, MessageEditor, MessageMenu } from "./MessageActions";
+import { ConfirmDelete, MessageEditor, MessageMenu, messageEntries } from "./MessageActions";
 import { loadOlder } from "./history";
 import { initialAnchor, moveAnchor } from "./listAnchor";
 import { useBottomKeptOnShrink } from "./useBottomKept";
@@ -106,15 +107,23 @@ interface BubbleProps {
   showName: boolean;
   readUpTo: string | null;
   group: GroupInfo | null;
+  /** A phone: a tap on my bubble opens its actions as a bottom sheet. */
+  phone: boolean;
   onOpenImage: (src: string) => void;
 }
 
-function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, readUpTo, group, onOpenImage }: BubbleProps) {
+/** A tap on a picture or a button in the bubble is theirs, not the bubble's. */
+function insideControl(target: EventTarget): boolean {
+  return target instanceof Element && target.closest("button, a, textarea, input") !== null;
+}
+
+function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, readUpTo, group, phone, onOpenImage }: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
   const ownStored = mine && message._id !== null && message.delivery === "sent" && !deleted;
   return (
     <div
@@ -140,12 +149,18 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
       {/* The rest of a run shows no name; a screen reader still says whose each message is. */}
       {group && !showName && !mine && <span className="sr-only">{sender.fullName}:</span>}
       <div
+        onClick={phone && ownStored && !editing ? (event) => !insideControl(event.target) && setMenuOpen(true) : undefined}
         className={`chat-bubble max-w-[min(80%,36rem)] ${
           mine ? (failed ? "chat-bubble-error" : "chat-bubble-primary") : "bg-base-100 text-base-content shadow-sm"
         } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""}`}
       >
         {ownStored && !editing && (
-          <MessageMenu canEdit={Boolean(message.text)} onEdit={() => setEditing(true)} onDelete={() => setConfirming(true)} />
+          <MessageMenu
+            entries={messageEntries({ canEdit: Boolean(message.text), onEdit: () => setEditing(true), onDelete: () => setConfirming(true) })}
+            phone={phone}
+            open={menuOpen}
+            onOpenChange={setMenuOpen}
+          />
         )}
         {ownStored && confirming && <ConfirmDelete messageId={message._id as string} onClose={() => setConfirming(false)} />}
         {deleted ? (
@@ -297,6 +312,7 @@ interface RowContext {
   senderOf: (userId: string) => Person;
   nameOf: (userId: string) => string;
   openImage: (src: string) => void;
+  phone: boolean;
 }
 
 /** Two neighbours in one run: the same person's messages, no system message between. */
@@ -340,6 +356,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
           showName={group !== null && (!sameRun(previous, message) || newDay)}
           readUpTo={readUpTo}
           group={group}
+          phone={context.phone}
           onOpenImage={context.openImage}
         />
       )}
@@ -382,6 +399,7 @@ const LIST_PARTS = { Header: ListTop, Footer: ListBottom };
 export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf }: MessageListProps) {
   const list = useRef<VirtuosoHandle>(null);
   const scrollerRef = useBottomKeptOnShrink();
+  const phone = useMediaQuery(PHONE_QUERY);
   const { messages, status, partnerReadUpTo } = conversation;
   const [anchor, setAnchor] = useState(() => initialAnchor(messages.map((m) => m.key)));
   const [atBottom, setAtBottom] = useState(true);
@@ -445,6 +463,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
     senderOf,
     nameOf: (id) => senderOf(id).fullName,
     openImage: setShown,
+    phone,
   };
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">

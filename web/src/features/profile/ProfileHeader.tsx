@@ -6,6 +6,7 @@ import { errorMessage } from "../../api/http";
 import { uploadPicture } from "../../api/media";
 import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Logo } from "../../components/ui/Logo";
+import { Menu } from "../../components/ui/Menu";
 import { IMAGE_TYPES, pictureProblem, takeChosenFile } from "../../lib/images";
 import { askNotifyPermission, notifyPermission, saveNotifyEnabled } from "../../lib/notifications";
 import { THEMES, type Theme, applyTheme, saveSoundEnabled, saveTheme } from "../../lib/preferences";
@@ -26,39 +27,22 @@ function ThemeMenu() {
     useSettingsStore.getState().themeChosen(next);
     saveTheme(next);
     applyTheme(next);
-    (document.activeElement as HTMLElement | null)?.blur(); // closes the focus-driven dropdown
   }
 
   return (
-    <div className="dropdown dropdown-end">
-      <div
-        tabIndex={0}
-        role="button"
-        className="btn btn-ghost btn-sm btn-circle"
-        aria-label={`Theme: ${THEME_LABEL[theme]}`}
-        title={`Theme: ${THEME_LABEL[theme]}`}
-        data-testid="theme-toggle"
-      >
-        <Icon className="size-4.5" aria-hidden="true" />
-      </div>
-      <ul tabIndex={-1} className="dropdown-content menu menu-sm z-20 mt-1 w-36 rounded-box border border-base-300 bg-base-100 p-1 shadow-lg">
-        {THEMES.map((option) => {
-          const OptionIcon = THEME_ICON[option];
-          return (
-            <li key={option}>
-              <button
-                type="button"
-                className={theme === option ? "menu-active" : ""}
-                aria-pressed={theme === option}
-                onClick={() => choose(option)}
-              >
-                <OptionIcon className="size-3.5" aria-hidden="true" /> {THEME_LABEL[option]}
-              </button>
-            </li>
-          );
-        })}
-      </ul>
-    </div>
+    <Menu
+      label={`Theme: ${THEME_LABEL[theme]}`}
+      entries={THEMES.map((option) => ({
+        label: THEME_LABEL[option],
+        icon: THEME_ICON[option],
+        checked: theme === option,
+        onSelect: () => choose(option),
+      }))}
+      buttonClassName="btn btn-ghost btn-sm btn-circle"
+      testId="theme-toggle"
+    >
+      <Icon className="size-4.5" aria-hidden="true" />
+    </Menu>
   );
 }
 

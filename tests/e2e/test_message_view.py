@@ -1,0 +1,198 @@
+"""Issue 19's message view, in real Chromium: menus in view and driven by the keyboard (desktop
+and a 390x844 phone), "Seen" only for what was on screen, pictures shown whole, avatars told
+apart, quiet keys."""
+
+from __future__ import annotations
+
+from playwright.async_api import Locator, Page, expect
+
+from tests.e2e.conftest import PHONE, Open, Person
+
+# Inside the viewport, and the topmost thing near its edges (nothing clips or covers it).
+FULLY_SHOWN = """el => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight)
+        return false;
+    const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2, w = r.width / 4, h = r.height / 4;
+    const points = [[x, r.top + h], [x, r.bottom - h], [r.left + w, y], [r.right - w, y]];
+    return points.every(([x, y]) => el.contains(document.elementFromPoint(x, y)));
+}"""
+
+# Inside the message list's box: what the list's bottom edge would clip.
+INSIDE_LIST = """el => {
+    const r = el.getBoundingClientRect();
+    const l = document.querySelector('[data-testid=message-list]').getBoundingClientRect();
+    return r.top >= l.top && r.bottom <= l.bottom;
+}"""
+
+
+async def fully_shown(locator: Locator) -> bool:
+    return bool(await locator.evaluate(FULLY_SHOWN))
+
+
+async def inside_list(locator: Locator) -> bool:
+    return bool(await locator.evaluate(INSIDE_LIST))
+
+
+async def focused_test_id(page: Page) -> str | None:
+    return await page.evaluate("() => document.activeElement?.getAttribute('data-testid')")  # type: ignore[no-any-return]
+
+
+async def chatting(open_person: Open, viewport: dict[str, int] | None = None) -> Person:
+    """Alice in her chat with Bob, her own message the newest."""
+    options = {"viewport": viewport} if viewport else {}
+    alice = await open_person("Alice", **options)
+    await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    for n in range(12):
+        await alice.send(f"line {n}")
+    await expect(alice.page.get_by_test_id("status-sent")).to_have_count(12)
+    return alice
+
+
+async def test_the_newest_messages_menu_and_editor_stay_in_view_on_desktop(
+    open_person: Open,
+) -> None:
+    alice = await chatting(open_person)
+    newest = alice.page.get_by_test_id("message").filter(has_text="line 11")
+    await newest.hover()
+    await newest.get_by_role("button", name="Message actions").click()
+
+    menu = alice.page.get_by_role("menu")
+    await expect(menu).to_be_visible()
+    for item in ("Edit", "Delete"):
+        assert await fully_shown(menu.get_by_role("menuitem", name=item)), item
+
+    await menu.get_by_role("menuitem", name="Edit").click()
+    editor = alice.page.get_by_role("textbox", name="Edit message")
+    await expect(editor).to_be_focused()
+    save = alice.page.get_by_role("button", name="Save")
+    await expect(save).to_be_visible()
+    assert await inside_list(save)
+    assert await fully_shown(save)
+    assert not alice.errors
+
+
+async def test_on_a_phone_a_tap_opens_the_messages_actions_as_a_sheet_in_view(
+    open_person: Open,
+) -> None:
+    alice = await chatting(open_person, PHONE)
+    newest = alice.page.get_by_test_id("message").filter(has_text="line 11")
+    # No ⋮ on every message of mine.
+    buttons = alice.page.get_by_role("button", name="Message actions", include_hidden=True)
+    await expect(buttons).to_have_count(12)
+    for button in await buttons.all():
+        await expect(button).to_be_hidden()
+
+    await newest.get_by_test_id("message-text").click()
+    sheet = alice.page.get_by_test_id("menu-sheet")
+    await expect(sheet).to_be_visible()
+    await expect(sheet.get_by_role("menuitem")).to_have_count(2)
+    for item in ("Edit", "Delete"):
+        assert await fully_shown(sheet.get_by_role("menuitem", name=item)), item
+
+    # Escape closes the sheet, not the conversation.
+    await alice.page.keyboard.press("Escape")
+    await expect(sheet).to_have_count(0)
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Bob")
+
+    await newest.get_by_test_id("message-text").click()
+    await sheet.get_by_role("menuitem", name="Edit").click()
+    editor = alice.page.get_by_role("textbox", name="Edit message")
+    await expect(editor).to_be_focused()
+    save = alice.page.get_by_role("button", name="Save")
+    assert await inside_list(save)
+    assert await fully_shown(save)
+    await editor.fill("line eleven")
+    await editor.press("Enter")
+    await expect(alice.bubbles("line eleven")).to_be_visible()
+    assert not alice.errors
+
+
+async def test_the_theme_menu_is_one_tab_stop_and_follows_the_menu_pattern(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    page = alice.page
+    theme = page.get_by_test_id("theme-toggle")
+    await expect(theme).to_have_attribute("aria-haspopup", "menu")
+    await expect(theme).to_have_attribute("aria-expanded", "false")
+
+    # Closed, it is one Tab stop: the next one is the notifications button.
+    await theme.focus()
+    await page.keyboard.press("Tab")
+    assert await focused_test_id(page) == "notify-toggle"
+
+    await theme.focus()
+    await page.keyboard.press("Enter")
+    menu = page.get_by_role("menu")
+    await expect(theme).to_have_attribute("aria-expanded", "true")
+    light = menu.get_by_role("menuitemradio", name="Light")
+    dark = menu.get_by_role("menuitemradio", name="Dark")
+    system = menu.get_by_role("menuitemradio", name="System")
+    # The current choice is checked and has the focus.
+    await expect(system).to_have_attribute("aria-checked", "true")
+    await expect(system).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await expect(light).to_be_focused()
+    await page.keyboard.press("End")
+    await expect(system).to_be_focused()
+    await page.keyboard.press("Home")
+    await expect(light).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await expect(dark).to_be_focused()
+
+    await page.keyboard.press("Escape")
+    await expect(menu).to_have_count(0)
+    await expect(theme).to_be_focused()
+    await expect(theme).to_have_attribute("aria-expanded", "false")
+
+    # Enter on an item chooses it; Tab leaves an open menu and closes it.
+    await page.keyboard.press("Enter")
+    await page.keyboard.press("ArrowUp")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    await expect(theme).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(menu).to_be_visible()
+    await page.keyboard.press("Tab")
+    await expect(menu).to_have_count(0)
+    assert await focused_test_id(page) == "notify-toggle"
+    assert not alice.errors
+
+
+async def test_the_message_menu_by_keyboard_and_escape_back_to_the_chats_entry(
+    open_person: Open,
+) -> None:
+    alice = await chatting(open_person)
+    page = alice.page
+    actions = (
+        page.get_by_test_id("message")
+        .filter(has_text="line 11")
+        .get_by_role("button", name="Message actions")
+    )
+    await actions.focus()
+    await expect(actions).to_have_attribute("aria-expanded", "false")
+    await page.keyboard.press("Enter")
+    menu = page.get_by_role("menu", name="Message actions")
+    edit = menu.get_by_role("menuitem", name="Edit")
+    delete = menu.get_by_role("menuitem", name="Delete")
+    await expect(edit).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await expect(delete).to_be_focused()
+    await page.keyboard.press("ArrowDown")  # wraps round
+    await expect(edit).to_be_focused()
+    await page.keyboard.press("End")
+    await expect(delete).to_be_focused()
+
+    # Escape closes the menu only, and the focus is back on its button.
+    await page.keyboard.press("Escape")
+    await expect(menu).to_have_count(0)
+    await expect(actions).to_be_focused()
+    await expect(page.get_by_test_id("conversation-name")).to_have_text("Bob")
+
+    # Escape again closes the chat, and the focus lands on Bob's entry in the chats list.
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_test_id("no-conversation")).to_be_visible()
+    await expect(page.get_by_test_id("chat-row").filter(has_text="Bob")).to_be_focused()
+    assert not alice.errors
