@@ -1,18 +1,22 @@
-"""The signed-in user's own profile."""
+"""The signed-in user's own profile, and the people they blocked."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from socketspace.db import Database
 from socketspace.errors import InvalidInput, NotFound
 from socketspace.models import User
 from socketspace.models.base import utcnow
+from socketspace.schemas.message import PersonRow
+from socketspace.services.abuse import Blocks
 from socketspace.services.accounts import check_full_name
 from socketspace.services.media import MediaLibrary
+from socketspace.services.messages import PUBLIC_USER_COLUMNS
 from socketspace.services.notify import Notifier
 
 
@@ -61,3 +65,17 @@ async def mark_seen(db: Database, user_ids: Collection[str], at: datetime) -> No
         await session.execute(
             update(User).where(User.id.in_(list(user_ids))).values(last_seen_at=at)
         )
+
+
+async def blocked_people(db: Database, blocks: Blocks, *, user_id: str) -> list[PersonRow]:
+    """The people this user blocked, by name: what their settings list, to unblock."""
+    ids = blocks.blocked_by(user_id)
+    if not ids:
+        return []
+    async with db.read() as session:
+        result = await session.execute(
+            select(*PUBLIC_USER_COLUMNS)
+            .where(User.id.in_(ids))
+            .order_by(func.lower(User.full_name), User.id)
+        )
+        return cast("list[PersonRow]", result.all())
