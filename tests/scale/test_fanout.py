@@ -1,0 +1,150 @@
+"""The batched fan-out between processes (realtime/transport/rooms.py RedisFanout) and the
+per-user budgets they share (security/throttle.py SharedSpend), on real `socketspace serve`
+processes sharing PostgreSQL and Redis.
+
+Redis pub/sub forgets what it could not deliver: a process that finds a batch missing from
+another's sequence, or another's sequence starting over, tells its clients to `resync`, and
+their `sync` reads what they missed from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import redis.asyncio as redis
+from prometheus_client.parser import text_string_to_metric_families
+
+from socketspace.realtime import events
+from tests.scale.deployment import Deployment, ServerProcess
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+HOST_BYTES = 32
+
+
+async def metric(server: ServerProcess, name: str, **labels: str) -> float:
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        response = await client.get("/metrics")
+    assert response.status_code == 200
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return sample.value
+    return 0.0
+
+
+async def until_metric_grows(server: ServerProcess, name: str, by: float) -> None:
+    """Wait for the server to count `by` more of `name` (a counter) than it has now."""
+    target = await metric(server, name) + by
+    async with asyncio.timeout(15):
+        while True:  # another process's counter: read it until it has grown
+            if await metric(server, name) >= target:
+                return
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+async def channel(deployment: Deployment) -> AsyncIterator[redis.client.PubSub]:
+    """The deployment's fan-out channel, listened to by the test as by one more process."""
+    client = redis.from_url(deployment.redis_url)
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe(f"{deployment.env['REDIS_KEY_PREFIX']}:fanout")
+    yield pubsub
+    await pubsub.aclose()
+    await client.aclose()
+
+
+async def batch_with(pubsub: redis.client.PubSub, marker: str) -> tuple[bytes, int]:
+    """The first batch on the channel that carries `marker`: (its process, its number)."""
+    async with asyncio.timeout(10):
+        while True:
+            message = await pubsub.get_message(timeout=10)
+            if message is None or message["type"] != "message":
+                continue
+            data: bytes = message["data"]
+            if marker.encode() in data:
+                space = data.index(b" ", HOST_BYTES)
+                return data[:HOST_BYTES], int(data[HOST_BYTES:space])
+
+
+async def publish(deployment: Deployment, data: bytes) -> None:
+    client = redis.from_url(deployment.redis_url)
+    try:
+        await client.publish(f"{deployment.env['REDIS_KEY_PREFIX']}:fanout", data)
+    finally:
+        await client.aclose()
+
+
+async def test_a_lost_batch_makes_the_other_process_ask_its_clients_to_resync(
+    deployment: Deployment, channel: redis.client.PubSub
+):
+    one, two = await deployment.start(), await deployment.start()
+    alice, bob = await deployment.signup("Alice", one), await deployment.signup("Bob", two)
+    bob_tab = await deployment.connect(bob, two)
+    sent = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "first"})
+    assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == sent.json()["_id"]
+    host, sequence = await batch_with(channel, "first")
+    bob_tab.pending(events.RESYNC)  # two started after one: whatever that caused is over
+
+    # Batches of process one after that one never reached the subscribers (Redis pub/sub
+    # forgets what it could not deliver): process two hears the next one it can.
+    await publish(deployment, host + b"%d []" % (sequence + 10))
+    assert await bob_tab.next(events.RESYNC) == {}
+    assert await metric(two, "socketspace_fanout_resyncs_total", reason="gap") == 1
+
+    # Delivery goes on (and the jump back to one's real numbers is one more gap).
+    again = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "second"})
+    assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == again.json()["_id"]
+    assert await bob_tab.next(events.RESYNC) == {}
+
+
+async def test_a_restarted_process_makes_the_others_ask_their_clients_to_resync(
+    deployment: Deployment,
+):
+    one, two = await deployment.start(), await deployment.start()
+    alice, bob = await deployment.signup("Alice", one), await deployment.signup("Bob", two)
+    bob_tab = await deployment.connect(bob, two)
+    sent = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "before"})
+    assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == sent.json()["_id"]
+    bob_tab.pending(events.RESYNC)
+    resets = await metric(two, "socketspace_fanout_resyncs_total", reason="reset")
+
+    # Killed, its last batches perhaps never published; back on the same port, its
+    # sequence starts over.
+    await one.halt()
+    restarted = await deployment.start(port=one.port)
+    alice_tab = await deployment.connect(alice, restarted)
+    ack = await alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "after"})
+    assert ack["ok"], ack
+    assert await bob_tab.next(events.RESYNC) == {}
+    assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == ack["message"]["_id"]
+    assert await metric(two, "socketspace_fanout_resyncs_total", reason="reset") == resets + 1
+
+
+async def test_a_users_message_budget_is_shared_by_the_processes(deployment: Deployment):
+    deployment.env.update(
+        {"MESSAGE_BURST": "3", "MESSAGE_RATE_PER_SECOND": "0.01", "BUDGET_SYNC_MS": "100"}
+    )
+    one, two = await deployment.start(), await deployment.start()
+    alice, bob = await deployment.signup("Alice", one), await deployment.signup("Bob", one)
+    tab_on_two = await deployment.connect(alice, two)
+    for text in ("1", "2"):
+        sent = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": text})
+        assert sent.status_code == 201
+    ack = await tab_on_two.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "3"})
+    assert ack["ok"], ack
+
+    # Each process shares its spend in the background: these rounds, in this order, have
+    # carried one's to two and two's to one. Neither process has spent all three itself.
+    syncs = "socketspace_budget_syncs_total"
+    for server in (one, two, one):
+        await until_metric_grows(server, syncs, by=2)
+    refused = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "4"})
+    assert refused.status_code == 429, refused.text
+    assert refused.json()["code"] == "rate_limited"
+    limited = await tab_on_two.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "5"})
+    assert limited["ok"] is False and limited["code"] == "rate_limited", limited
+    history = (await alice.http.get(f"/api/messages/{bob.id}")).json()
+    assert [m["text"] for m in history] == ["1", "2", "3"]
