@@ -6,7 +6,7 @@ prefix, dropped afterwards):
 
   sqlite          1 process, temporary SQLite file, no Redis (the baseline)
   pg              1 process, PostgreSQL, no Redis
-  pg-redis        1 process, PostgreSQL + Redis (REDIS_URL: python-socketio's Redis manager)
+  pg-redis        1 process, PostgreSQL + Redis (REDIS_URL: the batched fan-out, RedisFanout)
   pg-redis-2      2 processes on two ports, PostgreSQL + Redis, both servers on core 0 and the
                   load generator on core 1; each pair's users sit on different processes, so
                   every delivery crosses Redis
@@ -256,6 +256,20 @@ def redis_clients(redis_url: str) -> int | None:
         client.close()
 
 
+def redis_commands(redis_url: str) -> int | None:
+    """Commands Redis has run since it started (INFO commandstats; every user's)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_timeout=5)
+    try:
+        stats = client.info("commandstats")
+        return sum(int(entry["calls"]) for entry in stats.values())
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
+
+
 def processes_named(name: str) -> list[tuple[int, str]]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -437,7 +451,9 @@ def measured_step(
     wall_0, busy_0, gen_0 = time.monotonic(), machine_busy_seconds(), children_cpu_seconds()
     server_0, pg_0, redis_0 = total_cpu(servers.pids), total_cpu(pg), total_cpu(redis)
     load = load_average()
+    commands_0 = redis_commands(options.redis_url) if servers.redis else None
     result = run_step(options.relay, users_file, servers.pids[0], rate, seconds)
+    commands_1 = redis_commands(options.redis_url) if servers.redis else None
     wall = time.monotonic() - wall_0
     if servers.database:
         pg = postgres_pids(servers.database)
@@ -455,6 +471,12 @@ def measured_step(
     result["loadAverage"] = load
     # The servers' Redis pools grow with the requests in flight: how many connections are open.
     result["redisClientsAfter"] = redis_clients(options.redis_url) if servers.redis else None
+    # Redis commands per delivered message (the shared redis-server counts everyone's).
+    result["redisCommandsPerMessage"] = (
+        round((commands_1 - commands_0) / delivered, 3)
+        if commands_0 is not None and commands_1 is not None
+        else None
+    )
     # Over the whole step (connecting, sending, grace), unlike run.py's serverCpu* fields,
     # which cover the sending window of the first server only.
     result["wholeStep"] = {
@@ -491,7 +513,11 @@ def ramp(options: ScaleOptions, servers: Servers, users_file: Path) -> list[dict
 
 def side_and_other(step: dict[str, Any]) -> str:
     whole = step["wholeStep"]
-    return f"{whole['serverSideCpuUsPerMessage']:>11} {round(whole['otherCpuShare'] * 100):>7}"
+    commands = step.get("redisCommandsPerMessage")
+    return (
+        f"{whole['serverSideCpuUsPerMessage']:>11} {round(whole['otherCpuShare'] * 100):>7}"
+        f" {'-' if commands is None else commands:>9}"
+    )
 
 
 def best_rate(steps: list[dict[str, Any]]) -> int | None:
@@ -611,7 +637,7 @@ def run_setup(options: ScaleOptions, setup: Setup) -> dict[str, Any]:
             if len(servers.origins) > 1:
                 split_users(users_file, servers.origins)
             print(f"  servers {servers.pids} on {servers.origins}")
-            print(header(), "side µs/msg", "other2 %", flush=True)
+            print(header(), "side µs/msg", "other2 %", "redis cmd/msg", flush=True)
             steps = ramp(options, servers, users_file)
             best = best_rate(steps)
             settle = Settler(servers)
