@@ -11,7 +11,7 @@ import socketio
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from socketspace.api import auth, groups, health, media, messages, metrics, users
+from socketspace.api import auth, groups, health, media, messages, metrics, search, users
 from socketspace.api.docs import mount_docs
 from socketspace.api.errors import LastResort, install_error_handlers
 from socketspace.api.metrics import HttpMetricsMiddleware
@@ -69,6 +69,7 @@ def create_api(ctx: AppContext, namespace: ChatNamespace) -> FastAPI:
         auth.router,
         messages.router,
         groups.router,
+        search.router,
         users.router,
         media.router,
     ):

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+# The search index migration 0008 builds beside the models' tables (the database keeps it;
+# no model maps it): SQLite's FTS5 table with its shadow tables, PostgreSQL's tsvector column
+# and its GIN index. Comparisons of the schema with the models leave it out.
+SEARCH_TABLES = frozenset(
+    f"messages_fts{suffix}" for suffix in ("", "_data", "_idx", "_docsize", "_config")
+)
+SEARCH_COLUMNS = frozenset({("messages", "search")})
+SEARCH_INDEXES = frozenset({"ix_messages_search"})
+
+
+def include_name(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+    """Alembic's `include_name`: everything but the search index."""
+    if type_ == "table":
+        return name not in SEARCH_TABLES
+    if type_ == "column":
+        return (parent_names.get("table_name"), name) not in SEARCH_COLUMNS
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
+    return True
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from socketspace.migrations import include_name
 from socketspace.models import Base
 
 connection = context.config.attributes.get("connection")
@@ -14,6 +15,7 @@ context.configure(
     # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

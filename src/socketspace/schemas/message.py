@@ -249,6 +249,26 @@ class ReactionsOut(BaseModel):
     reactions: list[ReactionOut]
 
 
+class ConversationRefOut(BaseModel):
+    type: str = Field(description="direct or group")
+    id: str = Field(alias="_id", description="the other person's id, or the group's")
+    fullName: str | None = Field(default=None, description="direct: the other person")
+    profilePic: str | None = None
+    name: str | None = Field(default=None, description="group: its name")
+    avatar: str | None = None
+
+
+class SearchResultOut(BaseModel):
+    message: MessageOut
+    conversation: ConversationRefOut
+    snippet: str = Field(description="HTML: <mark> around matched words, the rest escaped")
+
+
+class SearchOut(BaseModel):
+    results: list[SearchResultOut]
+    hasMore: bool
+
+
 class AroundOut(BaseModel):
     messages: list[MessageOut]
     hasMoreBefore: bool

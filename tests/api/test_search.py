@@ -1,0 +1,263 @@
+"""Search (services/search.py): what the viewer may read and nothing else, words as prefixes,
+quoted phrases, case and accents folded, <mark> snippets with the rest escaped, filters and
+paging, edits and deletes kept true, and hostile queries answered with results or a clear
+400. Each test on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import Connection
+
+from socketspace.db import Database, create_engine
+from socketspace.migrations import alembic_config, upgrade
+from socketspace.models import Conversation, Message, User
+from socketspace.services import search as search_service
+from tests.api.test_groups import make_group, say
+from tests.api.test_replies import sent
+from tests.conftest import People, Person
+
+
+@pytest.fixture
+async def carol(people: People) -> Person:
+    return await people.signup("Carol Ann", "carol@example.com")
+
+
+async def search(person: Person, q: str, **params: Any) -> Any:
+    return await person.http.get("/api/search", params={"q": q, **params})
+
+
+async def found(person: Person, q: str, **params: Any) -> list[str]:
+    response = await search(person, q, **params)
+    assert response.status_code == 200, response.text
+    return [r["message"]["text"] for r in response.json()["results"]]
+
+
+async def test_words_are_prefixes_and_case_and_accents_do_not_matter(alice, bob):
+    await sent(alice, bob, "We deploy the Café build on Friday")
+    await sent(bob, alice, "Nothing to see here")
+    assert await found(bob, "deplo") == ["We deploy the Café build on Friday"]
+    assert await found(bob, "CAFE") == ["We deploy the Café build on Friday"]
+    assert await found(bob, "café friday") == ["We deploy the Café build on Friday"]
+    assert await found(bob, "Ünïcödé") == []
+    assert await found(alice, "deploy nothing") == []  # every word must match
+
+
+async def test_a_quoted_phrase_matches_only_those_words_in_that_order(alice, bob):
+    await sent(alice, bob, "the build is green")
+    await sent(alice, bob, "green is the build")
+    assert await found(bob, '"the build"') == ["green is the build", "the build is green"]
+    assert await found(bob, '"build is green"') == ["the build is green"]
+    assert await found(bob, '"is the build" green') == ["green is the build"]
+
+
+async def test_results_are_newest_first_with_the_conversation_and_a_marked_snippet(
+    alice, bob, carol
+):
+    first = await sent(alice, bob, "Deploy <b>now</b> & deploy later")
+    group = await make_group(alice, carol)
+    second = (await say(carol, group, "the deployment went fine")).json()
+    body = (await search(alice, "deploy")).json()
+    assert body["hasMore"] is False
+    newest, older = body["results"]
+    assert newest["message"]["_id"] == second["_id"]
+    assert newest["conversation"] == {
+        "type": "group",
+        "_id": group["_id"],
+        "name": "Tea party",
+        "avatar": None,
+    }
+    assert newest["snippet"] == "the <mark>deployment</mark> went fine"
+    assert older["message"]["_id"] == first["_id"]
+    assert older["conversation"]["type"] == "direct"
+    assert older["conversation"]["_id"] == bob.id
+    assert older["conversation"]["fullName"] == "Bob Builder"
+    assert older["snippet"] == (
+        "<mark>Deploy</mark> &lt;b&gt;now&lt;/b&gt; &amp; <mark>deploy</mark> later"
+    )
+
+
+async def test_a_long_text_gives_a_snippet_around_the_match(alice, bob):
+    text = "filler " * 100 + "the needle is here " + "more " * 100
+    await sent(alice, bob, text)
+    [result] = (await search(bob, "needle")).json()["results"]
+    snippet = result["snippet"]
+    assert "<mark>needle</mark>" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet) < 200
+
+
+async def test_nobody_finds_what_they_may_not_read(alice, bob, carol):
+    await sent(alice, bob, "secret plan between us")
+    group = await make_group(alice, bob)
+    await say(alice, group, "secret before Carol")
+    await alice.http.post(f"/api/groups/{group['_id']}/members", json={"userIds": [carol.id]})
+    await say(alice, group, "secret after Carol came")
+    await bob.http.delete(f"/api/groups/{group['_id']}/members/{bob.id}")
+    await say(alice, group, "secret after Bob left")
+    assert await found(carol, "secret") == ["secret after Bob left", "secret after Carol came"]
+    assert await found(bob, "secret") == [
+        "secret after Carol came",
+        "secret before Carol",
+        "secret plan between us",
+    ]
+    # Naming the others' conversation finds nothing either.
+    assert await found(carol, "secret", conversationId=alice.id) == []
+    assert await found(carol, "secret", conversationId=bob.id) == []
+
+
+async def test_edits_and_deletes_keep_the_index_true(alice, bob):
+    message = await sent(alice, bob, "meet at the harbour")
+    await alice.http.patch(f"/api/messages/{message['_id']}", json={"text": "meet at the station"})
+    assert await found(bob, "harbour") == []
+    assert await found(bob, "station") == ["meet at the station"]
+    await alice.http.delete(f"/api/messages/{message['_id']}")
+    assert await found(bob, "station") == []
+    assert await found(bob, "meet") == []
+
+
+async def test_filters_by_conversation_sender_and_paging(alice, bob, carol):
+    for n in range(3):
+        await sent(alice, bob, f"ping {n} to Bob")
+        await sent(bob, alice, f"ping {n} from Bob")
+    await sent(alice, carol, "ping to Carol")
+    group = await make_group(alice, bob)
+    await say(bob, group, "ping in the group")
+    assert await found(alice, "ping", conversationId=carol.id) == ["ping to Carol"]
+    assert await found(alice, "ping", conversationId=group["_id"]) == ["ping in the group"]
+    assert await found(alice, "ping", conversationId=bob.id, **{"from": bob.id}) == [
+        "ping 2 from Bob",
+        "ping 1 from Bob",
+        "ping 0 from Bob",
+    ]
+    page = (await search(alice, "ping", limit=3)).json()
+    assert page["hasMore"] is True
+    texts = [r["message"]["text"] for r in page["results"]]
+    last = page["results"][-1]["message"]["_id"]
+    rest = await found(alice, "ping", before=last, limit=50)
+    assert texts + rest == [
+        "ping in the group",
+        "ping to Carol",
+        "ping 2 from Bob",
+        "ping 2 to Bob",
+        "ping 1 from Bob",
+        "ping 1 to Bob",
+        "ping 0 from Bob",
+        "ping 0 to Bob",
+    ]
+
+
+HOSTILE = [
+    '"',
+    '""',
+    '"unclosed phrase',
+    "*",
+    "deploy*",
+    "NEAR(deploy build)",
+    "NEAR(",
+    "deploy OR build",
+    "OR",
+    "AND NOT",
+    "-deploy",
+    "deploy -build",
+    "text:deploy",
+    ":",
+    "(deploy",
+    "deploy)",
+    "((()))",
+    "^deploy",
+    "deploy & build | !x",
+    "'deploy'",
+    "deploy:*",
+    "a<->b",
+    "\\",
+    "%_",
+    "\x00",
+    "déploy ünd BUILD",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+async def test_query_syntax_never_reaches_the_engine(alice, bob, q):
+    await sent(alice, bob, "deploy the build")
+    response = await search(bob, q)
+    assert response.status_code in (200, 400), response.text
+    body = response.json()
+    if response.status_code == 400:
+        assert body["code"] == "empty_query" and body["message"]
+    else:
+        assert all(r["message"]["text"] == "deploy the build" for r in body["results"])
+
+
+async def test_operators_are_plain_words(alice, bob):
+    await sent(alice, bob, "deploy the build")
+    await sent(alice, bob, "near or not")
+    assert await found(bob, "deploy OR build") == []  # "or" is a word, and not in it
+    assert await found(bob, "NEAR(or") == ["near or not"]
+    assert await found(bob, "-deploy") == ["deploy the build"]
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"q": "x" * 10_000}, "query_too_long"),
+        ({"q": "a " * 13}, "query_too_long"),
+        ({"q": ""}, "empty_query"),
+        ({"q": "   "}, "empty_query"),
+        ({"q": "!!! ---"}, "empty_query"),
+        ({"q": "ok", "limit": "0"}, "invalid_limit"),
+        ({"q": "ok", "limit": "51"}, "invalid_limit"),
+        ({"q": "ok", "before": "x"}, "invalid_cursor"),
+    ],
+)
+async def test_bad_searches_are_clear_400s(alice, params, code):
+    response = await alice.http.get("/api/search", params=params)
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == code
+
+
+async def test_bad_filters_are_clear_4xx(alice):
+    for params in (
+        {"q": "ok", "conversationId": "nobody"},
+        {"q": "ok", "from": "nobody"},
+        {"q": "ok", "conversationId": "99999999999999999999999"},
+    ):
+        response = await alice.http.get("/api/search", params=params)
+        assert response.status_code in (400, 404), response.text
+        assert response.json()["message"]
+    assert (await alice.http.get("/api/search")).status_code == 400
+
+
+async def test_the_migration_indexes_the_messages_already_stored(database_url):
+    engine = create_engine(database_url)
+
+    def back_to_before_search(conn: Connection) -> None:
+        command.downgrade(alembic_config(conn), "0007")
+
+    async with engine.begin() as conn:
+        await conn.run_sync(back_to_before_search)
+    await engine.dispose()
+    db = Database.from_url(database_url)
+    try:
+        async with db.write() as session:
+            ann = User(email="ann@example.com", full_name="Ann", password_hash="-")
+            ben = User(email="ben@example.com", full_name="Ben", password_hash="-")
+            session.add_all([ann, ben])
+            await session.flush()
+            low, high = sorted([ann.id, ben.id])
+            chat = Conversation(user_low=low, user_high=high)
+            session.add(chat)
+            await session.flush()
+            for text in ("an old Crème brûlée recipe", "unrelated"):
+                session.add(
+                    Message(
+                        conversation_id=chat.id, sender_id=ann.id, receiver_id=ben.id, text=text
+                    )
+                )
+        await upgrade(db.engine)
+        page = await search_service.search(db, viewer_id=ben.id, q="creme brul")
+        assert [f.message.text for f in page.results] == ["an old Crème brûlée recipe"]
+    finally:
+        await db.dispose()
