@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,7 +18,9 @@ SEARCH_COLUMNS = frozenset({("messages", "search")})
 SEARCH_INDEXES = frozenset({"ix_messages_search"})
 
 
-def include_name(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+def include_name(
+    name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames
+) -> bool:
     """Alembic's `include_name`: everything but the search index."""
     if type_ == "table":
         return name not in SEARCH_TABLES
