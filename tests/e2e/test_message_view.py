@@ -4,9 +4,19 @@ apart, quiet keys."""
 
 from __future__ import annotations
 
-from playwright.async_api import Locator, Page, expect
+import pytest
+from playwright.async_api import Locator, Page, WebSocket, expect
 
-from tests.e2e.conftest import PHONE, Open, Person
+from tests.conftest import LiveServer, Servers
+from tests.e2e.conftest import PHONE, WEB_DIST, Open, Person
+from tests.e2e.test_history import bubble, scroll_until_attached, seed, user_id
+
+
+@pytest.fixture
+async def web(servers: Servers) -> LiveServer:
+    """The built client, on a server that lets a test seed a few hundred messages at once."""
+    return await servers.start(web_dist_dir=WEB_DIST, message_burst=600)
+
 
 # Inside the viewport, and the topmost thing near its edges (nothing clips or covers it).
 FULLY_SHOWN = """el => {
@@ -196,3 +206,54 @@ async def test_the_message_menu_by_keyboard_and_escape_back_to_the_chats_entry(
     await expect(page.get_by_test_id("no-conversation")).to_be_visible()
     await expect(page.get_by_test_id("chat-row").filter(has_text="Bob")).to_be_focused()
     assert not alice.errors
+
+
+NEXT_FRAMES = """() => new Promise(
+    r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r))))"""
+
+
+async def next_frames(page: Page) -> None:
+    """Until the page has drawn twice and run what it queued: effects after a render are done."""
+    await page.evaluate(NEXT_FRAMES)
+
+
+async def test_seen_only_once_the_new_message_has_been_on_screen(
+    open_person: Open, web: LiveServer
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await seed(web, bob, await user_id(alice), 300)
+    marks: list[str] = []
+
+    def watch(socket: WebSocket) -> None:
+        socket.on("framesent", lambda f: marks.append(str(f)) if "markRead" in str(f) else None)
+
+    alice.page.on("websocket", watch)
+    await alice.page.reload()
+    await alice.open_chat_with("Bob")
+    await expect(bubble(alice.page, "#299")).to_be_visible()
+    await bob.open_chat_with("Alice")
+    # Alice has read all 300: the newest was on her screen.
+    newest = bob.page.get_by_test_id("message").filter(has=bubble(bob.page, "#299"))
+    await expect(newest.get_by_test_id("status-read")).to_be_visible()
+
+    # Alice scrolls far up (past the first page: older ones load above).
+    jump = alice.page.get_by_test_id("jump-to-latest")
+    await scroll_until_attached(alice.page, bubble(alice.page, "#150"))
+    await expect(jump).to_have_text("Latest")
+    marks.clear()
+
+    await bob.send("Are you there?")
+    await expect(jump).to_have_text("New messages")
+    await next_frames(alice.page)
+    # It arrived, off screen: not reported read, and Bob's tick stays a single one.
+    assert marks == []
+    mine = bob.page.get_by_test_id("message").filter(has_text="Are you there?")
+    await expect(mine.get_by_test_id("status-sent")).to_be_visible()
+
+    # Alice scrolls down to it: now it is seen.
+    await jump.click()
+    await expect(bubble(alice.page, "Are you there?")).to_be_visible()
+    await expect(mine.get_by_test_id("status-read")).to_be_visible()
+    assert len(marks) >= 1
+    assert not alice.errors and not bob.errors

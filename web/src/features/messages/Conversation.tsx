@@ -11,7 +11,6 @@ import {
   emptyConversation,
   type GroupInfo,
   groupIdOf,
-  newestIncomingId,
   typingNames,
   useChatStore,
 } from "../../store/chat";
@@ -141,12 +140,10 @@ function useDropZone(attach: (file: File) => Promise<void>) {
   return { dragging, handlers };
 }
 
-/** Loads the history, closes on Escape, and reports what I have read while it is open. */
+/** Loads the history, closes on Escape, and reports what I have read (seen on screen) while it is open. */
 function useOpenConversation(chatKey: string) {
   const meId = useChatStore((s) => s.meId);
   const conversation = useChatStore((s) => s.conversations[chatKey] ?? emptyConversation);
-  const visible = useChatStore((s) => s.pageVisible);
-  const unread = useChatStore((s) => s.chats[chatKey]?.unreadCount ?? 0);
   const reported = useRef<string | null>(null);
 
   useEffect(() => {
@@ -165,16 +162,18 @@ function useOpenConversation(chatKey: string) {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  // Open and visible: what the others wrote is read.
-  const newestIncoming = newestIncomingId(conversation, meId);
-  useEffect(() => {
-    if (!visible || conversation.status !== "ready" || !newestIncoming) return;
-    if (reported.current !== null && compareIds(newestIncoming, reported.current) <= 0 && unread === 0) return;
-    reported.current = newestIncoming;
-    reportRead(chatKey, newestIncoming);
-  }, [visible, conversation.status, newestIncoming, unread, chatKey]);
+  // What the others wrote is read once it has been on screen while I was looking (MessageList).
+  const onSeen = useCallback(
+    (messageId: string) => {
+      const unread = useChatStore.getState().chats[chatKey]?.unreadCount ?? 0;
+      if (reported.current !== null && compareIds(messageId, reported.current) <= 0 && unread === 0) return;
+      reported.current = messageId;
+      reportRead(chatKey, messageId);
+    },
+    [chatKey],
+  );
 
-  return { meId, conversation };
+  return { meId, conversation, onSeen };
 }
 
 interface ConversationProps {
@@ -196,7 +195,7 @@ export function Conversation({ chatKey, onShowGroup }: ConversationProps) {
 function DirectConversation({ partnerId }: { partnerId: string }) {
   const partner = useChatStore((s) => s.people[partnerId]);
   const online = useChatStore((s) => Boolean(s.online[partnerId]));
-  const { meId, conversation } = useOpenConversation(partnerId);
+  const { meId, conversation, onSeen } = useOpenConversation(partnerId);
   const close = () => useChatStore.getState().chatClosed();
   const attachment = useAttachment();
   const drop = useDropZone(attachment.attach);
@@ -219,6 +218,7 @@ function DirectConversation({ partnerId }: { partnerId: string }) {
         conversation={conversation}
         group={null}
         senderOf={senderOf}
+        onSeen={onSeen}
       />
       <TypingIndicator partner={partner} />
       <Composer chatKey={partnerId} placeholder={`Message ${partner.fullName}`} attachment={attachment} />
@@ -230,7 +230,7 @@ function DirectConversation({ partnerId }: { partnerId: string }) {
 function GroupConversation({ groupId, chatKey, onShowGroup }: { groupId: string; chatKey: string; onShowGroup: () => void }) {
   const group = useChatStore((s) => s.groups[groupId]);
   const people = useChatStore((s) => s.people);
-  const { meId, conversation } = useOpenConversation(chatKey);
+  const { meId, conversation, onSeen } = useOpenConversation(chatKey);
   const close = () => useChatStore.getState().chatClosed();
   const attachment = useAttachment();
   const drop = useDropZone(attachment.attach);
@@ -263,6 +263,7 @@ function GroupConversation({ groupId, chatKey, onShowGroup }: { groupId: string;
         conversation={conversation}
         group={group}
         senderOf={senderOf}
+        onSeen={onSeen}
       />
       <GroupTypingIndicator groupId={groupId} />
       {member ? (

@@ -1,5 +1,5 @@
 import { AlertCircle, ArrowDown, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
-import { type KeyboardEvent, type ReactNode, useCallback, useId, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, type RefCallback, useCallback, useId, useRef, useState } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "../../components/ui/Avatar";
 import { Lightbox } from "../../components/ui/Lightbox";
@@ -15,6 +15,7 @@ import { ConfirmDelete, MessageEditor, MessageMenu, messageEntries } from "./Mes
 import { loadOlder } from "./history";
 import { initialAnchor, moveAnchor } from "./listAnchor";
 import { useBottomKeptOnShrink } from "./useBottomKept";
+import { useSeen } from "./useSeen";
 import { discardSend, retrySend, sendNewMessage } from "./outbox";
 
 const QUICK_REPLIES = ["👋 Hi!", "How are you?", "What’s up?", "Nice to meet you!"] as const;
@@ -298,6 +299,8 @@ interface MessageListProps {
   group: GroupInfo | null;
   /** Who wrote a message: the partner, or a member of the group. */
   senderOf: (userId: string) => Person;
+  /** The newest of the others' messages that the person has had on screen. */
+  onSeen: (messageId: string) => void;
 }
 
 /** What every row needs besides its own message: its neighbours decide dividers and avatars. */
@@ -313,6 +316,8 @@ interface RowContext {
   nameOf: (userId: string) => string;
   openImage: (src: string) => void;
   phone: boolean;
+  /** Ref for the rows of the others' messages: seen on screen, they are read. */
+  watchSeen: RefCallback<HTMLElement>;
 }
 
 /** Two neighbours in one run: the same person's messages, no system message between. */
@@ -329,9 +334,15 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
   // The first message loaded starts a day only when nothing older exists: otherwise the
   // divider would come and go as older pages arrive, and move what is on screen.
   const newDay = previous ? dayLabel(previous.createdAt) !== day : !context.conversation.hasMore;
+  // What the others wrote is watched for coming into view: it is read once seen.
+  const incoming = message._id !== null && message.senderId !== meId;
   // The padding lives inside the row: the virtual list measures rows, not their margins.
   return (
-    <div className="mx-auto max-w-3xl px-3 sm:px-6">
+    <div
+      className="mx-auto max-w-3xl px-3 sm:px-6"
+      ref={incoming ? context.watchSeen : undefined}
+      data-message-id={incoming ? (message._id ?? undefined) : undefined}
+    >
       {!previous && !context.conversation.hasMore && (
         <p className="pb-2 text-center text-xs text-base-content/45" data-testid="history-start">
           This is the beginning of your conversation.
@@ -396,10 +407,11 @@ function ListBottom() {
 
 const LIST_PARTS = { Header: ListTop, Footer: ListBottom };
 
-export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf }: MessageListProps) {
+export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf, onSeen }: MessageListProps) {
   const list = useRef<VirtuosoHandle>(null);
   const scrollerRef = useBottomKeptOnShrink();
   const phone = useMediaQuery(PHONE_QUERY);
+  const watchSeen = useSeen(onSeen);
   const { messages, status, partnerReadUpTo } = conversation;
   const [anchor, setAnchor] = useState(() => initialAnchor(messages.map((m) => m.key)));
   const [atBottom, setAtBottom] = useState(true);
@@ -464,6 +476,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
     nameOf: (id) => senderOf(id).fullName,
     openImage: setShown,
     phone,
+    watchSeen,
   };
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
