@@ -16,6 +16,8 @@ import { useAuthStore } from "./store/auth";
 // the session is checked, not one after the other.
 const loadChatPage = () => import("./pages/ChatPage");
 const ChatPage = lazy(loadChatPage);
+// Block, unblock and report dialogs, asked from the chat page and from Settings alike.
+const SafetyDialogs = lazy(() => import("./features/safety/SafetyDialogs"));
 if (/^\/chat(\/|$)/.test(globalThis.location?.pathname ?? "")) {
   void loadChatPage();
   prefetch(CONVERSATIONS_PATH);
@@ -38,9 +40,19 @@ function SignedInOnly({ children }: { children: ReactNode }) {
 // every page load.
 void checkSession();
 
+function SignedInExtras() {
+  const signedIn = useAuthStore((s) => s.status === "signedIn");
+  return signedIn ? (
+    <Suspense fallback={null}>
+      <SafetyDialogs />
+    </Suspense>
+  ) : null;
+}
+
 export default function App() {
   return (
     <BrowserRouter>
+      <SignedInExtras />
       <Routes>
         <Route path="/" element={<SignedOutOnly><LandingPage /></SignedOutOnly>} />
         <Route path="/login" element={<SignedOutOnly><LoginPage /></SignedOutOnly>} />

@@ -6,6 +6,7 @@ import { errorMessage } from "../../api/http";
 import { Dialog } from "../../components/ui/Dialog";
 import { NAME_MAX, nameProblem, newPasswordProblem, PASSWORD_MAX } from "../../lib/validation";
 import { useAuthStore } from "../../store/auth";
+import { BlockedList } from "./BlockedList";
 
 function Field({
   label,
@@ -135,7 +136,7 @@ interface SettingsDialogProps {
   onLogoutEverywhere: () => void;
 }
 
-/** Name, password, and ending every session. */
+/** Name, password, the people I blocked, and ending every session. */
 export function SettingsDialog({ onClose, onLogoutEverywhere }: SettingsDialogProps) {
   const email = useAuthStore((s) => s.user?.email);
   return (
@@ -151,6 +152,10 @@ export function SettingsDialog({ onClose, onLogoutEverywhere }: SettingsDialogPr
         <section className="space-y-3 border-t border-base-300 pt-5">
           <h3 className="text-sm font-semibold tracking-wide text-base-content/70 uppercase">Password</h3>
           <PasswordForm />
+        </section>
+        <section className="space-y-2 border-t border-base-300 pt-5">
+          <h3 className="text-sm font-semibold tracking-wide text-base-content/70 uppercase">Blocked people</h3>
+          <BlockedList />
         </section>
         <section className="space-y-2 border-t border-base-300 pt-5">
           <h3 className="text-sm font-semibold tracking-wide text-base-content/70 uppercase">Sessions</h3>
