@@ -22,6 +22,10 @@ NOTHING_ALLOWED = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; 
 # rule only.
 DOCS_PATHS = ("/api/docs",)
 DOCS_POLICY = "frame-ancestors 'none'"
+# The client's service worker (web/vite.config.ts, Workbox) runs under the policy its own
+# script arrives with: it loads Workbox from this origin and fetches the app shell from it.
+SERVICE_WORKER_SCRIPT = "sw.js"
+SERVICE_WORKER_POLICY = "default-src 'none'; script-src 'self'; connect-src 'self'"
 
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "

@@ -9,8 +9,20 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from socketspace.api.shield import NONCE_PLACEHOLDER, client_policy, new_nonce
+from socketspace.api.shield import (
+    NONCE_PLACEHOLDER,
+    SERVICE_WORKER_POLICY,
+    SERVICE_WORKER_SCRIPT,
+    client_policy,
+    new_nonce,
+)
 from socketspace.errors import NotFound
+
+# The browser checks the worker for a new version on every start; it must never be stale.
+SERVICE_WORKER_HEADERS = {
+    "Content-Security-Policy": SERVICE_WORKER_POLICY,
+    "Cache-Control": "no-cache",
+}
 
 PLACEHOLDER = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SocketSpace</title>
@@ -68,6 +80,8 @@ def mount_web_client(app: FastAPI, dist: Path, image_origins: tuple[str, ...] = 
             raise NotFound("No such API endpoint.")
         candidate = (root / path).resolve()
         if path and path != "index.html" and candidate.is_file() and candidate.is_relative_to(root):
+            if path == SERVICE_WORKER_SCRIPT:
+                return FileResponse(candidate, headers=SERVICE_WORKER_HEADERS)
             return FileResponse(candidate)
         return client_page()
 

@@ -10,6 +10,8 @@ interface AuthState {
   endedReason: string | null;
   sessionFound: (user: User) => void;
   sessionMissing: () => void;
+  /** The server could not be reached: the person last signed in here stays, offline. */
+  sessionUnreachable: () => void;
   signedIn: (user: User) => void;
   signedOut: () => void;
   sessionEnded: (reason: string) => void;
@@ -22,8 +24,35 @@ export const useAuthStore = create<AuthState>()((set) => ({
   endedReason: null,
   sessionFound: (user) => set({ status: "signedIn", user }),
   sessionMissing: () => set({ status: "signedOut", user: null }),
+  sessionUnreachable: () => {
+    const user = lastUser();
+    set(user ? { status: "signedIn", user } : { status: "signedOut", user: null });
+  },
   signedIn: (user) => set({ status: "signedIn", user, endedReason: null }),
   signedOut: () => set({ status: "signedOut", user: null }),
   sessionEnded: (reason) => set({ status: "signedOut", user: null, endedReason: reason }),
   endedReasonShown: () => set({ endedReason: null }),
 }));
+
+// Who is signed in on this device, so that the app opens offline (it is an installable app)
+// on the chats of the person last signed in, not on the login page. Cleared on every way out.
+const LAST_USER = "socketspace.lastUser";
+
+function lastUser(): User | null {
+  try {
+    const saved = globalThis.localStorage?.getItem(LAST_USER);
+    return saved ? (JSON.parse(saved) as User) : null;
+  } catch {
+    return null;
+  }
+}
+
+useAuthStore.subscribe(({ status, user }) => {
+  if (status === "checking") return;
+  try {
+    if (user) globalThis.localStorage?.setItem(LAST_USER, JSON.stringify(user));
+    else globalThis.localStorage?.removeItem(LAST_USER);
+  } catch {
+    // Storage full or refused: the app just will not open offline.
+  }
+});

@@ -9,8 +9,15 @@ export async function checkSession(): Promise<void> {
   try {
     useAuthStore.getState().sessionFound(await authApi.checkSession());
   } catch (error) {
-    if (error instanceof ApiError && error.code === NETWORK_ERROR) toast.error(error.message);
-    useAuthStore.getState().sessionMissing();
+    const auth = useAuthStore.getState();
+    if (!(error instanceof ApiError && error.code === NETWORK_ERROR)) {
+      auth.sessionMissing();
+      return;
+    }
+    // Offline: the person signed in here last goes on to their chats, where the banner
+    // says the app is offline; nobody known here gets the login page and the reason.
+    auth.sessionUnreachable();
+    if (useAuthStore.getState().status === "signedOut") toast.error(error.message);
   }
 }
 

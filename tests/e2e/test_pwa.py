@@ -1,0 +1,62 @@
+"""The client as an installable app (issue 19): a manifest with icons, a service worker that
+keeps the app shell, and the app opening offline on the chats of the person signed in."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import expect
+
+from tests.e2e.conftest import Open, Person
+
+
+async def installed(person: Person) -> None:
+    """Wait for the service worker to hold the app shell; the next page load is served by it
+    (as for anyone's second visit)."""
+    await person.page.evaluate("() => navigator.serviceWorker.ready")
+    await person.page.reload()
+    await person.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    await expect(person.page.get_by_test_id("my-name")).to_have_text(person.name)
+
+
+async def test_the_manifest_names_the_app_and_its_icons_are_served(open_person: Open) -> None:
+    alice = await open_person("Alice")
+    link = alice.page.locator('link[rel="manifest"]')
+    manifest = (await alice.context.request.get(await link.get_attribute("href") or "")).json
+    app = await manifest()
+    assert app["name"] == "SocketSpace" and app["display"] == "standalone"
+    assert app["start_url"] == "/chat"
+    sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in app["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in app["icons"]:
+        served = await alice.context.request.get(icon["src"])
+        assert served.status == 200 and served.headers["content-type"] == "image/png"
+    await installed(alice)
+    worker = await alice.page.evaluate("navigator.serviceWorker.controller.scriptURL")
+    assert worker.endswith("/sw.js")
+    assert alice.errors == []
+
+
+async def test_offline_the_app_opens_on_my_chats_and_says_it_is_offline(open_person: Open) -> None:
+    alice = await open_person("Alice")
+    await installed(alice)
+    await alice.context.set_offline(True)
+    await alice.page.reload()
+    # The shell came from the service worker; who I am from this device; the banner says why
+    # nothing new arrives.
+    await expect(alice.page.get_by_test_id("my-name")).to_have_text("Alice")
+    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+
+    await alice.context.set_offline(False)
+    await expect(alice.page.get_by_text("You are offline.")).to_be_hidden()
+
+
+async def test_signing_out_forgets_me_on_this_device(open_person: Open) -> None:
+    alice = await open_person("Alice")
+    await installed(alice)
+    await alice.page.get_by_role("button", name="Log out").click()
+    await expect(alice.page).to_have_url(re.compile(r"/login$"))
+    await alice.context.set_offline(True)
+    await alice.page.goto("/chat")
+    # Offline and signed out: the login page, never the chats of whoever was here before.
+    await expect(alice.page.get_by_role("button", name="Log in")).to_be_visible()
