@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # The relay benchmark's helpers (this file's folder is on sys.path when run as a script).
 from common import (
@@ -284,6 +285,14 @@ def processes_named(name: str) -> list[tuple[int, str]]:
     return found
 
 
+def redis_server_pids(redis_url: str) -> list[int]:
+    """The redis-server serving `redis_url` (its command line names the port), or every
+    redis-server when none does."""
+    found = processes_named("redis-server")
+    port = f":{urlsplit(redis_url).port or 6379}"
+    return [pid for pid, cmdline in found if port in cmdline] or [pid for pid, _ in found]
+
+
 # A backend's title: "postgres: 15/main: <user> <database> <address> <state>".
 BACKEND_TITLE = re.compile(r"^postgres: (?:\S+: )?\S+ (\S+) \S+\(\d+\)")
 
@@ -447,7 +456,7 @@ def measured_step(
 ) -> dict[str, Any]:
     """run.py's step, plus the CPU of every server, PostgreSQL and Redis over the whole step."""
     pg = postgres_pids(servers.database) if servers.database else []
-    redis = [pid for pid, _ in processes_named("redis-server")]
+    redis = redis_server_pids(options.redis_url)
     wall_0, busy_0, gen_0 = time.monotonic(), machine_busy_seconds(), children_cpu_seconds()
     server_0, pg_0, redis_0 = total_cpu(servers.pids), total_cpu(pg), total_cpu(redis)
     load = load_average()

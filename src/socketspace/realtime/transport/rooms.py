@@ -104,12 +104,16 @@ class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
         """An encoded emit to this process's connections in `room` (None: all of them)."""
         self._shared_frame_emits += 1
         skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
-        message = packet.Packet(packet.MESSAGE, encoded)
-        frame = text_frame(message.encode())  # one bytes object for every WebSocket
+        # Made for the first recipient: another process's emit may have none here.
+        message: packet.Packet | None = None
+        frame = b""
         sockets = self.server.eio.sockets
         for sid, eio_sid in self.get_participants(namespace, room):
             if sid in skip:
                 continue
+            if message is None:
+                message = packet.Packet(packet.MESSAGE, encoded)
+                frame = text_frame(message.encode())  # one bytes object for every WebSocket
             socket = sockets.get(eio_sid)
             if socket is None or not socket.write_now(frame):
                 await self.server._send_eio_packet(eio_sid, message)
