@@ -252,10 +252,11 @@ async def test_keyboard_only_send(open_person: Open) -> None:
     await page.keyboard.press("Escape")
     await expect(page.get_by_test_id("no-conversation")).to_be_visible()
 
-    # The sound toggle is remembered across a reload.
-    await page.get_by_role("button", name="Turn sounds off").click()
+    # The sound switch is remembered across a reload.
+    await page.get_by_role("button", name="Sounds: on").click()
+    await page.get_by_role("menuitemcheckbox", name="Sounds").click()
     await page.reload()
-    await expect(page.get_by_role("button", name="Turn sounds on")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sounds: off")).to_be_visible()
 
 
 async def test_landing_login_and_server_errors_in_toasts(browser, web) -> None:  # type: ignore[no-untyped-def]

@@ -4,8 +4,12 @@ apart, quiet keys."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+
 import pytest
-from playwright.async_api import Locator, Page, WebSocket, expect
+from PIL import Image
+from playwright.async_api import Locator, Page, Route, WebSocket, expect
 
 from tests.conftest import LiveServer, Servers
 from tests.e2e.conftest import PHONE, WEB_DIST, Open, Person
@@ -257,3 +261,121 @@ async def test_seen_only_once_the_new_message_has_been_on_screen(
     await expect(mine.get_by_test_id("status-read")).to_be_visible()
     assert len(marks) >= 1
     assert not alice.errors and not bob.errors
+
+
+# The part of the picture drawn in its box, and whether its ratio is kept, by the CSS object-fit
+# rules (what the browser paints; the pixels themselves are not readable here).
+PICTURE_SHOWN = """img => {
+    const box = img.getBoundingClientRect(), nw = img.naturalWidth, nh = img.naturalHeight;
+    const fit = getComputedStyle(img).objectFit;
+    let sx = box.width / nw, sy = box.height / nh;
+    if (fit === 'contain') sx = sy = Math.min(sx, sy);
+    else if (fit === 'cover') sx = sy = Math.max(sx, sy);
+    else if (fit === 'none') sx = sy = 1;
+    else if (fit === 'scale-down') sx = sy = Math.min(1, sx, sy);
+    const w = nw * sx, h = nh * sy;
+    return {
+        shown: (Math.min(w, box.width) * Math.min(h, box.height)) / (w * h),
+        ratioKept: Math.abs(sx / sy - 1) < 0.01,
+    };
+}"""
+
+
+def wide_png() -> dict[str, object]:
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 300), (40, 120, 200)).save(picture, "PNG")
+    return {"name": "panorama.png", "mimeType": "image/png", "buffer": picture.getvalue()}
+
+
+async def test_a_wide_picture_shows_whole_on_a_phone_and_its_row_keeps_its_height(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob", viewport=PHONE)
+    await alice.open_chat_with("Bob")
+    await alice.page.get_by_test_id("image-input").set_input_files(wide_png())
+    await expect(alice.page.get_by_test_id("image-preview").locator("img")).to_be_visible()
+    await alice.page.get_by_role("textbox", name="Message").press("Enter")
+    await expect(
+        alice.page.get_by_test_id("message").filter(has=alice.page.locator("img"))
+    ).to_have_attribute("data-delivery", "sent")
+
+    # Bob's copy of the picture is held back until his row has been measured.
+    release = asyncio.Event()
+
+    async def held(route: Route) -> None:
+        await release.wait()
+        await route.continue_()
+
+    await bob.page.route("**/api/media/images/**", held)
+    await bob.open_chat_with("Alice")
+    row = bob.page.get_by_test_id("message").filter(
+        has=bob.page.get_by_role("button", name="Open picture")
+    )
+    picture = row.get_by_role("img", name="Shared picture")
+    await expect(picture).to_be_attached()
+    before = await row.bounding_box()
+    release.set()
+    await picture.evaluate("img => img.decode()")
+    after = await row.bounding_box()
+    assert before and after and abs(after["height"] - before["height"]) < 1, (before, after)
+
+    drawn = await picture.evaluate(PICTURE_SHOWN)
+    assert drawn["ratioKept"], drawn
+    assert drawn["shown"] > 0.99, drawn
+    assert not alice.errors and not bob.errors
+
+
+COUNT_SOUNDS = """() => {
+    window.__sounds = { keys: 0, tones: 0 };
+    const keys = AudioBufferSourceNode.prototype.start;
+    AudioBufferSourceNode.prototype.start = function (...a) {
+        window.__sounds.keys++;
+        return keys.apply(this, a);
+    };
+    const tones = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (...a) {
+        window.__sounds.tones++;
+        return tones.apply(this, a);
+    };
+}"""
+
+
+async def sounds(page: Page) -> dict[str, int]:
+    return await page.evaluate("() => ({ ...window.__sounds })")  # type: ignore[no-any-return]
+
+
+async def test_keys_are_quiet_until_key_clicks_are_chosen_and_a_message_still_chimes(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await alice.page.add_init_script(f"({COUNT_SOUNDS})()")
+    await alice.page.reload()
+    await alice.open_chat_with("Bob")
+    box = alice.page.get_by_role("textbox", name="Message")
+
+    await box.press_sequentially("quiet please")
+    # Typing unlocked the audio; a click on the switch below proves it plays when asked.
+    assert (await sounds(alice.page))["keys"] == 0
+
+    await alice.page.get_by_role("button", name="Sounds: on").click()
+    await alice.page.get_by_role("menuitemcheckbox", name="Key clicks").click()
+    await expect(alice.page.get_by_role("button", name="Sounds: on")).to_be_focused()
+    await box.press_sequentially(" and now clicks")
+    await alice.page.wait_for_function("() => window.__sounds.keys > 0")
+
+    # The message sound is on all along: a message to a chat not open chimes.
+    await alice.page.keyboard.press("Escape")
+    await expect(alice.page.get_by_test_id("no-conversation")).to_be_visible()
+    tones = (await sounds(alice.page))["tones"]
+    await bob.open_chat_with("Alice")
+    await bob.send("ding?")
+    await alice.page.wait_for_function(f"() => window.__sounds.tones > {tones}")
+
+    # The choice is remembered across a reload.
+    await alice.page.reload()
+    await alice.page.get_by_role("button", name="Sounds: on").click()
+    key_clicks = alice.page.get_by_role("menuitemcheckbox", name="Key clicks")
+    await expect(key_clicks).to_have_attribute("aria-checked", "true")
+    assert not alice.errors

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { applyTheme, loadTheme, saveTheme } from "./preferences";
+import { applyTheme, loadKeySoundsEnabled, loadSoundEnabled, loadTheme, saveKeySoundsEnabled, saveSoundEnabled, saveTheme } from "./preferences";
 
 function memoryStorage() {
   const items = new Map<string, string>();
@@ -55,5 +55,32 @@ describe("the theme", () => {
     expect(root.attributes.get("data-theme")).toBe("light");
     applyTheme("system");
     expect(root.attributes.has("data-theme")).toBe(false);
+  });
+});
+
+describe("the sounds", () => {
+  beforeEach(() => vi.stubGlobal("localStorage", memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("are on by default, but the keys are quiet until their clicks are chosen", () => {
+    expect(loadSoundEnabled()).toBe(true);
+    expect(loadKeySoundsEnabled()).toBe(false);
+  });
+
+  it("remember each switch on its own", () => {
+    saveKeySoundsEnabled(true);
+    saveSoundEnabled(false);
+    expect(loadKeySoundsEnabled()).toBe(true);
+    expect(loadSoundEnabled()).toBe(false);
+  });
+
+  it("keep their defaults when storage is unavailable", () => {
+    vi.stubGlobal("localStorage", {
+      getItem: () => {
+        throw new Error("denied");
+      },
+    });
+    expect(loadSoundEnabled()).toBe(true);
+    expect(loadKeySoundsEnabled()).toBe(false);
   });
 });

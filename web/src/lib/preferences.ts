@@ -1,22 +1,32 @@
 /** Settings remembered in this browser. localStorage can throw (privacy modes, quotas): never fatal. */
 
 const SOUND_KEY = "socketspace.sound";
+const KEY_SOUNDS_KEY = "socketspace.keySounds";
 
-export function loadSoundEnabled(): boolean {
+function loadSwitch(key: string, byDefault: boolean): boolean {
   try {
-    return globalThis.localStorage?.getItem(SOUND_KEY) !== "off";
+    const saved = globalThis.localStorage?.getItem(key);
+    return saved === "on" ? true : saved === "off" ? false : byDefault;
   } catch {
-    return true;
+    return byDefault;
   }
 }
 
-export function saveSoundEnabled(enabled: boolean): void {
+function saveSwitch(key: string, enabled: boolean): void {
   try {
-    globalThis.localStorage?.setItem(SOUND_KEY, enabled ? "on" : "off");
+    globalThis.localStorage?.setItem(key, enabled ? "on" : "off");
   } catch {
     // Not remembered: the toggle still works for this visit.
   }
 }
+
+/** Sounds (a message arriving, a click): on unless switched off. */
+export const loadSoundEnabled = (): boolean => loadSwitch(SOUND_KEY, true);
+export const saveSoundEnabled = (enabled: boolean): void => saveSwitch(SOUND_KEY, enabled);
+
+/** A click for every key typed in the message box: off unless switched on. */
+export const loadKeySoundsEnabled = (): boolean => loadSwitch(KEY_SOUNDS_KEY, false);
+export const saveKeySoundsEnabled = (enabled: boolean): void => saveSwitch(KEY_SOUNDS_KEY, enabled);
 
 export type Theme = "light" | "dark" | "system";
 export const THEMES: readonly Theme[] = ["light", "dark", "system"];

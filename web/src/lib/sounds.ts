@@ -64,7 +64,15 @@ const KEY_VARIANTS = [
   { band: 1900, body: 130, gain: 0.15 },
 ] as const;
 
+/** Key clicks have a switch of their own (off unless chosen); the caller asks only whether sounds are on. */
+let keyClicks = false;
+
+export function keyClicksSwitched(enabled: boolean): void {
+  keyClicks = enabled;
+}
+
 export function playKeystroke(): void {
+  if (!keyClicks) return;
   play((ctx, now) => {
     const variant = KEY_VARIANTS[Math.floor(Math.random() * KEY_VARIANTS.length)] ?? KEY_VARIANTS[0];
     const src = ctx.createBufferSource();

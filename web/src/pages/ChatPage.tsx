@@ -14,7 +14,8 @@ import { GroupPanel } from "../features/groups/GroupPanel";
 import { ProfileHeader } from "../features/profile/ProfileHeader";
 import { loadNotifyEnabled, notifyPermission } from "../lib/notifications";
 import { markOnce } from "../lib/perf";
-import { loadSoundEnabled } from "../lib/preferences";
+import { loadKeySoundsEnabled, loadSoundEnabled } from "../lib/preferences";
+import { keyClicksSwitched } from "../lib/sounds";
 import { connectSocket, disconnectSocket } from "../realtime/socket";
 import { useAuthStore } from "../store/auth";
 import { groupIdOf, useChatStore } from "../store/chat";
@@ -52,6 +53,7 @@ export default function ChatPage() {
     if (!meId) return;
     markOnce("chat-page-mounted");
     useSettingsStore.getState().soundLoaded(loadSoundEnabled());
+    useSettingsStore.getState().keySoundsLoaded(loadKeySoundsEnabled());
     // Remembered as on, but the permission may have been taken back in the browser since.
     useSettingsStore.getState().notifyChanged(loadNotifyEnabled() && notifyPermission() === "granted");
     const chat = useChatStore.getState();
@@ -84,6 +86,11 @@ export default function ChatPage() {
   useChatRoute();
 
   useFocusReturnsToClosedChat(activeId);
+  // The sounds follow the switch (the composer asks only whether sounds are on at all).
+  useEffect(() => {
+    keyClicksSwitched(useSettingsStore.getState().keySoundsEnabled);
+    return useSettingsStore.subscribe((s) => keyClicksSwitched(s.keySoundsEnabled));
+  }, []);
 
   // The panel belongs to the open group: another conversation (Back, a notification) closes it.
   const [panelChat, setPanelChat] = useState(activeId);

@@ -1,5 +1,6 @@
 import { initials } from "../../lib/initials";
 import { safeImageUrl } from "../../lib/urls";
+import { hueOf } from "./hue";
 
 const SIZES = {
   xs: "size-8 text-xs",
@@ -7,22 +8,6 @@ const SIZES = {
   md: "size-12 text-base",
   lg: "size-16 text-xl",
 } as const;
-
-// A stable, pleasant colour per person when there is no picture.
-const TINTS = [
-  "bg-linear-to-br from-violet-500 to-indigo-600",
-  "bg-linear-to-br from-sky-500 to-blue-600",
-  "bg-linear-to-br from-emerald-500 to-teal-600",
-  "bg-linear-to-br from-amber-500 to-orange-600",
-  "bg-linear-to-br from-rose-500 to-pink-600",
-  "bg-linear-to-br from-fuchsia-500 to-purple-600",
-] as const;
-
-function tint(seed: string): string {
-  let hash = 0;
-  for (const ch of seed) hash = (hash * 31 + ch.charCodeAt(0)) | 0;
-  return TINTS[Math.abs(hash) % TINTS.length] ?? TINTS[0];
-}
 
 interface AvatarProps {
   name: string;
@@ -38,7 +23,11 @@ export function Avatar({ name, src: given, size = "sm", online, seed }: AvatarPr
   const presence = online === undefined ? "" : online ? "avatar-online" : "";
   return (
     <div className={`avatar ${presence} ${src ? "" : "avatar-placeholder"} shrink-0`}>
-      <div className={`${SIZES[size]} rounded-full ${src ? "bg-base-300" : `${tint(seed ?? name)} text-white`}`}>
+      <div
+        className={`${SIZES[size]} rounded-full ${src ? "bg-base-300" : "text-white"}`}
+        // A hue of its own per id (dark enough for white initials), so people are told apart.
+        style={src ? undefined : { backgroundColor: `oklch(52% 0.15 ${hueOf(seed ?? name)})` }}
+      >
         {src ? (
           <img src={src} alt="" loading="lazy" decoding="async" />
         ) : (

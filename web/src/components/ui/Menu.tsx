@@ -27,6 +27,8 @@ export interface MenuEntry {
   danger?: boolean;
   /** Set for one choice among several (a radio item): whether it is the current one. */
   checked?: boolean;
+  /** With `checked`: a switch of its own (a checkbox item), not one of several choices. */
+  checkbox?: boolean;
 }
 
 interface MenuProps {
@@ -75,7 +77,7 @@ export function Menu({
   const [active, setActive] = useState<number | null>(null);
   const items = useRef<(HTMLElement | null)[]>([]);
   const labels = entries.map((e) => e.label);
-  const selected = entries.findIndex((e) => e.checked);
+  const selected = entries.findIndex((e) => e.checked && !e.checkbox);
 
   const { refs: { setReference, setFloating }, floatingStyles, context } = useFloating({
     open,
@@ -111,7 +113,7 @@ export function Menu({
 
   const list = entries.map((entry, i) => {
     const Icon = entry.icon;
-    const radio = entry.checked !== undefined;
+    const role = entry.checked === undefined ? "menuitem" : entry.checkbox ? "menuitemcheckbox" : "menuitemradio";
     return (
       <li key={entry.label} role="none">
         <button
@@ -120,8 +122,8 @@ export function Menu({
             items.current[i] = el;
           }}
           {...getItemProps({ onClick: () => choose(entry) })}
-          role={radio ? "menuitemradio" : "menuitem"}
-          aria-checked={radio ? entry.checked : undefined}
+          role={role}
+          aria-checked={entry.checked}
           tabIndex={active === i ? 0 : -1}
           className={`${entry.danger ? "text-error" : ""} ${entry.checked ? "menu-active" : ""} ${sheet ? "py-3 text-base" : ""}`}
         >

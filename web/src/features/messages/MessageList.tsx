@@ -179,11 +179,13 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
               >
                 {/* A fixed height, so the row is as tall before the picture loads as after:
                     a row that grows when its picture arrives would push the newest message
-                    out of view, whatever the list does about it afterwards. */}
+                    out of view, whatever the list does about it afterwards. The whole picture
+                    shows inside it, its ratio kept (a wide one is not cropped to the bubble).
+                    The message carries no width and height to shape the box by. */}
                 <img
                   src={image}
                   alt="Shared picture"
-                  className="h-60 w-auto min-w-32 max-w-full rounded-[calc(var(--radius-field)*0.9)] bg-base-300 object-cover"
+                  className="h-60 w-auto min-w-32 max-w-full rounded-[calc(var(--radius-field)*0.9)] bg-base-300 object-contain"
                 />
               </button>
             )}

@@ -1,4 +1,4 @@
-import { Bell, BellOff, LogOut, Monitor, Moon, Settings, Sun, Volume2, VolumeX } from "lucide-react";
+import { Bell, BellOff, Keyboard, LogOut, Monitor, Moon, Settings, Sun, Volume2, VolumeX } from "lucide-react";
 import { type ChangeEvent, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { updateProfile } from "../../api/auth";
@@ -9,7 +9,7 @@ import { Logo } from "../../components/ui/Logo";
 import { Menu } from "../../components/ui/Menu";
 import { IMAGE_TYPES, pictureProblem, takeChosenFile } from "../../lib/images";
 import { askNotifyPermission, notifyPermission, saveNotifyEnabled } from "../../lib/notifications";
-import { THEMES, type Theme, applyTheme, saveSoundEnabled, saveTheme } from "../../lib/preferences";
+import { THEMES, type Theme, applyTheme, saveKeySoundsEnabled, saveSoundEnabled, saveTheme } from "../../lib/preferences";
 import { playClick, unlockAudio } from "../../lib/sounds";
 import { useAuthStore } from "../../store/auth";
 import { useSettingsStore } from "../../store/settings";
@@ -42,6 +42,40 @@ function ThemeMenu() {
       testId="theme-toggle"
     >
       <Icon className="size-4.5" aria-hidden="true" />
+    </Menu>
+  );
+}
+
+/** Sounds (a message arriving, clicks) and, apart, a click for every key typed. */
+function SoundMenu() {
+  const soundEnabled = useSettingsStore((s) => s.soundEnabled);
+  const keySoundsEnabled = useSettingsStore((s) => s.keySoundsEnabled);
+
+  function toggleSound() {
+    unlockAudio();
+    useSettingsStore.getState().soundToggled();
+    const enabled = useSettingsStore.getState().soundEnabled;
+    saveSoundEnabled(enabled);
+    if (enabled) playClick();
+  }
+
+  function toggleKeySounds() {
+    unlockAudio();
+    useSettingsStore.getState().keySoundsToggled();
+    saveKeySoundsEnabled(useSettingsStore.getState().keySoundsEnabled);
+  }
+
+  return (
+    <Menu
+      label={soundEnabled ? "Sounds: on" : "Sounds: off"}
+      entries={[
+        { label: "Sounds", icon: Volume2, checked: soundEnabled, checkbox: true, onSelect: toggleSound },
+        { label: "Key clicks", icon: Keyboard, checked: keySoundsEnabled, checkbox: true, onSelect: toggleKeySounds },
+      ]}
+      buttonClassName="btn btn-ghost btn-sm btn-circle"
+      testId="sound-toggle"
+    >
+      {soundEnabled ? <Volume2 className="size-4.5" aria-hidden="true" /> : <VolumeX className="size-4.5" aria-hidden="true" />}
     </Menu>
   );
 }
@@ -91,20 +125,11 @@ interface ProfileHeaderProps {
 
 export function ProfileHeader({ onLogout, onLogoutEverywhere }: ProfileHeaderProps) {
   const user = useAuthStore((s) => s.user);
-  const soundEnabled = useSettingsStore((s) => s.soundEnabled);
   const [uploading, setUploading] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   if (!user) return null;
-
-  function toggleSound() {
-    unlockAudio();
-    useSettingsStore.getState().soundToggled();
-    const enabled = useSettingsStore.getState().soundEnabled;
-    saveSoundEnabled(enabled);
-    if (enabled) playClick();
-  }
 
   async function changePicture(event: ChangeEvent<HTMLInputElement>) {
     const file = takeChosenFile(event.target);
@@ -135,17 +160,7 @@ export function ProfileHeader({ onLogout, onLogoutEverywhere }: ProfileHeaderPro
         <div className="flex items-center gap-1">
           <ThemeMenu />
           <NotifyToggle />
-          <button
-            type="button"
-            className="btn btn-ghost btn-sm btn-circle"
-            onClick={toggleSound}
-            aria-label={soundEnabled ? "Turn sounds off" : "Turn sounds on"}
-            aria-pressed={soundEnabled}
-            title={soundEnabled ? "Sounds on" : "Sounds off"}
-            data-testid="sound-toggle"
-          >
-            {soundEnabled ? <Volume2 className="size-4.5" /> : <VolumeX className="size-4.5" />}
-          </button>
+          <SoundMenu />
           <button
             type="button"
             className="btn btn-ghost btn-sm btn-circle"
