@@ -1,11 +1,11 @@
 import "./lib/cspNonce";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { Toaster } from "react-hot-toast";
 import App from "./App";
 import "./index.css";
 import { applyTheme, loadTheme } from "./lib/preferences";
 import { useSettingsStore } from "./store/settings";
+import { Toasts } from "./Toasts";
 
 // Before the first render, so a chosen theme never flashes the other one.
 const theme = loadTheme();
@@ -18,13 +18,6 @@ if (!root) throw new Error("#root is missing from index.html");
 createRoot(root).render(
   <StrictMode>
     <App />
-    <Toaster
-      position="top-center"
-      containerClassName="toasts"
-      toastOptions={{
-        className: "bg-base-100! text-base-content! shadow-lg! border! border-base-300! rounded-box!",
-        duration: 4000,
-      }}
-    />
+    <Toasts />
   </StrictMode>,
 );

@@ -35,7 +35,8 @@ export default function ResetPasswordPage() {
     const result = await resetWithLink(token, password, confirm);
     setBusy(false);
     if (result.ok) {
-      toast.success(`${result.message} You can log in with it now.`, { id: "password-reset" });
+      // The server's sentence says it all ("… Log in with the new one."): nothing added to repeat it.
+      toast.success(result.message, { id: "password-reset" });
       navigate("/login", { replace: true });
     } else if (result.linkProblem) {
       setLinkProblem(result.error);
