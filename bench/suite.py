@@ -6,7 +6,7 @@ suite-<time>.json), and bench/plot.py draws the relay's p99 latency against offe
 docs/performance-latency.png.
 
     .venv/bin/python bench/suite.py [--only relay-socket,relay-rest,presence,idle,history,auth,
-                                           flood,groups] [--quick]
+                                           flood,groups,search] [--quick]
 
 --quick runs every scenario small and short (about two minutes), to check that the benchmarks
 work, not to measure.
@@ -29,6 +29,7 @@ import idle
 import plot
 import presence
 import run as relay
+import search
 from common import RESULTS_DIR, write_result
 
 # Scenario: (its run(argv), the default arguments, the --quick arguments).
@@ -80,6 +81,12 @@ SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], lis
             "0",
         ],
     ),
+    # Issue 18: search at a million messages, and the socket relay without and with the index.
+    "search": (
+        search.run,
+        ["--messages", "1000000", "--send-cost"],
+        ["--messages", "20000", "--users", "100", "--viewers", "5", "--requests", "40"],
+    ),
 }
 
 # Issue 9's targets.
@@ -96,6 +103,10 @@ SIGNUP_P99_MS = 300
 # (the ramp's rule for a step that holds) at the highest rate held.
 GROUP_US_PER_FRAME = 10
 GROUP_TARGET_MEMBERS = 100
+# Issue 18's: search latency at 1,000,000 messages; the index's cost to the socket send path.
+SEARCH_P50_MS = 20
+SEARCH_P99_MS = 100
+SEND_COST_RATIO = 1.10
 
 
 def verdict(value: float | None, target: float, higher_is_better: bool = False) -> str:
@@ -231,6 +242,37 @@ def groups_rows(d: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def search_rows(d: dict[str, Any]) -> list[Row]:
+    latency = d["latency"]
+    every = latency["all"]
+    label = f"search {latency['messages']:,} msgs ({latency['database']})"
+    rows = [
+        (
+            label,
+            f"p50 {every['p50']} ms",
+            f"p50 ≤ {SEARCH_P50_MS} ms",
+            verdict(every["p50"], SEARCH_P50_MS),
+        ),
+        (
+            label,
+            f"p99 {every['p99']} ms",
+            f"p99 ≤ {SEARCH_P99_MS} ms",
+            verdict(every["p99"], SEARCH_P99_MS),
+        ),
+    ]
+    for entry in d.get("sendCost", {}).get("byRate", []):
+        with_index, without = entry["with"], entry["without"]
+        rows.append(
+            (
+                f"socket send with the index, {entry['rate']:,} msg/s",
+                f"{with_index:.1f} vs {without:.1f} µs CPU/msg (ratio {entry['ratio']:.2f})",
+                f"ratio ≤ {SEND_COST_RATIO:.2f}",
+                verdict(entry["ratio"], SEND_COST_RATIO),
+            )
+        )
+    return rows
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "relay-socket": lambda d: relay_rows("relay, socket sendMessage", SOCKET_RATE, d),
     "relay-rest": lambda d: relay_rows("relay, REST send", REST_RATE, d),
@@ -240,6 +282,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "auth": auth_rows,
     "flood": flood_rows,
     "groups": groups_rows,
+    "search": search_rows,
 }
 
 

@@ -13,11 +13,19 @@ from sqlalchemy import Connection
 
 from socketspace.db import Database, create_engine
 from socketspace.migrations import alembic_config, upgrade
-from socketspace.models import Conversation, Message, User
+from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.services import search as search_service
 from tests.api.test_groups import make_group, say
 from tests.api.test_replies import sent
 from tests.conftest import People, Person
+
+
+@pytest.fixture(autouse=True, params=["scan", "index"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test twice: as it runs here (the newest messages checked in Python first), and
+    with only the newest message checked so that the rest goes through the search index."""
+    if request.param == "index":
+        monkeypatch.setattr(search_service, "SCAN_FIRST", 1)
 
 
 @pytest.fixture
@@ -250,6 +258,12 @@ async def test_the_migration_indexes_the_messages_already_stored(database_url):
             chat = Conversation(user_low=low, user_high=high)
             session.add(chat)
             await session.flush()
+            for user, partner in ((ann, ben), (ben, ann)):
+                session.add(
+                    ConversationMember(
+                        conversation_id=chat.id, user_id=user.id, partner_id=partner.id
+                    )
+                )
             for text in ("an old Crème brûlée recipe", "unrelated"):
                 session.add(
                     Message(

@@ -25,18 +25,25 @@ branch_labels = None
 depends_on = None
 
 SQLITE_CREATE = (
-    "CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages',"
+    # The index's content: each message's text, and its conversation as a word of its own
+    # ("c42"), so that a search matches only in the viewer's conversations inside FTS5
+    # instead of finding every match in the database and dropping most of them after.
+    "CREATE VIEW messages_search AS SELECT id, text, 'c' || conversation_id AS conv FROM messages",
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(text, conv, content='messages_search',"
     " content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    # The 'delete' command must be given the text as it was indexed: the old row's.
+    # The 'delete' command must be given the values as they were indexed: the old row's.
     "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.text IS NOT NULL"
-    " BEGIN INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END",
+    " BEGIN INSERT INTO messages_fts(rowid, text, conv)"
+    " VALUES (new.id, new.text, 'c' || new.conversation_id); END",
     "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.text IS NOT NULL"
-    " BEGIN INSERT INTO messages_fts(messages_fts, rowid, text)"
-    " VALUES ('delete', old.id, old.text); END",
+    " BEGIN INSERT INTO messages_fts(messages_fts, rowid, text, conv)"
+    " VALUES ('delete', old.id, old.text, 'c' || old.conversation_id); END",
     "CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN"
-    " INSERT INTO messages_fts(messages_fts, rowid, text)"
-    " SELECT 'delete', old.id, old.text WHERE old.text IS NOT NULL;"
-    " INSERT INTO messages_fts(rowid, text) SELECT new.id, new.text WHERE new.text IS NOT NULL;"
+    " INSERT INTO messages_fts(messages_fts, rowid, text, conv)"
+    " SELECT 'delete', old.id, old.text, 'c' || old.conversation_id"
+    " WHERE old.text IS NOT NULL;"
+    " INSERT INTO messages_fts(rowid, text, conv)"
+    " SELECT new.id, new.text, 'c' || new.conversation_id WHERE new.text IS NOT NULL;"
     " END",
     "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
 )
@@ -45,6 +52,7 @@ SQLITE_DROP = (
     "DROP TRIGGER IF EXISTS messages_fts_delete",
     "DROP TRIGGER IF EXISTS messages_fts_insert",
     "DROP TABLE IF EXISTS messages_fts",
+    "DROP VIEW IF EXISTS messages_search",
 )
 
 POSTGRESQL_CREATE = (
