@@ -263,6 +263,39 @@ async def test_seen_only_once_the_new_message_has_been_on_screen(
     assert not alice.errors and not bob.errors
 
 
+async def test_seen_only_while_the_tab_has_the_focus(open_person: Open) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    marks: list[str] = []
+
+    def watch(socket: WebSocket) -> None:
+        socket.on("framesent", lambda f: marks.append(str(f)) if "markRead" in str(f) else None)
+
+    alice.page.on("websocket", watch)
+    await alice.page.reload()
+    await alice.open_chat_with("Bob")
+    await bob.open_chat_with("Alice")
+    # The page's focus as the window system gives it (Playwright fakes it on every page).
+    cdp = await alice.context.new_cdp_session(alice.page)
+    await cdp.send("Emulation.setFocusEmulationEnabled", {"enabled": False})
+
+    # Alice switches to another tab; her chat with Bob stays open, at its newest message.
+    other_tab = await alice.context.new_page()
+    await other_tab.bring_to_front()
+    assert not await alice.page.evaluate("() => document.hasFocus()")
+    await bob.send("Still there?")
+    await expect(alice.bubbles("Still there?")).to_be_visible()
+    await next_frames(alice.page)
+    assert marks == []
+    mine = bob.page.get_by_test_id("message").filter(has_text="Still there?")
+    await expect(mine.get_by_test_id("status-sent")).to_be_visible()
+
+    # Back in the tab, the message on screen is seen.
+    await alice.page.bring_to_front()
+    await expect(mine.get_by_test_id("status-read")).to_be_visible()
+    assert not alice.errors and not bob.errors
+
+
 # The part of the picture drawn in its box, and whether its ratio is kept, by the CSS object-fit
 # rules (what the browser paints; the pixels themselves are not readable here).
 PICTURE_SHOWN = """img => {

@@ -139,6 +139,7 @@ export function Menu({
         type="button"
         ref={setReference}
         aria-label={label}
+        title={label}
         className={buttonClassName}
         data-testid={testId}
         {...getReferenceProps()}

@@ -1,7 +1,10 @@
 import { useSyncExternalStore } from "react";
 
-/** Narrower than Tailwind's `md`: the layout where a conversation takes the whole screen. */
-export const PHONE_QUERY = "(max-width: 767px)";
+/**
+ * A phone: narrower than Tailwind's `md` (where a conversation takes the whole screen), or a
+ * touch screen with no hover to reveal what sits beside a message.
+ */
+export const PHONE_QUERY = "(max-width: 767px), (hover: none)";
 
 /** Whether a CSS media query matches, kept current as the window changes. */
 export function useMediaQuery(query: string): boolean {

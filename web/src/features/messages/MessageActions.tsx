@@ -21,7 +21,7 @@ interface MessageMenuProps {
   onOpenChange: (open: boolean) => void;
 }
 
-/** The ⋮ beside a bubble, revealed on hover or focus (none on phones, where a tap opens the sheet). */
+/** The ⋮ beside a bubble, revealed on hover or focus (none on phones, PHONE_QUERY, where a tap opens the sheet). */
 export function MessageMenu({ entries, phone, open, onOpenChange }: MessageMenuProps) {
   return (
     <div className="absolute top-1/2 -left-9 -translate-y-1/2">
@@ -32,7 +32,7 @@ export function MessageMenu({ entries, phone, open, onOpenChange }: MessageMenuP
         open={open}
         onOpenChange={onOpenChange}
         placement="bottom-end"
-        buttonClassName={`btn btn-ghost btn-circle btn-xs text-base-content/60 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden ${
+        buttonClassName={`btn btn-ghost btn-circle btn-xs text-base-content/60 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden ${
           open ? "opacity-100" : "opacity-0"
         }`}
       >
