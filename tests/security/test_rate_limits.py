@@ -14,13 +14,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 import socketio
 
 from socketspace.app import create_app
 from socketspace.config import Settings
 from socketspace.errors import RateLimited
 from socketspace.realtime import events
-from socketspace.security.throttle import Rule, Throttle
+from socketspace.security.throttle import Rule, Throttle, UserBudget
 from tests.conftest import ORIGIN, RELAXED_LIMITS, LiveServer, Servers, clients_of, signup
 
 REAL_LIMITS = {name: Settings.model_fields[name].default for name in RELAXED_LIMITS}
@@ -285,3 +286,32 @@ async def test_with_redis_a_burst_of_concurrent_checks_waits_its_turn_not_falls_
     assert sum(o is None for o in outcomes) == 100
     assert all(isinstance(o, RateLimited) for o in outcomes if o is not None)
     assert "rate_limit_store_unreachable" not in caplog.text
+
+
+async def test_with_redis_a_budget_spent_on_one_process_is_owed_on_another(redis_url):
+    # Two processes' throttles on one Redis; their background rounds are run by hand here.
+    prefix = f"test-{uuid.uuid4().hex}"
+    one, two = Throttle(redis_url, prefix), Throttle(redis_url, prefix)
+    assert one.spend is not None and two.spend is not None
+    on_one, on_two = (
+        UserBudget(t, "messages", rate=0.01, burst=4, message="Slow down.") for t in (one, two)
+    )
+    try:
+        for _ in range(3):
+            on_one.take("alice")
+        await one.spend.sync()
+        # Two has not spent for Alice yet: it answers from its own bucket, then learns at its
+        # next round what she owes (the overshoot docs/security.md bounds), and refuses.
+        on_two.take("alice")
+        await two.spend.sync()
+        with pytest.raises(RateLimited) as refused:
+            on_two.take("alice")
+        assert "try again in" in refused.value.message
+        # One learns of two's spend: it refuses too, with one of its own four left unspent.
+        await one.spend.sync()
+        with pytest.raises(RateLimited):
+            on_one.take("alice")
+        on_two.take("bob")  # someone else's budget is their own
+    finally:
+        await one.close()
+        await two.close()

@@ -302,31 +302,47 @@ class UserBudget:
         return None
 
 
-# One user's bucket in Redis, kept as the time its backlog runs out (GCRA's "theoretical
-# arrival time", on Redis's clock so the processes' clocks need not agree): add what was spent
-# (ARGV[1] tokens of ARGV[2] seconds each) and answer the backlog in seconds from now.
+# A budget's buckets in Redis: one hash, each user's field the time their backlog runs out
+# (GCRA's "theoretical arrival time", on Redis's clock so the processes' clocks need not
+# agree). For each user in ARGV (user, spent) after ARGV[1] (seconds per token): add what was
+# spent, answer the backlog in seconds from now, and drop the fields with none left (a full
+# bucket). One call for all of a round's users: a handful of commands, not a few per user.
 SPEND_SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local due = tonumber(redis.call('GET', KEYS[1]) or '0')
-if due < now then due = now end
-local spent = tonumber(ARGV[1])
-if spent > 0 then
-  due = due + spent * tonumber(ARGV[2])
-  redis.call('SET', KEYS[1], tostring(due), 'PX', math.ceil((due - now) * 1000) + 1000)
+local per_token = tonumber(ARGV[1])
+local users = {}
+for i = 2, #ARGV, 2 do users[#users + 1] = ARGV[i] end
+local dues = redis.call('HMGET', KEYS[1], unpack(users))
+local backlogs, owing, clear = {}, {}, {}
+for i, user in ipairs(users) do
+  local due = math.max(tonumber(dues[i]) or now, now) + tonumber(ARGV[2 * i + 1]) * per_token
+  if due > now then
+    owing[#owing + 1] = user
+    owing[#owing + 1] = string.format('%.6f', due)
+  else
+    clear[#clear + 1] = user
+  end
+  backlogs[i] = string.format('%.6f', due - now)
 end
-return tostring(due - now)
+if #owing > 0 then redis.call('HSET', KEYS[1], unpack(owing)) end
+if #clear > 0 then redis.call('HDEL', KEYS[1], unpack(clear)) end
+redis.call('EXPIRE', KEYS[1], 86400)
+return backlogs
 """
+# Users per script call (Lua's unpack takes a few thousand values at most).
+SPEND_CHUNK = 1000
 
 
 class SharedSpend:
     """Each user's spend of the `UserBudget`s, shared between the processes through Redis, off
-    the send path. Every `interval`, one pipeline adds what this process spent since the last
-    round to each user's bucket in Redis (`SPEND_SCRIPT`) and reads back what is left of it,
-    for the users this process spent for lately; that is then what this process's bucket has
-    left, less what it spent while the answer was on its way. A user is thus refused
-    everywhere about one interval after their spend, summed over the processes, empties the
-    bucket, and what was overspent meanwhile is owed: the rate over time is the budget's.
+    the send path. Every `interval`, one pipelined write adds what this process spent since
+    the last round to each user's bucket in Redis (`SPEND_SCRIPT`, one call per budget) and
+    reads back what is left, for the users this process spent for lately; that is then what
+    this process's bucket has left, less what it spent while the answer was on its way. A user
+    is thus refused everywhere about one interval after their spend, summed over the
+    processes, empties the bucket, and what was overspent meanwhile is owed: the rate over
+    time is the budget's.
 
     Redis down: each process keeps counting alone (its spend kept for the next round), logged
     once; the budgets are never off."""
@@ -340,7 +356,9 @@ class SharedSpend:
         self._prefix = f"{key_prefix}:spend"
         self._budgets: dict[str, UserBudget] = {}
         self._spent: dict[tuple[str, str], int] = {}  # (budget, user): spent here, not yet sent
-        self._active: dict[tuple[str, str], float] = {}  # (budget, user): last spent here
+        # (budget, user) read each round: when this process last spent for them, and whether
+        # they owed anything at the last read.
+        self._watched: dict[tuple[str, str], tuple[float, bool]] = {}
         self._failing = False
         self._rounds = Periodic("budget_sync", interval, self.sync)
 
@@ -364,24 +382,29 @@ class SharedSpend:
         spent, self._spent = self._spent, {}
         now = time.monotonic()
         for key in spent:
-            self._active[key] = now
-        # A user's bucket is read until it would have refilled since their last spend here.
-        for key, at in list(self._active.items()):
-            if now - at >= self._refill_seconds(key[0]):
-                del self._active[key]
-        keys = list(self._active)
-        if not keys:
+            self._watched[key] = (now, True)
+        # A user is read until they owe nothing and their bucket would have refilled since
+        # their last spend here.
+        for key, (at, owing) in list(self._watched.items()):
+            if not owing and now - at >= self._refill_seconds(key[0]):
+                del self._watched[key]
+        calls: list[tuple[str, list[str]]] = []  # (budget, its users), one script call each
+        for budget in self._budgets:
+            users = [user for name, user in self._watched if name == budget]
+            calls += [
+                (budget, users[i : i + SPEND_CHUNK]) for i in range(0, len(users), SPEND_CHUNK)
+            ]
+        if not calls:
             return
         pipe = self._redis.pipeline(transaction=False)
-        for key in keys:
-            seconds_per_token = 1.0 / self._budgets[key[0]].bucket.rate
-            await self._script(  # queued on the pipeline
-                keys=[f"{self._prefix}:{key[0]}:{key[1]}"],
-                args=[spent.get(key, 0), seconds_per_token],
-                client=pipe,
-            )
+        for budget, users in calls:
+            rate = self._budgets[budget].bucket.rate
+            args: list[str | float | int] = [1.0 / rate]
+            for user in users:
+                args += [user, spent.get((budget, user), 0)]
+            await self._script(keys=[f"{self._prefix}:{budget}"], args=args, client=pipe)
         try:
-            backlogs = await pipe.execute()
+            answers = await pipe.execute()
         except (RedisError, OSError) as exc:
             for key, count in spent.items():  # sent with the next round
                 self._spent[key] = self._spent.get(key, 0) + count
@@ -393,10 +416,14 @@ class SharedSpend:
             log.info("budget_sync_back shared=true")
         self._failing = False
         metrics.BUDGET_SYNCS.inc()
-        for key, backlog in zip(keys, backlogs, strict=True):
-            bucket = self._budgets[key[0]].bucket
-            left = bucket.burst - float(backlog) * bucket.rate - self._spent.get(key, 0)
-            bucket.set(key[1], left)
+        for (budget, users), backlogs in zip(calls, answers, strict=True):
+            bucket = self._budgets[budget].bucket
+            for user, backlog in zip(users, backlogs, strict=True):
+                key = (budget, user)
+                owed = float(backlog) * bucket.rate
+                # What it spent meanwhile is not in Redis's answer yet.
+                bucket.set(user, bucket.burst - owed - self._spent.get(key, 0))
+                self._watched[key] = (self._watched[key][0], owed > 0)
 
     def _refill_seconds(self, budget: str) -> float:
         bucket = self._budgets[budget].bucket
