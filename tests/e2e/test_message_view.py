@@ -221,19 +221,25 @@ async def next_frames(page: Page) -> None:
     await page.evaluate(NEXT_FRAMES)
 
 
+async def mark_read_frames(person: Person) -> list[str]:
+    """The markRead frames that `person`'s page sends, from a reload on (its socket's start)."""
+    marks: list[str] = []
+
+    def watch(socket: WebSocket) -> None:
+        socket.on("framesent", lambda f: marks.append(str(f)) if "markRead" in str(f) else None)
+
+    person.page.on("websocket", watch)
+    await person.page.reload()
+    return marks
+
+
 async def test_seen_only_once_the_new_message_has_been_on_screen(
     open_person: Open, web: LiveServer
 ) -> None:
     alice = await open_person("Alice")
     bob = await open_person("Bob")
     await seed(web, bob, await user_id(alice), 300)
-    marks: list[str] = []
-
-    def watch(socket: WebSocket) -> None:
-        socket.on("framesent", lambda f: marks.append(str(f)) if "markRead" in str(f) else None)
-
-    alice.page.on("websocket", watch)
-    await alice.page.reload()
+    marks = await mark_read_frames(alice)
     await alice.open_chat_with("Bob")
     await expect(bubble(alice.page, "#299")).to_be_visible()
     await bob.open_chat_with("Alice")
@@ -266,13 +272,7 @@ async def test_seen_only_once_the_new_message_has_been_on_screen(
 async def test_seen_only_while_the_tab_has_the_focus(open_person: Open) -> None:
     alice = await open_person("Alice")
     bob = await open_person("Bob")
-    marks: list[str] = []
-
-    def watch(socket: WebSocket) -> None:
-        socket.on("framesent", lambda f: marks.append(str(f)) if "markRead" in str(f) else None)
-
-    alice.page.on("websocket", watch)
-    await alice.page.reload()
+    marks = await mark_read_frames(alice)
     await alice.open_chat_with("Bob")
     await bob.open_chat_with("Alice")
     # The page's focus as the window system gives it (Playwright fakes it on every page).
