@@ -71,7 +71,10 @@ async def test_a_forgotten_password_is_reset_by_the_emailed_link_once(
         await page.get_by_label("Confirm new password").fill(NEW_PASSWORD)
         await page.get_by_role("button", name="Set new password").click()
         await expect(page).to_have_url(re.compile(r"/login$"))
-        await expect(page.get_by_role("status").filter(has_text="log in")).to_be_visible()
+        # Said once (the client used to add "You can log in with it now." to this sentence).
+        await expect(page.get_by_role("status").filter(has_text="log in")).to_have_text(
+            "Your password was changed. Log in with the new one."
+        )
 
         # Every old session ended; the new password lets her in, the old one does not.
         await expect(alice.page).to_have_url(re.compile(r"/login$"))

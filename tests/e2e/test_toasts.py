@@ -1,18 +1,15 @@
-"""Issue 19, item 11: toasts cover neither the conversation's header nor its composer, show
-above an open dialog (not hidden under it in the browser's top layer), and the password-reset
-toast says its sentence once."""
+"""Issue 19, item 11: toasts cover neither the conversation's header nor its composer, and show
+above an open dialog (not hidden under it in the browser's top layer). That the password-reset
+toast says its sentence once is checked in test_password_reset.py."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.conftest import LiveServer
-from tests.e2e.conftest import DESKTOP, PHONE, USER_AGENT, Open
+from tests.e2e.conftest import DESKTOP, PHONE, Open
 from tests.e2e.test_history import user_id
-from tests.e2e.test_password_reset import NEW_PASSWORD, reset_link_for
 
 # True when what lies at the centre of `el` on screen is `el` or inside it: the toast is on top
 # of everything there, dialogs in the browser's top layer included. (Toasts let clicks through,
@@ -99,26 +96,3 @@ async def test_a_toast_shows_above_an_open_dialog_and_stays_when_it_closes(
     header = page.locator("header").filter(has=page.get_by_test_id("conversation-name"))
     assert not overlap(await box(said), await box(header))
     assert not alice.errors
-
-
-async def test_the_password_reset_toast_says_it_once(
-    open_person: Open, browser: Browser, web: LiveServer
-) -> None:
-    alice = await open_person("Alice")
-    context = await browser.new_context(
-        base_url=web.url, viewport=DESKTOP, user_agent=USER_AGENT, locale="en-US"
-    )
-    try:
-        page = await context.new_page()
-        await page.goto("/forgot-password")
-        await page.get_by_label("Email").fill(alice.email)
-        await page.get_by_role("button", name="Send reset link").click()
-        await page.goto(await reset_link_for(web.settings.data_dir / "outbox", alice.email))
-        await page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-        await page.get_by_label("Confirm new password").fill(NEW_PASSWORD)
-        await page.get_by_role("button", name="Set new password").click()
-        await expect(page).to_have_url(re.compile(r"/login$"))
-        said = toast(page, "password")
-        await expect(said).to_have_text("Your password was changed. Log in with the new one.")
-    finally:
-        await context.close()
