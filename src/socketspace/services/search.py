@@ -10,6 +10,7 @@ match expression is then written by us, every word quoted. So `"`, `*`, `NEAR(`,
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -83,29 +84,30 @@ class Query:
         return " & ".join(parts)
 
     def matches(self, text: str) -> bool:
-        """Whether a text matches, as the index decides it: every word as a prefix of one of
-        its words, every phrase as a run of its words."""
-        words = [fold(word) for word in WORD.findall(text)]
-        return all(any(w.startswith(prefix) for w in words) for prefix in self._prefixes) and all(
-            _has_run(words, [fold(w) for w in phrase]) for phrase in self.phrases
-        )
+        """Whether a text matches, as the index decides it: every word as the start of one
+        of its words, every phrase as a run of its words."""
+        folded = fold(text)
+        return all(pattern.search(folded) for pattern in _patterns(self))
 
     def marks(self, word: str) -> bool:
         """Whether a word of a message's text is one this query matched (for the snippet)."""
         folded = fold(word)
-        return any(folded.startswith(w) for w in self._prefixes) or folded in self._exact
-
-    @property
-    def _prefixes(self) -> tuple[str, ...]:
-        return tuple(fold(w) for w in self.words)
-
-    @property
-    def _exact(self) -> set[str]:
-        return {fold(w) for phrase in self.phrases for w in phrase}
+        return any(folded.startswith(fold(w)) for w in self.words) or any(
+            folded == fold(w) for phrase in self.phrases for w in phrase
+        )
 
 
-def _has_run(words: list[str], run: list[str]) -> bool:
-    return any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1))
+@functools.lru_cache(maxsize=256)
+def _patterns(query: Query) -> tuple[re.Pattern[str], ...]:
+    """A regular expression per word and phrase, over folded text (words are letters and
+    digits only: nothing in them needs escaping but for safety)."""
+    start, end = r"(?<![^\W_])", r"(?![^\W_])"
+    found = [re.compile(start + re.escape(fold(word))) for word in query.words]
+    found += [
+        re.compile(start + r"[\W_]+".join(re.escape(fold(w)) for w in phrase) + end)
+        for phrase in query.phrases
+    ]
+    return tuple(found)
 
 
 def fold(text: str) -> str:
@@ -216,11 +218,18 @@ async def _newest_first(
         )
     if not ids:
         return [], 0
-    found = await session.execute(
-        select(*MESSAGE_COLUMNS).where(Message.id.in_(ids), *conditions).order_by(Message.id.desc())
-    )
-    rows = [row for row in found if query.matches(row.text or "")][:wanted]
-    return cast("list[MessageRow]", rows), (min(ids) if len(ids) == SCAN_FIRST else 0)
+    texts = await session.execute(select(Message.id, Message.text).where(Message.id.in_(ids)))
+    matched = [message_id for message_id, text in texts if query.matches(text or "")]
+    rows: list[MessageRow] = []
+    if matched:
+        found = await session.execute(
+            select(*MESSAGE_COLUMNS)
+            .where(Message.id.in_(matched), *conditions)
+            .order_by(Message.id.desc())
+            .limit(wanted)
+        )
+        rows = cast("list[MessageRow]", found.all())
+    return rows, (min(ids) if len(ids) == SCAN_FIRST else 0)
 
 
 async def _indexed(
