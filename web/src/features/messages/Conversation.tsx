@@ -165,8 +165,11 @@ function useOpenConversation(chatKey: string) {
   // What the others wrote is read once it has been on screen while I was looking (MessageList).
   const onSeen = useCallback(
     (messageId: string) => {
+      // Never back (scrolled up, older messages come into view); again only while a badge
+      // says the server has not heard it yet.
       const unread = useChatStore.getState().chats[chatKey]?.unreadCount ?? 0;
-      if (reported.current !== null && compareIds(messageId, reported.current) <= 0 && unread === 0) return;
+      const order = reported.current === null ? 1 : compareIds(messageId, reported.current);
+      if (order < 0 || (order === 0 && unread === 0)) return;
       reported.current = messageId;
       reportRead(chatKey, messageId);
     },

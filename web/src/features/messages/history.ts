@@ -74,7 +74,7 @@ export async function loadOlder(chatKey: string): Promise<void> {
 
 /** Tell the server (and so my other tabs) that I have read up to a message. */
 export function reportRead(chatKey: string, upToMessageId: string): void {
-  useChatStore.getState().chatRead(chatKey);
+  useChatStore.getState().chatRead(chatKey, upToMessageId);
   const groupId = groupIdOf(chatKey);
   if (isConnected()) {
     emitMarkRead(targetOf(chatKey), upToMessageId, () => undefined);

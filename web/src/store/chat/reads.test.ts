@@ -31,9 +31,18 @@ describe("unread counting", () => {
   it("clears the badge when I read the chat here", () => {
     store().messageReceived(stored(10, BOB, ALICE, "hi"));
 
-    store().chatRead(BOB);
+    store().chatRead(BOB, "10");
 
     expect(store().chats[BOB]?.unreadCount).toBe(0);
+  });
+
+  it("keeps the badge when what I saw here is older than what has arrived", () => {
+    store().messageReceived(stored(10, BOB, ALICE, "one"));
+    store().messageReceived(stored(11, BOB, ALICE, "two"));
+
+    store().chatRead(BOB, "10");
+
+    expect(store().chats[BOB]?.unreadCount).toBe(2);
   });
 
   it("clears the badge when I read the chat in another tab", () => {

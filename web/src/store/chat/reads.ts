@@ -7,37 +7,32 @@ import type { MessagesRead } from "../../types";
 import { conversation, laterRead, withConversation } from "./conversations";
 import { memberRead } from "./groups";
 import { groupKey } from "./keys";
-import type { ChatSlice } from "./state";
+import type { ChatSlice, ChatState } from "./state";
 
 export interface ReadsActions {
-  chatRead: (chatKey: string) => void;
+  /** I read the chat here, up to this message. */
+  chatRead: (chatKey: string, upToMessageId: string) => void;
   messagesRead: (event: MessagesRead) => void;
 }
 
+/** My badge after I read up to a message: gone when that covers the newest message, else as it was. */
+function readByMe(s: ChatState, chatKey: string, upToMessageId: string): Partial<ChatState> {
+  const entry = s.chats[chatKey];
+  if (!entry || entry.unreadCount === 0) return {};
+  const last = entry.lastMessage;
+  const coversAll =
+    last === null || last.senderId === s.meId || last.kind === "system" || compareIds(upToMessageId, last._id) >= 0;
+  return coversAll ? { chats: { ...s.chats, [chatKey]: { ...entry, unreadCount: 0 } } } : {};
+}
+
 export const createReadsSlice: ChatSlice<ReadsActions> = (set) => ({
-  chatRead: (chatKey) =>
-    set((s) => {
-      // Called with the newest incoming message of the open conversation: all of it is read.
-      const entry = s.chats[chatKey];
-      if (!entry || entry.unreadCount === 0) return {};
-      return { chats: { ...s.chats, [chatKey]: { ...entry, unreadCount: 0 } } };
-    }),
+  chatRead: (chatKey, upToMessageId) => set((s) => readByMe(s, chatKey, upToMessageId)),
   messagesRead: (event) =>
     set((s) => {
       const key = event.groupId ? groupKey(event.groupId) : event.userId;
       if (key === undefined) return {};
-      if (event.readerId === s.meId) {
-        // I read it in this or another tab: the badge goes everywhere.
-        const entry = s.chats[key];
-        if (!entry || entry.unreadCount === 0) return {};
-        const last = entry.lastMessage;
-        const coversAll =
-          last === null ||
-          last.senderId === s.meId ||
-          last.kind === "system" ||
-          compareIds(event.upToMessageId, last._id) >= 0;
-        return coversAll ? { chats: { ...s.chats, [key]: { ...entry, unreadCount: 0 } } } : {};
-      }
+      // I read it in this or another tab: the badge goes everywhere.
+      if (event.readerId === s.meId) return readByMe(s, key, event.upToMessageId);
       // A group member read: "Seen by" counts them.
       if (event.groupId) return memberRead(s, event.groupId, event.readerId, event.upToMessageId);
       const current = conversation(s, event.readerId);
