@@ -40,6 +40,7 @@ import orjson
 import redis.asyncio as redis
 import socketio
 from engineio import packet
+from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import RedisError
 
 from socketspace import metrics
@@ -155,6 +156,7 @@ class RedisFanout(SharedFrameManager):
         self._senders: dict[bytes, int] = {}  # another process: the last sequence number heard
         self._subscribed = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._connection: AbstractConnection | None = None  # the publisher's
 
     async def emit(
         self,
@@ -210,6 +212,8 @@ class RedisFanout(SharedFrameManager):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        if self._connection is not None:
+            await self._redis.connection_pool.release(self._connection)
         await self._listener_redis.aclose()
         await self._redis.aclose()
 
@@ -226,12 +230,25 @@ class RedisFanout(SharedFrameManager):
             self._sequence += 1
             message = b"%s%d " % (self.host, self._sequence) + orjson.dumps(batch)
             try:
-                await self._redis.publish(self.channel, message)
+                await self._send(message)
             except (RedisError, OSError) as exc:
                 # Lost for the other processes; the next batch's number tells them so.
                 log.warning("fanout_publish_failed emits=%d error=%s", len(batch), exc)
             finally:
                 self._idle.set()
+
+    async def _send(self, message: bytes) -> None:
+        """One PUBLISH on a connection of the publisher's own: redis-py's client takes a
+        connection from its pool and gives it back around every command, which cost more than
+        the command (about 70 µs of CPU against 45, on hiredis)."""
+        if self._connection is None:
+            self._connection = await self._redis.connection_pool.get_connection()  # type: ignore[no-untyped-call]
+        try:
+            await self._connection.send_command("PUBLISH", self.channel, message)
+            await self._connection.read_response()
+        except BaseException:
+            await self._connection.disconnect()  # the next PUBLISH connects again
+            raise
 
     async def _listen(self) -> None:
         backoff = 0.1
