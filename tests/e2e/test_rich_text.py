@@ -53,3 +53,29 @@ async def test_the_emoji_picker_loads_from_our_server_and_types_at_the_caret(
     assert any(url.endswith("/emoji/en/data.json") for url in emoji_code)
     assert len(hosts) == 1, f"requests left the server: {sorted(hosts)}"
     assert alice.errors == []
+
+
+async def test_links_and_formatting_are_drawn_as_elements_and_other_schemes_stay_text(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    await alice.send(
+        "*bold* _soft_ `a<b>` see https://example.com/x?y=1 or javascript:alert(1) <i>raw</i>"
+    )
+    await bob.open_chat_with("Alice")
+    bubble = bob.bubbles("bold")
+    await expect(bubble).to_be_visible()
+    await expect(bubble.locator("strong")).to_have_text("bold")
+    await expect(bubble.locator("em")).to_have_text("soft")
+    await expect(bubble.locator("code")).to_have_text("a<b>")
+    link = bubble.get_by_role("link")
+    await expect(link).to_have_count(1)
+    await expect(link).to_have_attribute("href", "https://example.com/x?y=1")
+    await expect(link).to_have_attribute("target", "_blank")
+    await expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
+    # What is not a web link, and HTML typed as text, stay text.
+    await expect(bubble).to_contain_text("javascript:alert(1) <i>raw</i>")
+    assert await bubble.locator("i").count() == 0
+    assert bob.errors == []

@@ -13,6 +13,7 @@ import type { ChatMessage } from "../../store/conversation";
 import type { GroupMember, Person } from "../../types";
 import { ConfirmDelete, MessageEditor, MessageMenu, messageEntries } from "./MessageActions";
 import { loadOlder } from "./history";
+import { MessageText } from "./MessageText";
 import { initialAnchor, moveAnchor } from "./listAnchor";
 import { useBottomKeptOnShrink } from "./useBottomKept";
 import { useSeen } from "./useSeen";
@@ -192,9 +193,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             {editing && message._id && message.text ? (
               <MessageEditor messageId={message._id} initial={message.text} onDone={() => setEditing(false)} />
             ) : message.text && (
-              <p className={`whitespace-pre-wrap break-words ${message.image ? "px-2.5 pt-1.5 pb-1" : ""}`} data-testid="message-text">
-                {message.text}
-              </p>
+              <MessageText text={message.text} className={message.image ? "px-2.5 pt-1.5 pb-1" : ""} />
             )}
           </>
         )}
