@@ -24,7 +24,7 @@ export function Field({ label, icon, trailing, onChange, ...input }: FieldProps)
         {label}
       </label>
       <label className="input input-lg w-full">
-        <span className="text-base-content/50" aria-hidden="true">
+        <span className="text-base-content/70" aria-hidden="true">
           {icon}
         </span>
         <input id={id} className="grow" onChange={(e) => onChange(e.target.value)} {...input} />

@@ -110,9 +110,9 @@ function MemberRow({
       <span className="min-w-0 flex-1">
         <span className="block truncate font-medium">
           {member.fullName}
-          {self && <span className="font-normal text-base-content/60"> (you)</span>}
+          {self && <span className="font-normal text-base-content/70"> (you)</span>}
         </span>
-        <span className="block text-xs text-base-content/60" data-testid="member-role">
+        <span className="block text-xs text-base-content/70" data-testid="member-role">
           {ROLE_LABEL[member.role]}
         </span>
       </span>
@@ -311,7 +311,7 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () 
               )}
             </div>
           )}
-          <p className="text-sm text-base-content/60">
+          <p className="text-sm text-base-content/70">
             {myRole === null
               ? "You are no longer a member of this group."
               : `${members?.length ?? group.memberCount} members · you are ${YOU_ARE[myRole]}`}
@@ -331,7 +331,7 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose: () 
           </div>
           {adding && members && <AddPeople groupId={groupId} members={members} onDone={() => setAdding(false)} />}
           {ordered === null ? (
-            <p className="flex items-center gap-2 text-sm text-base-content/60" role="status">
+            <p className="flex items-center gap-2 text-sm text-base-content/70" role="status">
               <span className="loading loading-spinner loading-xs" aria-hidden="true" /> Loading members…
             </p>
           ) : (

@@ -56,7 +56,7 @@ export function PeoplePicker({ excluded, selected, onChange, label }: PeoplePick
         </ul>
       )}
       <label className="input input-sm w-full bg-base-200 border-transparent" htmlFor={searchId}>
-        <Search className="size-4 text-base-content/50" aria-hidden="true" />
+        <Search className="size-4 text-base-content/70" aria-hidden="true" />
         <input
           id={searchId}
           type="search"
@@ -82,7 +82,7 @@ export function PeoplePicker({ excluded, selected, onChange, label }: PeoplePick
           </li>
         ))}
       </ul>
-      <p className="text-xs text-base-content/55" aria-live="polite">
+      <p className="text-xs text-base-content/70" aria-live="polite">
         {contactsStatus !== "ready" && candidates.length === 0
           ? "Loading people…"
           : candidates.length === 0

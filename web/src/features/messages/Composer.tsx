@@ -142,7 +142,7 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
             <SendHorizontal className="size-5" />
           </button>
         </div>
-        <p className="mt-1.5 hidden text-xs text-base-content/45 sm:block">
+        <p className="mt-1.5 hidden text-xs text-base-content/70 sm:block">
           <kbd className="kbd kbd-xs">Enter</kbd> to send · <kbd className="kbd kbd-xs">Shift</kbd>+<kbd className="kbd kbd-xs">Enter</kbd> for a new line
         </p>
       </div>

@@ -54,7 +54,7 @@ export function EmojiButton({ onPick }: { onPick: (emoji: string) => void }) {
           className="absolute bottom-full left-0 z-30 mb-2 overflow-hidden rounded-box border border-base-300 bg-base-100 shadow-lg"
           data-testid="emoji-picker"
         >
-          <Suspense fallback={<p className="p-4 text-sm text-base-content/60">Loading…</p>}>
+          <Suspense fallback={<p className="p-4 text-sm text-base-content/70">Loading…</p>}>
             <EmojiPanel onPick={onPick} />
           </Suspense>
         </div>

@@ -18,17 +18,17 @@ export default function EmojiPanel({ onPick }: { onPick: (emoji: string) => void
         className="input input-sm z-10 mx-2 mt-2 w-auto appearance-none"
       />
       <EmojiPicker.Viewport className="relative flex-1 outline-none">
-        <EmojiPicker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-base-content/60">
+        <EmojiPicker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-base-content/70">
           Loading…
         </EmojiPicker.Loading>
-        <EmojiPicker.Empty className="absolute inset-0 flex items-center justify-center text-sm text-base-content/60">
+        <EmojiPicker.Empty className="absolute inset-0 flex items-center justify-center text-sm text-base-content/70">
           No emoji found.
         </EmojiPicker.Empty>
         <EmojiPicker.List
           className="select-none pb-1.5"
           components={{
             CategoryHeader: ({ category, ...props }) => (
-              <div {...props} className="bg-base-100 px-3 pt-2.5 pb-1 text-xs font-medium text-base-content/60">
+              <div {...props} className="bg-base-100 px-3 pt-2.5 pb-1 text-xs font-medium text-base-content/70">
                 {category.label}
               </div>
             ),
