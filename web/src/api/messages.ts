@@ -8,7 +8,7 @@ export const CONVERSATIONS_PATH = "/conversations";
 /** Pages of the conversations list followed at most, should a server never say "no more". */
 const MAX_CONVERSATION_PAGES = 50;
 /** People per page of the contacts list (the server's keyset paging, by name). */
-const CONTACTS_PAGE = 100;
+const CONTACTS_PAGE = 500;
 export const CONTACTS_PATH = contactsPath({});
 
 /** A prefetched answer when there is one (a failed one is asked again), else a request. */

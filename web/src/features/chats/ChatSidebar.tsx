@@ -6,7 +6,17 @@ import { firstName, systemText, typingSentence } from "../../lib/groupText";
 import { matchesName } from "../../lib/people";
 import { shortWhen } from "../../lib/time";
 import { markOnce } from "../../lib/perf";
-import { type ChatEntry, type GroupInfo, groupIdOf, isDraft, nameOf, typingNames, useChatStore } from "../../store/chat";
+import {
+  type ChatEntry,
+  everyone,
+  type GroupInfo,
+  groupIdOf,
+  isDraft,
+  nameOf,
+  type PeopleList,
+  typingNames,
+  useChatStore,
+} from "../../store/chat";
 import type { Person } from "../../types";
 import { playClick } from "../../lib/sounds";
 import { useSettingsStore } from "../../store/settings";
@@ -18,26 +28,26 @@ type Tab = "chats" | "contacts";
 const SEARCH_DEBOUNCE_MS = 250;
 
 /**
- * The end of the contacts list while the server has more: scrolled into view, it asks for the
- * next page. Keyed by that page's cursor, so a fresh observer looks again after each page (a
- * short page leaves it in view, and an observer only speaks when that changes).
+ * The end of a people list while the server has more: scrolled into view, it asks for the next
+ * page. Keyed by that page's cursor, so a fresh observer looks again after each page (a short
+ * page leaves it in view, and an observer only speaks when that changes).
  */
-function MoreContacts() {
-  const status = useChatStore((s) => s.moreContactsStatus);
+function MorePeople({ list }: { list: PeopleList }) {
   const end = useRef<HTMLLIElement>(null);
+  const { query } = list;
   useEffect(() => {
     const element = end.current;
     if (!element) return;
     const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void loadMoreContacts();
+      if (entries.some((e) => e.isIntersecting)) void loadMoreContacts(query);
     });
     observer.observe(element);
     return () => observer.disconnect();
-  }, []);
+  }, [query]);
   return (
     <li ref={end} className="flex justify-center py-3" data-testid="more-contacts">
-      {status === "error" ? (
-        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void loadMoreContacts()}>
+      {list.moreStatus === "error" ? (
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => void loadMoreContacts(query)}>
           Could not load more people. Retry
         </button>
       ) : (
@@ -223,7 +233,7 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
   const [tab, setTab] = useState<Tab>("chats");
   const [query, setQuery] = useState("");
   const soundOn = useSettingsStore((s) => s.soundEnabled);
-  const { meId, people, groups, chatOrder, chats, chatsStatus, contactIds, contactsStatus, contactsNext, online, activeId, typing } = useChatStore(
+  const { meId, people, groups, chatOrder, chats, chatsStatus, found, online, activeId, typing, ...everyoneFields } = useChatStore(
     useShallow((s) => ({
       meId: s.meId,
       people: s.people,
@@ -234,6 +244,8 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
       contactIds: s.contactIds,
       contactsStatus: s.contactsStatus,
       contactsNext: s.contactsNext,
+      moreContactsStatus: s.moreContactsStatus,
+      found: s.found,
       online: s.online,
       activeId: s.activeId,
       typing: s.typing,
@@ -246,9 +258,10 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
   const totalUnread = useMemo(() => Object.values(chats).reduce((n, c) => n + c.unreadCount, 0), [chats]);
   const q = query.trim().toLowerCase();
   useEffect(() => {
-    // Everyone is searched on the server (the list holds a page at a time); meanwhile the page
-    // already shown narrows at once, below.
-    if (q === useChatStore.getState().contactsQuery) return;
+    // People are searched on the server (a list holds a page at a time); meanwhile the people
+    // already shown narrow at once, below.
+    if (!q) return useChatStore.getState().searchCleared();
+    if (q === useChatStore.getState().found?.query) return;
     const timer = setTimeout(() => void loadContacts(q), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [q]);
@@ -259,7 +272,7 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
     if (soundOn) playClick();
     setTab(next);
     // People sign up all the time: the list is fresh whenever it is opened.
-    if (next === "contacts") void loadContacts();
+    if (next === "contacts") void loadContacts(q);
   }
 
   type ChatRow = { key: string; entry: ChatEntry } & ({ person: Person; group?: never } | { group: GroupInfo; person?: never });
@@ -274,7 +287,8 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
     const person = people[key];
     return matches(person) ? [{ key, entry, person }] : [];
   });
-  const contactRows = contactIds.map((id) => people[id]).filter(matches);
+  const shown = q && found ? found : everyone(everyoneFields);
+  const contactRows = shown.ids.map((id) => people[id]).filter(matches);
 
   return (
     <aside className="flex h-full min-h-0 flex-col bg-base-100" aria-label="Conversations">
@@ -369,7 +383,7 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
               ))}
             </ul>
           )
-        ) : contactsStatus !== "ready" && contactRows.length === 0 ? (
+        ) : shown.status !== "ready" && contactRows.length === 0 ? (
           <ListSkeleton />
         ) : contactRows.length === 0 ? (
           <EmptyList
@@ -389,7 +403,7 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
                 secondary={online[person._id] ? "Online" : "Offline"}
               />
             ))}
-            {contactsNext !== null && <MoreContacts key={contactsNext} />}
+            {shown.next !== null && <MorePeople key={shown.next} list={shown} />}
           </ul>
         )}
       </div>

@@ -1,7 +1,7 @@
 import toast from "react-hot-toast";
 import { errorMessage } from "../../api/http";
 import { fetchContacts, fetchConversations } from "../../api/messages";
-import { groupIdOf, nameOf, useChatStore, type Received } from "../../store/chat";
+import { everyone, groupIdOf, nameOf, useChatStore, type Received } from "../../store/chat";
 import { firstName } from "../../lib/groupText";
 import { useSettingsStore } from "../../store/settings";
 import { notificationContent, showNotification } from "../../lib/notifications";
@@ -22,28 +22,29 @@ export async function loadChats(): Promise<void> {
   }
 }
 
-/** The first page of people whose name contains `query` (everyone for ""); the current search by default. */
-export async function loadContacts(query = store().contactsQuery): Promise<void> {
+/** The first page of people whose name contains `query`; of everyone for "". */
+export async function loadContacts(query = ""): Promise<void> {
   store().contactsRequested(query);
   try {
     const { people, next } = await fetchContacts({ q: query });
     store().contactsLoaded(people, { query, next });
   } catch (error) {
-    store().contactsFailed();
+    store().contactsFailed(query);
     toast.error(errorMessage(error), { id: "contacts-failed" });
   }
 }
 
-/** The list was scrolled to its end: the next page, once. */
-export async function loadMoreContacts(): Promise<void> {
-  const { contactsQuery: query, contactsNext: cursor, moreContactsStatus } = store();
-  if (cursor === null || moreContactsStatus === "loading") return;
-  store().moreContactsRequested();
+/** That list was scrolled to its end: its next page, once. */
+export async function loadMoreContacts(query: string): Promise<void> {
+  const list = query === "" ? everyone(store()) : store().found;
+  if (list?.query !== query || list.next === null || list.moreStatus === "loading") return;
+  const cursor = list.next;
+  store().moreContactsRequested(query);
   try {
     const { people, next } = await fetchContacts({ q: query, cursor });
     store().moreContactsLoaded(cursor, people, { query, next });
   } catch {
-    store().moreContactsFailed();
+    store().moreContactsFailed(query);
   }
 }
 
@@ -108,10 +109,9 @@ export async function refreshChats(): Promise<void> {
 }
 
 async function loadContactsQuietly(): Promise<void> {
-  const query = store().contactsQuery;
   try {
-    const { people, next } = await fetchContacts({ q: query });
-    store().contactsLoaded(people, { query, next });
+    const { people, next } = await fetchContacts();
+    store().contactsLoaded(people, { query: "", next });
   } catch {
     // As above.
   }

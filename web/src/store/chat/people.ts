@@ -1,37 +1,51 @@
 /**
- * Everyone the page knows by id (from the contacts list and the chats list), and the contacts
- * list: the server's answer to the people search, page after page as it is scrolled.
+ * Everyone the page knows by id (from the contacts list and the chats list), the contacts list
+ * (everyone, page after page as it is scrolled), and the server's answer to the people search.
  */
 import type { Person, UserUpdated } from "../../types";
 import type { GroupInfo } from "./groups";
 import type { ChatSlice, LoadStatus } from "./state";
 
-export interface PeopleData {
-  people: Record<string, Person>;
-  contactIds: string[];
-  contactsStatus: LoadStatus;
-  /** What the list answers: the search typed ("" for everyone). */
-  contactsQuery: string;
-  /** The server's cursor for the next page; null when the list is complete. */
-  contactsNext: string | null;
-  moreContactsStatus: LoadStatus;
+/** People by name as the server pages them: the ids so far, and where the next page begins. */
+export interface PeopleList {
+  /** The search it answers: "" for everyone. */
+  query: string;
+  ids: string[];
+  status: LoadStatus;
+  /** The server's cursor for the next page; null once the last page is in. */
+  next: string | null;
+  moreStatus: LoadStatus;
 }
 
-/** Which search a page answers, and the cursor of the page after it. */
+export interface PeopleData {
+  people: Record<string, Person>;
+  /** Everyone, page after page (the Contacts tab; the group member picker). */
+  contactIds: string[];
+  contactsStatus: LoadStatus;
+  contactsNext: string | null;
+  moreContactsStatus: LoadStatus;
+  /** The people search typed in the sidebar, answered by the server; null when none is. */
+  found: PeopleList | null;
+}
+
+/** Which search a page answers ("" for everyone), and the cursor of the page after it. */
 export interface ContactsPage {
   query: string;
   next: string | null;
 }
 
 export interface PeopleActions {
+  /** The first page of everyone (""), or of a search. */
   contactsRequested: (query?: string) => void;
-  /** The first page; an answer to a search no longer asked is dropped. */
+  /** A first page; an answer to a search no longer asked is dropped. */
   contactsLoaded: (people: Person[], page?: ContactsPage) => void;
-  contactsFailed: () => void;
-  moreContactsRequested: () => void;
-  /** The page after `cursor`: kept only while the list still ends there. */
+  contactsFailed: (query?: string) => void;
+  moreContactsRequested: (query?: string) => void;
+  /** The page after `cursor`: kept only while that list still ends there. */
   moreContactsLoaded: (cursor: string, people: Person[], page: ContactsPage) => void;
-  moreContactsFailed: () => void;
+  moreContactsFailed: (query?: string) => void;
+  /** The search box was emptied: the list is everyone again. */
+  searchCleared: () => void;
   /** `userUpdated`: someone renamed themself or changed their picture; shown wherever they appear. */
   userUpdated: (profile: UserUpdated) => void;
 }
@@ -41,9 +55,9 @@ export function initialPeople(): PeopleData {
     people: {},
     contactIds: [],
     contactsStatus: "idle",
-    contactsQuery: "",
     contactsNext: null,
     moreContactsStatus: "idle",
+    found: null,
   };
 }
 
@@ -53,34 +67,69 @@ function known(people: Record<string, Person>, list: Person[]): Record<string, P
   return next;
 }
 
+/** Everyone's list, from the fields that hold it. */
+export function everyone(
+  s: Pick<PeopleData, "contactIds" | "contactsStatus" | "contactsNext" | "moreContactsStatus">,
+): PeopleList {
+  return { query: "", ids: s.contactIds, status: s.contactsStatus, next: s.contactsNext, moreStatus: s.moreContactsStatus };
+}
+
+/** The list that answers to `query`: everyone, or the search still asked (else none: a stale answer). */
+function listFor(s: PeopleData, query: string): PeopleList | null {
+  if (query === "") return everyone(s);
+  return s.found?.query === query ? s.found : null;
+}
+
+function withList(list: PeopleList): Partial<PeopleData> {
+  if (list.query !== "") return { found: list };
+  return { contactIds: list.ids, contactsStatus: list.status, contactsNext: list.next, moreContactsStatus: list.moreStatus };
+}
+
+/** `change` applied to the list answering `query`, if one still does. */
+function changed(s: PeopleData, query: string, change: (list: PeopleList) => PeopleList): Partial<PeopleData> {
+  const list = listFor(s, query);
+  return list ? withList(change(list)) : {};
+}
+
 export const createPeopleSlice: ChatSlice<PeopleData & PeopleActions> = (set) => ({
   ...initialPeople(),
-  contactsRequested: (query = "") => set({ contactsStatus: "loading", contactsQuery: query }),
+  contactsRequested: (query = "") =>
+    set((s) => {
+      if (query === "") return { contactsStatus: "loading" };
+      // Until the answer comes, the people shown so far stay (the sidebar narrows them at once).
+      const shown = s.found ?? everyone(s);
+      return { found: { query, ids: shown.ids, status: "loading", next: null, moreStatus: "idle" } };
+    }),
   contactsLoaded: (list, page = { query: "", next: null }) =>
     set((s) => {
-      if (page.query !== s.contactsQuery) return {};
-      return {
-        people: known(s.people, list),
-        contactIds: list.map((p) => p._id),
-        contactsStatus: "ready",
-        contactsNext: page.next,
-        moreContactsStatus: "idle",
-      };
+      const next = changed(s, page.query, (current) => ({
+        ...current,
+        ids: list.map((p) => p._id),
+        status: "ready",
+        next: page.next,
+        moreStatus: "idle",
+      }));
+      return Object.keys(next).length === 0 ? {} : { ...next, people: known(s.people, list) };
     }),
-  contactsFailed: () => set({ contactsStatus: "error" }),
-  moreContactsRequested: () => set({ moreContactsStatus: "loading" }),
+  contactsFailed: (query = "") => set((s) => changed(s, query, (list) => ({ ...list, status: "error" }))),
+  moreContactsRequested: (query = "") => set((s) => changed(s, query, (list) => ({ ...list, moreStatus: "loading" }))),
   moreContactsLoaded: (cursor, list, page) =>
     set((s) => {
-      if (page.query !== s.contactsQuery || cursor !== s.contactsNext) return {};
-      const listed = new Set(s.contactIds);
+      const current = listFor(s, page.query);
+      if (!current || current.next !== cursor) return {};
+      const listed = new Set(current.ids);
       return {
+        ...withList({
+          ...current,
+          ids: [...current.ids, ...list.map((p) => p._id).filter((id) => !listed.has(id))],
+          next: page.next,
+          moreStatus: "ready",
+        }),
         people: known(s.people, list),
-        contactIds: [...s.contactIds, ...list.map((p) => p._id).filter((id) => !listed.has(id))],
-        contactsNext: page.next,
-        moreContactsStatus: "ready",
       };
     }),
-  moreContactsFailed: () => set({ moreContactsStatus: "error" }),
+  moreContactsFailed: (query = "") => set((s) => changed(s, query, (list) => ({ ...list, moreStatus: "error" }))),
+  searchCleared: () => set({ found: null }),
   userUpdated: ({ _id, fullName, profilePic }) =>
     set((s) => {
       const known = s.people[_id];
