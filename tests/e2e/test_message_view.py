@@ -69,6 +69,13 @@ async def test_the_newest_messages_menu_and_editor_stay_in_view_on_desktop(
 ) -> None:
     alice = await chatting(open_person)
     newest = alice.page.get_by_test_id("message").filter(has_text="line 11")
+    # Scrolled up a few pixels: the newest message still shows whole, but the list no longer
+    # follows its end.
+    await alice.page.get_by_test_id("message-list").evaluate(
+        "el => { el.scrollTop = el.scrollHeight - el.clientHeight - 12; }"
+    )
+    await next_frames(alice.page)
+    assert await inside_list(newest)
     await newest.hover()
     await newest.get_by_role("button", name="Message actions").click()
 
