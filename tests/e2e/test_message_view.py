@@ -12,7 +12,7 @@ from PIL import Image
 from playwright.async_api import Locator, Page, Route, WebSocket, expect
 
 from tests.conftest import LiveServer, Servers
-from tests.e2e.conftest import PHONE, WEB_DIST, Open, Person
+from tests.e2e.conftest import PHONE, WEB_DIST, Open, Person, screenshot
 from tests.e2e.test_history import bubble, scroll_until_attached, seed, user_id
 
 
@@ -83,6 +83,7 @@ async def test_the_newest_messages_menu_and_editor_stay_in_view_on_desktop(
     await expect(menu).to_be_visible()
     for item in ("Edit", "Delete"):
         assert await fully_shown(menu.get_by_role("menuitem", name=item)), item
+    await screenshot(alice.page, "message-menu-desktop")
 
     await menu.get_by_role("menuitem", name="Edit").click()
     editor = alice.page.get_by_role("textbox", name="Edit message")
@@ -111,6 +112,7 @@ async def test_on_a_phone_a_tap_opens_the_messages_actions_as_a_sheet_in_view(
     await expect(sheet.get_by_role("menuitem")).to_have_count(2)
     for item in ("Edit", "Delete"):
         assert await fully_shown(sheet.get_by_role("menuitem", name=item)), item
+    await screenshot(alice.page, "message-sheet-phone")
 
     # Escape closes the sheet, not the conversation.
     await alice.page.keyboard.press("Escape")
