@@ -43,6 +43,7 @@ export { type ChatTarget, chatKeyOf, groupIdOf, groupKey, isGroupKey, targetOf }
 export { type Conversation, emptyConversation, newestIncomingId } from "./conversations";
 export type { Announcement, Received } from "./messages";
 export type { Connection } from "./presence";
+export type { JumpTarget } from "./view";
 export { everyone, type PeopleList } from "./people";
 export { initialChatData } from "./session";
 export { newestId } from "../conversation";
