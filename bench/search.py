@@ -43,7 +43,7 @@ from typing import Any
 import asyncpg
 import httpx
 import run as relay
-from common import percentiles, write_result
+from common import main_of, percentiles, write_result
 from sqlalchemy.engine import make_url
 
 from socketspace.app import create_worker_app
@@ -516,8 +516,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    run(argv)
-    return 0
+    return main_of(run, argv)
 
 
 if __name__ == "__main__":

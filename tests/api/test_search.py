@@ -20,12 +20,16 @@ from tests.api.test_replies import sent
 from tests.conftest import People, Person
 
 
-@pytest.fixture(autouse=True, params=["scan", "index"])
+@pytest.fixture(autouse=True, params=["scan", "index", "whole-index"])
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test twice: as it runs here (the newest messages checked in Python first), and
-    with only the newest message checked so that the rest goes through the search index."""
-    if request.param == "index":
+    """Each test three ways: as it runs here (the newest messages checked in Python first);
+    with only the newest message checked, so that the rest goes through the search index
+    (on PostgreSQL row by row, the viewer having few messages); and through the whole index
+    (PostgreSQL's GIN index too)."""
+    if request.param != "scan":
         monkeypatch.setattr(search_service, "SCAN_FIRST", 1)
+    if request.param == "whole-index":
+        monkeypatch.setattr(search_service, "ROW_BY_ROW_MAX", 0)
 
 
 @pytest.fixture

@@ -60,6 +60,14 @@ WORD = re.compile(r"[^\W_]+")
 
 _FTS = table("messages_fts", column("rowid"), column("messages_fts"))
 _SEARCH_VECTOR: ColumnElement[Any] = literal_column("messages.search")
+# The same vector, as an expression the GIN index cannot serve: PostgreSQL then checks the
+# viewer's own messages one by one (see _indexed).
+_SEARCH_VECTOR_ROW_BY_ROW: ColumnElement[Any] = literal_column(
+    "coalesce(messages.search, ''::tsvector)"
+)
+# Up to this many messages in the viewer's conversations, PostgreSQL checks them one by one
+# rather than through the GIN index.
+ROW_BY_ROW_MAX = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +120,8 @@ def _patterns(query: Query) -> tuple[re.Pattern[str], ...]:
 
 def fold(text: str) -> str:
     """Case and accents folded, as the engines fold them."""
+    if text.isascii():  # most text: nothing to decompose (a search checks hundreds)
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -241,16 +251,42 @@ async def _indexed(
     query: Query,
     wanted: int,
 ) -> list[MessageRow]:
-    """The newest `wanted` matches below `below`, through the search index."""
-    matching, newest_first = _matching(is_sqlite)
+    """The newest `wanted` matches below `below`, through the search index.
+
+    On PostgreSQL a viewer with few messages is better served without the GIN index: for a
+    phrase of two common words it lists 120,000 candidates (67 ms at a million messages)
+    where checking the viewer's 1,400 messages one by one takes a few."""
     if below is not None:
         conditions = [*conditions, Message.id < below]
+    row_by_row = (
+        not is_sqlite
+        and conversations is not None
+        and await _fewer_than(session, ROW_BY_ROW_MAX, conversations, below)
+    )
+    matching, newest_first = _matching(is_sqlite, row_by_row=row_by_row)
     statement = matching.where(*conditions).order_by(newest_first.desc()).limit(wanted)
     match = query.fts5(conversations) if is_sqlite else query.tsquery()
     return cast("list[MessageRow]", (await session.execute(statement, {"match": match})).all())
 
 
-def _matching(is_sqlite: bool) -> tuple[Select[Any], ColumnElement[Any]]:
+async def _fewer_than(
+    session: AsyncSession,
+    most: int,
+    conversations: list[int],
+    below: int | None,
+) -> bool:
+    """Whether these conversations hold fewer than `most` messages below `below` (counted
+    up to `most`, on the index of conversation and id)."""
+    some = select(Message.id).where(Message.conversation_id.in_(conversations))
+    if below is not None:
+        some = some.where(Message.id < below)
+    counted = select(func.count()).select_from(some.limit(most).subquery())
+    return (await session.scalar(counted) or 0) < most
+
+
+def _matching(
+    is_sqlite: bool, *, row_by_row: bool = False
+) -> tuple[Select[Any], ColumnElement[Any]]:
     """The messages whose text matches `:match`, and the column to order them by, newest
     first (on SQLite the index's rowid: FTS5 then hands its matches over in that order
     instead of all of them to be sorted)."""
@@ -263,7 +299,8 @@ def _matching(is_sqlite: bool) -> tuple[Select[Any], ColumnElement[Any]]:
         )
         return query, _FTS.c.rowid
     tsquery = func.to_tsquery("simple", func.socketspace_unaccent(bindparam("match")))
-    return select(*MESSAGE_COLUMNS).where(_SEARCH_VECTOR.op("@@")(tsquery)), Message.id.expression
+    vector = _SEARCH_VECTOR_ROW_BY_ROW if row_by_row else _SEARCH_VECTOR
+    return select(*MESSAGE_COLUMNS).where(vector.op("@@")(tsquery)), Message.id.expression
 
 
 async def _conversations_of(
