@@ -15,7 +15,7 @@ import {
   useRole,
   useTypeahead,
 } from "@floating-ui/react";
-import type { LucideIcon } from "lucide-react";
+import { Check, type LucideIcon } from "lucide-react";
 import { type KeyboardEvent, type ReactNode, useRef, useState } from "react";
 
 /** One line of a menu. A list of these is the whole menu: adding an action is adding an entry. */
@@ -125,9 +125,10 @@ export function Menu({
           role={role}
           aria-checked={entry.checked}
           tabIndex={active === i ? 0 : -1}
-          className={`${entry.danger ? "text-error" : ""} ${entry.checked ? "menu-active" : ""} ${sheet ? "py-3 text-base" : ""}`}
+          className={`${entry.danger ? "text-error" : ""} ${sheet ? "py-3 text-base" : ""}`}
         >
           {Icon && <Icon className={sheet ? "size-5" : "size-3.5"} aria-hidden="true" />} {entry.label}
+          {entry.checked && <Check className="ml-auto size-3.5 text-primary" aria-hidden="true" />}
         </button>
       </li>
     );
