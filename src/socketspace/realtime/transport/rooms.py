@@ -174,7 +174,9 @@ class RedisFanout(SharedFrameManager):
         python-socketio's pub/sub managers read it; so is an emit to one connection)."""
         room = to or room
         if callback is not None:  # an ack comes back to this process: its connections only
-            await super().emit(event, data, namespace, room=room, callback=callback)
+            await super().emit(
+                event, data, namespace, room=room, skip_sid=skip_sid, callback=callback
+            )
             return
         encoded = self.encode(event, data, namespace)
         if namespace in self.rooms:
