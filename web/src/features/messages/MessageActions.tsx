@@ -5,8 +5,17 @@ import { deleteOwnMessage, editOwnMessage } from "./edits";
 
 const MAX_TEXT = 2000;
 
-/** What can be done with a message, one entry per action. */
-export function messageEntries({ canEdit, onEdit, onDelete }: { canEdit: boolean; onEdit: () => void; onDelete: () => void }): MenuEntry[] {
+interface EntriesFor {
+  /** My own message (Edit, Delete), or someone else's. */
+  mine: boolean;
+  canEdit: boolean;
+  onEdit: () => void;
+  onDelete: () => void;
+}
+
+/** What can be done with a stored message, one entry per action (none: no menu at all). */
+export function messageEntries({ mine, canEdit, onEdit, onDelete }: EntriesFor): MenuEntry[] {
+  if (!mine) return [];
   return [
     ...(canEdit ? [{ label: "Edit", icon: Pencil, onSelect: onEdit }] : []),
     { label: "Delete", icon: Trash2, onSelect: onDelete, danger: true },
@@ -15,6 +24,8 @@ export function messageEntries({ canEdit, onEdit, onDelete }: { canEdit: boolean
 
 interface MessageMenuProps {
   entries: MenuEntry[];
+  /** Beside my bubble on its left; beside another's on its right. */
+  mine: boolean;
   /** A phone: no button on every message; a tap on the bubble opens the entries as a bottom sheet. */
   phone: boolean;
   open: boolean;
@@ -22,16 +33,16 @@ interface MessageMenuProps {
 }
 
 /** The ⋮ beside a bubble, revealed on hover or focus (none on phones, PHONE_QUERY, where a tap opens the sheet). */
-export function MessageMenu({ entries, phone, open, onOpenChange }: MessageMenuProps) {
+export function MessageMenu({ entries, mine, phone, open, onOpenChange }: MessageMenuProps) {
   return (
-    <div className="absolute top-1/2 -left-9 -translate-y-1/2">
+    <div className={`absolute top-1/2 -translate-y-1/2 ${mine ? "-left-9" : "-right-9"}`}>
       <Menu
         label="Message actions"
         entries={entries}
         sheet={phone}
         open={open}
         onOpenChange={onOpenChange}
-        placement="bottom-end"
+        placement={mine ? "bottom-end" : "bottom-start"}
         buttonClassName={`btn btn-ghost btn-circle btn-xs text-base-content/60 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden ${
           open ? "opacity-100" : "opacity-0"
         }`}

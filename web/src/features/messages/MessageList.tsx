@@ -126,7 +126,11 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
-  const ownStored = mine && message._id !== null && message.delivery === "sent" && !deleted;
+  const stored = message._id !== null && message.delivery === "sent" && !deleted;
+  const actions = stored
+    ? messageEntries({ mine, canEdit: Boolean(message.text), onEdit: () => setEditing(true), onDelete: () => setConfirming(true) })
+    : [];
+  const withMenu = actions.length > 0 && !editing;
   return (
     <div
       className={`group chat ${mine ? "chat-end" : "chat-start"} py-0.5`}
@@ -151,20 +155,21 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
       {/* The rest of a run shows no name; a screen reader still says whose each message is. */}
       {group && !showName && !mine && <span className="sr-only">{sender.fullName}:</span>}
       <div
-        onClick={phone && ownStored && !editing ? (event) => !insideControl(event.target) && setMenuOpen(true) : undefined}
+        onClick={phone && withMenu ? (event) => !insideControl(event.target) && setMenuOpen(true) : undefined}
         className={`chat-bubble max-w-[min(80%,36rem)] ${
           mine ? (failed ? "chat-bubble-error" : "chat-bubble-primary") : "bg-base-100 text-base-content shadow-sm"
         } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""}`}
       >
-        {ownStored && !editing && (
+        {withMenu && (
           <MessageMenu
-            entries={messageEntries({ canEdit: Boolean(message.text), onEdit: () => setEditing(true), onDelete: () => setConfirming(true) })}
+            entries={actions}
+            mine={mine}
             phone={phone}
             open={menuOpen}
             onOpenChange={setMenuOpen}
           />
         )}
-        {ownStored && confirming && <ConfirmDelete messageId={message._id as string} onClose={() => setConfirming(false)} />}
+        {mine && stored && confirming && <ConfirmDelete messageId={message._id as string} onClose={() => setConfirming(false)} />}
         {deleted ? (
           <span className="italic opacity-70" data-testid="message-deleted">
             This message was deleted
