@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import Connection
+from sqlalchemy import text as sql
 
 from socketspace.db import Database, create_engine
 from socketspace.migrations import alembic_config, upgrade
-from socketspace.models import Conversation, ConversationMember, Message, User
+from socketspace.models import Conversation, ConversationMember, User
+from socketspace.models.base import utcnow
 from socketspace.services import search as search_service
 from tests.api.test_groups import make_group, say
 from tests.api.test_replies import sent
@@ -269,10 +271,19 @@ async def test_the_migration_indexes_the_messages_already_stored(database_url):
                     )
                 )
             for text in ("an old Crème brûlée recipe", "unrelated"):
-                session.add(
-                    Message(
-                        conversation_id=chat.id, sender_id=ann.id, receiver_id=ben.id, text=text
-                    )
+                # As the schema of 0007 has them (the model has more columns since).
+                await session.execute(
+                    sql(
+                        "INSERT INTO messages (conversation_id, sender_id, receiver_id, text,"
+                        " created_at) VALUES (:cid, :sender, :receiver, :text, :now)"
+                    ),
+                    {
+                        "cid": chat.id,
+                        "sender": ann.id,
+                        "receiver": ben.id,
+                        "text": text,
+                        "now": utcnow(),
+                    },
                 )
         await upgrade(db.engine)
         page = await search_service.search(db, viewer_id=ben.id, q="creme brul")

@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.db import Database
@@ -65,6 +66,15 @@ _SEARCH_VECTOR: ColumnElement[Any] = literal_column("messages.search")
 _SEARCH_VECTOR_ROW_BY_ROW: ColumnElement[Any] = literal_column(
     "coalesce(messages.search, ''::tsvector)"
 )
+# PostgreSQL: the newest messages of some conversations, each conversation's read backwards
+# on the (conversation_id, id) index alone (a bitmap of them all, sorted, read every row).
+_NEWEST_OF_CONVERSATIONS = sql(
+    "SELECT id, text FROM messages WHERE id IN (SELECT m.id"
+    " FROM unnest(CAST(:convs AS bigint[])) AS c(id) CROSS JOIN LATERAL"
+    " (SELECT id FROM messages WHERE conversation_id = c.id AND id < :below"
+    " ORDER BY id DESC LIMIT :n) AS m ORDER BY m.id DESC LIMIT :n)"
+)
+_NO_LIMIT = 2**63 - 1
 # Up to this many messages in the viewer's conversations, PostgreSQL checks them one by one
 # rather than through the GIN index.
 ROW_BY_ROW_MAX = 20_000
@@ -213,22 +223,22 @@ async def _newest_first(
         if below is not None:
             newest = newest.where(_FTS.c.rowid < below)
         convs = "conv : (" + " OR ".join(f"c{c}" for c in conversations) + ")"
-        ids = list(await session.scalars(newest, {"convs": convs}))
-    else:
-        in_range: list[ColumnElement[bool]] = [
-            Message.conversation_id.in_(conversations),
-            Message.text.is_not(None),
-        ]
-        if below is not None:
-            in_range.append(Message.id < below)
-        ids = list(
-            await session.scalars(
-                select(Message.id).where(*in_range).order_by(Message.id.desc()).limit(SCAN_FIRST)
+        texts = (
+            await session.execute(
+                select(Message.id, Message.text).where(Message.id.in_(newest.scalar_subquery())),
+                {"convs": convs},
             )
-        )
-    if not ids:
+        ).all()
+    else:
+        texts = (
+            await session.execute(
+                _NEWEST_OF_CONVERSATIONS,
+                {"convs": conversations, "below": below or _NO_LIMIT, "n": SCAN_FIRST},
+            )
+        ).all()
+    if not texts:
         return [], 0
-    texts = await session.execute(select(Message.id, Message.text).where(Message.id.in_(ids)))
+    ids = [message_id for message_id, _ in texts]
     matched = [message_id for message_id, text in texts if query.matches(text or "")]
     rows: list[MessageRow] = []
     if matched:
