@@ -114,9 +114,10 @@ async def test_on_a_phone_a_tap_opens_the_messages_actions_as_a_sheet_in_view(
         assert await fully_shown(sheet.get_by_role("menuitem", name=item)), item
     await screenshot(alice.page, "message-sheet-phone")
 
-    # Escape closes the sheet, not the conversation.
+    # Escape closes the sheet, not the conversation, and the focus is back on the message.
     await alice.page.keyboard.press("Escape")
     await expect(sheet).to_have_count(0)
+    await expect(newest.locator(".chat-bubble")).to_be_focused()
     await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Bob")
 
     await newest.get_by_test_id("message-text").click()

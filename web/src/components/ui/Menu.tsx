@@ -16,7 +16,7 @@ import {
   useTypeahead,
 } from "@floating-ui/react";
 import { Check, type LucideIcon } from "lucide-react";
-import { type KeyboardEvent, type ReactNode, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, type RefObject, useRef, useState } from "react";
 
 /** One line of a menu. A list of these is the whole menu: adding an action is adding an entry. */
 export interface MenuEntry {
@@ -44,6 +44,8 @@ interface MenuProps {
   /** Controlled: the owner opens it from elsewhere too (a long-press on a message). */
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
+  /** Where the focus goes when it closes, if not to the button (a sheet opened from elsewhere). */
+  returnFocus?: RefObject<HTMLElement | null>;
   testId?: string;
 }
 
@@ -66,6 +68,7 @@ export function Menu({
   sheet = false,
   open: controlled,
   onOpenChange,
+  returnFocus,
   testId,
 }: MenuProps) {
   const [own, setOwn] = useState(false);
@@ -151,7 +154,7 @@ export function Menu({
         <FloatingPortal>
           {sheet ? (
             <FloatingOverlay lockScroll className="z-50 bg-black/40">
-              <FloatingFocusManager context={context} modal>
+              <FloatingFocusManager context={context} modal returnFocus={returnFocus ?? true}>
                 <ul
                   ref={setFloating}
                   aria-label={label}
@@ -164,7 +167,7 @@ export function Menu({
               </FloatingFocusManager>
             </FloatingOverlay>
           ) : (
-            <FloatingFocusManager context={context} modal={false}>
+            <FloatingFocusManager context={context} modal={false} returnFocus={returnFocus ?? true}>
               <ul
                 ref={setFloating}
                 style={floatingStyles}

@@ -1,5 +1,5 @@
 import { EllipsisVertical, Pencil, Trash2 } from "lucide-react";
-import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
 
@@ -30,10 +30,12 @@ interface MessageMenuProps {
   phone: boolean;
   open: boolean;
   onOpenChange: (open: boolean) => void;
+  /** The bubble, which takes the focus back when the sheet closes. */
+  bubble: RefObject<HTMLElement | null>;
 }
 
 /** The ⋮ beside a bubble, revealed on hover or focus (none on phones, PHONE_QUERY, where a tap opens the sheet). */
-export function MessageMenu({ entries, mine, phone, open, onOpenChange }: MessageMenuProps) {
+export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble }: MessageMenuProps) {
   return (
     <div className={`absolute top-1/2 -translate-y-1/2 ${mine ? "-left-9" : "-right-9"}`}>
       <Menu
@@ -42,6 +44,7 @@ export function MessageMenu({ entries, mine, phone, open, onOpenChange }: Messag
         sheet={phone}
         open={open}
         onOpenChange={onOpenChange}
+        returnFocus={phone ? bubble : undefined}
         placement={mine ? "bottom-end" : "bottom-start"}
         buttonClassName={`btn btn-ghost btn-circle btn-xs text-base-content/60 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden ${
           open ? "opacity-100" : "opacity-0"

@@ -126,6 +126,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
+  const bubble = useRef<HTMLDivElement>(null);
   const stored = message._id !== null && message.delivery === "sent" && !deleted;
   const actions = stored
     ? messageEntries({ mine, canEdit: Boolean(message.text), onEdit: () => setEditing(true), onDelete: () => setConfirming(true) })
@@ -155,7 +156,9 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
       {/* The rest of a run shows no name; a screen reader still says whose each message is. */}
       {group && !showName && !mine && <span className="sr-only">{sender.fullName}:</span>}
       <div
+        ref={bubble}
         onClick={phone && withMenu ? (event) => !insideControl(event.target) && setMenuOpen(true) : undefined}
+        tabIndex={phone && withMenu ? -1 : undefined}
         className={`chat-bubble max-w-[min(80%,36rem)] ${
           mine ? (failed ? "chat-bubble-error" : "chat-bubble-primary") : "bg-base-100 text-base-content shadow-sm"
         } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""}`}
@@ -167,6 +170,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             phone={phone}
             open={menuOpen}
             onOpenChange={setMenuOpen}
+            bubble={bubble}
           />
         )}
         {mine && stored && confirming && <ConfirmDelete messageId={message._id as string} onClose={() => setConfirming(false)} />}
