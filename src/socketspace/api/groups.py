@@ -140,6 +140,7 @@ async def send(
         image=body.image,
         client_id=body.clientId,
         reply_to=body.replyToId,
+        forward_of=body.forwardOf,
     )
     return json_response(stored.view, status_code=201 if stored.created else 200)
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from socketspace.models.base import Base, UTCDateTime, utcnow
@@ -53,6 +53,8 @@ class Message(Base):
     # The message this one answers (same conversation; checked by the writer). No foreign key:
     # a quote of a message that is gone shows as deleted.
     reply_to_id: Mapped[int | None] = mapped_column(BigId, default=None)
+    # A copy of another message's text and picture, sent on (forwardOf).
+    forwarded: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 @dataclass(slots=True, kw_only=True)
@@ -75,3 +77,4 @@ class MessageRecord:
     kind: str = TEXT
     system: dict[str, Any] | None = None
     reply_to_id: int | None = None
+    forwarded: bool = False

@@ -244,6 +244,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 client_id=data.clientId,
                 origin=sid,
                 reply_to=data.replyToId,
+                forward_of=data.forwardOf,
             )
         else:
             stored = await messages.send_message(
@@ -258,6 +259,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 client_id=data.clientId,
                 origin=sid,
                 reply_to=data.replyToId,
+                forward_of=data.forwardOf,
             )
         return {"message": stored.view, "duplicate": not stored.created}
 

@@ -88,6 +88,7 @@ def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, A
         "replyTo": None
         if reply_to_id is None
         else extras.quotes.get(reply_to_id) or gone_quote(reply_to_id),
+        "forwarded": message.forwarded,
         "reactions": reactions_view(reactions, extras.viewer_id)
         if reactions and not deleted
         else [],
@@ -213,6 +214,7 @@ class MessageOut(BaseModel):
     editedAt: str | None
     deletedAt: str | None
     replyTo: QuoteOut | None = Field(description="the message this one answers")
+    forwarded: bool = Field(description="a copy of another message's text and picture")
     reactions: list[ReactionOut]
 
 
@@ -282,6 +284,11 @@ class SendMessageIn(StrictInput):
     replyToId: str | int | None = Field(
         default=None, description="a message of the same conversation that this one answers"
     )
+    forwardOf: str | int | None = Field(
+        default=None,
+        description="a message I may read whose text and picture this one sends on (no text "
+        "or image of its own)",
+    )
 
 
 class EditMessageIn(StrictInput):
@@ -319,6 +326,7 @@ class SendMessageEvent(_OnePlace):
     image: str | None = None
     clientId: str | None = None
     replyToId: str | int | None = None
+    forwardOf: str | int | None = None
 
 
 class TypingEvent(_OnePlace):

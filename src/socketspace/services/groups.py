@@ -570,6 +570,7 @@ async def send_group_message(
     client_id: str | None,
     origin: str | None = None,
     reply_to: object = None,
+    forward_of: object = None,
 ) -> Stored:
     """A message to the group: checked like a direct one, stored once by the writer (which
     checks, in its transaction, that the sender is a member), delivered to every member."""
@@ -582,6 +583,7 @@ async def send_group_message(
         image=image,
         client_id=client_id,
         reply_to=reply_to,
+        forward_of=forward_of,
     )
     outgoing.group_id = target
     outgoing.origin = origin

@@ -48,7 +48,9 @@ from socketspace.services.replies import (
     Original,
     find_originals,
     may_answer,
+    may_forward,
     not_a_reply_target,
+    not_forwardable,
     quote_view,
 )
 
@@ -70,6 +72,7 @@ class Outgoing:
     group_id: int | None = None
     image_url: str | None = None
     reply_to_id: int | None = None
+    forward_of: int | None = None
     done: asyncio.Future[Stored] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -273,6 +276,7 @@ class MessageWriter:
         originals = find_originals(
             conn,
             {i.reply_to_id for i in batch if i.reply_to_id}
+            | {i.forward_of for i in batch if i.forward_of}
             | {m.reply_to_id for m in earlier.values() if m.reply_to_id},
         )
         fresh: list[tuple[int, MessageRecord, tuple[str, ...]]] = []
@@ -304,16 +308,22 @@ class MessageWriter:
                 group=item.group_id is not None,
             ):
                 results[index] = not_a_reply_target()
+            elif item.forward_of is not None and not may_forward(
+                conn, originals.get(item.forward_of), item.sender_id
+            ):
+                results[index] = not_forwardable()
             else:
+                sent_on = originals[item.forward_of] if item.forward_of else None
                 message = MessageRecord(
                     conversation_id=conversation_id,
                     sender_id=item.sender_id,
                     receiver_id=item.receiver_id,
                     client_id=item.client_id,
-                    text=item.text,
-                    image=item.image_url,
+                    text=item.text if sent_on is None else sent_on.text,
+                    image=item.image_url if sent_on is None else sent_on.image,
                     created_at=now,
                     reply_to_id=item.reply_to_id,
+                    forwarded=sent_on is not None,
                 )
                 fresh.append((index, message, members))
                 if key:

@@ -32,7 +32,7 @@ from socketspace.services.media import MediaLibrary
 from socketspace.services.message_extras import load_extras
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
-from socketspace.services.replies import check_reply_to
+from socketspace.services.replies import check_forward_of, check_reply_to
 from socketspace.services.visibility import current_members, readable_by
 
 TEXT_MAX = 2000
@@ -97,6 +97,7 @@ async def send_message(
     client_id: str | None,
     origin: str | None = None,
     reply_to: object = None,
+    forward_of: object = None,
 ) -> Stored:
     """Store a message and tell both people, after the commit.
 
@@ -119,6 +120,7 @@ async def send_message(
         image=image,
         client_id=client_id,
         reply_to=reply_to,
+        forward_of=forward_of,
         refuse=refuse,
     )
     outgoing.receiver_id = receiver
@@ -135,14 +137,16 @@ def prepare_outgoing(
     image: str | None,
     client_id: str | None,
     reply_to: object = None,
+    forward_of: object = None,
     refuse: Callable[[], None] | None = None,
 ) -> Outgoing:
     """A message checked and on its way (without its receiver or group yet): the text, the
     client id, the budgets spent, its picture being stored. Synchronous, so that messages
     keep their order (see send_message); `refuse` runs after the shape checks, before any
     budget is spent."""
+    forwarded = check_forward_of(forward_of, text=text, image=image, reply_to=reply_to)
     body = check_text(text)
-    if body is None and not image:
+    if body is None and not image and forwarded is None:
         raise InvalidInput("Text or image is required.", code="empty_message")
     if refuse is not None:
         refuse()
@@ -166,6 +170,7 @@ def prepare_outgoing(
         client_id=client,
         image=ready,
         reply_to_id=reply_to_id,
+        forward_of=forwarded,
     )
 
 

@@ -19,6 +19,7 @@ from socketspace.models import ConversationMember, Message
 from socketspace.models.message import TEXT
 from socketspace.services.ids import check_cursor_id
 from socketspace.services.media import thumb_url
+from socketspace.services.visibility import readable_by
 
 QUOTE_CHARS = 200
 
@@ -54,6 +55,32 @@ def check_reply_to(value: object) -> int | None:
     if reply_to == 0:
         raise not_a_reply_target()
     return reply_to
+
+
+def check_forward_of(value: object, *, text: object, image: object, reply_to: object) -> int | None:
+    if value is None:
+        return None
+    if text is not None or image is not None or reply_to is not None:
+        raise InvalidInput(
+            "A forward sends on the text and picture of the message forwarded, nothing else.",
+            code="invalid_forward",
+        )
+    forward_of = check_cursor_id(value, "forwardOf")
+    if forward_of == 0:
+        raise not_forwardable()
+    return forward_of
+
+
+def not_forwardable() -> InvalidInput:
+    return InvalidInput("forwardOf must be a message you can read.", code="invalid_forward")
+
+
+def may_forward(conn: Connection, original: Original | None, sender_id: str) -> bool:
+    """Whether `sender_id` may send on `original`: a text message they may read."""
+    if original is None or original.kind != TEXT or original.deleted_at is not None:
+        return False
+    readable = select(Message.id).where(Message.id == original.id, readable_by(sender_id))
+    return conn.scalar(readable) is not None
 
 
 def not_a_reply_target() -> InvalidInput:
