@@ -3,6 +3,7 @@ import { useNavigate } from "react-router";
 import { logout, logoutEverywhere } from "../features/auth/session";
 import { verifySession } from "../features/auth/verify";
 import { ChatSidebar } from "../features/chats/ChatSidebar";
+import { SidebarSearch } from "../features/search/MessageSearch";
 import { loadChats, loadContacts, noticeArrivals, noticeStranger, refreshChats } from "../features/chats/lists";
 import { useUnreadTitle } from "../features/chats/useUnreadTitle";
 import { Announcer, Conversation, NoConversation } from "../features/messages/Conversation";
@@ -121,6 +122,7 @@ export default function ChatPage() {
         <ChatSidebar
           header={<ProfileHeader onLogout={onLogout} onLogoutEverywhere={onLogoutEverywhere} />}
           onNewGroup={() => setCreatingGroup(true)}
+          MessageSearch={SidebarSearch}
         />
       </div>
       <main

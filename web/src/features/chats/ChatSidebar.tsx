@@ -1,5 +1,5 @@
 import { ImageIcon, MessageCircle, Search, Users, UsersRound, WifiOff } from "lucide-react";
-import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { type ComponentType, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
 import { firstName, systemText, typingSentence } from "../../lib/groupText";
@@ -227,9 +227,12 @@ interface ChatSidebarProps {
   header: ReactNode;
   /** Opens the new-group dialog (the page owns it). */
   onNewGroup: () => void;
+  /** The message search (the page brings it: another feature's), shown above the lists; while
+   * it has text, what it finds stands in for them (its children). */
+  MessageSearch: ComponentType<{ children: ReactNode }>;
 }
 
-export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
+export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarProps) {
   const [tab, setTab] = useState<Tab>("chats");
   const [query, setQuery] = useState("");
   const soundOn = useSettingsStore((s) => s.soundEnabled);
@@ -294,119 +297,121 @@ export function ChatSidebar({ header, onNewGroup }: ChatSidebarProps) {
     <aside className="flex h-full min-h-0 flex-col bg-base-100" aria-label="Conversations">
       {header}
       <ConnectionBanner />
-      <div className="space-y-3 px-3 pb-2">
-        <div className="flex items-center gap-2">
-          <label className="input input-sm min-w-0 flex-1 bg-base-200 border-transparent">
-            <Search className="size-4 text-base-content/50" aria-hidden="true" />
-            <input
-              type="search"
-              placeholder="Search people"
-              aria-label="Search people"
-              value={query}
-              onChange={(e) => setQuery(e.target.value)}
-            />
-          </label>
-          <button
-            type="button"
-            className="btn btn-ghost btn-sm btn-circle"
-            onClick={onNewGroup}
-            aria-label="New group"
-            aria-haspopup="dialog"
-            title="New group"
-            data-testid="new-group"
-          >
-            <UsersRound className="size-4.5" aria-hidden="true" />
-          </button>
+      <MessageSearch>
+        <div className="space-y-3 px-3 pb-2">
+          <div className="flex items-center gap-2">
+            <label className="input input-sm min-w-0 flex-1 bg-base-200 border-transparent">
+              <Search className="size-4 text-base-content/50" aria-hidden="true" />
+              <input
+                type="search"
+                placeholder="Search people"
+                aria-label="Search people"
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+              />
+            </label>
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm btn-circle"
+              onClick={onNewGroup}
+              aria-label="New group"
+              aria-haspopup="dialog"
+              title="New group"
+              data-testid="new-group"
+            >
+              <UsersRound className="size-4.5" aria-hidden="true" />
+            </button>
+          </div>
+          <div role="tablist" className="tabs tabs-box tabs-sm grid grid-cols-2" aria-label="Lists">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === "chats"}
+              className={`tab gap-2 ${tab === "chats" ? "tab-active" : ""}`}
+              onClick={() => select("chats")}
+            >
+              <MessageCircle className="size-4" aria-hidden="true" /> Chats
+              {totalUnread > 0 && <span className="badge badge-primary badge-xs">{totalUnread}</span>}
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === "contacts"}
+              className={`tab gap-2 ${tab === "contacts" ? "tab-active" : ""}`}
+              onClick={() => select("contacts")}
+            >
+              <Users className="size-4" aria-hidden="true" /> Contacts
+            </button>
+          </div>
         </div>
-        <div role="tablist" className="tabs tabs-box tabs-sm grid grid-cols-2" aria-label="Lists">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === "chats"}
-            className={`tab gap-2 ${tab === "chats" ? "tab-active" : ""}`}
-            onClick={() => select("chats")}
-          >
-            <MessageCircle className="size-4" aria-hidden="true" /> Chats
-            {totalUnread > 0 && <span className="badge badge-primary badge-xs">{totalUnread}</span>}
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === "contacts"}
-            className={`tab gap-2 ${tab === "contacts" ? "tab-active" : ""}`}
-            onClick={() => select("contacts")}
-          >
-            <Users className="size-4" aria-hidden="true" /> Contacts
-          </button>
-        </div>
-      </div>
 
-      <div className="scroll-thin min-h-0 flex-1 overflow-y-auto pb-3" role="tabpanel" aria-label={tab === "chats" ? "Chats" : "Contacts"}>
-        {tab === "chats" ? (
-          chatsStatus !== "ready" && chatRows.length === 0 ? (
-            chatsStatus === "error" ? (
-              <EmptyList icon={<WifiOff className="size-5" />} title="Could not load chats" text="Check your connection." />
+        <div className="scroll-thin min-h-0 flex-1 overflow-y-auto pb-3" role="tabpanel" aria-label={tab === "chats" ? "Chats" : "Contacts"}>
+          {tab === "chats" ? (
+            chatsStatus !== "ready" && chatRows.length === 0 ? (
+              chatsStatus === "error" ? (
+                <EmptyList icon={<WifiOff className="size-5" />} title="Could not load chats" text="Check your connection." />
+              ) : (
+                <ListSkeleton />
+              )
+            ) : chatRows.length === 0 ? (
+              <EmptyList
+                icon={<MessageCircle className="size-5" />}
+                title={q ? "No chats match" : "No chats yet"}
+                text={q ? "Try another name." : "Open Contacts and say hello to someone, or start a group."}
+              />
             ) : (
-              <ListSkeleton />
+              <ul className="space-y-0.5 px-2" data-testid="chat-list">
+                {chatRows.map(({ key, entry, person, group }) => (
+                  <Row
+                    key={key}
+                    who={group ? groupRow(group) : personRow(person)}
+                    online={group ? null : Boolean(online[person._id])}
+                    active={activeId === key}
+                    onOpen={() => open(key)}
+                    secondary={
+                      <DraftOr chatKey={key}>
+                        {group ? (
+                          <GroupRowSecondary groupId={group._id} entry={entry} meId={meId} />
+                        ) : typing[person._id] ? (
+                          <span className="text-primary" data-testid="row-typing">
+                            typing…
+                          </span>
+                        ) : (
+                          <Preview entry={entry} meId={meId} groupId={null} />
+                        )}
+                      </DraftOr>
+                    }
+                    trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
+                    unread={entry.unreadCount}
+                  />
+                ))}
+              </ul>
             )
-          ) : chatRows.length === 0 ? (
+          ) : shown.status !== "ready" && contactRows.length === 0 ? (
+            <ListSkeleton />
+          ) : contactRows.length === 0 ? (
             <EmptyList
-              icon={<MessageCircle className="size-5" />}
-              title={q ? "No chats match" : "No chats yet"}
-              text={q ? "Try another name." : "Open Contacts and say hello to someone, or start a group."}
+              icon={<Users className="size-5" />}
+              title={q ? "Nobody by that name" : "Nobody else here yet"}
+              text={q ? "Try another name." : "Invite a friend to sign up."}
             />
           ) : (
-            <ul className="space-y-0.5 px-2" data-testid="chat-list">
-              {chatRows.map(({ key, entry, person, group }) => (
+            <ul className="space-y-0.5 px-2" data-testid="contact-list">
+              {contactRows.map((person) => (
                 <Row
-                  key={key}
-                  who={group ? groupRow(group) : personRow(person)}
-                  online={group ? null : Boolean(online[person._id])}
-                  active={activeId === key}
-                  onOpen={() => open(key)}
-                  secondary={
-                    <DraftOr chatKey={key}>
-                      {group ? (
-                        <GroupRowSecondary groupId={group._id} entry={entry} meId={meId} />
-                      ) : typing[person._id] ? (
-                        <span className="text-primary" data-testid="row-typing">
-                          typing…
-                        </span>
-                      ) : (
-                        <Preview entry={entry} meId={meId} groupId={null} />
-                      )}
-                    </DraftOr>
-                  }
-                  trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
-                  unread={entry.unreadCount}
+                  key={person._id}
+                  who={personRow(person)}
+                  online={Boolean(online[person._id])}
+                  active={activeId === person._id}
+                  onOpen={() => open(person._id)}
+                  secondary={online[person._id] ? "Online" : "Offline"}
                 />
               ))}
+              {shown.next !== null && <MorePeople key={shown.next} list={shown} />}
             </ul>
-          )
-        ) : shown.status !== "ready" && contactRows.length === 0 ? (
-          <ListSkeleton />
-        ) : contactRows.length === 0 ? (
-          <EmptyList
-            icon={<Users className="size-5" />}
-            title={q ? "Nobody by that name" : "Nobody else here yet"}
-            text={q ? "Try another name." : "Invite a friend to sign up."}
-          />
-        ) : (
-          <ul className="space-y-0.5 px-2" data-testid="contact-list">
-            {contactRows.map((person) => (
-              <Row
-                key={person._id}
-                who={personRow(person)}
-                online={Boolean(online[person._id])}
-                active={activeId === person._id}
-                onOpen={() => open(person._id)}
-                secondary={online[person._id] ? "Online" : "Offline"}
-              />
-            ))}
-            {shown.next !== null && <MorePeople key={shown.next} list={shown} />}
-          </ul>
-        )}
-      </div>
+          )}
+        </div>
+      </MessageSearch>
     </aside>
   );
 }

@@ -12,11 +12,13 @@ interface SearchResultsProps {
   onMore: () => void;
   /** A result chosen (click or Enter): open its conversation at the message. */
   onOpen: (result: SearchResult) => void;
+  /** Up on the first result (back to the search field). */
+  onUpFromFirst?: () => void;
 }
 
 /** Found messages, newest first: where, when, and the text with the matched words marked.
  * Up and Down move between them, Enter opens one. */
-export function SearchResults({ state, onMore, onOpen }: SearchResultsProps) {
+export function SearchResults({ state, onMore, onOpen, onUpFromFirst }: SearchResultsProps) {
   const meId = useChatStore((s) => s.meId);
   if (state.status === "idle") return null;
   if (state.status === "loading") {
@@ -38,7 +40,7 @@ export function SearchResults({ state, onMore, onOpen }: SearchResultsProps) {
       <p className="sr-only" role="status">
         {state.results.length} {state.results.length === 1 ? "message" : "messages"} found
       </p>
-      <ul className="divide-y divide-base-200" onKeyDown={moveFocus}>
+      <ul className="divide-y divide-base-200" onKeyDown={(event) => moveFocus(event, onUpFromFirst)}>
         {state.results.map((result) => (
           <li key={result.message._id}>
             <ResultRow result={result} mine={result.message.senderId === meId} onOpen={onOpen} />
@@ -96,11 +98,16 @@ function ResultRow({ result, mine, onOpen }: { result: SearchResult; mine: boole
   );
 }
 
-/** Up and Down between the results, as in a list box. */
-function moveFocus(event: KeyboardEvent<HTMLUListElement>) {
+/** Up and Down between the results, as in a list box; Up from the first one leaves the list. */
+function moveFocus(event: KeyboardEvent<HTMLUListElement>, onUpFromFirst?: () => void) {
   if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
   const rows = [...event.currentTarget.querySelectorAll<HTMLButtonElement>("[data-testid=search-result]")];
   const at = rows.indexOf(document.activeElement as HTMLButtonElement);
+  if (event.key === "ArrowUp" && at === 0 && onUpFromFirst) {
+    event.preventDefault();
+    onUpFromFirst();
+    return;
+  }
   const next = rows[event.key === "ArrowDown" ? Math.min(at + 1, rows.length - 1) : Math.max(at - 1, 0)];
   if (next) {
     event.preventDefault();
