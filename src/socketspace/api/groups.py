@@ -9,6 +9,11 @@ from fastapi import APIRouter, Response, status
 from socketspace.api.deps import ContextDep, CurrentViewer
 from socketspace.api.messages import json_response
 from socketspace.models.conversation import OWNER
+from socketspace.schemas.conversation import (
+    ConversationSettingsIn,
+    ConversationSettingsOut,
+    settings_view,
+)
 from socketspace.schemas.group import (
     AddMembersIn,
     CreateGroupIn,
@@ -20,7 +25,7 @@ from socketspace.schemas.group import (
     group_view,
 )
 from socketspace.schemas.message import MessageOut, SendMessageIn, chat_view, message_view
-from socketspace.services import conversations, groups
+from socketspace.services import conversation_settings, conversations, groups
 
 router = APIRouter(tags=["groups"])
 
@@ -155,6 +160,24 @@ async def mark_read(
     return {"upToMessageId": str(position)}
 
 
+@router.put("/api/conversations/{key}/settings", response_model=ConversationSettingsOut)
+async def update_settings(
+    key: str, body: ConversationSettingsIn, viewer: CurrentViewer, ctx: ContextDep
+) -> dict[str, Any]:
+    """Mute or pin a conversation of mine (`key`: the other person's id, or the group's), on
+    all my devices: my connections that ask with auth {settings: true} get
+    `conversationSettings`. At most 5 pinned."""
+    settings = await conversation_settings.update_settings(
+        ctx.db,
+        ctx.notifier,
+        viewer_id=viewer.user_id,
+        key=key,
+        muted=body.muted,
+        pinned=body.pinned,
+    )
+    return settings_view(settings)
+
+
 @router.get("/api/conversations")
 async def conversations_list(
     viewer: CurrentViewer, ctx: ContextDep, before: str | None = None, limit: int | None = None
@@ -165,11 +188,14 @@ async def conversations_list(
         ctx.db, ctx.blocks, viewer_id=viewer.user_id, before=before, limit=limit
     )
     listed: list[dict[str, Any]] = []
+    mine = await conversation_settings.settings_of(ctx.db, viewer.user_id)
     for kind, index in page.order:
         if kind == "group":
-            listed.append(group_chat_view(page.groups[index]))
+            entry = group_chat_view(page.groups[index])
         else:
-            listed.append({"type": "direct", **chat_view(page.direct[index])})
+            entry = {"type": "direct", **chat_view(page.direct[index])}
+        entry["muted"], entry["pinned"] = mine.get((kind, entry["_id"]), (False, False))
+        listed.append(entry)
     headers = {"X-Has-More": "true" if page.has_more else "false"}
     if page.next_before is not None:
         headers["X-Next-Before"] = str(page.next_before)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from socketspace.models.base import Base, UTCDateTime, utcnow
@@ -56,3 +56,6 @@ class ConversationMember(Base):
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     visible_after: Mapped[int] = mapped_column(BigId, default=0, server_default="0")
     left_at_message_id: Mapped[int | None] = mapped_column(BigId, default=None)
+    # The member's own settings of the conversation, on every device of theirs.
+    muted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

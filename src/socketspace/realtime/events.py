@@ -34,6 +34,9 @@ USER_UPDATED: Final = "userUpdated"
 # connections that ask with auth {reactions: true} (they join reactions_room), a group's
 # message's to its current members' such connections.
 REACTIONS_UPDATED: Final = "reactionsUpdated"
+# {type, _id, muted, pinned}: I changed my settings of a conversation; to my connections that
+# ask with auth {settings: true} (they join settings_room).
+CONVERSATION_SETTINGS: Final = "conversationSettings"
 
 # Client -> server, each answered by an ack {ok: true, ...} or {ok: false, code, message}.
 SEND_MESSAGE: Final = "sendMessage"
@@ -65,6 +68,11 @@ def user_room(user_id: str) -> str:
 def reactions_room(user_id: str) -> str:
     """The user's connections that asked for reactions (auth {reactions: true})."""
     return f"reactions:{user_id}"
+
+
+def settings_room(user_id: str) -> str:
+    """The user's connections that asked for their settings live (auth {settings: true})."""
+    return f"settings:{user_id}"
 
 
 def groups_room(user_id: str) -> str:

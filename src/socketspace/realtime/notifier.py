@@ -12,6 +12,7 @@ from socketspace.models import Message
 from socketspace.realtime import events
 from socketspace.realtime.bus import Bus
 from socketspace.realtime.events import groups_room, reactions_room, user_room
+from socketspace.schemas.conversation import ConversationSettings, settings_view
 from socketspace.schemas.group import Group, group_view
 from socketspace.schemas.message import (
     NO_EXTRAS,
@@ -66,6 +67,12 @@ class SocketNotifier:
             }
             rooms = [reactions_room(viewer) for viewer in viewers]
             await self.sio.emit(events.REACTIONS_UPDATED, payload, to=rooms)
+
+    async def conversation_settings_changed(
+        self, user_id: str, settings: ConversationSettings
+    ) -> None:
+        view = settings_view(settings)
+        await self.sio.emit(events.CONVERSATION_SETTINGS, view, to=events.settings_room(user_id))
 
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:
         rooms = [groups_room(member) for member in members]

@@ -192,6 +192,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.enter_room(sid, events.PROFILES_ROOM)
         if isinstance(auth, dict) and auth.get("reactions") is True:
             await self.enter_room(sid, events.reactions_room(user_id))
+        if isinstance(auth, dict) and auth.get("settings") is True:
+            await self.enter_room(sid, events.settings_room(user_id))
         self.presence.connected(user_id)
         # After this handler returns the client is told it is connected; the list follows.
         self._spawn(self._send_online_list(sid))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from socketspace.models import Message
+from socketspace.schemas.conversation import ConversationSettings
 from socketspace.schemas.group import Group
 from socketspace.schemas.message import NO_EXTRAS, Extras, Reactions
 
@@ -30,6 +31,11 @@ class Notifier(Protocol):
     ) -> None:
         """A message's reactions changed: the people who see it (its two, or a group's current
         members) learn them, each with their own `mine`."""
+
+    async def conversation_settings_changed(
+        self, user_id: str, settings: ConversationSettings
+    ) -> None:
+        """Someone muted, unmuted, pinned or unpinned a conversation: their other tabs learn."""
 
     async def group_updated(self, group: Group, members: Sequence[str]) -> None:
         """The group's name, picture, members or roles changed: its members see it as it is."""
@@ -72,6 +78,11 @@ class NullNotifier:
 
     async def reactions_updated(
         self, message_id: int, reactions: Reactions, audience: Sequence[str]
+    ) -> None:
+        return None
+
+    async def conversation_settings_changed(
+        self, user_id: str, settings: ConversationSettings
     ) -> None:
         return None
 

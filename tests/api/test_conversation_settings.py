@@ -1,0 +1,87 @@
+"""Mute and pin (services/conversation_settings.py): a person's own settings of a direct chat
+or group, in GET /api/conversations, at most 5 pinned, live to their other tabs only when those
+ask with auth {settings: true}. Each test on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.test_groups import make_group
+from tests.api.test_replies import sent
+from tests.conftest import People, Person
+
+
+@pytest.fixture
+async def carol(people: People) -> Person:
+    return await people.signup("Carol Ann", "carol@example.com")
+
+
+async def settle(person: Person, key: str, **body: Any) -> Any:
+    return await person.http.put(f"/api/conversations/{key}/settings", json=body)
+
+
+async def listed(person: Person) -> dict[str, tuple[bool, bool]]:
+    response = await person.http.get("/api/conversations")
+    assert response.status_code == 200, response.text
+    return {c["_id"]: (c["muted"], c["pinned"]) for c in response.json()}
+
+
+async def test_mute_and_pin_are_mine_and_show_in_my_list(alice, bob, carol):
+    await sent(alice, bob, "hi")
+    await sent(alice, carol, "hi")
+    group = await make_group(alice, bob)
+    muted = await settle(alice, bob.id, muted=True)
+    assert muted.status_code == 200, muted.text
+    assert muted.json() == {"type": "direct", "_id": bob.id, "muted": True, "pinned": False}
+    pinned = (await settle(alice, group["_id"], pinned=True)).json()
+    assert pinned == {"type": "group", "_id": group["_id"], "muted": False, "pinned": True}
+    assert await listed(alice) == {
+        bob.id: (True, False),
+        carol.id: (False, False),
+        group["_id"]: (False, True),
+    }
+    # Bob's own list is untouched.
+    assert await listed(bob) == {alice.id: (False, False), group["_id"]: (False, False)}
+    assert (await settle(alice, bob.id, muted=False, pinned=True)).json()["pinned"] is True
+    assert (await listed(alice))[bob.id] == (False, True)
+    assert (await settle(alice, bob.id, pinned=False)).json() == {
+        "type": "direct",
+        "_id": bob.id,
+        "muted": False,
+        "pinned": False,
+    }
+
+
+async def test_at_most_five_conversations_are_pinned(people, alice):
+    others = [await people.signup(f"Person {n}", f"p{n}@example.com") for n in range(6)]
+    for person in others:
+        await sent(alice, person, "hi")
+    for person in others[:5]:
+        assert (await settle(alice, person.id, pinned=True)).status_code == 200
+    assert (await settle(alice, others[0].id, pinned=True)).status_code == 200  # already
+    refused = await settle(alice, others[5].id, pinned=True)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "too_many_pinned"
+    await settle(alice, others[0].id, pinned=False)
+    assert (await settle(alice, others[5].id, pinned=True)).status_code == 200
+
+
+async def test_settings_of_a_conversation_i_am_not_in_are_not_found(alice, bob, carol):
+    await sent(alice, bob, "hi")
+    group = await make_group(alice, bob)
+    for key in (carol.id, group["_id"], "999999", "nobody", "0"):
+        response = await settle(carol, key, muted=True)
+        assert response.status_code == 404, response.text
+        assert response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "body", [{"muted": "yes"}, {"pinned": 1}, {"muted": True, "colour": "red"}, []]
+)
+async def test_bad_settings_are_clear_400s(alice, bob, body):
+    await sent(alice, bob, "hi")
+    response = await alice.http.put(f"/api/conversations/{bob.id}/settings", json=body)
+    assert response.status_code == 400, response.text
+    assert (await listed(alice))[bob.id] == (False, False)

@@ -1,0 +1,20 @@
+"""A change of my settings of a conversation reaches my other tabs that ask for it."""
+
+from __future__ import annotations
+
+from socketspace.realtime import events
+
+
+async def test_my_other_tabs_learn_that_i_muted_a_chat(alice, bob):
+    await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "hi"})
+    original = await alice.connect()  # asks for nothing
+    other_tab = await alice.connect(auth={"settings": True})
+    bobs_tab = await bob.connect(auth={"settings": True})
+    await alice.http.put(f"/api/conversations/{bob.id}/settings", json={"muted": True})
+    changed = await other_tab.next(events.CONVERSATION_SETTINGS)
+    assert changed == {"type": "direct", "_id": bob.id, "muted": True, "pinned": False}
+    await bob.http.post(f"/api/messages/send/{alice.id}", json={"text": "after"})
+    assert (await original.next(events.NEW_MESSAGE))["text"] == "after"
+    assert original.pending(events.CONVERSATION_SETTINGS) == []
+    assert (await bobs_tab.next(events.NEW_MESSAGE))["text"] == "after"
+    assert bobs_tab.pending(events.CONVERSATION_SETTINGS) == []
