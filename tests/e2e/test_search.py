@@ -174,6 +174,7 @@ async def test_a_conversations_search_finds_only_its_own_messages(
     # A result chosen closes the panel, in the same chat.
     await button.click()
     await field.fill("deplo")
+    await expect(results).to_have_count(1)
     await field.press("ArrowDown")
     await page.keyboard.press("Enter")
     await expect(field).to_have_count(0)
