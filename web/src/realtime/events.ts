@@ -23,6 +23,10 @@ export const ServerEvent = {
   GROUP_REMOVED: "groupRemoved",
   /** {_id, fullName, profilePic}: someone changed their name or picture; with auth {profiles: true}. */
   USER_UPDATED: "userUpdated",
+  /** {messageId, reactions}: a message's reactions changed; with auth {reactions: true}. */
+  REACTIONS_UPDATED: "reactionsUpdated",
+  /** {type, _id, muted, pinned}: I changed my settings of a conversation; with auth {settings: true}. */
+  CONVERSATION_SETTINGS: "conversationSettings",
 } as const;
 
 /** Client → server, each answered by an ack {ok: true, ...} or {ok: false, code, message}. */
@@ -32,6 +36,8 @@ export const ClientEvent = {
   DELETE_MESSAGE: "deleteMessage",
   MARK_READ: "markRead",
   SYNC: "sync",
+  /** {messageId, emoji, on}: add or take back my reaction; the ack has {messageId, reactions}. */
+  REACT: "react",
   /** Both directions: {receiverId | groupId, isTyping} in, {userId, groupId?, isTyping} out. */
   TYPING: "typing",
 } as const;

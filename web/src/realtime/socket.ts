@@ -5,6 +5,7 @@
 import { io, type Socket } from "socket.io-client";
 import { useAuthStore } from "../store/auth";
 import { type ChatTarget, useChatStore, type Received } from "../store/chat";
+import { useReactionsStore } from "../store/reactions";
 import type {
   Ack,
   ChangeAck,
@@ -19,6 +20,7 @@ import type {
   Typing,
   UserUpdated,
 } from "../types";
+import type { ReactionsOfMessage } from "../types/reactions";
 import { ClientEvent, type ClientEventName, ServerEvent } from "./events";
 
 export interface SocketHooks {
@@ -79,10 +81,11 @@ export function connectSocket(hooks: SocketHooks): void {
     withCredentials: true,
     transports: ["websocket"],
     // One presenceChanged frame per announcement, instead of the full list or an event per person;
-    // group traffic and people's new names and pictures, which the server sends only to clients
-    // that ask for them.
-    auth: { presence: "batch", groups: true, profiles: true },
+    // group traffic, people's new names and pictures, and reactions, which the server sends only
+    // to clients that ask for them.
+    auth: { presence: "batch", groups: true, profiles: true, reactions: true },
   });
+  useReactionsStore.getState().reactionsCleared(); // a new session: the last one's are not mine
   socket = current;
   store().connectionChanged("connecting");
   let connectedBefore = false;
@@ -150,6 +153,9 @@ export function connectSocket(hooks: SocketHooks): void {
       auth.signedIn({ ...auth.user, fullName: profile.fullName, profilePic: profile.profilePic });
     }
   });
+  current.on(ServerEvent.REACTIONS_UPDATED, (event: ReactionsOfMessage) =>
+    useReactionsStore.getState().reactionsReceived(event.messageId, event.reactions),
+  );
   // Still connected, but events meant for us may have been lost on the server's side.
   current.on(ServerEvent.RESYNC, () => void catchUp(current, hooks));
 

@@ -1,0 +1,156 @@
+/**
+ * Reactions under a bubble (chips: emoji and count, mine highlighted; a click or Enter toggles
+ * mine) and the picker the message menu's "React" entry opens (six common emoji, and "More"
+ * for the whole emoji picker). The whole picker lives in the messages feature: whoever mounts
+ * these passes it in as `Panel` (a feature never imports another).
+ */
+import { SmilePlus } from "lucide-react";
+import { type ComponentType, type KeyboardEvent, Suspense, useEffect, useRef, useState } from "react";
+import { nameOf, useChatStore } from "../../store/chat";
+import { shownReactions, useReactionsStore } from "../../store/reactions";
+import type { Reaction } from "../../types/reactions";
+import { toggleReaction } from "./toggle";
+
+export const QUICK_EMOJI = ["👍", "❤️", "😂", "😮", "😢", "🙏"] as const;
+
+/** The whole emoji picker (features/messages/EmojiPanel, lazily loaded). */
+export type EmojiPanelType = ComponentType<{ onPick: (emoji: string) => void }>;
+
+const listFormat = new Intl.ListFormat("en", { type: "conjunction" });
+
+/** "you and Bob", "Alice, Bob, and 3 others": me first, then the others in the order they reacted. */
+export function reactorNames(reaction: Reaction, meId: string, nameOfUser: (userId: string) => string): string {
+  const others = reaction.userIds.filter((id) => id !== meId).map(nameOfUser);
+  const names = reaction.mine ? ["you", ...others] : others;
+  const unnamed = reaction.count - names.length;
+  if (unnamed > 0) names.push(unnamed === 1 ? "1 other" : `${unnamed} others`);
+  return listFormat.format(names);
+}
+
+function useShown(messageId: string, fromView: Reaction[] | undefined): { shown: Reaction[]; meId: string } {
+  const entry = useReactionsStore((s) => s.byMessage[messageId]);
+  const meId = useChatStore((s) => s.meId) ?? "";
+  return { shown: shownReactions(fromView, entry, meId), meId };
+}
+
+interface ReactionBarProps {
+  messageId: string;
+  /** The reactions the message's view carried when it was loaded. */
+  fromView?: Reaction[];
+  /** Set in a group: names come from its members. */
+  groupId?: string | null;
+  mine: boolean;
+  Panel: EmojiPanelType;
+}
+
+export function ReactionBar({ messageId, fromView, groupId, mine, Panel }: ReactionBarProps) {
+  const { shown, meId } = useShown(messageId, fromView);
+  const people = useChatStore((s) => s.people);
+  const groups = useChatStore((s) => s.groups);
+  const nameOfUser = (userId: string) => nameOf({ people, groups }, userId, groupId);
+  const [picking, setPicking] = useState(false);
+  if (shown.length === 0) return null;
+  return (
+    <div className={`chat-footer mt-1 flex max-w-full flex-wrap items-center gap-1 ${mine ? "justify-end" : ""}`} data-testid="reactions">
+      {shown.map((reaction) => {
+        const who = reactorNames(reaction, meId, nameOfUser);
+        return (
+          <button
+            key={reaction.emoji}
+            type="button"
+            aria-pressed={reaction.mine}
+            aria-label={`${reaction.emoji} ${reaction.count}, ${who} reacted`}
+            title={who.charAt(0).toUpperCase() + who.slice(1)}
+            onClick={() => void toggleReaction(messageId, reaction.emoji, !reaction.mine)}
+            className={`btn btn-xs h-6 min-h-6 gap-1 rounded-full px-2 font-normal ${
+              reaction.mine ? "btn-primary btn-soft border-primary" : "btn-ghost border-base-300 bg-base-100"
+            }`}
+            data-testid="reaction"
+          >
+            <span aria-hidden="true">{reaction.emoji}</span>
+            <span aria-hidden="true" className="tabular-nums">
+              {reaction.count}
+            </span>
+          </button>
+        );
+      })}
+      <button
+        type="button"
+        className="btn btn-ghost btn-circle btn-xs text-base-content/60"
+        aria-label="Add a reaction"
+        title="Add a reaction"
+        onClick={() => setPicking(true)}
+      >
+        <SmilePlus className="size-3.5" aria-hidden="true" />
+      </button>
+      {picking && <ReactionPicker messageId={messageId} onDone={() => setPicking(false)} Panel={Panel} />}
+    </div>
+  );
+}
+
+interface ReactionPickerProps {
+  messageId: string;
+  /** Picked or dismissed: the picker has closed. */
+  onDone: () => void;
+  Panel: EmojiPanelType;
+}
+
+/** A modal dialog (a menu closes when its entry is chosen, so the picker cannot live in it). */
+export function ReactionPicker({ messageId, onDone, Panel }: ReactionPickerProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [more, setMore] = useState(false);
+
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+
+  function pick(emoji: string) {
+    onDone();
+    void toggleReaction(messageId, emoji, true);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDialogElement>) {
+    if (event.key === "Escape") {
+      event.preventDefault(); // closes the picker, not the conversation
+      event.stopPropagation();
+      onDone();
+    }
+  }
+
+  return (
+    <dialog ref={dialog} className="modal" onKeyDown={onKeyDown} onClose={onDone} aria-label="React to this message">
+      <div className="modal-box w-fit max-w-[calc(100vw-2rem)] p-2" data-testid="reaction-picker">
+        {more ? (
+          <Suspense fallback={<p className="p-4 text-sm text-base-content/70">Loading…</p>}>
+            <Panel onPick={pick} />
+          </Suspense>
+        ) : (
+          <div className="flex items-center gap-1">
+            {QUICK_EMOJI.map((emoji, i) => (
+              <button
+                key={emoji}
+                type="button"
+                className="btn btn-ghost btn-square text-2xl"
+                aria-label={`React with ${emoji}`}
+                onClick={() => pick(emoji)}
+                autoFocus={i === 0}
+              >
+                {emoji}
+              </button>
+            ))}
+            <button
+              type="button"
+              className="btn btn-ghost btn-square"
+              aria-label="More emoji"
+              title="More emoji"
+              onClick={() => setMore(true)}
+            >
+              <SmilePlus className="size-5" aria-hidden="true" />
+            </button>
+          </div>
+        )}
+      </div>
+      <div className="modal-backdrop" onClick={onDone} aria-hidden="true" />
+    </dialog>
+  );
+}
