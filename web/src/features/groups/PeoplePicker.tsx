@@ -1,6 +1,7 @@
 import { Search, X } from "lucide-react";
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { fetchContacts } from "../../api/messages";
 import { Avatar } from "../../components/ui/Avatar";
 import { matchesName } from "../../lib/people";
 import { useChatStore } from "../../store/chat";
@@ -8,6 +9,41 @@ import type { Person } from "../../types";
 
 /** Rows shown at once; typing narrows the rest down. */
 const SHOWN = 50;
+
+/** The server is asked once typing pauses this long. */
+const SEARCH_DEBOUNCE_MS = 250;
+
+interface Found {
+  q: string;
+  /** Null: the server could not answer (the contacts loaded stay narrowed by name instead). */
+  people: Person[] | null;
+  /** More people match than one page holds. */
+  more: boolean;
+}
+
+/**
+ * Everyone whose name contains `query`, as the server finds them (the contacts loaded are only
+ * the first pages); null until it has answered this very query.
+ */
+function usePeopleFound(query: string): Found | null {
+  const q = query.trim();
+  const [answer, setAnswer] = useState<Found | null>(null);
+  useEffect(() => {
+    if (!q) return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      fetchContacts({ q }).then(
+        ({ people, next }) => current && setAnswer({ q, people, more: next !== null }),
+        () => current && setAnswer({ q, people: null, more: false }),
+      );
+    }, SEARCH_DEBOUNCE_MS);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [q]);
+  return q && answer?.q === q ? answer : null;
+}
 
 interface PeoplePickerProps {
   /** People who cannot be picked (already in the group, or me). */
@@ -17,22 +53,33 @@ interface PeoplePickerProps {
   label: string;
 }
 
-/** Pick people with the people search: a name filter over the contacts, a checkbox each. */
+/** Pick people with the people search: everyone to start with, found on the server by name as
+ * one types (narrowed at once among those loaded meanwhile), a checkbox each. */
 export function PeoplePicker({ excluded, selected, onChange, label }: PeoplePickerProps) {
   const [query, setQuery] = useState("");
   const searchId = useId();
   const { people, contactIds, contactsStatus, online } = useChatStore(
     useShallow((s) => ({ people: s.people, contactIds: s.contactIds, contactsStatus: s.contactsStatus, online: s.online })),
   );
+  const found = usePeopleFound(query);
+  // Those picked from a search, by id: the store may not know them.
+  const [met, setMet] = useState<Record<string, Person>>({});
   const chosen = new Set(selected);
-  const candidates = contactIds
-    .filter((id) => !excluded.has(id))
-    .map((id) => people[id])
-    .filter((p): p is Person => matchesName(p, query));
+  // Until the server answers, those loaded so far narrow at once.
+  const candidates = (found?.people ?? contactIds.map((id) => people[id]))
+    .filter((p): p is Person => matchesName(p, query))
+    .filter((p) => !excluded.has(p._id));
   const shown = candidates.slice(0, SHOWN);
+  const nameOf = (id: string) => people[id]?.fullName ?? met[id]?.fullName;
 
-  function toggle(id: string) {
+  function toggle(person: Person) {
+    const id = person._id;
+    if (!people[id]) setMet((was) => ({ ...was, [id]: person }));
     onChange(chosen.has(id) ? selected.filter((x) => x !== id) : [...selected, id]);
+  }
+
+  function remove(id: string) {
+    onChange(selected.filter((x) => x !== id));
   }
 
   return (
@@ -42,12 +89,12 @@ export function PeoplePicker({ excluded, selected, onChange, label }: PeoplePick
         <ul className="flex flex-wrap gap-1.5" aria-label="Picked">
           {selected.map((id) => (
             <li key={id} className="badge badge-soft badge-primary max-w-full gap-1 pr-1">
-              <span className="truncate">{people[id]?.fullName ?? "Someone"}</span>
+              <span className="truncate">{nameOf(id) ?? "Someone"}</span>
               <button
                 type="button"
                 className="btn btn-ghost btn-circle btn-xs"
-                onClick={() => toggle(id)}
-                aria-label={`Remove ${people[id]?.fullName ?? "this person"}`}
+                onClick={() => remove(id)}
+                aria-label={`Remove ${nameOf(id) ?? "this person"}`}
               >
                 <X className="size-3" aria-hidden="true" />
               </button>
@@ -74,7 +121,7 @@ export function PeoplePicker({ excluded, selected, onChange, label }: PeoplePick
                 type="checkbox"
                 className="checkbox checkbox-sm checkbox-primary"
                 checked={chosen.has(person._id)}
-                onChange={() => toggle(person._id)}
+                onChange={() => toggle(person)}
               />
               <Avatar name={person.fullName} src={person.profilePic} seed={person._id} size="xs" online={Boolean(online[person._id])} />
               <span className="min-w-0 flex-1 truncate">{person.fullName}</span>
@@ -83,14 +130,16 @@ export function PeoplePicker({ excluded, selected, onChange, label }: PeoplePick
         ))}
       </ul>
       <p className="text-xs text-base-content/70" aria-live="polite">
-        {contactsStatus !== "ready" && candidates.length === 0
+        {candidates.length === 0 && !query.trim() && contactsStatus !== "ready"
           ? "Loading people…"
           : candidates.length === 0
             ? query.trim()
-              ? "Nobody by that name."
+              ? found
+                ? "Nobody by that name."
+                : "Searching…"
               : "Nobody else to add."
-            : candidates.length > SHOWN
-              ? `${candidates.length - SHOWN} more: type a name to find them.`
+            : candidates.length > SHOWN || found?.more
+              ? "More match: type more of the name."
               : ""}
       </p>
     </fieldset>
