@@ -12,9 +12,11 @@ search index costs the socket send path.
    are upper bounds), by the viewers in turn, for a mix of queries: a common word, a medium
    and a rare one, a prefix, two words, a phrase, a word in nobody's messages, and a word
    in one conversation.
-2. Send cost (--send-cost). bench/run.py's socket relay at fixed rates against a database
-   with the index and one without (migration 0008's DROP statements), alternating, in the
-   same run: server CPU per message with and without, and their ratio.
+2. Send cost (--send-cost). The message writer alone (bench/writer.py's batches), then
+   bench/run.py's socket relay at fixed rates, each against a database with the index and
+   one without (migration 0008's DROP statements), alternating, in the same run: CPU per
+   message with and without, and their ratio. The writer's process CPU is the figure a busy
+   machine disturbs least.
 
     .venv/bin/python bench/search.py [--messages 1000000] [--requests 400]
     .venv/bin/python bench/search.py --postgres-url postgresql+asyncpg://postgres@127.0.0.1/test
@@ -29,6 +31,7 @@ import importlib
 import random
 import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -43,14 +46,17 @@ from typing import Any
 import asyncpg
 import httpx
 import run as relay
-from common import main_of, percentiles, write_result
+import writer as writer_bench
+from common import cpu_seconds, main_of, percentiles, write_result
 from sqlalchemy.engine import make_url
 
 from socketspace.app import create_worker_app
 from socketspace.config import Settings
-from socketspace.db import create_engine
+from socketspace.db import Database, create_engine
 from socketspace.migrations import upgrade
 from socketspace.models.base import new_id
+from socketspace.services.message_writer import MessageWriter
+from socketspace.services.notify import NullNotifier
 
 # Migration 0008's statements: the index is dropped and built exactly as the migration does.
 SEARCH_INDEX = importlib.import_module("socketspace.migrations.versions.0008_search")
@@ -475,6 +481,54 @@ async def send_cost(
     return {"byRate": table, "held": held, "steps": runs}
 
 
+async def writer_cost(postgres_url: str | None, messages: int, rounds: int) -> dict[str, Any]:
+    """The message writer alone (bench/writer.py: batches of 20 through MessageWriter._store),
+    without and with the index, alternating: process CPU per message, the figure a busy
+    machine disturbs least."""
+    cpu: dict[str, list[float]] = {"without": [], "with": []}
+    for _ in range(rounds):
+        for label in ("without", "with"):
+            async with relay_database(postgres_url, indexed=label == "with") as url:
+                db = Database.from_url(url)
+                try:
+                    ids = await writer_bench.people(db)
+                    writer = MessageWriter(db, NullNotifier())
+                    await writer_bench.store_all(writer, writer_bench.batches(ids, 2000, 20, "w"))
+                    work = writer_bench.batches(ids, messages, 20, "m")
+                    backends = await database_cpu(url, {})
+                    _wall, seconds = await writer_bench.store_all(writer, work)
+                    # PostgreSQL computes the tsvector and updates GIN in its own processes.
+                    seconds += sum((await database_cpu(url, backends)).values())
+                finally:
+                    await db.dispose()
+            cpu[label].append(seconds / messages * 1e6)
+            print(
+                f"  writer {label} the index: {cpu[label][-1]:.1f} µs CPU per message", flush=True
+            )
+    without, with_index = statistics.median(cpu["without"]), statistics.median(cpu["with"])
+    print(
+        f"writer, median of {rounds}: {without:.1f} -> {with_index:.1f} µs CPU per message"
+        f" (ratio {with_index / without:.2f})"
+    )
+    return {"cpuUsPerMessage": cpu, "without": without, "with": with_index}
+
+
+async def database_cpu(url: str, since: dict[int, float]) -> dict[int, float]:
+    """PostgreSQL: the CPU seconds of each server process of this (throw-away) database, less
+    what `since` had for it; SQLite: nothing (it runs in this process)."""
+    if url.startswith("sqlite"):
+        return {}
+    con = await asyncpg.connect(make_url(url).set(drivername="postgresql").render_as_string(False))
+    try:
+        pids = await con.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await con.close()
+    return {pid: cpu_seconds(pid) - since.get(pid, 0.0) for (pid,) in pids}
+
+
 # --- the command -----------------------------------------------------------------------------
 
 
@@ -492,6 +546,9 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--rates", default="2000,4000,8000", help="relay rates for --send-cost")
     parser.add_argument("--step-seconds", type=float, default=5.0, help="relay seconds per rate")
     parser.add_argument("--rounds", type=int, default=1, help="without/with alternations")
+    parser.add_argument(
+        "--writer-messages", type=int, default=20_000, help="messages per writer round"
+    )
     args = parser.parse_args(argv)
     if not PARTNERS * 2 <= args.users <= 100_000:
         parser.error("--users must be 20..100,000")
@@ -507,6 +564,9 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
         )
     }
     if args.send_cost:
+        document["writerCost"] = asyncio.run(
+            writer_cost(args.postgres_url, args.writer_messages, max(3, args.rounds))
+        )
         document["sendCost"] = asyncio.run(
             send_cost(args.postgres_url, args.rates, args.step_seconds, args.rounds)
         )
