@@ -1,7 +1,8 @@
-import { ImageIcon, MessageCircle, Search, Users, UsersRound, WifiOff } from "lucide-react";
+import { ImageIcon, MessageCircle, Users, UsersRound, WifiOff } from "lucide-react";
 import { type ComponentType, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
+import { SearchField } from "../../components/ui/SearchField";
 import { firstName, systemText, typingSentence } from "../../lib/groupText";
 import { matchesName } from "../../lib/people";
 import { shortWhen } from "../../lib/time";
@@ -300,16 +301,7 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
       <MessageSearch>
         <div className="space-y-3 px-3 pb-2">
           <div className="flex items-center gap-2">
-            <label className="input input-sm min-w-0 flex-1 bg-base-200 border-transparent">
-              <Search className="size-4 text-base-content/50" aria-hidden="true" />
-              <input
-                type="search"
-                placeholder="Search people"
-                aria-label="Search people"
-                value={query}
-                onChange={(e) => setQuery(e.target.value)}
-              />
-            </label>
+            <SearchField label="Search people" value={query} onChange={setQuery} className="min-w-0 flex-1" />
             <button
               type="button"
               className="btn btn-ghost btn-sm btn-circle"

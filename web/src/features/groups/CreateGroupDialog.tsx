@@ -3,6 +3,7 @@ import { type ChangeEvent, type FormEvent, useId, useMemo, useRef, useState } fr
 import toast from "react-hot-toast";
 import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Dialog } from "../../components/ui/Dialog";
+import { DialogFooter } from "../../components/ui/DialogFooter";
 import { IMAGE_TYPES, pictureProblem, takeChosenFile, readAsDataUrl } from "../../lib/images";
 import { useChatStore } from "../../store/chat";
 import { GroupNameField } from "./GroupNameField";
@@ -84,15 +85,7 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
           </p>
         )}
         <PeoplePicker label="Members" excluded={excluded} selected={memberIds} onChange={setMemberIds} />
-        <div className="flex justify-end gap-2 pt-1">
-          <button type="button" className="btn btn-ghost" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
-            Create group
-          </button>
-        </div>
+        <DialogFooter className="pt-1" onCancel={onClose} action="Create group" busy={busy} />
       </form>
     </Dialog>
   );

@@ -4,6 +4,7 @@ import toast from "react-hot-toast";
 import { Avatar } from "../../components/ui/Avatar";
 import { AvatarButton } from "../../components/ui/AvatarButton";
 import { Dialog } from "../../components/ui/Dialog";
+import { DialogFooter } from "../../components/ui/DialogFooter";
 import { IMAGE_TYPES, pictureProblem, takeChosenFile } from "../../lib/images";
 import { useChatStore } from "../../store/chat";
 import type { GroupMember, GroupRole } from "../../types";
@@ -65,14 +66,7 @@ function RenameForm({ groupId, name, onDone }: { groupId: string; name: string; 
           {error}
         </p>
       )}
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn btn-ghost btn-sm" onClick={onDone} disabled={busy}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary btn-sm" disabled={busy}>
-          Save
-        </button>
-      </div>
+      <DialogFooter onCancel={onDone} action="Save" busy={busy} small />
     </form>
   );
 }
@@ -179,14 +173,14 @@ function AddPeople({ groupId, members, onDone }: { groupId: string; members: Gro
   return (
     <div className="space-y-3 rounded-box border border-base-300 p-3" data-testid="add-people">
       <PeoplePicker label="Add people" excluded={excluded} selected={picked} onChange={setPicked} />
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn btn-ghost btn-sm" onClick={onDone} disabled={busy}>
-          Cancel
-        </button>
-        <button type="button" className="btn btn-primary btn-sm" onClick={() => void add()} disabled={busy || picked.length === 0}>
-          Add {picked.length > 0 ? picked.length : ""}
-        </button>
-      </div>
+      <DialogFooter
+        onCancel={onDone}
+        action={`Add ${picked.length > 0 ? picked.length : ""}`}
+        onAction={() => void add()}
+        busy={busy}
+        disabled={picked.length === 0}
+        small
+      />
     </div>
   );
 }
@@ -219,14 +213,16 @@ function LeaveGroup({ groupId, name, onLeft }: { groupId: string; name: string; 
       <p className="text-sm">
         Leave <strong className="break-words">{name}</strong>? You will stop receiving its messages, and keep its history up to now.
       </p>
-      <div className="flex justify-end gap-2">
-        <button ref={cancel} type="button" className="btn btn-ghost btn-sm" onClick={() => setAsking(false)} disabled={busy}>
-          Stay
-        </button>
-        <button type="button" className="btn btn-error btn-sm" onClick={() => void leave()} disabled={busy}>
-          {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />} Leave
-        </button>
-      </div>
+      <DialogFooter
+        onCancel={() => setAsking(false)}
+        cancelLabel="Stay"
+        cancelRef={cancel}
+        action="Leave"
+        onAction={() => void leave()}
+        busy={busy}
+        danger
+        small
+      />
     </div>
   );
 }

@@ -1,8 +1,9 @@
-import { Search, X } from "lucide-react";
-import { useEffect, useId, useState } from "react";
+import { X } from "lucide-react";
+import { useEffect, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { fetchContacts } from "../../api/messages";
 import { Avatar } from "../../components/ui/Avatar";
+import { SearchField } from "../../components/ui/SearchField";
 import { matchesName } from "../../lib/people";
 import { useChatStore } from "../../store/chat";
 import type { Person } from "../../types";
@@ -57,7 +58,6 @@ interface PeoplePickerProps {
  * one types (narrowed at once among those loaded meanwhile), a checkbox each. */
 export function PeoplePicker({ excluded, selected, onChange, label }: PeoplePickerProps) {
   const [query, setQuery] = useState("");
-  const searchId = useId();
   const { people, contactIds, contactsStatus, online } = useChatStore(
     useShallow((s) => ({ people: s.people, contactIds: s.contactIds, contactsStatus: s.contactsStatus, online: s.online })),
   );
@@ -102,17 +102,7 @@ export function PeoplePicker({ excluded, selected, onChange, label }: PeoplePick
           ))}
         </ul>
       )}
-      <label className="input input-sm w-full bg-base-200 border-transparent" htmlFor={searchId}>
-        <Search className="size-4 text-base-content/70" aria-hidden="true" />
-        <input
-          id={searchId}
-          type="search"
-          placeholder="Search people"
-          aria-label="Search people"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-        />
-      </label>
+      <SearchField label="Search people" value={query} onChange={setQuery} className="w-full" />
       <ul className="scroll-thin max-h-56 space-y-0.5 overflow-y-auto" data-testid="people-picker">
         {shown.map((person) => (
           <li key={person._id}>

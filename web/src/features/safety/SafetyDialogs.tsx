@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { Dialog } from "../../components/ui/Dialog";
+import { DialogFooter } from "../../components/ui/DialogFooter";
 import { type SafetyQuestion, type Someone, isBlocked, useSafetyStore } from "../../store/safety";
 import { block, loadBlocked, report, unblock } from "./actions";
 
@@ -31,20 +32,15 @@ function ConfirmBlock({
           ? `Neither of you will be able to message the other, and ${name} will no longer see when you are online. You can unblock them in Settings.`
           : `You will be able to message each other again.`}
       </p>
-      <div className="modal-action">
-        <button type="button" className="btn btn-ghost" onClick={() => onDone(false)} disabled={busy} autoFocus>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className={`btn ${blocking ? "btn-error" : "btn-primary"}`}
-          onClick={() => void confirm()}
-          disabled={busy}
-        >
-          {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
-          {blocking ? "Block" : "Unblock"}
-        </button>
-      </div>
+      <DialogFooter
+        className="modal-action"
+        onCancel={() => onDone(false)}
+        cancelFocused
+        action={blocking ? "Block" : "Unblock"}
+        onAction={() => void confirm()}
+        busy={busy}
+        danger={blocking}
+      />
     </Dialog>
   );
 }
@@ -96,15 +92,7 @@ function ReportDialog({ question, onDone }: { question: Extract<SafetyQuestion, 
             Also block {person.fullName}
           </label>
         )}
-        <div className="modal-action">
-          <button type="button" className="btn btn-ghost" onClick={onDone} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-error" disabled={busy}>
-            {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
-            Report
-          </button>
-        </div>
+        <DialogFooter className="modal-action" onCancel={onDone} action="Report" busy={busy} danger />
       </form>
     </Dialog>
   );

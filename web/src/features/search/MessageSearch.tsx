@@ -1,6 +1,6 @@
-import { Search, X } from "lucide-react";
 import { type KeyboardEvent, type ReactNode, type RefObject, useRef, useState } from "react";
 import type { SearchResult } from "../../api/search";
+import { SearchField } from "../../components/ui/SearchField";
 import { groupKey, useChatStore } from "../../store/chat";
 import { SearchResults } from "./SearchResults";
 import { useMessageSearch } from "./useMessageSearch";
@@ -57,7 +57,7 @@ export function SearchPanel({ label, conversationId, query, onQuery, onOpen, onE
     }
   }
 
-  function onFieldKeyDown(event: KeyboardEvent) {
+  function onFieldKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key !== "ArrowDown") return;
     const first = firstResult(results);
     if (first) {
@@ -68,25 +68,15 @@ export function SearchPanel({ label, conversationId, query, onQuery, onOpen, onE
 
   return (
     <div className={`flex min-h-0 flex-col ${className}`} onKeyDown={onKeyDown}>
-      <label className="input input-sm w-full shrink-0 border-transparent bg-base-200">
-        <Search className="size-4 text-base-content/50" aria-hidden="true" />
-        <input
-          ref={field}
-          type="search"
-          placeholder={label}
-          aria-label={label}
-          value={query}
-          onChange={(e) => onQuery(e.target.value)}
-          onKeyDown={onFieldKeyDown}
-          // The browser's own clear button would leave focus behind; ours gives it back.
-          className="[&::-webkit-search-cancel-button]:hidden"
-        />
-        {query && (
-          <button type="button" className="btn btn-ghost btn-xs btn-circle" onClick={clear} aria-label="Clear search" title="Clear">
-            <X className="size-3.5" aria-hidden="true" />
-          </button>
-        )}
-      </label>
+      <SearchField
+        label={label}
+        value={query}
+        onChange={onQuery}
+        onKeyDown={onFieldKeyDown}
+        onClear={clear}
+        inputRef={field}
+        className="w-full shrink-0"
+      />
       {searching ? (
         <div ref={results} className="scroll-thin -mx-3 mt-2 min-h-0 flex-1 overflow-y-auto" aria-label={`${label}: results`} role="region">
           <SearchResults state={state} onMore={more} onOpen={onOpen} onUpFromFirst={() => field.current?.focus()} />
