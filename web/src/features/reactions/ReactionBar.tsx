@@ -51,7 +51,8 @@ export function ReactionBar({ messageId, fromView, groupId, mine, Panel }: React
   const [picking, setPicking] = useState(false);
   if (shown.length === 0) return null;
   return (
-    <div className={`chat-footer mt-1 flex max-w-full flex-wrap items-center gap-1 ${mine ? "justify-end" : ""}`} data-testid="reactions">
+    // A row of its own under the time (the chat's footer row holds the time and the status).
+    <div className={`chat-footer row-start-4 mt-1 flex max-w-full flex-wrap items-center gap-1 ${mine ? "justify-end" : ""}`} data-testid="reactions">
       {shown.map((reaction) => {
         const who = reactorNames(reaction, meId, nameOfUser);
         return (
