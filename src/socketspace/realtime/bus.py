@@ -1,6 +1,6 @@
 """Signals between the server processes of one deployment: who came online or went offline,
-and which sessions ended. Socket.IO's own Redis manager carries the events for clients; this
-bus carries what the servers tell each other.
+and which sessions ended. The fan-out (transport/rooms.py `RedisFanout`) carries the events for
+clients; this bus carries what the servers tell each other.
 
 With one process the bus is a direct call. With REDIS_URL it is a Redis pub/sub channel:
 `publish` runs the handler here at once, then tells the other processes, which run it too.
@@ -8,7 +8,6 @@ With one process the bus is a direct call. With REDIS_URL it is a Redis pub/sub 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -17,6 +16,8 @@ from typing import Any
 import orjson
 import redis.asyncio as redis
 from redis.exceptions import RedisError
+
+from socketspace.realtime.subscription import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +72,9 @@ class RedisBus(Bus):
         super().__init__()
         self.channel = channel
         self._redis = redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        # Subscriptions block on reads, so they get a client without a read timeout; dead
-        # connections are found by health checks instead.
-        self._listener_redis = redis.from_url(
-            url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=5
+        self._subscription = Subscription(
+            url, channel, name="bus", on_message=self._received, on_back=self._back
         )
-        self._listener: asyncio.Task[None] | None = None
-        self._subscribed = asyncio.Event()
 
     @property
     def shared(self) -> bool:
@@ -94,40 +91,14 @@ class RedisBus(Bus):
             log.warning("bus_publish_failed kind=%s error=%s", kind, exc)
 
     async def start(self) -> None:
-        self._listener = asyncio.create_task(self._listen())
-        # Start serving once subscribed, so no signal sent after start-up is missed; a Redis
-        # that is down must not stop the server from starting, though.
-        try:
-            async with asyncio.timeout(5):
-                await self._subscribed.wait()
-        except TimeoutError:
-            log.warning("bus_not_subscribed_yet channel=%s", self.channel)
+        await self._subscription.start()
 
-    async def _listen(self) -> None:
-        backoff = 0.1
-        while True:
-            try:
-                async with self._listener_redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self.channel)
-                    self._subscribed.set()
-                    if backoff > 0.1:
-                        log.info("bus_resubscribed channel=%s", self.channel)
-                        await self._deliver(RESUBSCRIBED, {})
-                    backoff = 0.1
-                    async for message in pubsub.listen():
-                        await self._received(message)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # Redis gone, restarting or refusing: try again
-                log.warning("bus_listen_failed error=%s retry_in=%.1fs", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+    async def _back(self) -> None:
+        await self._deliver(RESUBSCRIBED, {})
 
-    async def _received(self, message: dict[str, Any]) -> None:
-        if message.get("type") != "message":
-            return
+    async def _received(self, data: bytes) -> None:
         try:
-            signal = orjson.loads(message["data"])
+            signal = orjson.loads(data)
             host, kind, payload = signal["host"], signal["kind"], signal["payload"]
         except (orjson.JSONDecodeError, KeyError, TypeError):
             log.warning("bus_message_unreadable channel=%s", self.channel)
@@ -136,8 +107,5 @@ class RedisBus(Bus):
             await self._deliver(kind, payload)
 
     async def close(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            await asyncio.gather(self._listener, return_exceptions=True)
-        await self._listener_redis.aclose()
+        await self._subscription.close()
         await self._redis.aclose()

@@ -45,6 +45,7 @@ from redis.exceptions import RedisError
 
 from socketspace import metrics
 from socketspace.realtime.events import RESYNC
+from socketspace.realtime.subscription import Subscription
 from socketspace.realtime.transport.websocket import text_frame
 
 log = logging.getLogger(__name__)
@@ -143,10 +144,8 @@ class RedisFanout(SharedFrameManager):
         self.channel = channel
         self.host = uuid.uuid4().hex.encode()  # this process, in front of each of its batches
         self._redis = redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        # Subscriptions block on reads, so they get a client without a read timeout; a dead
-        # connection is found by health checks instead.
-        self._listener_redis = redis.from_url(
-            url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=5
+        self._subscription = Subscription(
+            url, channel, name="fanout", on_message=self._received, on_back=self._back
         )
         self._pending: list[tuple[str, Any, str]] = []  # (namespace, room, encoded packet)
         self._queued = asyncio.Event()
@@ -154,8 +153,7 @@ class RedisFanout(SharedFrameManager):
         self._idle.set()
         self._sequence = 0
         self._senders: dict[bytes, int] = {}  # another process: the last sequence number heard
-        self._subscribed = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._publisher: asyncio.Task[None] | None = None
         self._connection: AbstractConnection | None = None  # the publisher's
 
     async def emit(
@@ -191,17 +189,8 @@ class RedisFanout(SharedFrameManager):
         self._queued.set()
 
     async def start(self) -> None:
-        """Publish and listen; return once subscribed (or after 5 s: a Redis that is down must
-        not keep the server from starting)."""
-        self._tasks = [
-            asyncio.create_task(self._publish(), name="fanout-publish"),
-            asyncio.create_task(self._listen(), name="fanout-listen"),
-        ]
-        try:
-            async with asyncio.timeout(5):
-                await self._subscribed.wait()
-        except TimeoutError:
-            log.warning("fanout_not_subscribed_yet channel=%s", self.channel)
+        self._publisher = asyncio.create_task(self._publish(), name="fanout-publish")
+        await self._subscription.start()
 
     async def close(self) -> None:
         """Publish what is queued (for at most 2 s), then stop."""
@@ -210,13 +199,13 @@ class RedisFanout(SharedFrameManager):
                 while self._pending or not self._idle.is_set():
                     await self._idle.wait()
                     await asyncio.sleep(0)
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
+        if self._publisher is not None:
+            self._publisher.cancel()
+            await asyncio.gather(self._publisher, return_exceptions=True)
+            self._publisher = None
+        await self._subscription.close()
         if self._connection is not None:
             await self._redis.connection_pool.release(self._connection)
-        await self._listener_redis.aclose()
         await self._redis.aclose()
 
     async def _publish(self) -> None:
@@ -252,27 +241,10 @@ class RedisFanout(SharedFrameManager):
             await self._connection.disconnect()  # the next PUBLISH connects again
             raise
 
-    async def _listen(self) -> None:
-        backoff = 0.1
-        while True:
-            try:
-                async with self._listener_redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self.channel)
-                    if self._subscribed.is_set():  # back after losing the link
-                        log.info("fanout_resubscribed channel=%s", self.channel)
-                        await self._resync("link")
-                    self._senders.clear()
-                    self._subscribed.set()
-                    backoff = 0.1
-                    async for message in pubsub.listen():
-                        if message["type"] == "message":
-                            await self._received(message["data"])
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # Redis gone, restarting or refusing: try again
-                log.warning("fanout_listen_failed error=%s retry_in=%.1fs", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+    async def _back(self) -> None:
+        """Subscribed again after losing the link: what was published meanwhile is lost."""
+        self._senders.clear()
+        await self._resync("link")
 
     async def _received(self, data: bytes) -> None:
         host = data[:HOST_BYTES]
