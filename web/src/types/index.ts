@@ -83,6 +83,13 @@ export interface HistoryPage {
   partnerReadUpTo: string | null;
 }
 
+/** GET /api/messages/around/:id: the page centred on a message, oldest first. */
+export interface AroundPage {
+  messages: Message[];
+  hasMoreBefore: boolean;
+  hasMoreAfter: boolean;
+}
+
 export interface AckFailure {
   ok: false;
   code: string;

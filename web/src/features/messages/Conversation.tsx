@@ -214,6 +214,7 @@ function DirectConversation({ partnerId }: { partnerId: string }) {
     >
       <Header partner={partner} online={online} onClose={close} />
       <MessageList
+        key={conversation.window}
         chatKey={partnerId}
         title={partner.fullName}
         picture={partner.profilePic}
@@ -259,6 +260,7 @@ function GroupConversation({ groupId, chatKey, onShowGroup }: { groupId: string;
     >
       <GroupHeader group={group} onClose={close} onShowGroup={onShowGroup} />
       <MessageList
+        key={conversation.window}
         chatKey={chatKey}
         title={group.name}
         picture={group.avatar}

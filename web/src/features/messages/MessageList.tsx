@@ -1,5 +1,5 @@
 import { AlertCircle, ArrowDown, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
-import { type KeyboardEvent, type ReactNode, type RefCallback, useCallback, useId, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, type RefCallback, type RefObject, useCallback, useEffect, useId, useRef, useState } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "../../components/ui/Avatar";
 import { Lightbox } from "../../components/ui/Lightbox";
@@ -8,11 +8,11 @@ import { systemText } from "../../lib/groupText";
 import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
 import { safeImageUrl } from "../../lib/urls";
-import { type Conversation, type GroupInfo, seenBy } from "../../store/chat";
+import { type Conversation, type GroupInfo, seenBy, useChatStore } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
 import type { GroupMember, Person } from "../../types";
 import { ConfirmDelete, MessageEditor, MessageMenu, messageEntries } from "./MessageActions";
-import { loadOlder } from "./history";
+import { loadAround, loadHistory, loadNewer, loadOlder } from "./history";
 import { MessageText } from "./MessageText";
 import { initialAnchor, moveAnchor } from "./listAnchor";
 import { useBottomKeptOnShrink } from "./useBottomKept";
@@ -26,6 +26,21 @@ const STICKY_PX = 120;
 const ROW_GUESS_PX = 62;
 /** Pixels rendered beyond the viewport, so scrolling shows no blank rows. */
 const OVERSCAN = { top: 600, bottom: 300 };
+/** How long a message jumped to stays highlighted. */
+const HIGHLIGHT_MS = 2000;
+
+/**
+ * The message jumped to takes the focus once shown, so the keyboard goes on from there. A list
+ * that starts at it stays hidden (visibility) until it has placed its rows, and a hidden element
+ * takes no focus: tried again frame by frame until it does, for as long as the highlight lasts.
+ */
+const focusOnce = (element: HTMLElement | null) => focusWhenDrawn(element);
+
+function focusWhenDrawn(element: HTMLElement | null, frames = Math.round(HIGHLIGHT_MS / 16)): void {
+  if (!element?.isConnected) return;
+  element.focus({ preventScroll: true });
+  if (document.activeElement !== element && frames > 0) requestAnimationFrame(() => focusWhenDrawn(element, frames - 1));
+}
 
 /**
  * "Seen by N" under my message in a group; the names open on the line below on click or Enter
@@ -328,6 +343,8 @@ interface RowContext {
   phone: boolean;
   /** Ref for the rows of the others' messages: seen on screen, they are read. */
   watchSeen: RefCallback<HTMLElement>;
+  /** The message just jumped to (a search result, a quote), highlighted for a moment. */
+  highlight: string | null;
 }
 
 /** Two neighbours in one run: the same person's messages, no system message between. */
@@ -346,6 +363,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
   const newDay = previous ? dayLabel(previous.createdAt) !== day : !context.conversation.hasMore;
   // What the others wrote is watched for coming into view: it is read once seen.
   const incoming = message._id !== null && message.senderId !== meId;
+  const highlighted = message._id !== null && message._id === context.highlight;
   // The padding lives inside the row: the virtual list measures rows, not their margins.
   return (
     <div
@@ -363,6 +381,12 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
           {day}
         </div>
       )}
+      <div
+        className={`rounded-box outline-none transition-colors duration-700 ${highlighted ? "bg-warning/25" : ""}`}
+        tabIndex={highlighted ? -1 : undefined}
+        ref={highlighted ? focusOnce : undefined}
+        data-testid={highlighted ? "jumped-to" : undefined}
+      >
       {message.kind === "system" ? (
         <SystemLine message={message} context={context} />
       ) : (
@@ -381,6 +405,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
           onOpenImage={context.openImage}
         />
       )}
+      </div>
     </div>
   );
 }
@@ -411,11 +436,71 @@ function ListTop({ context }: { context: RowContext }) {
   return <div className="flex h-14 items-center justify-center">{content}</div>;
 }
 
-function ListBottom() {
-  return <div className="h-4" />;
+/** After a jump the list may stop short of the newest: newer pages load here. */
+function ListBottom({ context }: { context: RowContext }) {
+  const { conversation, chatKey } = context;
+  if (!conversation.hasNewer) return <div className="h-4" />;
+  return (
+    <div className="flex h-14 items-center justify-center">
+      {conversation.newerStatus === "error" ? (
+        <span className="flex items-center gap-2 text-sm text-base-content/60" role="alert">
+          {conversation.error ?? "Could not load newer messages."}
+          <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={() => void loadNewer(chatKey)}>
+            <RotateCcw className="size-3" aria-hidden="true" /> Retry
+          </button>
+        </span>
+      ) : (
+        <span className="loading loading-spinner loading-sm text-base-content/50" aria-label="Loading newer messages" data-testid="newer-loading" />
+      )}
+    </div>
+  );
 }
 
 const LIST_PARTS = { Header: ListTop, Footer: ListBottom };
+
+/**
+ * A jump asked of this conversation (store: jumpTarget): a message not loaded brings the page
+ * around it (a new window, so a fresh list that starts there); a loaded one is scrolled to the
+ * middle; then it is highlighted for a moment and the jump is done.
+ */
+function useJump(chatKey: string, conversation: Conversation, list: RefObject<VirtuosoHandle | null>) {
+  const target = useChatStore((s) => (s.jumpTarget?.chatKey === chatKey ? s.jumpTarget.messageId : null));
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const { messages, status } = conversation;
+  // A list made for a jump starts at its message (scrolling a list not yet drawn falls short).
+  const [startAt] = useState(() => {
+    const index = target === null ? -1 : messages.findIndex((m) => m._id === target);
+    return index < 0 ? null : { index, align: "center" as const };
+  });
+  const started = useRef(startAt !== null);
+  const asked = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (target === null || status !== "ready") return;
+    const index = messages.findIndex((m) => m._id === target);
+    if (index < 0) {
+      if (asked.current !== target) void loadAround(chatKey, target);
+      asked.current = target;
+      return;
+    }
+    if (!started.current) list.current?.scrollToIndex({ index, align: "center", behavior: "auto" });
+    started.current = false;
+    // Highlighted in the next frame, where the list has drawn the rows around it.
+    const frame = requestAnimationFrame(() => {
+      setHighlight(target);
+      useChatStore.getState().jumpDone();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [target, status, messages, chatKey, list]);
+
+  useEffect(() => {
+    if (highlight === null) return;
+    const timer = setTimeout(() => setHighlight(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlight]);
+
+  return { highlight, startAt };
+}
 
 export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf, onSeen }: MessageListProps) {
   const list = useRef<VirtuosoHandle>(null);
@@ -429,6 +514,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
   const [leftAt, setLeftAt] = useState<string | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const last = messages[messages.length - 1];
+  const { highlight, startAt } = useJump(chatKey, conversation, list);
 
   // Older messages put in front lower the first index by their number (React's "adjust state
   // while rendering"): the rows on screen keep their numbers and so their place.
@@ -451,7 +537,11 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
   const sendingMine = last?.senderId === meId && last.delivery === "pending";
   const follow = (bottom: boolean) => (bottom || sendingMine ? "auto" : false);
 
-  const jumpToLatest = () => list.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "auto" });
+  // A list that stops short of the newest (after a jump) is replaced by the newest page.
+  const jumpToLatest = () =>
+    conversation.hasNewer
+      ? void loadHistory(chatKey)
+      : list.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "auto" });
 
   if (status !== "ready" && messages.length === 0) {
     return status === "error" ? (
@@ -487,6 +577,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
     openImage: setShown,
     phone,
     watchSeen,
+    highlight,
   };
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
@@ -498,20 +589,21 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
         data={messages}
         context={rowContext}
         firstItemIndex={current.index}
-        initialTopMostItemIndex={{ index: "LAST", align: "end" }}
+        initialTopMostItemIndex={startAt ?? { index: "LAST", align: "end" }}
         computeItemKey={(_, message) => message.key}
         itemContent={(index, message, context) => <Row index={index} message={message} context={context} />}
         alignToBottom
-        followOutput={follow}
+        followOutput={conversation.hasNewer ? false : follow}
         atBottomThreshold={STICKY_PX}
         atBottomStateChange={onBottomChange}
         startReached={() => void loadOlder(chatKey)}
+        endReached={() => void loadNewer(chatKey)}
         increaseViewportBy={OVERSCAN}
         defaultItemHeight={ROW_GUESS_PX}
         components={LIST_PARTS}
       />
       {shown && <Lightbox src={shown} alt="Shared picture, full size" onClose={() => setShown(null)} />}
-      {!atBottom && (
+      {(!atBottom || conversation.hasNewer) && (
         <button
           type="button"
           onClick={jumpToLatest}

@@ -1,15 +1,23 @@
-import { errorMessage } from "../../api/http";
+import toast from "react-hot-toast";
+import { errorMessage, request } from "../../api/http";
 import { fetchGroup, fetchGroupHistory, markGroupRead } from "../../api/groups";
 import { fetchHistory, type HistoryQuery, markRead } from "../../api/messages";
 import { emitMarkRead, isConnected } from "../../realtime/socket";
 import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
-import { oldestId } from "../../store/conversation";
-import type { HistoryPage } from "../../types";
+import { newestId, oldestId } from "../../store/conversation";
+import type { AroundPage, HistoryPage } from "../../types";
 
 /** Older pages are larger than the first: scrolling up should rarely wait. */
 export const OLDER_PAGE = 100;
 
+/** A jump's page: enough around the message to fill the screen and scroll a little either way. */
+export const AROUND_PAGE = 60;
+
 let requests = 0;
+
+function fetchAround(messageId: string, limit: number): Promise<AroundPage> {
+  return request<AroundPage>(`/messages/around/${encodeURIComponent(messageId)}?limit=${limit}`).then((r) => r.data);
+}
 
 /** A page of a direct chat or of a group; a group page has no partner's pointer ("Seen by" reads the members'). */
 async function fetchPage(chatKey: string, query: HistoryQuery = {}): Promise<HistoryPage> {
@@ -69,6 +77,39 @@ export async function loadOlder(chatKey: string): Promise<void> {
     useChatStore.getState().olderLoaded(chatKey, before, page);
   } catch (error) {
     useChatStore.getState().olderFailed(chatKey, errorMessage(error));
+  }
+}
+
+/**
+ * A jump to a message that is not loaded: the page around it replaces the list (numbered as
+ * a history request, so the latest of the two wins). A message gone or out of reach ends the jump with a toast.
+ */
+export async function loadAround(chatKey: string, messageId: string): Promise<void> {
+  const request = ++requests;
+  useChatStore.getState().historyRequested(chatKey, request);
+  try {
+    const page = await fetchAround(messageId, AROUND_PAGE);
+    useChatStore.getState().aroundLoaded(chatKey, request, page);
+    if (!page.messages.some((m) => m._id === messageId)) useChatStore.getState().jumpDone();
+  } catch (error) {
+    useChatStore.getState().historyFailed(chatKey, request, errorMessage(error));
+    useChatStore.getState().jumpDone();
+    toast.error("That message cannot be shown: it may have been deleted.");
+  }
+}
+
+/** The page after the newest message shown, in a list that stops short of the newest (after a jump). */
+export async function loadNewer(chatKey: string): Promise<void> {
+  const conversation = useChatStore.getState().conversations[chatKey];
+  if (!conversation || !conversation.hasNewer || conversation.newerStatus === "loading") return;
+  const after = newestId(conversation.messages);
+  if (after === null) return;
+  useChatStore.getState().newerRequested(chatKey);
+  try {
+    // Centred on the newest shown, twice a page: about a page of what comes after it.
+    useChatStore.getState().newerLoaded(chatKey, after, await fetchAround(after, 2 * OLDER_PAGE));
+  } catch (error) {
+    useChatStore.getState().newerFailed(chatKey, errorMessage(error));
   }
 }
 

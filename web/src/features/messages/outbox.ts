@@ -18,6 +18,7 @@ import { asSentence } from "../../lib/text";
 import { CallTimeout, callSendMessage, isConnected } from "../../realtime/socket";
 import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
+import { loadHistory } from "./history";
 import type { Message } from "../../types";
 
 const store = () => useChatStore.getState();
@@ -120,6 +121,8 @@ export function sendNewMessage(chatKey: string, text: string, image: string | nu
     createdAt: new Date().toISOString(),
   };
   store().sendStarted(draft);
+  // Written while looking at older messages (after a jump): back to the newest, where it goes.
+  if (store().conversations[chatKey]?.hasNewer) void loadHistory(chatKey);
   // Kept before it travels: IndexedDB applies writes in the order made, so the forgetting
   // that its answer brings can never come first.
   void keepUnsent({

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ALICE, BOB, CAROL, aliceSignedIn, store, stored, draft, messagesWith, texts, page, range } from "./testing";
+import { ALICE, BOB, CAROL, aliceSignedIn, store, stored, draft, messagesWith, texts, page, range, chat } from "./testing";
 
 beforeEach(aliceSignedIn);
 
@@ -148,5 +148,62 @@ describe("older pages", () => {
     expect(store().conversations[BOB]?.olderStatus).toBe("error");
     store().olderRequested(BOB);
     expect(store().conversations[BOB]?.olderStatus).toBe("loading");
+  });
+});
+
+describe("a jump to an older message", () => {
+  function jumpedTo50(): void {
+    store().chatOpened(BOB);
+    store().chatsLoaded([chat(BOB, 299, 0)]);
+    store().historyRequested(BOB, 1);
+    store().historyLoaded(BOB, 1, page(range(200, 300), true));
+    store().historyRequested(BOB, 2);
+    store().aroundLoaded(BOB, 2, { messages: range(25, 75), hasMoreBefore: true, hasMoreAfter: true });
+  }
+
+  it("shows the page around it alone, with more on both sides", () => {
+    jumpedTo50();
+
+    const c = store().conversations[BOB];
+    expect(texts(BOB)).toEqual(range(25, 75).map((m) => `${m.text}:sent`));
+    expect(c?.hasMore).toBe(true);
+    expect(c?.hasNewer).toBe(true);
+  });
+
+  it("keeps a live message past its end out of the list, unread, and counts it once", () => {
+    jumpedTo50();
+
+    const live = stored(300, BOB, ALICE, "live");
+    const received = store().messageReceived(live);
+    store().messagesSynced([live]);
+
+    expect(received.isNew).toBe(true);
+    expect(texts(BOB)).not.toContain("live:sent");
+    expect(store().chats[BOB]?.unreadCount).toBe(1);
+    expect(store().chats[BOB]?.lastMessage?.text).toBe("live");
+  });
+
+  it("grows by newer pages until it reaches the end", () => {
+    jumpedTo50();
+
+    store().newerRequested(BOB);
+    store().newerLoaded(BOB, "74", { messages: range(74, 300), hasMoreBefore: true, hasMoreAfter: false });
+    store().messageReceived(stored(300, BOB, ALICE, "live"));
+
+    expect(store().conversations[BOB]?.hasNewer).toBe(false);
+    expect(texts(BOB).at(-1)).toBe("live:sent");
+    expect(texts(BOB)).toHaveLength(300 - 25 + 1);
+  });
+
+  it("goes back to the newest page alone, with no gap, when the newest page is loaded again", () => {
+    jumpedTo50();
+    const window = store().conversations[BOB]?.window ?? 0;
+
+    store().historyRequested(BOB, 3);
+    store().historyLoaded(BOB, 3, page(range(200, 300), true));
+
+    expect(texts(BOB)).toEqual(range(200, 300).map((m) => `${m.text}:sent`));
+    expect(store().conversations[BOB]?.hasNewer).toBe(false);
+    expect(store().conversations[BOB]?.window).toBe(window + 1);
   });
 });

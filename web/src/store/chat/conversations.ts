@@ -3,8 +3,8 @@
  * pages as the person scrolls up. The rules for merging a list live in ../conversation.ts.
  */
 import { compareIds, maxId } from "../../lib/ids";
-import type { HistoryPage } from "../../types";
-import { type ChatMessage, mergeAll, oldestId } from "../conversation";
+import type { AroundPage, HistoryPage } from "../../types";
+import { type ChatMessage, mergeAll, newestId, oldestId } from "../conversation";
 import type { ChatSlice, LoadStatus } from "./state";
 
 export interface Conversation {
@@ -18,6 +18,14 @@ export interface Conversation {
   error: string | null;
   /** The partner has read my messages up to this id. */
   partnerReadUpTo: string | null;
+  /**
+   * The list ends before the newest message: a jump loaded the page around an older one.
+   * Newer pages load as the person scrolls down; live messages past the end wait on the server.
+   */
+  hasNewer: boolean;
+  newerStatus: LoadStatus;
+  /** Counts the times the list was replaced (a jump away, a return to the latest): the view starts afresh. */
+  window: number;
 }
 
 export interface ConversationsData {
@@ -31,6 +39,11 @@ export interface ConversationsActions {
   olderRequested: (chatKey: string) => void;
   olderLoaded: (chatKey: string, beforeId: string, page: HistoryPage) => void;
   olderFailed: (chatKey: string, error: string) => void;
+  /** The page around a message, for a jump to it; its answer replaces the list (request numbered as history). */
+  aroundLoaded: (chatKey: string, request: number, page: AroundPage) => void;
+  newerRequested: (chatKey: string) => void;
+  newerLoaded: (chatKey: string, afterId: string, page: AroundPage) => void;
+  newerFailed: (chatKey: string, error: string) => void;
 }
 
 export const emptyConversation: Conversation = {
@@ -41,7 +54,22 @@ export const emptyConversation: Conversation = {
   request: 0,
   error: null,
   partnerReadUpTo: null,
+  hasNewer: false,
+  newerStatus: "idle",
+  window: 0,
 };
+
+/** My messages not stored yet: they stay whatever page the list shows. */
+function unsent(messages: ChatMessage[]): ChatMessage[] {
+  return messages.filter((m) => m._id === null);
+}
+
+/** A stored message past the end of a list that stops short of the newest: not shown until paged in. */
+export function beyondWindow(c: Conversation, messageId: string): boolean {
+  if (!c.hasNewer) return false;
+  const newest = newestId(c.messages);
+  return newest !== null && compareIds(messageId, newest) > 0;
+}
 
 export function initialConversations(): ConversationsData {
   return { conversations: {} };
@@ -88,6 +116,21 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
     set((s) => {
       const current = conversation(s, chatKey);
       if (request !== current.request) return {};
+      if (current.hasNewer) {
+        // Back from a page around an older message: the newest page alone, not a list with a gap.
+        return {
+          conversations: withConversation(s, chatKey, {
+            messages: mergeAll(unsent(current.messages), page.messages),
+            status: "ready",
+            hasMore: page.hasMore,
+            olderStatus: "idle",
+            hasNewer: false,
+            newerStatus: "idle",
+            window: current.window + 1,
+            partnerReadUpTo: laterRead(current.partnerReadUpTo, page.partnerReadUpTo),
+          }),
+        };
+      }
       const merged = mergeAll(current.messages, page.messages);
       // Messages older than this page are already here: older pages loaded before (a
       // refresh, which says nothing about them), or live ones that came in before the chat
@@ -123,6 +166,39 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
     }),
   olderFailed: (chatKey, error) =>
     set((s) => ({ conversations: withConversation(s, chatKey, { olderStatus: "error", error }) })),
+  aroundLoaded: (chatKey, request, page) =>
+    set((s) => {
+      const current = conversation(s, chatKey);
+      if (request !== current.request) return {};
+      return {
+        conversations: withConversation(s, chatKey, {
+          messages: mergeAll(unsent(current.messages), page.messages),
+          status: "ready",
+          hasMore: page.hasMoreBefore,
+          olderStatus: "idle",
+          hasNewer: page.hasMoreAfter,
+          newerStatus: "idle",
+          window: current.window + 1,
+        }),
+      };
+    }),
+  newerRequested: (chatKey) =>
+    set((s) => ({ conversations: withConversation(s, chatKey, { newerStatus: "loading", error: null }) })),
+  newerLoaded: (chatKey, afterId, page) =>
+    set((s) => {
+      const current = conversation(s, chatKey);
+      // Only the answer for the newest message still shown extends the list.
+      if (current.newerStatus !== "loading" || !current.hasNewer || newestId(current.messages) !== afterId) return {};
+      return {
+        conversations: withConversation(s, chatKey, {
+          messages: mergeAll(current.messages, page.messages),
+          hasNewer: page.hasMoreAfter,
+          newerStatus: "ready",
+        }),
+      };
+    }),
+  newerFailed: (chatKey, error) =>
+    set((s) => ({ conversations: withConversation(s, chatKey, { newerStatus: "error", error }) })),
   historyFailed: (chatKey, request, error) =>
     set((s) => {
       const current = conversation(s, chatKey);

@@ -3,12 +3,12 @@
  * or a deletion — and what each one does to the rest: the conversation, the chats list and its
  * unread counts, the sync cursor, typing, and the screen-reader announcement.
  */
-import { maxId } from "../../lib/ids";
+import { compareIds, maxId } from "../../lib/ids";
 import type { Message } from "../../types";
 import { systemText } from "../../lib/groupText";
-import { mergeStored } from "../conversation";
+import { type ChatMessage, type Merge, mergeStored } from "../conversation";
 import { listed, preview } from "./chats";
-import { conversation, withConversation } from "./conversations";
+import { beyondWindow, conversation, withConversation } from "./conversations";
 import { nameOf, stoppedGroupTyping } from "./groups";
 import { chatKeyOf } from "./keys";
 import type { ChatData, ChatSlice } from "./state";
@@ -49,14 +49,28 @@ export function initialMessages(): MessagesData {
   return { syncCursor: null, announcement: null };
 }
 
+/**
+ * A message not put into the list: its unsent copy, if any, leaves it (it is stored). New
+ * when it is past the newest the chats list has heard of, so a repeat is not counted twice.
+ */
+function leftOut(messages: ChatMessage[], message: Message, lastId: string | null): Merge {
+  const next = messages.filter((m) => !(m._id === null && m.clientId !== null && m.clientId === message.clientId && m.senderId === message.senderId));
+  const later = lastId === null || compareIds(message._id, lastId) > 0;
+  return { messages: next, isNew: next.length === messages.length && later };
+}
+
 /** Apply one stored message to a state snapshot: the conversation, the chats list, unread. */
 export function applyStored(s: ChatData, message: Message): { next: Partial<ChatData>; received: Received } {
   const chatKey = chatKeyOf(message, s.meId);
   const groupId = message.groupId ?? null;
   const system = message.kind === "system";
   const incoming = message.senderId !== s.meId && !system;
-  const merge = mergeStored(conversation(s, chatKey).messages, message);
-  const unnoticed = merge.isNew && incoming && !isSeeing(s, chatKey);
+  const shown = conversation(s, chatKey);
+  // Past the end of a list that stops short of the newest (a jump): kept on the server until
+  // paged in, and unread until then; an unsent copy of mine leaves the list with it.
+  const away = beyondWindow(shown, message._id);
+  const merge = away ? leftOut(shown.messages, message, s.chats[chatKey]?.lastMessage?._id ?? null) : mergeStored(shown.messages, message);
+  const unnoticed = merge.isNew && incoming && (away || !isSeeing(s, chatKey));
   const received: Received = { isNew: merge.isNew, incoming, unnoticed, chatKey, groupId };
 
   const next: Partial<ChatData> = {
