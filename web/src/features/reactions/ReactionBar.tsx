@@ -33,6 +33,21 @@ function useShown(messageId: string, fromView: Reaction[] | undefined): { shown:
   return { shown: shownReactions(fromView, entry, meId), meId };
 }
 
+/** "Add a reaction" beside the chips (small), "More emoji" at the end of the quick row. */
+function SmilePlusButton({ label, small = false, onClick }: { label: string; small?: boolean; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className={`btn btn-ghost ${small ? "btn-circle btn-xs text-base-content/60" : "btn-square"}`}
+      aria-label={label}
+      title={label}
+      onClick={onClick}
+    >
+      <SmilePlus className={small ? "size-3.5" : "size-5"} aria-hidden="true" />
+    </button>
+  );
+}
+
 interface ReactionBarProps {
   messageId: string;
   /** The reactions the message's view carried when it was loaded. */
@@ -75,15 +90,7 @@ export function ReactionBar({ messageId, fromView, groupId, mine, Panel }: React
           </button>
         );
       })}
-      <button
-        type="button"
-        className="btn btn-ghost btn-circle btn-xs text-base-content/60"
-        aria-label="Add a reaction"
-        title="Add a reaction"
-        onClick={() => setPicking(true)}
-      >
-        <SmilePlus className="size-3.5" aria-hidden="true" />
-      </button>
+      <SmilePlusButton label="Add a reaction" small onClick={() => setPicking(true)} />
       {picking && <ReactionPicker messageId={messageId} onDone={() => setPicking(false)} Panel={Panel} />}
     </div>
   );
@@ -139,15 +146,7 @@ export function ReactionPicker({ messageId, onDone, Panel }: ReactionPickerProps
                 {emoji}
               </button>
             ))}
-            <button
-              type="button"
-              className="btn btn-ghost btn-square"
-              aria-label="More emoji"
-              title="More emoji"
-              onClick={() => setMore(true)}
-            >
-              <SmilePlus className="size-5" aria-hidden="true" />
-            </button>
+            <SmilePlusButton label="More emoji" onClick={() => setMore(true)} />
           </div>
         )}
       </div>
