@@ -25,8 +25,8 @@ from socketspace.schemas.message import (
     SyncOut,
     chat_view,
     contact_view,
+    message_reactions_view,
     message_view,
-    reactions_view,
 )
 from socketspace.services import abuse, accounts, messages, reactions
 
@@ -193,12 +193,7 @@ async def _react(
         emoji=emoji,
         on=on,
     )
-    return json_response(
-        {
-            "messageId": str(reacted.message_id),
-            "reactions": reactions_view(reacted.reactions, viewer_id),
-        }
-    )
+    return json_response(message_reactions_view(reacted.message_id, reacted.reactions, viewer_id))
 
 
 @router.put("/{message_id}/reactions/{emoji}", response_model=ReactionsOut)

@@ -18,8 +18,8 @@ from socketspace.schemas.message import (
     NO_EXTRAS,
     Extras,
     Reactions,
+    message_reactions_view,
     message_view,
-    reactions_view,
 )
 
 REVOKED = "sessions-revoked"
@@ -61,10 +61,7 @@ class SocketNotifier:
         self, message_id: int, reactions: Reactions, audience: Sequence[str]
     ) -> None:
         for viewers in _by_own_reactions(audience, reactions):
-            payload = {
-                "messageId": str(message_id),
-                "reactions": reactions_view(reactions, viewers[0]),
-            }
+            payload = message_reactions_view(message_id, reactions, viewers[0])
             rooms = [reactions_room(viewer) for viewer in viewers]
             await self.sio.emit(events.REACTIONS_UPDATED, payload, to=rooms)
 

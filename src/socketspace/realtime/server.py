@@ -42,8 +42,8 @@ from socketspace.schemas.message import (
     SendMessageEvent,
     SyncEvent,
     TypingEvent,
+    message_reactions_view,
     message_view,
-    reactions_view,
 )
 from socketspace.security.ratelimit import TokenBucket
 from socketspace.security.tokens import COOKIE_NAME
@@ -347,10 +347,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             emoji=data.emoji,
             on=data.on,
         )
-        return {
-            "messageId": str(reacted.message_id),
-            "reactions": reactions_view(reacted.reactions, conn.user_id),
-        }
+        return message_reactions_view(reacted.message_id, reacted.reactions, conn.user_id)
 
     # --- ending revoked sessions -------------------------------------------------------------
 

@@ -65,6 +65,13 @@ def reactions_view(reactions: Reactions, viewer_id: str | None) -> list[dict[str
     ]
 
 
+def message_reactions_view(
+    message_id: int, reactions: Reactions, viewer_id: str | None
+) -> dict[str, Any]:
+    """A message's reactions as `reactionsUpdated` and the answers to reacting carry them."""
+    return {"messageId": str(message_id), "reactions": reactions_view(reactions, viewer_id)}
+
+
 def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, Any]:
     # Each attribute read once: reads of a mapped attribute are not free, and every message
     # sent passes here.
