@@ -15,18 +15,22 @@ from tests.e2e.test_history import user_id
 HOSTILE = '"NEAR( OR -x'
 
 
-async def send(person: Person, web: LiveServer, to: str, text: str) -> None:
-    response = await person.context.request.post(
-        f"/api/messages/send/{to}", data={"text": text}, headers={"Origin": web.url}
-    )
+async def post(person: Person, web: LiveServer, path: str, data: dict[str, object]) -> str:
+    """POST as `person`; the id of what it made."""
+    response = await person.context.request.post(path, data=data, headers={"Origin": web.url})
     assert response.status == 201, await response.text()
+    return str((await response.json())["_id"])
+
+
+async def send(person: Person, web: LiveServer, to: str, text: str) -> None:
+    await post(person, web, f"/api/messages/send/{to}", {"text": text})
 
 
 async def people_talking(
     open_person: Open, web: LiveServer, viewport: dict[str, int] = DESKTOP
 ) -> tuple[Person, dict[str, str]]:
-    """Alice (in the browser) talks with Bob and Carol; Bob and Carol talk between themselves.
-    Returns Alice and everyone's ids by name."""
+    """Alice (in the browser) talks with Bob and Carol, and with Bob in the group "Ops"; Bob and
+    Carol talk between themselves. Returns Alice and the ids by name."""
     alice = await open_person("Alice", viewport=viewport)
     bob = await open_person("Bob")
     carol = await open_person("Carol")
@@ -35,6 +39,8 @@ async def people_talking(
     await send(alice, web, ids["Bob"], "Parfait, à demain")
     await send(bob, web, ids["Carol"], "Déploiement confidentiel, rien à Alice")
     await send(carol, web, ids["Alice"], "Autre déploiement chez Carol")
+    ids["Ops"] = await post(alice, web, "/api/groups", {"name": "Ops", "memberIds": [ids["Bob"]]})
+    await post(bob, web, f"/api/groups/{ids['Ops']}/messages", {"text": "Déploiement: le groupe"})
     await bob.page.close()  # only Alice needs a page from here on
     await carol.page.close()
     return alice, ids
@@ -65,11 +71,15 @@ async def test_the_sidebar_finds_messages_marks_the_word_and_opens_the_chat_by_k
 
     # A prefix without its accent finds the accented word, newest first, the word in a <mark>.
     await field.fill("deplo")
-    await expect(results).to_have_count(2)
-    await expect(results.get_by_test_id("search-result-name")).to_have_text(["Carol", "Bob"])
+    await expect(results).to_have_count(3)
+    await expect(results.get_by_test_id("search-result-name")).to_have_text(["Ops", "Carol", "Bob"])
     cafe = results.filter(has_text="Café")
     await expect(cafe.locator("mark")).to_have_text("déploiement")
     await expect(cafe.get_by_test_id("search-snippet")).to_have_text("Café déploiement demain à 9h")
+    # In a group, whose message it is.
+    await expect(
+        results.filter(has_text="le groupe").get_by_test_id("search-snippet")
+    ).to_have_text("Bob: Déploiement: le groupe")
     # The results stand in for the lists.
     await expect(chats).to_have_count(0)
     await expect(page.get_by_role("tab", name="Chats")).to_have_count(0)
@@ -94,7 +104,7 @@ async def test_the_sidebar_finds_messages_marks_the_word_and_opens_the_chat_by_k
     await expect(chats).to_be_visible()
     # So does the clear button.
     await field.fill("deplo")
-    await expect(results).to_have_count(2)
+    await expect(results).to_have_count(3)
     await page.get_by_role("button", name="Clear search").click()
     await expect(field).to_have_value("")
     await expect(field).to_be_focused()
@@ -119,7 +129,7 @@ async def test_the_sidebar_finds_messages_marks_the_word_and_opens_the_chat_by_k
     assert not alice.errors
 
 
-async def test_on_a_phone_a_result_opens_its_chat_and_back_returns_to_the_results(
+async def test_on_a_phone_a_result_opens_its_conversation_and_back_returns_to_the_results(
     open_person: Open, web: LiveServer
 ) -> None:
     alice, ids = await people_talking(open_person, web, viewport=PHONE)
@@ -127,17 +137,19 @@ async def test_on_a_phone_a_result_opens_its_chat_and_back_returns_to_the_result
     field = page.get_by_role("searchbox", name="Search messages")
     await field.fill("deplo")
     results = page.get_by_test_id("search-result")
-    await expect(results).to_have_count(2)
+    await expect(results).to_have_count(3)
     await screenshot(page, "search-phone")
-    await results.filter(has_text="Carol").click()
+    await results.filter(has_text="le groupe").click()
 
-    await expect(page).to_have_url(f"{web.url}/chat/u/{ids['Carol']}")
-    await expect(page.get_by_test_id("conversation-name")).to_have_text("Carol")
+    await expect(page).to_have_url(f"{web.url}/chat/g/{ids['Ops']}")
+    await expect(page.get_by_test_id("conversation-name")).to_have_text("Ops")
     await expect(field).to_be_hidden()  # the conversation has the screen, as for a chat opened
 
     await page.get_by_role("button", name="Back to chats").click()
     await expect(field).to_have_value("deplo")
-    await expect(results).to_have_count(2)
+    await results.filter(has_text="Carol").click()
+    await expect(page).to_have_url(f"{web.url}/chat/u/{ids['Carol']}")
+    await expect(page.get_by_test_id("conversation-name")).to_have_text("Carol")
     assert not alice.errors
 
 

@@ -4,7 +4,8 @@ import type { SearchResult } from "../../api/search";
 import { Avatar } from "../../components/ui/Avatar";
 import { snippetParts } from "../../lib/snippet";
 import { fullWhen, shortWhen } from "../../lib/time";
-import { useChatStore } from "../../store/chat";
+import { firstName } from "../../lib/groupText";
+import { nameOf, useChatStore } from "../../store/chat";
 import type { SearchState } from "./useMessageSearch";
 
 interface SearchResultsProps {
@@ -60,7 +61,11 @@ export function SearchResults({ state, onMore, onOpen, onUpFromFirst }: SearchRe
 
 function ResultRow({ result, mine, onOpen }: { result: SearchResult; mine: boolean; onOpen: (r: SearchResult) => void }) {
   const { conversation, message } = result;
-  const name = (conversation.type === "group" ? conversation.name : conversation.fullName) ?? "Someone";
+  const group = conversation.type === "group";
+  const name = (group ? conversation.name : conversation.fullName) ?? "Someone";
+  // In a group, whose message it is (when the page knows them).
+  const sender = useChatStore((s) => (group && !mine ? nameOf(s, message.senderId, conversation._id) : null));
+  const whose = mine ? "You: " : sender && sender !== "Someone" ? `${firstName(sender)}: ` : "";
   return (
     <button
       type="button"
@@ -70,7 +75,7 @@ function ResultRow({ result, mine, onOpen }: { result: SearchResult; mine: boole
     >
       <Avatar
         name={name}
-        src={conversation.type === "group" ? conversation.avatar : conversation.profilePic}
+        src={group ? conversation.avatar : conversation.profilePic}
         seed={conversation._id}
         size="sm"
       />
@@ -82,7 +87,7 @@ function ResultRow({ result, mine, onOpen }: { result: SearchResult; mine: boole
           </time>
         </span>
         <span className="line-clamp-2 text-sm break-words text-base-content/80" data-testid="search-snippet">
-          {mine && <span className="text-base-content/70">You: </span>}
+          {whose && <span className="text-base-content/70">{whose}</span>}
           {snippetParts(result.snippet).map((part, index) =>
             part.marked ? (
               <mark key={index} className="rounded-sm bg-warning/50 px-0.5 text-inherit">
