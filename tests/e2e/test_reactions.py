@@ -38,6 +38,9 @@ async def react_from_the_menu(person: Person, text: str, emoji: str) -> None:
     await bubble.get_by_role("button", name="Message actions").click()
     await person.page.get_by_role("menuitem", name="React").click()
     picker = person.page.get_by_role("dialog", name="React to this message")
+    # The first of the quick row has the focus, so the keyboard starts there.
+    await expect(picker.get_by_role("button", name="React with 👍")).to_be_focused()
+    await screenshot(person.page, "reaction-picker")
     await picker.get_by_role("button", name=f"React with {emoji}").click()
     await expect(picker).to_have_count(0)
 
@@ -75,6 +78,7 @@ async def test_a_reaction_reaches_the_other_side_live_counted_and_named_and_is_t
         "aria-pressed", "true"
     )
     await expect(chip(alice, text, "👍 2, you and Bob reacted")).to_be_visible()
+    await screenshot(alice.page, "reactions-desktop")
 
     # Alice takes hers back: one left, Bob's.
     await chip(alice, text, "👍 2, you and Bob reacted").click()
