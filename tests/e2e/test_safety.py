@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.async_api import expect
 from sqlalchemy import select
 
@@ -79,10 +78,6 @@ async def test_settings_lists_the_blocked_and_unblocks_after_asking(
     assert not alice.errors
 
 
-# WIRING: needs <SafetyDialogs /> (mounted by App.tsx already) plus the conversation header's
-# menu offering safetyEntries(partner) from features/safety/entries.ts, wired by the page
-# (Conversation.tsx is not this feature's). Remove the skip once the header shows the entries.
-@pytest.mark.skip(reason="waits for the header wiring of features/safety (Conversation.tsx)")
 async def test_block_and_report_from_the_conversation_header(
     open_person: Open, web: LiveServer, db: Database
 ) -> None:
@@ -94,7 +89,7 @@ async def test_block_and_report_from_the_conversation_header(
     await expect(alice.bubbles("Buy cheap watches")).to_have_count(1)
     page = alice.page
 
-    # WIRING: the header's menu button; its accessible name is the header owner's choice.
+    # The header's menu: Report covers Mallory's newest message.
     await page.get_by_role("button", name="Conversation options").click()
     await page.get_by_role("menuitem", name="Report…").click()
     report = page.get_by_role("dialog", name="Report a message from Mallory")
@@ -111,7 +106,7 @@ async def test_block_and_report_from_the_conversation_header(
         reasons = (await session.scalars(select(Report.reason))).all()
     assert reasons == ["spam"]
 
-    # WIRING: as above; after a block the same menu offers Unblock.
+    # After the block the same menu offers Unblock.
     await page.get_by_role("button", name="Conversation options").click()
     await page.get_by_role("menuitem", name="Unblock Mallory").click()
     await (
@@ -122,7 +117,9 @@ async def test_block_and_report_from_the_conversation_header(
     await expect(page.get_by_text("Mallory is unblocked.")).to_be_visible()
     assert await blocked_ids(alice) == []
 
-    await page.get_by_role("button", name="Conversation options").click()
+    # Block, this time from the menu of her message.
+    await alice.bubbles("Buy cheap watches").hover()
+    await page.get_by_role("button", name="Message actions").click()
     await page.get_by_role("menuitem", name="Block Mallory").click()
     question = page.get_by_role("dialog", name="Block Mallory?")
     await question.get_by_role("button", name="Block").click()

@@ -11,6 +11,7 @@ import { refreshOpenGroup } from "../features/messages/history";
 import { restoreDrafts } from "../features/messages/drafts";
 import { keepOutbox, resendUnsent } from "../features/messages/outbox";
 import { CreateGroupDialog } from "../features/groups/CreateGroupDialog";
+import { safetyEntries } from "../features/safety/entries";
 import { GroupPanel } from "../features/groups/GroupPanel";
 import { ProfileHeader } from "../features/profile/ProfileHeader";
 import { loadNotifyEnabled, notifyPermission } from "../lib/notifications";
@@ -129,7 +130,12 @@ export default function ChatPage() {
         className={`${activeId ? "flex" : "hidden md:flex"} min-h-0 min-w-0 flex-1 flex-col overflow-hidden bg-base-100 md:rounded-box md:border md:border-base-300 md:shadow-sm`}
       >
         {activeId ? (
-          <Conversation key={activeId} chatKey={activeId} onShowGroup={() => setPanelOpen(true)} />
+          <Conversation
+            key={activeId}
+            chatKey={activeId}
+            onShowGroup={() => setPanelOpen(true)}
+            safetyEntries={safetyEntries}
+          />
         ) : (
           <NoConversation />
         )}

@@ -1,7 +1,8 @@
-import { ArrowLeft, ImagePlus, Info, X } from "lucide-react";
+import { ArrowLeft, EllipsisVertical, ImagePlus, Info, X } from "lucide-react";
 import { type DragEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
+import { Menu } from "../../components/ui/Menu";
 import { typingSentence } from "../../lib/groupText";
 import { compareIds } from "../../lib/ids";
 import { carriesFiles, firstFile } from "../../lib/images";
@@ -14,14 +15,27 @@ import {
   typingNames,
   useChatStore,
 } from "../../store/chat";
+import { useSafetyStore } from "../../store/safety";
 import type { Person } from "../../types";
 import { Composer } from "./Composer";
 import { loadHistory, reportRead } from "./history";
+import type { SafetyEntriesOf } from "./MessageActions";
 import { MessageList } from "./MessageList";
 import { useAttachment } from "./useAttachment";
 
-function Header({ partner, online, onClose }: { partner: Person; online: boolean; onClose: () => void }) {
+interface HeaderProps {
+  partner: Person;
+  online: boolean;
+  onClose: () => void;
+  safetyEntries: SafetyEntriesOf;
+}
+
+function Header({ partner, online, onClose, safetyEntries }: HeaderProps) {
   const connected = useChatStore((s) => s.connection === "connected");
+  // Block turns into Unblock once they are blocked.
+  useSafetyStore((s) => s.blocked);
+  // Report covers their newest message here.
+  const entries = safetyEntries(partner);
   const status = online ? "Online" : connected ? lastSeenText(partner.lastSeen) : "Waiting for network…";
   return (
     <HeaderShell onClose={onClose}>
@@ -34,6 +48,9 @@ function Header({ partner, online, onClose }: { partner: Person; online: boolean
           {status}
         </p>
       </div>
+      <Menu label="Conversation options" entries={entries} buttonClassName="btn btn-ghost btn-circle btn-sm">
+        <EllipsisVertical className="size-5" aria-hidden="true" />
+      </Menu>
     </HeaderShell>
   );
 }
@@ -184,18 +201,25 @@ interface ConversationProps {
   chatKey: string;
   /** Opens the group panel (a group's header). */
   onShowGroup?: () => void;
+  /** Block and Report about another person, from the page (features/safety). */
+  safetyEntries: SafetyEntriesOf;
 }
 
-export function Conversation({ chatKey, onShowGroup }: ConversationProps) {
+export function Conversation({ chatKey, onShowGroup, safetyEntries }: ConversationProps) {
   const groupId = groupIdOf(chatKey);
   return groupId === null ? (
-    <DirectConversation partnerId={chatKey} />
+    <DirectConversation partnerId={chatKey} safetyEntries={safetyEntries} />
   ) : (
-    <GroupConversation groupId={groupId} chatKey={chatKey} onShowGroup={onShowGroup ?? (() => undefined)} />
+    <GroupConversation
+      groupId={groupId}
+      chatKey={chatKey}
+      onShowGroup={onShowGroup ?? (() => undefined)}
+      safetyEntries={safetyEntries}
+    />
   );
 }
 
-function DirectConversation({ partnerId }: { partnerId: string }) {
+function DirectConversation({ partnerId, safetyEntries }: { partnerId: string; safetyEntries: SafetyEntriesOf }) {
   const partner = useChatStore((s) => s.people[partnerId]);
   const online = useChatStore((s) => Boolean(s.online[partnerId]));
   const { meId, conversation, onSeen } = useOpenConversation(partnerId);
@@ -212,7 +236,7 @@ function DirectConversation({ partnerId }: { partnerId: string }) {
       data-testid="conversation"
       {...drop.handlers}
     >
-      <Header partner={partner} online={online} onClose={close} />
+      <Header partner={partner} online={online} onClose={close} safetyEntries={safetyEntries} />
       <MessageList
         key={conversation.window}
         chatKey={partnerId}
@@ -223,6 +247,7 @@ function DirectConversation({ partnerId }: { partnerId: string }) {
         group={null}
         senderOf={senderOf}
         onSeen={onSeen}
+        safetyEntries={safetyEntries}
       />
       <TypingIndicator partner={partner} />
       <Composer chatKey={partnerId} placeholder={`Message ${partner.fullName}`} attachment={attachment} />
@@ -231,7 +256,14 @@ function DirectConversation({ partnerId }: { partnerId: string }) {
   );
 }
 
-function GroupConversation({ groupId, chatKey, onShowGroup }: { groupId: string; chatKey: string; onShowGroup: () => void }) {
+interface GroupConversationProps {
+  groupId: string;
+  chatKey: string;
+  onShowGroup: () => void;
+  safetyEntries: SafetyEntriesOf;
+}
+
+function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries }: GroupConversationProps) {
   const group = useChatStore((s) => s.groups[groupId]);
   const people = useChatStore((s) => s.people);
   const { meId, conversation, onSeen } = useOpenConversation(chatKey);
@@ -269,6 +301,7 @@ function GroupConversation({ groupId, chatKey, onShowGroup }: { groupId: string;
         group={group}
         senderOf={senderOf}
         onSeen={onSeen}
+        safetyEntries={safetyEntries}
       />
       <GroupTypingIndicator groupId={groupId} />
       {member ? (

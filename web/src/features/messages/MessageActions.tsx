@@ -5,17 +5,28 @@ import { deleteOwnMessage, editOwnMessage } from "./edits";
 
 const MAX_TEXT = 2000;
 
+/**
+ * The page's Block / Report entries about another person (features/safety), handed down by the
+ * page: a feature never imports another. Without `message`, Report is about their newest one.
+ */
+export type SafetyEntriesOf = (
+  person: { _id: string; fullName: string },
+  message?: { messageId: string; text: string | null },
+) => MenuEntry[];
+
 interface EntriesFor {
-  /** My own message (Edit, Delete), or someone else's. */
+  /** My own message (Edit, Delete), or someone else's (the safety entries). */
   mine: boolean;
   canEdit: boolean;
   onEdit: () => void;
   onDelete: () => void;
+  /** Block and report the sender of another's message. */
+  safety: MenuEntry[];
 }
 
 /** What can be done with a stored message, one entry per action (none: no menu at all). */
-export function messageEntries({ mine, canEdit, onEdit, onDelete }: EntriesFor): MenuEntry[] {
-  if (!mine) return [];
+export function messageEntries({ mine, canEdit, onEdit, onDelete, safety }: EntriesFor): MenuEntry[] {
+  if (!mine) return safety;
   return [
     ...(canEdit ? [{ label: "Edit", icon: Pencil, onSelect: onEdit }] : []),
     { label: "Delete", icon: Trash2, onSelect: onDelete, danger: true },

@@ -9,9 +9,10 @@ import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
 import { safeImageUrl } from "../../lib/urls";
 import { type Conversation, type GroupInfo, seenBy, useChatStore } from "../../store/chat";
+import { useSafetyStore } from "../../store/safety";
 import type { ChatMessage } from "../../store/conversation";
 import type { GroupMember, Person } from "../../types";
-import { ConfirmDelete, MessageEditor, MessageMenu, messageEntries } from "./MessageActions";
+import { ConfirmDelete, MessageEditor, MessageMenu, type SafetyEntriesOf, messageEntries } from "./MessageActions";
 import { loadAround, loadHistory, loadNewer, loadOlder } from "./history";
 import { MessageText } from "./MessageText";
 import { initialAnchor, moveAnchor } from "./listAnchor";
@@ -127,6 +128,7 @@ interface BubbleProps {
   /** A phone: a tap on my bubble opens its actions as a bottom sheet. */
   phone: boolean;
   onOpenImage: (src: string) => void;
+  safetyEntries: SafetyEntriesOf;
 }
 
 /** A tap on a picture or a button in the bubble is theirs, not the bubble's. */
@@ -134,7 +136,7 @@ function insideControl(target: EventTarget): boolean {
   return target instanceof Element && target.closest("button, a, textarea, input") !== null;
 }
 
-function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, readUpTo, group, phone, onOpenImage }: BubbleProps) {
+function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, readUpTo, group, phone, onOpenImage, safetyEntries }: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
@@ -144,7 +146,14 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const bubble = useRef<HTMLDivElement>(null);
   const stored = message._id !== null && message.delivery === "sent" && !deleted;
   const actions = stored
-    ? messageEntries({ mine, canEdit: Boolean(message.text), onEdit: () => setEditing(true), onDelete: () => setConfirming(true) })
+    ? messageEntries({
+        mine,
+        canEdit: Boolean(message.text),
+        onEdit: () => setEditing(true),
+        onDelete: () => setConfirming(true),
+        // In a group too: a block keeps them from messaging me directly and adding me to groups.
+        safety: mine ? [] : safetyEntries(sender, { messageId: message._id as string, text: message.text }),
+      })
     : [];
   const withMenu = actions.length > 0 && !editing;
   return (
@@ -326,6 +335,8 @@ interface MessageListProps {
   senderOf: (userId: string) => Person;
   /** The newest of the others' messages that the person has had on screen. */
   onSeen: (messageId: string) => void;
+  /** Block and Report in the menu of another's message. */
+  safetyEntries: SafetyEntriesOf;
 }
 
 /** What every row needs besides its own message: its neighbours decide dividers and avatars. */
@@ -345,6 +356,7 @@ interface RowContext {
   watchSeen: RefCallback<HTMLElement>;
   /** The message just jumped to (a search result, a quote), highlighted for a moment. */
   highlight: string | null;
+  safetyEntries: SafetyEntriesOf;
 }
 
 /** Two neighbours in one run: the same person's messages, no system message between. */
@@ -403,6 +415,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
           group={group}
           phone={context.phone}
           onOpenImage={context.openImage}
+          safetyEntries={context.safetyEntries}
         />
       )}
       </div>
@@ -502,7 +515,7 @@ function useJump(chatKey: string, conversation: Conversation, list: RefObject<Vi
   return { highlight, startAt };
 }
 
-export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf, onSeen }: MessageListProps) {
+export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf, onSeen, safetyEntries }: MessageListProps) {
   const list = useRef<VirtuosoHandle>(null);
   const scrollerRef = useBottomKeptOnShrink();
   const phone = useMediaQuery(PHONE_QUERY);
@@ -515,6 +528,8 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
   const [shown, setShown] = useState<string | null>(null);
   const last = messages[messages.length - 1];
   const { highlight, startAt } = useJump(chatKey, conversation, list);
+  // Block turns into Unblock in the menus: the rows draw again when the list changes.
+  useSafetyStore((s) => s.blocked);
 
   // Older messages put in front lower the first index by their number (React's "adjust state
   // while rendering"): the rows on screen keep their numbers and so their place.
@@ -578,6 +593,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
     phone,
     watchSeen,
     highlight,
+    safetyEntries,
   };
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-base-200/60">
