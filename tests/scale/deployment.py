@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sys
 import uuid
@@ -15,7 +16,16 @@ from typing import IO
 import aiohttp
 import httpx
 
-from tests.conftest import RELAXED_LIMITS, SECRET_KEY, People, Person, Sockets, Tab, free_port
+from tests.conftest import (
+    RELAXED_LIMITS,
+    SECRET_KEY,
+    People,
+    Person,
+    Sockets,
+    Tab,
+    free_port,
+    unavailable,
+)
 
 HEARTBEAT_SECONDS = 0.3
 PROCESS_TIMEOUT_SECONDS = 1.5
@@ -132,3 +142,43 @@ class Deployment:
         finally:
             for server in self.servers:
                 await server.halt()
+
+
+class RedisServer:
+    """A throw-away redis-server of our own on a free port, so that a test may restart it."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unavailable("redis-server is not installed (Debian package redis-server)")
+        self.process = await asyncio.create_subprocess_exec(
+            binary,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        async with asyncio.timeout(10):
+            while True:
+                try:
+                    _reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                    writer.close()
+                    return
+                except OSError:
+                    await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            await self.process.wait()

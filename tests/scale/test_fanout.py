@@ -10,7 +10,9 @@ their `sync` reads what they missed from the database.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,7 +20,8 @@ import redis.asyncio as redis
 from prometheus_client.parser import text_string_to_metric_families
 
 from socketspace.realtime import events
-from tests.scale.deployment import Deployment, ServerProcess
+from socketspace.security.throttle import REDIS_TIMEOUT_SECONDS
+from tests.scale.deployment import Deployment, RedisServer, ServerProcess
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 HOST_BYTES = 32
@@ -148,3 +151,45 @@ async def test_a_users_message_budget_is_shared_by_the_processes(deployment: Dep
     assert limited["ok"] is False and limited["code"] == "rate_limited", limited
     history = (await alice.http.get(f"/api/messages/{bob.id}")).json()
     assert [m["text"] for m in history] == ["1", "2", "3"]
+
+
+async def test_while_redis_stalls_sends_are_acked_and_deliveries_follow(
+    database_url: str, tmp_path: Path
+):
+    own_redis = RedisServer()  # paused by this test: not the one the other tests share
+    await own_redis.start()
+    deployment = Deployment(database_url, own_redis.url, tmp_path / "data")
+    pauser, prober = redis.from_url(own_redis.url), redis.from_url(own_redis.url)
+    try:
+        one, two = await deployment.start(), await deployment.start()
+        alice, bob = await deployment.signup("Alice", one), await deployment.signup("Bob", two)
+        alice_tab = await deployment.connect(alice, one)
+        bob_tab = await deployment.connect(bob, two)
+        first = await alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "hi"})
+        assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == first["message"]["_id"]
+
+        # Redis answers nobody for 1.8 s (less than the publisher's 2 s timeout).
+        await pauser.execute_command("CLIENT", "PAUSE", 1800, "ALL")
+        paused_at = time.monotonic()
+        sends = [
+            alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": f"m{n}"})
+            for n in range(10)
+        ]
+        acks = await asyncio.gather(*sends)
+        assert all(ack["ok"] for ack in acks), acks
+        # Nothing on the send path waits for Redis (the budget is this process's, the fan-out
+        # queues): the sends were answered sooner than a Redis call gives up (a send that asked
+        # Redis, as the budget did, waited that long and fell back), and Redis is still paused.
+        assert time.monotonic() - paused_at < REDIS_TIMEOUT_SECONDS
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(prober.ping(), 0.05)
+        assert bob_tab.pending(events.NEW_MESSAGE) == []
+
+        sent = [ack["message"]["_id"] for ack in acks]
+        received = [(await bob_tab.next(events.NEW_MESSAGE, timeout=10))["_id"] for _ in sent]
+        assert received == sent
+    finally:
+        await pauser.aclose()
+        await prober.aclose()
+        await deployment.close()
+        await own_redis.stop()

@@ -8,7 +8,6 @@ killed with SIGKILL must be counted out, and a Redis restart must lose nothing s
 from __future__ import annotations
 
 import asyncio
-import shutil
 import signal
 import sys
 import time
@@ -19,8 +18,13 @@ import httpx
 import pytest
 
 from socketspace.realtime import events
-from tests.conftest import Tab, free_port, unavailable
-from tests.scale.deployment import HEARTBEAT_SECONDS, PROCESS_TIMEOUT_SECONDS, Deployment
+from tests.conftest import Tab
+from tests.scale.deployment import (
+    HEARTBEAT_SECONDS,
+    PROCESS_TIMEOUT_SECONDS,
+    Deployment,
+    RedisServer,
+)
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
@@ -141,46 +145,6 @@ async def test_a_logout_on_one_process_disconnects_the_sockets_and_ends_the_sess
     # Two forgot the session before it closed the socket: the token is refused there too.
     async with deployment.http.get(f"{two.url}/api/auth/check", headers=by_bearer) as answer:
         assert answer.status == 401
-
-
-class RedisServer:
-    """A throw-away redis-server of our own on a free port, so that a test may restart it."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            unavailable("redis-server is not installed (Debian package redis-server)")
-        self.process = await asyncio.create_subprocess_exec(
-            binary,
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        async with asyncio.timeout(10):
-            while True:
-                try:
-                    _reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                    writer.close()
-                    return
-                except OSError:
-                    await asyncio.sleep(0.05)
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.terminate()
-            await self.process.wait()
 
 
 @pytest.fixture
