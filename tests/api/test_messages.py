@@ -24,6 +24,7 @@ MESSAGE_FIELDS = {
     "deletedAt",
     "replyTo",
     "reactions",
+    "forwarded",
 }
 
 

@@ -10,12 +10,10 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import Connection
-from sqlalchemy import text as sql
 
-from socketspace.db import Database, create_engine
+from socketspace.db import Database
 from socketspace.migrations import alembic_config, upgrade
-from socketspace.models import Conversation, ConversationMember, User
-from socketspace.models.base import utcnow
+from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.services import search as search_service
 from tests.api.test_groups import make_group, say
 from tests.api.test_replies import sent
@@ -245,14 +243,6 @@ async def test_bad_filters_are_clear_4xx(alice):
 
 
 async def test_the_migration_indexes_the_messages_already_stored(database_url):
-    engine = create_engine(database_url)
-
-    def back_to_before_search(conn: Connection) -> None:
-        command.downgrade(alembic_config(conn), "0007")
-
-    async with engine.begin() as conn:
-        await conn.run_sync(back_to_before_search)
-    await engine.dispose()
     db = Database.from_url(database_url)
     try:
         async with db.write() as session:
@@ -271,21 +261,20 @@ async def test_the_migration_indexes_the_messages_already_stored(database_url):
                     )
                 )
             for text in ("an old Crème brûlée recipe", "unrelated"):
-                # As the schema of 0007 has them (the model has more columns since).
-                await session.execute(
-                    sql(
-                        "INSERT INTO messages (conversation_id, sender_id, receiver_id, text,"
-                        " created_at) VALUES (:cid, :sender, :receiver, :text, :now)"
-                    ),
-                    {
-                        "cid": chat.id,
-                        "sender": ann.id,
-                        "receiver": ben.id,
-                        "text": text,
-                        "now": utcnow(),
-                    },
+                session.add(
+                    Message(
+                        conversation_id=chat.id, sender_id=ann.id, receiver_id=ben.id, text=text
+                    )
                 )
-        await upgrade(db.engine)
+
+        def back_to_before_search(conn: Connection) -> None:
+            command.downgrade(alembic_config(conn), "0007")
+
+        try:  # the messages stay; the index goes, and comes back with the migration
+            async with db.engine.begin() as conn:
+                await conn.run_sync(back_to_before_search)
+        finally:
+            await upgrade(db.engine)
         page = await search_service.search(db, viewer_id=ben.id, q="creme brul")
         assert [f.message.text for f in page.results] == ["an old Crème brûlée recipe"]
     finally:
