@@ -324,15 +324,7 @@ async def time_searches(
     }
     timings: dict[str, list[float]] = {name: [] for name in mix}
     found: dict[str, list[int]] = {name: [] for name in mix}
-    settings = bench_settings(url)
-    app = create_worker_app(settings)
-    api = app.api
-    async with (
-        api.router.lifespan_context(api),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url=ORIGIN, headers={"Origin": ORIGIN}
-        ) as client,
-    ):
+    async with in_process(url) as client:
         for round_number in range(requests // len(mix) + 1):
             for name, params in mix.items():
                 index = (round_number * 7 + len(name)) % len(viewers)
@@ -354,6 +346,21 @@ async def time_searches(
     return {"all": {**percentiles(every), "requests": len(every)}, "byQuery": kinds}
 
 
+@asynccontextmanager
+async def in_process(url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app as `socketspace serve` builds it (gc.freeze() included), served in
+    this process (like history.py)."""
+    app = create_worker_app(bench_settings(url))
+    api = app.api
+    async with (
+        api.router.lifespan_context(api),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=ORIGIN, headers={"Origin": ORIGIN}
+        ) as client,
+    ):
+        yield client
+
+
 def bench_settings(url: str) -> Settings:
     return Settings(
         database_url=url,
@@ -368,15 +375,8 @@ def bench_settings(url: str) -> Settings:
 
 
 async def sign_up(url: str, count: int) -> tuple[list[str], list[httpx.Cookies]]:
-    app = create_worker_app(bench_settings(url))
-    api = app.api
     ids, cookies = [], []
-    async with (
-        api.router.lifespan_context(api),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url=ORIGIN, headers={"Origin": ORIGIN}
-        ) as client,
-    ):
+    async with in_process(url) as client:
         for n in range(count):
             body = {"fullName": f"Viewer {n}", "email": f"viewer{n}@example.com"}
             response = await client.post("/api/auth/signup", json={**body, "password": "benchmark"})
