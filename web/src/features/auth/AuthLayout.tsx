@@ -32,13 +32,13 @@ export function AuthLayout({ title, subtitle, children, footer }: AuthLayoutProp
             <div className="chat-bubble bg-white text-slate-800 shadow-lg">Are we still on for tonight?</div>
           </div>
           <div className="chat chat-end">
-            <div className="chat-bubble bg-base-100/20 text-primary-content shadow-lg backdrop-blur">Yes! 7:30 at the usual place.</div>
+            <div className="chat-bubble bg-black/25 text-primary-content shadow-lg backdrop-blur">Yes! 7:30 at the usual place.</div>
           </div>
           <div className="chat chat-start">
             <div className="chat-bubble bg-white text-slate-800 shadow-lg">Perfect, see you there.</div>
           </div>
           <p className="pt-8 text-center text-2xl font-semibold text-primary-content">Real-time chat you host yourself.</p>
-          <p className="text-center text-primary-content/80">Instant delivery, presence and read receipts — on your own server.</p>
+          <p className="text-center text-primary-content">Instant delivery, presence and read receipts — on your own server.</p>
         </div>
       </aside>
     </div>

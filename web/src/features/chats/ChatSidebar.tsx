@@ -52,7 +52,7 @@ function MorePeople({ list }: { list: PeopleList }) {
           Could not load more people. Retry
         </button>
       ) : (
-        <span className="loading loading-dots loading-sm text-base-content/50" aria-label="Loading more people" />
+        <span className="loading loading-dots loading-sm text-base-content/70" aria-label="Loading more people" />
       )}
     </li>
   );
@@ -155,10 +155,10 @@ function Row({ who, online, active, onOpen, secondary, trailing, unread = 0 }: R
               {who.name}
             </span>
             {who.group && <span className="sr-only">(group)</span>}
-            {trailing && <span className="shrink-0 text-xs text-base-content/50">{trailing}</span>}
+            {trailing && <span className="shrink-0 text-xs text-base-content/70">{trailing}</span>}
           </span>
           <span className="flex items-center justify-between gap-2">
-            <span className={`truncate text-sm ${unread > 0 ? "text-base-content" : "text-base-content/60"}`}>{secondary}</span>
+            <span className={`truncate text-sm ${unread > 0 ? "text-base-content" : "text-base-content/70"}`}>{secondary}</span>
             {unread > 0 && (
               <span className="badge badge-primary badge-sm shrink-0 font-semibold" data-testid="unread-badge">
                 {unread > 99 ? "99+" : unread}
@@ -191,9 +191,9 @@ function ListSkeleton() {
 function EmptyList({ icon, title, text }: { icon: ReactNode; title: string; text: string }) {
   return (
     <div className="flex flex-col items-center px-8 py-12 text-center">
-      <span className="mb-3 grid size-12 place-items-center rounded-full bg-base-200 text-base-content/60">{icon}</span>
+      <span className="mb-3 grid size-12 place-items-center rounded-full bg-base-200 text-base-content/70">{icon}</span>
       <p className="font-semibold">{title}</p>
-      <p className="mt-1 text-sm text-base-content/60">{text}</p>
+      <p className="mt-1 text-sm text-base-content/70">{text}</p>
     </div>
   );
 }

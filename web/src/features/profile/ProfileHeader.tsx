@@ -204,7 +204,7 @@ export function ProfileHeader({ onLogout, onLogoutEverywhere }: ProfileHeaderPro
           <p className="truncate font-semibold" data-testid="my-name">
             {user.fullName}
           </p>
-          <p className="truncate text-xs text-base-content/60">{user.email}</p>
+          <p className="truncate text-xs text-base-content/70">{user.email}</p>
         </div>
       </div>
       {settingsOpen && (

@@ -122,7 +122,7 @@ function PasswordForm() {
           {error}
         </p>
       )}
-      <p className="text-xs text-base-content/60">Your other devices and browsers will be logged out.</p>
+      <p className="text-xs text-base-content/70">Your other devices and browsers will be logged out.</p>
       <button type="submit" className="btn btn-primary btn-sm" disabled={busy}>
         {busy && <span className="loading loading-spinner loading-xs" aria-hidden="true" />}
         Change password

@@ -38,7 +38,7 @@ function SmilePlusButton({ label, small = false, onClick }: { label: string; sma
   return (
     <button
       type="button"
-      className={`btn btn-ghost ${small ? "btn-circle btn-xs text-base-content/60" : "btn-square"}`}
+      className={`btn btn-ghost ${small ? "btn-circle btn-xs text-base-content/70" : "btn-square"}`}
       aria-label={label}
       title={label}
       onClick={onClick}
