@@ -100,6 +100,8 @@ export interface SendInput {
   text?: string;
   image?: string;
   clientId: string;
+  /** The message this one answers. */
+  replyToId?: string;
 }
 
 /** REST send: used for images, which are too large for a socket frame. */

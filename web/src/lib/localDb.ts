@@ -4,6 +4,7 @@
  * IndexedDB (some private modes) simply remembers nothing.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
+import type { Quote } from "../types";
 
 interface StoredDraft {
   userId: string;
@@ -30,6 +31,8 @@ export interface StoredUnsent {
   /** Set once the picture is uploaded: a resend sends this id instead of uploading again. */
   pictureId: string | null;
   createdAt: string;
+  /** The message it answers (sent as replyToId); absent from rows kept before replies. */
+  replyTo?: Quote | null;
   delivery: "pending" | "failed";
   error: string | null;
   retryable: boolean;

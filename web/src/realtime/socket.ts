@@ -231,7 +231,7 @@ async function call<T>(event: ClientEventName, payload: object): Promise<Ack<T>>
 
 /** To a person ({receiverId}) or a group ({groupId}): exactly one of the two. */
 export async function callSendMessage(
-  payload: ChatTarget & { text?: string; image?: string; clientId: string },
+  payload: ChatTarget & { text?: string; image?: string; clientId: string; replyToId?: string },
 ): Promise<Ack<SendAck>> {
   return call(ClientEvent.SEND_MESSAGE, payload);
 }

@@ -7,7 +7,7 @@
  * first — and a stored message is matched by `_id`, so nothing ever shows twice.
  */
 import { compareIds } from "../lib/ids";
-import type { Message, MessageKind, SystemEvent } from "../types";
+import type { Message, MessageKind, Quote, SystemEvent } from "../types";
 
 export type Delivery = "pending" | "sent" | "failed";
 
@@ -28,6 +28,8 @@ export interface ChatMessage {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** The message this one answers. */
+  replyTo: Quote | null;
   delivery: Delivery;
   /** Why the last attempt failed, for the failed bubble. */
   error: string | null;
@@ -44,6 +46,8 @@ export interface Draft {
   text: string | null;
   image: string | null;
   createdAt: string;
+  /** The message it answers, drawn as a quote while it is on its way (sent as replyToId). */
+  replyTo?: Quote | null;
 }
 
 export function fromStored(message: Message, key?: string): ChatMessage {
@@ -61,6 +65,7 @@ export function fromStored(message: Message, key?: string): ChatMessage {
     createdAt: message.createdAt,
     editedAt: message.editedAt,
     deletedAt: message.deletedAt,
+    replyTo: message.replyTo ?? null,
     delivery: "sent",
     error: null,
     retryable: false,
@@ -82,6 +87,7 @@ export function fromDraft(draft: Draft): ChatMessage {
     createdAt: draft.createdAt,
     editedAt: null,
     deletedAt: null,
+    replyTo: draft.replyTo ?? null,
     delivery: "pending",
     error: null,
     retryable: false,

@@ -54,6 +54,17 @@ export interface ChatSummary extends Person {
   partnerReadUpTo?: string;
 }
 
+/** The message a reply answers, as it is now: a later edit or deletion shows here too. */
+export interface Quote {
+  _id: string;
+  senderId: string | null;
+  /** Its first 200 characters. */
+  text: string | null;
+  /** Its picture's thumbnail. */
+  image: string | null;
+  deleted: boolean;
+}
+
 /**
  * A stored message. Ids are decimal strings rising in commit order, across all conversations.
  * A direct message has `receiverId`; a group message has `groupId` and a null `receiverId`.
@@ -73,6 +84,8 @@ export interface Message {
   updatedAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** The message this one answers (absent from servers without replies). */
+  replyTo?: Quote | null;
 }
 
 /** A page of GET /api/messages/:userId, oldest first. */

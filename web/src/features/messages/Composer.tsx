@@ -1,4 +1,4 @@
-import { ImagePlus, SendHorizontal, X } from "lucide-react";
+import { ImagePlus, Reply, SendHorizontal, X } from "lucide-react";
 import { type ChangeEvent, type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, useRef } from "react";
 import { firstFile, IMAGE_TYPES } from "../../lib/images";
 import { playKeystroke } from "../../lib/sounds";
@@ -7,6 +7,7 @@ import { useSettingsStore } from "../../store/settings";
 import { draftTyped } from "./drafts";
 import { EmojiButton } from "./EmojiButton";
 import { sendNewMessage } from "./outbox";
+import { quoteText } from "./quotes";
 import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
 
@@ -22,9 +23,11 @@ interface ComposerProps {
   chatKey: string;
   placeholder: string;
   attachment: Attachment;
+  /** A sender's name, for "Replying to …". */
+  nameOf: (userId: string) => string;
 }
 
-export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
+export function Composer({ chatKey, placeholder, attachment, nameOf }: ComposerProps) {
   // The text is the conversation's draft: it waits in the store while another chat is open.
   const text = useChatStore((s) => s.drafts[chatKey] ?? "");
   const { image, attach, clear } = attachment;
@@ -32,6 +35,16 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
   const fileInput = useRef<HTMLInputElement>(null);
   const soundEnabled = useSettingsStore((s) => s.soundEnabled);
   const empty = text.trim() === "" && image === null;
+  const replyingTo = useChatStore((s) => s.conversations[chatKey]?.replyingTo ?? null);
+  const cancelReply = () => useChatStore.getState().replyChosen(chatKey, null);
+
+  useEffect(() => {
+    if (!replyingTo) return;
+    // "Reply" chosen in a message's menu: the answer is typed here. In the next frame: the
+    // closing menu hands the focus back to its button first (in a microtask).
+    const frame = requestAnimationFrame(() => textarea.current?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, [replyingTo]);
 
   useEffect(() => {
     // Type right away on a desktop; on a phone the keyboard would cover the conversation.
@@ -42,7 +55,8 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (empty) return;
-    sendNewMessage(chatKey, text, image);
+    sendNewMessage(chatKey, text, image, replyingTo);
+    if (replyingTo) cancelReply();
     typingStopped(chatKey);
     draftTyped(chatKey, "");
     clear();
@@ -50,6 +64,11 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Escape" && replyingTo) {
+      event.preventDefault(); // cancels the reply, not the conversation
+      cancelReply();
+      return;
+    }
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
@@ -90,6 +109,18 @@ export function Composer({ chatKey, placeholder, attachment }: ComposerProps) {
   return (
     <form onSubmit={send} className="border-t border-base-300 bg-base-100 px-3 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-6">
       <div className="mx-auto max-w-3xl">
+        {replyingTo && (
+          <div className="mb-2 flex items-center gap-2 rounded-field border-l-4 border-primary bg-base-200 py-1.5 pr-1 pl-3 text-sm" data-testid="replying-to">
+            <Reply className="size-4 shrink-0 text-primary" aria-hidden="true" />
+            <p className="min-w-0 flex-1 truncate">
+              Replying to <span className="font-semibold">{replyingTo.senderId ? nameOf(replyingTo.senderId) : "a message"}</span>:{" "}
+              <span className="text-base-content/70">{quoteText(replyingTo)}</span>
+            </p>
+            <button type="button" className="btn btn-ghost btn-circle btn-xs" onClick={cancelReply} aria-label="Cancel reply" title="Cancel reply (Esc)">
+              <X className="size-3.5" />
+            </button>
+          </div>
+        )}
         {image && (
           <div className="relative mb-3 w-fit" data-testid="image-preview">
             <img src={image} alt="Picture to send" className="size-20 rounded-box border border-base-300 object-cover" />

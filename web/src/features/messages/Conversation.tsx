@@ -250,7 +250,12 @@ function DirectConversation({ partnerId, safetyEntries }: { partnerId: string; s
         safetyEntries={safetyEntries}
       />
       <TypingIndicator partner={partner} />
-      <Composer chatKey={partnerId} placeholder={`Message ${partner.fullName}`} attachment={attachment} />
+      <Composer
+        chatKey={partnerId}
+        placeholder={`Message ${partner.fullName}`}
+        attachment={attachment}
+        nameOf={(id) => (id === meId ? "yourself" : partner.fullName)}
+      />
       {drop.dragging && <DropHint name={partner.fullName} />}
     </section>
   );
@@ -305,7 +310,12 @@ function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries }: Gro
       />
       <GroupTypingIndicator groupId={groupId} />
       {member ? (
-        <Composer chatKey={chatKey} placeholder={`Message ${group.name}`} attachment={attachment} />
+        <Composer
+          chatKey={chatKey}
+          placeholder={`Message ${group.name}`}
+          attachment={attachment}
+          nameOf={(id) => (id === meId ? "yourself" : senderOf(id).fullName)}
+        />
       ) : (
         <p
           className="border-t border-base-300 bg-base-100 px-4 py-4 text-center text-sm text-base-content/60"

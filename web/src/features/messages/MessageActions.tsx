@@ -1,4 +1,4 @@
-import { EllipsisVertical, Pencil, Trash2 } from "lucide-react";
+import { EllipsisVertical, Pencil, Reply, Trash2 } from "lucide-react";
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
@@ -20,14 +20,17 @@ interface EntriesFor {
   canEdit: boolean;
   onEdit: () => void;
   onDelete: () => void;
+  onReply: () => void;
   /** Block and report the sender of another's message. */
   safety: MenuEntry[];
 }
 
 /** What can be done with a stored message, one entry per action (none: no menu at all). */
-export function messageEntries({ mine, canEdit, onEdit, onDelete, safety }: EntriesFor): MenuEntry[] {
-  if (!mine) return safety;
+export function messageEntries({ mine, canEdit, onEdit, onDelete, onReply, safety }: EntriesFor): MenuEntry[] {
+  const reply: MenuEntry = { label: "Reply", icon: Reply, onSelect: onReply };
+  if (!mine) return [reply, ...safety];
   return [
+    reply,
     ...(canEdit ? [{ label: "Edit", icon: Pencil, onSelect: onEdit }] : []),
     { label: "Delete", icon: Trash2, onSelect: onDelete, danger: true },
   ];

@@ -11,10 +11,11 @@ import { safeImageUrl } from "../../lib/urls";
 import { type Conversation, type GroupInfo, seenBy, useChatStore } from "../../store/chat";
 import { useSafetyStore } from "../../store/safety";
 import type { ChatMessage } from "../../store/conversation";
-import type { GroupMember, Person } from "../../types";
+import type { GroupMember, Person, Quote } from "../../types";
 import { ConfirmDelete, MessageEditor, MessageMenu, type SafetyEntriesOf, messageEntries } from "./MessageActions";
-import { loadAround, loadHistory, loadNewer, loadOlder } from "./history";
+import { loadAround, loadLatest, loadNewer, loadOlder } from "./history";
 import { MessageText } from "./MessageText";
+import { quoteOf, quoteText } from "./quotes";
 import { initialAnchor, moveAnchor } from "./listAnchor";
 import { useBottomKeptOnShrink } from "./useBottomKept";
 import { useSeen } from "./useSeen";
@@ -129,6 +130,27 @@ interface BubbleProps {
   phone: boolean;
   onOpenImage: (src: string) => void;
   safetyEntries: SafetyEntriesOf;
+  /** A sender's name, for a quote. */
+  nameOf: (userId: string) => string;
+}
+
+/** The message a reply answers, on top of the bubble; a click or Enter goes to it. */
+function QuoteButton({ quote, name, mine, onJump }: { quote: Quote; name: string; mine: boolean; onJump: () => void }) {
+  return (
+    <button
+      type="button"
+      onClick={onJump}
+      className={`mb-1 block w-full min-w-32 rounded-[calc(var(--radius-field)*0.8)] border-l-4 px-2.5 py-1 text-left text-sm ${
+        mine ? "border-primary-content/60 bg-primary-content/15" : "border-primary bg-base-200"
+      } focus-visible:outline-2 focus-visible:outline-current`}
+      title="Show the original message"
+      data-testid="reply-quote"
+    >
+      <span className="sr-only">Reply to </span>
+      <span className="block truncate text-xs font-semibold">{name}</span>
+      <span className={`line-clamp-2 break-words ${quote.deleted ? "italic opacity-70" : "opacity-85"}`}>{quoteText(quote)}</span>
+    </button>
+  );
 }
 
 /** A tap on a picture or a button in the bubble is theirs, not the bubble's. */
@@ -136,7 +158,7 @@ function insideControl(target: EventTarget): boolean {
   return target instanceof Element && target.closest("button, a, textarea, input") !== null;
 }
 
-function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, readUpTo, group, phone, onOpenImage, safetyEntries }: BubbleProps) {
+function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, readUpTo, group, phone, onOpenImage, safetyEntries, nameOf }: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
@@ -151,6 +173,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         canEdit: Boolean(message.text),
         onEdit: () => setEditing(true),
         onDelete: () => setConfirming(true),
+        onReply: () => useChatStore.getState().replyChosen(chatKey, quoteOf({ ...message, _id: message._id as string })),
         // In a group too: a block keeps them from messaging me directly and adding me to groups.
         safety: mine ? [] : safetyEntries(sender, { messageId: message._id as string, text: message.text }),
       })
@@ -204,6 +227,14 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
           </span>
         ) : (
           <>
+            {message.replyTo && (
+              <QuoteButton
+                quote={message.replyTo}
+                name={message.replyTo.senderId === meId ? "You" : nameOf(message.replyTo.senderId ?? "")}
+                mine={mine}
+                onJump={() => useChatStore.getState().jumpRequested(chatKey, (message.replyTo as Quote)._id)}
+              />
+            )}
             {image && (
               <button
                 type="button"
@@ -416,6 +447,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
           phone={context.phone}
           onOpenImage={context.openImage}
           safetyEntries={context.safetyEntries}
+          nameOf={context.nameOf}
         />
       )}
       </div>
@@ -555,7 +587,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
   // A list that stops short of the newest (after a jump) is replaced by the newest page.
   const jumpToLatest = () =>
     conversation.hasNewer
-      ? void loadHistory(chatKey)
+      ? loadLatest(chatKey)
       : list.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "auto" });
 
   if (status !== "ready" && messages.length === 0) {

@@ -113,6 +113,12 @@ export async function loadNewer(chatKey: string): Promise<void> {
   }
 }
 
+/** Back to the newest page from a window that stops short of it (after a jump). */
+export function loadLatest(chatKey: string): void {
+  useChatStore.getState().windowLeft(chatKey);
+  void loadHistory(chatKey);
+}
+
 /** Tell the server (and so my other tabs) that I have read up to a message. */
 export function reportRead(chatKey: string, upToMessageId: string): void {
   useChatStore.getState().chatRead(chatKey, upToMessageId);

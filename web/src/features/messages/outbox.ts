@@ -18,8 +18,8 @@ import { asSentence } from "../../lib/text";
 import { CallTimeout, callSendMessage, isConnected } from "../../realtime/socket";
 import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
-import { loadHistory } from "./history";
-import type { Message } from "../../types";
+import { loadLatest } from "./history";
+import type { Message, Quote } from "../../types";
 
 const store = () => useChatStore.getState();
 const inFlight = new Set<string>();
@@ -62,6 +62,7 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
   // Offline: it stays pending and goes out once we are connected and caught up.
   if (!isConnected()) return;
   inFlight.add(clientId);
+  const replyToId = unsent.replyTo ? { replyToId: unsent.replyTo._id } : {};
   try {
     let stored: Message;
     if (unsent.image) {
@@ -76,10 +77,11 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
         clientId,
         image: pictureId,
         ...(unsent.text ? { text: unsent.text } : {}),
+        ...replyToId,
       });
       uploaded.delete(clientId);
     } else {
-      const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId });
+      const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId, ...replyToId });
       if (!ack.ok) {
         const retryable = RETRYABLE_CODES.has(ack.code);
         failed(chatKey, clientId, asSentence(ack.message), retryable);
@@ -105,7 +107,7 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
   }
 }
 
-export function sendNewMessage(chatKey: string, text: string, image: string | null): void {
+export function sendNewMessage(chatKey: string, text: string, image: string | null, replyTo: Quote | null = null): void {
   const senderId = store().meId;
   const body = text.trim();
   if (!senderId || (!body && !image)) return;
@@ -119,10 +121,11 @@ export function sendNewMessage(chatKey: string, text: string, image: string | nu
     text: body || null,
     image,
     createdAt: new Date().toISOString(),
+    replyTo,
   };
   store().sendStarted(draft);
   // Written while looking at older messages (after a jump): back to the newest, where it goes.
-  if (store().conversations[chatKey]?.hasNewer) void loadHistory(chatKey);
+  if (store().conversations[chatKey]?.hasNewer) loadLatest(chatKey);
   // Kept before it travels: IndexedDB applies writes in the order made, so the forgetting
   // that its answer brings can never come first.
   void keepUnsent({
@@ -171,6 +174,7 @@ export async function restoreOutbox(userId: string): Promise<void> {
         text: row.text,
         image: row.picture ? await readAsDataUrl(row.picture).catch(() => null) : null,
         createdAt: row.createdAt,
+        replyTo: row.replyTo ?? null,
         delivery: row.delivery,
         error: row.error,
         retryable: row.retryable,

@@ -16,22 +16,15 @@ export function useBottomKeptOnShrink(): (element: HTMLElement | Window | null) 
     if (!scroller) return;
     const gapBelow = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
     let height = scroller.clientHeight;
-    let atEnd = gapBelow() <= AT_END_PX;
-    const onScroll = () => {
-      atEnd = gapBelow() <= AT_END_PX;
-    };
     const observer = new ResizeObserver(() => {
       const next = scroller.clientHeight;
-      if (next < height && atEnd) scroller.scrollTop = scroller.scrollHeight;
+      // The gap before it shrank, worked out now (the offset is kept): not remembered from the
+      // last scroll, which a list placed at its start by its first render never sends.
+      if (next < height && gapBelow() - (height - next) <= AT_END_PX) scroller.scrollTop = scroller.scrollHeight;
       height = next;
-      atEnd = gapBelow() <= AT_END_PX;
     });
-    scroller.addEventListener("scroll", onScroll, { passive: true });
     observer.observe(scroller);
-    return () => {
-      scroller.removeEventListener("scroll", onScroll);
-      observer.disconnect();
-    };
+    return () => observer.disconnect();
   }, [scroller]);
 
   return useCallback((element) => setScroller(element instanceof HTMLElement ? element : null), []);

@@ -207,3 +207,20 @@ describe("a jump to an older message", () => {
     expect(store().conversations[BOB]?.window).toBe(window + 1);
   });
 });
+
+describe("leaving a window for the newest", () => {
+  it("keeps what arrives before the newest page comes, and joins them", () => {
+    store().chatOpened(BOB);
+    store().historyRequested(BOB, 1);
+    store().aroundLoaded(BOB, 1, { messages: range(25, 75), hasMoreBefore: true, hasMoreAfter: true });
+    store().sendStarted(draft("c1", "mine"));
+
+    store().windowLeft(BOB);
+    store().messageReceived(stored(300, ALICE, BOB, "mine", "c1"));
+    store().historyRequested(BOB, 2);
+    store().historyLoaded(BOB, 2, page(range(200, 300), true));
+
+    expect(texts(BOB)).toEqual([...range(200, 300).map((m) => `${m.text}:sent`), "mine:sent"]);
+    expect(store().conversations[BOB]?.hasMore).toBe(true);
+  });
+});

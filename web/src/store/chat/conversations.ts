@@ -3,7 +3,7 @@
  * pages as the person scrolls up. The rules for merging a list live in ../conversation.ts.
  */
 import { compareIds, maxId } from "../../lib/ids";
-import type { AroundPage, HistoryPage } from "../../types";
+import type { AroundPage, HistoryPage, Quote } from "../../types";
 import { type ChatMessage, mergeAll, newestId, oldestId } from "../conversation";
 import type { ChatSlice, LoadStatus } from "./state";
 
@@ -26,6 +26,8 @@ export interface Conversation {
   newerStatus: LoadStatus;
   /** Counts the times the list was replaced (a jump away, a return to the latest): the view starts afresh. */
   window: number;
+  /** The message the composer's next message answers ("Replying to …"). */
+  replyingTo: Quote | null;
 }
 
 export interface ConversationsData {
@@ -44,6 +46,14 @@ export interface ConversationsActions {
   newerRequested: (chatKey: string) => void;
   newerLoaded: (chatKey: string, afterId: string, page: AroundPage) => void;
   newerFailed: (chatKey: string, error: string) => void;
+  /**
+   * Back to the newest from a window that stops short of it: the window goes at once, so what
+   * arrives from now on (my own message, its answer, others') joins the list as usual until the
+   * newest page comes to join them.
+   */
+  windowLeft: (chatKey: string) => void;
+  /** "Reply" chosen on a message; null: the reply is cancelled (or sent). */
+  replyChosen: (chatKey: string, quote: Quote | null) => void;
 }
 
 export const emptyConversation: Conversation = {
@@ -57,6 +67,7 @@ export const emptyConversation: Conversation = {
   hasNewer: false,
   newerStatus: "idle",
   window: 0,
+  replyingTo: null,
 };
 
 /** My messages not stored yet: they stay whatever page the list shows. */
@@ -199,6 +210,22 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
     }),
   newerFailed: (chatKey, error) =>
     set((s) => ({ conversations: withConversation(s, chatKey, { newerStatus: "error", error }) })),
+  windowLeft: (chatKey) =>
+    set((s) => {
+      const current = conversation(s, chatKey);
+      if (!current.hasNewer) return {};
+      return {
+        conversations: withConversation(s, chatKey, {
+          messages: unsent(current.messages),
+          hasMore: true,
+          olderStatus: "idle",
+          hasNewer: false,
+          newerStatus: "idle",
+          window: current.window + 1,
+        }),
+      };
+    }),
+  replyChosen: (chatKey, quote) => set((s) => ({ conversations: withConversation(s, chatKey, { replyingTo: quote }) })),
   historyFailed: (chatKey, request, error) =>
     set((s) => {
       const current = conversation(s, chatKey);

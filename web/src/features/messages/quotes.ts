@@ -1,0 +1,23 @@
+/** Replies: the quote a message carries, and the words it is shown with. */
+import type { ChatMessage } from "../../store/conversation";
+import type { Quote } from "../../types";
+
+/** As the server quotes: the first 200 characters. */
+const QUOTE_CHARS = 200;
+
+/** The quote of a message chosen to reply to, drawn until the stored reply brings the server's. */
+export function quoteOf(message: ChatMessage & { _id: string }): Quote {
+  return {
+    _id: message._id,
+    senderId: message.senderId,
+    text: message.text?.slice(0, QUOTE_CHARS) ?? null,
+    image: message.image,
+    deleted: message.deletedAt !== null,
+  };
+}
+
+/** What the quoted message said, in a line. */
+export function quoteText(quote: Quote): string {
+  if (quote.deleted) return "The original message was deleted";
+  return quote.text ?? (quote.image ? "Picture" : "Message");
+}
