@@ -13,6 +13,17 @@ from tests.e2e.conftest import WEB_DIST, Open
 from tests.e2e.test_history import bubble, seed, user_id
 
 SEEDED = 300
+# Scrolls the list to its end, frame after frame (newer pages coming in), until `text` shows.
+SCROLL_DOWN_UNTIL = """async (el, text) => {
+    const drawn = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    for (let step = 0; step < 600; step++) {
+        el.scrollTop = el.scrollHeight;
+        await drawn();
+        const bubbles = [...el.querySelectorAll('[data-testid=message-text]')];
+        if (bubbles.some(t => t.textContent === text)) return true;
+    }
+    return false;
+}"""
 # Scrolls the list up from its end half a screen at a time (each step after the list has drawn
 # it), reading every bubble, until `stop` is read.
 READ_UPWARDS = """async (el, stop) => {
@@ -86,13 +97,7 @@ async def test_a_search_result_far_back_opens_the_chat_at_it_and_the_latest_stay
     # Scrolling down brings the newer pages in, up to that message.
     scroller = page.get_by_test_id("message-list")
     live = bubble(page, "Still reading the old stuff?")
-    for _ in range(60):
-        await scroller.evaluate("el => { el.scrollTop = el.scrollHeight; }")
-        try:
-            await expect(live).to_be_attached(timeout=500)
-            break
-        except AssertionError:
-            continue
+    assert await scroller.evaluate(SCROLL_DOWN_UNTIL, "Still reading the old stuff?")
     await expect(live).to_be_visible()
     assert len(arounds) > 1, arounds
     # Joined without a gap: every message from the one jumped to up to the newest.

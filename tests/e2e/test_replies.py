@@ -89,4 +89,18 @@ async def test_a_reply_from_the_menu_shows_its_quote_live_and_the_quote_leads_to
     await expect(jumped).to_contain_text("Where shall we meet?")
     await expect(jumped).to_be_focused()
     await expect(bubble(page, "Where shall we meet?")).to_be_in_viewport()
+
+    # Bob deletes the original: his quote says so at once, and so does Alice's from the server.
+    original = bob.page.get_by_test_id("message").filter(
+        has=bubble(bob.page, "Where shall we meet?")
+    )
+    await original.hover()
+    await original.get_by_role("button", name="Message actions").click()
+    await bob.page.get_by_role("menuitem", name="Delete").click()
+    await bob.page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    deleted = "Reply to YouThe original message was deleted"
+    await bob.page.get_by_test_id("jump-to-latest").click()
+    await expect(their_answer.get_by_test_id("reply-quote")).to_have_text(deleted)
+    await page.get_by_test_id("jump-to-latest").click()
+    await expect(quote).to_have_text("Reply to BobThe original message was deleted")
     assert not alice.errors and not bob.errors

@@ -11,6 +11,9 @@ import type { Message, MessageKind, Quote, SystemEvent } from "../types";
 
 export type Delivery = "pending" | "sent" | "failed";
 
+/** A quote holds the first this many characters of the message it quotes, as the server's does. */
+export const QUOTE_CHARS = 200;
+
 export interface ChatMessage {
   /** Stable React key: the clientId when we wrote it here, else the server id. */
   key: string;
@@ -190,6 +193,28 @@ export function mergeAll(messages: ChatMessage[], incoming: Message[]): ChatMess
     next.push(fromStored(message));
   }
   return sorted(next);
+}
+
+/**
+ * An edit or a deletion of a message shows in the quotes of the replies to it (the server sends
+ * the message itself only). The same list when no reply quotes it.
+ */
+export function requoted(messages: ChatMessage[], changed: Message): ChatMessage[] {
+  if (!messages.some((m) => m.replyTo?._id === changed._id)) return messages;
+  const deleted = changed.deletedAt !== null;
+  return messages.map((m) =>
+    m.replyTo?._id === changed._id
+      ? {
+          ...m,
+          replyTo: {
+            ...m.replyTo,
+            text: deleted ? null : (changed.text?.slice(0, QUOTE_CHARS) ?? null),
+            image: deleted ? null : m.replyTo.image,
+            deleted,
+          },
+        }
+      : m,
+  );
 }
 
 /** The oldest stored message id in a list, or null. */

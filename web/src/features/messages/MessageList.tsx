@@ -455,6 +455,17 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
   );
 }
 
+function LoadFailed({ text, onRetry }: { text: string; onRetry: () => void }) {
+  return (
+    <span className="flex items-center gap-2 text-sm text-base-content/60" role="alert">
+      {text}
+      <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={onRetry}>
+        <RotateCcw className="size-3" aria-hidden="true" /> Retry
+      </button>
+    </span>
+  );
+}
+
 /** Loading or failing to load older messages; always the same height, so its changes never
  * move the messages under it. */
 function ListTop({ context }: { context: RowContext }) {
@@ -469,14 +480,7 @@ function ListTop({ context }: { context: RowContext }) {
       />
     );
   } else if (conversation.olderStatus === "error") {
-    content = (
-      <span className="flex items-center gap-2 text-sm text-base-content/60" role="alert">
-        {conversation.error ?? "Could not load older messages."}
-        <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={() => void loadOlder(chatKey)}>
-          <RotateCcw className="size-3" aria-hidden="true" /> Retry
-        </button>
-      </span>
-    );
+    content = <LoadFailed text={conversation.error ?? "Could not load older messages."} onRetry={() => void loadOlder(chatKey)} />;
   }
   return <div className="flex h-14 items-center justify-center">{content}</div>;
 }
@@ -488,12 +492,7 @@ function ListBottom({ context }: { context: RowContext }) {
   return (
     <div className="flex h-14 items-center justify-center">
       {conversation.newerStatus === "error" ? (
-        <span className="flex items-center gap-2 text-sm text-base-content/60" role="alert">
-          {conversation.error ?? "Could not load newer messages."}
-          <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={() => void loadNewer(chatKey)}>
-            <RotateCcw className="size-3" aria-hidden="true" /> Retry
-          </button>
-        </span>
+        <LoadFailed text={conversation.error ?? "Could not load newer messages."} onRetry={() => void loadNewer(chatKey)} />
       ) : (
         <span className="loading loading-spinner loading-sm text-base-content/50" aria-label="Loading newer messages" data-testid="newer-loading" />
       )}

@@ -1,9 +1,6 @@
 /** Replies: the quote a message carries, and the words it is shown with. */
-import type { ChatMessage } from "../../store/conversation";
+import { type ChatMessage, QUOTE_CHARS } from "../../store/conversation";
 import type { Quote } from "../../types";
-
-/** As the server quotes: the first 200 characters. */
-const QUOTE_CHARS = 200;
 
 /** The quote of a message chosen to reply to, drawn until the stored reply brings the server's. */
 export function quoteOf(message: ChatMessage & { _id: string }): Quote {

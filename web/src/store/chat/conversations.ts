@@ -3,7 +3,7 @@
  * pages as the person scrolls up. The rules for merging a list live in ../conversation.ts.
  */
 import { compareIds, maxId } from "../../lib/ids";
-import type { AroundPage, HistoryPage, Quote } from "../../types";
+import type { AroundPage, HistoryPage, Message, Quote } from "../../types";
 import { type ChatMessage, mergeAll, newestId, oldestId } from "../conversation";
 import type { ChatSlice, LoadStatus } from "./state";
 
@@ -75,6 +75,21 @@ function unsent(messages: ChatMessage[]): ChatMessage[] {
   return messages.filter((m) => m._id === null);
 }
 
+/**
+ * The list replaced by a page (a jump, a return to the newest): my unsent messages stay, and
+ * the view starts afresh (a new window).
+ */
+function newWindow(current: Conversation, page: Message[], more: { before: boolean; after: boolean }): Partial<Conversation> {
+  return {
+    messages: mergeAll(unsent(current.messages), page),
+    hasMore: more.before,
+    olderStatus: "idle",
+    hasNewer: more.after,
+    newerStatus: "idle",
+    window: current.window + 1,
+  };
+}
+
 /** A stored message past the end of a list that stops short of the newest: not shown until paged in. */
 export function beyondWindow(c: Conversation, messageId: string): boolean {
   if (!c.hasNewer) return false;
@@ -131,13 +146,8 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
         // Back from a page around an older message: the newest page alone, not a list with a gap.
         return {
           conversations: withConversation(s, chatKey, {
-            messages: mergeAll(unsent(current.messages), page.messages),
+            ...newWindow(current, page.messages, { before: page.hasMore, after: false }),
             status: "ready",
-            hasMore: page.hasMore,
-            olderStatus: "idle",
-            hasNewer: false,
-            newerStatus: "idle",
-            window: current.window + 1,
             partnerReadUpTo: laterRead(current.partnerReadUpTo, page.partnerReadUpTo),
           }),
         };
@@ -183,13 +193,8 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
       if (request !== current.request) return {};
       return {
         conversations: withConversation(s, chatKey, {
-          messages: mergeAll(unsent(current.messages), page.messages),
+          ...newWindow(current, page.messages, { before: page.hasMoreBefore, after: page.hasMoreAfter }),
           status: "ready",
-          hasMore: page.hasMoreBefore,
-          olderStatus: "idle",
-          hasNewer: page.hasMoreAfter,
-          newerStatus: "idle",
-          window: current.window + 1,
         }),
       };
     }),
@@ -214,16 +219,8 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
     set((s) => {
       const current = conversation(s, chatKey);
       if (!current.hasNewer) return {};
-      return {
-        conversations: withConversation(s, chatKey, {
-          messages: unsent(current.messages),
-          hasMore: true,
-          olderStatus: "idle",
-          hasNewer: false,
-          newerStatus: "idle",
-          window: current.window + 1,
-        }),
-      };
+      // Older messages exist (the newest page will say how many): no "beginning" meanwhile.
+      return { conversations: withConversation(s, chatKey, newWindow(current, [], { before: true, after: false })) };
     }),
   replyChosen: (chatKey, quote) => set((s) => ({ conversations: withConversation(s, chatKey, { replyingTo: quote }) })),
   historyFailed: (chatKey, request, error) =>

@@ -109,3 +109,19 @@ describe("edits and deletions", () => {
     expect(store().chats[BOB]?.lastMessage?.text).toBe("after");
   });
 });
+
+describe("quotes", () => {
+  it("show an edit or a deletion of the message they quote, also when it is not loaded", () => {
+    const original = stored(5, BOB, ALICE, "Where shall we meet?");
+    const reply = { ...stored(9, ALICE, BOB, "At the station"), replyTo: { _id: "5", senderId: BOB, text: "Where shall we meet?", image: null, deleted: false } };
+    store().chatOpened(BOB);
+    store().messageReceived(reply);
+
+    store().messageChanged({ ...original, text: "Where and when?", editedAt: at() });
+    expect(messagesWith(BOB).at(-1)?.replyTo).toMatchObject({ text: "Where and when?", deleted: false });
+    expect(texts(BOB)).toEqual(["At the station:sent"]);
+
+    store().messageChanged({ ...original, text: null, deletedAt: at() });
+    expect(messagesWith(BOB).at(-1)?.replyTo).toMatchObject({ text: null, deleted: true });
+  });
+});

@@ -6,7 +6,7 @@
 import { compareIds, maxId } from "../../lib/ids";
 import type { Message } from "../../types";
 import { systemText } from "../../lib/groupText";
-import { type ChatMessage, type Merge, mergeStored } from "../conversation";
+import { type ChatMessage, type Merge, mergeStored, requoted } from "../conversation";
 import { listed, preview } from "./chats";
 import { beyondWindow, conversation, withConversation } from "./conversations";
 import { nameOf, stoppedGroupTyping } from "./groups";
@@ -129,8 +129,11 @@ export const createMessagesSlice: ChatSlice<MessagesData & MessagesActions> = (s
     set((s) => {
       const chatKey = chatKeyOf(message, s.meId);
       const current = s.conversations[chatKey];
-      if (!current || !current.messages.some((m) => m._id === message._id)) return {};
-      const { messages } = mergeStored(current.messages, message);
+      if (!current) return {};
+      const quoting = requoted(current.messages, message);
+      const shown = quoting.some((m) => m._id === message._id);
+      if (!shown && quoting === current.messages) return {};
+      const messages = shown ? mergeStored(quoting, message).messages : quoting;
       const entry = s.chats[chatKey];
       const chats =
         entry?.lastMessage?._id === message._id
