@@ -62,7 +62,14 @@ class OrjsonJson:
 
     @staticmethod
     def loads(data: str | bytes, **_kwargs: Any) -> Any:
-        return orjson.loads(data)
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            # What orjson refuses but a client's JSON library may write (Python's writes
+            # Infinity and NaN): read the slow way, so the event still gets its answer (an
+            # invalid payload) instead of being dropped without an ack. Truly broken JSON
+            # still raises here.
+            return json.loads(data)
 
     JSONDecodeError = json.JSONDecodeError
 
