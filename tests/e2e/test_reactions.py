@@ -4,20 +4,12 @@ reaction from the whole emoji picker on a 390x844 phone."""
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
 
-import pytest
 from playwright.async_api import Locator, expect
 
 from tests.conftest import LiveServer
 from tests.e2e.conftest import PHONE, Open, Person, screenshot
-
-# The bar and the menu's entry are mounted by whoever owns the message list (see the report of
-# the reactions work); E2E_REACTIONS_MOUNTED=1 runs these against a build that has them.
-pytestmark = pytest.mark.skipif(
-    os.environ.get("E2E_REACTIONS_MOUNTED") != "1", reason="mount pending"
-)
 
 # Twenty emoji of one code point each, none of them among the picker's six quick ones.
 TWENTY = list("🎉🔥👀💯🚀🤔😍🙌👏😎🤝✅🥳😅🤯😴🍕☕🌟💡")

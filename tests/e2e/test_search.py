@@ -5,7 +5,6 @@ another person's direct messages stay theirs, and that a result opens its conver
 
 from __future__ import annotations
 
-import pytest
 from playwright.async_api import Page, Response, expect
 
 from tests.conftest import LiveServer
@@ -153,11 +152,6 @@ async def test_on_a_phone_a_result_opens_its_conversation_and_back_returns_to_th
     assert not alice.errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ConversationSearch waits to be mounted in the conversation header (by its owner); "
-    "remove this mark when it is",
-)
 async def test_a_conversations_search_finds_only_its_own_messages(
     open_person: Open, web: LiveServer
 ) -> None:

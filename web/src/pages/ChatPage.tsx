@@ -6,7 +6,10 @@ import { ChatSidebar } from "../features/chats/ChatSidebar";
 import { SidebarSearch } from "../features/search/MessageSearch";
 import { loadChats, loadContacts, noticeArrivals, noticeStranger, refreshChats } from "../features/chats/lists";
 import { useUnreadTitle } from "../features/chats/useUnreadTitle";
-import { Announcer, Conversation, NoConversation } from "../features/messages/Conversation";
+import { Announcer, Conversation, HeaderToolsSlot, NoConversation } from "../features/messages/Conversation";
+import { ReactionSlot } from "../features/messages/MessageList";
+import { ReactionBar, ReactionPicker } from "../features/reactions/ReactionBar";
+import { ConversationSearch } from "../features/search/ConversationSearch";
 import { refreshOpenGroup } from "../features/messages/history";
 import { restoreDrafts } from "../features/messages/drafts";
 import { keepOutbox, resendUnsent } from "../features/messages/outbox";
@@ -41,6 +44,10 @@ function useFocusReturnsToClosedChat(activeId: string | null) {
     document.querySelector<HTMLElement>(`[data-testid=chat-row][${attribute}]`)?.focus();
   }, [activeId]);
 }
+
+// Parts of other features the conversation shows (a feature never imports another).
+const REACTIONS = { Bar: ReactionBar, Picker: ReactionPicker };
+const headerTools = (chatKey: string) => <ConversationSearch chatKey={chatKey} />;
 
 export default function ChatPage() {
   const navigate = useNavigate();
@@ -130,12 +137,16 @@ export default function ChatPage() {
         className={`${activeId ? "flex" : "hidden md:flex"} min-h-0 min-w-0 flex-1 flex-col overflow-hidden bg-base-100 md:rounded-box md:border md:border-base-300 md:shadow-sm`}
       >
         {activeId ? (
-          <Conversation
-            key={activeId}
-            chatKey={activeId}
-            onShowGroup={() => setPanelOpen(true)}
-            safetyEntries={safetyEntries}
-          />
+          <HeaderToolsSlot.Provider value={headerTools}>
+            <ReactionSlot.Provider value={REACTIONS}>
+              <Conversation
+                key={activeId}
+                chatKey={activeId}
+                onShowGroup={() => setPanelOpen(true)}
+                safetyEntries={safetyEntries}
+              />
+            </ReactionSlot.Provider>
+          </HeaderToolsSlot.Provider>
         ) : (
           <NoConversation />
         )}

@@ -8,6 +8,7 @@
  */
 import { compareIds } from "../lib/ids";
 import type { Message, MessageKind, Quote, SystemEvent } from "../types";
+import type { Reaction } from "../types/reactions";
 
 export type Delivery = "pending" | "sent" | "failed";
 
@@ -33,6 +34,8 @@ export interface ChatMessage {
   deletedAt: string | null;
   /** The message this one answers. */
   replyTo: Quote | null;
+  /** As the message's view carried them when loaded (live changes: store/reactions.ts). */
+  reactions?: Reaction[] | undefined;
   delivery: Delivery;
   /** Why the last attempt failed, for the failed bubble. */
   error: string | null;
@@ -69,6 +72,7 @@ export function fromStored(message: Message, key?: string): ChatMessage {
     editedAt: message.editedAt,
     deletedAt: message.deletedAt,
     replyTo: message.replyTo ?? null,
+    reactions: message.reactions,
     delivery: "sent",
     error: null,
     retryable: false,

@@ -1,4 +1,5 @@
 /** Shapes on the wire, as the server's README and schemas name them. */
+import type { Reaction } from "./reactions";
 
 /** The signed-in user (GET /api/auth/check, login, signup). */
 export interface User {
@@ -86,6 +87,8 @@ export interface Message {
   deletedAt: string | null;
   /** The message this one answers (absent from servers without replies). */
   replyTo?: Quote | null;
+  /** Absent from servers without reactions. */
+  reactions?: Reaction[];
 }
 
 /** A page of GET /api/messages/:userId, oldest first. */

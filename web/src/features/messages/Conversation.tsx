@@ -1,5 +1,14 @@
 import { ArrowLeft, EllipsisVertical, ImagePlus, Info, X } from "lucide-react";
-import { type DragEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import {
+  createContext,
+  type DragEvent,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
 import { Menu } from "../../components/ui/Menu";
@@ -12,6 +21,7 @@ import {
   emptyConversation,
   type GroupInfo,
   groupIdOf,
+  groupKey,
   typingNames,
   useChatStore,
 } from "../../store/chat";
@@ -22,6 +32,10 @@ import { loadHistory, reportRead } from "./history";
 import type { SafetyEntriesOf } from "./MessageActions";
 import { MessageList } from "./MessageList";
 import { useAttachment } from "./useAttachment";
+
+/** Tools for a conversation's header brought by the page (a feature never imports another):
+ * the search within the conversation. */
+export const HeaderToolsSlot = createContext<((chatKey: string) => ReactNode) | null>(null);
 
 interface HeaderProps {
   partner: Person;
@@ -38,13 +52,14 @@ function Header({ partner, online, onClose, safetyEntries }: HeaderProps) {
   const entries = safetyEntries(partner);
   const status = online ? "Online" : connected ? lastSeenText(partner.lastSeen) : "Waiting for network…";
   return (
-    <HeaderShell onClose={onClose}>
+    <HeaderShell onClose={onClose} chatKey={partner._id}>
       <Avatar name={partner.fullName} src={partner.profilePic} seed={partner._id} size="sm" online={online} />
       <div className="min-w-0 flex-1">
         <h2 className="truncate font-semibold" data-testid="conversation-name">
           {partner.fullName}
         </h2>
-        <p className={`truncate text-xs ${online ? "text-success" : "text-base-content/60"}`} data-testid="presence">
+        <p className="flex items-center gap-1 truncate text-xs text-base-content/70" data-testid="presence">
+          {online && <span className="size-2 shrink-0 rounded-full bg-success" aria-hidden="true" />}
           {status}
         </p>
       </div>
@@ -64,7 +79,7 @@ function GroupHeader({ group, onClose, onShowGroup }: { group: GroupInfo; onClos
       ? "You are no longer a member"
       : `${count} ${count === 1 ? "member" : "members"}${onlineCount > 0 ? ` · ${onlineCount} online` : ""}`;
   return (
-    <HeaderShell onClose={onClose}>
+    <HeaderShell onClose={onClose} chatKey={groupKey(group._id)}>
       <button
         type="button"
         className="flex min-w-0 flex-1 items-center gap-3 rounded-box text-left focus-visible:outline-2 focus-visible:outline-primary"
@@ -78,23 +93,25 @@ function GroupHeader({ group, onClose, onShowGroup }: { group: GroupInfo; onClos
           <h2 className="truncate font-semibold" data-testid="conversation-name">
             {group.name}
           </h2>
-          <span className="block truncate text-xs text-base-content/60" data-testid="group-status">
+          <span className="block truncate text-xs text-base-content/70" data-testid="group-status">
             {status}
           </span>
         </span>
-        <Info className="size-5 shrink-0 text-base-content/60" aria-hidden="true" />
+        <Info className="size-5 shrink-0 text-base-content/70" aria-hidden="true" />
       </button>
     </HeaderShell>
   );
 }
 
-function HeaderShell({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+function HeaderShell({ onClose, chatKey, children }: { onClose: () => void; chatKey: string; children: ReactNode }) {
+  const tools = useContext(HeaderToolsSlot)?.(chatKey);
   return (
     <header className="flex items-center gap-3 border-b border-base-300 bg-base-100 px-3 py-2.5 sm:px-5">
       <button type="button" className="btn btn-ghost btn-circle btn-sm md:hidden" onClick={onClose} aria-label="Back to chats">
         <ArrowLeft className="size-5" />
       </button>
       {children}
+      {tools}
       <button
         type="button"
         className="btn btn-ghost btn-circle btn-sm hidden md:inline-flex"
@@ -121,7 +138,7 @@ function GroupTypingIndicator({ groupId }: { groupId: string }) {
 
 function TypingLine({ text }: { text: string }) {
   return (
-    <div className="h-6 min-w-0 bg-base-200/60 px-5 text-xs text-base-content/60 sm:px-8" aria-live="polite">
+    <div className="h-6 min-w-0 bg-base-200/60 px-5 text-xs text-base-content/70 sm:px-8" aria-live="polite">
       {text && (
         <span className="inline-flex max-w-full items-center gap-1.5" data-testid="typing-indicator">
           <span className="truncate">{text}</span>
@@ -318,7 +335,7 @@ function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries }: Gro
         />
       ) : (
         <p
-          className="border-t border-base-300 bg-base-100 px-4 py-4 text-center text-sm text-base-content/60"
+          className="border-t border-base-300 bg-base-100 px-4 py-4 text-center text-sm text-base-content/70"
           role="status"
           data-testid="not-a-member"
         >
@@ -338,7 +355,7 @@ function Unavailable({ conversation, onClose }: { conversation: ConversationStat
   if (conversation.status !== "error") {
     return (
       <div className="flex flex-1 items-center justify-center" role="status">
-        <span className="loading loading-spinner loading-md text-base-content/50" aria-label="Opening the conversation" />
+        <span className="loading loading-spinner loading-md text-base-content/70" aria-label="Opening the conversation" />
       </div>
     );
   }
@@ -382,7 +399,7 @@ export function NoConversation() {
         </svg>
       </div>
       <h2 className="text-xl font-semibold">Pick a conversation</h2>
-      <p className="mt-2 max-w-sm text-base-content/60">
+      <p className="mt-2 max-w-sm text-base-content/70">
         Choose a chat on the left, or find someone under Contacts to start a new one.
       </p>
     </div>

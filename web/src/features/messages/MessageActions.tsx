@@ -1,4 +1,4 @@
-import { EllipsisVertical, Pencil, Reply, Trash2 } from "lucide-react";
+import { EllipsisVertical, Pencil, Reply, SmilePlus, Trash2 } from "lucide-react";
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
@@ -21,16 +21,20 @@ interface EntriesFor {
   onEdit: () => void;
   onDelete: () => void;
   onReply: () => void;
+  /** Set where reactions are mounted: the "React" entry. */
+  onReact?: (() => void) | undefined;
   /** Block and report the sender of another's message. */
   safety: MenuEntry[];
 }
 
 /** What can be done with a stored message, one entry per action (none: no menu at all). */
-export function messageEntries({ mine, canEdit, onEdit, onDelete, onReply, safety }: EntriesFor): MenuEntry[] {
+export function messageEntries({ mine, canEdit, onEdit, onDelete, onReply, onReact, safety }: EntriesFor): MenuEntry[] {
   const reply: MenuEntry = { label: "Reply", icon: Reply, onSelect: onReply };
-  if (!mine) return [reply, ...safety];
+  const react: MenuEntry[] = onReact ? [{ label: "React", icon: SmilePlus, onSelect: onReact }] : [];
+  if (!mine) return [reply, ...react, ...safety];
   return [
     reply,
+    ...react,
     ...(canEdit ? [{ label: "Edit", icon: Pencil, onSelect: onEdit }] : []),
     { label: "Delete", icon: Trash2, onSelect: onDelete, danger: true },
   ];
@@ -60,7 +64,7 @@ export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble }
         onOpenChange={onOpenChange}
         returnFocus={phone ? bubble : undefined}
         placement={mine ? "bottom-end" : "bottom-start"}
-        buttonClassName={`btn btn-ghost btn-circle btn-xs text-base-content/60 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden ${
+        buttonClassName={`btn btn-ghost btn-circle btn-xs text-base-content/70 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden ${
           open ? "opacity-100" : "opacity-0"
         }`}
       >

@@ -1,5 +1,19 @@
 import { AlertCircle, ArrowDown, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
-import { type KeyboardEvent, type ReactNode, type RefCallback, type RefObject, useCallback, useEffect, useId, useRef, useState } from "react";
+import {
+  type ComponentType,
+  createContext,
+  type KeyboardEvent,
+  lazy,
+  type ReactNode,
+  type RefCallback,
+  type RefObject,
+  useCallback,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "../../components/ui/Avatar";
 import { Lightbox } from "../../components/ui/Lightbox";
@@ -20,6 +34,16 @@ import { initialAnchor, moveAnchor } from "./listAnchor";
 import { useBottomKeptOnShrink } from "./useBottomKept";
 import { useSeen } from "./useSeen";
 import { discardSend, retrySend, sendNewMessage } from "./outbox";
+
+const EmojiPanel = lazy(() => import("./EmojiPanel"));
+
+/** Reactions, brought by the page (a feature never imports another): the bar under a bubble
+ * and the picker of the menu's "React" entry, both given the emoji picker as `Panel`. */
+export interface ReactionParts {
+  Bar: ComponentType<{ messageId: string; fromView?: ChatMessage["reactions"]; groupId: string | null; mine: boolean; Panel: typeof EmojiPanel }>;
+  Picker: ComponentType<{ messageId: string; onDone: () => void; Panel: typeof EmojiPanel }>;
+}
+export const ReactionSlot = createContext<ReactionParts | null>(null);
 
 const QUICK_REPLIES = ["👋 Hi!", "How are you?", "What’s up?", "Nice to meet you!"] as const;
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
@@ -165,6 +189,8 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [reacting, setReacting] = useState(false);
+  const reactions = useContext(ReactionSlot);
   const bubble = useRef<HTMLDivElement>(null);
   const stored = message._id !== null && message.delivery === "sent" && !deleted;
   const actions = stored
@@ -174,6 +200,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         onEdit: () => setEditing(true),
         onDelete: () => setConfirming(true),
         onReply: () => useChatStore.getState().replyChosen(chatKey, quoteOf({ ...message, _id: message._id as string })),
+        onReact: reactions ? () => setReacting(true) : undefined,
         // In a group too: a block keeps them from messaging me directly and adding me to groups.
         safety: mine ? [] : safetyEntries(sender, { messageId: message._id as string, text: message.text }),
       })
@@ -221,6 +248,9 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
           />
         )}
         {mine && stored && confirming && <ConfirmDelete messageId={message._id as string} onClose={() => setConfirming(false)} />}
+        {stored && reacting && reactions && (
+          <reactions.Picker messageId={message._id as string} onDone={() => setReacting(false)} Panel={EmojiPanel} />
+        )}
         {deleted ? (
           <span className="italic opacity-70" data-testid="message-deleted">
             This message was deleted
@@ -263,7 +293,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         )}
       </div>
       <div
-        className={`chat-footer mt-0.5 flex max-w-full flex-wrap items-center gap-1.5 text-xs text-base-content/55 ${mine ? "justify-end" : ""}`}
+        className={`chat-footer mt-0.5 flex max-w-full flex-wrap items-center gap-1.5 text-xs text-base-content/70 ${mine ? "justify-end" : ""}`}
       >
         <time dateTime={message.createdAt} title={fullWhen(message.createdAt)}>
           {clockTime(message.createdAt)}
@@ -271,6 +301,15 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         {message.editedAt && !deleted && <span data-testid="edited">· edited</span>}
         {mine && <Status message={message} readUpTo={readUpTo} group={group} meId={meId} />}
       </div>
+      {stored && reactions && (
+        <reactions.Bar
+          messageId={message._id as string}
+          fromView={message.reactions}
+          groupId={message.groupId}
+          mine={mine}
+          Panel={EmojiPanel}
+        />
+      )}
       {failed && message.clientId && (
         // A row of its own under the time (two footers would share the chat's footer row).
         <div className="chat-footer row-start-4 mt-1 flex flex-wrap items-center gap-1" role="alert" data-testid="send-failed">
@@ -304,11 +343,11 @@ function SystemLine({ message, context }: { message: ChatMessage; context: RowCo
     ? systemText(message.system, (id) => context.nameOf(id), context.meId)
     : (message.text ?? "The group changed");
   return (
-    <p className="my-2 text-center text-xs text-base-content/55" data-testid="system-message">
+    <p className="my-2 text-center text-xs text-base-content/70" data-testid="system-message">
       <span className="inline-block max-w-full rounded-full bg-base-100/70 px-3 py-1 break-words">
         {text}
         <span className="sr-only">, </span>
-        <time className="ml-1.5 text-base-content/40" dateTime={message.createdAt} title={fullWhen(message.createdAt)}>
+        <time className="ml-1.5 text-base-content/70" dateTime={message.createdAt} title={fullWhen(message.createdAt)}>
           {clockTime(message.createdAt)}
         </time>
       </span>
@@ -333,7 +372,7 @@ function EmptyHistory({ chatKey, title, picture }: { chatKey: string; title: str
     <div className="flex h-full flex-col items-center justify-center px-6 py-10 text-center" data-testid="empty-history">
       <Avatar name={title} src={picture} seed={chatKey} size="lg" />
       <h3 className="mt-4 text-lg font-semibold">Start chatting with {title}</h3>
-      <p className="mt-1 max-w-xs text-sm text-base-content/60">
+      <p className="mt-1 max-w-xs text-sm text-base-content/70">
         This is the beginning of your conversation. Say hello, or pick a quick reply:
       </p>
       <div className="mt-5 flex flex-wrap justify-center gap-2">
@@ -415,12 +454,12 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
       data-message-id={incoming ? (message._id ?? undefined) : undefined}
     >
       {!previous && !context.conversation.hasMore && (
-        <p className="pb-2 text-center text-xs text-base-content/45" data-testid="history-start">
+        <p className="pb-2 text-center text-xs text-base-content/70" data-testid="history-start">
           This is the beginning of your conversation.
         </p>
       )}
       {newDay && (
-        <div className="divider my-3 text-xs font-medium text-base-content/50" role="separator">
+        <div className="divider my-3 text-xs font-medium text-base-content/70" role="separator">
           {day}
         </div>
       )}
@@ -457,7 +496,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
 
 function LoadFailed({ text, onRetry }: { text: string; onRetry: () => void }) {
   return (
-    <span className="flex items-center gap-2 text-sm text-base-content/60" role="alert">
+    <span className="flex items-center gap-2 text-sm text-base-content/70" role="alert">
       {text}
       <button type="button" className="btn btn-ghost btn-xs text-primary" onClick={onRetry}>
         <RotateCcw className="size-3" aria-hidden="true" /> Retry
@@ -474,7 +513,7 @@ function ListTop({ context }: { context: RowContext }) {
   if (conversation.olderStatus === "loading") {
     content = (
       <span
-        className="loading loading-spinner loading-sm text-base-content/50"
+        className="loading loading-spinner loading-sm text-base-content/70"
         aria-label="Loading older messages"
         data-testid="older-loading"
       />
@@ -494,7 +533,7 @@ function ListBottom({ context }: { context: RowContext }) {
       {conversation.newerStatus === "error" ? (
         <LoadFailed text={conversation.error ?? "Could not load newer messages."} onRetry={() => void loadNewer(chatKey)} />
       ) : (
-        <span className="loading loading-spinner loading-sm text-base-content/50" aria-label="Loading newer messages" data-testid="newer-loading" />
+        <span className="loading loading-spinner loading-sm text-base-content/70" aria-label="Loading newer messages" data-testid="newer-loading" />
       )}
     </div>
   );
@@ -591,7 +630,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
 
   if (status !== "ready" && messages.length === 0) {
     return status === "error" ? (
-      <div className="flex flex-1 items-center justify-center p-6 text-center text-base-content/60" role="alert">
+      <div className="flex flex-1 items-center justify-center p-6 text-center text-base-content/70" role="alert">
         {conversation.error ?? "Could not load this conversation."}
       </div>
     ) : (
