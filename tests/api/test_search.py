@@ -188,6 +188,13 @@ HOSTILE = [
     "%_",
     "\x00",
     "déploy ünd BUILD",
+    # Letters PostgreSQL's unaccent turns into an apostrophe or a backslash.
+    "Hawai\u02bbi",
+    "\u043f\u02bc\u044f\u0442\u044c",
+    "\u0149",
+    "\u02c8deploy",
+    '"deploy \u02bcbuild"',
+    "\u2474",
 ]
 
 
@@ -201,6 +208,12 @@ async def test_query_syntax_never_reaches_the_engine(alice, bob, q):
         assert body["code"] == "empty_query" and body["message"]
     else:
         assert all(r["message"]["text"] == "deploy the build" for r in body["results"])
+
+
+async def test_words_with_modifier_letters_are_found(alice, bob):
+    # unaccent makes U+02BB an apostrophe: the query must still be one PostgreSQL can read.
+    await sent(alice, bob, "aloha from Hawai\u02bbi")
+    assert await found(bob, "Hawai\u02bbi") == ["aloha from Hawai\u02bbi"]
 
 
 async def test_operators_are_plain_words(alice, bob):

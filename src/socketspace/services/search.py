@@ -96,9 +96,15 @@ class Query:
         return text + " AND conv : (" + " OR ".join(f"c{c}" for c in conversations) + ")"
 
     def tsquery(self) -> str:
-        """A to_tsquery expression (PostgreSQL), every lexeme quoted."""
-        parts = [f"'{word}':*" for word in self.words]
-        parts += ["(" + " <-> ".join(f"'{w}'" for w in phrase) + ")" for phrase in self.phrases]
+        """A to_tsquery expression (PostgreSQL), every lexeme quoted. A word is cut where
+        PostgreSQL's parser cuts the indexed text once unaccent has turned a modifier letter
+        into an apostrophe ("Hawai\u02bbi" is indexed as "hawai" and "i"), so no apostrophe ever
+        ends a quoted lexeme early."""
+        parts = [f"'{piece}':*" for word in self.words for piece in _lexemes(word)]
+        for phrase in self.phrases:
+            pieces = [piece for word in phrase for piece in _lexemes(word)]
+            if pieces:
+                parts.append("(" + " <-> ".join(f"'{piece}'" for piece in pieces) + ")")
         return " & ".join(parts)
 
     def matches(self, text: str) -> bool:
@@ -134,6 +140,14 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _lexemes(word: str) -> list[str]:
+    """A query word as PostgreSQL's lexemes: compatibility forms spelled out (NFKC: U+0149 is
+    U+02BC and "n", U+2474 is "(1)") and modifier letters (U+02BC, U+02BB, U+02C8…, which
+    unaccent makes apostrophes) as separators."""
+    spelled = unicodedata.normalize("NFKC", word)
+    return WORD.findall("".join(" " if unicodedata.category(c) == "Lm" else c for c in spelled))
 
 
 def check_query(value: object) -> Query:
