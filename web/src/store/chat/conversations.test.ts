@@ -195,6 +195,16 @@ describe("a jump to an older message", () => {
     expect(texts(BOB)).toHaveLength(300 - 25 + 1);
   });
 
+  it("drops a newer page asked after another message, and lets the next scroll ask again", () => {
+    jumpedTo50();
+
+    store().newerRequested(BOB);
+    store().newerLoaded(BOB, "12", { messages: range(12, 40), hasMoreBefore: true, hasMoreAfter: true });
+
+    expect(texts(BOB)).toHaveLength(50);
+    expect(store().conversations[BOB]?.newerStatus).toBe("idle");
+  });
+
   it("goes back to the newest page alone, with no gap, when the newest page is loaded again", () => {
     jumpedTo50();
     const window = store().conversations[BOB]?.window ?? 0;

@@ -203,8 +203,12 @@ export const createConversationsSlice: ChatSlice<ConversationsData & Conversatio
   newerLoaded: (chatKey, afterId, page) =>
     set((s) => {
       const current = conversation(s, chatKey);
-      // Only the answer for the newest message still shown extends the list.
-      if (current.newerStatus !== "loading" || !current.hasNewer || newestId(current.messages) !== afterId) return {};
+      if (current.newerStatus !== "loading") return {};
+      // Only the answer for the newest message still shown extends the list; a stale one
+      // is dropped, and the next scroll down asks again.
+      if (!current.hasNewer || newestId(current.messages) !== afterId) {
+        return { conversations: withConversation(s, chatKey, { newerStatus: "idle" }) };
+      }
       return {
         conversations: withConversation(s, chatKey, {
           messages: mergeAll(current.messages, page.messages),
