@@ -109,8 +109,8 @@ async def test_on_a_phone_a_tap_opens_the_messages_actions_as_a_sheet_in_view(
     await newest.get_by_test_id("message-text").click()
     sheet = alice.page.get_by_test_id("menu-sheet")
     await expect(sheet).to_be_visible()
-    await expect(sheet.get_by_role("menuitem")).to_have_count(4)
-    for item in ("Reply", "React", "Edit", "Delete"):
+    await expect(sheet.get_by_role("menuitem")).to_have_count(5)
+    for item in ("Reply", "React", "Copy text", "Edit", "Delete"):
         assert await fully_shown(sheet.get_by_role("menuitem", name=item)), item
     await screenshot(alice.page, "message-sheet-phone")
 
@@ -201,11 +201,14 @@ async def test_the_message_menu_by_keyboard_and_escape_back_to_the_chats_entry(
     menu = page.get_by_role("menu", name="Message actions")
     reply = menu.get_by_role("menuitem", name="Reply")
     react = menu.get_by_role("menuitem", name="React")
+    copy = menu.get_by_role("menuitem", name="Copy text")
     edit = menu.get_by_role("menuitem", name="Edit")
     delete = menu.get_by_role("menuitem", name="Delete")
     await expect(reply).to_be_focused()
     await page.keyboard.press("ArrowDown")
     await expect(react).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await expect(copy).to_be_focused()
     await page.keyboard.press("ArrowDown")
     await expect(edit).to_be_focused()
     await page.keyboard.press("ArrowDown")

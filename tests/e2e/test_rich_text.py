@@ -79,3 +79,24 @@ async def test_links_and_formatting_are_drawn_as_elements_and_other_schemes_stay
     await expect(bubble).to_contain_text("javascript:alert(1) <i>raw</i>")
     assert await bubble.locator("i").count() == 0
     assert bob.errors == []
+
+
+async def test_copy_text_from_the_message_menu_puts_the_text_on_the_clipboard(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await bob.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await alice.open_chat_with("Bob")
+    await alice.send("the *door code* is 4711")
+    await bob.open_chat_with("Alice")
+    bubble = bob.bubbles("door code")
+    await expect(bubble).to_be_visible()
+    await bubble.hover()
+    await bob.page.get_by_role("button", name="Message actions").click()
+    await bob.page.get_by_role("menuitem", name="Copy text").click()
+    await expect(bob.page.get_by_text("Copied.")).to_be_visible()
+    # The text as typed, formatting marks included, as WhatsApp copies it.
+    copied = await bob.page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == "the *door code* is 4711"
+    assert bob.errors == []

@@ -1,6 +1,7 @@
-import { EllipsisVertical, Pencil, Reply, SmilePlus, Trash2 } from "lucide-react";
+import { Copy, EllipsisVertical, Pencil, Reply, SmilePlus, Trash2 } from "lucide-react";
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
+import { copyText } from "./copy";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
 
 const MAX_TEXT = 2000;
@@ -23,18 +24,22 @@ interface EntriesFor {
   onReply: () => void;
   /** Set where reactions are mounted: the "React" entry. */
   onReact?: (() => void) | undefined;
+  /** The message's text, for "Copy text" (a picture alone has none). */
+  text: string | null;
   /** Block and report the sender of another's message. */
   safety: MenuEntry[];
 }
 
 /** What can be done with a stored message, one entry per action (none: no menu at all). */
-export function messageEntries({ mine, canEdit, onEdit, onDelete, onReply, onReact, safety }: EntriesFor): MenuEntry[] {
-  const reply: MenuEntry = { label: "Reply", icon: Reply, onSelect: onReply };
-  const react: MenuEntry[] = onReact ? [{ label: "React", icon: SmilePlus, onSelect: onReact }] : [];
-  if (!mine) return [reply, ...react, ...safety];
+export function messageEntries({ mine, canEdit, onEdit, onDelete, onReply, onReact, text, safety }: EntriesFor): MenuEntry[] {
+  const shared: MenuEntry[] = [
+    { label: "Reply", icon: Reply, onSelect: onReply },
+    ...(onReact ? [{ label: "React", icon: SmilePlus, onSelect: onReact }] : []),
+    ...(text ? [{ label: "Copy text", icon: Copy, onSelect: () => void copyText(text) }] : []),
+  ];
+  if (!mine) return [...shared, ...safety];
   return [
-    reply,
-    ...react,
+    ...shared,
     ...(canEdit ? [{ label: "Edit", icon: Pencil, onSelect: onEdit }] : []),
     { label: "Delete", icon: Trash2, onSelect: onDelete, danger: true },
   ];

@@ -201,6 +201,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         onDelete: () => setConfirming(true),
         onReply: () => useChatStore.getState().replyChosen(chatKey, quoteOf({ ...message, _id: message._id as string })),
         onReact: reactions ? () => setReacting(true) : undefined,
+        text: message.text,
         // In a group too: a block keeps them from messaging me directly and adding me to groups.
         safety: mine ? [] : safetyEntries(sender, { messageId: message._id as string, text: message.text }),
       })
