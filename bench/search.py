@@ -47,10 +47,9 @@ import asyncpg
 import httpx
 import run as relay
 import writer as writer_bench
-from common import cpu_seconds, main_of, percentiles, write_result
+from common import IN_PROCESS_ORIGIN, cpu_seconds, in_process, main_of, percentiles, write_result
 from sqlalchemy.engine import make_url
 
-from socketspace.app import create_worker_app
 from socketspace.config import Settings
 from socketspace.db import Database, create_engine
 from socketspace.migrations import upgrade
@@ -61,7 +60,7 @@ from socketspace.services.notify import NullNotifier
 # Migration 0008's statements: the index is dropped and built exactly as the migration does.
 SEARCH_INDEX = importlib.import_module("socketspace.migrations.versions.0008_search")
 
-ORIGIN = "http://bench"
+ORIGIN = IN_PROCESS_ORIGIN
 PARTNERS = 10  # direct chats per person
 GROUP_SIZE = 20
 GROUP_SHARE = 0.1  # of the messages
@@ -324,7 +323,7 @@ async def time_searches(
     }
     timings: dict[str, list[float]] = {name: [] for name in mix}
     found: dict[str, list[int]] = {name: [] for name in mix}
-    async with in_process(url) as client:
+    async with in_process(bench_settings(url)) as client:
         for round_number in range(requests // len(mix) + 1):
             for name, params in mix.items():
                 index = (round_number * 7 + len(name)) % len(viewers)
@@ -346,21 +345,6 @@ async def time_searches(
     return {"all": {**percentiles(every), "requests": len(every)}, "byQuery": kinds}
 
 
-@asynccontextmanager
-async def in_process(url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the app as `socketspace serve` builds it (gc.freeze() included), served in
-    this process (like history.py)."""
-    app = create_worker_app(bench_settings(url))
-    api = app.api
-    async with (
-        api.router.lifespan_context(api),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url=ORIGIN, headers={"Origin": ORIGIN}
-        ) as client,
-    ):
-        yield client
-
-
 def bench_settings(url: str) -> Settings:
     return Settings(
         database_url=url,
@@ -376,7 +360,7 @@ def bench_settings(url: str) -> Settings:
 
 async def sign_up(url: str, count: int) -> tuple[list[str], list[httpx.Cookies]]:
     ids, cookies = [], []
-    async with in_process(url) as client:
+    async with in_process(bench_settings(url)) as client:
         for n in range(count):
             body = {"fullName": f"Viewer {n}", "email": f"viewer{n}@example.com"}
             response = await client.post("/api/auth/signup", json={**body, "password": "benchmark"})
