@@ -173,6 +173,8 @@ async def test_the_theme_menu_is_one_tab_stop_and_follows_the_menu_pattern(
 
     # Enter on an item chooses it; Tab leaves an open menu and closes it.
     await page.keyboard.press("Enter")
+    # The menu has opened and put the focus on an item before the arrow key goes in.
+    await expect(menu.locator(":focus")).to_have_count(1)
     await page.keyboard.press("ArrowUp")
     await page.keyboard.press("Enter")
     await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
