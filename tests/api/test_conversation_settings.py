@@ -34,8 +34,15 @@ async def test_mute_and_pin_are_mine_and_show_in_my_list(alice, bob, carol):
     group = await make_group(alice, bob)
     muted = await settle(alice, bob.id, muted=True)
     assert muted.status_code == 200, muted.text
-    assert muted.json() == {"type": "direct", "_id": bob.id, "muted": True, "pinned": False}
+    assert muted.json() == {
+        "type": "direct",
+        "_id": bob.id,
+        "muted": True,
+        "pinned": False,
+        "pinnedAt": None,
+    }
     pinned = (await settle(alice, group["_id"], pinned=True)).json()
+    assert pinned.pop("pinnedAt")
     assert pinned == {"type": "group", "_id": group["_id"], "muted": False, "pinned": True}
     assert await listed(alice) == {
         bob.id: (True, False),
@@ -51,7 +58,24 @@ async def test_mute_and_pin_are_mine_and_show_in_my_list(alice, bob, carol):
         "_id": bob.id,
         "muted": False,
         "pinned": False,
+        "pinnedAt": None,
     }
+
+
+async def test_pins_carry_their_time_so_every_device_orders_them_alike(alice, bob, carol):
+    await sent(alice, bob, "hi")
+    await sent(alice, carol, "hi")
+    first = (await settle(alice, bob.id, pinned=True)).json()["pinnedAt"]
+    second = (await settle(alice, carol.id, pinned=True)).json()["pinnedAt"]
+    assert first < second  # ISO-8601 UTC, so they sort as text
+    # Muting leaves the pin's time alone; pinning again too.
+    assert (await settle(alice, bob.id, muted=True, pinned=True)).json()["pinnedAt"] == first
+    response = await alice.http.get("/api/conversations")
+    times = {c["_id"]: c["pinnedAt"] for c in response.json()}
+    assert times == {bob.id: first, carol.id: second}
+    await settle(alice, bob.id, pinned=False)
+    response = await alice.http.get("/api/conversations")
+    assert {c["_id"]: c["pinnedAt"] for c in response.json()} == {bob.id: None, carol.id: second}
 
 
 async def test_at_most_five_conversations_are_pinned(people, alice):

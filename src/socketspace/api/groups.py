@@ -24,7 +24,7 @@ from socketspace.schemas.group import (
     group_chat_view,
     group_view,
 )
-from socketspace.schemas.message import MessageOut, SendMessageIn, chat_view, message_view
+from socketspace.schemas.message import MessageOut, SendMessageIn, chat_view, iso, message_view
 from socketspace.services import conversation_settings, conversations, groups
 
 router = APIRouter(tags=["groups"])
@@ -194,7 +194,9 @@ async def conversations_list(
             entry = group_chat_view(page.groups[index])
         else:
             entry = {"type": "direct", **chat_view(page.direct[index])}
-        entry["muted"], entry["pinned"] = mine.get((kind, entry["_id"]), (False, False))
+        muted, pinned_at = mine.get((kind, entry["_id"]), (False, None))
+        entry["muted"] = muted
+        entry["pinned"], entry["pinnedAt"] = pinned_at is not None, iso(pinned_at)
         listed.append(entry)
     headers = {"X-Has-More": "true" if page.has_more else "false"}
     if page.next_before is not None:

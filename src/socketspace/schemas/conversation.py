@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from socketspace.schemas.common import StrictInput
+from socketspace.schemas.message import iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +17,8 @@ class ConversationSettings:
     kind: str  # "direct" or "group"
     key: str  # the other person's id, or the group's
     muted: bool
-    pinned: bool
+    # When it was pinned (None: not pinned): every device lists the pinned in the same order.
+    pinned_at: datetime | None
 
 
 def settings_view(settings: ConversationSettings) -> dict[str, Any]:
@@ -23,7 +26,8 @@ def settings_view(settings: ConversationSettings) -> dict[str, Any]:
         "type": settings.kind,
         "_id": settings.key,
         "muted": settings.muted,
-        "pinned": settings.pinned,
+        "pinned": settings.pinned_at is not None,
+        "pinnedAt": iso(settings.pinned_at),
     }
 
 
@@ -37,3 +41,4 @@ class ConversationSettingsOut(BaseModel):
     id: str = Field(alias="_id", description="the other person's id, or the group's")
     muted: bool
     pinned: bool
+    pinnedAt: str | None = Field(description="when I pinned it; the latest pin is listed first")

@@ -4,6 +4,8 @@ follow the person to every device; their other tabs learn a change live."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from socketspace.db import Database
@@ -63,13 +65,15 @@ async def update_settings(
             member.pinned_at = utcnow()
         elif pinned is False:
             member.pinned_at = None
-        settings = ConversationSettings(kind, key, member.muted, member.pinned_at is not None)
+        settings = ConversationSettings(kind, key, member.muted, member.pinned_at)
     await notifier.conversation_settings_changed(viewer_id, settings)
     return settings
 
 
-async def settings_of(db: Database, viewer_id: str) -> dict[tuple[str, str], tuple[bool, bool]]:
-    """The viewer's muted or pinned conversations: (kind, key) -> (muted, pinned)."""
+async def settings_of(
+    db: Database, viewer_id: str
+) -> dict[tuple[str, str], tuple[bool, datetime | None]]:
+    """The viewer's muted or pinned conversations: (kind, key) -> (muted, pinned at)."""
     async with db.read() as session:
         rows = await session.execute(
             select(
@@ -85,7 +89,7 @@ async def settings_of(db: Database, viewer_id: str) -> dict[tuple[str, str], tup
         return {
             ("direct", partner) if partner else ("group", str(conversation)): (
                 bool(muted),
-                pinned_at is not None,
+                pinned_at,
             )
             for conversation, partner, muted, pinned_at in rows
         }
