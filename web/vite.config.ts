@@ -39,9 +39,27 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ["index.html", "assets/*.{js,css}", "favicon.svg", "icons/*.png"],
-        navigateFallback: "/index.html",
-        // Only the client's own pages; everything the server answers itself goes to it.
-        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/socket\.io\//, /^\/media\//, /^\/emoji\//, /^\/metrics/],
+        // No navigateFallback: it would answer every page load with the precached index.html,
+        // whose CSP nonce is the one of the day it was cached (the server writes a fresh one
+        // into every page it serves, api/web.py). Pages come from the network; the kept shell
+        // only when the network fails or hangs (offline start).
+        navigateFallback: null,
+        runtimeCaching: [
+          {
+            // Copied into the worker as source: it can name nothing outside itself. The paths
+            // are those the server answers itself; any other is one of the client's own pages.
+            urlPattern: ({ request, url }) =>
+              request.mode === "navigate" && !/^\/(api(\/|$)|socket\.io\/|media\/|emoji\/|metrics)/.test(url.pathname),
+            handler: "NetworkFirst",
+            options: {
+              cacheName: "pages",
+              networkTimeoutSeconds: 3,
+              // Only the last few pages visited; the shell below is the fallback for any other.
+              expiration: { maxEntries: 8 },
+              precacheFallback: { fallbackURL: "/index.html" },
+            },
+          },
+        ],
         cleanupOutdatedCaches: true,
         // A new version takes over the open tabs at once (their next page load is new).
         clientsClaim: true,

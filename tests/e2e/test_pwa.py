@@ -51,6 +51,30 @@ async def test_offline_the_app_opens_on_my_chats_and_says_it_is_offline(open_per
     await expect(alice.page.get_by_text("You are offline.")).to_be_hidden()
 
 
+NONCE = "() => document.querySelector('meta[property=\"csp-nonce\"]').nonce"
+
+
+async def test_an_online_reload_gets_a_fresh_page_and_nonce_from_the_server(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    await installed(alice)
+    nonces = set()
+    for _ in range(2):
+        # Each page comes from the network while it answers, with the nonce it made for it
+        # (the worker's kept shell would bring the same old nonce every time).
+        async with alice.page.expect_response(re.compile(r"/chat$")) as answered:
+            await alice.page.reload()
+        page = await answered.value
+        assert page.from_service_worker  # the worker asked the network on the page's behalf
+        await expect(alice.page.get_by_test_id("my-name")).to_have_text("Alice")
+        nonce = await alice.page.evaluate(NONCE)
+        assert nonce and nonce in (await page.header_value("content-security-policy") or "")
+        nonces.add(nonce)
+    assert len(nonces) == 2
+    assert alice.errors == []
+
+
 async def test_signing_out_forgets_me_on_this_device(open_person: Open) -> None:
     alice = await open_person("Alice")
     await installed(alice)
