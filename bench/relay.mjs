@@ -5,11 +5,12 @@
 // ("coordinated omission").
 //
 //   node relay.mjs --config users.json --rate 2000 --duration 5 [--path socket|rest] [--grace 3]
-//                  [--max-messages N]
+//                  [--max-messages N] [--http-connections N]
 //
 // --path socket sends with `sendMessage` and an ack; --path rest with POST
 // /api/messages/send/:id, the HTTP answer being the ack. Either way the partner receives
-// `newMessage` over its socket.
+// `newMessage` over its socket. REST sends go over one keep-alive connection per user, or
+// with --http-connections N over N shared ones (user i always on connection i mod N).
 //
 // users.json: {"url": "http://127.0.0.1:PORT", "users": [{"id": "...", "token": "..."}, ...]};
 // users 2i and 2i+1 are partners. A user with its own "url" connects there instead (e.g. the
@@ -50,9 +51,10 @@ function readOptions() {
     pairs: null, // default: every pair in the config
     maxMessages: 500_000,
     textBytes: 40,
+    httpConnections: 0, // 0: one keep-alive connection per user
   };
   const options = parseArgs(process.argv.slice(2), defaults, fail);
-  for (const name of ["rate", "duration", "grace", "maxMessages", "textBytes"]) {
+  for (const name of ["rate", "duration", "grace", "maxMessages", "textBytes", "httpConnections"]) {
     if (Number.isNaN(options[name])) fail(`--${name} must be a number`);
   }
   if (options.pairs !== null) options.pairs = Number(options.pairs);
@@ -63,6 +65,9 @@ function readOptions() {
   }
   if (!(options.grace >= 0 && options.grace <= LIMITS.maxGraceSeconds)) {
     fail(`--grace must be in [0, ${LIMITS.maxGraceSeconds}]`);
+  }
+  if (!(options.httpConnections >= 0 && options.httpConnections <= LIMITS.maxHttpConnections)) {
+    fail(`--http-connections must be in [0, ${LIMITS.maxHttpConnections}]`);
   }
   options.maxMessages = Math.min(options.maxMessages, LIMITS.maxMessages);
   return options;
@@ -82,12 +87,28 @@ function loadUsers(options) {
 // Each user sends over one keep-alive connection, so a user's requests reach the server in
 // the order they were made (HTTP promises no order between requests in flight on several
 // connections, and a sender who cares about order, like a chat client, keeps to one).
-function restSender(url) {
-  const agents = new Map();
+// `shared` > 0: that many connections, several users on each (user i on connection i mod
+// shared, so each user's order still holds), as a front end's pool of connections would be;
+// requests queue in the generator while their connection awaits an answer, and that wait
+// counts in their latency.
+function restSender(url, users, shared) {
+  const agents = new Map(); // user id -> its connection (an Agent of one socket)
+  const slots = shared > 0 ? Array.from({ length: shared }, () => null) : null;
+  let created = 0;
+  const newAgent = () => {
+    if (++created > LIMITS.maxHttpConnections) fail("too many REST connections");
+    return new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
+  };
+  const indexOf = new Map(users.map((user, index) => [user.id, index]));
   const agentOf = (user) => {
     if (!agents.has(user.id)) {
-      if (agents.size >= LIMITS.maxHttpConnections) fail("too many REST senders");
-      agents.set(user.id, new http.Agent({ keepAlive: true, maxSockets: 1 }));
+      if (slots) {
+        const slot = indexOf.get(user.id) % shared;
+        slots[slot] ??= newAgent();
+        agents.set(user.id, slots[slot]);
+      } else {
+        agents.set(user.id, newAgent());
+      }
     }
     return agents.get(user.id);
   };
@@ -206,7 +227,8 @@ async function main() {
     });
   });
 
-  const restSend = options.path === "rest" ? restSender(url) : null;
+  const restSend =
+    options.path === "rest" ? restSender(url, users, options.httpConnections) : null;
   function send(k) {
     const from = k % users.length;
     const to = from ^ 1; // partner: 0<->1, 2<->3, ...
@@ -246,6 +268,7 @@ async function main() {
     path: options.path,
     pairs: users.length / 2,
     connections: users.length,
+    httpConnections: options.path === "rest" ? options.httpConnections || users.length : 0,
     offeredRate: options.rate,
     durationSeconds: options.duration,
     sent,

@@ -10,16 +10,24 @@ as JSON to bench/results/.
 
     .venv/bin/python bench/run.py [--path socket|rest] [--pairs 20] [--step-seconds 5]
                                   [--rates 1000,2000,...] [--database-url postgresql+asyncpg://...]
+
+With --open-loop RATE it compares the two paths instead of ramping: one offered rate, REST
+over --http-connections shared keep-alive connections (32) for 50 pairs, and the socket, in
+--rounds alternating steps of each on one server (REST, socket, socket, REST, ...), then the
+medians and the ratio REST / socket of server CPU per message.
+
+    .venv/bin/python bench/run.py --open-loop 1000 [--rounds 3] [--http-connections 32]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +53,11 @@ DEFAULT_RATES = (
 )
 PATHS = ("socket", "rest")
 MAX_STEPS = 50
+# --open-loop: the set-up of issue 20's comparison with the Node stack (100 users, 32 keep-alive
+# connections shared by their REST sends).
+COMPARE_PAIRS = 50
+COMPARE_HTTP_CONNECTIONS = 32
+MAX_ROUNDS = 10
 # Above this share of a core used by other processes during a step, its numbers are suspect.
 BUSY_MACHINE_SHARE = 0.10
 
@@ -59,6 +72,11 @@ class Options:
     grace_seconds: float
     p99_limit_ms: float
     warmup_seconds: float
+    # REST: 0 is one keep-alive connection per user, N that many shared by the users.
+    http_connections: int = 0
+    # --open-loop: the one offered rate of the comparison and how many steps of each path.
+    open_loop: int | None = None
+    rounds: int = 3
 
 
 def add_step_arguments(parser: argparse.ArgumentParser, p99_limit_ms: float = 100.0) -> None:
@@ -134,8 +152,42 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--path", choices=PATHS, default="socket", help="how messages are sent")
     parser.add_argument("--database-url", help="e.g. postgresql+asyncpg://… (default: temp SQLite)")
     add_ramp_arguments(parser)
+    parser.add_argument(
+        "--open-loop",
+        type=int,
+        metavar="RATE",
+        help="compare REST and socket at this offered msg/s instead of ramping one path",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="--open-loop: steps of each path")
+    parser.add_argument(
+        "--http-connections",
+        type=int,
+        help="REST keep-alive connections shared by all users (default: one per user; "
+        f"{COMPARE_HTTP_CONNECTIONS} with --open-loop)",
+    )
+    # --open-loop has defaults of its own: 100 users.
+    parser.set_defaults(pairs=None)
     args = parser.parse_args(argv)
-    return ramp_options(parser, args, path=args.path, database_url=args.database_url)
+    compare = args.open_loop is not None
+    if args.pairs is None:
+        args.pairs = COMPARE_PAIRS if compare else 20
+    if args.http_connections is None:
+        args.http_connections = COMPARE_HTTP_CONNECTIONS if compare else 0
+    if not 0 <= args.http_connections <= 256:
+        parser.error("--http-connections must be 0..256")
+    if compare:
+        if not 1 <= args.open_loop <= 100_000:
+            parser.error("--open-loop must be 1..100000 msg/s")
+        if not 1 <= args.rounds <= MAX_ROUNDS:
+            parser.error(f"--rounds must be 1..{MAX_ROUNDS}")
+        args.rates = str(args.open_loop)
+    options = ramp_options(parser, args, path=args.path, database_url=args.database_url)
+    return replace(
+        options,
+        http_connections=args.http_connections,
+        open_loop=args.open_loop,
+        rounds=args.rounds,
+    )
 
 
 # --- steps -----------------------------------------------------------------------------------
@@ -160,6 +212,8 @@ def run_step(
         str(options.pairs),
         "--path",
         options.path,
+        "--http-connections",
+        str(options.http_connections),
     ]
     timeout = seconds + options.grace_seconds + 60
     # Whole-run baselines, to tell how much CPU went to neither the server nor the relay.
@@ -212,6 +266,66 @@ def ramp(options: Options, users_file: Path, server_pid: int) -> list[dict[str, 
         if not result["held"]:
             break
     return steps
+
+
+def compare(options: Options, users_file: Path, server_pid: int) -> list[dict[str, Any]]:
+    """--open-loop: both paths at one rate on one server, alternating REST, socket, socket,
+    REST, … so that a drift of the machine or the growing database weighs on both alike."""
+    assert options.open_loop is not None
+    rate = options.open_loop
+    for path in PATHS:  # warm-up: the conversations exist, the caches are warm
+        run_step(replace(options, path=path), users_file, server_pid, rate, options.warmup_seconds)
+    steps = []
+    for round_ in range(options.rounds):
+        order = ("rest", "socket") if round_ % 2 == 0 else ("socket", "rest")
+        for path in order:
+            result = run_step(
+                replace(options, path=path), users_file, server_pid, rate, options.step_seconds
+            )
+            result["held"] = held(result, options.p99_limit_ms)
+            steps.append(result)
+            print(f"{path:>6} {row(result)}", flush=True)
+    return steps
+
+
+def median_of(steps: list[dict[str, Any]], path: str) -> dict[str, float]:
+    """The medians of one path's steps: delivered rate, p50, p99, CPU per message."""
+    mine = [s for s in steps if s["path"] == path]
+    return {
+        "deliveredRate": statistics.median(s["deliveredRate"] for s in mine),
+        "p50Ms": statistics.median(s["deliveryMs"]["p50"] or 0.0 for s in mine),
+        "p99Ms": statistics.median(s["deliveryMs"]["p99"] or 0.0 for s in mine),
+        "cpuUsPerMessage": statistics.median(s["serverCpuUsPerMessage"] for s in mine),
+        "cpuShare": statistics.median(s["serverCpuShare"] for s in mine),
+    }
+
+
+def compare_report(options: Options, database: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    medians = {path: median_of(steps, path) for path in PATHS}
+    ratio = medians["rest"]["cpuUsPerMessage"] / max(1e-9, medians["socket"]["cpuUsPerMessage"])
+    print(f"\nmedians of {options.rounds} steps each at {options.open_loop} msg/s offered:")
+    for path, m in medians.items():
+        print(
+            f"  {path:>6}: {m['deliveredRate']:g} msg/s delivered, p50 {m['p50Ms']:g} ms, "
+            f"p99 {m['p99Ms']:g} ms, {m['cpuUsPerMessage']:g} µs server CPU per message"
+        )
+    print(f"  REST / socket, server CPU per message: {ratio:.2f}")
+    unclean = [s["path"] for s in steps if not s["held"]]
+    if unclean:
+        print(f"warning: steps that did not hold (p99 or losses): {unclean}")
+    busy = [s["path"] for s in steps if s["otherCpuShare"] > BUSY_MACHINE_SHARE]
+    if busy:
+        print(f"warning: other processes used the CPU during steps of {busy}; rerun")
+    document = {
+        "database": database,
+        "options": {**asdict(options), "database_url": without_password(options.database_url)},
+        "offeredRate": options.open_loop,
+        "medians": medians,
+        "restToSocketCpu": round(ratio, 3),
+        "steps": steps,
+    }
+    write_result(f"relay-compare-{database}", document)
+    return document
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -300,6 +414,16 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     with bench_server(options.database_url) as served:
         users_file = served.workdir / "users.json"
         create_users(served.origin, options.pairs * 2, users_file)
+        if options.open_loop is not None:
+            print(
+                f"REST and socket at {options.open_loop} msg/s: server pid {served.pid} on "
+                f"{served.origin} ({served.database}), {options.pairs} pairs, REST over "
+                f"{options.http_connections or options.pairs * 2} keep-alive connections, "
+                f"{options.rounds} steps of {options.step_seconds:g} s each\n"
+            )
+            print(f"{'path':>6} {header()}", flush=True)
+            steps = compare(options, users_file, served.pid)
+            return compare_report(options, served.database, steps)
         print(
             f"relay through {options.path}: server pid {served.pid} on {served.origin} "
             f"({served.database}), {options.pairs} pairs, {options.step_seconds:g} s per step, "

@@ -1,12 +1,13 @@
 """Every SocketSpace benchmark, one after the other, each with a fresh server: the relay ramp
-through the socket and through REST, the presence storm, idle sockets, history reads, auth,
-a flood and group fan-out. Each writes its JSON to bench/results/; at the end a table compares
-the figures with the targets of issue 9 (and issue 17's for groups; also written, as
-suite-<time>.json), and bench/plot.py draws the relay's p99 latency against offered rate into
+through the socket and through REST, the two paths side by side at one rate, the presence
+storm, idle sockets, history reads, auth, a flood and group fan-out. Each writes its JSON to
+bench/results/; at the end a table compares the figures with the targets of issue 9 (issue
+17's for groups, 20's for REST against the socket; also written, as suite-<time>.json), and
+bench/plot.py draws the relay's p99 latency against offered rate into
 docs/performance-latency.png.
 
-    .venv/bin/python bench/suite.py [--only relay-socket,relay-rest,presence,idle,history,auth,
-                                           flood,groups,search] [--quick]
+    .venv/bin/python bench/suite.py [--only relay-socket,relay-rest,relay-compare,presence,idle,
+                                           history,auth,flood,groups,search] [--quick]
 
 --quick runs every scenario small and short (about two minutes), to check that the benchmarks
 work, not to measure.
@@ -43,6 +44,13 @@ SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], lis
         relay.run,
         ["--path", "rest"],
         ["--path", "rest", "--step-seconds", "2", "--rates", "100,250,500,1000"],
+    ),
+    # Issue 20: REST (32 shared keep-alive connections, 100 users) against the socket at one
+    # offered rate, alternating, three steps of each.
+    "relay-compare": (
+        relay.run,
+        ["--open-loop", "2000", "--rounds", "3", "--step-seconds", "5"],
+        ["--open-loop", "500", "--rounds", "1", "--step-seconds", "2"],
     ),
     # Full lists (the original client) and batch frames (the web client); per-user deltas
     # cost N²/2 frames by design and take minutes at 2,000: `presence.py --modes delta`.
@@ -107,6 +115,8 @@ GROUP_TARGET_MEMBERS = 100
 SEARCH_P50_MS = 20
 SEARCH_P99_MS = 100
 SEND_COST_RATIO = 1.10
+# Issue 20's: REST's server CPU per message at most this multiple of the socket's, same rate.
+REST_TO_SOCKET_CPU = 2.0
 
 
 def verdict(value: float | None, target: float, higher_is_better: bool = False) -> str:
@@ -145,6 +155,23 @@ def relay_rows(name: str, target: int, d: dict[str, Any]) -> list[Row]:
             )
         )
     return rows
+
+
+def compare_rows(d: dict[str, Any]) -> list[Row]:
+    rest, socket = d["medians"]["rest"], d["medians"]["socket"]
+    measured = (
+        f"{d['restToSocketCpu']:.2f} times at {d['offeredRate']:,} msg/s offered: REST "
+        f"{rest['cpuUsPerMessage']:,} µs/msg (p99 {rest['p99Ms']} ms), socket "
+        f"{socket['cpuUsPerMessage']:,} µs/msg (p99 {socket['p99Ms']} ms), medians"
+    )
+    return [
+        (
+            "relay, REST / socket server CPU per message",
+            measured,
+            f"≤ {REST_TO_SOCKET_CPU:g} times",
+            verdict(d["restToSocketCpu"], REST_TO_SOCKET_CPU),
+        )
+    ]
 
 
 def presence_rows(d: dict[str, Any]) -> list[Row]:
@@ -276,6 +303,7 @@ def search_rows(d: dict[str, Any]) -> list[Row]:
 SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "relay-socket": lambda d: relay_rows("relay, socket sendMessage", SOCKET_RATE, d),
     "relay-rest": lambda d: relay_rows("relay, REST send", REST_RATE, d),
+    "relay-compare": compare_rows,
     "presence": presence_rows,
     "idle": idle_rows,
     "history": history_rows,
