@@ -100,10 +100,17 @@ BUDGET_SYNCS = Counter(
 FANOUT_RESYNCS = Counter(
     "socketspace_fanout_resyncs",
     "Times this process asked its clients to sync because cross-process events may have been "
-    "lost: `gap` (a batch missing from a process's sequence), `reset` (a process's sequence "
-    "started over: a new or restarted process) or `link` (this process's own link to Redis "
-    "was lost).",
+    "lost: `lost` (another process reported batches it could not publish: the clients in "
+    "their rooms), `gap` (a batch missing from a process's sequence), `reset` (a process's "
+    "sequence started over: a new or restarted process) or `link` (this process's own link "
+    "to Redis was lost, or came up only after start-up).",
     ["reason"],
+)
+FANOUT_LOST_BATCHES = Counter(
+    "socketspace_fanout_lost_batches",
+    "Batches of this process's events that never reached Redis (a failed PUBLISH, or dropped "
+    "while Redis was down): the next batch that does reports them, and the other processes "
+    "ask the clients in their rooms to sync.",
 )
 RATE_LIMIT_REFUSALS = Counter(
     "socketspace_rate_limit_refusals",

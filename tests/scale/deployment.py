@@ -182,3 +182,70 @@ class RedisServer:
         if self.process is not None and self.process.returncode is None:
             self.process.terminate()
             await self.process.wait()
+
+
+class RedisProxy:
+    """A TCP proxy between server processes and a Redis, which a test can hold up (`pause`:
+    bytes stay where they are, as on a congested link) or cut (`cut`: every connection
+    through it closed, and new ones refused until `resume`)."""
+
+    def __init__(self, redis_port: int) -> None:
+        self.redis_port = redis_port
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.refused = 0  # connections refused while cut
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+        self._cut = False
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
+
+    def pause(self) -> None:
+        self._flowing.clear()
+
+    def cut(self) -> None:
+        self._cut = True
+        for writer in self._writers:
+            writer.close()
+
+    def resume(self) -> None:
+        self._cut = False
+        self._flowing.set()
+
+    async def close(self) -> None:
+        self.cut()
+        self._flowing.set()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._cut:
+            self.refused += 1
+            writer.close()
+            return
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.redis_port)
+        except OSError:
+            writer.close()
+            return
+        self._writers |= {writer, up_writer}
+        try:
+            await asyncio.gather(self._pump(reader, up_writer), self._pump(up_reader, writer))
+        finally:
+            self._writers -= {writer, up_writer}
+            writer.close()
+            up_writer.close()
+
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError):
+            while data := await reader.read(65536):
+                await self._flowing.wait()  # paused: what was read waits here, unsent
+                if writer.is_closing():
+                    break
+                writer.write(data)
+                await writer.drain()
+        writer.close()  # one side ended: end the other

@@ -2,14 +2,17 @@
 per-user budgets they share (security/throttle.py SharedSpend), on real `socketspace serve`
 processes sharing PostgreSQL and Redis.
 
-Redis pub/sub forgets what it could not deliver: a process that finds a batch missing from
-another's sequence, or another's sequence starting over, tells its clients to `resync`, and
-their `sync` reads what they missed from the database.
+Redis pub/sub forgets what it could not deliver: a process that could not publish a batch
+reports it in its next one, and the others tell the clients in its rooms to `resync`; a
+process that finds a batch missing from another's sequence, or another's sequence starting
+over, or that was not subscribed for a while, tells all its clients. Their `sync` reads what
+they missed from the database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,7 +24,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from socketspace.realtime import events
 from socketspace.security.throttle import REDIS_TIMEOUT_SECONDS
-from tests.scale.deployment import Deployment, RedisServer, ServerProcess
+from tests.scale.deployment import Deployment, RedisProxy, RedisServer, ServerProcess
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 HOST_BYTES = 32
@@ -38,6 +41,15 @@ async def metric(server: ServerProcess, name: str, **labels: str) -> float:
     return 0.0
 
 
+async def until_metric(server: ServerProcess, name: str, at_least: float, **labels: str) -> None:
+    """Wait for the server's `name` (a counter) to reach `at_least`."""
+    async with asyncio.timeout(30):
+        while True:  # another process's counter: read it until it is there
+            if await metric(server, name, **labels) >= at_least:
+                return
+            await asyncio.sleep(0.02)
+
+
 async def until_metric_grows(server: ServerProcess, name: str, by: float) -> None:
     """Wait for the server to count `by` more of `name` (a counter) than it has now."""
     target = await metric(server, name) + by
@@ -48,15 +60,23 @@ async def until_metric_grows(server: ServerProcess, name: str, by: float) -> Non
             await asyncio.sleep(0.02)
 
 
-@pytest.fixture
-async def channel(deployment: Deployment) -> AsyncIterator[redis.client.PubSub]:
+@contextlib.asynccontextmanager
+async def listening(deployment: Deployment) -> AsyncIterator[redis.client.PubSub]:
     """The deployment's fan-out channel, listened to by the test as by one more process."""
     client = redis.from_url(deployment.redis_url)
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     await pubsub.subscribe(f"{deployment.env['REDIS_KEY_PREFIX']}:fanout")
-    yield pubsub
-    await pubsub.aclose()
-    await client.aclose()
+    try:
+        yield pubsub
+    finally:
+        await pubsub.aclose()
+        await client.aclose()
+
+
+@pytest.fixture
+async def channel(deployment: Deployment) -> AsyncIterator[redis.client.PubSub]:
+    async with listening(deployment) as pubsub:
+        yield pubsub
 
 
 async def batch_with(pubsub: redis.client.PubSub, marker: str) -> tuple[bytes, int]:
@@ -93,7 +113,7 @@ async def test_a_lost_batch_makes_the_other_process_ask_its_clients_to_resync(
 
     # Batches of process one after that one never reached the subscribers (Redis pub/sub
     # forgets what it could not deliver): process two hears the next one it can.
-    await publish(deployment, host + b"%d []" % (sequence + 10))
+    await publish(deployment, host + b"%d [null,[]]" % (sequence + 10))
     assert await bob_tab.next(events.RESYNC) == {}
     assert await metric(two, "socketspace_fanout_resyncs_total", reason="gap") == 1
 
@@ -191,5 +211,77 @@ async def test_while_redis_stalls_sends_are_acked_and_deliveries_follow(
     finally:
         await pauser.aclose()
         await prober.aclose()
+        await deployment.close()
+        await own_redis.stop()
+
+
+async def test_a_batch_that_never_reached_redis_makes_the_others_resync_its_rooms_only(
+    database_url: str, tmp_path: Path
+):
+    own_redis = RedisServer()
+    await own_redis.start()
+    proxy = RedisProxy(own_redis.port)  # process one's way to Redis, cut by this test
+    await proxy.start()
+    deployment = Deployment(database_url, own_redis.url, tmp_path / "data")
+    try:
+        deployment.env["REDIS_URL"] = proxy.url
+        one = await deployment.start()
+        deployment.env["REDIS_URL"] = own_redis.url
+        alice, dave = await deployment.signup("Alice", one), await deployment.signup("Dave", one)
+        async with listening(deployment) as pubsub:
+            warm = await alice.http.post(f"/api/messages/send/{dave.id}", json={"text": "warm"})
+            await batch_with(pubsub, "warm")  # one's first batch, out before two listens
+        two = await deployment.start()
+        bob, carol = await deployment.signup("Bob", two), await deployment.signup("Carol", two)
+        bob_tab, carol_tab = (
+            await deployment.connect(bob, two),
+            await deployment.connect(carol, two),
+        )
+
+        # Two has heard nothing from one when one's next batch fails to reach Redis: its
+        # number alone (3 after 1) would not tell two that 2 is missing.
+        proxy.cut()
+        lost = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "lost"})
+        assert lost.status_code == 201
+        await until_metric(one, "socketspace_fanout_lost_batches_total", 1)
+        proxy.resume()
+        after = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "after"})
+
+        assert await bob_tab.next(events.RESYNC, timeout=30) == {}
+        assert (await bob_tab.next(events.NEW_MESSAGE, timeout=30))["_id"] == after.json()["_id"]
+        caught_up = await bob_tab.call(events.SYNC, {"afterMessageId": warm.json()["_id"]})
+        assert [m["text"] for m in caught_up["messages"]] == ["lost", "after"]
+
+        # Only the lost batch's rooms were asked: Carol, on the same process, was not.
+        note = await alice.http.post(f"/api/messages/send/{carol.id}", json={"text": "note"})
+        assert (await carol_tab.next(events.NEW_MESSAGE, timeout=30))["_id"] == note.json()["_id"]
+        assert carol_tab.pending(events.RESYNC) == []
+        assert bob_tab.pending(events.RESYNC) == []
+        resyncs = "socketspace_fanout_resyncs_total"
+        assert await metric(two, resyncs, reason="lost") == 1
+        for reason in ("gap", "reset", "link"):
+            assert await metric(two, resyncs, reason=reason) == 0, reason
+    finally:
+        await deployment.close()
+        await proxy.close()
+        await own_redis.stop()
+
+
+async def test_a_process_started_while_redis_was_down_asks_its_clients_to_resync_when_it_is_up(
+    database_url: str, tmp_path: Path
+):
+    own_redis = RedisServer()  # not started yet: the process starts without it
+    deployment = Deployment(database_url, own_redis.url, tmp_path / "data")
+    try:
+        one = await deployment.start()
+        bob = await deployment.signup("Bob", one)
+        bob_tab = await deployment.connect(bob, one)
+        assert bob_tab.pending(events.RESYNC) == []
+
+        # Whatever other processes published before this one was subscribed never reached it.
+        await own_redis.start()
+        assert await bob_tab.next(events.RESYNC, timeout=30) == {}
+        assert await metric(one, "socketspace_fanout_resyncs_total", reason="link") == 1
+    finally:
         await deployment.close()
         await own_redis.stop()

@@ -14,8 +14,10 @@ log = logging.getLogger(__name__)
 
 class Subscription:
     """Subscribed again after any failure (backing off up to 5 s): `on_message` gets each
-    message's data, and `on_back` runs once subscribed again after the link was lost (what was
-    published meanwhile never arrived). `name` prefixes the log lines."""
+    message's data, and `on_back` runs whenever a subscription starts after `start` has
+    returned: again after the link was lost, or for the first time after `start` gave up
+    waiting (Redis down at boot). Either way the server was already serving, and what was
+    published meanwhile never arrived. `name` prefixes the log lines."""
 
     def __init__(
         self,
@@ -37,6 +39,7 @@ class Subscription:
         )
         self._task: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
+        self._serving = False  # `start` has returned: the server may have clients
 
     async def start(self) -> None:
         """Listen; return once subscribed, so that nothing published after start-up is
@@ -47,6 +50,8 @@ class Subscription:
                 await self._subscribed.wait()
         except TimeoutError:
             log.warning("%s_not_subscribed_yet channel=%s", self.name, self.channel)
+        finally:
+            self._serving = True
 
     async def close(self) -> None:
         if self._task is not None:
@@ -61,7 +66,7 @@ class Subscription:
             try:
                 async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self.channel)
-                    if self._subscribed.is_set():
+                    if self._serving:
                         log.info("%s_resubscribed channel=%s", self.name, self.channel)
                         await self._on_back()
                     self._subscribed.set()

@@ -19,10 +19,9 @@ until it is written.
 the emitter waits for Redis), and every process decodes every emit, its own included.
 `RedisFanout` delivers an emit here at once, then one task publishes what queued up while
 the previous PUBLISH was out as one PUBLISH (so a process's emits keep their order); a process
-skips its own batches by their first bytes. Redis pub/sub forgets what it could not deliver:
-each batch carries its process's sequence number, and a gap, a sequence that starts over (a
-new or restarted process) or this process's own lost link sends `resync` to this process's
-clients, whose `sync` reads what they missed from the database. Nothing else of
+skips its own batches by their first bytes. Redis pub/sub forgets what it could not deliver,
+and the clients' `sync` reads what they missed from the database; `resync` asks them to (see
+`RedisFanout` for who is asked when). Nothing else of
 `AsyncRedisManager` is used: every event for clients is an emit to rooms, acks go to a
 connection of this process, and connections are only ever disconnected or moved between
 rooms by the process that holds them (revoked sessions cross by realtime/bus.py).
@@ -53,9 +52,11 @@ log = logging.getLogger(__name__)
 # A batch carries at most this many emits (Redis disconnects a subscriber whose output buffer
 # outgrows its pub/sub limit: 8 MB for a minute by default); more wait for the next PUBLISH.
 MAX_BATCH = 2_000
-# Emits queued for Redis beyond this (Redis down or slow) are dropped, and the next batch's
-# sequence shows the gap: the other processes' clients resync.
+# Emits queued for Redis beyond this (Redis down or slow) are dropped, and the next batch
+# reports them lost: the other processes' clients resync.
 MAX_PENDING = 100_000
+# A lost report names at most this many rooms; beyond, every client resyncs.
+MAX_LOST_ROOMS = 10_000
 HOST_BYTES = 32  # uuid4().hex
 
 
@@ -137,7 +138,26 @@ class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
 class RedisFanout(SharedFrameManager):
     """`SharedFrameManager` for several processes: an emit is delivered here at once and
     reaches the other processes in a batch over a Redis pub/sub channel (see the module's
-    docstring)."""
+    docstring).
+
+    A batch is `<host><sequence> [lost, emits]`. Events are lost to the other processes in
+    three ways, and `resync` goes to the clients that may have missed one:
+
+    - This process could not publish (a failed PUBLISH, or emits dropped while Redis was
+      down). It knows which rooms those events were for, so its next batch that gets through
+      reports them (`lost`: the first batch not published and the rooms, None for all), and
+      each other process asks exactly its clients in those rooms. The process's own clients
+      had them at once. This also covers a receiver that has heard nothing from this process
+      yet, which a sequence number alone cannot (a first number of 7 may as well mean that
+      the receiver subscribed after batch 6).
+    - This process's subscription was lost (or came up only after start-up, Redis being
+      down then): what the others published meanwhile never arrived, for any room. Every
+      client here is asked, since any of them may be in a room another process emitted to.
+    - Another process died with batches unpublished: its next life starts over at 1
+      (`reset`), and which rooms the old one held back no one can know, so every client
+      here is asked. A number missing from a sequence that no report explains (`gap`) is
+      treated the same way.
+    """
 
     def __init__(self, url: str, channel: str) -> None:
         super().__init__()
@@ -152,6 +172,10 @@ class RedisFanout(SharedFrameManager):
         self._idle = asyncio.Event()
         self._idle.set()
         self._sequence = 0
+        # Since the last batch that reached Redis: the first that did not, and its rooms
+        # (None: every room).
+        self._lost_from: int | None = None
+        self._lost_rooms: set[str] | None = set()
         self._senders: dict[bytes, int] = {}  # another process: the last sequence number heard
         self._publisher: asyncio.Task[None] | None = None
         self._connection: AbstractConnection | None = None  # the publisher's
@@ -183,8 +207,9 @@ class RedisFanout(SharedFrameManager):
             return
         if len(self._pending) >= MAX_PENDING:
             log.error("fanout_dropped emits=%d reason=redis_behind", len(self._pending))
-            self._pending.clear()
-            self._sequence += 1  # the next batch's number shows the gap to the others
+            self._sequence += 1  # as if one batch: the next one reports it lost
+            self._lost(self._sequence, self._pending)
+            self._pending = []
         self._pending.append((namespace, room, encoded))
         self._queued.set()
 
@@ -219,14 +244,36 @@ class RedisFanout(SharedFrameManager):
                 continue
             self._idle.clear()
             self._sequence += 1
-            message = b"%s%d " % (self.host, self._sequence) + orjson.dumps(batch)
+            lost = None
+            if self._lost_from is not None:
+                rooms = None if self._lost_rooms is None else sorted(self._lost_rooms)
+                lost = {"from": self._lost_from, "rooms": rooms}
+            message = b"%s%d " % (self.host, self._sequence) + orjson.dumps([lost, batch])
             try:
                 await self._send(message)
             except (RedisError, OSError) as exc:
-                # Lost for the other processes; the next batch's number tells them so.
+                # Lost for the other processes; the next batch that gets through says so.
                 log.warning("fanout_publish_failed emits=%d error=%s", len(batch), exc)
+                self._lost(self._sequence, batch)
+            else:
+                if lost is not None:
+                    self._lost_from, self._lost_rooms = None, set()
             finally:
                 self._idle.set()
+
+    def _lost(self, sequence: int, emits: list[tuple[str, Any, str]]) -> None:
+        """Batch `sequence` (these emits) never reached Redis: keep its rooms for the report."""
+        metrics.FANOUT_LOST_BATCHES.inc()
+        if self._lost_from is None:
+            self._lost_from = sequence
+        rooms = self._lost_rooms
+        for namespace, room, _encoded in emits:
+            if rooms is None or room is None or len(rooms) > MAX_LOST_ROOMS:
+                rooms = None  # a broadcast, or too many to name: everyone
+                break
+            if namespace == "/":  # the one namespace with clients to resync
+                rooms.update([room] if isinstance(room, str) else room)
+        self._lost_rooms = rooms
 
     async def _send(self, message: bytes) -> None:
         """One PUBLISH on a connection of the publisher's own: redis-py's client takes a
@@ -253,27 +300,33 @@ class RedisFanout(SharedFrameManager):
         try:
             space = data.index(b" ", HOST_BYTES)
             sequence = int(data[HOST_BYTES:space])
-            batch = orjson.loads(memoryview(data)[space + 1 :])
-        except ValueError:  # orjson's decode error is one too
+            lost, batch = orjson.loads(memoryview(data)[space + 1 :])
+            # This batch and those it reports lost: an unbroken run of the sender's numbers.
+            run_from = sequence if lost is None else int(lost["from"])
+        except (ValueError, TypeError, KeyError):  # orjson's decode error is a ValueError
             log.warning("fanout_batch_unreadable channel=%s", self.channel)
             return
         last = self._senders.get(host)
         self._senders[host] = sequence
-        if last is None and sequence == 1:
+        if last is None and run_from == 1:
             # A process that started after us: new, or restarted with its last batches
             # perhaps never sent. Which, only a sync can tell.
             await self._resync("reset")
-        elif last is not None and sequence != last + 1:
+        elif last is not None and (sequence <= last or run_from > last + 1):
             await self._resync("gap")
+        elif lost is not None:
+            await self._resync("lost", lost["rooms"])
         for namespace, room, encoded in batch:
             if namespace in self.rooms:
                 await self.deliver(namespace, room, None, encoded)
 
-    async def _resync(self, reason: str) -> None:
-        """Every client here may have missed events: ask them to sync (the ask itself goes
-        straight to them, not through Redis)."""
-        clients = sum(1 for _ in self.get_participants("/", None))
+    async def _resync(self, reason: str, rooms: list[str] | None = None) -> None:
+        """The clients here in `rooms` (None: all) may have missed events: ask them to sync
+        (the ask itself goes straight to them, not through Redis)."""
+        if rooms == []:
+            return
+        clients = sum(1 for _ in self.get_participants("/", rooms))
         log.info("fanout_resync reason=%s clients=%d", reason, clients)
         metrics.FANOUT_RESYNCS.labels(reason).inc()
         if "/" in self.rooms:
-            await self.deliver("/", None, None, self.encode(RESYNC, {}, "/"))
+            await self.deliver("/", rooms, None, self.encode(RESYNC, {}, "/"))
