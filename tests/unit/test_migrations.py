@@ -3,11 +3,12 @@
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, func, inspect, select
 
-from socketspace.db import create_engine
+from socketspace.db import Database, create_engine
 from socketspace.migrations import SEARCH_TABLES, alembic_config, include_name, upgrade
-from socketspace.models import Base
+from socketspace.models import Base, Conversation, ConversationMember, Message, User
+from socketspace.models.abuse import Report
 
 
 async def test_the_migrated_schema_matches_the_models(database_url):
@@ -44,3 +45,61 @@ async def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url):
             assert await conn.run_sync(tables) == set(Base.metadata.tables)
     finally:
         await engine.dispose()
+
+
+async def test_going_back_past_replies_keeps_every_row_that_refers_to_a_message(database_url):
+    """Migration 0007's downgrade drops messages.reply_to_id in place: rebuilding the table
+    (a batch copy) deleted the reports of messages on SQLite."""
+    db = Database.from_url(database_url)
+    try:
+        async with db.write() as session:
+            ann = User(email="ann@example.com", full_name="Ann", password_hash="-")
+            ben = User(email="ben@example.com", full_name="Ben", password_hash="-")
+            session.add_all([ann, ben])
+            await session.flush()
+            low, high = sorted([ann.id, ben.id])
+            chat = Conversation(user_low=low, user_high=high)
+            session.add(chat)
+            await session.flush()
+            for user, partner in ((ann, ben), (ben, ann)):
+                session.add(
+                    ConversationMember(
+                        conversation_id=chat.id, user_id=user.id, partner_id=partner.id
+                    )
+                )
+            message = Message(
+                conversation_id=chat.id, sender_id=ann.id, receiver_id=ben.id, text="rude"
+            )
+            session.add(message)
+            await session.flush()
+            chat.last_message_id = message.id
+            session.add(
+                Report(reporter_id=ben.id, reported_id=ann.id, message_id=message.id, text="rude")
+            )
+
+        async def counts() -> list[int]:
+            async with db.engine.connect() as conn:
+                return [
+                    int(await conn.scalar(select(func.count()).select_from(table)) or 0)
+                    for table in (Message.__table__, Report.__table__)
+                ] + [
+                    int(
+                        await conn.scalar(
+                            select(func.count()).where(Conversation.last_message_id.is_not(None))
+                        )
+                        or 0
+                    )
+                ]
+
+        def back_to_before_replies(conn: Connection) -> None:
+            command.downgrade(alembic_config(conn), "0006")
+
+        try:
+            async with db.engine.begin() as conn:
+                await conn.run_sync(back_to_before_replies)
+            assert await counts() == [1, 1, 1]
+        finally:
+            await upgrade(db.engine)  # the shared PostgreSQL test database goes back to head
+        assert await counts() == [1, 1, 1]
+    finally:
+        await db.dispose()

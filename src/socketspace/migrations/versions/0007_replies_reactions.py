@@ -52,5 +52,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_message_reactions_user_id"), table_name="message_reactions")
     op.drop_table("message_reactions")
-    with op.batch_alter_table("messages") as batch:
-        batch.drop_column("reply_to_id")
+    # A plain DROP COLUMN (SQLite 3.35+; PostgreSQL alike), never a batch copy: on SQLite
+    # that drops the old table, and with foreign keys on, dropping it cascades to every row
+    # that refers to a message (reports of messages were lost).
+    op.execute("ALTER TABLE messages DROP COLUMN reply_to_id")
