@@ -98,3 +98,23 @@ async def test_a_forward_of_nothing_is_a_clear_400(alice, bob, forward_of):
     response = await send(alice.http, bob.id, forwardOf=forward_of)
     assert response.status_code == 400, response.text
     assert response.json()["message"]
+
+
+async def test_a_group_message_is_forwarded_only_by_who_may_read_it(alice, bob, carol):
+    group = await make_group(alice, bob)
+    members = f"/api/groups/{group['_id']}/members"
+    before = (await say(alice, group, "before Carol came")).json()
+    await alice.http.post(members, json={"userIds": [carol.id]})
+    during = (await say(alice, group, "while Carol was here")).json()
+    await alice.http.delete(f"{members}/{carol.id}")
+    after = (await say(alice, group, "after Carol left")).json()
+    for message in (before, after):
+        response = await forward(carol, bob, message)
+        assert response.status_code == 400, response.text
+        assert response.json()["code"] == "invalid_forward"
+        assert message["text"] not in response.text
+    assert await direct_history(bob, carol) == []
+    # What she read while she was in stays hers to pass on.
+    kept = await forward(carol, bob, during)
+    assert kept.status_code == 201, kept.text
+    assert kept.json()["text"] == "while Carol was here"
