@@ -3,35 +3,42 @@ IndexedDB, sent on the next visit with its clientId, and arrives exactly once.""
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import urlsplit
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
 from tests.conftest import LiveServer, Servers
 from tests.e2e.conftest import Open, Person
 from tests.e2e.test_history import user_id
 from tests.e2e.test_polish import png
 
-# Resolves to how many unsent messages this browser keeps, once the page's client opened the
-# database (its version 2 has the outbox).
-KEPT = """() => new Promise((resolve) => {
+# Resolves to how many rows a store of this browser's IndexedDB database keeps (the outbox of
+# unsent messages, or the drafts), once the page's client opened the database (version 2).
+KEPT = """store => new Promise((resolve) => {
     const open = indexedDB.open('socketspace');
     open.onsuccess = () => {
         const db = open.result;
-        if (!db.objectStoreNames.contains('outbox')) { db.close(); resolve(-1); return; }
-        const count = db.transaction('outbox').objectStore('outbox').count();
+        if (!db.objectStoreNames.contains(store)) { db.close(); resolve(-1); return; }
+        const count = db.transaction(store).objectStore(store).count();
         count.onsuccess = () => { db.close(); resolve(count.result); };
     };
     open.onerror = () => resolve(-1);
 })"""
 
 
-async def kept_count(page: Page) -> int:
-    return int(await page.evaluate(KEPT))
+async def kept_count(page: Page, store: str = "outbox") -> int:
+    return int(await page.evaluate(KEPT, store))
 
 
-async def wait_kept(page: Page, count: int) -> None:
-    await page.wait_for_function(f"async () => (await ({KEPT})()) === {count}")
+async def wait_kept(page: Page, count: int, store: str = "outbox") -> None:
+    """Asked again until it is so: wait_for_function does not wait for IndexedDB's answer (a
+    promise is a truthy value), so it cannot be the one asking."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while (kept := await kept_count(page, store)) != count:
+        assert loop.time() < deadline, f"{store} keeps {kept}, not {count}"
+        await page.wait_for_timeout(100)
 
 
 async def stop(web: LiveServer) -> None:
@@ -119,3 +126,36 @@ async def test_leaving_asks_first_only_while_something_is_unsent(
     async with alice.page.expect_event("close"):
         await alice.page.close(run_before_unload=True)  # nothing unsent: no question
     assert alice.errors == ["dialog: "]  # the fixture's note of the one question above
+
+
+async def test_messages_queued_offline_reach_the_server_in_the_order_typed(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    alice_id = await user_id(alice)
+    await alice.open_chat_with("Bob")
+
+    # The picture's upload is held until the text after it has had its chance to overtake it:
+    # sent side by side, "third" and "fourth" would be stored first.
+    upload: asyncio.Future[Route] = asyncio.get_running_loop().create_future()
+    await alice.page.route("**/api/media", lambda route: upload.set_result(route))
+
+    await alice.context.set_offline(True)
+    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    await alice.send("first")
+    await alice.page.get_by_test_id("image-input").set_input_files(png())
+    await expect(alice.page.get_by_test_id("image-preview").locator("img")).to_be_visible()
+    await alice.page.get_by_role("button", name="Send message").click()
+    await alice.send("third")
+    await alice.send("fourth")
+    await expect(alice.page.get_by_test_id("status-pending")).to_have_count(4)
+
+    await alice.context.set_offline(False)
+    held = await asyncio.wait_for(upload, 10)
+    # "first" had its answer before the picture set out; what was typed after waits for it.
+    assert await history_texts(bob, alice_id) == ["first"]
+    await held.continue_()
+    await expect(alice.page.get_by_test_id("status-pending")).to_have_count(0)
+    assert await history_texts(bob, alice_id) == ["first", None, "third", "fourth"]
+    assert not alice.errors

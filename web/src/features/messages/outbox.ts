@@ -5,6 +5,10 @@
  * a reconnect, always with the same clientId, so the server stores each one once. They are kept
  * in IndexedDB too (lib/localDb.ts) until stored or discarded: a closed tab loses none of them,
  * and the next visit sends them, in the order written.
+ *
+ * One message travels at a time, each after the answer to the one before (`sending`): the
+ * receiver gets them in the order typed. Sent side by side, a text overtakes a picture still
+ * uploading, and resends after a reconnect would arrive in whatever order they were answered.
  */
 import toast from "react-hot-toast";
 import { ApiError, NETWORK_ERROR, errorMessage } from "../../api/http";
@@ -22,7 +26,10 @@ import { loadLatest } from "./history";
 import type { Message, Quote } from "../../types";
 
 const store = () => useChatStore.getState();
+/** Messages queued or travelling, by clientId: each is in the queue once. */
 const inFlight = new Set<string>();
+/** The end of the queue: the delivery of the last message queued. */
+let sending: Promise<void> = Promise.resolve();
 /** Pictures uploaded for a message not yet stored: clientId → picture id. */
 const uploaded = new Map<string, string>();
 
@@ -55,14 +62,26 @@ function sendOverRest(chatKey: string, input: SendInput): Promise<Message> {
   return groupId === null ? sendMessage(chatKey, input) : sendGroupMessage(groupId, input);
 }
 
-async function deliver(chatKey: string, clientId: string): Promise<void> {
+/** Sends the message after every message queued before it has had its answer. */
+function deliver(chatKey: string, clientId: string): void {
   if (inFlight.has(clientId)) return;
+  inFlight.add(clientId);
+  sending = sending
+    .then(() => deliverNow(chatKey, clientId))
+    .catch(() => undefined) // nothing one message meets may stop the ones after it
+    .finally(() => inFlight.delete(clientId));
+}
+
+async function deliverNow(chatKey: string, clientId: string): Promise<void> {
   const unsent = findUnsent(chatKey, clientId);
   if (!unsent || unsent.delivery !== "pending") return;
   // Offline: it stays pending and goes out once we are connected and caught up.
   if (!isConnected()) return;
-  inFlight.add(clientId);
-  const replyToId = unsent.replyTo ? { replyToId: unsent.replyTo._id } : {};
+  // What it answers and whom it mentions travel with it, whichever way it goes.
+  const extras = {
+    ...(unsent.replyTo ? { replyToId: unsent.replyTo._id } : {}),
+    ...(unsent.mentions?.length ? { mentions: unsent.mentions } : {}),
+  };
   try {
     let stored: Message;
     if (unsent.image) {
@@ -77,11 +96,11 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
         clientId,
         image: pictureId,
         ...(unsent.text ? { text: unsent.text } : {}),
-        ...replyToId,
+        ...extras,
       });
       uploaded.delete(clientId);
     } else {
-      const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId, ...replyToId });
+      const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId, ...extras });
       if (!ack.ok) {
         const retryable = RETRYABLE_CODES.has(ack.code);
         failed(chatKey, clientId, asSentence(ack.message), retryable);
@@ -102,12 +121,16 @@ async function deliver(chatKey: string, clientId: string): Promise<void> {
     } else {
       failed(chatKey, clientId, errorMessage(error), true);
     }
-  } finally {
-    inFlight.delete(clientId);
   }
 }
 
-export function sendNewMessage(chatKey: string, text: string, image: string | null, replyTo: Quote | null = null): void {
+export function sendNewMessage(
+  chatKey: string,
+  text: string,
+  image: string | null,
+  replyTo: Quote | null = null,
+  mentions: string[] = [],
+): void {
   const senderId = store().meId;
   const body = text.trim();
   if (!senderId || (!body && !image)) return;
@@ -122,6 +145,7 @@ export function sendNewMessage(chatKey: string, text: string, image: string | nu
     image,
     createdAt: new Date().toISOString(),
     replyTo,
+    ...(mentions.length > 0 && groupId !== null ? { mentions } : {}),
   };
   store().sendStarted(draft);
   // Written while looking at older messages (after a jump): back to the newest, where it goes.
@@ -138,13 +162,13 @@ export function sendNewMessage(chatKey: string, text: string, image: string | nu
     error: null,
     retryable: false,
   });
-  void deliver(chatKey, clientId);
+  deliver(chatKey, clientId);
 }
 
 export function retrySend(chatKey: string, clientId: string): void {
   store().sendRetried(chatKey, clientId);
   void changeUnsent(meId(), clientId, { delivery: "pending", error: null, retryable: false });
-  void deliver(chatKey, clientId);
+  deliver(chatKey, clientId);
 }
 
 export function discardSend(chatKey: string, clientId: string): void {
@@ -175,6 +199,7 @@ export async function restoreOutbox(userId: string): Promise<void> {
         image: row.picture ? await readAsDataUrl(row.picture).catch(() => null) : null,
         createdAt: row.createdAt,
         replyTo: row.replyTo ?? null,
+        mentions: row.mentions ?? [],
         delivery: row.delivery,
         error: row.error,
         retryable: row.retryable,
@@ -202,11 +227,20 @@ export function keepOutbox(userId: string): () => void {
 
 /** After (re)connecting and catching up: send whatever is still waiting, oldest first. */
 export function resendUnsent(): void {
+  const waiting: { chatKey: string; message: ChatMessage }[] = [];
   for (const [chatKey, conversation] of Object.entries(store().conversations)) {
     for (const message of conversation.messages) {
       if (message._id !== null || !message.clientId || inFlight.has(message.clientId)) continue;
-      if (message.delivery === "pending") void deliver(chatKey, message.clientId);
-      else if (message.delivery === "failed" && message.retryable) retrySend(chatKey, message.clientId);
+      if (message.delivery === "pending" || (message.delivery === "failed" && message.retryable)) {
+        waiting.push({ chatKey, message });
+      }
     }
+  }
+  // Written in this order, across conversations (a stable sort keeps a conversation's own).
+  waiting.sort((a, b) => a.message.createdAt.localeCompare(b.message.createdAt));
+  for (const { chatKey, message } of waiting) {
+    const clientId = message.clientId as string;
+    if (message.delivery === "pending") deliver(chatKey, clientId);
+    else retrySend(chatKey, clientId);
   }
 }
