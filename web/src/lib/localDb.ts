@@ -141,3 +141,19 @@ export async function forgetUnsent(userId: string, clientId: string): Promise<vo
     // A leftover is harmless: sent again, the server answers with the stored copy.
   }
 }
+
+/** Everything kept of a person who has left this device: their unsent messages and drafts. */
+export async function forgetPerson(userId: string): Promise<void> {
+  try {
+    const tx = (await db()).transaction(["outbox", "drafts"], "readwrite");
+    const stores = [tx.objectStore("outbox"), tx.objectStore("drafts")] as const;
+    await Promise.all(
+      stores.map(async (store) => {
+        for (const key of await store.index("byUser").getAllKeys(userId)) await store.delete(key);
+      }),
+    );
+    await tx.done;
+  } catch {
+    // IndexedDB refused: nothing was kept that it could give back either.
+  }
+}

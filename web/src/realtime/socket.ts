@@ -3,6 +3,8 @@
  * `sync` after every (re)connect, and offers the client → server calls with acks.
  */
 import { io, type Socket } from "socket.io-client";
+import { checkSession } from "../api/auth";
+import { ApiError } from "../api/http";
 import { useAuthStore } from "../store/auth";
 import { type ChatTarget, useChatStore, type Received } from "../store/chat";
 import { useReactionsStore } from "../store/reactions";
@@ -45,13 +47,58 @@ const CALL_TIMEOUT_MS = 10_000;
 const TYPING_EXPIRY_MS = 6_000;
 
 let socket: Socket | null = null;
+/** The connection the server confirmed is the signed-in person's (sessionIsMine). */
+let confirmed: Socket | null = null;
 let detachWindow: (() => void) | null = null;
 const typingExpiry = new Map<string, ReturnType<typeof setTimeout>>();
 
 const store = () => useChatStore.getState();
 
+/** The socket, when connected as the person this page shows: anything may be sent. */
+function ready(): Socket | null {
+  return socket?.connected && confirmed === socket ? socket : null;
+}
+
 export function isConnected(): boolean {
-  return socket?.connected ?? false;
+  return ready() !== null;
+}
+
+const SESSION_ENDED = "Your session has ended. Please log in again.";
+const SOMEONE_ELSE = "Someone else has signed in on this browser since. Please log in again.";
+/** Waits between asking again when the server could not say who we are (busy, unreachable). */
+const CONFIRM_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+function sessionOver(reason: string): void {
+  store().sessionCleared();
+  useAuthStore.getState().sessionEnded(reason);
+}
+
+/**
+ * Asked after every (re)connect, before anything is synced or sent: is the server's session
+ * (the cookie the socket went in with) still the person this page shows? The page may have
+ * opened offline on the chats of the person last signed in here (store/auth.ts), and the
+ * browser's cookie may have changed meanwhile (another tab signed someone else in, or the
+ * session ended). Then the page drops to the login page, and nothing goes out as the wrong
+ * person: their outbox is never resent.
+ */
+async function sessionIsMine(current: Socket): Promise<boolean> {
+  for (let attempt = 0; socket === current && current.connected; attempt += 1) {
+    try {
+      const user = await checkSession();
+      if (socket !== current) return false;
+      if (user._id === useAuthStore.getState().user?._id) return true;
+      sessionOver(SOMEONE_ELSE);
+      return false;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        if (socket === current) sessionOver(SESSION_ENDED);
+        return false;
+      }
+    }
+    const wait = CONFIRM_RETRY_MS[Math.min(attempt, CONFIRM_RETRY_MS.length - 1)];
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  return false;
 }
 
 async function catchUp(current: Socket, hooks: SocketHooks): Promise<void> {
@@ -94,25 +141,29 @@ export function connectSocket(hooks: SocketHooks): void {
     store().connectionChanged("connected");
     const again = connectedBefore;
     connectedBefore = true;
-    void catchUp(current, hooks).then(() => {
+    void (async () => {
+      if (!(await sessionIsMine(current))) return;
+      confirmed = current;
+      await catchUp(current, hooks);
       if (socket !== current || !current.connected) return;
       hooks.caughtUp();
       if (again) hooks.reconnected();
-    });
+    })();
   });
 
   current.on("disconnect", (reason) => {
+    confirmed = null;
     store().connectionChanged(navigator.onLine === false ? "offline" : "reconnecting");
     if (reason === "io server disconnect") {
       // The server closed us on purpose (a logout elsewhere, a revoked session).
-      hooks.sessionInDoubt("Your session has ended. Please log in again.");
+      hooks.sessionInDoubt(SESSION_ENDED);
     }
   });
 
   current.on("connect_error", (error: Error) => {
     if (!current.active) {
       // Refused by the server's connect handler: it will not retry by itself.
-      hooks.sessionInDoubt(error.message || "Your session has ended. Please log in again.");
+      hooks.sessionInDoubt(error.message || SESSION_ENDED);
       return;
     }
     store().connectionChanged(navigator.onLine === false ? "offline" : "reconnecting");
@@ -157,7 +208,9 @@ export function connectSocket(hooks: SocketHooks): void {
     useReactionsStore.getState().reactionsReceived(event.messageId, event.reactions),
   );
   // Still connected, but events meant for us may have been lost on the server's side.
-  current.on(ServerEvent.RESYNC, () => void catchUp(current, hooks));
+  current.on(ServerEvent.RESYNC, () => {
+    if (confirmed === current) void catchUp(current, hooks);
+  });
 
   // The browser knows about a lost network long before a ping times out.
   const offline = () => {
@@ -205,6 +258,7 @@ export function disconnectSocket(): void {
   socket?.removeAllListeners();
   socket?.disconnect();
   socket = null;
+  confirmed = null;
 }
 
 /** Ask the server again after a doubt about the session turned out to be unfounded. */
@@ -220,8 +274,8 @@ export class CallTimeout extends Error {
 }
 
 async function call<T>(event: ClientEventName, payload: object): Promise<Ack<T>> {
-  const current = socket;
-  if (!current?.connected) throw new CallTimeout();
+  const current = ready();
+  if (!current) throw new CallTimeout();
   try {
     return (await current.timeout(CALL_TIMEOUT_MS).emitWithAck(event, payload)) as Ack<T>;
   } catch {
@@ -231,14 +285,14 @@ async function call<T>(event: ClientEventName, payload: object): Promise<Ack<T>>
 
 /** To a person ({receiverId}) or a group ({groupId}): exactly one of the two. */
 export async function callSendMessage(
-  payload: ChatTarget & { text?: string; image?: string; clientId: string; replyToId?: string },
+  payload: ChatTarget & { text?: string; image?: string; clientId: string; replyToId?: string; mentions?: string[] },
 ): Promise<Ack<SendAck>> {
   return call(ClientEvent.SEND_MESSAGE, payload);
 }
 
 export function emitMarkRead(target: ChatTarget, upToMessageId: string, done: (ack: Ack<MarkReadAck>) => void): void {
-  const current = socket;
-  if (!current?.connected) return;
+  const current = ready();
+  if (!current) return;
   // markRead names the other person as `userId` (the original event), or the group.
   const whose = "groupId" in target ? { groupId: target.groupId } : { userId: target.receiverId };
   current
@@ -250,7 +304,7 @@ export function emitMarkRead(target: ChatTarget, upToMessageId: string, done: (a
 
 /** Fire and forget: a lost typing signal only shows or hides three dots a little late. */
 export function emitTyping(target: ChatTarget, isTyping: boolean): void {
-  if (socket?.connected) socket.emit(ClientEvent.TYPING, { ...target, isTyping });
+  ready()?.emit(ClientEvent.TYPING, { ...target, isTyping });
 }
 
 export function callEditMessage(messageId: string, text: string): Promise<Ack<ChangeAck>> {

@@ -47,8 +47,21 @@ function lastUser(): User | null {
   }
 }
 
+/**
+ * Every way out (the sign-out button, a session ended elsewhere, a 401, someone else's session
+ * found on reconnect, a password reset) ends here as a change of who is signed in: the person
+ * who left is forgotten on this device, their unsent messages and drafts too, so that none of
+ * it is shown to, or sent as, whoever comes next. Loaded when needed, so that the login page
+ * does not carry IndexedDB's wrapper.
+ */
+function forgetOnDevice(userId: string): void {
+  void import("../lib/localDb").then(({ forgetPerson }) => forgetPerson(userId));
+}
+
 useAuthStore.subscribe(({ status, user }) => {
   if (status === "checking") return;
+  const left = lastUser();
+  if (left && left._id !== user?._id) forgetOnDevice(left._id);
   try {
     if (user) globalThis.localStorage?.setItem(LAST_USER, JSON.stringify(user));
     else globalThis.localStorage?.removeItem(LAST_USER);

@@ -1,0 +1,109 @@
+"""What this browser keeps of a person (unsent messages, drafts, who was signed in) never goes
+to, or out as, anyone else (issue 19, review of the offline start): on every way out it is
+forgotten, and a page that opened offline on the last person's chats asks the server who is
+signed in before it sends anything."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.conftest import LiveServer
+from tests.e2e.conftest import PASSWORD, USER_AGENT, Open, Person
+from tests.e2e.test_history import user_id
+from tests.e2e.test_outbox_persistence import wait_kept
+from tests.e2e.test_pwa import installed
+
+
+async def messages_from(reader: Person, sender_id: str) -> list[str | None]:
+    response = await reader.context.request.get(f"/api/messages/{sender_id}")
+    assert response.ok, await response.text()
+    return [m["text"] for m in await response.json()]
+
+
+async def leave_something_unsent(alice: Person, partner: str) -> None:
+    """Offline: one message waiting in the outbox to `partner`, and a draft typed to them."""
+    await alice.open_chat_with(partner)
+    await alice.context.set_offline(True)
+    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    await alice.send("Sent offline by Alice")
+    await expect(alice.page.get_by_test_id("status-pending")).to_have_count(1)
+    await alice.page.get_by_role("textbox", name="Message").fill("Half a thought of Alice's")
+    await wait_kept(alice.page, 1, "outbox")
+    await wait_kept(alice.page, 1, "drafts")
+
+
+async def test_an_app_opened_offline_sends_nothing_as_whoever_signed_in_since(
+    open_person: Open, web: LiveServer
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    carol = await open_person("Carol")
+    await installed(alice)
+    await leave_something_unsent(alice, "Carol")
+    # The app is closed, and opens again offline on Alice's chats, her message still waiting.
+    await alice.page.close()
+    alice.page = await alice.context.new_page()
+    await alice.page.goto("/chat")
+    await expect(alice.page.get_by_test_id("my-name")).to_have_text("Alice")
+    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    await wait_kept(alice.page, 1, "outbox")
+
+    # Meanwhile Bob signs in on this browser (another tab): the cookie is his now.
+    signed_in = await alice.context.request.post(
+        "/api/auth/login",
+        data={"email": bob.email, "password": PASSWORD},
+        headers={"Origin": web.url},
+    )
+    assert signed_in.ok, await signed_in.text()
+
+    await alice.context.set_offline(False)
+    # The server says Bob: the page leaves for the login page and sends nothing as him.
+    await expect(alice.page).to_have_url(re.compile(r"/login$"))
+    await expect(alice.page.get_by_text("Someone else has signed in")).to_be_visible()
+    await wait_kept(alice.page, 0, "outbox")
+    await wait_kept(alice.page, 0, "drafts")
+    assert await messages_from(carol, await user_id(bob)) == []
+    assert await messages_from(bob, await user_id(carol)) == []
+
+
+@pytest.mark.parametrize("way_out", ["log out", "ended elsewhere"])
+async def test_leaving_forgets_my_unsent_messages_and_drafts(
+    open_person: Open, browser: Browser, web: LiveServer, way_out: str
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await leave_something_unsent(alice, "Bob")
+
+    if way_out == "log out":
+        await alice.page.get_by_role("button", name="Log out").click()
+    else:
+        # Signed out everywhere from another device while this one is offline; it finds out
+        # when it is back.
+        other = await browser.new_context(base_url=web.url, user_agent=USER_AGENT)
+        response = await other.request.post(
+            "/api/auth/login",
+            data={"email": alice.email, "password": PASSWORD},
+            headers={"Origin": web.url},
+        )
+        assert response.ok
+        response = await other.request.post("/api/auth/logout-all", headers={"Origin": web.url})
+        assert response.ok, await response.text()
+        await other.close()
+        await alice.context.set_offline(False)
+    await expect(alice.page).to_have_url(re.compile(r"/login$"))
+    await wait_kept(alice.page, 0, "outbox")
+    await wait_kept(alice.page, 0, "drafts")
+
+    # Back online and signed in again: nothing of the last visit is sent or shown.
+    await alice.context.set_offline(False)
+    await alice.page.get_by_label("Email").fill(alice.email)
+    await alice.page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await alice.page.get_by_role("button", name="Log in").click()
+    await alice.open_chat_with("Bob")
+    await expect(alice.page.get_by_test_id("message-list")).to_be_visible()
+    await expect(alice.page.get_by_role("textbox", name="Message")).to_have_value("")
+    await expect(alice.bubbles("Sent offline by Alice")).to_have_count(0)
+    assert await messages_from(bob, await user_id(alice)) == []
