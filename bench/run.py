@@ -14,7 +14,8 @@ as JSON to bench/results/.
 With --open-loop RATE it compares the two paths instead of ramping: one offered rate, REST
 over --http-connections shared keep-alive connections (32) for 50 pairs, and the socket, in
 --rounds alternating steps of each on one server (REST, socket, socket, REST, ...), then the
-medians and the ratio REST / socket of server CPU per message.
+medians and the ratio REST / socket of server CPU per message. Before each round it waits
+(at most --load-wait-seconds) for other work on the machine to quiet down.
 
     .venv/bin/python bench/run.py --open-loop 1000 [--rounds 3] [--http-connections 32]
 """
@@ -43,6 +44,7 @@ from common import (
     stop,
     table_header,
     table_row,
+    wait_for_quiet,
     without_password,
     write_result,
 )
@@ -77,6 +79,10 @@ class Options:
     # --open-loop: the one offered rate of the comparison and how many steps of each path.
     open_loop: int | None = None
     rounds: int = 3
+    # --open-loop: before each round, wait at most this long for other work on the machine to
+    # use fewer than max_busy cores (others share it; 0: do not wait).
+    max_busy: float = 0.5
+    load_wait_seconds: float = 0.0
 
 
 def add_step_arguments(parser: argparse.ArgumentParser, p99_limit_ms: float = 100.0) -> None:
@@ -160,6 +166,15 @@ def parse_args(argv: list[str] | None = None) -> Options:
     )
     parser.add_argument("--rounds", type=int, default=3, help="--open-loop: steps of each path")
     parser.add_argument(
+        "--max-busy",
+        type=float,
+        default=0.5,
+        help="--open-loop: before each round, wait (bounded) until other work uses fewer cores",
+    )
+    parser.add_argument(
+        "--load-wait-seconds", type=float, default=30.0, help="--open-loop: 0 does not wait"
+    )
+    parser.add_argument(
         "--http-connections",
         type=int,
         help="REST keep-alive connections shared by all users (default: one per user; "
@@ -180,6 +195,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
             parser.error("--open-loop must be 1..100000 msg/s")
         if not 1 <= args.rounds <= MAX_ROUNDS:
             parser.error(f"--rounds must be 1..{MAX_ROUNDS}")
+        if not 0 <= args.load_wait_seconds <= 600:
+            parser.error("--load-wait-seconds must be 0..600")
         args.rates = str(args.open_loop)
     options = ramp_options(parser, args, path=args.path, database_url=args.database_url)
     return replace(
@@ -187,6 +204,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
         http_connections=args.http_connections,
         open_loop=args.open_loop,
         rounds=args.rounds,
+        max_busy=args.max_busy,
+        load_wait_seconds=args.load_wait_seconds if compare else 0.0,
     )
 
 
@@ -278,11 +297,15 @@ def compare(options: Options, users_file: Path, server_pid: int) -> list[dict[st
     steps = []
     for round_ in range(options.rounds):
         order = ("rest", "socket") if round_ % 2 == 0 else ("socket", "rest")
+        quiet = None
+        if options.load_wait_seconds > 0:
+            quiet = wait_for_quiet(options.max_busy, options.load_wait_seconds)
         for path in order:
             result = run_step(
                 replace(options, path=path), users_file, server_pid, rate, options.step_seconds
             )
             result["held"] = held(result, options.p99_limit_ms)
+            result["quietBefore"] = quiet
             steps.append(result)
             print(f"{path:>6} {row(result)}", flush=True)
     return steps

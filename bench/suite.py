@@ -50,7 +50,7 @@ SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], lis
     "relay-compare": (
         relay.run,
         ["--open-loop", "2000", "--rounds", "3", "--step-seconds", "5"],
-        ["--open-loop", "500", "--rounds", "1", "--step-seconds", "2"],
+        ["--open-loop", "500", "--rounds", "1", "--step-seconds", "2", "--load-wait-seconds", "0"],
     ),
     # Full lists (the original client) and batch frames (the web client); per-user deltas
     # cost N²/2 frames by design and take minutes at 2,000: `presence.py --modes delta`.
