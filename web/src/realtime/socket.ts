@@ -24,6 +24,7 @@ import type {
 } from "../types";
 import type { ReactionsOfMessage } from "../types/reactions";
 import { ClientEvent, type ClientEventName, ServerEvent } from "./events";
+import { refreshOpenReactions } from "./staleReactions";
 
 export interface SocketHooks {
   /** After messages were put in the store (live or from a sync): sounds, unknown senders. */
@@ -147,7 +148,9 @@ export function connectSocket(hooks: SocketHooks): void {
       await catchUp(current, hooks);
       if (socket !== current || !current.connected) return;
       hooks.caughtUp();
-      if (again) hooks.reconnected();
+      if (!again) return;
+      hooks.reconnected();
+      void refreshOpenReactions();
     })();
   });
 

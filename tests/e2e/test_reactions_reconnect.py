@@ -1,0 +1,58 @@
+"""Reactions that changed while a client was away (issue 19, review): `sync` brings missed
+messages, not missed `reactionsUpdated`, so after a reconnect the open conversation's loaded
+messages show the reactions as they are now, not as they were when the connection dropped."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from playwright.async_api import CDPSession, expect
+
+from tests.conftest import LiveServer
+from tests.e2e.conftest import Person
+from tests.e2e.test_reactions import Open, chatting, chip, message
+
+
+async def offline(cdp: CDPSession, on: bool) -> None:
+    """Chromium's own network emulation: the page hears `offline` and its socket drops."""
+    await cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
+async def react(person: Person, web: LiveServer, message_id: str, emoji: str, on: bool) -> None:
+    path = f"/api/messages/{message_id}/reactions/{quote(emoji)}"
+    headers = {"Origin": web.url}
+    request = person.context.request
+    response = await (request.put if on else request.delete)(path, headers=headers)
+    assert response.ok, await response.text()
+
+
+async def test_reactions_changed_while_away_are_shown_after_the_reconnect(
+    open_person: Open, web: LiveServer
+) -> None:
+    alice, bob = await chatting(open_person)
+    text = "Lunch at noon?"
+    message_id = (
+        await bob.page.locator("[data-message-id]")
+        .filter(has_text=text)
+        .get_attribute("data-message-id")
+    )
+    assert message_id
+    await react(bob, web, message_id, "👍", True)
+    await expect(chip(alice, text, "👍 1, Bob reacted")).to_be_visible()
+
+    cdp = await alice.context.new_cdp_session(alice.page)
+    await cdp.send("Network.enable")
+    await offline(cdp, True)
+    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    # Bob changes his mind while Alice is away: her page hears nothing of it.
+    await react(bob, web, message_id, "👍", False)
+    await react(bob, web, message_id, "🎉", True)
+
+    await offline(cdp, False)
+    await expect(alice.page.get_by_text("You are offline.")).to_be_hidden()
+    await expect(chip(alice, text, "🎉 1, Bob reacted")).to_be_visible()
+    await expect(message(alice, text).get_by_test_id("reaction")).to_have_count(1)
+    assert not alice.errors

@@ -1,0 +1,46 @@
+/**
+ * Reactions change without a message changing: a `reactionsUpdated` that arrived while the
+ * socket was away is not in `sync`'s answer, so the open conversation's loaded messages could
+ * keep showing the reactions of before. After a reconnect they are asked again: the loaded
+ * messages' pages, newest first, whose views carry each message's reactions as they are now.
+ */
+import { fetchGroupHistory } from "../api/groups";
+import { fetchHistory } from "../api/messages";
+import { groupIdOf, useChatStore } from "../store/chat";
+import { useReactionsStore } from "../store/reactions";
+import type { Message } from "../types";
+
+/** The server's largest history page (services/messages.py PAGE_MAX). */
+const PAGE = 200;
+/** Enough for what anyone scrolls through; older loaded messages keep what they showed. */
+const MAX_PAGES = 5;
+
+function fetchPage(chatKey: string, before: string, limit: number): Promise<{ messages: Message[] }> {
+  const groupId = groupIdOf(chatKey);
+  return groupId === null ? fetchHistory(chatKey, { before, limit }) : fetchGroupHistory(groupId, { before, limit });
+}
+
+export async function refreshOpenReactions(): Promise<void> {
+  const { activeId, conversations } = useChatStore.getState();
+  if (!activeId) return;
+  const loaded = (conversations[activeId]?.messages ?? []).flatMap((m) => (m._id === null ? [] : [m._id]));
+  const oldest = loaded[0];
+  const newest = loaded[loaded.length - 1];
+  if (oldest === undefined || newest === undefined) return;
+  const shown = new Set(loaded);
+  let before = String(Number(newest) + 1);
+  try {
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const { messages } = await fetchPage(activeId, before, Math.min(PAGE, shown.size));
+      const reactions = useReactionsStore.getState();
+      for (const message of messages) {
+        if (shown.has(message._id)) reactions.reactionsReceived(message._id, message.reactions ?? []);
+      }
+      const first = messages[0];
+      if (!first || messages.length < PAGE || Number(first._id) <= Number(oldest)) return;
+      before = first._id;
+    }
+  } catch {
+    // Unreachable again: the next reconnect asks again.
+  }
+}
