@@ -146,6 +146,7 @@ async def send(
         client_id=body.clientId,
         reply_to=body.replyToId,
         forward_of=body.forwardOf,
+        mentions=body.mentions,
     )
     return json_response(stored.view, status_code=201 if stored.created else 200)
 

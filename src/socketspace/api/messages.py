@@ -139,6 +139,7 @@ async def send_request(ctx: AppContext, request: Request, receiver_id: str) -> R
         client_id=payload.clientId,
         reply_to=payload.replyToId,
         forward_of=payload.forwardOf,
+        mentions=payload.mentions,
     )
     return json_response(stored.view, status_code=201 if stored.created else 200)
 

@@ -4,6 +4,7 @@ from socketspace.models.abuse import Block, Report
 from socketspace.models.base import Base
 from socketspace.models.conversation import Conversation, ConversationMember
 from socketspace.models.media import Media
+from socketspace.models.mention import Mention
 from socketspace.models.message import Message
 from socketspace.models.outbox import OutboxEmail, PasswordReset
 from socketspace.models.reaction import Reaction
@@ -16,6 +17,7 @@ __all__ = [
     "Conversation",
     "ConversationMember",
     "Media",
+    "Mention",
     "Message",
     "OutboxEmail",
     "PasswordReset",

@@ -247,6 +247,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 origin=sid,
                 reply_to=data.replyToId,
                 forward_of=data.forwardOf,
+                mentions=data.mentions,
             )
         else:
             stored = await messages.send_message(
@@ -262,6 +263,7 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 origin=sid,
                 reply_to=data.replyToId,
                 forward_of=data.forwardOf,
+                mentions=data.mentions,
             )
         return {"message": stored.view, "duplicate": not stored.created}
 

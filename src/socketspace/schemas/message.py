@@ -37,12 +37,14 @@ REACTORS_SHOWN = 20
 @dataclass(frozen=True, slots=True)
 class Extras:
     """What message views show beyond the message's own columns, loaded for a whole page at
-    once (services/message_extras.py): the quotes of the messages replied to, by id, and the
-    reactions, by message id, seen by `viewer_id` (`mine`)."""
+    once (services/message_extras.py): the quotes of the messages replied to, by id, the
+    reactions, by message id, seen by `viewer_id` (`mine`), and the people group messages
+    mention, by message id."""
 
     quotes: Mapping[int, dict[str, Any]] = field(default_factory=dict)
     reactions: Mapping[int, Reactions] = field(default_factory=dict)
     viewer_id: str | None = None
+    mentions: Mapping[int, list[str]] = field(default_factory=dict)
 
 
 NO_EXTRAS = Extras()
@@ -103,6 +105,7 @@ def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, A
     if receiver_id is None:  # a group's: the shape of a direct one stays as the original's
         view["groupId"] = str(message.conversation_id)
         view["kind"] = message.kind
+        view["mentions"] = [] if deleted else extras.mentions.get(message.id, [])
         if message.system is not None:
             view["system"] = message.system
     return view
@@ -223,6 +226,9 @@ class MessageOut(BaseModel):
     replyTo: QuoteOut | None = Field(description="the message this one answers")
     forwarded: bool = Field(description="a copy of another message's text and picture")
     reactions: list[ReactionOut]
+    mentions: list[str] | None = Field(
+        default=None, description="a group's messages: the ids of the members it mentions"
+    )
 
 
 class ContactOut(BaseModel):
@@ -296,6 +302,11 @@ class SendMessageIn(StrictInput):
         description="a message I may read whose text and picture this one sends on (no text "
         "or image of its own)",
     )
+    mentions: list[str] | None = Field(
+        default=None,
+        description="groups only: the ids of the members the text names (at most 50); "
+        "anyone else, or any in a direct chat, is a 400 invalid_mentions",
+    )
 
 
 class EditMessageIn(StrictInput):
@@ -334,6 +345,7 @@ class SendMessageEvent(_OnePlace):
     clientId: str | None = None
     replyToId: str | int | None = None
     forwardOf: str | int | None = None
+    mentions: list[str] | None = None
 
 
 class TypingEvent(_OnePlace):

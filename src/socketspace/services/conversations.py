@@ -16,6 +16,7 @@ from socketspace.models.conversation import GROUP
 from socketspace.schemas.message import ChatRow
 from socketspace.services.abuse import Blocks
 from socketspace.services.ids import check_cursor_id
+from socketspace.services.mentions import UNREAD_MENTIONS
 from socketspace.services.messages import chats, check_limit
 
 PAGE_DEFAULT = 50
@@ -40,6 +41,7 @@ _GROUP_CHATS = (
         ConversationMember.role,
         ConversationMember.left_at_message_id,
         ConversationMember.unread_count,
+        UNREAD_MENTIONS.label("mention_count"),
         Message.id.label("message_id"),
         Message.text,
         Message.image,

@@ -571,9 +571,11 @@ async def send_group_message(
     origin: str | None = None,
     reply_to: object = None,
     forward_of: object = None,
+    mentions: list[str] | None = None,
 ) -> Stored:
     """A message to the group: checked like a direct one, stored once by the writer (which
-    checks, in its transaction, that the sender is a member), delivered to every member."""
+    checks, in its transaction, that the sender and everyone mentioned are members),
+    delivered to every member."""
     target = check_group_id(group_id)
     outgoing = prepare_outgoing(
         limiter,
@@ -584,6 +586,7 @@ async def send_group_message(
         client_id=client_id,
         reply_to=reply_to,
         forward_of=forward_of,
+        mentions=mentions,
     )
     outgoing.group_id = target
     outgoing.origin = origin

@@ -1,5 +1,6 @@
 """What message views show beyond a message's own row (schemas/message.py Extras), loaded
-for a page of messages at once: the quotes of the messages they answer, and their reactions."""
+for a page of messages at once: the quotes of the messages they answer, their reactions, and
+(group messages) the people they mention."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.schemas.message import Extras, MessageRow
+from socketspace.services.mentions import load_mentions
 from socketspace.services.reactions import load_reactions
 from socketspace.services.replies import load_quotes
 
@@ -19,4 +21,7 @@ async def load_extras(
         return Extras(viewer_id=viewer_id)
     quotes = await load_quotes(session, (m.reply_to_id for m in messages))
     reactions = await load_reactions(session, [m.id for m in messages])
-    return Extras(quotes=quotes, reactions=reactions, viewer_id=viewer_id)
+    # Only group messages mention: a page of a direct chat asks nothing more.
+    in_groups = [m.id for m in messages if m.receiver_id is None and m.deleted_at is None]
+    mentions = await load_mentions(session, in_groups)
+    return Extras(quotes=quotes, reactions=reactions, viewer_id=viewer_id, mentions=mentions)

@@ -33,6 +33,7 @@ from socketspace.errors import AppError, NotFound, Unavailable
 from socketspace.models.base import utcnow
 from socketspace.models.message import MessageRecord
 from socketspace.schemas.message import NO_EXTRAS, Extras, message_view
+from socketspace.services.mentions import find_mentions, not_in_group, store_mentions
 from socketspace.services.message_sql import (
     ADD_CONVERSATIONS,
     ADD_MEMBERS,
@@ -73,6 +74,8 @@ class Outgoing:
     image_url: str | None = None
     reply_to_id: int | None = None
     forward_of: int | None = None
+    # A group message's mentions (checked for shape; membership is checked when stored).
+    mentions: tuple[str, ...] = ()
     done: asyncio.Future[Stored] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -84,7 +87,7 @@ class Stored:
     created: bool  # False when a retry found the message its client id already made
     # A group message's audience as it was committed: the members then (the sender too).
     members: tuple[str, ...] = ()
-    extras: Extras = NO_EXTRAS  # the quote of the message it answers
+    extras: Extras = NO_EXTRAS  # the quote of the message it answers, whom it mentions
 
     @cached_property
     def view(self) -> dict[str, Any]:
@@ -279,8 +282,10 @@ class MessageWriter:
             | {i.forward_of for i in batch if i.forward_of}
             | {m.reply_to_id for m in earlier.values() if m.reply_to_id},
         )
+        # What a retry finds already stored shows the mentions it was stored with.
+        mentioned = find_mentions(conn, [m.id for m in earlier.values() if m.receiver_id is None])
         fresh: list[tuple[int, MessageRecord, tuple[str, ...]]] = []
-        made: dict[tuple[str, str], MessageRecord] = {}
+        made: dict[tuple[str, str], tuple[MessageRecord, tuple[str, ...]]] = {}
         for index, item in enumerate(batch):
             key = (item.sender_id, item.client_id) if item.client_id else None
             members: tuple[str, ...] = ()
@@ -297,9 +302,14 @@ class MessageWriter:
                 )
             elif key and key in earlier:
                 found = earlier[key]
-                results[index] = Stored(found, False, members, _quoting(found, originals))
+                results[index] = Stored(
+                    found, False, members, _extras(found, originals, mentioned.get(found.id))
+                )
             elif key and key in made:
-                results[index] = Stored(made[key], False, members, _quoting(made[key], originals))
+                twin, twin_mentions = made[key]
+                results[index] = Stored(
+                    twin, False, members, _extras(twin, originals, list(twin_mentions))
+                )
             elif item.reply_to_id is not None and not may_answer(
                 conn,
                 originals.get(item.reply_to_id),
@@ -312,6 +322,8 @@ class MessageWriter:
                 conn, originals.get(item.forward_of), item.sender_id
             ):
                 results[index] = not_forwardable()
+            elif item.mentions and not set(item.mentions).issubset(members):
+                results[index] = not_in_group()
             else:
                 sent_on = originals[item.forward_of] if item.forward_of else None
                 message = MessageRecord(
@@ -327,12 +339,21 @@ class MessageWriter:
                 )
                 fresh.append((index, message, members))
                 if key:
-                    made[key] = message
+                    made[key] = (message, item.mentions)
         if fresh:
             self.sql.insert(conn, [message for _, message, _ in fresh])
             self._touch_conversations(conn, [message for _, message, _ in fresh])
+            named = [
+                (message.id, message.conversation_id, batch[index].mentions)
+                for index, message, _ in fresh
+                if batch[index].mentions
+            ]
+            store_mentions(conn, named)
+            mentioned.update((message_id, list(people)) for message_id, _, people in named)
         for index, message, members in fresh:
-            results[index] = Stored(message, True, members, _quoting(message, originals))
+            results[index] = Stored(
+                message, True, members, _extras(message, originals, mentioned.get(message.id))
+            )
         return [(item, results[index]) for index, item in enumerate(batch)]
 
     def _conversations(self, conn: Connection, batch: list[Outgoing]) -> dict[tuple[str, str], int]:
@@ -456,9 +477,18 @@ class MessageWriter:
         self.sql.touch_conversations(conn, moves, increments, reads)
 
 
-def _quoting(message: MessageRecord, originals: dict[int, Original]) -> Extras:
+def _extras(
+    message: MessageRecord, originals: dict[int, Original], mentions: list[str] | None
+) -> Extras:
+    """What the view of a message just stored shows beyond its row: the quote of the message
+    it answers, the people it mentions."""
     original = originals.get(message.reply_to_id) if message.reply_to_id else None
-    return NO_EXTRAS if original is None else Extras(quotes={original.id: quote_view(original)})
+    if original is None and not mentions:
+        return NO_EXTRAS
+    return Extras(
+        quotes={original.id: quote_view(original)} if original is not None else {},
+        mentions={message.id: mentions} if mentions else {},
+    )
 
 
 def pair_of(a: str, b: str) -> tuple[str, str]:

@@ -29,6 +29,11 @@ from socketspace.security.throttle import UserBudget
 from socketspace.services.abuse import Blocks, refuse_if_blocked
 from socketspace.services.ids import check_cursor_id, check_message_id, check_user_id
 from socketspace.services.media import MediaLibrary
+from socketspace.services.mentions import (
+    check_mentions,
+    forget_mentions,
+    mentions_only_in_groups,
+)
 from socketspace.services.message_extras import load_extras
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
@@ -98,8 +103,10 @@ async def send_message(
     origin: str | None = None,
     reply_to: object = None,
     forward_of: object = None,
+    mentions: list[str] | None = None,
 ) -> Stored:
-    """Store a message and tell both people, after the commit.
+    """Store a message and tell both people, after the commit. A direct message mentions
+    nobody: a non-empty `mentions` is refused (a client bug is better told than ignored).
 
     Everything before the `await` at the end runs synchronously: a burst of sends from one
     connection reaches the writer's queue in the order it was sent, whatever the scheduling
@@ -110,6 +117,8 @@ async def send_message(
     def refuse() -> None:
         if receiver == sender_id:
             raise InvalidInput("You cannot send a message to yourself.", code="self_message")
+        if mentions:
+            raise mentions_only_in_groups()
         refuse_if_blocked(blocks, sender_id, receiver)
 
     outgoing = prepare_outgoing(
@@ -138,6 +147,7 @@ def prepare_outgoing(
     client_id: str | None,
     reply_to: object = None,
     forward_of: object = None,
+    mentions: list[str] | None = None,
     refuse: Callable[[], None] | None = None,
 ) -> Outgoing:
     """A message checked and on its way (without its receiver or group yet): the text, the
@@ -150,6 +160,9 @@ def prepare_outgoing(
         raise InvalidInput("Text or image is required.", code="empty_message")
     if refuse is not None:
         refuse()
+    named = check_mentions(mentions)
+    if named and body is None:  # a forward's or a bare picture's: no @Name to show them by
+        raise InvalidInput("Mentions need text that names them.", code="invalid_mentions")
     client = check_client_id(client_id)
     reply_to_id = check_reply_to(reply_to)
     ref = media.check_picture(image, field="image") if image else None
@@ -171,6 +184,7 @@ def prepare_outgoing(
         image=ready,
         reply_to_id=reply_to_id,
         forward_of=forwarded,
+        mentions=named,
     )
 
 
@@ -545,6 +559,8 @@ async def delete_message(
         message.text = None
         message.image = None
         message.deleted_at = utcnow()
+        if message.receiver_id is None:
+            await forget_mentions(session, message.id)
         # A deleted message the others had not read yet no longer counts as unread.
         receivers = (
             ConversationMember.user_id == message.receiver_id
