@@ -31,6 +31,8 @@ MessageRow: TypeAlias = Message | MessageRecord
 
 # A message's reactions: emoji -> the ids of everyone who reacted with it, first come first.
 Reactions: TypeAlias = dict[str, list[str]]
+# A stored picture's width and height, in pixels.
+PictureSize: TypeAlias = tuple[int, int]
 REACTORS_SHOWN = 20
 
 
@@ -44,6 +46,8 @@ class Extras:
     quotes: Mapping[int, dict[str, Any]] = field(default_factory=dict)
     reactions: Mapping[int, Reactions] = field(default_factory=dict)
     viewer_id: str | None = None
+    # The size of each picture shown, by URL: clients keep its place before it loads.
+    pictures: Mapping[str, PictureSize] = field(default_factory=dict)
     mentions: Mapping[int, list[str]] = field(default_factory=dict)
 
 
@@ -81,6 +85,7 @@ def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, A
     reply_to_id = message.reply_to_id
     reactions = extras.reactions.get(message.id) if extras.reactions else None
     deleted = deleted_at is not None
+    image = None if deleted else message.image
     created = iso(created_at)
     receiver_id = message.receiver_id
     view: dict[str, Any] = {
@@ -88,7 +93,7 @@ def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, A
         "senderId": message.sender_id,
         "receiverId": receiver_id,
         "text": None if deleted else message.text,
-        "image": None if deleted else message.image,
+        "image": image,
         "clientId": message.client_id,
         "createdAt": created,
         "updatedAt": iso(deleted_at or edited_at) if deleted or edited_at else created,
@@ -102,6 +107,8 @@ def message_view(message: MessageRow, extras: Extras = NO_EXTRAS) -> dict[str, A
         if reactions and not deleted
         else [],
     }
+    if image is not None and (size := extras.pictures.get(image)) is not None:
+        view["imageWidth"], view["imageHeight"] = size
     if receiver_id is None:  # a group's: the shape of a direct one stays as the original's
         view["groupId"] = str(message.conversation_id)
         view["kind"] = message.kind
@@ -218,6 +225,10 @@ class MessageOut(BaseModel):
     )
     text: str | None
     image: str | None
+    imageWidth: int | None = Field(
+        default=None, description="the picture's width in pixels, when known (absent if not)"
+    )
+    imageHeight: int | None = Field(default=None, description="its height, likewise")
     clientId: str | None
     createdAt: str
     updatedAt: str

@@ -14,14 +14,15 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Protocol, TypeVar
+from typing import IO, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import delete, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.config import Settings
 from socketspace.db import Database
@@ -49,6 +50,7 @@ from socketspace.media.storage import (
 from socketspace.models import Conversation, Media, Message, Report, User
 from socketspace.models.base import new_id, utcnow
 from socketspace.periodic import Periodic
+from socketspace.schemas.message import PictureSize
 from socketspace.security.throttle import Throttle, UserBudget
 from socketspace.services.visibility import readable_by
 
@@ -88,6 +90,30 @@ class SentPicture(Protocol):
 
 def url_of(kind: str, name: str) -> str:
     return f"/api/media/{kind}/{name}"
+
+
+class Picture(NamedTuple):
+    """A stored picture, as a message refers to it: its URL, and its size, by which clients
+    keep its place in a list before it has loaded."""
+
+    url: str
+    width: int
+    height: int
+
+
+async def load_picture_sizes(session: AsyncSession, urls: Iterable[str]) -> dict[str, PictureSize]:
+    """The width and height of the message pictures at these URLs, by URL: one query for a
+    page of messages, none when it shows no picture. A URL no row knows is left out."""
+    prefix = url_of("images", "")
+    names = {url.removeprefix(prefix) for url in urls if url.startswith(prefix)}
+    if not names:
+        return {}
+    rows = await session.execute(
+        select(Media.name, Media.width, Media.height).where(
+            Media.kind == "images", Media.name.in_(names)
+        )
+    )
+    return {prefix + name: (width, height) for name, width, height in rows}
 
 
 def thumb_name(name: str) -> str:
@@ -284,6 +310,12 @@ class MediaLibrary:
         self, ref: PictureRef, *, owner_id: str, kind: Purpose, field: str
     ) -> str:
         """The URL of a picture given by id or as a data URL, ready to be stored."""
+        return (await self.picture(ref, owner_id=owner_id, kind=kind, field=field)).url
+
+    async def picture(
+        self, ref: PictureRef, *, owner_id: str, kind: Purpose, field: str
+    ) -> Picture:
+        """A picture given by id or as a data URL, ready to be stored: its URL and size."""
         if isinstance(ref, MediaId):
             media = await self.attach(ref.id, owner_id=owner_id, kind=kind, field=field)
         else:
@@ -295,7 +327,7 @@ class MediaLibrary:
                 field=field,
                 declared=ref.declared,
             )
-        return url_of(kind, media.name)
+        return Picture(url_of(kind, media.name), media.width, media.height)
 
     async def _in_pool(self, work: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, work)

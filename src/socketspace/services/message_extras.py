@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.schemas.message import Extras, MessageRow
+from socketspace.services.media import load_picture_sizes
 from socketspace.services.mentions import load_mentions
 from socketspace.services.reactions import load_reactions
 from socketspace.services.replies import load_quotes
@@ -24,4 +25,11 @@ async def load_extras(
     # Only group messages mention: a page of a direct chat asks nothing more.
     in_groups = [m.id for m in messages if m.receiver_id is None and m.deleted_at is None]
     mentions = await load_mentions(session, in_groups)
-    return Extras(quotes=quotes, reactions=reactions, viewer_id=viewer_id, mentions=mentions)
+    pictures = await load_picture_sizes(session, (m.image for m in messages if m.image))
+    return Extras(
+        quotes=quotes,
+        reactions=reactions,
+        viewer_id=viewer_id,
+        mentions=mentions,
+        pictures=pictures,
+    )

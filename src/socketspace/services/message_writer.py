@@ -20,7 +20,7 @@ import functools
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -32,7 +32,8 @@ from socketspace.db import Database
 from socketspace.errors import AppError, NotFound, Unavailable
 from socketspace.models.base import utcnow
 from socketspace.models.message import MessageRecord
-from socketspace.schemas.message import NO_EXTRAS, Extras, message_view
+from socketspace.schemas.message import NO_EXTRAS, Extras, PictureSize, message_view
+from socketspace.services.media import Picture
 from socketspace.services.mentions import find_mentions, not_in_group, store_mentions
 from socketspace.services.message_sql import (
     ADD_CONVERSATIONS,
@@ -68,10 +69,11 @@ class Outgoing:
     text: str | None
     client_id: str | None
     # What must finish first: shared budget checks, then storing the picture (its URL).
-    image: asyncio.Task[str | None] | None = None
+    image: asyncio.Task[Picture | None] | None = None
     origin: str | None = None
     group_id: int | None = None
     image_url: str | None = None
+    image_size: PictureSize | None = None
     reply_to_id: int | None = None
     forward_of: int | None = None
     # A group message's mentions (checked for shape; membership is checked when stored).
@@ -151,7 +153,7 @@ class MessageWriter:
             self._queue.put_nowait(outgoing)
         return outgoing.done
 
-    def _release_when_ready(self, sender_id: str, picture: asyncio.Task[str | None]) -> None:
+    def _release_when_ready(self, sender_id: str, picture: asyncio.Task[Picture | None]) -> None:
         picture.add_done_callback(lambda _done: self._release(sender_id))
 
     def _release(self, sender_id: str) -> None:
@@ -209,6 +211,8 @@ class MessageWriter:
                     item.done.set_exception(
                         Unavailable("The message could not be stored. Please try again.")
                     )
+        if any(item.image_size for item in ready):
+            results = [(item, _with_picture_size(item, outcome)) for item, outcome in results]
         committed = time.perf_counter()
         for item, outcome in results:
             if isinstance(outcome, AppError):
@@ -246,7 +250,10 @@ class MessageWriter:
         for item in batch:
             if item.image is not None:
                 try:
-                    item.image_url = await item.image
+                    picture = await item.image
+                    if picture is not None:
+                        item.image_url = picture.url
+                        item.image_size = (picture.width, picture.height)
                 except AppError as exc:
                     item.done.set_exception(exc)
                     continue
@@ -489,6 +496,17 @@ def _extras(
         quotes={original.id: quote_view(original)} if original is not None else {},
         mentions={message.id: mentions} if mentions else {},
     )
+
+
+def _with_picture_size(item: Outgoing, outcome: Stored | AppError) -> Stored | AppError:
+    """The picture's size in the view of the message just sent with it, which everyone is
+    sent (history pages read it from the media table: services/message_extras.py)."""
+    if not isinstance(outcome, Stored) or item.image_url is None or item.image_size is None:
+        return outcome
+    if outcome.message.image != item.image_url:  # a retry found one stored with another
+        return outcome
+    pictures = {item.image_url: item.image_size}
+    return replace(outcome, extras=replace(outcome.extras, pictures=pictures))
 
 
 def pair_of(a: str, b: str) -> tuple[str, str]:

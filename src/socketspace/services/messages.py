@@ -28,7 +28,7 @@ from socketspace.schemas.message import NO_EXTRAS, ChatRow, Extras, MessageRow, 
 from socketspace.security.throttle import UserBudget
 from socketspace.services.abuse import Blocks, refuse_if_blocked
 from socketspace.services.ids import check_cursor_id, check_message_id, check_user_id
-from socketspace.services.media import MediaLibrary
+from socketspace.services.media import MediaLibrary, Picture
 from socketspace.services.mentions import (
     check_mentions,
     forget_mentions,
@@ -173,7 +173,7 @@ def prepare_outgoing(
     if ref is not None:
         checks.append(media.take_upload(sender_id))
         # The picture is checked and stored off the loop; the writer waits for it in its turn.
-        picture = media.picture_url(ref, owner_id=sender_id, kind="images", field="image")
+        picture = media.picture(ref, owner_id=sender_id, kind="images", field="image")
     waits = [check for check in checks if check is not None]
     ready = asyncio.create_task(_ready(waits, picture)) if waits or picture else None
     return Outgoing(
@@ -188,9 +188,10 @@ def prepare_outgoing(
     )
 
 
-async def _ready(checks: list[Awaitable[None]], picture: Awaitable[str] | None) -> str | None:
-    """What a message waits for before it is stored: its budget checks, then its picture's
-    URL."""
+async def _ready(
+    checks: list[Awaitable[None]], picture: Awaitable[Picture] | None
+) -> Picture | None:
+    """What a message waits for before it is stored: its budget checks, then its picture."""
     try:
         for check in checks:
             await check

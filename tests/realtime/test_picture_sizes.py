@@ -1,0 +1,80 @@
+"""A picture's width and height travel with its message (imageWidth, imageHeight), so that a
+client keeps the picture's place in the list before it has loaded (issue 19): in the send's
+answer, the live event, history pages, sync and group pages alike. A message without a
+picture keeps the original's shape; a picture no row knows simply has no size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+
+from socketspace.db import Database
+from socketspace.models import Media
+from socketspace.realtime import events
+from tests.api.test_messages import MESSAGE_FIELDS
+from tests.conftest import Person
+from tests.pictures import png_bytes
+
+
+async def send_picture(sender: Person, to: str, size: tuple[int, int]) -> dict[str, Any]:
+    upload = await sender.http.post(
+        "/api/media", files={"file": ("p.png", png_bytes(size=size), "image/png")}
+    )
+    assert upload.status_code == 201, upload.text
+    sent = await sender.http.post(f"/api/messages/send/{to}", json={"image": upload.json()["id"]})
+    assert sent.status_code == 201, sent.text
+    message: dict[str, Any] = sent.json()
+    return message
+
+
+def sized(message: dict[str, Any]) -> tuple[int, int] | None:
+    if "imageWidth" not in message:
+        return None
+    return (message["imageWidth"], message["imageHeight"])
+
+
+async def test_a_pictures_size_is_in_the_answer_the_live_event_history_and_sync(
+    alice: Person, bob: Person
+) -> None:
+    bob_tab = await bob.connect()
+    sent = await send_picture(alice, bob.id, (320, 200))
+    assert sized(sent) == (320, 200)
+    assert sized(await bob_tab.next(events.NEW_MESSAGE)) == (320, 200)
+
+    text = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "and words"})
+    assert set(text.json()) == MESSAGE_FIELDS  # no size where there is no picture
+
+    history = (await bob.http.get(f"/api/messages/{alice.id}")).json()
+    assert [sized(m) for m in history] == [(320, 200), None]
+    synced = (await bob.http.get("/api/messages/sync", params={"after": 0})).json()
+    assert [sized(m) for m in synced["messages"]] == [(320, 200), None]
+
+
+async def test_a_group_pictures_size_is_in_its_page_and_a_tall_one_keeps_its_own(
+    alice: Person, bob: Person
+) -> None:
+    group = await alice.http.post("/api/groups", json={"name": "Walk", "memberIds": [bob.id]})
+    group_id = group.json()["_id"]
+    upload = await alice.http.post(
+        "/api/media", files={"file": ("p.png", png_bytes(size=(90, 300)), "image/png")}
+    )
+    sent = await alice.http.post(
+        f"/api/groups/{group_id}/messages", json={"image": upload.json()["id"]}
+    )
+    assert sent.status_code == 201, sent.text
+    assert sized(sent.json()) == (90, 300)
+    page = (await bob.http.get(f"/api/groups/{group_id}/messages")).json()
+    assert [sized(m) for m in page if m["kind"] == "text"] == [(90, 300)]
+
+
+async def test_a_deleted_picture_or_one_no_row_knows_has_no_size(
+    alice: Person, bob: Person, db: Database
+) -> None:
+    kept = await send_picture(alice, bob.id, (64, 48))
+    gone = await send_picture(alice, bob.id, (48, 64))
+    assert (await alice.http.delete(f"/api/messages/{gone['_id']}")).status_code == 200
+    async with db.write() as session:  # as if its row had been swept
+        await session.execute(update(Media).values(kind="swept"))
+    history = (await bob.http.get(f"/api/messages/{alice.id}")).json()
+    assert [(m["_id"], sized(m)) for m in history] == [(kept["_id"], None), (gone["_id"], None)]
