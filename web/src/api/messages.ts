@@ -102,6 +102,8 @@ export interface SendInput {
   clientId: string;
   /** The message this one answers. */
   replyToId?: string;
+  /** Groups only: the members the text names. */
+  mentions?: string[];
 }
 
 /** REST send: used for images, which are too large for a socket frame. */

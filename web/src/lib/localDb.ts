@@ -33,6 +33,8 @@ export interface StoredUnsent {
   createdAt: string;
   /** The message it answers (sent as replyToId); absent from rows kept before replies. */
   replyTo?: Quote | null;
+  /** The members it mentions (groups); absent from rows kept before mentions. */
+  mentions?: string[];
   delivery: "pending" | "failed";
   error: string | null;
   retryable: boolean;

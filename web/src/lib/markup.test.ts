@@ -69,3 +69,23 @@ describe("safeHref", () => {
     expect(safeHref("not a url")).toBeNull();
   });
 });
+
+describe("mentions in the markup", () => {
+  const bob = { userId: "b", name: "Bob Builder" };
+
+  it("become mention nodes where the message mentions them, also in emphasis", () => {
+    expect(parseMarkup("hi @Bob Builder, *@Bob Builder*", [bob])).toEqual([
+      p(
+        t("hi "),
+        { type: "mention", userId: "b", text: "@Bob Builder" },
+        t(", "),
+        { type: "strong", children: [{ type: "mention", userId: "b", text: "@Bob Builder" }] },
+      ),
+    ]);
+  });
+
+  it("stay text when the message does not mention them, and inside code", () => {
+    expect(parseMarkup("hi @Bob Builder")).toEqual([p(t("hi @Bob Builder"))]);
+    expect(parseMarkup("`@Bob Builder`", [bob])).toEqual([p({ type: "code", text: "@Bob Builder" })]);
+  });
+});

@@ -10,6 +10,7 @@
  * link shows where it goes.
  */
 import MarkdownIt, { type Token } from "markdown-it";
+import { splitMentions } from "./mentions";
 
 export type Markup =
   | { type: "text"; text: string }
@@ -17,6 +18,8 @@ export type Markup =
   | { type: "code"; text: string }
   | { type: "pre"; text: string }
   | { type: "link"; href: string; children: Markup[] }
+  /** `@Full Name` of someone the message mentions (by id): drawn as a chip. */
+  | { type: "mention"; userId: string; text: string }
   | { type: "strong" | "em" | "del" | "p"; children: Markup[] };
 
 const parser = new MarkdownIt("zero", { breaks: true, linkify: true, html: false })
@@ -34,14 +37,20 @@ export function safeHref(href: string): string | null {
   }
 }
 
-/** The tree of a message's text. */
-export function parseMarkup(text: string): Markup[] {
+/** Someone a message mentions, and the name its text calls them by. */
+export interface MentionName {
+  userId: string;
+  name: string;
+}
+
+/** The tree of a message's text; the `@Name` of each person it mentions becomes a mention node. */
+export function parseMarkup(text: string, mentioned: readonly MentionName[] = []): Markup[] {
   const blocks: Markup[] = [];
   for (const token of parser.parse(text, {})) {
     if (token.type === "fence") {
       blocks.push({ type: "pre", text: token.content.replace(/\n$/, "") });
     } else if (token.type === "inline") {
-      blocks.push({ type: "p", children: inline(token.children ?? []) });
+      blocks.push({ type: "p", children: withMentions(inline(token.children ?? []), mentioned) });
     }
   }
   return blocks;
@@ -97,6 +106,25 @@ function inline(tokens: Token[]): Markup[] {
     }
   }
   return root;
+}
+
+/** Mentions cut out of the text, also inside emphasis; code and links keep their text as it is. */
+function withMentions(nodes: Markup[], mentioned: readonly MentionName[]): Markup[] {
+  if (mentioned.length === 0) return nodes;
+  return nodes.flatMap((node): Markup[] => {
+    switch (node.type) {
+      case "text":
+        return splitMentions(node.text, mentioned).map((piece) =>
+          "userId" in piece ? { type: "mention", userId: piece.userId, text: piece.text } : { type: "text", text: piece.text },
+        );
+      case "strong":
+      case "em":
+      case "del":
+        return [{ ...node, children: withMentions(node.children, mentioned) }];
+      default:
+        return [node];
+    }
+  });
 }
 
 function appendText(into: Markup[], text: string): void {

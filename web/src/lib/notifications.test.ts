@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { askNotifyPermission, notificationContent, notifyPermission, showNotification } from "./notifications";
+import { askNotifyPermission, notificationContent, notifyPermission, shouldNotify, showNotification } from "./notifications";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -49,5 +49,19 @@ describe("browser notifications", () => {
     }
     vi.stubGlobal("Notification", Throwing);
     expect(() => showNotification(notificationContent("Bob", "b", "hi", false, 1), () => undefined)).not.toThrow();
+  });
+});
+
+describe("whether an arrival notifies", () => {
+  it("does when nobody sees it, unless muted; a mention of me does even when muted", () => {
+    expect(shouldNotify({ unnoticed: true, muted: false, mentioned: false })).toBe(true);
+    expect(shouldNotify({ unnoticed: true, muted: true, mentioned: false })).toBe(false);
+    expect(shouldNotify({ unnoticed: true, muted: true, mentioned: true })).toBe(true);
+    expect(shouldNotify({ unnoticed: true, muted: false, mentioned: true })).toBe(true);
+  });
+
+  it("never for what is already on screen, mentioned or not", () => {
+    expect(shouldNotify({ unnoticed: false, muted: false, mentioned: true })).toBe(false);
+    expect(shouldNotify({ unnoticed: false, muted: true, mentioned: true })).toBe(false);
   });
 });

@@ -82,3 +82,22 @@ export function showNotification(content: NotificationContent, onClick: () => vo
     // Not allowed here (e.g. only from a service worker): the sound and badge still tell.
   }
 }
+
+/** What decides whether an arrived message may ring and notify (the settings aside). */
+export interface NotifyCase {
+  /** Someone else's message that nobody is looking at (store/chat Received.unnoticed). */
+  unnoticed: boolean;
+  /** The conversation is muted (mine, on every device). */
+  muted: boolean;
+  /** The message mentions me (Received.mentioned). */
+  mentioned: boolean;
+}
+
+/**
+ * A message nobody is looking at rings and notifies, unless its conversation is muted; a
+ * mention of me does even then (as in Slack and WhatsApp: muting a busy group must not hide
+ * what is addressed to me).
+ */
+export function shouldNotify({ unnoticed, muted, mentioned }: NotifyCase): boolean {
+  return unnoticed && (!muted || mentioned);
+}

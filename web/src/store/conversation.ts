@@ -36,6 +36,8 @@ export interface ChatMessage {
   replyTo: Quote | null;
   /** As the message's view carried them when loaded (live changes: store/reactions.ts). */
   reactions?: Reaction[] | undefined;
+  /** A group message's: whom it mentions (sent as `mentions`; the bubble marks mine). */
+  mentions?: string[];
   delivery: Delivery;
   /** Why the last attempt failed, for the failed bubble. */
   error: string | null;
@@ -54,6 +56,8 @@ export interface Draft {
   createdAt: string;
   /** The message it answers, drawn as a quote while it is on its way (sent as replyToId). */
   replyTo?: Quote | null;
+  /** The members its text mentions, by id (groups). */
+  mentions?: string[];
 }
 
 export function fromStored(message: Message, key?: string): ChatMessage {
@@ -73,6 +77,7 @@ export function fromStored(message: Message, key?: string): ChatMessage {
     deletedAt: message.deletedAt,
     replyTo: message.replyTo ?? null,
     reactions: message.reactions,
+    mentions: message.mentions ?? [],
     delivery: "sent",
     error: null,
     retryable: false,
@@ -95,6 +100,7 @@ export function fromDraft(draft: Draft): ChatMessage {
     editedAt: null,
     deletedAt: null,
     replyTo: draft.replyTo ?? null,
+    mentions: draft.mentions ?? [],
     delivery: "pending",
     error: null,
     retryable: false,

@@ -89,6 +89,8 @@ export interface Message {
   replyTo?: Quote | null;
   /** Absent from servers without reactions. */
   reactions?: Reaction[];
+  /** A group message's: the ids of the members it mentions (its text names them as `@Full Name`). */
+  mentions?: string[];
 }
 
 /** A page of GET /api/messages/:userId, oldest first. */
@@ -208,4 +210,6 @@ export type ConversationSummary =
       myRole?: GroupRole | "left" | null;
       lastMessage: LastMessage | null;
       unreadCount: number;
+      /** Of the unread, the messages that mention me (absent from servers without mentions). */
+      mentionCount?: number;
     };

@@ -1,17 +1,37 @@
 import { ImagePlus, Reply, SendHorizontal, X } from "lucide-react";
-import { type ChangeEvent, type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, useRef } from "react";
+import {
+  type ChangeEvent,
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  type SyntheticEvent,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { firstFile, IMAGE_TYPES } from "../../lib/images";
+import { type MentionQuery, insertMention, matchMembers, mentionQueryAt, mentionedIds } from "../../lib/mentions";
 import { playKeystroke } from "../../lib/sounds";
 import { useChatStore } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
 import { draftTyped } from "./drafts";
 import { EmojiButton } from "./EmojiButton";
+import { type MentionOption, MentionSuggestions, optionId } from "./MentionSuggestions";
 import { sendNewMessage } from "./outbox";
 import { quoteText } from "./quotes";
 import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
 
 const MAX_TEXT = 2000;
+
+/**
+ * The members picked from the suggestions, by conversation: kept beside the draft (which
+ * outlives this component while another chat is open) until the message is sent. At sending,
+ * only those whose `@Name` is still in the text are mentioned.
+ */
+const pickedMentions = new Map<string, MentionOption[]>();
 
 /** Keys that make a sound: characters, deleting, and the space bar. */
 function audible(event: KeyboardEvent): boolean {
@@ -25,9 +45,11 @@ interface ComposerProps {
   attachment: Attachment;
   /** A sender's name, for "Replying to …". */
   nameOf: (userId: string) => string;
+  /** A group's members: `@` suggests them, and the message mentions those picked. */
+  members?: readonly MentionOption[];
 }
 
-export function Composer({ chatKey, placeholder, attachment, nameOf }: ComposerProps) {
+export function Composer({ chatKey, placeholder, attachment, nameOf, members }: ComposerProps) {
   // The text is the conversation's draft: it waits in the store while another chat is open.
   const text = useChatStore((s) => s.drafts[chatKey] ?? "");
   const { image, attach, clear } = attachment;
@@ -37,6 +59,17 @@ export function Composer({ chatKey, placeholder, attachment, nameOf }: ComposerP
   const empty = text.trim() === "" && image === null;
   const replyingTo = useChatStore((s) => s.conversations[chatKey]?.replyingTo ?? null);
   const cancelReply = () => useChatStore.getState().replyChosen(chatKey, null);
+  const meId = useChatStore((s) => s.meId);
+  const listId = useId();
+  // The `@…` at the caret, the option the arrows are on, and the `@` Escape closed the list for.
+  const [mention, setMention] = useState<MentionQuery | null>(null);
+  const [active, setActive] = useState(0);
+  const [closedAt, setClosedAt] = useState<number | null>(null);
+  const suggestions = useMemo(
+    () => (members && mention ? matchMembers(members, mention.query, meId) : []),
+    [members, mention, meId],
+  );
+  const suggesting = mention !== null && suggestions.length > 0 && closedAt !== mention.start;
 
   useEffect(() => {
     if (!replyingTo) return;
@@ -55,7 +88,10 @@ export function Composer({ chatKey, placeholder, attachment, nameOf }: ComposerP
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (empty) return;
-    sendNewMessage(chatKey, text, image, replyingTo);
+    const mentions = members ? mentionedIds(text, pickedMentions.get(chatKey) ?? []) : [];
+    sendNewMessage(chatKey, text, image, replyingTo, mentions);
+    pickedMentions.delete(chatKey);
+    setMention(null);
     if (replyingTo) cancelReply();
     typingStopped(chatKey);
     draftTyped(chatKey, "");
@@ -63,7 +99,51 @@ export function Composer({ chatKey, placeholder, attachment, nameOf }: ComposerP
     textarea.current?.focus();
   }
 
+  /** Where the caret is now decides whether a mention is being typed (typing, a click, the arrows). */
+  function followCaret(event: SyntheticEvent<HTMLTextAreaElement>) {
+    if (!members) return;
+    const box = event.currentTarget;
+    const next = box.selectionStart === box.selectionEnd ? mentionQueryAt(box.value, box.selectionStart) : null;
+    if (next?.start !== mention?.start || next?.query !== mention?.query) {
+      setMention(next);
+      setActive(0);
+      if (next?.start !== closedAt) setClosedAt(null);
+    }
+  }
+
+  /** The member chosen: `@Full Name ` replaces what was typed after the `@`. */
+  function pickMention(member: MentionOption) {
+    const box = textarea.current;
+    if (!box || !mention) return;
+    const next = insertMention(text, mention, box.selectionStart, member.fullName);
+    if (next.text.length > MAX_TEXT) return;
+    pickedMentions.set(chatKey, [...(pickedMentions.get(chatKey) ?? []), member]);
+    draftTyped(chatKey, next.text);
+    typingInput(chatKey, next.text);
+    setMention(null);
+    requestAnimationFrame(() => box.setSelectionRange(next.caret, next.caret));
+  }
+
+  /** The suggestions' keys (the combobox pattern); true when the key was theirs. */
+  function suggestionKey(event: KeyboardEvent<HTMLTextAreaElement>): boolean {
+    if (!suggesting || event.nativeEvent.isComposing) return false;
+    const count = suggestions.length;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      setActive((i) => (i + (event.key === "ArrowDown" ? 1 : count - 1)) % count);
+    } else if ((event.key === "Enter" && !event.shiftKey) || (event.key === "Tab" && !event.shiftKey)) {
+      const member = suggestions[active];
+      if (member) pickMention(member);
+    } else if (event.key === "Escape") {
+      setClosedAt(mention.start); // closes the list only: the reply and the conversation stay
+    } else {
+      return false;
+    }
+    event.preventDefault();
+    return true;
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (suggestionKey(event)) return;
     if (event.key === "Escape" && replyingTo) {
       event.preventDefault(); // cancels the reply, not the conversation
       cancelReply();
@@ -162,13 +242,31 @@ export function Composer({ chatKey, placeholder, attachment, nameOf }: ComposerP
             onChange={(e) => {
               draftTyped(chatKey, e.target.value);
               typingInput(chatKey, e.target.value);
+              followCaret(e);
             }}
+            onSelect={followCaret}
+            onBlur={() => setMention(null)}
             onKeyDown={onKeyDown}
             onPaste={onPaste}
             placeholder={placeholder}
             aria-label="Message"
+            // The text box leads the suggestions (the combobox pattern; a textarea keeps its
+            // own role, so without aria-expanded, which a text box may not carry).
+            aria-autocomplete={members ? "list" : undefined}
+            aria-controls={suggesting ? listId : undefined}
+            aria-activedescendant={suggesting ? optionId(listId, active) : undefined}
             className="textarea field-sizing-content max-h-40 min-h-11 flex-1 resize-none rounded-field bg-base-200 border-transparent py-2.5 text-base leading-snug focus:border-primary/60 focus:outline-none"
           />
+          {suggesting && (
+            <MentionSuggestions
+              anchor={textarea}
+              id={listId}
+              options={suggestions}
+              active={active}
+              onPick={pickMention}
+              onActive={setActive}
+            />
+          )}
           <button type="submit" className="btn btn-primary btn-circle" disabled={empty} aria-label="Send message" title="Send (Enter)">
             <SendHorizontal className="size-5" />
           </button>

@@ -26,7 +26,7 @@ import {
   useChatStore,
 } from "../../store/chat";
 import { useSafetyStore } from "../../store/safety";
-import type { Person } from "../../types";
+import type { GroupMember, Person } from "../../types";
 import { Composer } from "./Composer";
 import { loadHistory, reportRead } from "./history";
 import type { SafetyEntriesOf } from "./MessageActions";
@@ -102,6 +102,9 @@ function GroupHeader({ group, onClose, onShowGroup }: { group: GroupInfo; onClos
     </HeaderShell>
   );
 }
+
+/** A group whose members are not loaded yet: nobody to suggest. */
+const NO_MEMBERS: readonly GroupMember[] = [];
 
 function HeaderShell({ onClose, chatKey, children }: { onClose: () => void; chatKey: string; children: ReactNode }) {
   const tools = useContext(HeaderToolsSlot)?.(chatKey);
@@ -332,6 +335,7 @@ function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries }: Gro
           placeholder={`Message ${group.name}`}
           attachment={attachment}
           nameOf={(id) => (id === meId ? "yourself" : senderOf(id).fullName)}
+          members={members ?? NO_MEMBERS}
         />
       ) : (
         <p

@@ -11,6 +11,7 @@ import {
   useContext,
   useEffect,
   useId,
+  useMemo,
   useRef,
   useState,
 } from "react";
@@ -193,6 +194,9 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const reactions = useContext(ReactionSlot);
   const bubble = useRef<HTMLDivElement>(null);
   const stored = message._id !== null && message.delivery === "sent" && !deleted;
+  // Someone else's message that mentions me stands out; every mentioned @Name is a chip.
+  const mentionsMe = !mine && !deleted && (message.mentions?.includes(meId) ?? false);
+  const mentionNames = useMemo(() => (message.mentions ?? []).map((id) => ({ userId: id, name: nameOf(id) })), [message.mentions, nameOf]);
   const actions = stored
     ? messageEntries({
         mine,
@@ -213,6 +217,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
       data-testid="message"
       data-mine={mine ? "true" : "false"}
       data-delivery={message.delivery}
+      data-mentions-me={mentionsMe ? "true" : undefined}
     >
       {!mine && (
         <div className="chat-image">
@@ -236,8 +241,9 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         tabIndex={phone && withMenu ? -1 : undefined}
         className={`chat-bubble max-w-[min(80%,36rem)] ${
           mine ? (failed ? "chat-bubble-error" : "chat-bubble-primary") : "bg-base-100 text-base-content shadow-sm"
-        } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""}`}
+        } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""} ${mentionsMe ? "ring-2 ring-warning" : ""}`}
       >
+        {mentionsMe && <span className="sr-only">Mentions you:</span>}
         {withMenu && (
           <MessageMenu
             entries={actions}
@@ -288,7 +294,12 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             {editing && message._id && message.text ? (
               <MessageEditor messageId={message._id} initial={message.text} onDone={() => setEditing(false)} />
             ) : message.text && (
-              <MessageText text={message.text} className={message.image ? "px-2.5 pt-1.5 pb-1" : ""} />
+              <MessageText
+                text={message.text}
+                className={message.image ? "px-2.5 pt-1.5 pb-1" : ""}
+                mentions={mentionNames}
+                meId={meId}
+              />
             )}
           </>
         )}

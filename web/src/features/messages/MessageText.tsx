@@ -1,10 +1,21 @@
 import { type ReactNode, useMemo } from "react";
-import { type Markup, parseMarkup } from "../../lib/markup";
+import { type Markup, type MentionName, parseMarkup } from "../../lib/markup";
+
+const NO_MENTIONS: readonly MentionName[] = [];
+
+interface MessageTextProps {
+  text: string;
+  className?: string;
+  /** The people the message mentions: their `@Name` is drawn as a chip (mine stands out). */
+  mentions?: readonly MentionName[];
+  meId?: string | null;
+}
 
 /** A message's text with its light formatting and links (lib/markup.ts), as React elements:
  * what a person typed reaches the page only as text. */
-export function MessageText({ text, className = "" }: { text: string; className?: string }) {
-  const blocks = useMemo(() => parseMarkup(text), [text]);
+export function MessageText({ text, className = "", mentions = NO_MENTIONS, meId = null }: MessageTextProps) {
+  const blocks = useMemo(() => parseMarkup(text, mentions), [text, mentions]);
+  const draw = (node: Markup, key: number): ReactNode => drawNode(node, key, meId);
   return (
     <div className={`space-y-1.5 break-words ${className}`} data-testid="message-text">
       {blocks.map(draw)}
@@ -12,7 +23,8 @@ export function MessageText({ text, className = "" }: { text: string; className?
   );
 }
 
-function draw(node: Markup, key: number): ReactNode {
+function drawNode(node: Markup, key: number, meId: string | null): ReactNode {
+  const draw = (child: Markup, index: number): ReactNode => drawNode(child, index, meId);
   switch (node.type) {
     case "text":
       return node.text;
@@ -48,6 +60,17 @@ function draw(node: Markup, key: number): ReactNode {
       return <em key={key}>{node.children.map(draw)}</em>;
     case "del":
       return <del key={key}>{node.children.map(draw)}</del>;
+    case "mention":
+      return (
+        <span
+          key={key}
+          className={`rounded px-0.5 font-semibold ${node.userId === meId ? "bg-warning/30" : "bg-base-content/10"}`}
+          data-testid="mention"
+          data-me={node.userId === meId ? "true" : undefined}
+        >
+          {node.text}
+        </span>
+      );
     case "p":
       return <p key={key} className="whitespace-pre-wrap">{node.children.map(draw)}</p>;
   }

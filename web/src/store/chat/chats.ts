@@ -12,6 +12,8 @@ export interface ChatEntry {
   chatKey: string;
   lastMessage: LastMessage | null;
   unreadCount: number;
+  /** Of the unread, the messages that mention me (a group's): the server's, then kept live. */
+  mentionCount: number;
 }
 
 export interface ChatsData {
@@ -35,7 +37,7 @@ export function initialChats(): ChatsData {
 }
 
 export function chatEntry(s: ChatsData, chatKey: string): ChatEntry {
-  return s.chats[chatKey] ?? { chatKey, lastMessage: null, unreadCount: 0 };
+  return s.chats[chatKey] ?? { chatKey, lastMessage: null, unreadCount: 0, mentionCount: 0 };
 }
 
 export function preview(message: Message): LastMessage {
@@ -57,7 +59,8 @@ export function toFront(order: string[], id: string): string[] {
 
 /**
  * The list after a stored message in this conversation: its preview when it is the newest, one
- * more unread when nobody saw it come, and the chat on top when it is new.
+ * more unread when nobody saw it come (and one more mention when it mentions me), and the chat
+ * on top when it is new.
  */
 export function listed(
   s: ChatsData,
@@ -65,6 +68,7 @@ export function listed(
   message: Message,
   isNew: boolean,
   unnoticed: boolean,
+  mentioned = false,
 ): Pick<ChatsData, "chats" | "chatOrder"> {
   const entry = chatEntry(s, chatKey);
   const newer = entry.lastMessage === null || compareIds(message._id, entry.lastMessage._id) >= 0;
@@ -72,6 +76,7 @@ export function listed(
     ...entry,
     lastMessage: newer ? preview(message) : entry.lastMessage,
     unreadCount: entry.unreadCount + (unnoticed ? 1 : 0),
+    mentionCount: entry.mentionCount + (unnoticed && mentioned ? 1 : 0),
   };
   return {
     chats: { ...s.chats, [chatKey]: nextEntry },
@@ -115,13 +120,18 @@ function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<Chat
       }
     }
     const { lastMessage, unreadCount } = summary;
+    const mentionCount = summary.type === "group" ? (summary.mentionCount ?? 0) : 0;
     const live = s.chats[key];
     // A live message newer than this snapshot keeps the live entry.
     const liveIsNewer =
       live?.lastMessage != null && (lastMessage === null || compareIds(live.lastMessage._id, lastMessage._id) > 0);
     chats[key] = liveIsNewer
-      ? { ...live, unreadCount: Math.max(live.unreadCount, unreadCount) }
-      : { chatKey: key, lastMessage, unreadCount };
+      ? {
+          ...live,
+          unreadCount: Math.max(live.unreadCount, unreadCount),
+          mentionCount: Math.max(live.mentionCount, mentionCount),
+        }
+      : { chatKey: key, lastMessage, unreadCount, mentionCount };
     if (lastMessage) cursor = cursor === null ? lastMessage._id : maxId(cursor, lastMessage._id);
   }
   // Chats with only unsent messages (nothing stored yet) stay on top; a group with no message

@@ -37,6 +37,8 @@ export interface Received {
   chatKey: string;
   /** Set for a group message. */
   groupId: string | null;
+  /** Someone else's message that mentions me: it notifies even in a muted group (lib/notifications shouldNotify). */
+  mentioned: boolean;
 }
 
 export interface MessagesActions {
@@ -71,11 +73,12 @@ export function applyStored(s: ChatData, message: Message): { next: Partial<Chat
   const away = beyondWindow(shown, message._id);
   const merge = away ? leftOut(shown.messages, message, s.chats[chatKey]?.lastMessage?._id ?? null) : mergeStored(shown.messages, message);
   const unnoticed = merge.isNew && incoming && (away || !isSeeing(s, chatKey));
-  const received: Received = { isNew: merge.isNew, incoming, unnoticed, chatKey, groupId };
+  const mentioned = incoming && s.meId !== null && (message.mentions ?? []).includes(s.meId);
+  const received: Received = { isNew: merge.isNew, incoming, unnoticed, chatKey, groupId, mentioned };
 
   const next: Partial<ChatData> = {
     conversations: withConversation(s, chatKey, { messages: merge.messages }),
-    ...listed(s, chatKey, message, merge.isNew, unnoticed),
+    ...listed(s, chatKey, message, merge.isNew, unnoticed, mentioned),
     syncCursor: s.syncCursor === null ? message._id : maxId(s.syncCursor, message._id),
   };
   if (merge.isNew && incoming) {

@@ -15,14 +15,14 @@ export interface ReadsActions {
   messagesRead: (event: MessagesRead) => void;
 }
 
-/** My badge after I read up to a message: gone when that covers the newest message, else as it was. */
+/** My badge (and its mentions) after I read up to a message: gone when that covers the newest message, else as it was. */
 function readByMe(s: ChatState, chatKey: string, upToMessageId: string): Partial<ChatState> {
   const entry = s.chats[chatKey];
   if (!entry || entry.unreadCount === 0) return {};
   const last = entry.lastMessage;
   const coversAll =
     last === null || last.senderId === s.meId || last.kind === "system" || compareIds(upToMessageId, last._id) >= 0;
-  return coversAll ? { chats: { ...s.chats, [chatKey]: { ...entry, unreadCount: 0 } } } : {};
+  return coversAll ? { chats: { ...s.chats, [chatKey]: { ...entry, unreadCount: 0, mentionCount: 0 } } } : {};
 }
 
 export const createReadsSlice: ChatSlice<ReadsActions> = (set) => ({

@@ -1,0 +1,115 @@
+"""Issue 18, mentions in real Chromium: `@` in a group's composer suggests its members (a
+listbox driven from the text box: arrows, Enter, Escape), the pick goes in as `@Full Name` and
+travels as an id; the one mentioned sees the message marked, their name as a chip, and the
+server counts it in their mentionCount until they read the group."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from playwright.async_api import expect
+
+from tests.e2e.conftest import Open, Person
+from tests.e2e.test_history import user_id
+
+ORIGIN_HEADER = "Origin"
+
+
+async def conversations(person: Person) -> list[dict[str, Any]]:
+    response = await person.context.request.get("/api/conversations")
+    assert response.ok, await response.text()
+    listed: list[dict[str, Any]] = await response.json()
+    return listed
+
+
+async def mention_count(person: Person, group_id: str) -> int:
+    entry = next(e for e in await conversations(person) if e["_id"] == group_id)
+    return int(entry["mentionCount"])
+
+
+async def until_mention_count(person: Person, group_id: str, wanted: int) -> None:
+    """The server's count, asked again until it is `wanted` (a read travels over the socket)."""
+    for _ in range(100):
+        if await mention_count(person, group_id) == wanted:
+            return
+        await asyncio.sleep(0.1)
+    assert await mention_count(person, group_id) == wanted
+
+
+async def test_a_member_picked_from_the_keyboard_is_mentioned_and_sees_it_marked(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice Liddell")
+    bob = await open_person("Bob Builder")
+    bonnie = await open_person("Bonnie Tyler")
+    carol = await open_person("Carol Ann")
+    members = [await user_id(p) for p in (bob, bonnie, carol)]
+    made = await alice.context.request.post(
+        "/api/groups",
+        data={"name": "Crew", "memberIds": members},
+        headers={ORIGIN_HEADER: alice.page.url.split("/chat")[0]},
+    )
+    assert made.status == 201, await made.text()
+    group_id = str((await made.json())["_id"])
+    await bob.page.reload()
+    page = alice.page
+    await page.goto(f"/chat/g/{group_id}")
+    await expect(page.get_by_test_id("conversation-name")).to_have_text("Crew")
+    box = page.get_by_role("textbox", name="Message")
+    suggestions = page.get_by_role("listbox", name="Members to mention")
+
+    # Escape closes the suggestions only: the conversation stays open.
+    await box.press_sequentially("@Ca")
+    await expect(suggestions.get_by_test_id("mention-name")).to_have_text(["Carol Ann"])
+    await box.press("Escape")
+    await expect(suggestions).to_have_count(0)
+    await expect(page.get_by_test_id("conversation-name")).to_have_text("Crew")
+    await box.fill("")
+
+    # "@Bo": Bob and Bonnie, not me; the arrows move, Enter picks.
+    await box.press_sequentially("@Bo")
+    options = suggestions.get_by_role("option")
+    await expect(suggestions.get_by_test_id("mention-name")).to_have_text(
+        ["Bob Builder", "Bonnie Tyler"]
+    )
+    await expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    await box.press("ArrowDown")
+    await expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    await expect(box).to_have_attribute(
+        "aria-activedescendant", await options.nth(1).get_attribute("id") or "?"
+    )
+    await box.press("ArrowUp")
+    await expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    await box.press("Enter")
+    await expect(suggestions).to_have_count(0)
+    await expect(box).to_have_value("@Bob Builder ")
+    await expect(box).to_be_focused()
+    await box.press_sequentially("are you in?")
+    await box.press("Enter")
+    sent = page.get_by_test_id("message").filter(has_text="are you in?")
+    await expect(sent).to_have_attribute("data-delivery", "sent")
+    await expect(sent.get_by_test_id("mention")).to_have_text("@Bob Builder")
+
+    # Stored with Bob's id, counted for him alone while he has not read it.
+    bob_id = members[0]
+    history = await alice.context.request.get(f"/api/groups/{group_id}/messages")
+    stored = [m for m in await history.json() if m.get("kind") == "text"]
+    assert [(m["text"], m["mentions"]) for m in stored] == [("@Bob Builder are you in?", [bob_id])]
+    await until_mention_count(bob, group_id, 1)
+    assert await mention_count(bonnie, group_id) == 0
+
+    # Bob sees it marked, his name as a chip; opening the group reads it and clears the count.
+    await bob.page.get_by_test_id("chat-row").filter(has_text="Crew").click()
+    theirs = bob.page.get_by_test_id("message").filter(has_text="are you in?")
+    await expect(theirs).to_have_attribute("data-mentions-me", "true")
+    await expect(theirs.get_by_test_id("mention")).to_have_attribute("data-me", "true")
+    await until_mention_count(bob, group_id, 0)
+    # Bonnie, not mentioned, sees no mark.
+    await bonnie.page.reload()
+    await bonnie.page.get_by_test_id("chat-row").filter(has_text="Crew").click()
+    hers = bonnie.page.get_by_test_id("message").filter(has_text="are you in?")
+    await expect(hers.get_by_test_id("mention")).to_have_text("@Bob Builder")
+    await expect(hers).not_to_have_attribute("data-mentions-me", "true")
+    for person in (alice, bob, bonnie, carol):
+        assert person.errors == [], person.errors

@@ -1,0 +1,62 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { groupKey } from "./keys";
+import { ALICE, BOB, CAROL, HIKERS, aliceSignedIn, hikers, said, store } from "./testing";
+
+const HIKING = groupKey(HIKERS);
+
+beforeEach(() => {
+  aliceSignedIn();
+  store().groupLoaded(hikers());
+});
+
+function mentioning(id: number, from: string, text: string, ...mentions: string[]) {
+  return { ...said(id, from, text), mentions };
+}
+
+describe("mentions of me", () => {
+  it("load from the conversations list", () => {
+    store().conversationsLoaded([
+      {
+        type: "group",
+        _id: HIKERS,
+        name: "Hikers",
+        avatar: null,
+        memberCount: 3,
+        lastMessage: { _id: "9", text: "@Alice Liddell hi", hasImage: false, senderId: BOB, createdAt: "", deleted: false },
+        unreadCount: 3,
+        mentionCount: 2,
+      },
+    ]);
+
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 3, mentionCount: 2 });
+  });
+
+  it("count live, apart from other unread messages, and say so to whoever notifies", () => {
+    const first = store().messageReceived(mentioning(10, BOB, "@Alice Liddell look", ALICE));
+    store().messageReceived(said(11, CAROL, "nothing for Alice"));
+    const other = store().messageReceived(mentioning(12, CAROL, "@Bob Ross look", BOB));
+
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 3, mentionCount: 1 });
+    expect(first.mentioned).toBe(true);
+    expect(other.mentioned).toBe(false);
+  });
+
+  it("never count my own message, nor twice for a repeat", () => {
+    const mine = store().messageReceived(mentioning(10, ALICE, "note to @Alice Liddell", ALICE));
+    store().messageReceived(mentioning(11, BOB, "@Alice Liddell", ALICE));
+    store().messageReceived(mentioning(11, BOB, "@Alice Liddell", ALICE));
+
+    expect(mine.mentioned).toBe(false);
+    expect(store().chats[HIKING]?.mentionCount).toBe(1);
+  });
+
+  it("clear when I read the group, here or in another tab", () => {
+    store().messageReceived(mentioning(10, BOB, "@Alice Liddell", ALICE));
+    store().chatRead(HIKING, "10");
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+
+    store().messageReceived(mentioning(11, BOB, "@Alice Liddell again", ALICE));
+    store().messagesRead({ readerId: ALICE, groupId: HIKERS, upToMessageId: "11" });
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+  });
+});
