@@ -29,6 +29,9 @@ export interface ChatMessage {
   system: SystemEvent | null;
   text: string | null;
   image: string | null;
+  /** The picture's size, when known: the bubble keeps its place before it loads. */
+  imageWidth?: number | undefined;
+  imageHeight?: number | undefined;
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
@@ -72,6 +75,8 @@ export function fromStored(message: Message, key?: string): ChatMessage {
     system: message.kind === "system" ? (message.system ?? null) : null,
     text: message.text,
     image: message.image,
+    imageWidth: message.imageWidth,
+    imageHeight: message.imageHeight,
     createdAt: message.createdAt,
     editedAt: message.editedAt,
     deletedAt: message.deletedAt,

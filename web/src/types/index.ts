@@ -80,6 +80,9 @@ export interface Message {
   system?: SystemEvent | null;
   text: string | null;
   image: string | null;
+  /** The picture's size in pixels, when the server knows it (its place is kept before it loads). */
+  imageWidth?: number;
+  imageHeight?: number;
   clientId: string | null;
   createdAt: string;
   updatedAt: string;

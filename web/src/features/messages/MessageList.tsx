@@ -35,6 +35,7 @@ import { initialAnchor, moveAnchor } from "./listAnchor";
 import { useBottomKeptOnShrink } from "./useBottomKept";
 import { useSeen } from "./useSeen";
 import { discardSend, retrySend, sendNewMessage } from "./outbox";
+import { SharedPicture } from "./SharedPicture";
 
 const EmojiPanel = lazy(() => import("./EmojiPanel"));
 
@@ -279,16 +280,10 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
                 onClick={() => onOpenImage(image)}
                 aria-label="Open picture"
               >
-                {/* A fixed height, so the row is as tall before the picture loads as after:
-                    a row that grows when its picture arrives would push the newest message
-                    out of view, whatever the list does about it afterwards. The whole picture
-                    shows inside it, its ratio kept (a wide one is not cropped to the bubble).
-                    The message carries no width and height to shape the box by. */}
-                <img
-                  src={image}
-                  alt="Shared picture"
-                  className="h-60 w-auto min-w-32 max-w-full rounded-[calc(var(--radius-field)*0.9)] bg-base-300 object-contain"
-                />
+                {/* As tall before the picture loads as after: a row that grows when its
+                    picture arrives would push the newest message out of view, whatever the
+                    list does about it afterwards. */}
+                <SharedPicture src={image} width={message.imageWidth} height={message.imageHeight} />
               </button>
             )}
             {editing && message._id && message.text ? (
