@@ -8,12 +8,32 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import Open, Person
+from tests.e2e.test_accessibility import BLOCKING, axe
 from tests.e2e.test_history import user_id
 
+__all__ = ["axe"]  # the fixture, shared with test_accessibility
+
 ORIGIN_HEADER = "Origin"
+
+
+async def violations_in(page: Page, axe: str, selectors: list[str]) -> list[str]:
+    """axe's serious and critical findings within these elements (the rest of the page is
+    test_accessibility's)."""
+    if not await page.evaluate("() => 'axe' in window"):
+        await page.evaluate(axe)
+    report: dict[str, Any] = await page.evaluate(
+        "(selectors) => axe.run({include: selectors.map((s) => [s])},"
+        " {resultTypes: ['violations']})",
+        selectors,
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']}"
+        for v in report["violations"]
+        if v["impact"] in BLOCKING
+    ]
 
 
 async def conversations(person: Person) -> list[dict[str, Any]]:
@@ -38,7 +58,7 @@ async def until_mention_count(person: Person, group_id: str, wanted: int) -> Non
 
 
 async def test_a_member_picked_from_the_keyboard_is_mentioned_and_sees_it_marked(
-    open_person: Open,
+    open_person: Open, axe: str
 ) -> None:
     alice = await open_person("Alice Liddell")
     bob = await open_person("Bob Builder")
@@ -73,6 +93,9 @@ async def test_a_member_picked_from_the_keyboard_is_mentioned_and_sees_it_marked
     await expect(suggestions.get_by_test_id("mention-name")).to_have_text(
         ["Bob Builder", "Bonnie Tyler"]
     )
+    # The open list and the text box leading it.
+    found = await violations_in(page, axe, ['[data-testid="mention-suggestions"]', "textarea"])
+    assert found == []
     await expect(options.nth(0)).to_have_attribute("aria-selected", "true")
     await box.press("ArrowDown")
     await expect(options.nth(1)).to_have_attribute("aria-selected", "true")
