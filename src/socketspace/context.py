@@ -16,6 +16,7 @@ from socketspace.services.abuse import Blocks
 from socketspace.services.media import MediaLibrary
 from socketspace.services.message_writer import MessageWriter
 from socketspace.services.notify import Notifier, NullNotifier
+from socketspace.services.search_index import SearchIndexer
 
 
 @dataclass
@@ -33,6 +34,7 @@ class AppContext:
     throttle: Throttle
     blocks: Blocks
     rules: Rules
+    search_index: SearchIndexer
 
     @classmethod
     def build(cls, settings: Settings, notifier: Notifier | None = None) -> AppContext:
@@ -69,6 +71,7 @@ class AppContext:
             throttle=throttle,
             rules=Rules.from_settings(settings),
             blocks=Blocks(db),
+            search_index=SearchIndexer(db),
         )
 
     async def start(self) -> None:
@@ -77,11 +80,13 @@ class AppContext:
         self.writer.start()
         self.media.start()
         self.outbox.start()
+        self.search_index.start()
 
     async def close(self) -> None:
         await self.blocks.stop()
         await self.outbox.stop()
         await self.writer.stop()
+        await self.search_index.stop()
         await self.throttle.close()
         await self.media.close()
         self.passwords.close()

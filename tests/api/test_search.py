@@ -5,6 +5,8 @@ paging, edits and deletes kept true, and hostile queries answered with results o
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -15,18 +17,29 @@ from socketspace.db import Database
 from socketspace.migrations import alembic_config, upgrade
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.services import search as search_service
+from socketspace.services.search_index import SearchIndexer
 from tests.api.test_groups import make_group, say
 from tests.api.test_replies import sent
 from tests.conftest import People, Person
 
+# What a search waits for first: on SQLite, the index taking the queued messages (or nothing).
+index_first: Callable[[], Awaitable[object]] | None = None
+
 
 @pytest.fixture(autouse=True, params=["scan", "index", "whole-index"])
-def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test three ways: as it runs here (the newest messages checked in Python first);
-    with only the newest message checked, so that the rest goes through the search index
-    (on PostgreSQL row by row, the viewer having few messages); and through the whole index
-    (PostgreSQL's GIN index too)."""
-    if request.param != "scan":
+async def path(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, app: Any
+) -> None:
+    """Each test three ways: as it runs here (the newest messages checked in Python first;
+    on SQLite every message still queued for the index, its indexer stopped); with only the
+    newest message checked, so that the rest goes through the search index (on PostgreSQL
+    row by row, the viewer having few messages); and through the whole index (PostgreSQL's
+    GIN index too). In the last two, SQLite's index takes the queue before each search."""
+    indexer: SearchIndexer = app.api.state.ctx.search_index
+    if request.param == "scan":
+        await indexer.stop()
+    else:
+        monkeypatch.setattr(sys.modules[__name__], "index_first", indexer.catch_up)
         monkeypatch.setattr(search_service, "SCAN_FIRST", 1)
     if request.param == "whole-index":
         monkeypatch.setattr(search_service, "ROW_BY_ROW_MAX", 0)
@@ -38,6 +51,8 @@ async def carol(people: People) -> Person:
 
 
 async def search(person: Person, q: str, **params: Any) -> Any:
+    if index_first is not None:
+        await index_first()
     return await person.http.get("/api/search", params={"q": q, **params})
 
 

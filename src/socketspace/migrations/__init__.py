@@ -10,9 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 # The search index migration 0008 builds beside the models' tables (the database keeps it;
 # no model maps it): SQLite's FTS5 table with its shadow tables, PostgreSQL's tsvector column
-# and its GIN index. Comparisons of the schema with the models leave it out.
+# and its GIN index; and SQLite's queue of messages not yet indexed (migration 0012).
+# Comparisons of the schema with the models leave them out.
 SEARCH_TABLES = frozenset(
-    f"messages_fts{suffix}" for suffix in ("", "_data", "_idx", "_docsize", "_config")
+    {
+        *(f"messages_fts{suffix}" for suffix in ("", "_data", "_idx", "_docsize", "_config")),
+        "search_pending",
+    }
 )
 SEARCH_COLUMNS = frozenset({("messages", "search")})
 SEARCH_INDEXES = frozenset({"ix_messages_search"})

@@ -1,11 +1,13 @@
 """Search: the messages a viewer may read whose text matches, newest first, with a snippet.
 
 The index is the database's own (migration 0008): SQLite FTS5 over the messages table,
-PostgreSQL a tsvector column with a GIN index. A query never reaches either engine as
-syntax: it is cut into words (letters and digits; everything else, quotes aside, separates
-them), each word a prefix ("deplo" finds "deploy"), and "quoted words" an exact phrase; the
-match expression is then written by us, every word quoted. So `"`, `*`, `NEAR(`, `OR`, `-`,
-`:` and parentheses are only separators or words.
+PostgreSQL a tsvector column with a GIN index. SQLite's takes new messages a moment after
+they are stored (services/search_index.py); until then a search checks them itself.
+
+A query never reaches either engine as syntax: it is cut into words (letters and digits;
+everything else, quotes aside, separates them), each word a prefix ("deplo" finds "deploy"),
+and "quoted words" an exact phrase; the match expression is then written by us, every word
+quoted. So `"`, `*`, `NEAR(`, `OR`, `-`, `:` and parentheses are only separators or words.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ _BEFORE_MATCH = 50  # characters of context kept before the first match in a lon
 WORD = re.compile(r"[^\W_]+")
 
 _FTS = table("messages_fts", column("rowid"), column("messages_fts"))
+# SQLite: the messages not yet in the index (migration 0012, services/search_index.py).
+_QUEUED = table("search_pending", column("id"))
 _SEARCH_VECTOR: ColumnElement[Any] = literal_column("messages.search")
 # The same vector, as an expression the GIN index cannot serve: PostgreSQL then checks the
 # viewer's own messages one by one (see _indexed).
@@ -293,6 +297,23 @@ async def _indexed(
     return cast("list[MessageRow]", (await session.execute(statement, {"match": match})).all())
 
 
+async def _queued(
+    session: AsyncSession,
+    below: int | None,
+    conditions: list[ColumnElement[bool]],
+    query: Query,
+) -> list[MessageRow]:
+    """SQLite: the matches among the messages still queued for the index, checked here. The
+    indexer takes the queue every half second, so it holds the last moment's messages."""
+    statement = (
+        select(*MESSAGE_COLUMNS).join(_QUEUED, _QUEUED.c.id == Message.id).where(*conditions)
+    )
+    if below is not None:
+        statement = statement.where(Message.id < below)
+    queued = cast("list[MessageRow]", (await session.execute(statement)).all())
+    return [row for row in queued if query.matches(row.text or "")]
+
+
 async def _fewer_than(
     session: AsyncSession,
     most: int,
@@ -364,7 +385,7 @@ async def search(
     their joining up to their leaving) that match `q`, newest first."""
     query = check_query(q)
     size = check_limit(limit, PAGE_DEFAULT, PAGE_MAX)
-    below = check_cursor_id(before, "before") if before is not None else None
+    below = first_below = check_cursor_id(before, "before") if before is not None else None
     conditions: list[ColumnElement[bool]] = [
         Message.deleted_at.is_(None),
         Message.kind == TEXT,
@@ -387,6 +408,10 @@ async def search(
             rows += await _indexed(
                 session, db.is_sqlite, conversations, below, conditions, query, size + 1 - len(rows)
             )
+        if db.is_sqlite:
+            queued = await _queued(session, first_below, conditions, query)
+            if queued:
+                rows = sorted([*queued, *rows], key=lambda row: row.id, reverse=True)[: size + 1]
         page = rows[:size]
         extras = await load_extras(session, page, viewer_id)
         places = await _places(session, viewer_id, page)
