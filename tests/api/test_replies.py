@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from socketspace.services.replies import views_by_sight
 from tests.api.test_groups import history as group_history
 from tests.api.test_groups import make_group, say
 from tests.api.test_media import data_url, send
@@ -201,3 +202,87 @@ async def test_around_is_only_for_messages_the_viewer_may_read(alice, bob, carol
     assert seen["hasMoreBefore"] is False
     for limit in ("0", "201", "x"):
         assert (await around(alice, secret["_id"], limit=limit)).status_code in (400, 422)
+
+
+# --- quotes of what the viewer may not read ---------------------------------------------------
+
+
+def unavailable(message_id: str) -> dict[str, Any]:
+    return {
+        "_id": message_id,
+        "senderId": None,
+        "text": None,
+        "image": None,
+        "deleted": False,
+        "unavailable": True,
+    }
+
+
+async def test_a_newcomer_sees_a_quote_of_what_was_said_before_they_came_as_unavailable(
+    alice, bob, carol
+):
+    group = await make_group(alice, bob)
+    secret = (await say(alice, group, "the secret recipe")).json()
+    added = await alice.http.post(
+        f"/api/groups/{group['_id']}/members", json={"userIds": [carol.id]}
+    )
+    assert added.status_code == 200, added.text
+    reply = (await say(bob, group, "agreed, delicious", replyToId=secret["_id"])).json()
+    assert reply["replyTo"]["text"] == "the secret recipe"
+    # History, the page around the reply, sync and search: never a word of it for Carol.
+    views = [
+        by_id((await group_history(carol, group)).json(), reply["_id"]),
+        by_id((await around(carol, reply["_id"])).json()["messages"], reply["_id"]),
+        by_id(
+            (
+                await carol.http.get("/api/messages/sync", params={"after": "0", "groups": "true"})
+            ).json()["messages"],
+            reply["_id"],
+        ),
+        (await carol.http.get("/api/search", params={"q": "delicious"})).json()["results"][0][
+            "message"
+        ],
+    ]
+    for view in views:
+        assert view["_id"] == reply["_id"]
+        assert view["replyTo"] == unavailable(secret["_id"])
+    # Those who were there still see it whole.
+    alice_sees = by_id((await group_history(alice, group)).json(), reply["_id"])
+    assert alice_sees["replyTo"]["text"] == "the secret recipe"
+    assert alice_sees["replyTo"]["senderId"] == alice.id
+
+
+async def test_someone_back_in_a_group_sees_quotes_of_their_absence_as_unavailable(
+    alice, bob, carol
+):
+    group = await make_group(alice, bob, carol)
+    members = f"/api/groups/{group['_id']}/members"
+    first = (await say(alice, group, "said while Carol was here")).json()
+    await alice.http.delete(f"{members}/{carol.id}")
+    away = (await say(alice, group, "said while Carol was away")).json()
+    await alice.http.post(members, json={"userIds": [carol.id]})
+    answers = [
+        (await say(bob, group, "re", replyToId=message["_id"])).json() for message in (first, away)
+    ]
+    seen = (await group_history(carol, group)).json()
+    # Back in the group, she reads from her return on: neither original, by the one rule.
+    for original, answer in zip((first, away), answers, strict=True):
+        assert by_id(seen, answer["_id"])["replyTo"] == unavailable(original["_id"])
+    # Her own message stays hers to read: a reply to it is quoted whole.
+    mine = (await say(carol, group, "Carol again")).json()
+    await alice.http.delete(f"{members}/{carol.id}")
+    await alice.http.post(members, json={"userIds": [carol.id]})
+    answer = (await say(bob, group, "welcome", replyToId=mine["_id"])).json()
+    seen = (await group_history(carol, group)).json()
+    assert by_id(seen, answer["_id"])["replyTo"]["text"] == "Carol again"
+
+
+def test_a_live_reply_is_one_view_for_all_unless_someone_may_not_read_its_quote():
+    view = {"_id": "9", "text": "re", "replyTo": {"_id": "5", "text": "secret"}}
+    # The common case: the very view, once, to everyone (one encoding of one frame).
+    [(same, everyone)] = views_by_sight(view, ("ann", "bob", "carl"), ())
+    assert same is view and everyone == ("ann", "bob", "carl")
+    seeing, blind = views_by_sight(view, ("ann", "bob", "carl"), ("carl",))
+    assert seeing == (view, ["ann", "bob"])
+    assert blind == ({**view, "replyTo": unavailable("5")}, ("carl",))
+    assert view["replyTo"]["text"] == "secret"  # the shared view is left as it was

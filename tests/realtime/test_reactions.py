@@ -132,3 +132,73 @@ async def test_a_bad_react_is_refused_in_the_ack(alice, bob, payload):
         "invalid_emoji",
         "message_not_found",
     )
+
+
+# --- what a member who joined later may not read ----------------------------------------------
+
+
+async def add(owner: Person, group: dict[str, Any], *people: Person) -> None:
+    added = await owner.http.post(
+        f"/api/groups/{group['_id']}/members", json={"userIds": [p.id for p in people]}
+    )
+    assert added.status_code == 200, added.text
+
+
+async def posted(person: Person, group: dict[str, Any], text: str, **extra: Any) -> dict[str, Any]:
+    response = await person.http.post(
+        f"/api/groups/{group['_id']}/messages", json={"text": text, **extra}
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_a_group_reply_reaches_a_newcomer_live_with_its_quote_unavailable(alice, bob, carol):
+    group = await make_group(alice, bob)
+    secret = await posted(alice, group, "the secret recipe")
+    await add(alice, group, carol)
+    alice_tab, carol_tab = await alice.connect(auth=RICH), await carol.connect(auth=RICH)
+    reply = await posted(bob, group, "agreed", replyToId=secret["_id"])
+    unavailable = {
+        "_id": secret["_id"],
+        "senderId": None,
+        "text": None,
+        "image": None,
+        "deleted": False,
+        "unavailable": True,
+    }
+    to_carol = await carol_tab.next(events.NEW_MESSAGE)
+    assert (to_carol["_id"], to_carol["replyTo"]) == (reply["_id"], unavailable)
+    assert to_carol == {**reply, "replyTo": unavailable}
+    to_alice = await alice_tab.next(events.NEW_MESSAGE)
+    assert to_alice["replyTo"]["text"] == "the secret recipe"
+    # An edit and a deletion of the reply: the same, each one as they may see it.
+    await bob.http.patch(f"/api/messages/{reply['_id']}", json={"text": "agreed!"})
+    edited = await carol_tab.next(events.MESSAGE_UPDATED)
+    assert (edited["text"], edited["replyTo"]) == ("agreed!", unavailable)
+    assert (await alice_tab.next(events.MESSAGE_UPDATED))["replyTo"]["text"] == "the secret recipe"
+    await bob.http.delete(f"/api/messages/{reply['_id']}")
+    assert (await carol_tab.next(events.MESSAGE_DELETED))["replyTo"] == unavailable
+    assert (await alice_tab.next(events.MESSAGE_DELETED))["replyTo"]["senderId"] == alice.id
+
+
+async def test_changes_to_a_message_from_before_someone_joined_do_not_reach_them(alice, bob, carol):
+    group = await make_group(alice, bob)
+    old = await posted(alice, group, "old news")
+    await add(alice, group, carol)
+    alice_tab, carol_tab = await alice.connect(auth=RICH), await carol.connect(auth=RICH)
+    fresh = await posted(alice, group, "fresh news")
+    assert (await carol_tab.next(events.NEW_MESSAGE))["_id"] == fresh["_id"]
+    for message in (old, fresh):  # the old first: had Carol been told, it would come first
+        reacted = await bob.http.put(f"/api/messages/{message['_id']}/reactions/{THUMBS}")
+        assert reacted.status_code == 200, reacted.text
+        edited = await alice.http.patch(f"/api/messages/{message['_id']}", json={"text": "news"})
+        assert edited.status_code == 200, edited.text
+        assert (await alice.http.delete(f"/api/messages/{message['_id']}")).status_code == 200
+    for event in (events.REACTIONS_UPDATED, events.MESSAGE_UPDATED, events.MESSAGE_DELETED):
+        first = await carol_tab.next(event)
+        assert first.get("messageId", first.get("_id")) == fresh["_id"], event
+        # Alice, who was there, was told of both.
+        told = [await alice_tab.next(event) for _ in range(2)]
+        assert [t.get("messageId", t.get("_id")) for t in told] == [old["_id"], fresh["_id"]]
+    assert "old news" not in str(carol_tab.pending(events.MESSAGE_UPDATED))

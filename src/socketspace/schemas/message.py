@@ -205,6 +205,11 @@ class QuoteOut(BaseModel):
     text: str | None = Field(description="its first 200 characters")
     image: str | None = Field(description="its picture's thumbnail")
     deleted: bool
+    unavailable: bool = Field(
+        default=False,
+        description="present (true) when I may not read it (a group's, from before I joined): "
+        "senderId, text and image are null",
+    )
 
 
 class ReactionOut(BaseModel):

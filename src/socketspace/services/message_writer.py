@@ -51,9 +51,11 @@ from socketspace.services.replies import (
     find_originals,
     may_answer,
     may_forward,
+    members_not_seeing_quote,
     not_a_reply_target,
     not_forwardable,
     quote_view,
+    views_by_sight,
 )
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,9 @@ class Stored:
     # A group message's audience as it was committed: the members then (the sender too).
     members: tuple[str, ...] = ()
     extras: Extras = NO_EXTRAS  # the quote of the message it answers, whom it mentions
+    # Members who may not read the message it quotes (they joined after it): their copy
+    # shows the quote unavailable.
+    not_seeing_quote: tuple[str, ...] = ()
 
     @cached_property
     def view(self) -> dict[str, Any]:
@@ -235,7 +240,10 @@ class MessageWriter:
             delivered = 0
             try:
                 for stored, origin in batch:
-                    await self.notifier.message_created(stored.view, origin, stored.members)
+                    for view, members in views_by_sight(
+                        stored.view, stored.members, stored.not_seeing_quote
+                    ):
+                        await self.notifier.message_created(view, origin, members)
                     # Measured here, not in the notifier: only the writer knows the commit time.
                     metrics.DELIVERY_SECONDS.observe(time.perf_counter() - committed)
                     delivered += 1
@@ -361,6 +369,11 @@ class MessageWriter:
             results[index] = Stored(
                 message, True, members, _extras(message, originals, mentioned.get(message.id))
             )
+        for index, message, members in fresh:
+            stored = results[index]
+            if isinstance(stored, Stored) and message.reply_to_id is not None:
+                not_seeing = members_not_seeing_quote(conn, message, members)
+                results[index] = replace(stored, not_seeing_quote=not_seeing)
         return [(item, results[index]) for index, item in enumerate(batch)]
 
     def _conversations(self, conn: Connection, batch: list[Outgoing]) -> dict[tuple[str, str], int]:

@@ -34,11 +34,11 @@ from socketspace.services.mentions import (
     forget_mentions,
     mentions_only_in_groups,
 )
-from socketspace.services.message_extras import load_extras
+from socketspace.services.message_extras import live_extras, load_extras
 from socketspace.services.message_writer import MessageWriter, Outgoing, Stored, pair_of
 from socketspace.services.notify import Notifier
 from socketspace.services.replies import check_forward_of, check_reply_to
-from socketspace.services.visibility import current_members, readable_by
+from socketspace.services.visibility import current_readers, readable_by
 
 TEXT_MAX = 2000
 PAGE_DEFAULT = 50
@@ -499,13 +499,14 @@ async def chats(db: Database, blocks: Blocks, *, viewer_id: str) -> Sequence[Cha
 async def _own_message(
     session: AsyncSession, viewer_id: str, message_id: int
 ) -> tuple[Message, list[str]]:
-    """The viewer's own message, to change, and (a group's) the group's current members."""
+    """The viewer's own message, to change, and (a group's) the group's current members who
+    may read it: those who joined after it are not told of its change."""
     message = await session.get(Message, message_id)
     if message is None:
         raise NotFound("Message not found.", code="message_not_found")
     members: list[str] = []
     if message.receiver_id is None:  # a group's
-        members = await current_members(session, message.conversation_id)
+        members = await current_readers(session, message)
         if viewer_id not in members:
             if viewer_id == message.sender_id:
                 raise Forbidden("You are no longer in this group.", code="not_a_member")
@@ -544,7 +545,9 @@ async def edit_message(
             return message, extras
         message.text = body
         message.edited_at = utcnow()
-    await notifier.message_changed(message, members, extras)
+        told = await live_extras(session, message, members, extras)
+    for people, seen in told:
+        await notifier.message_changed(message, people, seen)
     return message, extras
 
 
@@ -579,7 +582,9 @@ async def delete_message(
             )
             .values(unread_count=ConversationMember.unread_count - 1)
         )
-    await notifier.message_changed(message, members, extras)
+        told = await live_extras(session, message, members, extras)
+    for people, seen in told:
+        await notifier.message_changed(message, people, seen)
     return message, extras
 
 

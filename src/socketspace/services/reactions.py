@@ -21,7 +21,7 @@ from socketspace.schemas.message import Reactions
 from socketspace.services.abuse import Blocks, refuse_if_blocked
 from socketspace.services.ids import check_message_id
 from socketspace.services.notify import Notifier
-from socketspace.services.visibility import current_members, readable_by
+from socketspace.services.visibility import current_readers, readable_by
 
 REACTIONS_MAX = 20  # distinct emoji on one message
 
@@ -77,7 +77,8 @@ async def react(
     on: bool,
 ) -> Reacted:
     """Add (`on`) or take back the viewer's reaction; doing it twice changes nothing. The
-    message's people (a group's current members) learn the new reactions after the commit."""
+    message's people (a group's current members who may read it) learn the new reactions
+    after the commit."""
     target = check_message_id(message_id)
     chosen = check_emoji(emoji)
     async with db.write() as session:
@@ -113,9 +114,10 @@ async def react(
 async def _audience(
     session: AsyncSession, blocks: Blocks, message: Message, viewer_id: str
 ) -> list[str]:
-    """Who sees the message's reactions change; refuses a reactor who may not reach them."""
+    """Who sees the message's reactions change (a group's current members who may read it:
+    not those who joined after it); refuses a reactor who may not reach them."""
     if message.receiver_id is None:
-        members = await current_members(session, message.conversation_id)
+        members = await current_readers(session, message)
         if viewer_id not in members:  # someone who left reads the history, read-only
             raise NotFound("Message not found.", code="message_not_found")
         return members

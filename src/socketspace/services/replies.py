@@ -3,11 +3,13 @@
 The writer checks a reply in its transaction (services/message_writer.py): the message
 answered must be a text message of the same conversation that the sender may read, and not
 deleted. The quote is read fresh with every view, so an edit or delete of the original shows.
+A viewer who may not read the original (a group's, from before they joined) sees only that
+there is one: `unavailable`, nothing of it, not even who wrote it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -15,11 +17,11 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socketspace.errors import InvalidInput
-from socketspace.models import ConversationMember, Message
+from socketspace.models import Message
 from socketspace.models.message import TEXT
 from socketspace.services.ids import check_cursor_id
 from socketspace.services.media import thumb_url
-from socketspace.services.visibility import readable_by
+from socketspace.services.visibility import members_barred_from_sync, readable_by
 
 QUOTE_CHARS = 200
 
@@ -32,9 +34,10 @@ _FIND_ORIGINALS = select(
     Message.deleted_at,
     Message.kind,
 ).where(Message.id.in_(bindparam("ids", expanding=True)))
-_VISIBLE_AFTER = select(ConversationMember.visible_after).where(
-    ConversationMember.conversation_id == bindparam("cid"),
-    ConversationMember.user_id == bindparam("uid"),
+# The same, with whether `viewer` may read each.
+_FIND_QUOTED = _FIND_ORIGINALS.add_columns(readable_by(bindparam("viewer")).label("readable"))
+_READABLE = select(Message.id).where(
+    Message.id == bindparam("id"), readable_by(bindparam("viewer"))
 )
 
 
@@ -46,6 +49,11 @@ class Original(Protocol):
     image: str | None
     deleted_at: datetime | None
     kind: str
+
+
+class Reply(Protocol):
+    receiver_id: str | None
+    reply_to_id: int | None
 
 
 def check_reply_to(value: object) -> int | None:
@@ -79,8 +87,11 @@ def may_forward(conn: Connection, original: Original | None, sender_id: str) -> 
     """Whether `sender_id` may send on `original`: a text message they may read."""
     if original is None or original.kind != TEXT or original.deleted_at is not None:
         return False
-    readable = select(Message.id).where(Message.id == original.id, readable_by(sender_id))
-    return conn.scalar(readable) is not None
+    return _may_read(conn, original.id, sender_id)
+
+
+def _may_read(conn: Connection, message_id: int, viewer_id: str) -> bool:
+    return conn.scalar(_READABLE, {"id": message_id, "viewer": viewer_id}) is not None
 
 
 def not_a_reply_target() -> InvalidInput:
@@ -101,6 +112,18 @@ def quote_view(original: Original) -> dict[str, Any]:
     }
 
 
+def unavailable_quote(message_id: int) -> dict[str, Any]:
+    """The quote of a message the viewer may not read."""
+    return {
+        "_id": str(message_id),
+        "senderId": None,
+        "text": None,
+        "image": None,
+        "deleted": False,
+        "unavailable": True,
+    }
+
+
 def find_originals(conn: Connection, ids: Collection[int]) -> dict[int, Original]:
     """The messages with these ids (for the writer, in its transaction)."""
     if not ids:
@@ -116,18 +139,47 @@ def may_answer(
         return False
     if original.kind != TEXT or original.deleted_at is not None:
         return False
-    if group:  # only what the sender may read: from their joining
-        visible_after = conn.scalar(_VISIBLE_AFTER, {"cid": conversation_id, "uid": sender_id})
-        return visible_after is not None and original.id > visible_after
-    return True
+    # A direct chat's two read all of it; in a group, only what the sender may read.
+    return not group or _may_read(conn, original.id, sender_id)
+
+
+def members_not_seeing_quote(
+    conn: Connection, message: Reply, members: Sequence[str]
+) -> tuple[str, ...]:
+    """Of a new group reply's members, those who may not read the message it quotes (they
+    joined after it): their live copy shows the quote unavailable. Usually nobody."""
+    if message.reply_to_id is None or message.receiver_id is not None:
+        return ()
+    barred = members_barred_from_sync(conn, message.reply_to_id)
+    return tuple(m for m in members if m in barred) if barred else ()
+
+
+def views_by_sight(
+    view: dict[str, Any], members: Sequence[str], not_seeing_quote: Sequence[str]
+) -> list[tuple[dict[str, Any], Sequence[str]]]:
+    """A new message's view and to whom it goes: one view for everyone (made and encoded
+    once), unless some members may not read the message it quotes; they get a copy without."""
+    if not not_seeing_quote:
+        return [(view, members)]
+    hidden = set(not_seeing_quote)
+    seeing = [m for m in members if m not in hidden]
+    blind_view = {**view, "replyTo": unavailable_quote(int(view["replyTo"]["_id"]))}
+    # Never an empty audience: to a notifier, no rooms means everyone.
+    if not seeing:
+        return [(blind_view, not_seeing_quote)]
+    return [(view, seeing), (blind_view, not_seeing_quote)]
 
 
 async def load_quotes(
-    session: AsyncSession, reply_ids: Iterable[int | None]
+    session: AsyncSession, reply_ids: Iterable[int | None], viewer_id: str | None
 ) -> dict[int, dict[str, Any]]:
-    """The quotes of these messages, by id (one query; none without replies)."""
+    """The quotes of these messages, by id, as `viewer_id` may see them (None: whole, for
+    callers that sort out who sees what); one query, none without replies."""
     ids = sorted({i for i in reply_ids if i is not None})
     if not ids:
         return {}
-    rows = await session.execute(_FIND_ORIGINALS, {"ids": ids})
-    return {row.id: quote_view(row) for row in rows}
+    if viewer_id is None:
+        rows = await session.execute(_FIND_ORIGINALS, {"ids": ids})
+        return {row.id: quote_view(row) for row in rows}
+    rows = await session.execute(_FIND_QUOTED, {"ids": ids, "viewer": viewer_id})
+    return {row.id: quote_view(row) if row.readable else unavailable_quote(row.id) for row in rows}
