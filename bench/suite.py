@@ -164,6 +164,8 @@ def compare_rows(d: dict[str, Any]) -> list[Row]:
         f"{rest['cpuUsPerMessage']:,} µs/msg (p99 {rest['p99Ms']} ms), socket "
         f"{socket['cpuUsPerMessage']:,} µs/msg (p99 {socket['p99Ms']} ms), medians"
     )
+    if d["fellBehind"]:
+        measured += f"; steps that fell behind, not comparable: {', '.join(d['fellBehind'])}"
     return [
         (
             "relay, REST / socket server CPU per message",
