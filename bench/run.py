@@ -63,6 +63,11 @@ MAX_ROUNDS = 10
 # A step that delivered less than this share of the offered rate fell behind: its CPU per
 # message is spread over fewer messages in smaller group commits, so it is not comparable.
 KEPT_UP_SHARE = 0.98
+# Before each step of --open-loop the server must be idle again (below this share of a core,
+# waited for at most SETTLE_SECONDS): a step that fell behind leaves requests the server is
+# still working through, which the next step would pay for.
+SETTLED_SHARE = 0.10
+SETTLE_SECONDS = 30.0
 # Above this share of a core used by other processes during a step, its numbers are suspect.
 BUSY_MACHINE_SHARE = 0.10
 
@@ -290,6 +295,17 @@ def ramp(options: Options, users_file: Path, server_pid: int) -> list[dict[str, 
     return steps
 
 
+def settle(server_pid: int) -> float:
+    """Waits (bounded) until the server is idle; returns how long that took."""
+    started = time.monotonic()
+    while time.monotonic() - started < SETTLE_SECONDS:
+        cpu_0, wall_0 = cpu_seconds(server_pid), time.monotonic()
+        time.sleep(0.5)
+        if cpu_seconds(server_pid) - cpu_0 < SETTLED_SHARE * (time.monotonic() - wall_0):
+            break
+    return round(time.monotonic() - started, 1)
+
+
 def compare(options: Options, users_file: Path, server_pid: int) -> list[dict[str, Any]]:
     """--open-loop: both paths at one rate on one server, alternating REST, socket, socket,
     REST, … so that a drift of the machine or the growing database weighs on both alike."""
@@ -304,11 +320,13 @@ def compare(options: Options, users_file: Path, server_pid: int) -> list[dict[st
         if options.load_wait_seconds > 0:
             quiet = wait_for_quiet(options.max_busy, options.load_wait_seconds)
         for path in order:
+            settled = settle(server_pid)
             result = run_step(
                 replace(options, path=path), users_file, server_pid, rate, options.step_seconds
             )
             result["held"] = held(result, options.p99_limit_ms)
             result["quietBefore"] = quiet
+            result["settleSeconds"] = settled
             steps.append(result)
             print(f"{path:>6} {row(result)}", flush=True)
     return steps
