@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{table}\n\nseconds per scenario: {seconds}")
     document = {"quick": args.quick, "seconds": seconds, "failed": failed, "table": table}
     write_result("suite", document)
-    if any(name.startswith("relay") for name in names):
+    if {"relay-socket", "relay-rest"} & set(names):  # the ramps' latency, not relay-compare's
         # A quick run is a smoke test: its plot stays out of the committed docs.
         out = RESULTS_DIR / "latency-quick.png" if args.quick else plot.DEFAULT_OUT
         plot.main(["--out", str(out)])
