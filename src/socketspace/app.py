@@ -31,8 +31,10 @@ from socketspace.memory import HeapTrimmer
 from socketspace.metrics import process_exiting
 from socketspace.realtime.bus import Bus, RedisBus
 from socketspace.realtime.notifier import REVOKED, SocketNotifier
+from socketspace.realtime.presence import PROCESS_GONE
 from socketspace.realtime.presence_store import PresenceStore, RedisPresenceStore
 from socketspace.realtime.server import ChatNamespace, create_socket_server
+from socketspace.realtime.transport import RedisFanout
 from socketspace.security.bots import BotDetector
 from socketspace.security.throttle import Ceiling
 
@@ -124,6 +126,8 @@ def create_app(settings: Settings | None = None) -> SocketSpaceApp:
     # An ended session is forgotten by every process's cache of live ones, before its
     # sockets are closed: a socket that reconnects at once must not find it there.
     bus.on(REVOKED, ctx.sessions.on_revoked, first=True)
+    if isinstance(sio.manager, RedisFanout):  # a process killed outright: events perhaps lost
+        bus.on(PROCESS_GONE, sio.manager.process_gone)
     namespace = ChatNamespace(ctx, sio, bus, store)
     sio.register_namespace(namespace)
     api = create_api(ctx, namespace)

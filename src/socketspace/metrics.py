@@ -102,8 +102,9 @@ FANOUT_RESYNCS = Counter(
     "Times this process asked its clients to sync because cross-process events may have been "
     "lost: `lost` (another process reported batches it could not publish: the clients in "
     "their rooms), `gap` (a batch missing from a process's sequence), `reset` (a process's "
-    "sequence started over: a new or restarted process) or `link` (this process's own link "
-    "to Redis was lost, or came up only after start-up).",
+    "sequence started over: a new or restarted process), `crash` (a process was counted out "
+    "without stopping cleanly) or `link` (this process's own link to Redis was lost, or came "
+    "up only after start-up).",
     ["reason"],
 )
 FANOUT_LOST_BATCHES = Counter(

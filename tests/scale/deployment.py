@@ -203,6 +203,10 @@ class RedisProxy:
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
 
+    @property
+    def paused(self) -> bool:
+        return not self._flowing.is_set()
+
     def pause(self) -> None:
         self._flowing.clear()
 

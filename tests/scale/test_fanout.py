@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 import redis.asyncio as redis
 from prometheus_client.parser import text_string_to_metric_families
@@ -73,12 +74,6 @@ async def listening(deployment: Deployment) -> AsyncIterator[redis.client.PubSub
         await client.aclose()
 
 
-@pytest.fixture
-async def channel(deployment: Deployment) -> AsyncIterator[redis.client.PubSub]:
-    async with listening(deployment) as pubsub:
-        yield pubsub
-
-
 async def batch_with(pubsub: redis.client.PubSub, marker: str) -> tuple[bytes, int]:
     """The first batch on the channel that carries `marker`: (its process, its number)."""
     async with asyncio.timeout(10):
@@ -100,27 +95,33 @@ async def publish(deployment: Deployment, data: bytes) -> None:
         await client.aclose()
 
 
-async def test_a_lost_batch_makes_the_other_process_ask_its_clients_to_resync(
-    deployment: Deployment, channel: redis.client.PubSub
+async def test_a_batch_missing_from_a_sequence_makes_the_other_process_ask_its_clients_to_resync(
+    deployment: Deployment,
 ):
     one, two = await deployment.start(), await deployment.start()
     alice, bob = await deployment.signup("Alice", one), await deployment.signup("Bob", two)
     bob_tab = await deployment.connect(bob, two)
     sent = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "first"})
     assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == sent.json()["_id"]
-    host, sequence = await batch_with(channel, "first")
     bob_tab.pending(events.RESYNC)  # two started after one: whatever that caused is over
 
-    # Batches of process one after that one never reached the subscribers (Redis pub/sub
-    # forgets what it could not deliver): process two hears the next one it can.
-    await publish(deployment, host + b"%d [null,[]]" % (sequence + 10))
+    # A process (the test, standing in) whose batch 8 never reached two, and who did not
+    # report it lost: two asks every client of its own.
+    stand_in = b"f" * HOST_BYTES
+    await publish(deployment, stand_in + b"7 [null,[]]")  # the first heard: no judgement
+    await publish(deployment, stand_in + b"9 [null,[]]")
     assert await bob_tab.next(events.RESYNC) == {}
     assert await metric(two, "socketspace_fanout_resyncs_total", reason="gap") == 1
 
-    # Delivery goes on (and the jump back to one's real numbers is one more gap).
+    # Batch 8 turning up after 9 (a PUBLISH its sender gave up on, overtaken) is dropped:
+    # its events would come after newer ones.
+    stale = [None, [["/", events.user_room(bob.id), '2["stale",{}]']]]
+    await publish(deployment, stand_in + b"8 " + orjson.dumps(stale))
+    # Delivery goes on.
     again = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "second"})
     assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == again.json()["_id"]
-    assert await bob_tab.next(events.RESYNC) == {}
+    assert bob_tab.pending("stale") == []
+    assert bob_tab.pending(events.RESYNC) == []
 
 
 async def test_a_restarted_process_makes_the_others_ask_their_clients_to_resync(

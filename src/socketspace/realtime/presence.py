@@ -37,6 +37,8 @@ from socketspace.services.abuse import Blocks
 log = logging.getLogger(__name__)
 
 SIGNAL = "presence"
+# On the bus when a process was counted out (killed, frozen, cut off): {"hosts": [...]}.
+PROCESS_GONE = "process-gone"
 
 
 def as_iso(at: datetime | None = None) -> str:
@@ -191,10 +193,13 @@ class Presence:
         under way): close() waits for it."""
         try:
             await self._tell_store(complete=True)
-            gone = await self.store.reap(self.process_timeout)
-            if gone:
-                log.info("presence_reaped users=%d", len(gone))
-                await self._publish(dict.fromkeys(gone, False))
+            reaped = await self.store.reap(self.process_timeout)
+            if reaped.hosts:
+                log.info("presence_reaped processes=%d", len(reaped.hosts))
+                await self.bus.publish(PROCESS_GONE, {"hosts": reaped.hosts})
+            if reaped.users:
+                log.info("presence_reaped users=%d", len(reaped.users))
+                await self._publish(dict.fromkeys(reaped.users, False))
             actual = await self.store.online() | set(self.counts)
         except Exception as exc:  # Redis away: expected now and then, retried next round
             log.warning("presence_heartbeat_failed error=%s", exc)

@@ -21,10 +21,17 @@ connections are taken off the totals and its users who are on no other process g
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import redis.asyncio as redis
 
 Changes = dict[str, bool]  # user -> now online
+
+
+class Reaped(NamedTuple):
+    hosts: list[str]  # processes that went silent, now counted out
+    users: list[str]  # their users who are connected nowhere else
+
 
 # Set this process's counts for the given users (ARGV[3..]: user, count, …); with ARGV[2] = 1,
 # also zero every user of this process not given. Records the heartbeat. Returns, as user,
@@ -62,13 +69,15 @@ return changes
 """
 
 # Take every process whose heartbeat is older than ARGV[1] seconds off the totals
-# (ARGV[2]: the prefix of the per-process keys). Returns the users now offline everywhere.
+# (ARGV[2]: the prefix of the per-process keys). Returns the processes taken off, and the
+# users now offline everywhere.
 _REAP = """
 local hosts, online = KEYS[1], KEYS[2]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) + tonumber(time[2]) / 1e6
 local gone = {}
-for _, host in ipairs(redis.call('ZRANGEBYSCORE', hosts, '-inf', now - tonumber(ARGV[1]))) do
+local reaped = redis.call('ZRANGEBYSCORE', hosts, '-inf', now - tonumber(ARGV[1]))
+for _, host in ipairs(reaped) do
   local proc = ARGV[2] .. host
   local fields = redis.call('HGETALL', proc)
   for i = 1, #fields, 2 do
@@ -81,7 +90,7 @@ for _, host in ipairs(redis.call('ZRANGEBYSCORE', hosts, '-inf', now - tonumber(
   redis.call('DEL', proc)
   redis.call('ZREM', hosts, host)
 end
-return gone
+return {reaped, gone}
 """
 
 
@@ -110,8 +119,8 @@ class PresenceStore:
     async def online(self) -> set[str]:
         return set(self._counts)
 
-    async def reap(self, after_seconds: float) -> list[str]:
-        return []
+    async def reap(self, after_seconds: float) -> Reaped:
+        return Reaped([], [])
 
     async def leave(self) -> None:
         self._counts.clear()
@@ -146,12 +155,10 @@ class RedisPresenceStore(PresenceStore):
     async def online(self) -> set[str]:
         return {str(user) for user in await self._redis.hkeys(self._online)}
 
-    async def reap(self, after_seconds: float) -> list[str]:
+    async def reap(self, after_seconds: float) -> Reaped:
         keys = [self._hosts, self._online]
-        return [
-            str(user)
-            for user in await self._reap(keys=keys, args=[after_seconds, self._proc_prefix])
-        ]
+        hosts, users = await self._reap(keys=keys, args=[after_seconds, self._proc_prefix])
+        return Reaped([str(host) for host in hosts], [str(user) for user in users])
 
     async def leave(self) -> None:
         """Stop counting this process (its connections have closed)."""

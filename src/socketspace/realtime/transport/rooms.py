@@ -57,6 +57,9 @@ MAX_BATCH = 2_000
 MAX_PENDING = 100_000
 # A lost report names at most this many rooms; beyond, every client resyncs.
 MAX_LOST_ROOMS = 10_000
+# A report of lost batches with no batch to go with goes alone after this (doubling to 5 s
+# while Redis stays away).
+REPORT_RETRY_SECONDS = 0.1
 HOST_BYTES = 32  # uuid4().hex
 
 
@@ -153,10 +156,12 @@ class RedisFanout(SharedFrameManager):
     - This process's subscription was lost (or came up only after start-up, Redis being
       down then): what the others published meanwhile never arrived, for any room. Every
       client here is asked, since any of them may be in a room another process emitted to.
-    - Another process died with batches unpublished: its next life starts over at 1
-      (`reset`), and which rooms the old one held back no one can know, so every client
-      here is asked. A number missing from a sequence that no report explains (`gap`) is
-      treated the same way.
+    - Another process died with batches unpublished: which rooms they were for no one can
+      know, so every client here is asked, as soon as presence counts it out (`crash`,
+      `process_gone`, PRESENCE_PROCESS_TIMEOUT_SECONDS after its last heartbeat), and when
+      its next life starts over at 1 (`reset`: also a process restarted sooner than that).
+      A number missing from a sequence that no report explains (`gap`) is treated the same
+      way.
     """
 
     def __init__(self, url: str, channel: str) -> None:
@@ -234,13 +239,23 @@ class RedisFanout(SharedFrameManager):
         await self._redis.aclose()
 
     async def _publish(self) -> None:
-        """The one task that publishes: what queued up meanwhile, as one PUBLISH."""
+        """The one task that publishes: what queued up meanwhile, as one PUBLISH. A report of
+        lost batches that is owed goes with the next batch, or alone if none comes (the
+        others must not wait for this process's next event to learn of the loss)."""
+        retry_in = REPORT_RETRY_SECONDS
         while True:
-            await self._queued.wait()
+            if self._lost_from is None:
+                retry_in = REPORT_RETRY_SECONDS
+                await self._queued.wait()
+            else:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(retry_in):
+                        await self._queued.wait()
+                retry_in = min(retry_in * 2, 5.0)
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
             if not self._pending:
                 self._queued.clear()
-            if not batch:
+            if not batch and self._lost_from is None:
                 continue
             self._idle.clear()
             self._sequence += 1
@@ -263,7 +278,8 @@ class RedisFanout(SharedFrameManager):
 
     def _lost(self, sequence: int, emits: list[tuple[str, Any, str]]) -> None:
         """Batch `sequence` (these emits) never reached Redis: keep its rooms for the report."""
-        metrics.FANOUT_LOST_BATCHES.inc()
+        if emits:  # not a report that went alone
+            metrics.FANOUT_LOST_BATCHES.inc()
         if self._lost_from is None:
             self._lost_from = sequence
         rooms = self._lost_rooms
@@ -288,6 +304,11 @@ class RedisFanout(SharedFrameManager):
             await self._connection.disconnect()  # the next PUBLISH connects again
             raise
 
+    async def process_gone(self, _signal: dict[str, Any]) -> None:
+        """Another process was counted out without saying goodbye (presence.PROCESS_GONE):
+        it may have died with events unpublished."""
+        await self._resync("crash")
+
     async def _back(self) -> None:
         """Subscribed again after losing the link: what was published meanwhile is lost."""
         self._senders.clear()
@@ -307,12 +328,19 @@ class RedisFanout(SharedFrameManager):
             log.warning("fanout_batch_unreadable channel=%s", self.channel)
             return
         last = self._senders.get(host)
+        if last is not None and sequence <= last:
+            # Overtaken by a later batch: one its sender gave up on (a PUBLISH that timed out
+            # still reached Redis after the next one, on a new connection), which that later
+            # batch reported lost. Its clients have been asked to sync; delivering it now
+            # would only put older events after newer ones.
+            log.info("fanout_batch_stale sequence=%d last=%d", sequence, last)
+            return
         self._senders[host] = sequence
         if last is None and run_from == 1:
             # A process that started after us: new, or restarted with its last batches
             # perhaps never sent. Which, only a sync can tell.
             await self._resync("reset")
-        elif last is not None and (sequence <= last or run_from > last + 1):
+        elif last is not None and run_from > last + 1:
             await self._resync("gap")
         elif lost is not None:
             await self._resync("lost", lost["rooms"])
