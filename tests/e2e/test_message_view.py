@@ -68,7 +68,10 @@ async def test_the_newest_messages_menu_and_editor_stay_in_view_on_desktop(
     open_person: Open,
 ) -> None:
     alice = await chatting(open_person)
-    newest = alice.page.get_by_test_id("message").filter(has_text="line 11")
+    # Exactly: "line 1" and a time of 10 p.m. read "line 110:08 PM" too.
+    newest = alice.page.get_by_test_id("message").filter(
+        has=alice.page.get_by_text("line 11", exact=True)
+    )
     # Scrolled up a few pixels: the newest message still shows whole, but the list no longer
     # follows its end.
     await alice.page.get_by_test_id("message-list").evaluate(
@@ -99,7 +102,10 @@ async def test_on_a_phone_a_tap_opens_the_messages_actions_as_a_sheet_in_view(
     open_person: Open,
 ) -> None:
     alice = await chatting(open_person, PHONE)
-    newest = alice.page.get_by_test_id("message").filter(has_text="line 11")
+    # Exactly: "line 1" and a time of 10 p.m. read "line 110:08 PM" too.
+    newest = alice.page.get_by_test_id("message").filter(
+        has=alice.page.get_by_text("line 11", exact=True)
+    )
     # No ⋮ on every message of mine.
     buttons = alice.page.get_by_role("button", name="Message actions", include_hidden=True)
     await expect(buttons).to_have_count(12)
@@ -109,8 +115,8 @@ async def test_on_a_phone_a_tap_opens_the_messages_actions_as_a_sheet_in_view(
     await newest.get_by_test_id("message-text").click()
     sheet = alice.page.get_by_test_id("menu-sheet")
     await expect(sheet).to_be_visible()
-    await expect(sheet.get_by_role("menuitem")).to_have_count(5)
-    for item in ("Reply", "React", "Copy text", "Edit", "Delete"):
+    await expect(sheet.get_by_role("menuitem")).to_have_count(6)
+    for item in ("Reply", "React", "Copy text", "Forward", "Edit", "Delete"):
         assert await fully_shown(sheet.get_by_role("menuitem", name=item)), item
     await screenshot(alice.page, "message-sheet-phone")
 
@@ -194,7 +200,7 @@ async def test_the_message_menu_by_keyboard_and_escape_back_to_the_chats_entry(
     page = alice.page
     actions = (
         page.get_by_test_id("message")
-        .filter(has_text="line 11")
+        .filter(has=page.get_by_text("line 11", exact=True))
         .get_by_role("button", name="Message actions")
     )
     await actions.focus()
@@ -204,6 +210,7 @@ async def test_the_message_menu_by_keyboard_and_escape_back_to_the_chats_entry(
     reply = menu.get_by_role("menuitem", name="Reply")
     react = menu.get_by_role("menuitem", name="React")
     copy = menu.get_by_role("menuitem", name="Copy text")
+    forward = menu.get_by_role("menuitem", name="Forward")
     edit = menu.get_by_role("menuitem", name="Edit")
     delete = menu.get_by_role("menuitem", name="Delete")
     await expect(reply).to_be_focused()
@@ -211,6 +218,8 @@ async def test_the_message_menu_by_keyboard_and_escape_back_to_the_chats_entry(
     await expect(react).to_be_focused()
     await page.keyboard.press("ArrowDown")
     await expect(copy).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await expect(forward).to_be_focused()
     await page.keyboard.press("ArrowDown")
     await expect(edit).to_be_focused()
     await page.keyboard.press("ArrowDown")

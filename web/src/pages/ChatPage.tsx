@@ -6,8 +6,10 @@ import { ChatSidebar } from "../features/chats/ChatSidebar";
 import { SidebarSearch } from "../features/search/MessageSearch";
 import { loadChats, loadContacts, noticeArrivals, noticeStranger, refreshChats } from "../features/chats/lists";
 import { useUnreadTitle } from "../features/chats/useUnreadTitle";
+import { settingsEntries } from "../features/chats/settings";
+import { ForwardDialog, type Forwarding } from "../features/forward/ForwardDialog";
 import { Announcer, Conversation, HeaderToolsSlot, NoConversation } from "../features/messages/Conversation";
-import { ReactionSlot } from "../features/messages/MessageList";
+import { ForwardSlot, ReactionSlot } from "../features/messages/MessageList";
 import { ReactionBar, ReactionPicker } from "../features/reactions/ReactionBar";
 import { ConversationSearch } from "../features/search/ConversationSearch";
 import { refreshOpenGroup } from "../features/messages/history";
@@ -55,6 +57,7 @@ export default function ChatPage() {
   const activeId = useChatStore((s) => s.activeId);
   const [creatingGroup, setCreatingGroup] = useState(false);
   const [panelOpen, setPanelOpen] = useState(false);
+  const [forwarding, setForwarding] = useState<Forwarding | null>(null);
   const activeGroup = activeId ? groupIdOf(activeId) : null;
   useUnreadTitle();
 
@@ -139,12 +142,15 @@ export default function ChatPage() {
         {activeId ? (
           <HeaderToolsSlot.Provider value={headerTools}>
             <ReactionSlot.Provider value={REACTIONS}>
-              <Conversation
-                key={activeId}
-                chatKey={activeId}
-                onShowGroup={() => setPanelOpen(true)}
-                safetyEntries={safetyEntries}
-              />
+              <ForwardSlot.Provider value={setForwarding}>
+                <Conversation
+                  key={activeId}
+                  chatKey={activeId}
+                  onShowGroup={() => setPanelOpen(true)}
+                  safetyEntries={safetyEntries}
+                  chatEntries={settingsEntries}
+                />
+              </ForwardSlot.Provider>
             </ReactionSlot.Provider>
           </HeaderToolsSlot.Provider>
         ) : (
@@ -153,6 +159,7 @@ export default function ChatPage() {
       </main>
       {creatingGroup && <CreateGroupDialog onClose={() => setCreatingGroup(false)} />}
       {panelOpen && activeGroup && <GroupPanel groupId={activeGroup} onClose={() => setPanelOpen(false)} />}
+      {forwarding && <ForwardDialog forwarding={forwarding} onClose={() => setForwarding(null)} />}
       <Announcer />
     </div>
   );

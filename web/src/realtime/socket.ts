@@ -6,11 +6,12 @@ import { io, type Socket } from "socket.io-client";
 import { checkSession } from "../api/auth";
 import { ApiError } from "../api/http";
 import { useAuthStore } from "../store/auth";
-import { type ChatTarget, useChatStore, type Received } from "../store/chat";
+import { type ChatTarget, groupKey, useChatStore, type Received } from "../store/chat";
 import { useReactionsStore } from "../store/reactions";
 import type {
   Ack,
   ChangeAck,
+  ConversationSettingsChanged,
   Group,
   GroupRemoved,
   MarkReadAck,
@@ -129,9 +130,9 @@ export function connectSocket(hooks: SocketHooks): void {
     withCredentials: true,
     transports: ["websocket"],
     // One presenceChanged frame per announcement, instead of the full list or an event per person;
-    // group traffic, people's new names and pictures, and reactions, which the server sends only
-    // to clients that ask for them.
-    auth: { presence: "batch", groups: true, profiles: true, reactions: true },
+    // group traffic, people's new names and pictures, reactions, and my settings changed
+    // elsewhere, which the server sends only to clients that ask for them.
+    auth: { presence: "batch", groups: true, profiles: true, reactions: true, settings: true },
   });
   useReactionsStore.getState().reactionsCleared(); // a new session: the last one's are not mine
   socket = current;
@@ -209,6 +210,13 @@ export function connectSocket(hooks: SocketHooks): void {
   });
   current.on(ServerEvent.REACTIONS_UPDATED, (event: ReactionsOfMessage) =>
     useReactionsStore.getState().reactionsReceived(event.messageId, event.reactions),
+  );
+  // Muted or pinned in another tab or on another device.
+  current.on(ServerEvent.CONVERSATION_SETTINGS, (event: ConversationSettingsChanged) =>
+    store().chatSettingsChanged(event.type === "group" ? groupKey(event._id) : event._id, {
+      muted: event.muted,
+      pinnedAt: event.pinnedAt ?? null,
+    }),
   );
   // Still connected, but events meant for us may have been lost on the server's side.
   current.on(ServerEvent.RESYNC, () => {

@@ -39,6 +39,8 @@ export interface ChatMessage {
   replyTo: Quote | null;
   /** As the message's view carried them when loaded (live changes: store/reactions.ts). */
   reactions?: Reaction[] | undefined;
+  /** Sent on from another message (the bubble says "Forwarded"). */
+  forwarded?: boolean;
   /** A group message's: whom it mentions (sent as `mentions`; the bubble marks mine). */
   mentions?: string[];
   delivery: Delivery;
@@ -82,6 +84,7 @@ export function fromStored(message: Message, key?: string): ChatMessage {
     deletedAt: message.deletedAt,
     replyTo: message.replyTo ?? null,
     reactions: message.reactions,
+    forwarded: message.forwarded ?? false,
     mentions: message.mentions ?? [],
     delivery: "sent",
     error: null,

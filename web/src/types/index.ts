@@ -94,6 +94,8 @@ export interface Message {
   reactions?: Reaction[];
   /** A group message's: the ids of the members it mentions (its text names them as `@Full Name`). */
   mentions?: string[];
+  /** A copy of another message's text and picture, sent on with `forwardOf`. */
+  forwarded?: boolean;
 }
 
 /** A page of GET /api/messages/:userId, oldest first. */
@@ -200,8 +202,28 @@ export interface GroupRemoved {
   groupId: string;
 }
 
+/** My own settings of a conversation, on every device (absent from servers without them). */
+export interface ConversationSettings {
+  /** No sound and no notification; its unread count is greyed and left out of the title. */
+  muted?: boolean;
+  pinned?: boolean;
+  /** When I pinned it (null: not pinned): the latest pin lists first. */
+  pinnedAt?: string | null;
+}
+
+/** `conversationSettings`: I changed them in another tab or on another device. */
+export interface ConversationSettingsChanged {
+  type: "direct" | "group";
+  /** The other person's id, or the group's. */
+  _id: string;
+  muted: boolean;
+  pinned: boolean;
+  pinnedAt: string | null;
+}
+
 /** A row of GET /api/conversations: a direct chat (a person) or a group. */
-export type ConversationSummary =
+export type ConversationSummary = ConversationSettings &
+  (
   | ({ type: "direct" } & ChatSummary)
   | {
       type: "group";
@@ -215,4 +237,5 @@ export type ConversationSummary =
       unreadCount: number;
       /** Of the unread, the messages that mention me (absent from servers without mentions). */
       mentionCount?: number;
-    };
+    }
+  );

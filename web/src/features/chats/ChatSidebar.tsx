@@ -1,8 +1,9 @@
-import { ImageIcon, MessageCircle, Users, UsersRound, WifiOff } from "lucide-react";
+import { BellOff, ImageIcon, MessageCircle, Pin, Users, UsersRound, WifiOff } from "lucide-react";
 import { type ComponentType, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
 import { SearchField } from "../../components/ui/SearchField";
+import { PHONE_QUERY, useMediaQuery } from "../../components/ui/useMediaQuery";
 import { firstName, systemText, typingSentence } from "../../lib/groupText";
 import { matchesName } from "../../lib/people";
 import { shortWhen } from "../../lib/time";
@@ -13,6 +14,7 @@ import {
   type GroupInfo,
   groupIdOf,
   isDraft,
+  listOrder,
   nameOf,
   type PeopleList,
   typingNames,
@@ -22,6 +24,8 @@ import type { Person } from "../../types";
 import { playClick } from "../../lib/sounds";
 import { useSettingsStore } from "../../store/settings";
 import { loadContacts, loadMoreContacts } from "./lists";
+import { RowMenu, useRowMenuOpeners } from "./RowMenu";
+import { unreadCount } from "./useUnreadTitle";
 
 type Tab = "chats" | "contacts";
 
@@ -121,6 +125,8 @@ interface RowProps {
   secondary: ReactNode;
   trailing?: ReactNode;
   unread?: number;
+  /** A chats-list entry: its menu (pin, mute) and what its settings show. */
+  chat?: { key: string; muted: boolean; pinned: boolean; mentions: number; phone: boolean };
 }
 
 function personRow(person: Person) {
@@ -131,12 +137,43 @@ function groupRow(group: GroupInfo) {
   return { _id: group._id, name: group.name, picture: group.avatar, group: true };
 }
 
-function Row({ who, online, active, onOpen, secondary, trailing, unread = 0 }: RowProps) {
+/** Unread mentions of me in a group, apart from the unread count (they notify even when the group is muted). */
+function MentionBadge({ count }: { count: number }) {
+  if (count <= 0) return null;
   return (
-    <li>
+    <span className="badge badge-primary badge-sm shrink-0 px-1.5 font-bold" data-testid="mention-badge" title={`${count} mentions of you`}>
+      @<span className="sr-only"> {count} mentions of you</span>
+    </span>
+  );
+}
+
+function Row({ who, online, active, onOpen, secondary, trailing, unread = 0, chat }: RowProps) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const openers = useRowMenuOpeners(() => setMenuOpen(true));
+  const muted = chat?.muted ?? false;
+  return (
+    <li className="group relative">
       <button
+        ref={button}
         type="button"
-        onClick={onOpen}
+        onClick={() => {
+          if (!openers.longPressed()) onOpen();
+        }}
+        {...(chat
+          ? {
+              onContextMenu: openers.onContextMenu,
+              onKeyDown: openers.onKeyDown,
+              onPointerDown: openers.onPointerDown,
+              onPointerMove: openers.onPointerMove,
+              onPointerUp: openers.onPointerUp,
+              onPointerCancel: openers.onPointerCancel,
+              // Besides its ⋮: the keys that open a context menu (RowMenu.tsx).
+              "aria-keyshortcuts": "Shift+F10 ContextMenu",
+              "data-muted": muted ? "true" : "false",
+              "data-pinned": chat.pinned ? "true" : "false",
+            }
+          : {})}
         aria-current={active ? "true" : undefined}
         data-testid="chat-row"
         {...(who.group ? { "data-group": who._id } : { "data-person": who._id })}
@@ -155,12 +192,21 @@ function Row({ who, online, active, onOpen, secondary, trailing, unread = 0 }: R
               {who.name}
             </span>
             {who.group && <span className="sr-only">(group)</span>}
-            {trailing && <span className="shrink-0 text-xs text-base-content/70">{trailing}</span>}
+            <span className="flex shrink-0 items-center gap-1 text-base-content/70">
+              {muted && <BellOff className="size-3.5" aria-label="Muted" role="img" data-testid="muted-icon" />}
+              {chat?.pinned && <Pin className="size-3.5" aria-label="Pinned" role="img" data-testid="pinned-icon" />}
+              {trailing && <span className="text-xs">{trailing}</span>}
+            </span>
           </span>
           <span className="flex items-center justify-between gap-2">
             <span className={`truncate text-sm ${unread > 0 ? "text-base-content" : "text-base-content/70"}`}>{secondary}</span>
+            <MentionBadge count={chat?.mentions ?? 0} />
             {unread > 0 && (
-              <span className="badge badge-primary badge-sm shrink-0 font-semibold" data-testid="unread-badge">
+              // Greyed in a muted chat: still there, but not calling.
+              <span
+                className={`badge badge-sm shrink-0 font-semibold ${muted ? "border-transparent bg-base-300 text-base-content/80" : "badge-primary"}`}
+                data-testid="unread-badge"
+              >
                 {unread > 99 ? "99+" : unread}
                 <span className="sr-only"> unread</span>
               </span>
@@ -168,6 +214,9 @@ function Row({ who, online, active, onOpen, secondary, trailing, unread = 0 }: R
           </span>
         </span>
       </button>
+      {chat && (
+        <RowMenu chatKey={chat.key} open={menuOpen} onOpenChange={setMenuOpen} phone={chat.phone} row={button} />
+      )}
     </li>
   );
 }
@@ -259,7 +308,9 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
     // Navigation start to a usable list: read by the end-to-end timing test.
     if (chatsStatus === "ready") markOnce("chats-rendered");
   }, [chatsStatus]);
-  const totalUnread = useMemo(() => Object.values(chats).reduce((n, c) => n + c.unreadCount, 0), [chats]);
+  const phone = useMediaQuery(PHONE_QUERY);
+  // Muted chats are left out, as in the title (useUnreadTitle).
+  const totalUnread = useMemo(() => unreadCount(chats), [chats]);
   const q = query.trim().toLowerCase();
   useEffect(() => {
     // People are searched on the server (a list holds a page at a time); meanwhile the people
@@ -280,7 +331,8 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
   }
 
   type ChatRow = { key: string; entry: ChatEntry } & ({ person: Person; group?: never } | { group: GroupInfo; person?: never });
-  const chatRows = chatOrder.flatMap((key): ChatRow[] => {
+  const shownOrder = useMemo(() => listOrder(chatOrder, chats), [chatOrder, chats]);
+  const chatRows = shownOrder.flatMap((key): ChatRow[] => {
     const entry = chats[key];
     if (!entry) return [];
     const groupId = groupIdOf(key);
@@ -375,6 +427,7 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
                     }
                     trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
                     unread={entry.unreadCount}
+                    chat={{ key, muted: entry.muted, pinned: entry.pinnedAt !== null, mentions: entry.mentionCount, phone }}
                   />
                 ))}
               </ul>

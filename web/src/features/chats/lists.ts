@@ -4,9 +4,10 @@ import { fetchContacts, fetchConversations } from "../../api/messages";
 import { everyone, groupIdOf, nameOf, useChatStore, type Received } from "../../store/chat";
 import { firstName } from "../../lib/groupText";
 import { useSettingsStore } from "../../store/settings";
-import { notificationContent, showNotification } from "../../lib/notifications";
+import { notificationContent, shouldNotify, showNotification } from "../../lib/notifications";
 import { markOnce } from "../../lib/perf";
 import { playNotification } from "../../lib/sounds";
+import { isMuted } from "./settings";
 
 const store = () => useChatStore.getState();
 
@@ -59,13 +60,17 @@ export function noticeStranger(): void {
   }
 }
 
-/** After messages arrived: a sound for what nobody is looking at, and names for new people. */
+/**
+ * After messages arrived: a sound (and, in a hidden tab, a notification) for what nobody is
+ * looking at, except in muted conversations unless it mentions me; and names for new people.
+ */
 export function noticeArrivals(received: Received[]): void {
   const fresh = received.filter((r) => r.isNew && r.incoming);
   if (fresh.length === 0) return;
-  if (fresh.some((r) => r.unnoticed) && useSettingsStore.getState().soundEnabled) playNotification();
+  const alerting = fresh.filter((r) => shouldNotify({ unnoticed: r.unnoticed, muted: isMuted(r.chatKey), mentioned: r.mentioned }));
+  if (alerting.length > 0 && useSettingsStore.getState().soundEnabled) playNotification();
   if (useSettingsStore.getState().notifyEnabled && globalThis.document?.visibilityState === "hidden") {
-    notifyHidden(fresh.filter((r) => r.unnoticed));
+    notifyHidden(alerting);
   }
   const { people, groups } = store();
   const unknown = (r: Received) => (r.groupId ? !groups[r.groupId] : !people[r.chatKey]);

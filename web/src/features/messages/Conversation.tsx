@@ -11,7 +11,7 @@ import {
 } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
-import { Menu } from "../../components/ui/Menu";
+import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { typingSentence } from "../../lib/groupText";
 import { compareIds } from "../../lib/ids";
 import { carriesFiles, firstFile } from "../../lib/images";
@@ -37,19 +37,29 @@ import { useAttachment } from "./useAttachment";
  * the search within the conversation. */
 export const HeaderToolsSlot = createContext<((chatKey: string) => ReactNode) | null>(null);
 
+/** The page's entries about a conversation itself (features/chats: pin, mute), by its key. */
+export type ChatEntriesOf = (chatKey: string) => MenuEntry[];
+
+/** Pin and mute follow the conversation's entry in the list. */
+function useChatEntries(chatKey: string, chatEntries: ChatEntriesOf | undefined): MenuEntry[] {
+  useChatStore((s) => s.chats[chatKey]);
+  return chatEntries?.(chatKey) ?? [];
+}
+
 interface HeaderProps {
   partner: Person;
   online: boolean;
   onClose: () => void;
   safetyEntries: SafetyEntriesOf;
+  chatEntries: ChatEntriesOf | undefined;
 }
 
-function Header({ partner, online, onClose, safetyEntries }: HeaderProps) {
+function Header({ partner, online, onClose, safetyEntries, chatEntries }: HeaderProps) {
   const connected = useChatStore((s) => s.connection === "connected");
   // Block turns into Unblock once they are blocked.
   useSafetyStore((s) => s.blocked);
   // Report covers their newest message here.
-  const entries = safetyEntries(partner);
+  const entries = [...useChatEntries(partner._id, chatEntries), ...safetyEntries(partner)];
   const status = online ? "Online" : connected ? lastSeenText(partner.lastSeen) : "Waiting for network…";
   return (
     <HeaderShell onClose={onClose} chatKey={partner._id}>
@@ -70,8 +80,16 @@ function Header({ partner, online, onClose, safetyEntries }: HeaderProps) {
   );
 }
 
-/** A group's header: its picture, name and members; the whole of it opens the group panel. */
-function GroupHeader({ group, onClose, onShowGroup }: { group: GroupInfo; onClose: () => void; onShowGroup: () => void }) {
+interface GroupHeaderProps {
+  group: GroupInfo;
+  onClose: () => void;
+  onShowGroup: () => void;
+  chatEntries: ChatEntriesOf | undefined;
+}
+
+/** A group's header: its picture, name and members open the group panel; pin and mute are in its menu. */
+function GroupHeader({ group, onClose, onShowGroup, chatEntries }: GroupHeaderProps) {
+  const entries = useChatEntries(groupKey(group._id), chatEntries);
   const onlineCount = useChatStore((s) => (group.members ?? []).filter((m) => m._id !== s.meId && s.online[m._id]).length);
   const count = group.members?.length ?? group.memberCount;
   const status =
@@ -99,6 +117,11 @@ function GroupHeader({ group, onClose, onShowGroup }: { group: GroupInfo; onClos
         </span>
         <Info className="size-5 shrink-0 text-base-content/70" aria-hidden="true" />
       </button>
+      {entries.length > 0 && (
+        <Menu label="Conversation options" entries={entries} buttonClassName="btn btn-ghost btn-circle btn-sm">
+          <EllipsisVertical className="size-5" aria-hidden="true" />
+        </Menu>
+      )}
     </HeaderShell>
   );
 }
@@ -223,23 +246,32 @@ interface ConversationProps {
   onShowGroup?: () => void;
   /** Block and Report about another person, from the page (features/safety). */
   safetyEntries: SafetyEntriesOf;
+  /** Pin and mute, from the page (features/chats). */
+  chatEntries?: ChatEntriesOf;
 }
 
-export function Conversation({ chatKey, onShowGroup, safetyEntries }: ConversationProps) {
+export function Conversation({ chatKey, onShowGroup, safetyEntries, chatEntries }: ConversationProps) {
   const groupId = groupIdOf(chatKey);
   return groupId === null ? (
-    <DirectConversation partnerId={chatKey} safetyEntries={safetyEntries} />
+    <DirectConversation partnerId={chatKey} safetyEntries={safetyEntries} chatEntries={chatEntries} />
   ) : (
     <GroupConversation
       groupId={groupId}
       chatKey={chatKey}
       onShowGroup={onShowGroup ?? (() => undefined)}
       safetyEntries={safetyEntries}
+      chatEntries={chatEntries}
     />
   );
 }
 
-function DirectConversation({ partnerId, safetyEntries }: { partnerId: string; safetyEntries: SafetyEntriesOf }) {
+interface DirectConversationProps {
+  partnerId: string;
+  safetyEntries: SafetyEntriesOf;
+  chatEntries: ChatEntriesOf | undefined;
+}
+
+function DirectConversation({ partnerId, safetyEntries, chatEntries }: DirectConversationProps) {
   const partner = useChatStore((s) => s.people[partnerId]);
   const online = useChatStore((s) => Boolean(s.online[partnerId]));
   const { meId, conversation, onSeen } = useOpenConversation(partnerId);
@@ -256,7 +288,7 @@ function DirectConversation({ partnerId, safetyEntries }: { partnerId: string; s
       data-testid="conversation"
       {...drop.handlers}
     >
-      <Header partner={partner} online={online} onClose={close} safetyEntries={safetyEntries} />
+      <Header partner={partner} online={online} onClose={close} safetyEntries={safetyEntries} chatEntries={chatEntries} />
       <MessageList
         key={conversation.window}
         chatKey={partnerId}
@@ -286,9 +318,10 @@ interface GroupConversationProps {
   chatKey: string;
   onShowGroup: () => void;
   safetyEntries: SafetyEntriesOf;
+  chatEntries: ChatEntriesOf | undefined;
 }
 
-function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries }: GroupConversationProps) {
+function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries, chatEntries }: GroupConversationProps) {
   const group = useChatStore((s) => s.groups[groupId]);
   const people = useChatStore((s) => s.people);
   const { meId, conversation, onSeen } = useOpenConversation(chatKey);
@@ -315,7 +348,7 @@ function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries }: Gro
       data-group={groupId}
       {...(member ? drop.handlers : {})}
     >
-      <GroupHeader group={group} onClose={close} onShowGroup={onShowGroup} />
+      <GroupHeader group={group} onClose={close} onShowGroup={onShowGroup} chatEntries={chatEntries} />
       <MessageList
         key={conversation.window}
         chatKey={chatKey}

@@ -1,4 +1,4 @@
-import { Copy, EllipsisVertical, Pencil, Reply, SmilePlus, Trash2 } from "lucide-react";
+import { Copy, EllipsisVertical, Forward, Pencil, Reply, SmilePlus, Trash2 } from "lucide-react";
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { copyText } from "./copy";
@@ -26,16 +26,19 @@ interface EntriesFor {
   onReact?: (() => void) | undefined;
   /** The message's text, for "Copy text" (a picture alone has none). */
   text: string | null;
+  /** Set where forwarding is mounted: the "Forward" entry. */
+  onForward?: (() => void) | undefined;
   /** Block and report the sender of another's message. */
   safety: MenuEntry[];
 }
 
 /** What can be done with a stored message, one entry per action (none: no menu at all). */
-export function messageEntries({ mine, canEdit, onEdit, onDelete, onReply, onReact, text, safety }: EntriesFor): MenuEntry[] {
+export function messageEntries({ mine, canEdit, onEdit, onDelete, onReply, onReact, text, onForward, safety }: EntriesFor): MenuEntry[] {
   const shared: MenuEntry[] = [
     { label: "Reply", icon: Reply, onSelect: onReply },
     ...(onReact ? [{ label: "React", icon: SmilePlus, onSelect: onReact }] : []),
     ...(text ? [{ label: "Copy text", icon: Copy, onSelect: () => void copyText(text) }] : []),
+    ...(onForward ? [{ label: "Forward", icon: Forward, onSelect: onForward }] : []),
   ];
   if (!mine) return [...shared, ...safety];
   return [

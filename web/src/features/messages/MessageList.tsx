@@ -1,4 +1,4 @@
-import { AlertCircle, ArrowDown, Check, CheckCheck, Clock, RotateCcw, Trash2 } from "lucide-react";
+import { AlertCircle, ArrowDown, Check, CheckCheck, Clock, Forward, RotateCcw, Trash2 } from "lucide-react";
 import {
   type ComponentType,
   createContext,
@@ -46,6 +46,10 @@ export interface ReactionParts {
   Picker: ComponentType<{ messageId: string; onDone: () => void; Panel: typeof EmojiPanel }>;
 }
 export const ReactionSlot = createContext<ReactionParts | null>(null);
+
+/** Forwarding, brought by the page (features/forward): opens its dialog for a stored message. */
+export type ForwardOf = (message: { messageId: string; text: string | null; hasImage: boolean }) => void;
+export const ForwardSlot = createContext<ForwardOf | null>(null);
 
 const QUICK_REPLIES = ["👋 Hi!", "How are you?", "What’s up?", "Nice to meet you!"] as const;
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
@@ -193,6 +197,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const [menuOpen, setMenuOpen] = useState(false);
   const [reacting, setReacting] = useState(false);
   const reactions = useContext(ReactionSlot);
+  const forward = useContext(ForwardSlot);
   const bubble = useRef<HTMLDivElement>(null);
   const stored = message._id !== null && message.delivery === "sent" && !deleted;
   // Someone else's message that mentions me stands out; every mentioned @Name is a chip.
@@ -207,6 +212,9 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         onReply: () => useChatStore.getState().replyChosen(chatKey, quoteOf({ ...message, _id: message._id as string })),
         onReact: reactions ? () => setReacting(true) : undefined,
         text: message.text,
+        onForward: forward
+          ? () => forward({ messageId: message._id as string, text: message.text, hasImage: Boolean(message.image) })
+          : undefined,
         // In a group too: a block keeps them from messaging me directly and adding me to groups.
         safety: mine ? [] : safetyEntries(sender, { messageId: message._id as string, text: message.text }),
       })
@@ -265,6 +273,14 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
           </span>
         ) : (
           <>
+            {message.forwarded && (
+              <span
+                className={`flex items-center gap-1 text-xs italic opacity-75 ${message.image ? "px-1.5 pb-1" : "mb-0.5"}`}
+                data-testid="forwarded-label"
+              >
+                <Forward className="size-3" aria-hidden="true" /> Forwarded
+              </span>
+            )}
             {message.replyTo && (
               <QuoteButton
                 quote={message.replyTo}

@@ -1,6 +1,7 @@
 /**
  * The chats list: one entry per conversation (a person or a group, by key: keys.ts) with the
- * last message and the unread count, newest activity first. The server's snapshot loads it; live messages keep it current.
+ * last message, the unread count and my settings of it (muted, pinned), newest activity first
+ * (listOrder puts the pinned on top). The server's snapshot loads it; live messages keep it current.
  */
 import { compareIds, maxId } from "../../lib/ids";
 import type { ChatSummary, ConversationSummary, LastMessage, Message } from "../../types";
@@ -14,6 +15,16 @@ export interface ChatEntry {
   unreadCount: number;
   /** Of the unread, the messages that mention me (a group's): the server's, then kept live. */
   mentionCount: number;
+  /** No sound, no notification, a grey badge, not in the title's count. */
+  muted: boolean;
+  /** When I pinned it; null: not pinned. */
+  pinnedAt: string | null;
+}
+
+/** Mine, on every device: what a conversation's settings are now. */
+export interface EntrySettings {
+  muted: boolean;
+  pinnedAt: string | null;
 }
 
 export interface ChatsData {
@@ -30,6 +41,8 @@ export interface ChatsActions {
   /** GET /api/conversations: direct chats and groups. */
   conversationsLoaded: (conversations: ConversationSummary[]) => void;
   chatsFailed: () => void;
+  /** Muted or pinned: asked here (at once, undone when refused) or heard from another tab. */
+  chatSettingsChanged: (chatKey: string, settings: EntrySettings) => void;
 }
 
 export function initialChats(): ChatsData {
@@ -37,7 +50,19 @@ export function initialChats(): ChatsData {
 }
 
 export function chatEntry(s: ChatsData, chatKey: string): ChatEntry {
-  return s.chats[chatKey] ?? { chatKey, lastMessage: null, unreadCount: 0, mentionCount: 0 };
+  return s.chats[chatKey] ?? { chatKey, lastMessage: null, unreadCount: 0, mentionCount: 0, muted: false, pinnedAt: null };
+}
+
+/**
+ * The list as shown: the pinned on top, the latest pin first (as Telegram and WhatsApp do, and
+ * the same on every device: the server keeps the time of each pin), then the rest in
+ * `chatOrder` (newest activity first).
+ */
+export function listOrder(chatOrder: string[], chats: Record<string, ChatEntry>): string[] {
+  const pinnedAt = (key: string) => chats[key]?.pinnedAt ?? null;
+  const pinned = chatOrder.filter((key) => pinnedAt(key) !== null);
+  pinned.sort((a, b) => (pinnedAt(b) as string).localeCompare(pinnedAt(a) as string));
+  return [...pinned, ...chatOrder.filter((key) => pinnedAt(key) === null)];
 }
 
 export function preview(message: Message): LastMessage {
@@ -121,6 +146,7 @@ function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<Chat
     }
     const { lastMessage, unreadCount } = summary;
     const mentionCount = summary.type === "group" ? (summary.mentionCount ?? 0) : 0;
+    const settings: EntrySettings = { muted: summary.muted ?? false, pinnedAt: summary.pinnedAt ?? null };
     const live = s.chats[key];
     // A live message newer than this snapshot keeps the live entry.
     const liveIsNewer =
@@ -130,8 +156,9 @@ function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<Chat
           ...live,
           unreadCount: Math.max(live.unreadCount, unreadCount),
           mentionCount: Math.max(live.mentionCount, mentionCount),
+          ...settings,
         }
-      : { chatKey: key, lastMessage, unreadCount, mentionCount };
+      : { chatKey: key, lastMessage, unreadCount, mentionCount, ...settings };
     if (lastMessage) cursor = cursor === null ? lastMessage._id : maxId(cursor, lastMessage._id);
   }
   // Chats with only unsent messages (nothing stored yet) stay on top; a group with no message
@@ -162,4 +189,10 @@ export const createChatsSlice: ChatSlice<ChatsData & ChatsActions> = (set) => ({
   chatsLoaded: (summaries) => set((s) => listLoaded(s, summaries.map((c) => ({ ...c, type: "direct" as const })))),
   conversationsLoaded: (summaries) => set((s) => listLoaded(s, summaries)),
   chatsFailed: () => set({ chatsStatus: "error" }),
+  chatSettingsChanged: (chatKey, settings) =>
+    set((s) => {
+      // Settings of a chat the list does not hold yet come with its entry when it loads.
+      const entry = s.chats[chatKey];
+      return entry ? { chats: { ...s.chats, [chatKey]: { ...entry, ...settings } } } : {};
+    }),
 });
