@@ -64,6 +64,8 @@ export interface Quote {
   /** Its picture's thumbnail. */
   image: string | null;
   deleted: boolean;
+  /** True when I may not read it (a group's, from before I joined): nothing of it is sent. */
+  unavailable?: boolean;
 }
 
 /**

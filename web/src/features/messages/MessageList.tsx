@@ -30,7 +30,7 @@ import type { GroupMember, Person, Quote } from "../../types";
 import { ConfirmDelete, MessageEditor, MessageMenu, type SafetyEntriesOf, messageEntries } from "./MessageActions";
 import { loadAround, loadLatest, loadNewer, loadOlder } from "./history";
 import { MessageText } from "./MessageText";
-import { quoteOf, quoteText } from "./quotes";
+import { quoteAuthor, quoteOf, quoteReachable, quoteText } from "./quotes";
 import { initialAnchor, moveAnchor } from "./listAnchor";
 import { useBottomKeptOnShrink } from "./useBottomKept";
 import { useSeen } from "./useSeen";
@@ -164,21 +164,36 @@ interface BubbleProps {
   nameOf: (userId: string) => string;
 }
 
-/** The message a reply answers, on top of the bubble; a click or Enter goes to it. */
-function QuoteButton({ quote, name, mine, onJump }: { quote: Quote; name: string; mine: boolean; onJump: () => void }) {
+/** The message a reply answers, on top of the bubble; a click or Enter goes to it (when I may read it). */
+function QuoteButton({ quote, name, mine, onJump }: { quote: Quote; name: string; mine: boolean; onJump?: () => void }) {
+  const look = `mb-1 block w-full min-w-32 rounded-[calc(var(--radius-field)*0.8)] border-l-4 px-2.5 py-1 text-left text-sm ${
+    mine ? "border-primary-content/60 bg-primary-content/15" : "border-primary bg-base-200"
+  }`;
+  const said = (
+    <>
+      <span className="sr-only">Reply to </span>
+      {name && <span className="block truncate text-xs font-semibold">{name}</span>}
+      <span className={`line-clamp-2 break-words ${quote.deleted || quote.unavailable ? "italic opacity-70" : "opacity-85"}`}>
+        {quoteText(quote)}
+      </span>
+    </>
+  );
+  if (!onJump) {
+    return (
+      <div className={look} data-testid="reply-quote">
+        {said}
+      </div>
+    );
+  }
   return (
     <button
       type="button"
       onClick={onJump}
-      className={`mb-1 block w-full min-w-32 rounded-[calc(var(--radius-field)*0.8)] border-l-4 px-2.5 py-1 text-left text-sm ${
-        mine ? "border-primary-content/60 bg-primary-content/15" : "border-primary bg-base-200"
-      } focus-visible:outline-2 focus-visible:outline-current`}
+      className={`${look} focus-visible:outline-2 focus-visible:outline-current`}
       title="Show the original message"
       data-testid="reply-quote"
     >
-      <span className="sr-only">Reply to </span>
-      <span className="block truncate text-xs font-semibold">{name}</span>
-      <span className={`line-clamp-2 break-words ${quote.deleted ? "italic opacity-70" : "opacity-85"}`}>{quoteText(quote)}</span>
+      {said}
     </button>
   );
 }
@@ -284,9 +299,13 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             {message.replyTo && (
               <QuoteButton
                 quote={message.replyTo}
-                name={message.replyTo.senderId === meId ? "You" : nameOf(message.replyTo.senderId ?? "")}
+                name={quoteAuthor(message.replyTo, meId, nameOf)}
                 mine={mine}
-                onJump={() => useChatStore.getState().jumpRequested(chatKey, (message.replyTo as Quote)._id)}
+                onJump={
+                  quoteReachable(message.replyTo)
+                    ? () => useChatStore.getState().jumpRequested(chatKey, (message.replyTo as Quote)._id)
+                    : undefined
+                }
               />
             )}
             {image && (

@@ -15,6 +15,18 @@ export function quoteOf(message: ChatMessage & { _id: string }): Quote {
 
 /** What the quoted message said, in a line. */
 export function quoteText(quote: Quote): string {
+  if (quote.unavailable) return "An earlier message you cannot see";
   if (quote.deleted) return "The original message was deleted";
   return quote.text ?? (quote.image ? "Picture" : "Message");
+}
+
+/** Who wrote the quoted message: nobody named when I may not read it. */
+export function quoteAuthor(quote: Quote, meId: string | null, nameOf: (userId: string) => string): string {
+  if (quote.unavailable || quote.senderId === null) return "";
+  return quote.senderId === meId ? "You" : nameOf(quote.senderId);
+}
+
+/** Whether a click on the quote may go to the original: not to one I may not read. */
+export function quoteReachable(quote: Quote): boolean {
+  return quote.unavailable !== true;
 }
