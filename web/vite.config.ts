@@ -54,8 +54,11 @@ export default defineConfig({
             options: {
               cacheName: "pages",
               networkTimeoutSeconds: 3,
-              // Only the last few pages visited; the shell below is the fallback for any other.
-              expiration: { maxEntries: 8 },
+              // Nothing kept per page: a copy of each page visited would outlive the deploy
+              // whose hashed assets it names (cleanupOutdatedCaches removes them), and list
+              // the chats opened. The precached shell, of the same deploy as the assets, is
+              // the one fallback.
+              plugins: [{ cacheWillUpdate: async () => null }],
               precacheFallback: { fallbackURL: "/index.html" },
             },
           },

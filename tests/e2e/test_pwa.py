@@ -54,6 +54,10 @@ async def test_offline_the_app_opens_on_my_chats_and_says_it_is_offline(open_per
 NONCE = "() => document.querySelector('meta[property=\"csp-nonce\"]').nonce"
 
 
+PAGES_KEPT = """async () => (await caches.has('pages'))
+    ? (await (await caches.open('pages')).keys()).length : 0"""
+
+
 async def test_an_online_reload_gets_a_fresh_page_and_nonce_from_the_server(
     open_person: Open,
 ) -> None:
@@ -72,6 +76,8 @@ async def test_an_online_reload_gets_a_fresh_page_and_nonce_from_the_server(
         assert nonce and nonce in (await page.header_value("content-security-policy") or "")
         nonces.add(nonce)
     assert len(nonces) == 2
+    # No copy of a page is kept beside the shell (one would outlive its deploy's assets).
+    assert await alice.page.evaluate(PAGES_KEPT) == 0
     assert alice.errors == []
 
 
