@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import event, select, update
 
 from socketspace.db import Database
-from socketspace.models import Media
+from socketspace.models import Media, Message
 from socketspace.realtime import events
+from socketspace.services.message_extras import load_extras
 from tests.api.test_messages import MESSAGE_FIELDS
 from tests.conftest import Person
 from tests.pictures import png_bytes
@@ -78,3 +79,29 @@ async def test_a_deleted_picture_or_one_no_row_knows_has_no_size(
         await session.execute(update(Media).values(kind="swept"))
     history = (await bob.http.get(f"/api/messages/{alice.id}")).json()
     assert [(m["_id"], sized(m)) for m in history] == [(kept["_id"], None), (gone["_id"], None)]
+
+
+async def test_a_page_asks_for_its_pictures_sizes_once_and_a_page_without_pictures_never(
+    alice: Person, bob: Person, db: Database
+) -> None:
+    for n in range(3):
+        await send_picture(alice, bob.id, (40 + n, 30))
+        await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": f"#{n}"})
+    statements: list[str] = []
+
+    def noted(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    async with db.read() as session:
+        rows = list((await session.scalars(select(Message).order_by(Message.id))).all())
+        event.listen(db.engine.sync_engine, "before_cursor_execute", noted)
+        try:
+            extras = await load_extras(session, rows, bob.id)
+            asked_with = sum("FROM media" in s for s in statements)
+            statements.clear()
+            await load_extras(session, [m for m in rows if m.image is None], bob.id)
+            asked_without = sum("FROM media" in s for s in statements)
+        finally:
+            event.remove(db.engine.sync_engine, "before_cursor_execute", noted)
+    assert sorted(extras.pictures.values()) == [(40, 30), (41, 30), (42, 30)]
+    assert (asked_with, asked_without) == (1, 0)
