@@ -178,9 +178,10 @@ function Row({ who, online, active, onOpen, secondary, trailing, unread = 0, cha
         data-testid="chat-row"
         {...(who.group ? { "data-group": who._id } : { "data-person": who._id })}
         data-online={online ? "true" : "false"}
+        // A finger held on an entry opens its menu, not a text selection or the system's callout.
         className={`flex w-full items-center gap-3 rounded-box px-3 py-2.5 text-left transition-colors ${
           active ? "bg-primary/10" : "hover:bg-base-200"
-        }`}
+        } ${chat ? "select-none [-webkit-touch-callout:none]" : ""}`}
       >
         <span className="relative">
           <Avatar name={who.name} src={who.picture} seed={who._id} size="md" online={online ?? undefined} />
