@@ -1,13 +1,16 @@
 """Reactions that changed while a client was away (issue 19, review): `sync` brings missed
-messages, not missed `reactionsUpdated`, so after a reconnect the open conversation's loaded
-messages show the reactions as they are now, not as they were when the connection dropped."""
+messages, not missed `reactionsUpdated`, so after a reconnect, or the server's `resync`, the
+open conversation's loaded messages show the reactions as they are now, not as they were."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from urllib.parse import quote
 
-from playwright.async_api import CDPSession, expect
+from playwright.async_api import CDPSession, WebSocketRoute, expect
 
+from socketspace.realtime import events
 from tests.conftest import LiveServer
 from tests.e2e.conftest import Person
 from tests.e2e.test_reactions import Open, chatting, chip, message
@@ -55,4 +58,46 @@ async def test_reactions_changed_while_away_are_shown_after_the_reconnect(
     await expect(alice.page.get_by_text("You are offline.")).to_be_hidden()
     await expect(chip(alice, text, "🎉 1, Bob reacted")).to_be_visible()
     await expect(message(alice, text).get_by_test_id("reaction")).to_have_count(1)
+    assert not alice.errors
+
+
+async def test_a_reaction_whose_event_was_lost_is_shown_after_the_servers_resync(
+    open_person: Open, web: LiveServer
+) -> None:
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    # Alice's socket goes through a relay that loses the server's reactionsUpdated frames, as
+    # when an emit went through a Redis that was down; her connection itself stays up.
+    lost: asyncio.Queue[str] = asyncio.Queue()
+
+    def relay(page_side: WebSocketRoute) -> None:
+        server_side = page_side.connect_to_server()
+
+        def from_server(frame: str | bytes) -> None:
+            if isinstance(frame, str) and f'"{events.REACTIONS_UPDATED}"' in frame:
+                lost.put_nowait(frame)
+            else:
+                page_side.send(frame)
+
+        server_side.on_message(from_server)
+
+    await alice.context.route_web_socket(re.compile(r"/socket\.io/"), relay)
+    await alice.page.reload()
+    await alice.open_chat_with("Bob")
+    await alice.send("Lunch at noon?")
+    await bob.open_chat_with("Alice")
+    message_id = (
+        await bob.page.locator("[data-message-id]")
+        .filter(has_text="Lunch at noon?")
+        .get_attribute("data-message-id")
+    )
+    assert message_id
+    await react(bob, web, message_id, "👍", True)
+    await asyncio.wait_for(lost.get(), 10)
+    await expect(message(alice, "Lunch at noon?").get_by_test_id("reaction")).to_have_count(0)
+
+    await web.app.engineio_server.emit(
+        events.RESYNC, {}
+    )  # what the server sends when Redis is back
+    await expect(chip(alice, "Lunch at noon?", "👍 1, Bob reacted")).to_be_visible()
     assert not alice.errors

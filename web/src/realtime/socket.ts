@@ -219,8 +219,9 @@ export function connectSocket(hooks: SocketHooks): void {
     }),
   );
   // Still connected, but events meant for us may have been lost on the server's side.
+  // Reactions too: a lost reactionsUpdated is in no sync answer.
   current.on(ServerEvent.RESYNC, () => {
-    if (confirmed === current) void catchUp(current, hooks);
+    if (confirmed === current) void catchUp(current, hooks).then(refreshOpenReactions);
   });
 
   // The browser knows about a lost network long before a ping times out.
