@@ -10,11 +10,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from alembic import command
-from sqlalchemy import Connection
 
 from socketspace.db import Database
-from socketspace.migrations import alembic_config, upgrade
+from socketspace.migrations import downgrade, upgrade
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.services import search as search_service
 from socketspace.services.search_index import SearchIndexer
@@ -27,9 +25,7 @@ index_first: Callable[[], Awaitable[object]] | None = None
 
 
 @pytest.fixture(autouse=True, params=["scan", "index", "whole-index"])
-async def path(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, app: Any
-) -> None:
+async def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, app: Any) -> None:
     """Each test three ways: as it runs here (the newest messages checked in Python first;
     on SQLite every message still queued for the index, its indexer stopped); with only the
     newest message checked, so that the rest goes through the search index (on PostgreSQL
@@ -295,12 +291,8 @@ async def test_the_migration_indexes_the_messages_already_stored(database_url):
                     )
                 )
 
-        def back_to_before_search(conn: Connection) -> None:
-            command.downgrade(alembic_config(conn), "0007")
-
         try:  # the messages stay; the index goes, and comes back with the migration
-            async with db.engine.begin() as conn:
-                await conn.run_sync(back_to_before_search)
+            await downgrade(db.engine, "0007")
         finally:
             await upgrade(db.engine)
         page = await search_service.search(db, viewer_id=ben.id, q="creme brul")

@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import Connection
 from sqlalchemy import text as sql
 
 from socketspace.db import Database
-from socketspace.migrations import alembic_config, upgrade
+from socketspace.migrations import downgrade, upgrade
 from socketspace.models import Conversation, ConversationMember, Message, User
 from socketspace.services import search as search_service
 from socketspace.services.search_index import SearchIndexer
@@ -170,13 +169,9 @@ async def test_the_way_back_indexes_what_was_still_queued(database_url):
                     )
                 )
 
-        def back(conn: Connection) -> None:
-            command.downgrade(alembic_config(conn), "0011")
-
         await say("zeta waiting in the queue")
         assert await queued(db) == 1
-        async with db.engine.begin() as conn:
-            await conn.run_sync(back)
+        await downgrade(db.engine, "0011")
         try:
             assert await in_index(db, "zeta") == 1
             await check_index_0008(db)

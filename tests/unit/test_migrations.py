@@ -1,12 +1,12 @@
 """The migrations build exactly the schema the models describe, on both backends."""
 
-from alembic import command
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, func, inspect, select
 
 from socketspace.db import Database, create_engine
-from socketspace.migrations import SEARCH_TABLES, alembic_config, include_name, upgrade
+from socketspace.migrations import SEARCH_TABLES, downgrade, include_name, upgrade
 from socketspace.models import Base, Conversation, ConversationMember, Message, User
 from socketspace.models.abuse import Report
 
@@ -29,15 +29,11 @@ async def test_the_migrated_schema_matches_the_models(database_url):
 async def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url):
     engine = create_engine(database_url)
 
-    def downgrade(conn: Connection) -> None:
-        command.downgrade(alembic_config(conn), "base")
-
     def tables(conn: Connection) -> set[str]:
         return set(inspect(conn).get_table_names()) - {"alembic_version", *SEARCH_TABLES}
 
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(downgrade)
+        await downgrade(engine, "base")
         async with engine.connect() as conn:
             assert await conn.run_sync(tables) == set()
         await upgrade(engine)
@@ -47,9 +43,11 @@ async def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url):
         await engine.dispose()
 
 
-async def test_going_back_past_replies_keeps_every_row_that_refers_to_a_message(database_url):
-    """Migration 0007's downgrade drops messages.reply_to_id in place: rebuilding the table
-    (a batch copy) deleted the reports of messages on SQLite."""
+@pytest.mark.parametrize("revision", ["0006", "0005"])
+async def test_going_back_and_up_again_keeps_every_row(database_url, revision):
+    """SQLite copies a table to alter it (alembic's batch mode) and drops the old one: with
+    foreign keys on, that DROP deleted every row referring to it (0006 emptied messages and
+    members both ways; 0007's downgrade took the reports of messages)."""
     db = Database.from_url(database_url)
     try:
         async with db.write() as session:
@@ -78,10 +76,11 @@ async def test_going_back_past_replies_keeps_every_row_that_refers_to_a_message(
             )
 
         async def counts() -> list[int]:
+            tables = (Message.__table__, Report.__table__, ConversationMember.__table__)
             async with db.engine.connect() as conn:
                 return [
                     int(await conn.scalar(select(func.count()).select_from(table)) or 0)
-                    for table in (Message.__table__, Report.__table__)
+                    for table in tables
                 ] + [
                     int(
                         await conn.scalar(
@@ -91,15 +90,11 @@ async def test_going_back_past_replies_keeps_every_row_that_refers_to_a_message(
                     )
                 ]
 
-        def back_to_before_replies(conn: Connection) -> None:
-            command.downgrade(alembic_config(conn), "0006")
-
         try:
-            async with db.engine.begin() as conn:
-                await conn.run_sync(back_to_before_replies)
-            assert await counts() == [1, 1, 1]
+            await downgrade(db.engine, revision)
+            assert await counts() == [1, 1, 2, 1]
         finally:
             await upgrade(db.engine)  # the shared PostgreSQL test database goes back to head
-        assert await counts() == [1, 1, 1]
+        assert await counts() == [1, 1, 2, 1]
     finally:
         await db.dispose()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.environment import NameFilterParentNames, NameFilterType
@@ -43,8 +46,40 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    def run(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), revision)
+    await _migrate(engine, command.upgrade, revision)
 
-    async with engine.begin() as conn:
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    await _migrate(engine, command.downgrade, revision)
+
+
+async def _migrate(engine: AsyncEngine, step: Callable[[Config, str], None], revision: str) -> None:
+    def run(connection: Connection) -> None:
+        with foreign_keys_off(connection), connection.begin():
+            step(alembic_config(connection), revision)
+            if connection.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:  # the transaction rolls back: nothing changed
+                    raise RuntimeError(f"The migration would break foreign keys: {broken[:5]}")
+
+    async with engine.connect() as conn:
         await conn.run_sync(run)
+
+
+@contextmanager
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite: foreign keys off while migrating. SQLite cannot alter most of a table, so a
+    migration copies it (alembic's batch mode) and drops the old one, and with foreign keys on
+    that DROP deletes every row that refers to it (ON DELETE CASCADE): migration 0006 emptied
+    the messages and members tables so. SQLite takes the pragma only outside a transaction,
+    hence on the driver's connection, before SQLAlchemy begins one."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        yield
+        return
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    driver.cursor().execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.cursor().execute("PRAGMA foreign_keys=ON")
