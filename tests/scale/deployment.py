@@ -129,8 +129,16 @@ class Deployment:
     async def signup(self, name: str, server: ServerProcess) -> Person:
         return await self.people.signup(name, url=server.url)
 
-    async def connect(self, person: Person, server: ServerProcess, *, delta: bool = False) -> Tab:
-        auth = {"presence": "delta"} if delta else None
+    async def connect(
+        self, person: Person, server: ServerProcess, *, delta: bool = False, original: bool = False
+    ) -> Tab:
+        """A client that asks for `resync` (and delta presence), or (`original`) one that asks
+        for nothing, as the original client."""
+        if original:
+            return await person.connect(url=server.url)
+        auth: dict[str, object] = {"resync": True}
+        if delta:
+            auth["presence"] = "delta"
         return await person.connect(url=server.url, auth=auth)
 
     async def close(self) -> None:

@@ -238,6 +238,7 @@ async def test_a_batch_that_never_reached_redis_makes_the_others_resync_its_room
             await deployment.connect(bob, two),
             await deployment.connect(carol, two),
         )
+        bob_original = await deployment.connect(bob, two, original=True)  # asks for nothing
 
         # Two has heard nothing from one when one's next batch fails to reach Redis: its
         # number alone (3 after 1) would not tell two that 2 is missing.
@@ -258,6 +259,10 @@ async def test_a_batch_that_never_reached_redis_makes_the_others_resync_its_room
         assert (await carol_tab.next(events.NEW_MESSAGE, timeout=30))["_id"] == note.json()["_id"]
         assert carol_tab.pending(events.RESYNC) == []
         assert bob_tab.pending(events.RESYNC) == []
+        # Nor was Bob's original client, which knows neither `resync` nor `sync`.
+        live = [m["_id"] for m in bob_original.pending(events.NEW_MESSAGE)]
+        assert live == [after.json()["_id"]]
+        assert bob_original.pending(events.RESYNC) == []
         resyncs = "socketspace_fanout_resyncs_total"
         assert await metric(two, resyncs, reason="lost") == 1
         for reason in ("gap", "reset", "link"):

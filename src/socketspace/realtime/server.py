@@ -32,6 +32,7 @@ from socketspace.realtime.transport import (
     RedisFanout,
     SharedFrameManager,
 )
+from socketspace.realtime.transport.rooms import RESYNC_ROOM
 from socketspace.realtime.typing import TypingRelay
 from socketspace.schemas.common import describe_validation_error
 from socketspace.schemas.message import (
@@ -194,6 +195,8 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.enter_room(sid, events.reactions_room(user_id))
         if isinstance(auth, dict) and auth.get("settings") is True:
             await self.enter_room(sid, events.settings_room(user_id))
+        if isinstance(auth, dict) and auth.keys() - {"token"}:  # asks for something of ours
+            await self.enter_room(sid, RESYNC_ROOM)
         self.presence.connected(user_id)
         # After this handler returns the client is told it is connected; the list follows.
         self._spawn(self._send_online_list(sid))

@@ -61,6 +61,9 @@ MAX_LOST_ROOMS = 10_000
 # while Redis stays away).
 REPORT_RETRY_SECONDS = 0.1
 HOST_BYTES = 32  # uuid4().hex
+# The connections told to `resync`: those whose handshake asked for anything of ours. The
+# original client asks for nothing, has no `sync`, and must see no event it does not know.
+RESYNC_ROOM = "resync"
 
 
 class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
@@ -124,7 +127,7 @@ class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
             if socket is None or not socket.write_now(frame):
                 await self.server._send_eio_packet(eio_sid, message)
 
-    def sids_in_both(self, namespace: str, room: str, other: str) -> list[str]:
+    def sids_in_both(self, namespace: str, room: str | list[str], other: str) -> list[str]:
         """The connections in `room` that are also in `other` (python-socketio's rooms are
         `rooms[namespace][room]` dicts keyed by sid)."""
         others = self.rooms.get(namespace, {}).get(other, {})
@@ -349,12 +352,13 @@ class RedisFanout(SharedFrameManager):
                 await self.deliver(namespace, room, None, encoded)
 
     async def _resync(self, reason: str, rooms: list[str] | None = None) -> None:
-        """The clients here in `rooms` (None: all) may have missed events: ask them to sync
-        (the ask itself goes straight to them, not through Redis)."""
-        if rooms == []:
-            return
-        clients = sum(1 for _ in self.get_participants("/", rooms))
-        log.info("fanout_resync reason=%s clients=%d", reason, clients)
+        """The clients here in `rooms` (None: all) may have missed events: ask those that
+        can to sync (the ask itself goes straight to them, not through Redis)."""
+        if rooms is None:
+            sids = [sid for sid, _eio_sid in self.get_participants("/", RESYNC_ROOM)]
+        else:
+            sids = self.sids_in_both("/", rooms, RESYNC_ROOM) if rooms else []
+        log.info("fanout_resync reason=%s clients=%d", reason, len(sids))
         metrics.FANOUT_RESYNCS.labels(reason).inc()
-        if "/" in self.rooms:
-            await self.deliver("/", rooms, None, self.encode(RESYNC, {}, "/"))
+        if sids:  # each connection is a room of its own
+            await self.deliver("/", sids, None, self.encode(RESYNC, {}, "/"))
