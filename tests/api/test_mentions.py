@@ -1,13 +1,17 @@
 """Mentions in groups (services/mentions.py): stored by id, shown on group messages only,
 counted apart as `mentionCount` in the conversations list, cleared by reading; every bad list
-a clear 400 with nothing stored. Each test on SQLite and PostgreSQL."""
+a clear 400 with nothing stored; a member the text does not name, or blocked either way,
+dropped with the message kept. Each test on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from socketspace.schemas.message import MENTIONS_MAX
 from tests.api.test_groups import history, make_group, say
 from tests.api.test_media import data_url
 from tests.api.test_messages import MESSAGE_FIELDS
@@ -225,6 +229,54 @@ async def test_mentions_need_text_that_names_them(alice, bob):
 async def test_fifty_people_may_be_named_at_once(alice, people):
     others = [await people.signup(f"Member {n}", f"member{n}@example.com") for n in range(50)]
     group = await make_group(alice, *others)
-    sent = await said(alice, group, "@everyone", mentions=[p.id for p in others])
+    text = " ".join(f"@Member {n}" for n in range(50))
+    sent = await said(alice, group, text, mentions=[p.id for p in others])
     assert sent["mentions"] == sorted(p.id for p in others)
     assert await counts(others[0], group) == (1, 1)
+    # "@Member 1" is in "@Member 10" only as a prefix: the name runs on into a digit.
+    sent = await said(alice, group, "@Member 10 and @Member 2", mentions=[p.id for p in others])
+    assert sent["mentions"] == sorted([others[10].id, others[2].id])
+
+
+async def test_a_mention_the_text_does_not_name_is_dropped_and_the_message_kept(alice, bob, carol):
+    group = await make_group(alice, bob, carol)
+    silent = await said(alice, group, "hello", mentions=[bob.id, carol.id])
+    assert silent["mentions"] == []
+    assert await counts(bob, group) == (1, 0)
+    # Case is folded, accents are not; only those the text names count.
+    sent = await said(alice, group, "@bob BUILDER and @Carol Anne", mentions=[bob.id, carol.id])
+    assert sent["mentions"] == [bob.id]
+    assert await counts(bob, group) == (2, 1)
+    assert await counts(carol, group) == (2, 0)
+    assert (await history(carol, group)).json()[-1]["mentions"] == [bob.id]
+
+
+async def test_a_name_inside_a_longer_one_is_not_named_by_it(alice, bob, people):
+    bo = await people.signup("Bo", "bo@example.com")
+    elodie = await people.signup("Élodie Durand", "elodie@example.com")
+    group = await make_group(alice, bob, bo, elodie)
+    sent = await said(alice, group, "@Bob Builder, @Elodie Durand", mentions=[bo.id, elodie.id])
+    assert sent["mentions"] == []
+    sent = await said(alice, group, "@Bo and @élodie durand", mentions=[bo.id, elodie.id])
+    assert sent["mentions"] == sorted([bo.id, elodie.id])
+    assert await counts(bo, group) == (2, 1)
+
+
+@pytest.mark.parametrize("who_blocks", ["receiver", "sender"])
+async def test_nobody_is_mentioned_across_a_block(alice, bob, carol, who_blocks):
+    group = await make_group(alice, bob, carol)
+    blocker, blocked = (bob, alice) if who_blocks == "receiver" else (alice, bob)
+    assert (await blocker.http.post(f"/api/users/{blocked.id}/block")).status_code == 200
+    sent = await said(alice, group, "@Bob Builder @Carol Ann", mentions=[bob.id, carol.id])
+    assert sent["mentions"] == [carol.id]  # the message still goes to the group
+    assert await counts(bob, group) == (1, 0)
+    assert await counts(carol, group) == (1, 1)
+    assert (await history(bob, group)).json()[-1]["mentions"] == [carol.id]
+
+
+def test_the_client_offers_as_many_picks_as_the_server_takes():
+    """The composer stops at web/src/lib/mentions.ts's MENTIONS_MAX: the server's, by hand."""
+    source = (Path(__file__).parents[2] / "web/src/lib/mentions.ts").read_text()
+    found = re.search(r"export const MENTIONS_MAX = (\d+);", source)
+    assert found is not None
+    assert int(found.group(1)) == MENTIONS_MAX

@@ -306,6 +306,11 @@ class AroundOut(BaseModel):
     hasMoreAfter: bool
 
 
+# People named in one message (services/mentions.py checks it; the client's
+# web/src/lib/mentions.ts MENTIONS_MAX must agree, which tests/api/test_mentions.py checks).
+MENTIONS_MAX = 50
+
+
 class SendMessageIn(StrictInput):
     text: str | None = None
     image: str | None = None
@@ -320,8 +325,9 @@ class SendMessageIn(StrictInput):
     )
     mentions: list[str] | None = Field(
         default=None,
-        description="groups only: the ids of the members the text names (at most 50); "
-        "anyone else, or any in a direct chat, is a 400 invalid_mentions",
+        description=f"groups only: the ids of the members the text names (at most "
+        f"{MENTIONS_MAX}); a member whose @Full Name the text lacks, or who is blocked either "
+        "way, is dropped; a non-member, or any in a direct chat, is a 400 invalid_mentions",
     )
 
 

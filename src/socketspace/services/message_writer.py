@@ -34,7 +34,12 @@ from socketspace.models.base import utcnow
 from socketspace.models.message import MessageRecord
 from socketspace.schemas.message import NO_EXTRAS, Extras, PictureSize, message_view
 from socketspace.services.media import Picture
-from socketspace.services.mentions import find_mentions, not_in_group, store_mentions
+from socketspace.services.mentions import (
+    find_mentions,
+    load_mentionable,
+    not_in_group,
+    store_mentions,
+)
 from socketspace.services.message_sql import (
     ADD_CONVERSATIONS,
     ADD_MEMBERS,
@@ -299,7 +304,8 @@ class MessageWriter:
         )
         # What a retry finds already stored shows the mentions it was stored with.
         mentioned = find_mentions(conn, [m.id for m in earlier.values() if m.receiver_id is None])
-        fresh: list[tuple[int, MessageRecord, tuple[str, ...]]] = []
+        mentionable = load_mentionable(conn, [(i.sender_id, i.mentions) for i in batch])
+        fresh: list[tuple[int, MessageRecord, tuple[str, ...], tuple[str, ...]]] = []
         made: dict[tuple[str, str], tuple[MessageRecord, tuple[str, ...]]] = {}
         for index, item in enumerate(batch):
             key = (item.sender_id, item.client_id) if item.client_id else None
@@ -352,24 +358,23 @@ class MessageWriter:
                     reply_to_id=item.reply_to_id,
                     forwarded=sent_on is not None,
                 )
-                fresh.append((index, message, members))
+                kept = mentionable.kept(item.sender_id, item.text, item.mentions)
+                fresh.append((index, message, members, kept))
                 if key:
-                    made[key] = (message, item.mentions)
+                    made[key] = (message, kept)
         if fresh:
-            self.sql.insert(conn, [message for _, message, _ in fresh])
-            self._touch_conversations(conn, [message for _, message, _ in fresh])
+            self.sql.insert(conn, [message for _, message, _, _ in fresh])
+            self._touch_conversations(conn, [message for _, message, _, _ in fresh])
             named = [
-                (message.id, message.conversation_id, batch[index].mentions)
-                for index, message, _ in fresh
-                if batch[index].mentions
+                (message.id, message.conversation_id, kept) for _, message, _, kept in fresh if kept
             ]
             store_mentions(conn, named)
             mentioned.update((message_id, list(people)) for message_id, _, people in named)
-        for index, message, members in fresh:
+        for index, message, members, _ in fresh:
             results[index] = Stored(
                 message, True, members, _extras(message, originals, mentioned.get(message.id))
             )
-        for index, message, members in fresh:
+        for index, message, members, _ in fresh:
             stored = results[index]
             if isinstance(stored, Stored) and message.reply_to_id is not None:
                 not_seeing = members_not_seeing_quote(conn, message, members)

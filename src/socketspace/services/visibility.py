@@ -15,7 +15,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from socketspace.models import ConversationMember, Message
 
@@ -55,15 +55,16 @@ _MAY_NOT_READ = (
 )
 
 
+def members_barred_from_sync(db: Connection | Session, message_id: int) -> set[str]:
+    """The current members of a group message's group who may not read it. One body for the
+    writer's connection (in its transaction: about the message a reply quotes) and, through
+    members_barred_from, a request's session."""
+    return set(db.scalars(_MAY_NOT_READ, {"message_id": message_id}))
+
+
 async def members_barred_from(session: AsyncSession, message_id: int) -> set[str]:
-    """The current members of a group message's group who may not read it."""
-    return set(await session.scalars(_MAY_NOT_READ, {"message_id": message_id}))
-
-
-def members_barred_from_sync(conn: Connection, message_id: int) -> set[str]:
-    """members_barred_from for the writer, in its transaction (about the message a reply
-    quotes)."""
-    return set(conn.scalars(_MAY_NOT_READ, {"message_id": message_id}))
+    """members_barred_from_sync from async code."""
+    return await session.run_sync(members_barred_from_sync, message_id)
 
 
 async def current_members(session: AsyncSession, group_id: int) -> list[str]:

@@ -19,6 +19,11 @@ export interface MentionQuery {
 /** How far back from the caret an `@` may stand (a full name and then some). */
 const QUERY_MAX = 40;
 export const SUGGESTIONS_MAX = 8;
+/**
+ * People one message may mention: the server's MENTIONS_MAX (schemas/message.py), which
+ * refuses more; tests/api/test_mentions.py checks that the two agree.
+ */
+export const MENTIONS_MAX = 50;
 
 /**
  * The mention being typed at the caret, if any: an `@` at the start or after a space or an
