@@ -54,14 +54,19 @@ describe("browser notifications", () => {
 
 describe("whether an arrival notifies", () => {
   it("does when nobody sees it, unless muted; a mention of me does even when muted", () => {
-    expect(shouldNotify({ unnoticed: true, muted: false, mentioned: false })).toBe(true);
-    expect(shouldNotify({ unnoticed: true, muted: true, mentioned: false })).toBe(false);
-    expect(shouldNotify({ unnoticed: true, muted: true, mentioned: true })).toBe(true);
-    expect(shouldNotify({ unnoticed: true, muted: false, mentioned: true })).toBe(true);
+    expect(shouldNotify({ unnoticed: true, muted: false, mentioned: false, fromBlocked: false })).toBe(true);
+    expect(shouldNotify({ unnoticed: true, muted: true, mentioned: false, fromBlocked: false })).toBe(false);
+    expect(shouldNotify({ unnoticed: true, muted: true, mentioned: true, fromBlocked: false })).toBe(true);
+    expect(shouldNotify({ unnoticed: true, muted: false, mentioned: true, fromBlocked: false })).toBe(true);
+  });
+
+  it("never through mute for a mention from someone I blocked; unmuted as any message", () => {
+    expect(shouldNotify({ unnoticed: true, muted: true, mentioned: true, fromBlocked: true })).toBe(false);
+    expect(shouldNotify({ unnoticed: true, muted: false, mentioned: true, fromBlocked: true })).toBe(true);
   });
 
   it("never for what is already on screen, mentioned or not", () => {
-    expect(shouldNotify({ unnoticed: false, muted: false, mentioned: true })).toBe(false);
-    expect(shouldNotify({ unnoticed: false, muted: true, mentioned: true })).toBe(false);
+    expect(shouldNotify({ unnoticed: false, muted: false, mentioned: true, fromBlocked: false })).toBe(false);
+    expect(shouldNotify({ unnoticed: false, muted: true, mentioned: true, fromBlocked: false })).toBe(false);
   });
 });

@@ -91,13 +91,16 @@ export interface NotifyCase {
   muted: boolean;
   /** The message mentions me (Received.mentioned). */
   mentioned: boolean;
+  /** Its sender is someone I blocked (store/safety): their mention never rings through mute. */
+  fromBlocked: boolean;
 }
 
 /**
  * A message nobody is looking at rings and notifies, unless its conversation is muted; a
  * mention of me does even then (as in Slack and WhatsApp: muting a busy group must not hide
- * what is addressed to me).
+ * what is addressed to me), but never one from someone I blocked: the server drops mentions
+ * across a block, and an older client or a race with the block must not undo that here.
  */
-export function shouldNotify({ unnoticed, muted, mentioned }: NotifyCase): boolean {
-  return unnoticed && (!muted || mentioned);
+export function shouldNotify({ unnoticed, muted, mentioned, fromBlocked }: NotifyCase): boolean {
+  return unnoticed && (!muted || (mentioned && !fromBlocked));
 }

@@ -7,6 +7,7 @@ import { useSettingsStore } from "../../store/settings";
 import { notificationContent, shouldNotify, showNotification } from "../../lib/notifications";
 import { markOnce } from "../../lib/perf";
 import { playNotification } from "../../lib/sounds";
+import { isBlocked } from "../../store/safety";
 import { isMuted } from "./settings";
 
 const store = () => useChatStore.getState();
@@ -67,7 +68,9 @@ export function noticeStranger(): void {
 export function noticeArrivals(received: Received[]): void {
   const fresh = received.filter((r) => r.isNew && r.incoming);
   if (fresh.length === 0) return;
-  const alerting = fresh.filter((r) => shouldNotify({ unnoticed: r.unnoticed, muted: isMuted(r.chatKey), mentioned: r.mentioned }));
+  const alerting = fresh.filter((r) =>
+    shouldNotify({ unnoticed: r.unnoticed, muted: isMuted(r.chatKey), mentioned: r.mentioned, fromBlocked: isBlocked(r.senderId) }),
+  );
   if (alerting.length > 0 && useSettingsStore.getState().soundEnabled) playNotification();
   if (useSettingsStore.getState().notifyEnabled && globalThis.document?.visibilityState === "hidden") {
     notifyHidden(alerting);

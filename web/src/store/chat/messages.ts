@@ -39,6 +39,8 @@ export interface Received {
   groupId: string | null;
   /** Someone else's message that mentions me: it notifies even in a muted group (lib/notifications shouldNotify). */
   mentioned: boolean;
+  /** Who sent it (a mention from someone I blocked never rings through mute). */
+  senderId: string;
 }
 
 export interface MessagesActions {
@@ -74,7 +76,7 @@ export function applyStored(s: ChatData, message: Message): { next: Partial<Chat
   const merge = away ? leftOut(shown.messages, message, s.chats[chatKey]?.lastMessage?._id ?? null) : mergeStored(shown.messages, message);
   const unnoticed = merge.isNew && incoming && (away || !isSeeing(s, chatKey));
   const mentioned = incoming && s.meId !== null && (message.mentions ?? []).includes(s.meId);
-  const received: Received = { isNew: merge.isNew, incoming, unnoticed, chatKey, groupId, mentioned };
+  const received: Received = { isNew: merge.isNew, incoming, unnoticed, chatKey, groupId, mentioned, senderId: message.senderId };
 
   const next: Partial<ChatData> = {
     conversations: withConversation(s, chatKey, { messages: merge.messages }),
