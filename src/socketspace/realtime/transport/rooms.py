@@ -165,6 +165,11 @@ class RedisFanout(SharedFrameManager):
       its next life starts over at 1 (`reset`: also a process restarted sooner than that).
       A number missing from a sequence that no report explains (`gap`) is treated the same
       way.
+
+    "Clients" are the connections in RESYNC_ROOM, those that can act on a `resync`. A batch
+    older than the last heard from its process (a PUBLISH given up on, overtaken by the next)
+    is dropped: its loss was reported, and delivered now it would put older events after
+    newer ones.
     """
 
     def __init__(self, url: str, channel: str) -> None:
