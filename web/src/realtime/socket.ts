@@ -71,6 +71,7 @@ const SOMEONE_ELSE = "Someone else has signed in on this browser since. Please l
 const CONFIRM_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 function sessionOver(reason: string): void {
+  disconnectSocket(); // nothing more of whoever the server now sees comes in
   store().sessionCleared();
   useAuthStore.getState().sessionEnded(reason);
 }
