@@ -1,0 +1,91 @@
+/**
+ * The outbox sends one message at a time, each after the answer to the one before, and resends
+ * oldest first across conversations: the receiver gets them in the order typed.
+ */
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Ack, SendAck } from "../../types";
+
+interface Call {
+  receiverId: string;
+  text: string;
+  clientId: string;
+  answer: (ack: unknown) => void;
+}
+
+const socket = vi.hoisted(() => ({ connected: true, calls: [] as Call[], unanswered: [] as Call[] }));
+
+vi.mock("../../realtime/socket", () => ({
+  CallTimeout: class extends Error {},
+  isConnected: () => socket.connected,
+  callSendMessage: (payload: Omit<Call, "answer">) =>
+    new Promise((resolve) => {
+      const call = { ...payload, answer: resolve };
+      socket.calls.push(call);
+      socket.unanswered.push(call);
+    }),
+}));
+vi.mock("../../lib/localDb", () => ({
+  changeUnsent: async () => undefined,
+  forgetUnsent: async () => undefined,
+  keepUnsent: async () => undefined,
+  nextOutboxSeq: () => 0,
+  readOutbox: async () => [],
+}));
+
+const { resendUnsent, sendNewMessage } = await import("./outbox");
+const { ALICE, BOB, CAROL, store, stored } = await import("../../store/chat/testing");
+
+/** Lets the queue take its next step (its promises settle in microtasks). */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The server stores the oldest unanswered message and answers it. */
+function answerNext(id: number): void {
+  const call = socket.unanswered.shift();
+  if (!call) throw new Error("nothing is waiting for an answer");
+  const message = { ...stored(id, ALICE, call.receiverId, call.text), clientId: call.clientId };
+  call.answer({ ok: true, message, duplicate: false } satisfies Ack<SendAck>);
+}
+
+const sentTexts = () => socket.calls.map((call) => call.text);
+
+beforeEach(() => {
+  socket.connected = true;
+  socket.calls = [];
+  socket.unanswered = [];
+  store().sessionStarted(ALICE);
+});
+
+describe("the outbox", () => {
+  it("sends the next message only after the answer to the one before", async () => {
+    sendNewMessage(BOB, "first", null);
+    sendNewMessage(BOB, "second", null);
+    await settled();
+    expect(sentTexts()).toEqual(["first"]);
+    answerNext(1);
+    await settled();
+    expect(sentTexts()).toEqual(["first", "second"]);
+    answerNext(2);
+    await settled();
+  });
+
+  it("resends what waited offline oldest first, across conversations", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    socket.connected = false;
+    for (const [to, text] of [[BOB, "to Bob, first"], [CAROL, "to Carol, second"], [BOB, "to Bob, third"]] as const) {
+      vi.setSystemTime(Date.now() + 1000);
+      sendNewMessage(to, text, null);
+    }
+    vi.useRealTimers();
+    await settled();
+    expect(sentTexts()).toEqual([]);
+
+    socket.connected = true;
+    resendUnsent();
+    for (let id = 1; id <= 3; id += 1) {
+      await settled();
+      expect(socket.unanswered).toHaveLength(1); // one at a time
+      answerNext(id);
+    }
+    expect(sentTexts()).toEqual(["to Bob, first", "to Carol, second", "to Bob, third"]);
+  });
+});
