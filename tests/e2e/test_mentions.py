@@ -136,3 +136,113 @@ async def test_a_member_picked_from_the_keyboard_is_mentioned_and_sees_it_marked
     await expect(hers).not_to_have_attribute("data-mentions-me", "true")
     for person in (alice, bob, bonnie, carol):
         assert person.errors == [], person.errors
+
+
+async def crew(alice: Person, *others: Person) -> str:
+    """A group of Alice's with these members, open on her page."""
+    members = [await user_id(p) for p in others]
+    made = await alice.context.request.post(
+        "/api/groups",
+        data={"name": "Crew", "memberIds": members},
+        headers={ORIGIN_HEADER: alice.page.url.split("/chat")[0]},
+    )
+    assert made.status == 201, await made.text()
+    group_id = str((await made.json())["_id"])
+    await alice.page.goto(f"/chat/g/{group_id}")
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Crew")
+    return group_id
+
+
+async def pick(page: Page, typed: str, name: str) -> None:
+    """`typed` after an @ in the composer, then the member named `name` picked with Enter."""
+    box = page.get_by_role("textbox", name="Message")
+    await box.press_sequentially(f"@{typed}")
+    suggestions = page.get_by_role("listbox", name="Members to mention")
+    await expect(suggestions.get_by_test_id("mention-name").first).to_have_text(name)
+    await box.press("Enter")
+    await expect(suggestions).to_have_count(0)
+
+
+async def stored_texts(person: Person, group_id: str) -> list[tuple[str, list[str]]]:
+    history = await person.context.request.get(f"/api/groups/{group_id}/messages")
+    assert history.ok, await history.text()
+    return [(m["text"], m["mentions"]) for m in await history.json() if m.get("kind") == "text"]
+
+
+async def test_a_message_naming_someone_who_left_while_it_waited_still_arrives(
+    open_person: Open,
+) -> None:
+    """Typed offline, mentioning Carol, who leaves before it is sent: the server refuses the
+    mention (not a member), and the client sends it once more without, text unchanged."""
+    alice = await open_person("Alice Liddell")
+    bob = await open_person("Bob Builder")
+    carol = await open_person("Carol Ann")
+    group_id = await crew(alice, bob, carol)
+    page = alice.page
+    await alice.context.set_offline(True)
+    await expect(page.get_by_text("You are offline.")).to_be_visible()
+    await pick(page, "Car", "Carol Ann")
+    box = page.get_by_role("textbox", name="Message")
+    await box.press_sequentially("bring the map")
+    await box.press("Enter")
+    await expect(page.get_by_test_id("status-pending")).to_have_count(1)
+
+    carol_id = await user_id(carol)
+    left = await carol.context.request.delete(
+        f"/api/groups/{group_id}/members/{carol_id}",
+        headers={ORIGIN_HEADER: carol.page.url.split("/chat")[0]},
+    )
+    assert left.ok, await left.text()
+    await alice.context.set_offline(False)
+    sent = page.get_by_test_id("message").filter(has_text="bring the map")
+    await expect(sent).to_have_attribute("data-delivery", "sent")
+    assert await stored_texts(alice, group_id) == [("@Carol Ann bring the map", [])]
+    assert alice.errors == [], alice.errors
+
+
+async def test_a_draft_keeps_its_picks_across_a_reload(open_person: Open) -> None:
+    """The picks live with the draft in IndexedDB: after a reload "@Bob Builder" still
+    mentions the Bob who was picked."""
+    alice = await open_person("Alice Liddell")
+    bob = await open_person("Bob Builder")
+    bob_id = await user_id(bob)
+    group_id = await crew(alice, bob)
+    page = alice.page
+    await pick(page, "Bo", "Bob Builder")
+    await page.get_by_role("textbox", name="Message").press_sequentially("later?")
+    await wait_kept_draft(page, "@Bob Builder later?")
+
+    await page.reload()
+    box = page.get_by_role("textbox", name="Message")
+    await expect(box).to_have_value("@Bob Builder later?")
+    await box.press("Enter")
+    sent = page.get_by_test_id("message").filter(has_text="later?")
+    await expect(sent).to_have_attribute("data-delivery", "sent")
+    assert await stored_texts(alice, group_id) == [("@Bob Builder later?", [bob_id])]
+    assert alice.errors == [], alice.errors
+
+
+# The drafts this browser keeps, as [text, ids of the members picked] (see lib/localDb.ts).
+DRAFTS = """() => new Promise((resolve) => {
+    const open = indexedDB.open('socketspace');
+    open.onsuccess = () => {
+        const db = open.result;
+        const all = db.transaction('drafts').objectStore('drafts').getAll();
+        all.onsuccess = () => {
+            db.close();
+            resolve(all.result.map((d) => [d.text, (d.mentions || []).map((m) => m._id)]));
+        };
+    };
+    open.onerror = () => resolve([]);
+})"""
+
+
+async def wait_kept_draft(page: Page, text: str) -> None:
+    """Asked again until the draft is kept (IndexedDB answers by promise), so that the reload
+    finds it; whether its picks came with it is the send's to show."""
+    for _ in range(100):
+        kept = await page.evaluate(DRAFTS)
+        if any(t == text for t, _ in kept):
+            return
+        await page.wait_for_timeout(100)
+    raise AssertionError(f"no draft {text!r}: {await page.evaluate(DRAFTS)}")

@@ -5,12 +5,21 @@
  */
 import { type DBSchema, type IDBPDatabase, openDB } from "idb";
 import type { Quote } from "../types";
+import type { Mentionable } from "./mentions";
 
 interface StoredDraft {
   userId: string;
   /** A person's id or a group's key (store/chat/keys.ts). */
   chatKey: string;
   text: string;
+  /** The members picked while typing it (groups); absent from drafts kept before mentions. */
+  mentions?: Mentionable[];
+}
+
+/** A draft as kept: its text and the members picked in it. */
+export interface SavedDraft {
+  text: string;
+  mentions: Mentionable[];
 }
 
 /**
@@ -72,21 +81,21 @@ function db(): Promise<IDBPDatabase<LocalSchema>> {
 }
 
 /** My drafts, by conversation key. */
-export async function readDrafts(userId: string): Promise<Record<string, string>> {
+export async function readDrafts(userId: string): Promise<Record<string, SavedDraft>> {
   try {
     const rows = await (await db()).getAllFromIndex("drafts", "byUser", userId);
-    return Object.fromEntries(rows.map((row) => [row.chatKey, row.text]));
+    return Object.fromEntries(rows.map((row) => [row.chatKey, { text: row.text, mentions: row.mentions ?? [] }]));
   } catch {
     return {};
   }
 }
 
 /** Keep a draft, or forget it when `text` is empty. Writes are applied in the order made. */
-export async function writeDraft(userId: string, chatKey: string, text: string): Promise<void> {
+export async function writeDraft(userId: string, chatKey: string, text: string, mentions: readonly Mentionable[] = []): Promise<void> {
   try {
     const database = await db();
     if (text === "") await database.delete("drafts", [userId, chatKey]);
-    else await database.put("drafts", { userId, chatKey, text });
+    else await database.put("drafts", { userId, chatKey, text, ...(mentions.length ? { mentions: [...mentions] } : {}) });
   } catch {
     // Not remembered past this visit; the draft still lives in the page.
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { insertMention, matchMembers, mentionQueryAt, mentionedIds, splitMentions } from "./mentions";
+import { MENTIONS_MAX, canMentionMore, insertMention, keepPicks, matchMembers, mentionQueryAt, mentionedIds, splitMentions } from "./mentions";
 
 const bob = { _id: "b", fullName: "Bob Builder" };
 const bobby = { _id: "b2", fullName: "Bobby Tables" };
@@ -56,6 +56,24 @@ describe("the mentions sent", () => {
     // @Name deleted (or changed) before sending: that mention goes.
     expect(mentionedIds("@Bob Build and @Carol Ann", [bob, ann])).toEqual(["a"]);
     expect(mentionedIds("nobody", [bob])).toEqual([]);
+  });
+});
+
+describe("how many may be picked", () => {
+  it("stops offering once the draft names as many as the server takes", () => {
+    const many = Array.from({ length: MENTIONS_MAX }, (_, n) => ({ _id: `m${n}`, fullName: `Member ${n}` }));
+    const all = many.map((m) => `@${m.fullName}`).join(" ");
+    expect(canMentionMore(all, many)).toBe(false);
+    // One of them deleted from the text: room for one more.
+    expect(canMentionMore(all.replace("@Member 7 ", ""), many)).toBe(true);
+    // "@Member 4" is not in "@Member 40" (the server reads it so too).
+    expect(canMentionMore(all.replace("@Member 4 ", ""), many)).toBe(true);
+  });
+
+  it("keeps with the draft only the picks still named, then the new one, each once", () => {
+    const picked = [bob, ann, bob];
+    expect(keepPicks("@Bob Builder and @Élodie Durand ", picked, elodie)).toEqual([bob, elodie]);
+    expect(keepPicks("@Bob Builder ", picked, bob)).toEqual([bob]);
   });
 });
 

@@ -71,13 +71,38 @@ export function insertMention(text: string, at: MentionQuery, caret: number, nam
   return { text: text.slice(0, at.start) + inserted + text.slice(caret), caret: at.start + inserted.length };
 }
 
+/** `@name` stands in the text, not as the start of a longer word ("@Bo" in "@Bob"), as the server reads it. */
+function names(text: string, name: string): boolean {
+  const wanted = `@${name}`;
+  for (let at = text.indexOf(wanted); at !== -1; at = text.indexOf(wanted, at + 1)) {
+    if (!/[\p{L}\p{N}]/u.test(text.charAt(at + wanted.length))) return true;
+  }
+  return false;
+}
+
 /** The ids to send: those picked whose `@Name` is still in the text, each once. */
 export function mentionedIds(text: string, picked: readonly Mentionable[]): string[] {
   const ids: string[] = [];
   for (const person of picked) {
-    if (!ids.includes(person._id) && text.includes(`@${person.fullName}`)) ids.push(person._id);
+    if (!ids.includes(person._id) && names(text, person.fullName)) ids.push(person._id);
   }
   return ids;
+}
+
+/** Whether the draft may name one more member: the server takes at most MENTIONS_MAX. */
+export function canMentionMore(text: string, picked: readonly Mentionable[]): boolean {
+  return mentionedIds(text, picked).length < MENTIONS_MAX;
+}
+
+/**
+ * The picks to keep with a draft after `member` is picked: those still named in the text,
+ * then the new one (a list that only grew would carry every name ever picked and deleted).
+ */
+export function keepPicks(text: string, picked: readonly Mentionable[], member: Mentionable): Mentionable[] {
+  const kept = mentionedIds(text, picked)
+    .filter((id) => id !== member._id)
+    .flatMap((id) => picked.filter((p) => p._id === id).slice(0, 1));
+  return [...kept, member].map(({ _id, fullName }) => ({ _id, fullName }));
 }
 
 export type MentionSegment = { text: string } | { text: string; userId: string };

@@ -12,11 +12,11 @@ import {
   useState,
 } from "react";
 import { firstFile, IMAGE_TYPES } from "../../lib/images";
-import { type MentionQuery, insertMention, matchMembers, mentionQueryAt, mentionedIds } from "../../lib/mentions";
+import { type MentionQuery, canMentionMore, insertMention, matchMembers, mentionQueryAt, mentionedIds } from "../../lib/mentions";
 import { playKeystroke } from "../../lib/sounds";
 import { useChatStore } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
-import { draftTyped } from "./drafts";
+import { draftTyped, mentionPicked } from "./drafts";
 import { EmojiButton } from "./EmojiButton";
 import { type MentionOption, MentionSuggestions, optionId } from "./MentionSuggestions";
 import { sendNewMessage } from "./outbox";
@@ -26,12 +26,8 @@ import type { Attachment } from "./useAttachment";
 
 const MAX_TEXT = 2000;
 
-/**
- * The members picked from the suggestions, by conversation: kept beside the draft (which
- * outlives this component while another chat is open) until the message is sent. At sending,
- * only those whose `@Name` is still in the text are mentioned.
- */
-const pickedMentions = new Map<string, MentionOption[]>();
+/** No member picked yet (one array, so the store's selector answers the same each time). */
+const NO_PICKS: readonly MentionOption[] = [];
 
 /** Keys that make a sound: characters, deleting, and the space bar. */
 function audible(event: KeyboardEvent): boolean {
@@ -65,9 +61,12 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
   const [mention, setMention] = useState<MentionQuery | null>(null);
   const [active, setActive] = useState(0);
   const [closedAt, setClosedAt] = useState<number | null>(null);
+  // The members picked in this draft (kept with it, in IndexedDB too: features/messages/drafts).
+  const picked = useChatStore((s) => s.draftPicks[chatKey]) ?? NO_PICKS;
+  // Nothing more is offered once the draft names as many as the server takes.
   const suggestions = useMemo(
-    () => (members && mention ? matchMembers(members, mention.query, meId) : []),
-    [members, mention, meId],
+    () => (members && mention && canMentionMore(text, picked) ? matchMembers(members, mention.query, meId) : []),
+    [members, mention, meId, text, picked],
   );
   const suggesting = mention !== null && suggestions.length > 0 && closedAt !== mention.start;
 
@@ -88,9 +87,8 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (empty) return;
-    const mentions = members ? mentionedIds(text, pickedMentions.get(chatKey) ?? []) : [];
+    const mentions = members ? mentionedIds(text, picked) : [];
     sendNewMessage(chatKey, text, image, replyingTo, mentions);
-    pickedMentions.delete(chatKey);
     setMention(null);
     if (replyingTo) cancelReply();
     typingStopped(chatKey);
@@ -117,8 +115,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     if (!box || !mention) return;
     const next = insertMention(text, mention, box.selectionStart, member.fullName);
     if (next.text.length > MAX_TEXT) return;
-    pickedMentions.set(chatKey, [...(pickedMentions.get(chatKey) ?? []), member]);
-    draftTyped(chatKey, next.text);
+    mentionPicked(chatKey, next.text, member);
     typingInput(chatKey, next.text);
     setMention(null);
     requestAnimationFrame(() => box.setSelectionRange(next.caret, next.caret));

@@ -72,15 +72,24 @@ function deliver(chatKey: string, clientId: string): void {
     .finally(() => inFlight.delete(clientId));
 }
 
-async function deliverNow(chatKey: string, clientId: string): Promise<void> {
+/**
+ * Refused for whom it mentions (someone named left the group while it waited, offline): the
+ * text still deserves to arrive, so it goes once more without its mentions.
+ */
+function refusedForMentions(code: string, mentioning: boolean): boolean {
+  return mentioning && code === "invalid_mentions";
+}
+
+async function deliverNow(chatKey: string, clientId: string, mentioning = true): Promise<void> {
   const unsent = findUnsent(chatKey, clientId);
   if (!unsent || unsent.delivery !== "pending") return;
   // Offline: it stays pending and goes out once we are connected and caught up.
   if (!isConnected()) return;
   // What it answers and whom it mentions travel with it, whichever way it goes.
+  mentioning &&= (unsent.mentions?.length ?? 0) > 0;
   const extras = {
     ...(unsent.replyTo ? { replyToId: unsent.replyTo._id } : {}),
-    ...(unsent.mentions?.length ? { mentions: unsent.mentions } : {}),
+    ...(mentioning ? { mentions: unsent.mentions } : {}),
   };
   try {
     let stored: Message;
@@ -102,6 +111,7 @@ async function deliverNow(chatKey: string, clientId: string): Promise<void> {
     } else {
       const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId, ...extras });
       if (!ack.ok) {
+        if (refusedForMentions(ack.code, mentioning)) return deliverNow(chatKey, clientId, false);
         const retryable = RETRYABLE_CODES.has(ack.code);
         failed(chatKey, clientId, asSentence(ack.message), retryable);
         if (!retryable) toast.error(asSentence(ack.message));
@@ -114,6 +124,8 @@ async function deliverNow(chatKey: string, clientId: string): Promise<void> {
   } catch (error) {
     if (error instanceof CallTimeout) {
       failed(chatKey, clientId, "Not sent: no answer from the server.", true);
+    } else if (error instanceof ApiError && refusedForMentions(error.code, mentioning)) {
+      return deliverNow(chatKey, clientId, false);
     } else if (error instanceof ApiError) {
       const retryable = retryableAnswer(error);
       failed(chatKey, clientId, asSentence(error.message), retryable);

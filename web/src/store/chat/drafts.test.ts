@@ -20,6 +20,15 @@ describe("drafts", () => {
     expect(store().drafts).toEqual({ [BOB]: "typed just now", [CAROL]: "half a thought" });
   });
 
+  it("keeps a draft's picks with it, restored with it, and forgets them once it is cleared", () => {
+    const bob = { _id: BOB, fullName: "Bob Builder" };
+    store().draftsRestored({ [CAROL]: "@Bob Builder yes" }, { [CAROL]: [bob] });
+    expect(store().draftPicks).toEqual({ [CAROL]: [bob] });
+
+    store().draftEdited(CAROL, "");
+    expect(store().draftPicks).toEqual({});
+  });
+
   it("starts empty for a new session", () => {
     store().draftEdited(BOB, "secret");
     aliceSignedIn();
