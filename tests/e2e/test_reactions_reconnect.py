@@ -101,3 +101,37 @@ async def test_a_reaction_whose_event_was_lost_is_shown_after_the_servers_resync
     )  # what the server sends when Redis is back
     await expect(chip(alice, "Lunch at noon?", "👍 1, Bob reacted")).to_be_visible()
     assert not alice.errors
+
+
+async def test_another_chat_loaded_before_the_drop_shows_its_reactions_as_they_are_when_opened(
+    open_person: Open, web: LiveServer
+) -> None:
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    carol = await open_person("Carol")
+    await alice.open_chat_with("Carol")
+    await alice.send("Lunch at noon?")
+    await carol.open_chat_with("Alice")
+    message_id = (
+        await carol.page.locator("[data-message-id]")
+        .filter(has_text="Lunch at noon?")
+        .get_attribute("data-message-id")
+    )
+    assert message_id
+    await react(carol, web, message_id, "👍", True)
+    await expect(chip(alice, "Lunch at noon?", "👍 1, Carol reacted")).to_be_visible()
+    await alice.open_chat_with("Bob")
+
+    cdp = await alice.context.new_cdp_session(alice.page)
+    await cdp.send("Network.enable")
+    await offline(cdp, True)
+    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    await react(carol, web, message_id, "👍", False)
+    await react(carol, web, message_id, "🎉", True)
+    await offline(cdp, False)
+    await expect(alice.page.get_by_text("You are offline.")).to_be_hidden()
+
+    await alice.open_chat_with("Carol")
+    await expect(chip(alice, "Lunch at noon?", "🎉 1, Carol reacted")).to_be_visible()
+    await expect(message(alice, "Lunch at noon?").get_by_test_id("reaction")).to_have_count(1)
+    assert not alice.errors

@@ -25,7 +25,7 @@ import type {
 } from "../types";
 import type { ReactionsOfMessage } from "../types/reactions";
 import { ClientEvent, type ClientEventName, ServerEvent } from "./events";
-import { refreshOpenReactions } from "./staleReactions";
+import { refreshReactionsAfterGap } from "./staleReactions";
 
 export interface SocketHooks {
   /** After messages were put in the store (live or from a sync): sounds, unknown senders. */
@@ -152,7 +152,7 @@ export function connectSocket(hooks: SocketHooks): void {
       hooks.caughtUp();
       if (!again) return;
       hooks.reconnected();
-      void refreshOpenReactions();
+      void refreshReactionsAfterGap();
     })();
   });
 
@@ -222,7 +222,7 @@ export function connectSocket(hooks: SocketHooks): void {
   // Still connected, but events meant for us may have been lost on the server's side.
   // Reactions too: a lost reactionsUpdated is in no sync answer.
   current.on(ServerEvent.RESYNC, () => {
-    if (confirmed === current) void catchUp(current, hooks).then(refreshOpenReactions);
+    if (confirmed === current) void catchUp(current, hooks).then(refreshReactionsAfterGap);
   });
 
   // The browser knows about a lost network long before a ping times out.

@@ -3,6 +3,7 @@
  * socket was away is not in `sync`'s answer, so the open conversation's loaded messages could
  * keep showing the reactions of before. After a reconnect they are asked again: the loaded
  * messages' pages, newest first, whose views carry each message's reactions as they are now.
+ * The open conversation's at once; another conversation loaded before, when it is next opened.
  */
 import { fetchGroupHistory } from "../api/groups";
 import { fetchHistory } from "../api/messages";
@@ -20,10 +21,29 @@ function fetchPage(chatKey: string, before: string, limit: number): Promise<{ me
   return groupId === null ? fetchHistory(chatKey, { before, limit }) : fetchGroupHistory(groupId, { before, limit });
 }
 
-export async function refreshOpenReactions(): Promise<void> {
+/** Conversations loaded before the last reconnect, whose reactions are asked again when opened. */
+const stale = new Set<string>();
+let watching = false;
+
+/** After a reconnect (or the server's resync): the open conversation now, the others when opened. */
+export function refreshReactionsAfterGap(): Promise<void> {
   const { activeId, conversations } = useChatStore.getState();
-  if (!activeId) return;
-  const loaded = (conversations[activeId]?.messages ?? []).flatMap((m) => (m._id === null ? [] : [m._id]));
+  for (const chatKey of Object.keys(conversations)) if (chatKey !== activeId) stale.add(chatKey);
+  if (!watching) {
+    watching = true;
+    useChatStore.subscribe((now, before) => {
+      if (now.activeId !== before.activeId && now.activeId !== null && stale.delete(now.activeId)) {
+        void refreshReactions(now.activeId);
+      }
+    });
+  }
+  return activeId ? refreshReactions(activeId) : Promise.resolve();
+}
+
+async function refreshReactions(chatKey: string): Promise<void> {
+  const loaded = (useChatStore.getState().conversations[chatKey]?.messages ?? []).flatMap((m) =>
+    m._id === null ? [] : [m._id],
+  );
   const oldest = loaded[0];
   const newest = loaded[loaded.length - 1];
   if (oldest === undefined || newest === undefined) return;
@@ -31,7 +51,7 @@ export async function refreshOpenReactions(): Promise<void> {
   let before = String(Number(newest) + 1);
   try {
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      const { messages } = await fetchPage(activeId, before, Math.min(PAGE, shown.size));
+      const { messages } = await fetchPage(chatKey, before, Math.min(PAGE, shown.size));
       const reactions = useReactionsStore.getState();
       for (const message of messages) {
         if (shown.has(message._id)) reactions.reactionsReceived(message._id, message.reactions ?? []);
