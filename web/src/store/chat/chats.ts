@@ -15,6 +15,9 @@ export interface ChatEntry {
   unreadCount: number;
   /** Of the unread, the messages that mention me (a group's): the server's, then kept live. */
   mentionCount: number;
+  /** The unread messages counted live here, and those of them that mention me (a snapshot's are not known by id). */
+  unreadIds?: string[];
+  unreadMentionIds?: string[];
   /** No sound, no notification, a grey badge, not in the title's count. */
   muted: boolean;
   /** When I pinned it; null: not pinned. */
@@ -102,11 +105,46 @@ export function listed(
     lastMessage: newer ? preview(message) : entry.lastMessage,
     unreadCount: entry.unreadCount + (unnoticed ? 1 : 0),
     mentionCount: entry.mentionCount + (unnoticed && mentioned ? 1 : 0),
+    ...(unnoticed ? { unreadIds: [...(entry.unreadIds ?? []), message._id] } : {}),
+    ...(unnoticed && mentioned ? { unreadMentionIds: [...(entry.unreadMentionIds ?? []), message._id] } : {}),
   };
   return {
     chats: { ...s.chats, [chatKey]: nextEntry },
     chatOrder: (isNew && newer) || !s.chatOrder.includes(chatKey) ? toFront(s.chatOrder, chatKey) : s.chatOrder,
   };
+}
+
+/**
+ * The list after a message was deleted: an unread one counts no more, as a mention neither, as
+ * the server's counts drop. Unread: counted live here, or the chat's newest while it has unread
+ * messages (a snapshot's unread are its newest). `mentionedMe`: the copy shown here named me
+ * (a deleted message's view names nobody).
+ */
+export function unlisted(
+  s: ChatsData,
+  chatKey: string,
+  message: Message,
+  meId: string | null,
+  mentionedMe: boolean,
+): Pick<ChatsData, "chats"> | null {
+  const entry = s.chats[chatKey];
+  if (!entry || entry.unreadCount === 0 || message.senderId === meId || message.kind === "system") return null;
+  const ids = entry.unreadIds ?? [];
+  const mentions = entry.unreadMentionIds ?? [];
+  const last = entry.lastMessage;
+  const newest = last !== null && last._id === message._id && !last.deleted && ids.length < entry.unreadCount;
+  if (!ids.includes(message._id) && !newest) return null;
+  const mentioned = mentions.includes(message._id) || (newest && mentionedMe && mentions.length < entry.mentionCount);
+  const next: ChatEntry = {
+    ...entry,
+    // The preview says so too, even with the conversation not loaded: a repeat counts nothing.
+    lastMessage: last?._id === message._id ? preview(message) : last,
+    unreadCount: entry.unreadCount - 1,
+    mentionCount: Math.max(0, entry.mentionCount - (mentioned ? 1 : 0)),
+    unreadIds: ids.filter((id) => id !== message._id),
+    unreadMentionIds: mentions.filter((id) => id !== message._id),
+  };
+  return { chats: { ...s.chats, [chatKey]: next } };
 }
 
 /** The list from a server snapshot: direct chats and groups, newest activity first. */

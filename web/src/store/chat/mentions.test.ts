@@ -59,4 +59,41 @@ describe("mentions of me", () => {
     store().messagesRead({ readerId: ALICE, groupId: HIKERS, upToMessageId: "11" });
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
   });
+
+  it("drop with a deleted unread message that named me, as the server's do, once", () => {
+    store().messageReceived(mentioning(10, BOB, "@Alice Liddell look", ALICE));
+    store().messageReceived(said(11, CAROL, "hello"));
+    store().messageReceived(mentioning(12, CAROL, "@Alice Liddell and @Bob Ross", ALICE, BOB));
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 3, mentionCount: 2 });
+
+    const deleted = { ...said(10, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] };
+    store().messageChanged(deleted);
+    store().messageChanged(deleted); // a repeat counts nothing
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 2, mentionCount: 1 });
+    store().messageChanged({ ...said(11, CAROL, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] });
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 1, mentionCount: 1 });
+  });
+
+  it("drop with the newest of a snapshot's unread, deleted (the others' ids are not known)", () => {
+    store().conversationsLoaded([
+      {
+        type: "group",
+        _id: HIKERS,
+        name: "Hikers",
+        avatar: null,
+        memberCount: 3,
+        lastMessage: { _id: "9", text: "@Alice Liddell hi", hasImage: false, senderId: BOB, createdAt: "", deleted: false },
+        unreadCount: 3,
+        mentionCount: 2,
+      },
+    ]);
+    const deleted = { ...said(9, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] };
+    store().messageChanged(deleted);
+    store().messageChanged(deleted);
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 2, lastMessage: { deleted: true } });
+    // A read message, deleted, changes no count.
+    store().chatRead(HIKING, "9");
+    store().messageChanged({ ...said(8, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] });
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+  });
 });

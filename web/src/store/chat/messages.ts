@@ -7,7 +7,7 @@ import { compareIds, maxId } from "../../lib/ids";
 import type { Message } from "../../types";
 import { systemText } from "../../lib/groupText";
 import { type ChatMessage, type Merge, mergeStored, requoted } from "../conversation";
-import { listed, preview } from "./chats";
+import { listed, preview, unlisted } from "./chats";
 import { beyondWindow, conversation, withConversation } from "./conversations";
 import { nameOf, stoppedGroupTyping } from "./groups";
 import { chatKeyOf } from "./keys";
@@ -134,16 +134,21 @@ export const createMessagesSlice: ChatSlice<MessagesData & MessagesActions> = (s
     set((s) => {
       const chatKey = chatKeyOf(message, s.meId);
       const current = s.conversations[chatKey];
-      if (!current) return {};
+      // Deleted unread, it counts no more (the copy shown says whether it named me).
+      const copy = current?.messages.find((m) => m._id === message._id);
+      const mentionedMe = s.meId !== null && (copy?.mentions ?? []).includes(s.meId);
+      const uncounted = message.deletedAt ? unlisted(s, chatKey, message, s.meId, mentionedMe) : null;
+      if (!current) return uncounted ?? {};
       const quoting = requoted(current.messages, message);
       const shown = quoting.some((m) => m._id === message._id);
-      if (!shown && quoting === current.messages) return {};
+      if (!shown && quoting === current.messages) return uncounted ?? {};
       const messages = shown ? mergeStored(quoting, message).messages : quoting;
-      const entry = s.chats[chatKey];
+      const listedChats = uncounted?.chats ?? s.chats;
+      const entry = listedChats[chatKey];
       const chats =
         entry?.lastMessage?._id === message._id
-          ? { ...s.chats, [chatKey]: { ...entry, lastMessage: preview(message) } }
-          : s.chats;
+          ? { ...listedChats, [chatKey]: { ...entry, lastMessage: preview(message) } }
+          : listedChats;
       return { conversations: withConversation(s, chatKey, { messages }), chats };
     }),
 });

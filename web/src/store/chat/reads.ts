@@ -22,7 +22,8 @@ function readByMe(s: ChatState, chatKey: string, upToMessageId: string): Partial
   const last = entry.lastMessage;
   const coversAll =
     last === null || last.senderId === s.meId || last.kind === "system" || compareIds(upToMessageId, last._id) >= 0;
-  return coversAll ? { chats: { ...s.chats, [chatKey]: { ...entry, unreadCount: 0, mentionCount: 0 } } } : {};
+  const read = { ...entry, unreadCount: 0, mentionCount: 0, unreadIds: [], unreadMentionIds: [] };
+  return coversAll ? { chats: { ...s.chats, [chatKey]: read } } : {};
 }
 
 export const createReadsSlice: ChatSlice<ReadsActions> = (set) => ({
