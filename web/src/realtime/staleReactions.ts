@@ -5,21 +5,14 @@
  * messages' pages, newest first, whose views carry each message's reactions as they are now.
  * The open conversation's at once; another conversation loaded before, when it is next opened.
  */
-import { fetchGroupHistory } from "../api/groups";
-import { fetchHistory } from "../api/messages";
-import { groupIdOf, useChatStore } from "../store/chat";
+import { fetchChatPage } from "../api/chatPages";
+import { useChatStore } from "../store/chat";
 import { useReactionsStore } from "../store/reactions";
-import type { Message } from "../types";
 
 /** The server's largest history page (services/messages.py PAGE_MAX). */
 const PAGE = 200;
 /** Enough for what anyone scrolls through; older loaded messages keep what they showed. */
 const MAX_PAGES = 5;
-
-function fetchPage(chatKey: string, before: string, limit: number): Promise<{ messages: Message[] }> {
-  const groupId = groupIdOf(chatKey);
-  return groupId === null ? fetchHistory(chatKey, { before, limit }) : fetchGroupHistory(groupId, { before, limit });
-}
 
 /** Conversations loaded before the last reconnect, whose reactions are asked again when opened. */
 const stale = new Set<string>();
@@ -51,7 +44,7 @@ async function refreshReactions(chatKey: string): Promise<void> {
   let before = String(Number(newest) + 1);
   try {
     for (let page = 0; page < MAX_PAGES; page += 1) {
-      const { messages } = await fetchPage(chatKey, before, Math.min(PAGE, shown.size));
+      const { messages } = await fetchChatPage(chatKey, { before, limit: Math.min(PAGE, shown.size) });
       const reactions = useReactionsStore.getState();
       for (const message of messages) {
         if (shown.has(message._id)) reactions.reactionsReceived(message._id, message.reactions ?? []);

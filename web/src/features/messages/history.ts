@@ -1,11 +1,12 @@
 import toast from "react-hot-toast";
 import { errorMessage, request } from "../../api/http";
-import { fetchGroup, fetchGroupHistory, markGroupRead } from "../../api/groups";
-import { fetchHistory, type HistoryQuery, markRead } from "../../api/messages";
+import { fetchChatPage as fetchPage } from "../../api/chatPages";
+import { fetchGroup, markGroupRead } from "../../api/groups";
+import { markRead } from "../../api/messages";
 import { emitMarkRead, isConnected } from "../../realtime/socket";
 import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
 import { newestId, oldestId } from "../../store/conversation";
-import type { AroundPage, HistoryPage } from "../../types";
+import type { AroundPage } from "../../types";
 
 /** Older pages are larger than the first: scrolling up should rarely wait. */
 export const OLDER_PAGE = 100;
@@ -17,13 +18,6 @@ let requests = 0;
 
 function fetchAround(messageId: string, limit: number): Promise<AroundPage> {
   return request<AroundPage>(`/messages/around/${encodeURIComponent(messageId)}?limit=${limit}`).then((r) => r.data);
-}
-
-/** A page of a direct chat or of a group; a group page has no partner's pointer ("Seen by" reads the members'). */
-async function fetchPage(chatKey: string, query: HistoryQuery = {}): Promise<HistoryPage> {
-  const groupId = groupIdOf(chatKey);
-  if (groupId === null) return fetchHistory(chatKey, query);
-  return { ...(await fetchGroupHistory(groupId, query)), partnerReadUpTo: null };
 }
 
 /**
