@@ -189,6 +189,7 @@ class RedisFanout(SharedFrameManager):
         # (None: every room).
         self._lost_from: int | None = None
         self._lost_rooms: set[str] | None = set()
+        self._losses = 0  # batches lost so far: a report clears only what it carried
         self._senders: dict[bytes, int] = {}  # another process: the last sequence number heard
         self._publisher: asyncio.Task[None] | None = None
         self._connection: AbstractConnection | None = None  # the publisher's
@@ -267,7 +268,7 @@ class RedisFanout(SharedFrameManager):
                 continue
             self._idle.clear()
             self._sequence += 1
-            lost = None
+            lost, losses = None, self._losses
             if self._lost_from is not None:
                 rooms = None if self._lost_rooms is None else sorted(self._lost_rooms)
                 lost = {"from": self._lost_from, "rooms": rooms}
@@ -279,13 +280,15 @@ class RedisFanout(SharedFrameManager):
                 log.warning("fanout_publish_failed emits=%d error=%s", len(batch), exc)
                 self._lost(self._sequence, batch)
             else:
-                if lost is not None:
+                # Emits dropped meanwhile (MAX_PENDING) stay owed, and so does all before.
+                if lost is not None and self._losses == losses:
                     self._lost_from, self._lost_rooms = None, set()
             finally:
                 self._idle.set()
 
     def _lost(self, sequence: int, emits: list[tuple[str, Any, str]]) -> None:
         """Batch `sequence` (these emits) never reached Redis: keep its rooms for the report."""
+        self._losses += 1
         if emits:  # not a report that went alone
             metrics.FANOUT_LOST_BATCHES.inc()
         if self._lost_from is None:
