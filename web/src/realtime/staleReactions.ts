@@ -44,10 +44,12 @@ async function refreshReactions(chatKey: string): Promise<void> {
   let before = String(Number(newest) + 1);
   try {
     for (let page = 0; page < MAX_PAGES; page += 1) {
+      // What changed live while the page was on its way is newer than the page.
+      const askedAt = useReactionsStore.getState().changes;
       const { messages } = await fetchChatPage(chatKey, { before, limit: Math.min(PAGE, shown.size) });
       const reactions = useReactionsStore.getState();
       for (const message of messages) {
-        if (shown.has(message._id)) reactions.reactionsReceived(message._id, message.reactions ?? []);
+        if (shown.has(message._id)) reactions.pageReactionsReceived(message._id, message.reactions ?? [], askedAt);
       }
       const first = messages[0];
       if (!first || messages.length < PAGE || Number(first._id) <= Number(oldest)) return;

@@ -11,14 +11,23 @@ export interface MessageReactions {
   live?: Reaction[];
   /** My toggles in flight, emoji → on (added) or off (taken back). */
   pending: Record<string, boolean>;
+  /** The store's change count when `live` was last set: a page asked for before it is older. */
+  changed?: number;
 }
 
 interface ReactionsState {
   byMessage: Record<string, MessageReactions>;
+  /** Counts every server word taken: a refetch notes it when asking, to know what came after. */
+  changes: number;
   /** I clicked: shown at once, before the server answers. */
   reactionToggled: (messageId: string, emoji: string, on: boolean) => void;
   /** The server's reactions of a message: the ack of my toggle, or a live event. */
   reactionsReceived: (messageId: string, reactions: Reaction[], answered?: { emoji: string; on: boolean }) => void;
+  /**
+   * A message's reactions from a page asked for when the count was `askedAt`: ignored if a newer
+   * word (a live `reactionsUpdated`, a `react` ack) came while the page was on its way.
+   */
+  pageReactionsReceived: (messageId: string, reactions: Reaction[], askedAt: number) => void;
   /** The server refused my toggle (or never answered): it is undone. */
   reactionRefused: (messageId: string, emoji: string, on: boolean) => void;
   /** A new session: nothing of the last one's is mine any more. */
@@ -35,8 +44,9 @@ function settled(entry: MessageReactions, emoji: string, on: boolean): Record<st
   return rest;
 }
 
-export const useReactionsStore = create<ReactionsState>()((set) => ({
+export const useReactionsStore = create<ReactionsState>()((set, get) => ({
   byMessage: {},
+  changes: 0,
   reactionToggled: (messageId, emoji, on) =>
     set((s) => {
       const entry = s.byMessage[messageId] ?? NOTHING;
@@ -46,8 +56,13 @@ export const useReactionsStore = create<ReactionsState>()((set) => ({
     set((s) => {
       const entry = s.byMessage[messageId] ?? NOTHING;
       const pending = answered ? settled(entry, answered.emoji, answered.on) : entry.pending;
-      return { byMessage: { ...s.byMessage, [messageId]: { live: reactions, pending } } };
+      const changes = s.changes + 1;
+      return { changes, byMessage: { ...s.byMessage, [messageId]: { live: reactions, pending, changed: changes } } };
     }),
+  pageReactionsReceived: (messageId, reactions, askedAt) => {
+    if ((get().byMessage[messageId]?.changed ?? 0) > askedAt) return;
+    get().reactionsReceived(messageId, reactions);
+  },
   reactionRefused: (messageId, emoji, on) =>
     set((s) => {
       const entry = s.byMessage[messageId];
