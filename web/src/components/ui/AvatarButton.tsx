@@ -16,7 +16,11 @@ interface AvatarButtonProps {
  * and a spinner while the new one uploads. */
 export function AvatarButton({ name, src, seed, size, label, busy = false, onClick }: AvatarButtonProps) {
   return (
-    <button type="button" className="group relative shrink-0 rounded-full" onClick={onClick} aria-label={label} disabled={busy}>
+    // Named by its content, not aria-label: the initials a two-word name shows ("AL") are
+    // visible text, which an aria-label would have to contain (WCAG 2.5.3, axe's
+    // label-content-name-mismatch); they are aria-hidden, so the name is the label alone.
+    <button type="button" className="group relative shrink-0 rounded-full" onClick={onClick} disabled={busy}>
+      <span className="sr-only">{label}</span>
       <Avatar name={name} src={src} seed={seed} size={size} />
       <span className="absolute inset-0 grid place-items-center rounded-full bg-black/45 text-white opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100">
         {busy ? <span className="loading loading-spinner loading-sm" /> : <Camera className={size === "lg" ? "size-5" : "size-4.5"} aria-hidden="true" />}
