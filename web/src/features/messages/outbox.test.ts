@@ -88,4 +88,26 @@ describe("the outbox", () => {
     }
     expect(sentTexts()).toEqual(["to Bob, first", "to Carol, second", "to Bob, third"]);
   });
+
+  it("sends a message typed while a reconnect catches up after the one that waited offline", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    socket.connected = false;
+    vi.setSystemTime(Date.now() + 1000);
+    sendNewMessage(BOB, "typed offline", null);
+    await settled();
+
+    // Connected and confirmed, the sync call still out: resendUnsent has not run yet.
+    socket.connected = true;
+    vi.setSystemTime(Date.now() + 1000);
+    sendNewMessage(BOB, "typed during the sync", null);
+    vi.useRealTimers();
+    await settled();
+    expect(sentTexts()).toEqual(["typed offline"]);
+    answerNext(1);
+    await settled();
+    resendUnsent(); // caught up: nothing is left to resend, nothing goes twice
+    answerNext(2);
+    await settled();
+    expect(sentTexts()).toEqual(["typed offline", "typed during the sync"]);
+  });
 });

@@ -62,9 +62,19 @@ function sendOverRest(chatKey: string, input: SendInput): Promise<Message> {
   return groupId === null ? sendMessage(chatKey, input) : sendGroupMessage(groupId, input);
 }
 
-/** Sends the message after every message queued before it has had its answer. */
+/**
+ * Sends the message after every message queued before it has had its answer, and after every
+ * older one still waiting: one typed while a reconnect's sync call is out (connected, the resend
+ * of what waited offline not yet started) would otherwise overtake them.
+ */
 function deliver(chatKey: string, clientId: string): void {
   if (inFlight.has(clientId)) return;
+  const message = findUnsent(chatKey, clientId);
+  if (message) {
+    for (const older of waiting()) {
+      if (older.message.createdAt < message.createdAt) send(older);
+    }
+  }
   inFlight.add(clientId);
   sending = sending
     .then(() => deliverNow(chatKey, clientId))
@@ -237,22 +247,28 @@ export function keepOutbox(userId: string): () => void {
   return () => window.removeEventListener("beforeunload", warn);
 }
 
-/** After (re)connecting and catching up: send whatever is still waiting, oldest first. */
-export function resendUnsent(): void {
-  const waiting: { chatKey: string; message: ChatMessage }[] = [];
+/** Unsent messages that would go out once connected, oldest first across conversations. */
+function waiting(): { chatKey: string; message: ChatMessage }[] {
+  const found: { chatKey: string; message: ChatMessage }[] = [];
   for (const [chatKey, conversation] of Object.entries(store().conversations)) {
     for (const message of conversation.messages) {
       if (message._id !== null || !message.clientId || inFlight.has(message.clientId)) continue;
       if (message.delivery === "pending" || (message.delivery === "failed" && message.retryable)) {
-        waiting.push({ chatKey, message });
+        found.push({ chatKey, message });
       }
     }
   }
   // Written in this order, across conversations (a stable sort keeps a conversation's own).
-  waiting.sort((a, b) => a.message.createdAt.localeCompare(b.message.createdAt));
-  for (const { chatKey, message } of waiting) {
-    const clientId = message.clientId as string;
-    if (message.delivery === "pending") deliver(chatKey, clientId);
-    else retrySend(chatKey, clientId);
-  }
+  return found.sort((a, b) => a.message.createdAt.localeCompare(b.message.createdAt));
+}
+
+function send({ chatKey, message }: { chatKey: string; message: ChatMessage }): void {
+  const clientId = message.clientId as string;
+  if (message.delivery === "pending") deliver(chatKey, clientId);
+  else retrySend(chatKey, clientId);
+}
+
+/** After (re)connecting and catching up: send whatever is still waiting, oldest first. */
+export function resendUnsent(): void {
+  for (const unsent of waiting()) send(unsent);
 }
