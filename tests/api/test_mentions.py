@@ -262,6 +262,16 @@ async def test_a_name_inside_a_longer_one_is_not_named_by_it(alice, bob, people)
     assert await counts(bo, group) == (2, 1)
 
 
+async def test_a_mention_needs_the_name_as_it_is_now(alice, bob):
+    group = await make_group(alice, bob)
+    renamed = await bob.http.put("/api/auth/update-profile", json={"fullName": "Robert Builder"})
+    assert renamed.status_code == 200, renamed.text
+    old = await said(alice, group, "@Bob Builder hi", mentions=[bob.id])
+    assert old["mentions"] == []
+    new = await said(alice, group, "@Robert Builder hi", mentions=[bob.id])
+    assert new["mentions"] == [bob.id]
+
+
 @pytest.mark.parametrize("who_blocks", ["receiver", "sender"])
 async def test_nobody_is_mentioned_across_a_block(alice, bob, carol, who_blocks):
     group = await make_group(alice, bob, carol)
