@@ -5,10 +5,11 @@ signed in before it sends anything."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Request, Route, WebSocket, expect
 
 from tests.conftest import LiveServer
 from tests.e2e.conftest import PASSWORD, USER_AGENT, Open, Person
@@ -67,6 +68,92 @@ async def test_an_app_opened_offline_sends_nothing_as_whoever_signed_in_since(
     await wait_kept(alice.page, 0, "drafts")
     assert await messages_from(carol, await user_id(bob)) == []
     assert await messages_from(bob, await user_id(carol)) == []
+
+
+async def unread_from(reader: Person, sender_id: str) -> int:
+    response = await reader.context.request.get("/api/conversations")
+    assert response.ok, await response.text()
+    return int(next(c["unreadCount"] for c in await response.json() if c["_id"] == sender_id))
+
+
+async def test_nothing_of_whoever_signed_in_since_shows_or_is_read_before_the_server_answers(
+    open_person: Open, web: LiveServer
+) -> None:
+    """Alice offline with Carol's chat open; Bob signs in on this browser meanwhile. Between the
+    socket's reconnect (with Bob's cookie now) and the answer of GET /auth/check, Carol's message
+    to Bob reaches the page still showing Alice's chats: it must neither show there nor be
+    marked read as Bob (by REST, the socket being unconfirmed)."""
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    carol = await open_person("Carol")
+    said = await carol.context.request.post(
+        f"/api/messages/send/{await user_id(alice)}",
+        data={"text": "Hello Alice"},
+        headers={"Origin": web.url},
+    )
+    assert said.ok, await said.text()
+    await alice.page.get_by_test_id("chat-list").get_by_role("button", name="Carol").click()
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Carol")
+    await expect(alice.bubbles("Hello Alice")).to_be_visible()
+    await alice.context.set_offline(True)
+    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+
+    signed_in = await alice.context.request.post(
+        "/api/auth/login",
+        data={"email": bob.email, "password": PASSWORD},
+        headers={"Origin": web.url},
+    )
+    assert signed_in.ok, await signed_in.text()
+
+    # The server's answer to "whose session is this?" waits until Carol's message has come in.
+    checks: list[Route] = []
+    asked = asyncio.Event()
+
+    async def hold(route: Route) -> None:
+        checks.append(route)
+        asked.set()
+
+    await alice.context.route("**/api/auth/check", hold)
+    reads: list[str] = []
+
+    def note_read(request: Request) -> None:
+        if "/api/messages/read/" in request.url or request.url.endswith("/read"):
+            reads.append(request.url)
+
+    alice.context.on("request", note_read)
+    text = "Carol to Bob, not for Alice's page"
+    heard = asyncio.get_running_loop().create_future()
+
+    def watch(ws: WebSocket) -> None:
+        def frame(payload: str | bytes) -> None:
+            if isinstance(payload, str) and text in payload and not heard.done():
+                heard.set_result(None)
+
+        ws.on("framereceived", frame)
+
+    alice.page.on("websocket", watch)
+    await alice.context.set_offline(False)
+    await asyncio.wait_for(asked.wait(), 10)
+
+    sent = await carol.context.request.post(
+        f"/api/messages/send/{await user_id(bob)}",
+        data={"text": text},
+        headers={"Origin": web.url},
+    )
+    assert sent.ok, await sent.text()
+    await asyncio.wait_for(heard, 10)
+    # Whatever the frame led to is drawn by now.
+    await alice.page.evaluate(
+        "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
+    await expect(alice.page.get_by_text(text)).to_have_count(0)
+
+    for route in checks:
+        await route.continue_()
+    await expect(alice.page).to_have_url(re.compile(r"/login$"))
+    await expect(alice.page.get_by_text(text)).to_have_count(0)
+    assert reads == []
+    assert await unread_from(bob, await user_id(carol)) == 1
 
 
 @pytest.mark.parametrize("way_out", ["log out", "ended elsewhere"])

@@ -52,6 +52,12 @@ let socket: Socket | null = null;
 /** The connection the server confirmed is the signed-in person's (sessionIsMine). */
 let confirmed: Socket | null = null;
 let detachWindow: (() => void) | null = null;
+/**
+ * What came in (server events) or would go out (reads) on a connection not yet confirmed: done
+ * in order once it is, dropped if the session is someone else's. Until the server has said who
+ * the cookie is, a newMessage may be for another person than the one whose chats are shown.
+ */
+let held: (() => void)[] = [];
 const typingExpiry = new Map<string, ReturnType<typeof setTimeout>>();
 
 const store = () => useChatStore.getState();
@@ -63,6 +69,19 @@ function ready(): Socket | null {
 
 export function isConnected(): boolean {
   return ready() !== null;
+}
+
+/** Connected, and the server not yet asked whose session it is: nothing may go out, by REST neither. */
+export function isConfirming(): boolean {
+  return socket !== null && socket.connected && confirmed !== socket;
+}
+
+/** A server event's handler, held back while the connection is unconfirmed. */
+function heard<A extends unknown[]>(current: Socket, event: string, handler: (...args: A) => void): void {
+  current.on(event, (...args: A) => {
+    if (confirmed === current) handler(...args);
+    else if (socket === current) held.push(() => handler(...args));
+  });
 }
 
 const SESSION_ENDED = "Your session has ended. Please log in again.";
@@ -147,6 +166,9 @@ export function connectSocket(hooks: SocketHooks): void {
     void (async () => {
       if (!(await sessionIsMine(current))) return;
       confirmed = current;
+      const replay = held;
+      held = [];
+      for (const heldBack of replay) heldBack();
       await catchUp(current, hooks);
       if (socket !== current || !current.connected) return;
       hooks.caughtUp();
@@ -158,6 +180,7 @@ export function connectSocket(hooks: SocketHooks): void {
 
   current.on("disconnect", (reason) => {
     confirmed = null;
+    held = []; // the next connection is asked again; sync brings what was held
     store().connectionChanged(navigator.onLine === false ? "offline" : "reconnecting");
     if (reason === "io server disconnect") {
       // The server closed us on purpose (a logout elsewhere, a revoked session).
@@ -174,8 +197,8 @@ export function connectSocket(hooks: SocketHooks): void {
     store().connectionChanged(navigator.onLine === false ? "offline" : "reconnecting");
   });
 
-  current.on(ServerEvent.GET_ONLINE_USERS, (ids: string[]) => store().onlineListReceived(ids));
-  current.on(ServerEvent.PRESENCE_CHANGED, (event: PresenceChanged) => {
+  heard(current, ServerEvent.GET_ONLINE_USERS, (ids: string[]) => store().onlineListReceived(ids));
+  heard(current, ServerEvent.PRESENCE_CHANGED, (event: PresenceChanged) => {
     const me = useAuthStore.getState().user?._id;
     for (const userId of event.online) {
       store().userCameOnline(userId);
@@ -184,15 +207,15 @@ export function connectSocket(hooks: SocketHooks): void {
     }
     for (const gone of event.offline) store().userWentOffline(gone.userId, gone.lastSeen);
   });
-  current.on(ServerEvent.NEW_MESSAGE, (message: Message) => {
+  heard(current, ServerEvent.NEW_MESSAGE, (message: Message) => {
     hooks.messagesArrived([store().messageReceived(message)]);
   });
-  current.on(ServerEvent.MESSAGE_UPDATED, (message: Message) => store().messageChanged(message));
-  current.on(ServerEvent.MESSAGE_DELETED, (message: Message) => store().messageChanged(message));
-  current.on(ServerEvent.MESSAGES_READ, (event: MessagesRead) => store().messagesRead(event));
-  current.on(ServerEvent.TYPING, (event: Typing) => typingHeard(event));
-  current.on(ServerEvent.GROUP_UPDATED, (group: Group) => store().groupUpdated(group));
-  current.on(ServerEvent.GROUP_REMOVED, (event: GroupRemoved) => {
+  heard(current, ServerEvent.MESSAGE_UPDATED, (message: Message) => store().messageChanged(message));
+  heard(current, ServerEvent.MESSAGE_DELETED, (message: Message) => store().messageChanged(message));
+  heard(current, ServerEvent.MESSAGES_READ, (event: MessagesRead) => store().messagesRead(event));
+  heard(current, ServerEvent.TYPING, (event: Typing) => typingHeard(event));
+  heard(current, ServerEvent.GROUP_UPDATED, (group: Group) => store().groupUpdated(group));
+  heard(current, ServerEvent.GROUP_REMOVED, (event: GroupRemoved) => {
     for (const [key, timer] of typingExpiry) {
       if (key.startsWith(`${event.groupId}:`)) {
         clearTimeout(timer);
@@ -201,7 +224,7 @@ export function connectSocket(hooks: SocketHooks): void {
     }
     store().groupRemoved(event.groupId);
   });
-  current.on(ServerEvent.USER_UPDATED, (profile: UserUpdated) => {
+  heard(current, ServerEvent.USER_UPDATED, (profile: UserUpdated) => {
     store().userUpdated(profile);
     // My own change made in another tab: this tab's header follows.
     const auth = useAuthStore.getState();
@@ -209,11 +232,11 @@ export function connectSocket(hooks: SocketHooks): void {
       auth.signedIn({ ...auth.user, fullName: profile.fullName, profilePic: profile.profilePic });
     }
   });
-  current.on(ServerEvent.REACTIONS_UPDATED, (event: ReactionsOfMessage) =>
+  heard(current, ServerEvent.REACTIONS_UPDATED, (event: ReactionsOfMessage) =>
     useReactionsStore.getState().reactionsReceived(event.messageId, event.reactions),
   );
   // Muted or pinned in another tab or on another device.
-  current.on(ServerEvent.CONVERSATION_SETTINGS, (event: ConversationSettingsChanged) =>
+  heard(current, ServerEvent.CONVERSATION_SETTINGS, (event: ConversationSettingsChanged) =>
     store().chatSettingsChanged(event.type === "group" ? groupKey(event._id) : event._id, {
       muted: event.muted,
       pinnedAt: event.pinnedAt ?? null,
@@ -272,6 +295,7 @@ export function disconnectSocket(): void {
   socket?.disconnect();
   socket = null;
   confirmed = null;
+  held = [];
 }
 
 /** Ask the server again after a doubt about the session turned out to be unfounded. */
@@ -304,6 +328,10 @@ export async function callSendMessage(
 }
 
 export function emitMarkRead(target: ChatTarget, upToMessageId: string, done: (ack: Ack<MarkReadAck>) => void): void {
+  if (isConfirming()) {
+    held.push(() => emitMarkRead(target, upToMessageId, done));
+    return;
+  }
   const current = ready();
   if (!current) return;
   // markRead names the other person as `userId` (the original event), or the group.
