@@ -69,16 +69,35 @@ async def test_a_group_pictures_size_is_in_its_page_and_a_tall_one_keeps_its_own
     assert [sized(m) for m in page if m["kind"] == "text"] == [(90, 300)]
 
 
-async def test_a_deleted_picture_or_one_no_row_knows_has_no_size(
+async def test_a_deleted_picture_has_no_size_and_its_twin_keeps_its_own(
+    alice: Person, bob: Person
+) -> None:
+    """The same bytes sent twice share their name (a SHA-256): deleting one leaves the other's
+    size for the lookup to find, and the deleted one shows none, in history and in the answer."""
+    gone = await send_picture(alice, bob.id, (48, 64))
+    twin = await send_picture(alice, bob.id, (48, 64))
+    assert gone["image"] == twin["image"]
+    deleted = await alice.http.delete(f"/api/messages/{gone['_id']}")
+    assert deleted.status_code == 200, deleted.text
+    assert sized(deleted.json()) is None
+    history = (await bob.http.get(f"/api/messages/{alice.id}")).json()
+    assert [(m["_id"], sized(m)) for m in history] == [(gone["_id"], None), (twin["_id"], (48, 64))]
+
+
+async def test_a_picture_no_row_knows_has_no_size_and_the_others_keep_theirs(
     alice: Person, bob: Person, db: Database
 ) -> None:
-    kept = await send_picture(alice, bob.id, (64, 48))
-    gone = await send_picture(alice, bob.id, (48, 64))
-    assert (await alice.http.delete(f"/api/messages/{gone['_id']}")).status_code == 200
-    async with db.write() as session:  # as if its row had been swept
-        await session.execute(update(Media).values(kind="swept"))
+    swept = await send_picture(alice, bob.id, (64, 48))
+    known = await send_picture(alice, bob.id, (30, 20))
+    async with db.write() as session:  # as if the first one's row alone had been swept
+        await session.execute(
+            update(Media).where(Media.name == swept["image"].rsplit("/", 1)[1]).values(kind="swept")
+        )
     history = (await bob.http.get(f"/api/messages/{alice.id}")).json()
-    assert [(m["_id"], sized(m)) for m in history] == [(kept["_id"], None), (gone["_id"], None)]
+    assert [(m["_id"], sized(m)) for m in history] == [
+        (swept["_id"], None),
+        (known["_id"], (30, 20)),
+    ]
 
 
 async def test_a_page_asks_for_its_pictures_sizes_once_and_a_page_without_pictures_never(
