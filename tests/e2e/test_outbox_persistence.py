@@ -12,6 +12,7 @@ from tests.conftest import LiveServer, Servers
 from tests.e2e.conftest import Open, Person
 from tests.e2e.test_history import user_id
 from tests.e2e.test_polish import png
+from tests.pictures import png_bytes
 
 # Resolves to how many rows a store of this browser's IndexedDB database keeps (the outbox of
 # unsent messages, or the drafts), once the page's client opened the database (version 2).
@@ -158,4 +159,33 @@ async def test_messages_queued_offline_reach_the_server_in_the_order_typed(
     await held.continue_()
     await expect(alice.page.get_by_test_id("status-pending")).to_have_count(0)
     assert await history_texts(bob, alice_id) == ["first", None, "third", "fourth"]
+    assert not alice.errors
+
+
+async def test_a_picture_on_its_way_has_its_own_shape_from_the_start(open_person: Open) -> None:
+    """The composer decodes the picture it attaches: the pending bubble's box has the picture's
+    shape at once (issue 19), the same box as the stored message's, not the fixed box of a
+    picture of unknown size until the answer."""
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    upload: asyncio.Future[Route] = asyncio.get_running_loop().create_future()
+    await alice.page.route("**/api/media", lambda route: upload.set_result(route))
+
+    tall = {"name": "tall.png", "mimeType": "image/png", "buffer": png_bytes(size=(90, 300))}
+    await alice.page.get_by_test_id("image-input").set_input_files(tall)
+    await expect(alice.page.get_by_test_id("image-preview").locator("img")).to_be_visible()
+    await alice.page.get_by_role("button", name="Send message").click()
+    held = await asyncio.wait_for(upload, 10)
+    await expect(alice.page.get_by_test_id("status-pending")).to_have_count(1)
+    picture = alice.page.get_by_role("button", name="Open picture").locator("img")
+    await expect(picture).to_have_attribute("width", "90")
+    await expect(picture).to_have_attribute("height", "300")
+    pending = await picture.bounding_box()
+
+    await held.continue_()
+    await expect(alice.page.get_by_test_id("status-sent")).to_have_count(1)
+    await expect(picture).to_have_attribute("width", "90")
+    assert pending is not None and await picture.bounding_box() == pending
+    assert round(pending["width"] / pending["height"], 2) == round(90 / 300, 2)
     assert not alice.errors

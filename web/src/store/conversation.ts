@@ -58,6 +58,9 @@ export interface Draft {
   groupId?: string | null;
   text: string | null;
   image: string | null;
+  /** Its picture's natural size, known from decoding it here. */
+  imageWidth?: number;
+  imageHeight?: number;
   createdAt: string;
   /** The message it answers, drawn as a quote while it is on its way (sent as replyToId). */
   replyTo?: Quote | null;
@@ -104,6 +107,8 @@ export function fromDraft(draft: Draft): ChatMessage {
     system: null,
     text: draft.text,
     image: draft.image,
+    imageWidth: draft.imageWidth,
+    imageHeight: draft.imageHeight,
     createdAt: draft.createdAt,
     editedAt: null,
     deletedAt: null,

@@ -48,7 +48,7 @@ interface ComposerProps {
 export function Composer({ chatKey, placeholder, attachment, nameOf, members }: ComposerProps) {
   // The text is the conversation's draft: it waits in the store while another chat is open.
   const text = useChatStore((s) => s.drafts[chatKey] ?? "");
-  const { image, attach, clear } = attachment;
+  const { image, size, attach, clear } = attachment;
   const textarea = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const soundEnabled = useSettingsStore((s) => s.soundEnabled);
@@ -88,7 +88,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     event?.preventDefault();
     if (empty) return;
     const mentions = members ? mentionedIds(text, picked) : [];
-    sendNewMessage(chatKey, text, image, replyingTo, mentions);
+    sendNewMessage(chatKey, text, image, replyingTo, mentions, size);
     setMention(null);
     if (replyingTo) cancelReply();
     typingStopped(chatKey);

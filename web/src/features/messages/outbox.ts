@@ -23,6 +23,7 @@ import { CallTimeout, callSendMessage, isConnected } from "../../realtime/socket
 import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
 import type { ChatMessage } from "../../store/conversation";
 import { loadLatest } from "./history";
+import type { PictureSize } from "./useAttachment";
 import type { Message, Quote } from "../../types";
 
 const store = () => useChatStore.getState();
@@ -152,6 +153,7 @@ export function sendNewMessage(
   image: string | null,
   replyTo: Quote | null = null,
   mentions: string[] = [],
+  size: PictureSize | null = null,
 ): void {
   const senderId = store().meId;
   const body = text.trim();
@@ -165,6 +167,8 @@ export function sendNewMessage(
     groupId,
     text: body || null,
     image,
+    // Its box is the picture's shape while it travels, as the stored message's will be.
+    ...(image && size ? { imageWidth: size.width, imageHeight: size.height } : {}),
     createdAt: new Date().toISOString(),
     replyTo,
     ...(mentions.length > 0 && groupId !== null ? { mentions } : {}),
