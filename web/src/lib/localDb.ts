@@ -39,6 +39,9 @@ export interface StoredUnsent {
   picture: Blob | null;
   /** Set once the picture is uploaded: a resend sends this id instead of uploading again. */
   pictureId: string | null;
+  /** The picture's natural size, for its bubble's box (absent from rows kept before sizes). */
+  imageWidth?: number;
+  imageHeight?: number;
   createdAt: string;
   /** The message it answers (sent as replyToId); absent from rows kept before replies. */
   replyTo?: Quote | null;

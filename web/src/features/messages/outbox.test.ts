@@ -13,6 +13,7 @@ interface Call {
 }
 
 const socket = vi.hoisted(() => ({ connected: true, calls: [] as Call[], unanswered: [] as Call[] }));
+const local = vi.hoisted(() => ({ kept: [] as Record<string, unknown>[] }));
 
 vi.mock("../../realtime/socket", () => ({
   CallTimeout: class extends Error {},
@@ -27,12 +28,20 @@ vi.mock("../../realtime/socket", () => ({
 vi.mock("../../lib/localDb", () => ({
   changeUnsent: async () => undefined,
   forgetUnsent: async () => undefined,
-  keepUnsent: async () => undefined,
+  keepUnsent: async (row: Record<string, unknown>) => void local.kept.push(row),
   nextOutboxSeq: () => 0,
-  readOutbox: async () => [],
+  readOutbox: async () => local.kept,
 }));
+// No FileReader in node: a kept picture reads back as a data URL all the same.
+vi.mock("../../lib/images", async (original) => ({
+  ...(await original<typeof import("../../lib/images")>()),
+  readAsDataUrl: async () => PICTURE,
+}));
+/** A 1 x 1 PNG. */
+const PICTURE =
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
-const { resendUnsent, sendNewMessage } = await import("./outbox");
+const { restoreOutbox, resendUnsent, sendNewMessage } = await import("./outbox");
 const { ALICE, BOB, CAROL, store, stored } = await import("../../store/chat/testing");
 
 /** Lets the queue take its next step (its promises settle in microtasks). */
@@ -49,6 +58,7 @@ function answerNext(id: number): void {
 const sentTexts = () => socket.calls.map((call) => call.text);
 
 beforeEach(() => {
+  local.kept = [];
   socket.connected = true;
   socket.calls = [];
   socket.unanswered = [];
@@ -109,5 +119,17 @@ describe("the outbox", () => {
     answerNext(2);
     await settled();
     expect(sentTexts()).toEqual(["typed offline", "typed during the sync"]);
+  });
+
+  it("gives a picture on its way the size it was attached with, and again after a reload", async () => {
+    socket.connected = false;
+    sendNewMessage(BOB, "", PICTURE, null, [], { width: 90, height: 300 });
+    const shape = () => store().conversations[BOB]?.messages.map((m) => [m.imageWidth, m.imageHeight]);
+    expect(shape()).toEqual([[90, 300]]);
+
+    store().sessionStarted(ALICE); // the page opened again: only what was kept
+    expect(shape()).toBeUndefined();
+    await restoreOutbox(ALICE);
+    expect(shape()).toEqual([[90, 300]]);
   });
 });

@@ -223,6 +223,7 @@ export async function restoreOutbox(userId: string): Promise<void> {
         groupId: row.groupId,
         text: row.text,
         image: row.picture ? await readAsDataUrl(row.picture).catch(() => null) : null,
+        ...(row.imageWidth && row.imageHeight ? { imageWidth: row.imageWidth, imageHeight: row.imageHeight } : {}),
         createdAt: row.createdAt,
         replyTo: row.replyTo ?? null,
         mentions: row.mentions ?? [],
