@@ -1,0 +1,104 @@
+/**
+ * Until the server has said whose session the socket went in with (GET /auth/check), nothing it
+ * sends reaches the page and no read goes out: once confirmed as the person shown, all of it
+ * follows; as someone else, none of it.
+ */
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { User } from "../types";
+
+type Handler = (...args: unknown[]) => void;
+
+class FakeSocket {
+  connected = false;
+  active = true;
+  handlers = new Map<string, Handler[]>();
+  emitted: [string, unknown][] = [];
+  on(event: string, handler: Handler) {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
+    return this;
+  }
+  hear(event: string, ...args: unknown[]) {
+    for (const handler of this.handlers.get(event) ?? []) handler(...args);
+  }
+  timeout() {
+    return {
+      emitWithAck: async (event: string, payload: unknown) => {
+        this.emitted.push([event, payload]);
+        return { ok: true, upToMessageId: "1", messages: [], hasMore: false };
+      },
+    };
+  }
+  emit(event: string, payload: unknown) {
+    this.emitted.push([event, payload]);
+  }
+  connect() {}
+  disconnect() {
+    this.connected = false;
+  }
+  removeAllListeners() {
+    this.handlers.clear();
+  }
+}
+
+const fake = vi.hoisted(() => ({ socket: null as unknown, checks: [] as ((user: unknown) => void)[] }));
+vi.mock("socket.io-client", () => ({ io: () => fake.socket }));
+vi.mock("../api/auth", () => ({
+  checkSession: () => new Promise((resolve) => fake.checks.push(resolve)),
+}));
+vi.stubGlobal("window", new EventTarget());
+
+const { connectSocket, disconnectSocket, emitMarkRead } = await import("./socket");
+const { useAuthStore } = await import("../store/auth");
+const { ALICE, BOB, aliceSignedIn, store, stored } = await import("../store/chat/testing");
+
+const user = (_id: string) => ({ _id, fullName: _id, email: `${_id}@example.com`, profilePic: "" }) as unknown as User;
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+let socket: FakeSocket;
+let arrived: unknown[];
+
+beforeEach(() => {
+  disconnectSocket();
+  fake.checks = [];
+  socket = new FakeSocket();
+  fake.socket = socket;
+  arrived = [];
+  useAuthStore.getState().signedIn(user(ALICE));
+  aliceSignedIn();
+  connectSocket({
+    messagesArrived: (received) => arrived.push(...received),
+    caughtUp: () => undefined,
+    reconnected: () => undefined,
+    strangerOnline: () => undefined,
+    sessionInDoubt: () => undefined,
+  });
+  socket.connected = true;
+  socket.hear("connect");
+  // Heard before the answer: the online list of connect, a message, and a read of mine.
+  socket.hear("getOnlineUsers", [BOB]);
+  socket.hear("newMessage", stored(1, BOB, ALICE, "hi"));
+  emitMarkRead({ receiverId: BOB }, "1", () => undefined);
+});
+
+describe("a connection not yet confirmed", () => {
+  it("holds what it hears and what I read", () => {
+    expect(fake.checks).toHaveLength(1);
+    expect([arrived, store().online, socket.emitted]).toEqual([[], {}, []]);
+  });
+
+  it("lets all of it through once the server says it is me", async () => {
+    fake.checks[0]?.(user(ALICE));
+    await settled();
+
+    expect(arrived).toHaveLength(1);
+    expect(store().online).toEqual({ [BOB]: true });
+    expect(socket.emitted.filter(([event]) => event === "markRead")).toEqual([["markRead", { userId: BOB, upToMessageId: "1" }]]);
+  });
+
+  it("drops all of it when the session is someone else's", async () => {
+    fake.checks[0]?.(user(BOB));
+    await settled();
+
+    expect([arrived, store().online, socket.emitted]).toEqual([[], {}, []]);
+    expect(useAuthStore.getState().status).toBe("signedOut");
+  });
+});
