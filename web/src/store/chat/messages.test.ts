@@ -67,19 +67,22 @@ describe("unread counting", () => {
 });
 
 describe("catching up", () => {
-  it("resumes sync after the newest message the chats list and live events have shown", () => {
+  it("resumes sync after the newest message the chats list and catch-ups have brought, not live ones", () => {
     store().chatsLoaded([chat(BOB, 40, 0), chat(CAROL, 42, 0)]);
     expect(store().syncCursor).toBe("42");
 
+    // Message 99 was lost between server processes; 100 came live; the server says resync.
     store().messageReceived(stored(100, BOB, ALICE, "live"));
+    expect(store().syncCursor).toBe("42");
 
+    store().messagesSynced([stored(99, CAROL, ALICE, "lost on the way"), stored(100, BOB, ALICE, "live")]);
     expect(store().syncCursor).toBe("100");
+    expect(texts(BOB)).toEqual(["live:sent"]);
   });
 
   it("compares ids as numbers, not as text", () => {
     store().chatsLoaded([chat(BOB, 9, 0)]);
-    store().messageReceived(stored(10, BOB, ALICE, "ten"));
-    store().messageReceived(stored(9, BOB, ALICE, "nine"));
+    store().messagesSynced([stored(10, BOB, ALICE, "ten"), stored(9, BOB, ALICE, "nine")]);
 
     expect(store().syncCursor).toBe("10");
     expect(texts(BOB)).toEqual(["nine:sent", "ten:sent"]);

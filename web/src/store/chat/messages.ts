@@ -81,7 +81,6 @@ export function applyStored(s: ChatData, message: Message): { next: Partial<Chat
   const next: Partial<ChatData> = {
     conversations: withConversation(s, chatKey, { messages: merge.messages }),
     ...listed(s, chatKey, message, merge.isNew, unnoticed, mentioned),
-    syncCursor: s.syncCursor === null ? message._id : maxId(s.syncCursor, message._id),
   };
   if (merge.isNew && incoming) {
     // Their message is what they were typing.
@@ -119,11 +118,15 @@ export const createMessagesSlice: ChatSlice<MessagesData & MessagesActions> = (s
       state = { ...state, ...next };
       results.push(received);
     }
+    // Only a catch-up moves the cursor, never a live message: with several server processes a
+    // live message can arrive while an older one is still lost on the way (the server then
+    // says resync), and a sync from after the newer one would never bring the older.
+    const cursor = state.syncCursor === null ? null : messages.reduce((c, m) => maxId(c, m._id), state.syncCursor);
     set({
       conversations: state.conversations,
       chats: state.chats,
       chatOrder: state.chatOrder,
-      syncCursor: state.syncCursor,
+      syncCursor: cursor,
       announcement: state.announcement,
       typing: state.typing,
       groupTyping: state.groupTyping,
