@@ -7,6 +7,7 @@ import re
 
 from playwright.async_api import expect
 
+from tests.conftest import LiveServer
 from tests.e2e.conftest import Open, Person
 
 
@@ -37,18 +38,33 @@ async def test_the_manifest_names_the_app_and_its_icons_are_served(open_person: 
     assert alice.errors == []
 
 
-async def test_offline_the_app_opens_on_my_chats_and_says_it_is_offline(open_person: Open) -> None:
+async def test_offline_the_app_opens_on_my_chats_and_says_it_is_offline(
+    open_person: Open, web: LiveServer
+) -> None:
     alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    alice_id = await alice.page.evaluate(
+        "async () => (await (await fetch('/api/auth/check')).json())._id"
+    )
+    sent = await bob.context.request.post(
+        f"/api/messages/send/{alice_id}", data={"text": "see you"}, headers={"Origin": web.url}
+    )
+    assert sent.status == 201, await sent.text()
     await installed(alice)
     await alice.context.set_offline(True)
     await alice.page.reload()
     # The shell came from the service worker; who I am from this device; the banner says why
-    # nothing new arrives.
+    # nothing new arrives, and the chats could not be asked for.
     await expect(alice.page.get_by_test_id("my-name")).to_have_text("Alice")
     await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    chats = alice.page.get_by_test_id("chat-row")
+    await expect(chats).to_have_count(0)
 
+    # Back online, the lists that could not load come, without a reload.
     await alice.context.set_offline(False)
     await expect(alice.page.get_by_text("You are offline.")).to_be_hidden()
+    await expect(chats.filter(has_text="Bob")).to_have_count(1)
+    await expect(chats.filter(has_text="see you")).to_have_count(1)
 
 
 NONCE = "() => document.querySelector('meta[property=\"csp-nonce\"]').nonce"

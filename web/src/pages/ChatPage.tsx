@@ -4,7 +4,7 @@ import { logout, logoutEverywhere } from "../features/auth/session";
 import { verifySession } from "../features/auth/verify";
 import { ChatSidebar } from "../features/chats/ChatSidebar";
 import { SidebarSearch } from "../features/search/MessageSearch";
-import { loadChats, loadContacts, noticeArrivals, noticeStranger, refreshChats } from "../features/chats/lists";
+import { loadChats, loadContacts, loadWhatFailed, noticeArrivals, noticeStranger, refreshChats } from "../features/chats/lists";
 import { useUnreadTitle } from "../features/chats/useUnreadTitle";
 import { settingsEntries } from "../features/chats/settings";
 import { ForwardDialog, type Forwarding } from "../features/forward/ForwardDialog";
@@ -73,7 +73,10 @@ export default function ChatPage() {
     chat.pageVisibilityChanged(document.visibilityState === "visible");
     connectSocket({
       messagesArrived: noticeArrivals,
-      caughtUp: resendUnsent,
+      caughtUp: () => {
+        loadWhatFailed();
+        resendUnsent();
+      },
       reconnected: () => {
         void refreshChats();
         refreshOpenGroup();

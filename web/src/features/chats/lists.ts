@@ -108,6 +108,16 @@ function notifyHidden(unnoticed: Received[]): void {
 }
 
 /** The list again, quietly: someone new wrote, or groups changed while we were disconnected. */
+/**
+ * The lists that could not load (the page opened offline, or the server was away), again: the
+ * session is confirmed and the connection up. Nothing for a list that is loaded or loading.
+ */
+export function loadWhatFailed(): void {
+  const s = store();
+  if (s.chatsStatus === "error") void loadChats();
+  if (s.contactsStatus === "error") void loadContacts();
+}
+
 export async function refreshChats(): Promise<void> {
   try {
     store().conversationsLoaded(await fetchConversations());
