@@ -156,6 +156,79 @@ async def test_nothing_of_whoever_signed_in_since_shows_or_is_read_before_the_se
     assert await unread_from(bob, await user_id(carol)) == 1
 
 
+async def test_an_app_opened_offline_asks_nothing_as_whoever_signed_in_since(
+    open_person: Open, web: LiveServer
+) -> None:
+    """The app opens offline on Alice's chats; Bob signs in on this browser meanwhile. Back
+    online, until GET /auth/check answers, opening Carol's chat asks the server nothing: by REST
+    it would go out with Bob's cookie and draw his conversation with Carol on Alice's page. The
+    answer says Bob: the login page, and still nothing asked."""
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    carol = await open_person("Carol")
+    text = "Carol to Bob, not for Alice's page"
+    said = await carol.context.request.post(
+        f"/api/messages/send/{await user_id(bob)}",
+        data={"text": text},
+        headers={"Origin": web.url},
+    )
+    assert said.ok, await said.text()
+    carol_id = await user_id(carol)
+    await installed(alice)
+
+    # The app opens again offline, on Carol's chat by its address; Alice closes it.
+    await alice.page.close()
+    await alice.context.set_offline(True)
+    alice.page = await alice.context.new_page()
+    await alice.page.goto(f"/chat/u/{carol_id}")
+    await expect(alice.page.get_by_test_id("my-name")).to_have_text("Alice")
+    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    await alice.page.keyboard.press("Escape")
+    await expect(alice.page).to_have_url(re.compile(r"/chat$"))
+
+    signed_in = await alice.context.request.post(
+        "/api/auth/login",
+        data={"email": bob.email, "password": PASSWORD},
+        headers={"Origin": web.url},
+    )
+    assert signed_in.ok, await signed_in.text()
+
+    checks: list[Route] = []
+    asked = asyncio.Event()
+
+    async def hold(route: Route) -> None:
+        checks.append(route)
+        asked.set()
+
+    await alice.context.route("**/api/auth/check", hold)
+    others: list[str] = []
+
+    def note(request: Request) -> None:
+        if "/api/" in request.url and not request.url.endswith("/api/auth/check"):
+            others.append(f"{request.method} {request.url}")
+
+    alice.context.on("request", note)
+    await alice.context.set_offline(False)
+    await asyncio.wait_for(asked.wait(), 10)
+
+    # Back to Carol's chat while the answer is held: it opens, and asks for nothing yet.
+    await alice.page.go_back()
+    await expect(alice.page).to_have_url(re.compile(rf"/chat/u/{carol_id}$"))
+    await expect(alice.page.get_by_label("Opening the conversation")).to_be_visible()
+    await alice.page.evaluate(
+        "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
+    assert others == []
+    await expect(alice.page.get_by_text(text)).to_have_count(0)
+
+    for route in checks:
+        await route.continue_()
+    await expect(alice.page).to_have_url(re.compile(r"/login$"))
+    await expect(alice.page.get_by_text("Someone else has signed in")).to_be_visible()
+    await expect(alice.page.get_by_text(text)).to_have_count(0)
+    assert others == []
+
+
 @pytest.mark.parametrize("way_out", ["log out", "ended elsewhere"])
 async def test_leaving_forgets_my_unsent_messages_and_drafts(
     open_person: Open, browser: Browser, web: LiveServer, way_out: str

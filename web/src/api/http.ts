@@ -29,8 +29,95 @@ export interface ApiResponse<T> {
   headers: Headers;
 }
 
+/**
+ * Whether the server's session is known to be the person the page shows. The cookie is the
+ * browser's, and another tab may sign someone else in at any moment; a page that opened offline
+ * shows the person last signed in on this device (store/auth.ts) without the server having said
+ * so, and a page that lost its connection cannot tell what happened meanwhile. In either case a
+ * request would go out as whoever the cookie is now, and its answer (their chats, their history)
+ * would be drawn on this page. So, in doubt, requests wait until the server has been asked
+ * (realtime/socket.ts asks GET /auth/check on every connect): the same person, they go; someone
+ * else, they never do. A page that started online was confirmed by its own first check: its
+ * requests never wait for another.
+ */
+let doubt: { settled: Promise<void>; confirm: () => void; refuse: (error: Error) => void } | null = null;
+/** The server said it is someone else (or nobody): nothing goes out until a session starts. */
+let refused = false;
+
+/** The calls that ask or set who is signed in go out whoever the cookie is. */
+const ANY_SESSION = new Set(["/auth/check", "/auth/login", "/auth/signup", "/auth/forgot-password", "/auth/reset-password"]);
+
+/** Code of a request never sent: the server's session is not the person shown. */
+export const NOT_YOUR_SESSION = "not_your_session";
+
+function notYourSession(): ApiError {
+  return new ApiError(401, "You are no longer signed in here. Please log in again.", NOT_YOUR_SESSION);
+}
+
+/** The connection was lost, or the page opened offline: requests wait for the next check. */
+export function sessionDoubted(): void {
+  if (doubt || refused) return;
+  let confirm = () => {};
+  let refuse: (error: Error) => void = () => {};
+  const settled = new Promise<void>((resolve, reject) => {
+    confirm = resolve;
+    refuse = reject;
+  });
+  settled.catch(() => undefined); // each waiter sees the refusal; nobody else should
+  doubt = { settled, confirm, refuse };
+}
+
+/** The server's session is still the person shown: what waited goes out. */
+export function sessionConfirmed(): void {
+  doubt?.confirm();
+  doubt = null;
+}
+
+/** The server's session is someone else's, or none: what waited never goes out, nor anything after. */
+export function sessionRefused(): void {
+  doubt?.refuse(notYourSession());
+  doubt = null;
+  refused = true;
+}
+
+/**
+ * Someone signed in, or the page found its session by a check: requests go. Whatever still
+ * waited was the page before's, perhaps another person's: it never goes.
+ */
+export function sessionStarted(): void {
+  doubt?.refuse(notYourSession());
+  doubt = null;
+  refused = false;
+}
+
+/** Whether requests wait for the server to say whose session it is. */
+export function sessionInDoubt(): boolean {
+  return doubt !== null;
+}
+
+async function sessionKnown(signal: AbortSignal | undefined): Promise<void> {
+  for (;;) {
+    if (refused) throw notYourSession();
+    if (!doubt) return;
+    // Offline it would fail anyway: fail now, as it always did (the page says it is offline).
+    if (globalThis.navigator?.onLine === false) throw unreachable();
+    const { settled } = doubt;
+    await new Promise<void>((resolve, reject) => {
+      const aborted = () => reject(new DOMException("The request was aborted.", "AbortError"));
+      if (signal?.aborted) aborted();
+      signal?.addEventListener("abort", aborted, { once: true });
+      settled.then(resolve, reject).finally(() => signal?.removeEventListener("abort", aborted));
+    });
+  }
+}
+
+function unreachable(): ApiError {
+  return new ApiError(0, "Cannot reach the server. Check your connection.", NETWORK_ERROR);
+}
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
   const { method = "GET", body, signal } = options;
+  if ((doubt || refused) && !ANY_SESSION.has(path.split("?")[0] ?? path)) await sessionKnown(signal);
   const init: RequestInit = {
     method,
     credentials: "same-origin",
@@ -48,7 +135,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     response = await fetch(`/api${path}`, init);
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError(0, "Cannot reach the server. Check your connection.", NETWORK_ERROR);
+    throw unreachable();
   }
   const text = await response.text();
   let parsed: unknown = null;

@@ -102,3 +102,42 @@ describe("a connection not yet confirmed", () => {
     expect(useAuthStore.getState().status).toBe("signedOut");
   });
 });
+
+describe("REST after a lost connection (api/http.ts)", () => {
+  let fetch: ReturnType<typeof vi.fn>;
+
+  beforeEach(async () => {
+    const { sessionStarted } = await import("../api/http");
+    sessionStarted();
+    fetch = vi.fn(async () => new Response("[]", { status: 200 }));
+    vi.stubGlobal("fetch", fetch);
+    vi.stubGlobal("navigator", { onLine: true });
+    fake.checks[0]?.(user(ALICE));
+    await settled();
+    socket.connected = false;
+    socket.hear("disconnect", "transport close");
+  });
+
+  it("waits for the next connection's answer, then goes as me", async () => {
+    const { request } = await import("../api/http");
+    const page = request("/messages/carol");
+    socket.connected = true;
+    socket.hear("connect");
+    await settled();
+    expect(fetch).not.toHaveBeenCalled();
+
+    fake.checks[1]?.(user(ALICE));
+    await page;
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it("never goes when the answer is someone else", async () => {
+    const { request } = await import("../api/http");
+    const page = request("/messages/carol");
+    socket.connected = true;
+    socket.hear("connect");
+    fake.checks[1]?.(user(BOB));
+    await expect(page).rejects.toMatchObject({ status: 401 });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});

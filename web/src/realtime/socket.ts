@@ -4,7 +4,7 @@
  */
 import { io, type Socket } from "socket.io-client";
 import { checkSession } from "../api/auth";
-import { ApiError } from "../api/http";
+import { ApiError, sessionConfirmed, sessionDoubted, sessionRefused } from "../api/http";
 import { useAuthStore } from "../store/auth";
 import { type ChatTarget, groupKey, useChatStore, type Received } from "../store/chat";
 import { useReactionsStore } from "../store/reactions";
@@ -90,6 +90,7 @@ const SOMEONE_ELSE = "Someone else has signed in on this browser since. Please l
 const CONFIRM_RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 
 function sessionOver(reason: string): void {
+  sessionRefused(); // no REST request that waited for the answer goes out as them either
   disconnectSocket(); // nothing more of whoever the server now sees comes in
   store().sessionCleared();
   useAuthStore.getState().sessionEnded(reason);
@@ -166,6 +167,7 @@ export function connectSocket(hooks: SocketHooks): void {
     void (async () => {
       if (!(await sessionIsMine(current))) return;
       confirmed = current;
+      sessionConfirmed();
       const replay = held;
       held = [];
       for (const heldBack of replay) heldBack();
@@ -180,6 +182,7 @@ export function connectSocket(hooks: SocketHooks): void {
 
   current.on("disconnect", (reason) => {
     confirmed = null;
+    sessionDoubted(); // until the next connection is confirmed, REST requests wait too (api/http.ts)
     held = []; // the next connection is asked again; sync brings what was held
     store().connectionChanged(navigator.onLine === false ? "offline" : "reconnecting");
     if (reason === "io server disconnect") {

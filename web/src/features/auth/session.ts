@@ -1,13 +1,23 @@
 /** Signing in and out: the API calls, then the store, then a toast. */
 import toast from "react-hot-toast";
 import * as authApi from "../../api/auth";
-import { ApiError, NETWORK_ERROR, errorMessage } from "../../api/http";
+import {
+  ApiError,
+  NETWORK_ERROR,
+  errorMessage,
+  sessionConfirmed,
+  sessionDoubted,
+  sessionInDoubt,
+  sessionStarted,
+} from "../../api/http";
 import { useAuthStore } from "../../store/auth";
 import { useChatStore } from "../../store/chat";
 
 export async function checkSession(): Promise<void> {
   try {
-    useAuthStore.getState().sessionFound(await authApi.checkSession());
+    const user = await authApi.checkSession();
+    sessionStarted();
+    useAuthStore.getState().sessionFound(user);
   } catch (error) {
     const auth = useAuthStore.getState();
     if (!(error instanceof ApiError && error.code === NETWORK_ERROR)) {
@@ -17,13 +27,16 @@ export async function checkSession(): Promise<void> {
     // Offline: the person signed in here last goes on to their chats, where the banner
     // says the app is offline; nobody known here gets the login page and the reason.
     auth.sessionUnreachable();
-    if (useAuthStore.getState().status === "signedOut") toast.error(error.message);
+    // Shown without the server's word: nothing goes out until the socket's check says it is them.
+    if (useAuthStore.getState().status === "signedIn") sessionDoubted();
+    else toast.error(error.message);
   }
 }
 
 export async function login(input: authApi.LoginInput): Promise<boolean> {
   try {
     const user = await authApi.login(input);
+    sessionStarted();
     useAuthStore.getState().signedIn(user);
     toast.success(`Welcome back, ${user.fullName}!`);
     return true;
@@ -36,6 +49,7 @@ export async function login(input: authApi.LoginInput): Promise<boolean> {
 export async function signup(input: authApi.SignupInput): Promise<boolean> {
   try {
     const user = await authApi.signup(input);
+    sessionStarted();
     useAuthStore.getState().signedIn(user);
     toast.success("Your account is ready. Say hello to someone!");
     return true;
@@ -45,9 +59,22 @@ export async function signup(input: authApi.SignupInput): Promise<boolean> {
   }
 }
 
+/**
+ * Whether the server's session is still the person shown, asked only when in doubt (api/http.ts):
+ * a way out with the socket already left has nobody else to ask, and must never end whoever
+ * signed in on this browser since.
+ */
+async function stillMine(): Promise<boolean> {
+  if (!sessionInDoubt()) return true;
+  const now = await authApi.checkSession();
+  if (now._id !== useAuthStore.getState().user?._id) return false;
+  sessionConfirmed();
+  return true;
+}
+
 export async function logout(): Promise<void> {
   try {
-    toast.success(await authApi.logout());
+    if (await stillMine()) toast.success(await authApi.logout());
   } catch (error) {
     // The cookie may be gone already; we leave either way.
     if (!(error instanceof ApiError && error.status === 401)) toast.error(errorMessage(error));
@@ -59,7 +86,7 @@ export async function logout(): Promise<void> {
 /** End every session of mine, this one too; false (with a toast) when the server said no. */
 export async function logoutEverywhere(): Promise<boolean> {
   try {
-    toast.success(await authApi.logoutEverywhere());
+    if (await stillMine()) toast.success(await authApi.logoutEverywhere());
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) {
       toast.error(errorMessage(error));
