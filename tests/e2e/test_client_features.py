@@ -62,7 +62,7 @@ async def test_a_message_to_a_hidden_tab_raises_a_notification_once_allowed(
 
     await alice.page.evaluate("window.__hideTab()")
     await bob.send("Are you there?")
-    await alice.page.wait_for_function("window.__notifications.length === 1")
+    await alice.page.wait_for_function("() => window.__notifications.length === 1")
     shown = await alice.page.evaluate("window.__notifications[0]")
     assert shown == {"title": "Bob (2 new messages)", "body": "Are you there?"}
 

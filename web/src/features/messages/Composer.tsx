@@ -1,4 +1,5 @@
 import { ImagePlus, Reply, SendHorizontal, X } from "lucide-react";
+import { flushSync } from "react-dom";
 import {
   type ChangeEvent,
   type ClipboardEvent,
@@ -115,10 +116,14 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     if (!box || !mention) return;
     const next = insertMention(text, mention, box.selectionStart, member.fullName);
     if (next.text.length > MAX_TEXT) return;
-    mentionPicked(chatKey, next.text, member);
+    // The new text is drawn now, so the caret goes after the name before the next key comes
+    // (a caret set on the next frame, on a busy machine, landed after a letter typed since).
+    flushSync(() => {
+      mentionPicked(chatKey, next.text, member);
+      setMention(null);
+    });
+    box.setSelectionRange(next.caret, next.caret);
     typingInput(chatKey, next.text);
-    setMention(null);
-    requestAnimationFrame(() => box.setSelectionRange(next.caret, next.caret));
   }
 
   /** The suggestions' keys (the combobox pattern); true when the key was theirs. */
@@ -169,10 +174,10 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     const end = box?.selectionEnd ?? text.length;
     const next = text.slice(0, start) + emoji + text.slice(end);
     if (next.length > MAX_TEXT) return;
-    draftTyped(chatKey, next);
-    typingInput(chatKey, next);
+    flushSync(() => draftTyped(chatKey, next));
     const caret = start + emoji.length;
-    requestAnimationFrame(() => box?.setSelectionRange(caret, caret));
+    box?.setSelectionRange(caret, caret);
+    typingInput(chatKey, next);
   }
 
   /** A picture pasted from the clipboard is attached; pasted text goes in as usual. */
