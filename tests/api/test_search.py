@@ -13,12 +13,13 @@ import pytest
 
 from socketspace.db import Database
 from socketspace.migrations import downgrade, upgrade
-from socketspace.models import Conversation, ConversationMember, Message, User
+from socketspace.models import Message
 from socketspace.services import search as search_service
 from socketspace.services.search_index import SearchIndexer
 from tests.api.test_groups import make_group, say
 from tests.api.test_replies import sent
 from tests.conftest import People, Person
+from tests.rows import direct_chat
 
 # What a search waits for first: on SQLite, the index taking the queued messages (or nothing).
 index_first: Callable[[], Awaitable[object]] | None = None
@@ -270,20 +271,7 @@ async def test_the_migration_indexes_the_messages_already_stored(database_url):
     db = Database.from_url(database_url)
     try:
         async with db.write() as session:
-            ann = User(email="ann@example.com", full_name="Ann", password_hash="-")
-            ben = User(email="ben@example.com", full_name="Ben", password_hash="-")
-            session.add_all([ann, ben])
-            await session.flush()
-            low, high = sorted([ann.id, ben.id])
-            chat = Conversation(user_low=low, user_high=high)
-            session.add(chat)
-            await session.flush()
-            for user, partner in ((ann, ben), (ben, ann)):
-                session.add(
-                    ConversationMember(
-                        conversation_id=chat.id, user_id=user.id, partner_id=partner.id
-                    )
-                )
+            ann, ben, chat = await direct_chat(session)
             for text in ("an old Crème brûlée recipe", "unrelated"):
                 session.add(
                     Message(

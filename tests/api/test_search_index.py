@@ -17,11 +17,12 @@ from sqlalchemy import text as sql
 
 from socketspace.db import Database
 from socketspace.migrations import downgrade, upgrade
-from socketspace.models import Conversation, ConversationMember, Message, User
+from socketspace.models import Message
 from socketspace.services import search as search_service
 from socketspace.services.search_index import SearchIndexer
 from tests.api.test_replies import sent
 from tests.conftest import Person
+from tests.rows import direct_chat
 
 
 @pytest.fixture(autouse=True)
@@ -149,17 +150,7 @@ async def test_the_way_back_indexes_what_was_still_queued(database_url):
     db = Database.from_url(database_url)
     try:
         async with db.write() as session:
-            ann = User(email="ann@example.com", full_name="Ann", password_hash="-")
-            ben = User(email="ben@example.com", full_name="Ben", password_hash="-")
-            session.add_all([ann, ben])
-            await session.flush()
-            low, high = sorted([ann.id, ben.id])
-            chat = Conversation(user_low=low, user_high=high)
-            session.add(chat)
-            await session.flush()
-            session.add(
-                ConversationMember(conversation_id=chat.id, user_id=ben.id, partner_id=ann.id)
-            )
+            ann, ben, chat = await direct_chat(session)
 
         async def say(text: str) -> None:
             async with db.write() as session:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from socketspace.db import Database
-from socketspace.models import Conversation, ConversationMember, Message, User
+from socketspace.models import Message
 from socketspace.models.message import MessageRecord
 from socketspace.services.message_sql import (
     INSERT_COLUMNS,
@@ -20,6 +20,7 @@ from socketspace.services.message_sql import (
     SQLITE_ADD_MESSAGE,
     WriterSQL,
 )
+from tests.rows import direct_chat
 
 COLUMNS = {column.key for column in Message.__table__.columns}
 
@@ -32,18 +33,7 @@ def sql_for(db: Database) -> WriterSQL:
 async def conversation(db: Database) -> tuple[int, str, str]:
     """(conversation id, alice's id, bob's id)."""
     async with db.write() as session:
-        alice = User(email="alice@example.com", full_name="Alice", password_hash="-")
-        bob = User(email="bob@example.com", full_name="Bob", password_hash="-")
-        session.add_all([alice, bob])
-        await session.flush()
-        low, high = sorted([alice.id, bob.id])
-        chat = Conversation(user_low=low, user_high=high)
-        session.add(chat)
-        await session.flush()
-        session.add_all(
-            ConversationMember(conversation_id=chat.id, user_id=me, partner_id=other)
-            for me, other in ((low, high), (high, low))
-        )
+        alice, bob, chat = await direct_chat(session, "Alice", "Bob")
     return chat.id, alice.id, bob.id
 
 

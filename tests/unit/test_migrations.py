@@ -7,8 +7,9 @@ from sqlalchemy import Connection, func, inspect, select
 
 from socketspace.db import Database, create_engine
 from socketspace.migrations import SEARCH_TABLES, downgrade, include_name, upgrade
-from socketspace.models import Base, Conversation, ConversationMember, Message, User
+from socketspace.models import Base, Conversation, ConversationMember, Message
 from socketspace.models.abuse import Report
+from tests.rows import direct_chat
 
 
 async def test_the_migrated_schema_matches_the_models(database_url):
@@ -51,20 +52,7 @@ async def test_going_back_and_up_again_keeps_every_row(database_url, revision):
     db = Database.from_url(database_url)
     try:
         async with db.write() as session:
-            ann = User(email="ann@example.com", full_name="Ann", password_hash="-")
-            ben = User(email="ben@example.com", full_name="Ben", password_hash="-")
-            session.add_all([ann, ben])
-            await session.flush()
-            low, high = sorted([ann.id, ben.id])
-            chat = Conversation(user_low=low, user_high=high)
-            session.add(chat)
-            await session.flush()
-            for user, partner in ((ann, ben), (ben, ann)):
-                session.add(
-                    ConversationMember(
-                        conversation_id=chat.id, user_id=user.id, partner_id=partner.id
-                    )
-                )
+            ann, ben, chat = await direct_chat(session)
             message = Message(
                 conversation_id=chat.id, sender_id=ann.id, receiver_id=ben.id, text="rude"
             )
