@@ -36,6 +36,43 @@ async def leave_something_unsent(alice: Person, partner: str) -> None:
     await wait_kept(alice.page, 1, "drafts")
 
 
+async def sign_in_meanwhile(device: Person, other: Person, web: LiveServer) -> None:
+    """`other` signs in on `device`'s browser (its cookie is theirs from now on)."""
+    signed_in = await device.context.request.post(
+        "/api/auth/login",
+        data={"email": other.email, "password": PASSWORD},
+        headers={"Origin": web.url},
+    )
+    assert signed_in.ok, await signed_in.text()
+
+
+class HeldChecks:
+    """The server's answers to "whose session is this?" (GET /api/auth/check), held until
+    `release`."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+        self.asked = asyncio.Event()
+
+    async def hold(self, route: Route) -> None:
+        self.routes.append(route)
+        self.asked.set()
+
+    async def install(self, device: Person) -> HeldChecks:
+        await device.context.route("**/api/auth/check", self.hold)
+        return self
+
+    async def wait_asked(self) -> None:
+        await asyncio.wait_for(self.asked.wait(), 10)
+
+    async def release(self) -> None:
+        for route in self.routes:
+            await route.continue_()
+
+
+NEXT_FRAME = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
 async def test_an_app_opened_offline_sends_nothing_as_whoever_signed_in_since(
     open_person: Open, web: LiveServer
 ) -> None:
@@ -53,12 +90,7 @@ async def test_an_app_opened_offline_sends_nothing_as_whoever_signed_in_since(
     await wait_kept(alice.page, 1, "outbox")
 
     # Meanwhile Bob signs in on this browser (another tab): the cookie is his now.
-    signed_in = await alice.context.request.post(
-        "/api/auth/login",
-        data={"email": bob.email, "password": PASSWORD},
-        headers={"Origin": web.url},
-    )
-    assert signed_in.ok, await signed_in.text()
+    await sign_in_meanwhile(alice, bob, web)
 
     await alice.context.set_offline(False)
     # The server says Bob: the page leaves for the login page and sends nothing as him.
@@ -98,22 +130,9 @@ async def test_nothing_of_whoever_signed_in_since_shows_or_is_read_before_the_se
     await alice.context.set_offline(True)
     await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
 
-    signed_in = await alice.context.request.post(
-        "/api/auth/login",
-        data={"email": bob.email, "password": PASSWORD},
-        headers={"Origin": web.url},
-    )
-    assert signed_in.ok, await signed_in.text()
-
+    await sign_in_meanwhile(alice, bob, web)
     # The server's answer to "whose session is this?" waits until Carol's message has come in.
-    checks: list[Route] = []
-    asked = asyncio.Event()
-
-    async def hold(route: Route) -> None:
-        checks.append(route)
-        asked.set()
-
-    await alice.context.route("**/api/auth/check", hold)
+    checks = await HeldChecks().install(alice)
     reads: list[str] = []
 
     def note_read(request: Request) -> None:
@@ -133,7 +152,7 @@ async def test_nothing_of_whoever_signed_in_since_shows_or_is_read_before_the_se
 
     alice.page.on("websocket", watch)
     await alice.context.set_offline(False)
-    await asyncio.wait_for(asked.wait(), 10)
+    await checks.wait_asked()
 
     sent = await carol.context.request.post(
         f"/api/messages/send/{await user_id(bob)}",
@@ -143,13 +162,10 @@ async def test_nothing_of_whoever_signed_in_since_shows_or_is_read_before_the_se
     assert sent.ok, await sent.text()
     await asyncio.wait_for(heard, 10)
     # Whatever the frame led to is drawn by now.
-    await alice.page.evaluate(
-        "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
-    )
+    await alice.page.evaluate(NEXT_FRAME)
     await expect(alice.page.get_by_text(text)).to_have_count(0)
 
-    for route in checks:
-        await route.continue_()
+    await checks.release()
     await expect(alice.page).to_have_url(re.compile(r"/login$"))
     await expect(alice.page.get_by_text(text)).to_have_count(0)
     assert reads == []
@@ -186,21 +202,8 @@ async def test_an_app_opened_offline_asks_nothing_as_whoever_signed_in_since(
     await alice.page.keyboard.press("Escape")
     await expect(alice.page).to_have_url(re.compile(r"/chat$"))
 
-    signed_in = await alice.context.request.post(
-        "/api/auth/login",
-        data={"email": bob.email, "password": PASSWORD},
-        headers={"Origin": web.url},
-    )
-    assert signed_in.ok, await signed_in.text()
-
-    checks: list[Route] = []
-    asked = asyncio.Event()
-
-    async def hold(route: Route) -> None:
-        checks.append(route)
-        asked.set()
-
-    await alice.context.route("**/api/auth/check", hold)
+    await sign_in_meanwhile(alice, bob, web)
+    checks = await HeldChecks().install(alice)
     others: list[str] = []
 
     def note(request: Request) -> None:
@@ -209,20 +212,17 @@ async def test_an_app_opened_offline_asks_nothing_as_whoever_signed_in_since(
 
     alice.context.on("request", note)
     await alice.context.set_offline(False)
-    await asyncio.wait_for(asked.wait(), 10)
+    await checks.wait_asked()
 
     # Back to Carol's chat while the answer is held: it opens, and asks for nothing yet.
     await alice.page.go_back()
     await expect(alice.page).to_have_url(re.compile(rf"/chat/u/{carol_id}$"))
     await expect(alice.page.get_by_label("Opening the conversation")).to_be_visible()
-    await alice.page.evaluate(
-        "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
-    )
+    await alice.page.evaluate(NEXT_FRAME)
     assert others == []
     await expect(alice.page.get_by_text(text)).to_have_count(0)
 
-    for route in checks:
-        await route.continue_()
+    await checks.release()
     await expect(alice.page).to_have_url(re.compile(r"/login$"))
     await expect(alice.page.get_by_text("Someone else has signed in")).to_be_visible()
     await expect(alice.page.get_by_text(text)).to_have_count(0)
