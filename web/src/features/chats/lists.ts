@@ -107,7 +107,6 @@ function notifyHidden(unnoticed: Received[]): void {
   }
 }
 
-/** The list again, quietly: someone new wrote, or groups changed while we were disconnected. */
 /**
  * The lists that could not load (the page opened offline, or the server was away), again: the
  * session is confirmed and the connection up. Nothing for a list that is loaded or loading.
@@ -118,6 +117,7 @@ export function loadWhatFailed(): void {
   if (s.contactsStatus === "error") void loadContacts();
 }
 
+/** The list again, quietly: someone new wrote, or groups changed while we were disconnected. */
 export async function refreshChats(): Promise<void> {
   try {
     store().conversationsLoaded(await fetchConversations());

@@ -45,10 +45,10 @@ describe("reportRead", () => {
     expect([socket.emitted, rest.reads]).toEqual([[], ["7"]]);
   });
 
-  it("waits for the socket, never by REST, while the session is being confirmed", () => {
+  it("goes by REST while the session is being confirmed (REST waits for the answer: api/http.ts)", () => {
     socket.connected = false;
     socket.confirming = true;
     reportRead(BOB, "7");
-    expect([socket.emitted, rest.reads]).toEqual([["7"], []]);
+    expect([socket.emitted, rest.reads]).toEqual([[], ["7"]]);
   });
 });

@@ -3,7 +3,7 @@ import { errorMessage, request } from "../../api/http";
 import { fetchChatPage as fetchPage } from "../../api/chatPages";
 import { fetchGroup, markGroupRead } from "../../api/groups";
 import { markRead } from "../../api/messages";
-import { emitMarkRead, isConfirming, isConnected } from "../../realtime/socket";
+import { emitMarkRead, isConnected } from "../../realtime/socket";
 import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
 import { newestId, oldestId } from "../../store/conversation";
 import type { AroundPage } from "../../types";
@@ -117,9 +117,10 @@ export function loadLatest(chatKey: string): void {
 export function reportRead(chatKey: string, upToMessageId: string): void {
   useChatStore.getState().chatRead(chatKey, upToMessageId);
   const groupId = groupIdOf(chatKey);
-  // While the server is asked whose session the socket's is, the read waits for the answer: by
-  // REST it would go out as whoever the cookie is now, perhaps not the person shown.
-  if (isConnected() || isConfirming()) {
+  // Over the socket only once it is confirmed as the person shown. Otherwise by REST, whose
+  // calls wait for that same answer after an offline start or a lost connection (api/http.ts)
+  // and, unlike a read held on the socket, outlive a connection lost meanwhile.
+  if (isConnected()) {
     emitMarkRead(targetOf(chatKey), upToMessageId, () => undefined);
   } else if (groupId !== null) {
     markGroupRead(groupId, upToMessageId).catch(() => undefined);

@@ -140,7 +140,9 @@ export function unlisted(
     // The preview says so too, even with the conversation not loaded: a repeat counts nothing.
     lastMessage: last?._id === message._id ? preview(message) : last,
     unreadCount: entry.unreadCount - 1,
-    mentionCount: Math.max(0, entry.mentionCount - (mentioned ? 1 : 0)),
+    // Mentions are unread messages too: never more of them than are left (the deleted one may
+    // have named me though no copy here says so).
+    mentionCount: Math.min(entry.unreadCount - 1, Math.max(0, entry.mentionCount - (mentioned ? 1 : 0))),
     unreadIds: ids.filter((id) => id !== message._id),
     unreadMentionIds: mentions.filter((id) => id !== message._id),
   };
@@ -197,7 +199,9 @@ function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<Chat
           ...settings,
         }
       : { chatKey: key, lastMessage, unreadCount, mentionCount, ...settings };
-    if (lastMessage) cursor = cursor === null ? lastMessage._id : maxId(cursor, lastMessage._id);
+    // The first list starts the cursor; later ones leave it to the catch-ups (a refresh can
+    // list a message newer than one still lost on the way: see messagesSynced).
+    if (lastMessage && s.syncCursor === null) cursor = cursor === null ? lastMessage._id : maxId(cursor, lastMessage._id);
   }
   // Chats with only unsent messages (nothing stored yet) stay on top; a group with no message
   // yet that was not listed before goes last.

@@ -96,4 +96,21 @@ describe("mentions of me", () => {
     store().messageChanged({ ...said(8, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] });
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
   });
+
+  it("never stay above the unread left: the one unread, named me, deleted while not loaded", () => {
+    store().conversationsLoaded([
+      {
+        type: "group",
+        _id: HIKERS,
+        name: "Hikers",
+        avatar: null,
+        memberCount: 3,
+        lastMessage: { _id: "9", text: "@Alice Liddell hi", hasImage: false, senderId: BOB, createdAt: "", deleted: false },
+        unreadCount: 1,
+        mentionCount: 1,
+      },
+    ]);
+    store().messageChanged({ ...said(9, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] });
+    expect(store().chats[HIKING]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
+  });
 });

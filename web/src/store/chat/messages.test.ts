@@ -75,6 +75,10 @@ describe("catching up", () => {
     store().messageReceived(stored(100, BOB, ALICE, "live"));
     expect(store().syncCursor).toBe("42");
 
+    // A refresh of the list (a stranger's message, a reconnect) lists 100 too: still 42.
+    store().chatsLoaded([chat(BOB, 100, 0), chat(CAROL, 42, 0)]);
+    expect(store().syncCursor).toBe("42");
+
     store().messagesSynced([stored(99, CAROL, ALICE, "lost on the way"), stored(100, BOB, ALICE, "live")]);
     expect(store().syncCursor).toBe("100");
     expect(texts(BOB)).toEqual(["live:sent"]);
