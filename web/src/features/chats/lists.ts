@@ -51,14 +51,29 @@ export async function loadMoreContacts(query: string): Promise<void> {
 }
 
 let refreshing: Promise<void> | null = null;
+let refreshAgain = false;
+
+/**
+ * The chats and contacts lists again, once at a time; asked meanwhile, once more after: the
+ * answer in flight may predate who asked (a stranger's message committed after it was read).
+ */
+function refreshLists(): void {
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = Promise.all([refreshChats(), loadContactsQuietly()]).then(() => {
+    refreshing = null;
+    if (refreshAgain) {
+      refreshAgain = false;
+      refreshLists();
+    }
+  });
+}
 
 /** Someone new came online: list them under Contacts. */
 export function noticeStranger(): void {
-  if (!refreshing) {
-    refreshing = loadContactsQuietly().then(() => {
-      refreshing = null;
-    });
-  }
+  refreshLists();
 }
 
 /**
@@ -77,12 +92,8 @@ export function noticeArrivals(received: Received[]): void {
   }
   const { people, groups } = store();
   const unknown = (r: Received) => (r.groupId ? !groups[r.groupId] : !people[r.chatKey]);
-  if (fresh.some(unknown) && !refreshing) {
-    // Someone who joined after our lists loaded, or a group I was put in: the list knows them now.
-    refreshing = Promise.all([refreshChats(), loadContactsQuietly()]).then(() => {
-      refreshing = null;
-    });
-  }
+  // Someone who joined after our lists loaded, or a group I was put in: the list knows them now.
+  if (fresh.some(unknown)) refreshLists();
 }
 
 /** The tab is hidden: one browser notification per conversation that got messages. */
