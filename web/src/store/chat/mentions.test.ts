@@ -9,24 +9,34 @@ beforeEach(() => {
   store().groupLoaded(hikers());
 });
 
+/** The conversations list as the server gives it: Hikers, its newest (9) naming me, unread. */
+function listedWithMentions(unreadCount: number, mentionCount: number) {
+  store().conversationsLoaded([
+    {
+      type: "group",
+      _id: HIKERS,
+      name: "Hikers",
+      avatar: null,
+      memberCount: 3,
+      lastMessage: { _id: "9", text: "@Alice Liddell hi", hasImage: false, senderId: BOB, createdAt: "", deleted: false },
+      unreadCount,
+      mentionCount,
+    },
+  ]);
+}
+
+/** A group message as the server sends it once deleted: no text, naming nobody. */
+function deletedSaid(id: number, from: string) {
+  return { ...said(id, from, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] };
+}
+
 function mentioning(id: number, from: string, text: string, ...mentions: string[]) {
   return { ...said(id, from, text), mentions };
 }
 
 describe("mentions of me", () => {
   it("load from the conversations list", () => {
-    store().conversationsLoaded([
-      {
-        type: "group",
-        _id: HIKERS,
-        name: "Hikers",
-        avatar: null,
-        memberCount: 3,
-        lastMessage: { _id: "9", text: "@Alice Liddell hi", hasImage: false, senderId: BOB, createdAt: "", deleted: false },
-        unreadCount: 3,
-        mentionCount: 2,
-      },
-    ]);
+    listedWithMentions(3, 2);
 
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 3, mentionCount: 2 });
   });
@@ -66,51 +76,29 @@ describe("mentions of me", () => {
     store().messageReceived(mentioning(12, CAROL, "@Alice Liddell and @Bob Ross", ALICE, BOB));
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 3, mentionCount: 2 });
 
-    const deleted = { ...said(10, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] };
+    const deleted = deletedSaid(10, BOB);
     store().messageChanged(deleted);
     store().messageChanged(deleted); // a repeat counts nothing
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 2, mentionCount: 1 });
-    store().messageChanged({ ...said(11, CAROL, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] });
+    store().messageChanged(deletedSaid(11, CAROL));
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 1, mentionCount: 1 });
   });
 
   it("drop with the newest of a snapshot's unread, deleted (the others' ids are not known)", () => {
-    store().conversationsLoaded([
-      {
-        type: "group",
-        _id: HIKERS,
-        name: "Hikers",
-        avatar: null,
-        memberCount: 3,
-        lastMessage: { _id: "9", text: "@Alice Liddell hi", hasImage: false, senderId: BOB, createdAt: "", deleted: false },
-        unreadCount: 3,
-        mentionCount: 2,
-      },
-    ]);
-    const deleted = { ...said(9, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] };
+    listedWithMentions(3, 2);
+    const deleted = deletedSaid(9, BOB);
     store().messageChanged(deleted);
     store().messageChanged(deleted);
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 2, lastMessage: { deleted: true } });
     // A read message, deleted, changes no count.
     store().chatRead(HIKING, "9");
-    store().messageChanged({ ...said(8, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] });
+    store().messageChanged(deletedSaid(8, BOB));
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
   });
 
   it("never stay above the unread left: the one unread, named me, deleted while not loaded", () => {
-    store().conversationsLoaded([
-      {
-        type: "group",
-        _id: HIKERS,
-        name: "Hikers",
-        avatar: null,
-        memberCount: 3,
-        lastMessage: { _id: "9", text: "@Alice Liddell hi", hasImage: false, senderId: BOB, createdAt: "", deleted: false },
-        unreadCount: 1,
-        mentionCount: 1,
-      },
-    ]);
-    store().messageChanged({ ...said(9, BOB, ""), text: null, deletedAt: "2026-01-01T00:00:00Z", mentions: [] });
+    listedWithMentions(1, 1);
+    store().messageChanged(deletedSaid(9, BOB));
     expect(store().chats[HIKING]).toMatchObject({ unreadCount: 0, mentionCount: 0 });
   });
 });
