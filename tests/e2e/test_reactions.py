@@ -24,6 +24,17 @@ def chip(person: Person, text: str, name: str) -> Locator:
     return message(person, text).get_by_role("button", name=name, exact=True)
 
 
+async def message_id_of(person: Person, text: str) -> str:
+    """The stored id of the message with this text, as the page shows it."""
+    found = (
+        await person.page.locator("[data-message-id]")
+        .filter(has_text=text)
+        .get_attribute("data-message-id")
+    )
+    assert found
+    return found
+
+
 async def react_from_the_menu(person: Person, text: str, emoji: str) -> None:
     bubble = message(person, text)
     await bubble.hover()
@@ -89,11 +100,7 @@ async def test_the_21st_different_emoji_is_refused_in_the_servers_words_and_undo
 ) -> None:
     alice, bob = await chatting(open_person)
     text = "Lunch at noon?"
-    message_id = (
-        await bob.page.locator("[data-message-id]")
-        .filter(has_text=text)
-        .get_attribute("data-message-id")
-    )
+    message_id = await message_id_of(bob, text)
     for emoji in TWENTY:
         response = await bob.context.request.put(
             f"/api/messages/{message_id}/reactions/{quote(emoji)}", headers={"Origin": web.url}

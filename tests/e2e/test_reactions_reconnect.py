@@ -13,7 +13,7 @@ from playwright.async_api import CDPSession, WebSocketRoute, expect
 from socketspace.realtime import events
 from tests.conftest import LiveServer
 from tests.e2e.conftest import Person
-from tests.e2e.test_reactions import Open, chatting, chip, message
+from tests.e2e.test_reactions import Open, chatting, chip, message, message_id_of
 
 
 async def offline(cdp: CDPSession, on: bool) -> None:
@@ -22,6 +22,15 @@ async def offline(cdp: CDPSession, on: bool) -> None:
         "Network.emulateNetworkConditions",
         {"offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
     )
+
+
+async def gone_offline(person: Person) -> CDPSession:
+    """The person's page cut off from the network (DevTools' emulation), and saying so."""
+    cdp = await person.context.new_cdp_session(person.page)
+    await cdp.send("Network.enable")
+    await offline(cdp, True)
+    await expect(person.page.get_by_text("You are offline.")).to_be_visible()
+    return cdp
 
 
 async def react(person: Person, web: LiveServer, message_id: str, emoji: str, on: bool) -> None:
@@ -37,19 +46,11 @@ async def test_reactions_changed_while_away_are_shown_after_the_reconnect(
 ) -> None:
     alice, bob = await chatting(open_person)
     text = "Lunch at noon?"
-    message_id = (
-        await bob.page.locator("[data-message-id]")
-        .filter(has_text=text)
-        .get_attribute("data-message-id")
-    )
-    assert message_id
+    message_id = await message_id_of(bob, text)
     await react(bob, web, message_id, "👍", True)
     await expect(chip(alice, text, "👍 1, Bob reacted")).to_be_visible()
 
-    cdp = await alice.context.new_cdp_session(alice.page)
-    await cdp.send("Network.enable")
-    await offline(cdp, True)
-    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    cdp = await gone_offline(alice)
     # Bob changes his mind while Alice is away: her page hears nothing of it.
     await react(bob, web, message_id, "👍", False)
     await react(bob, web, message_id, "🎉", True)
@@ -86,12 +87,7 @@ async def test_a_reaction_whose_event_was_lost_is_shown_after_the_servers_resync
     await alice.open_chat_with("Bob")
     await alice.send("Lunch at noon?")
     await bob.open_chat_with("Alice")
-    message_id = (
-        await bob.page.locator("[data-message-id]")
-        .filter(has_text="Lunch at noon?")
-        .get_attribute("data-message-id")
-    )
-    assert message_id
+    message_id = await message_id_of(bob, "Lunch at noon?")
     await react(bob, web, message_id, "👍", True)
     await asyncio.wait_for(lost.get(), 10)
     await expect(message(alice, "Lunch at noon?").get_by_test_id("reaction")).to_have_count(0)
@@ -112,20 +108,12 @@ async def test_another_chat_loaded_before_the_drop_shows_its_reactions_as_they_a
     await alice.open_chat_with("Carol")
     await alice.send("Lunch at noon?")
     await carol.open_chat_with("Alice")
-    message_id = (
-        await carol.page.locator("[data-message-id]")
-        .filter(has_text="Lunch at noon?")
-        .get_attribute("data-message-id")
-    )
-    assert message_id
+    message_id = await message_id_of(carol, "Lunch at noon?")
     await react(carol, web, message_id, "👍", True)
     await expect(chip(alice, "Lunch at noon?", "👍 1, Carol reacted")).to_be_visible()
     await alice.open_chat_with("Bob")
 
-    cdp = await alice.context.new_cdp_session(alice.page)
-    await cdp.send("Network.enable")
-    await offline(cdp, True)
-    await expect(alice.page.get_by_text("You are offline.")).to_be_visible()
+    cdp = await gone_offline(alice)
     await react(carol, web, message_id, "👍", False)
     await react(carol, web, message_id, "🎉", True)
     await offline(cdp, False)
