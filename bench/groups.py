@@ -44,6 +44,7 @@ from common import (
 )
 from run import (
     BUSY_MACHINE_SHARE,
+    add_quiet_arguments,
     add_step_arguments,
     check_step_arguments,
     held,
@@ -86,13 +87,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="offered frames/s (msg/s times recipients), comma-separated",
     )
     add_step_arguments(parser, p99_limit_ms=250.0)
-    parser.add_argument(
-        "--max-busy",
-        type=float,
-        default=0.5,
-        help="before each size, wait (bounded) until other work uses fewer cores than this",
-    )
-    parser.add_argument("--load-wait-seconds", type=float, default=60.0, help="0: do not wait")
+    add_quiet_arguments(parser, before="before each size", wait_seconds=60.0)
     parser.add_argument(
         "--retries",
         type=int,

@@ -115,6 +115,21 @@ def check_step_arguments(parser: argparse.ArgumentParser, args: argparse.Namespa
         parser.error("--p99-limit-ms must be positive")
 
 
+def add_quiet_arguments(
+    parser: argparse.ArgumentParser, *, before: str, wait_seconds: float
+) -> None:
+    """common.wait_for_quiet's bounds; shared with bench/groups.py."""
+    parser.add_argument(
+        "--max-busy",
+        type=float,
+        default=0.5,
+        help=f"{before}, wait (bounded) until other work uses fewer cores than this",
+    )
+    parser.add_argument(
+        "--load-wait-seconds", type=float, default=wait_seconds, help="0: do not wait"
+    )
+
+
 def add_ramp_arguments(parser: argparse.ArgumentParser, default_rates: str = DEFAULT_RATES) -> None:
     """The ramp's options, shared with bench/scaleout.py."""
     parser.add_argument("--pairs", type=int, default=20, help="pairs of users (default 20)")
@@ -173,15 +188,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="compare REST and socket at this offered msg/s instead of ramping one path",
     )
     parser.add_argument("--rounds", type=int, default=3, help="--open-loop: steps of each path")
-    parser.add_argument(
-        "--max-busy",
-        type=float,
-        default=0.5,
-        help="--open-loop: before each round, wait (bounded) until other work uses fewer cores",
-    )
-    parser.add_argument(
-        "--load-wait-seconds", type=float, default=30.0, help="--open-loop: 0 does not wait"
-    )
+    add_quiet_arguments(parser, before="--open-loop: before each round", wait_seconds=30.0)
     parser.add_argument(
         "--http-connections",
         type=int,
