@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import text as sql_text
 
 from socketspace.db import Database
 from socketspace.migrations import downgrade, upgrade
@@ -25,19 +26,24 @@ from tests.rows import direct_chat
 index_first: Callable[[], Awaitable[object]] | None = None
 
 
-@pytest.fixture(autouse=True, params=["scan", "index", "whole-index"])
+@pytest.fixture(autouse=True, params=["scan", "index", "whole-index", "as-configured"])
 async def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, app: Any) -> None:
-    """Each test three ways: as it runs here (the newest messages checked in Python first;
-    on SQLite every message still queued for the index, its indexer stopped); with only the
-    newest message checked, so that the rest goes through the search index (on PostgreSQL
-    row by row, the viewer having few messages); and through the whole index (PostgreSQL's
-    GIN index too). In the last two, SQLite's index takes the queue before each search."""
+    """Each test four ways: the newest messages checked in Python first (on SQLite every
+    message still queued for the index, its indexer stopped); with only the newest message
+    checked, so that the rest goes through the search index (on PostgreSQL row by row, the
+    viewer having few messages); the same through the whole index (PostgreSQL's GIN index
+    too); and as configured (PostgreSQL straight to its GIN index, as it does for words it
+    lists for few messages, which are all words here). In the last three, SQLite's index
+    takes the queue before each search."""
     indexer: SearchIndexer = app.api.state.ctx.search_index
     if request.param == "scan":
         await indexer.stop()
     else:
         monkeypatch.setattr(sys.modules[__name__], "index_first", indexer.catch_up)
+    if request.param in ("index", "whole-index"):
         monkeypatch.setattr(search_service, "SCAN_FIRST", 1)
+    if request.param != "as-configured":
+        monkeypatch.setattr(search_service, "INDEX_LISTS_MAX", -1)
     if request.param == "whole-index":
         monkeypatch.setattr(search_service, "ROW_BY_ROW_MAX", 0)
 
@@ -285,5 +291,47 @@ async def test_the_migration_indexes_the_messages_already_stored(database_url):
             await upgrade(db.engine)
         page = await search_service.search(db, viewer_id=ben.id, q="creme brul")
         assert [f.message.text for f in page.results] == ["an old Crème brûlée recipe"]
+    finally:
+        await db.dispose()
+
+
+async def test_postgresql_asks_its_index_at_once_for_words_it_lists_for_few_messages(
+    database_url, monkeypatch
+):
+    """PostgreSQL estimates from its statistics how many messages its GIN index lists for a
+    query's words: few, and the search goes to the index at once; many, and the newest
+    messages are checked first. SQLite always checks the newest first."""
+    db = Database.from_url(database_url)
+    scans: list[str] = []
+    newest_first = search_service._newest_first
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        scans.append("scan")
+        return await newest_first(*args, **kwargs)
+
+    monkeypatch.setattr(search_service, "_newest_first", counted)
+    monkeypatch.setattr(search_service, "INDEX_LISTS_MAX", 50)
+    try:
+        async with db.write() as session:
+            ann, ben, chat = await direct_chat(session)
+            for n in range(200):
+                text = f"standup notes {n}" + (" zeppelin" if n == 7 else "")
+                session.add(
+                    Message(
+                        conversation_id=chat.id, sender_id=ann.id, receiver_id=ben.id, text=text
+                    )
+                )
+        if not db.is_sqlite:
+            async with db.write() as session:
+                await session.execute(sql_text("ANALYZE messages"))
+        found = {}
+        for q in ("zeppelin", "standup"):
+            page = await search_service.search(db, viewer_id=ben.id, q=q, limit=3)
+            found[q] = ([f.message.text for f in page.results], scans.copy())
+            scans.clear()
+        assert found["zeppelin"][0] == ["standup notes 7 zeppelin"]
+        assert found["standup"][0] == [f"standup notes {n}" for n in (199, 198, 197)]
+        assert found["zeppelin"][1] == (["scan"] if db.is_sqlite else [])
+        assert found["standup"][1] == ["scan"]
     finally:
         await db.dispose()
