@@ -19,7 +19,7 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Table, bindparam, case, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, text, update
 from sqlalchemy.dialects import sqlite
 
 from socketspace.models import Conversation, ConversationMember, User
@@ -71,7 +71,6 @@ def values_of(names: Sequence[str]) -> Callable[[MessageRecord], tuple[Any, ...]
 # --- Core statements both databases run -------------------------------------------------------
 
 _member = ConversationMember
-_MINE = (_member.conversation_id == bindparam("cid"), _member.user_id == bindparam("uid"))
 # Lookups by key, never `(a, b) IN (...)` lists of row values: SQLite answers those with a
 # scan of the whole table.
 FIND_CONVERSATION = select(Conversation.id).where(
@@ -126,26 +125,29 @@ FIND_EARLIER = select(*MESSAGES.columns).where(
 )
 # Run with a dict of INSERT_COLUMNS per message: SQLAlchemy sends them as one INSERT.
 ADD_MESSAGES = insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True)
-MOVE_LAST_MESSAGE = (
-    update(Conversation)
-    .where(Conversation.id == bindparam("cid"))
-    .values(last_message_id=bindparam("mid"))
-)
-ADD_UNREAD = (
-    update(_member).where(*_MINE).values(unread_count=_member.unread_count + bindparam("n"))
-)
-READ_BY_SENDING = (
-    update(_member)
-    .where(*_MINE)
-    .values(
-        unread_count=bindparam("n"),
-        last_read_message_id=case(
-            (_member.last_read_message_id < bindparam("mid"), bindparam("mid")),
-            else_=_member.last_read_message_id,
-        ),
-    )
+# The three kinds of change of `touch_conversations` in one statement, so one round trip: the
+# members' increments and reads are never for the same row (the writer counts a sender's
+# unread among its reads), so the two updates of conversation_members do not meet.
+TOUCH_CONVERSATIONS = text(
+    "WITH moved AS (UPDATE conversations AS c SET last_message_id = m.mid"
+    " FROM unnest(CAST(:move_cids AS bigint[]), CAST(:move_mids AS bigint[])) AS m(cid, mid)"
+    " WHERE c.id = m.cid),"
+    " added AS (UPDATE conversation_members AS cm SET unread_count = cm.unread_count + a.n"
+    " FROM unnest(CAST(:add_cids AS bigint[]), CAST(:add_uids AS text[]),"
+    " CAST(:add_ns AS integer[])) AS a(cid, uid, n)"
+    " WHERE cm.conversation_id = a.cid AND cm.user_id = a.uid)"
+    " UPDATE conversation_members AS cm SET unread_count = r.n, last_read_message_id ="
+    " CASE WHEN cm.last_read_message_id < r.mid THEN r.mid ELSE cm.last_read_message_id END"
+    " FROM unnest(CAST(:read_cids AS bigint[]), CAST(:read_uids AS text[]),"
+    " CAST(:read_ns AS integer[]), CAST(:read_mids AS bigint[])) AS r(cid, uid, n, mid)"
+    " WHERE cm.conversation_id = r.cid AND cm.user_id = r.uid"
 )
 _insert_values = values_of(INSERT_COLUMNS)
+
+
+def _columns(rows: list[Params], prefix: str, names: str) -> Params:
+    """Rows of parameters as one array per name (`cid mid` -> move_cids, move_mids)."""
+    return {f"{prefix}_{name}s": [row[name] for row in rows] for name in names.split()}
 
 
 class PostgreSQL:
@@ -166,10 +168,12 @@ class PostgreSQL:
     def touch_conversations(
         self, conn: Connection, moves: list[Params], increments: list[Params], reads: list[Params]
     ) -> None:
-        conn.execute(MOVE_LAST_MESSAGE, moves)
-        if increments:
-            conn.execute(ADD_UNREAD, increments)
-        conn.execute(READ_BY_SENDING, reads)
+        conn.execute(
+            TOUCH_CONVERSATIONS,
+            _columns(moves, "move", "cid mid")
+            | _columns(increments, "add", "cid uid n")
+            | _columns(reads, "read", "cid uid n mid"),
+        )
 
 
 # --- SQLite: the same writes as plain SQL on the driver's cursor ------------------------------
