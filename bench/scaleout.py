@@ -11,6 +11,8 @@ prefix, dropped afterwards):
                   load generator on core 1; each pair's users sit on different processes, so
                   every delivery crosses Redis
   pg-redis-2-spread  the same, one server per core, the generator sharing core 1
+  pg-redis-4      4 processes, two per core, the generator sharing core 1; partners on
+                  different processes
 
 Each set-up runs the open-loop ramp of bench/run.py (same relay.mjs, same steps, same "held"
 rule: p99 within the limit and nothing lost, duplicated, refused, unacked, misrouted or
@@ -127,6 +129,14 @@ SETUPS = {
             True,
             (0, 1),
             "2 processes (one per core, generator shares core 1), PostgreSQL + Redis, "
+            "every delivery crosses",
+        ),
+        Setup(
+            "pg-redis-4",
+            True,
+            True,
+            (0, 1, 0, 1),
+            "4 processes (two per core, generator shares core 1), PostgreSQL + Redis, "
             "every delivery crosses",
         ),
     )
