@@ -29,7 +29,7 @@ from socketspace.config import Settings
 from socketspace.context import AppContext
 from socketspace.memory import HeapTrimmer
 from socketspace.metrics import process_exiting
-from socketspace.realtime.bus import Bus, RedisBus
+from socketspace.realtime.bus import Bus, SharedBus
 from socketspace.realtime.notifier import REVOKED, SocketNotifier
 from socketspace.realtime.presence import PROCESS_GONE
 from socketspace.realtime.presence_store import PresenceStore, RedisPresenceStore
@@ -114,11 +114,12 @@ class SocketSpaceApp(socketio.ASGIApp):  # type: ignore[misc]
 def create_app(settings: Settings | None = None) -> SocketSpaceApp:
     settings = settings or Settings()
     sio = create_socket_server(settings)
-    # Signals between processes (presence, revoked sessions): Redis when there are several.
+    # Signals between processes (presence, revoked sessions): with Redis, in the fan-out's
+    # batches.
     bus: Bus
     store: PresenceStore
-    if settings.redis_url:
-        bus = RedisBus(settings.redis_url, f"{settings.redis_key_prefix}:bus")
+    if settings.redis_url and isinstance(sio.manager, RedisFanout):
+        bus = SharedBus(sio.manager)
         store = RedisPresenceStore(settings.redis_url, settings.redis_key_prefix, bus.host)
     else:
         bus, store = Bus(), PresenceStore()

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from unittest.mock import ANY
 
 import httpx
 import orjson
@@ -291,3 +293,31 @@ async def test_a_process_started_while_redis_was_down_asks_its_clients_to_resync
     finally:
         await deployment.close()
         await own_redis.stop()
+
+
+async def test_the_servers_signals_ride_the_batches_and_a_stopping_process_says_goodbye(
+    deployment: Deployment,
+):
+    """Presence and ended sessions reach the other processes inside the fan-out's batches,
+    with no channel or PUBLISH of their own; a process stopped normally says goodbye in its
+    last batch, so the others forget its sequence."""
+    one, two = await deployment.start(), await deployment.start()
+    alice = await deployment.signup("Alice", one)
+    prefix = deployment.env["REDIS_KEY_PREFIX"]
+    async with listening(deployment) as pubsub:
+        tab_on_two = await deployment.connect(alice, two)  # Alice online: two tells one
+        two_host, _ = await batch_with(pubsub, '[null,"presence",')
+        assert (await alice.http.post("/api/auth/logout")).status_code == 200
+        one_host, _ = await batch_with(pubsub, '[null,"sessions-revoked",')
+        async with asyncio.timeout(5):  # two heard it, from one's batch
+            await tab_on_two.disconnected.wait()
+        assert one_host != two_host
+        client = redis.from_url(deployment.redis_url)
+        try:
+            channels = await client.pubsub_channels(f"{prefix}:*")
+        finally:
+            await client.aclose()
+        assert channels == [f"{prefix}:fanout".encode()]
+
+        two.send(signal.SIGTERM)
+        assert await batch_with(pubsub, '[null,"fanout-bye",') == (two_host, ANY)

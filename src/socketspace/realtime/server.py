@@ -376,7 +376,6 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def start(self) -> None:
         if isinstance(self.server.manager, RedisFanout):
             await self.server.manager.start()
-        await self.bus.start()
         await self.presence.start()
 
     async def close(self) -> None:
@@ -385,7 +384,6 @@ class ChatNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self._sweeper.stop()
         self.typing.close()
         await self.presence.close()
-        await self.bus.close()
         await self.presence.store.close()
         if isinstance(self.server.manager, RedisFanout):
             await self.server.manager.close()

@@ -1,5 +1,6 @@
-"""A Redis pub/sub channel listened to for as long as the server runs: the servers' bus
-(bus.py) and the clients' events (transport/rooms.py `RedisFanout`) each have one."""
+"""A Redis pub/sub channel listened to for as long as the server runs: the fan-out's
+(transport/rooms.py `RedisFanout`), which carries the clients' events and the servers' own
+signals (bus.py)."""
 
 from __future__ import annotations
 

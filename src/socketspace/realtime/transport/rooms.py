@@ -24,7 +24,8 @@ and the clients' `sync` reads what they missed from the database; `resync` asks 
 `RedisFanout` for who is asked when). Nothing else of
 `AsyncRedisManager` is used: every event for clients is an emit to rooms, acks go to a
 connection of this process, and connections are only ever disconnected or moved between
-rooms by the process that holds them (revoked sessions cross by realtime/bus.py).
+rooms by the process that holds them (revoked sessions cross as signals of realtime/bus.py,
+which ride the same batches).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -64,6 +66,13 @@ HOST_BYTES = 32  # uuid4().hex
 # The connections told to `resync`: those whose handshake asked for anything of ours. The
 # original client asks for nothing, has no `sync`, and must see no event it does not know.
 RESYNC_ROOM = "resync"
+
+# The signal of a process that stops normally, in its last batch: the others forget its
+# sequence (a process's sequence is of one life: a restart is a new process).
+BYE = "fanout-bye"
+# What a batch carries: an emit (namespace, room, encoded packet), or a signal between the
+# servers (None, kind, payload: realtime/bus.py).
+Item = tuple[str | None, Any, Any]
 
 
 class SharedFrameManager(socketio.AsyncManager):  # type: ignore[misc]
@@ -146,8 +155,10 @@ class RedisFanout(SharedFrameManager):
     reaches the other processes in a batch over a Redis pub/sub channel (see the module's
     docstring).
 
-    A batch is `<host><sequence> [lost, emits]`. Events are lost to the other processes in
-    three ways, and `resync` goes to the clients that may have missed one:
+    A batch is `<host><sequence> [lost, items]`: emits, and the servers' own signals
+    (realtime/bus.py: presence, ended sessions, a process counted out), which so take no
+    PUBLISH of their own and keep their order with the events. Events are lost to the other
+    processes in three ways, and `resync` goes to the clients that may have missed one:
 
     - This process could not publish (a failed PUBLISH, or emits dropped while Redis was
       down). It knows which rooms those events were for, so its next batch that gets through
@@ -180,7 +191,7 @@ class RedisFanout(SharedFrameManager):
         self._subscription = Subscription(
             url, channel, name="fanout", on_message=self._received, on_back=self._back
         )
-        self._pending: list[tuple[str, Any, str]] = []  # (namespace, room, encoded packet)
+        self._pending: list[Item] = []
         self._queued = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -190,9 +201,14 @@ class RedisFanout(SharedFrameManager):
         self._lost_from: int | None = None
         self._lost_rooms: set[str] | None = set()
         self._losses = 0  # batches lost so far: a report clears only what it carried
-        self._senders: dict[bytes, int] = {}  # another process: the last sequence number heard
+        # Each other process: the last sequence number heard from it, until it says goodbye
+        # or is counted out.
+        self._senders: dict[bytes, int] = {}
         self._publisher: asyncio.Task[None] | None = None
         self._connection: AbstractConnection | None = None  # the publisher's
+        self._closed = False
+        # Runs the signals of the other processes' batches (realtime/bus.py SharedBus).
+        self.on_signal: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
 
     async def emit(
         self,
@@ -219,12 +235,20 @@ class RedisFanout(SharedFrameManager):
             await self.deliver(namespace, room, skip_sid, encoded)
         if ignore_queue or (isinstance(room, str) and self.is_connected(room, namespace)):
             return
+        self._queue((namespace, room, encoded))
+
+    def signal(self, kind: str, payload: dict[str, Any]) -> None:
+        """Queue a signal for the other processes' servers, after the emits queued so far. A
+        lost one is not reported: each kind heals by itself (realtime/bus.py)."""
+        self._queue((None, kind, payload))
+
+    def _queue(self, item: Item) -> None:
         if len(self._pending) >= MAX_PENDING:
             log.error("fanout_dropped emits=%d reason=redis_behind", len(self._pending))
             self._sequence += 1  # as if one batch: the next one reports it lost
             self._lost(self._sequence, self._pending)
             self._pending = []
-        self._pending.append((namespace, room, encoded))
+        self._pending.append(item)
         self._queued.set()
 
     async def start(self) -> None:
@@ -232,7 +256,11 @@ class RedisFanout(SharedFrameManager):
         await self._subscription.start()
 
     async def close(self) -> None:
-        """Publish what is queued (for at most 2 s), then stop."""
+        """Publish what is queued and a goodbye (for at most 2 s), then stop (once)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.signal(BYE, {})
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(2):
                 while self._pending or not self._idle.is_set():
@@ -286,15 +314,17 @@ class RedisFanout(SharedFrameManager):
             finally:
                 self._idle.set()
 
-    def _lost(self, sequence: int, emits: list[tuple[str, Any, str]]) -> None:
-        """Batch `sequence` (these emits) never reached Redis: keep its rooms for the report."""
+    def _lost(self, sequence: int, items: list[Item]) -> None:
+        """Batch `sequence` (these items) never reached Redis: keep its rooms for the report."""
         self._losses += 1
-        if emits:  # not a report that went alone
+        if items:  # not a report that went alone
             metrics.FANOUT_LOST_BATCHES.inc()
         if self._lost_from is None:
             self._lost_from = sequence
         rooms = self._lost_rooms
-        for namespace, room, _encoded in emits:
+        for namespace, room, _encoded in items:
+            if namespace is None:  # a signal: no room of clients to resync
+                continue
             if rooms is None or room is None or len(rooms) > MAX_LOST_ROOMS:
                 rooms = None  # a broadcast, or too many to name: everyone
                 break
@@ -315,9 +345,11 @@ class RedisFanout(SharedFrameManager):
             await self._connection.disconnect()  # the next PUBLISH connects again
             raise
 
-    async def process_gone(self, _signal: dict[str, Any]) -> None:
-        """Another process was counted out without saying goodbye (presence.PROCESS_GONE):
-        it may have died with events unpublished."""
+    async def process_gone(self, signal: dict[str, Any]) -> None:
+        """Other processes were counted out without saying goodbye (presence.PROCESS_GONE,
+        `hosts`: their ids, the same as ours): they may have died with events unpublished."""
+        for host in signal.get("hosts", ()):
+            self._senders.pop(str(host).encode(), None)
         await self._resync("crash")
 
     async def _back(self) -> None:
@@ -356,7 +388,12 @@ class RedisFanout(SharedFrameManager):
         elif lost is not None:
             await self._resync("lost", lost["rooms"])
         for namespace, room, encoded in batch:
-            if namespace in self.rooms:
+            if namespace is None:
+                if room == BYE:
+                    self._senders.pop(host, None)
+                elif self.on_signal is not None:
+                    await self.on_signal(room, encoded)
+            elif namespace in self.rooms:
                 await self.deliver(namespace, room, None, encoded)
 
     async def _resync(self, reason: str, rooms: list[str] | None = None) -> None:

@@ -1,0 +1,91 @@
+"""The servers' signals in the fan-out's batches (realtime/bus.py SharedBus over
+transport/rooms.py RedisFanout), between two fan-outs in this process on the real Redis of
+TEST_REDIS_URL: a signal runs its handlers here at once and on the other process from the
+batch, and the other process forgets a sender's sequence when it says goodbye or is counted
+out."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import socketio
+
+from socketspace.realtime.bus import SharedBus
+from socketspace.realtime.transport import RedisFanout
+
+
+@pytest.fixture
+async def pair(redis_url: str) -> AsyncIterator[tuple[RedisFanout, RedisFanout]]:
+    """Two processes' fan-outs on one channel, each behind a Socket.IO server."""
+    channel = f"test-{uuid.uuid4().hex}:fanout"
+    fanouts = (RedisFanout(redis_url, channel), RedisFanout(redis_url, channel))
+    for fanout in fanouts:
+        socketio.AsyncServer(async_mode="asgi", client_manager=fanout)
+        await fanout.start()
+    yield fanouts
+    for fanout in fanouts:
+        await fanout.close()
+
+
+class Heard:
+    """A bus handler that remembers what it was given, and can be waited on."""
+
+    def __init__(self) -> None:
+        self.signals: list[dict[str, Any]] = []
+        self._more = asyncio.Event()
+
+    async def __call__(self, payload: dict[str, Any]) -> None:
+        self.signals.append(payload)
+        self._more.set()
+
+    async def until(self, count: int) -> list[dict[str, Any]]:
+        async with asyncio.timeout(10):
+            while len(self.signals) < count:
+                self._more.clear()
+                await self._more.wait()
+        return self.signals
+
+
+async def test_a_signal_runs_here_at_once_and_there_from_the_batch(pair):
+    one, two = pair
+    bus_one, bus_two = SharedBus(one), SharedBus(two)
+    here, there = Heard(), Heard()
+    bus_one.on("greeting", here)
+    bus_two.on("greeting", there)
+    assert bus_one.host == one.host.decode()  # one id for presence and the fan-out
+
+    await bus_one.publish("greeting", {"n": 1})
+    assert here.signals == [{"n": 1}]  # before anything reached Redis
+    await bus_one.publish("greeting", {"n": 2})
+    assert await there.until(2) == [{"n": 1}, {"n": 2}]
+    assert here.signals == [{"n": 1}, {"n": 2}]  # its own batches are not run twice
+    assert one.host in two._senders
+
+
+async def test_a_process_saying_goodbye_or_counted_out_is_forgotten(pair, redis_url):
+    one, two = pair
+    there = Heard()
+    SharedBus(two).on("greeting", there)
+    await SharedBus(one).publish("greeting", {})
+    await there.until(1)
+    assert one.host in two._senders
+    await one.close()  # stops normally: goodbye in its last batch
+
+    # A third process: two hears its batch after one's last (one channel, in order).
+    third = RedisFanout(redis_url, two.channel)
+    socketio.AsyncServer(async_mode="asgi", client_manager=third)
+    await third.start()
+    try:
+        await SharedBus(third).publish("greeting", {})
+        await there.until(2)
+        assert one.host not in two._senders
+        assert third.host in two._senders
+        # Counted out by presence, without a goodbye.
+        await two.process_gone({"hosts": [third.host.decode()]})
+        assert third.host not in two._senders
+    finally:
+        await third.close()
