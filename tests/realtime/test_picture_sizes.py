@@ -14,7 +14,7 @@ from socketspace.models import Media, Message
 from socketspace.realtime import events
 from socketspace.services.message_extras import load_extras
 from tests.api.test_messages import MESSAGE_FIELDS
-from tests.conftest import Person
+from tests.conftest import People, Person
 from tests.pictures import png_bytes
 
 
@@ -124,3 +124,24 @@ async def test_a_page_asks_for_its_pictures_sizes_once_and_a_page_without_pictur
             event.remove(db.engine.sync_engine, "before_cursor_execute", noted)
     assert sorted(extras.pictures.values()) == [(40, 30), (41, 30), (42, 30)]
     assert (asked_with, asked_without) == (1, 0)
+
+
+async def test_a_forwarded_pictures_size_is_in_the_answer_and_the_live_event(
+    alice: Person, bob: Person, people: People
+) -> None:
+    """The copy is a new message of the same picture: its size comes from the media table
+    (the forwarder uploaded nothing), one lookup for the batch."""
+    carol = await people.signup("Carol Ann", "carol@example.com")
+    carol_tab = await carol.connect()
+    original = await send_picture(alice, bob.id, (120, 90))
+    copy = await bob.http.post(
+        f"/api/messages/send/{carol.id}", json={"forwardOf": original["_id"]}
+    )
+    assert copy.status_code == 201, copy.text
+    assert (copy.json()["forwarded"], sized(copy.json())) == (True, (120, 90))
+    live = await carol_tab.next(events.NEW_MESSAGE)
+    assert (live["_id"], sized(live)) == (copy.json()["_id"], (120, 90))
+    words = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "and words"})
+    forwarded = {"forwardOf": words.json()["_id"]}
+    no_picture = await bob.http.post(f"/api/messages/send/{carol.id}", json=forwarded)
+    assert sized(no_picture.json()) is None

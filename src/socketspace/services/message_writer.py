@@ -33,7 +33,7 @@ from socketspace.errors import AppError, NotFound, Unavailable
 from socketspace.models.base import utcnow
 from socketspace.models.message import MessageRecord
 from socketspace.schemas.message import NO_EXTRAS, Extras, PictureSize, message_view
-from socketspace.services.media import Picture
+from socketspace.services.media import Picture, load_picture_sizes
 from socketspace.services.mentions import (
     find_mentions,
     load_mentionable,
@@ -223,6 +223,8 @@ class MessageWriter:
                     )
         if any(item.image_size for item in ready):
             results = [(item, _with_picture_size(item, outcome)) for item, outcome in results]
+        if any(item.forward_of for item in ready):
+            results = await self._with_forwarded_sizes(results)
         committed = time.perf_counter()
         for item, outcome in results:
             if isinstance(outcome, AppError):
@@ -238,6 +240,22 @@ class MessageWriter:
         if created:
             metrics.MESSAGES_STORED.inc(len(created))
             self._announce.put_nowait((created, committed))
+
+    async def _with_forwarded_sizes(
+        self, results: list[tuple[Outgoing, Stored | AppError]]
+    ) -> list[tuple[Outgoing, Stored | AppError]]:
+        """A forwarded picture's size, from the media table (the forwarder uploaded none):
+        one lookup for the batch, after the commit."""
+        urls = {
+            outcome.message.image
+            for item, outcome in results
+            if item.forward_of and isinstance(outcome, Stored) and outcome.message.image
+        }
+        if not urls:
+            return results
+        async with self.db.read() as session:
+            sizes = await load_picture_sizes(session, urls)
+        return [(item, _with_pictures(outcome, sizes)) for item, outcome in results]
 
     async def _run_announcer(self) -> None:
         while True:
@@ -518,12 +536,18 @@ def _extras(
 
 def _with_picture_size(item: Outgoing, outcome: Stored | AppError) -> Stored | AppError:
     """The picture's size in the view of the message just sent with it, which everyone is
-    sent (history pages read it from the media table: services/message_extras.py)."""
-    if not isinstance(outcome, Stored) or item.image_url is None or item.image_size is None:
+    sent (history pages read it from the media table: services/message_extras.py). A retry
+    that found one stored with another picture keeps that one's view."""
+    if item.image_url is None or item.image_size is None:
         return outcome
-    if outcome.message.image != item.image_url:  # a retry found one stored with another
+    return _with_pictures(outcome, {item.image_url: item.image_size})
+
+
+def _with_pictures(outcome: Stored | AppError, sizes: dict[str, PictureSize]) -> Stored | AppError:
+    """The size of the message's picture, when `sizes` knows it, in its view."""
+    if not isinstance(outcome, Stored) or outcome.message.image not in sizes:
         return outcome
-    pictures = {item.image_url: item.image_size}
+    pictures = {outcome.message.image: sizes[outcome.message.image]}
     return replace(outcome, extras=replace(outcome.extras, pictures=pictures))
 
 
