@@ -750,26 +750,24 @@ def cpu_model() -> str | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
+def run(argv: list[str] | None = None) -> dict[str, Any]:
+    """Every set-up asked for; the results document (also written to bench/results)."""
     options = parse_args(argv)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(line_buffering=True)  # progress shows in a log file too
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS_DIR / f"scaleout-{stamp}.json"
     results: list[dict[str, Any]] = []
-    try:
-        for setup in options.setups:
-            attempts = [run_setup(options, setup)]
-            while attempts[-1]["disturbed"] and len(attempts) <= options.retries:
-                print("  other work used the CPU during the steps: once more")
-                attempts.append(run_setup(options, setup))
-            # Other work only ever lowers what holds: keep the best attempt.
-            chosen = max(attempts, key=lambda a: a["bestRate"] or 0)
-            results.append({"chosen": attempts.index(chosen), "attempts": attempts})
-            write_results(path, options, argv, results)  # after each set-up: nothing is lost
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+    document: dict[str, Any] = {}
+    for setup in options.setups:
+        attempts = [run_setup(options, setup)]
+        while attempts[-1]["disturbed"] and len(attempts) <= options.retries:
+            print("  other work used the CPU during the steps: once more")
+            attempts.append(run_setup(options, setup))
+        # Other work only ever lowers what holds: keep the best attempt.
+        chosen = max(attempts, key=lambda a: a["bestRate"] or 0)
+        results.append({"chosen": attempts.index(chosen), "attempts": attempts})
+        document = write_results(path, options, argv, results)  # after each: nothing is lost
     summaries = [summary_line(r["attempts"][r["chosen"]]) for r in results]
     print(f"\n{'set-up':<18} {'held':>6} {'p50/p99 at half':>16} {'side µs/msg':>11}  fixed rates")
     for s in summaries:
@@ -778,12 +776,21 @@ def main(argv: list[str] | None = None) -> int:
         fixed = ", ".join(f"{r}: {v['p50']}/{v['p99']}" for r, v in s["latencyAt"].items())
         print(f"{s['setup']:<18} {s['held']!s:>6} {half!s:>16} {side!s:>11}  {fixed}")
     print(f"written to {path.relative_to(ROOT)}")
+    return document
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        run(argv)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
     return 0
 
 
 def write_results(
     path: Path, options: ScaleOptions, argv: list[str] | None, results: list[dict[str, Any]]
-) -> None:
+) -> dict[str, Any]:
     document = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
@@ -801,6 +808,7 @@ def write_results(
     }
     RESULTS_DIR.mkdir(exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n")
+    return document
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import idle
 import plot
 import presence
 import run as relay
+import scaleout
 import search
 from common import RESULTS_DIR, write_result
 
@@ -89,6 +90,20 @@ SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], lis
             "0",
         ],
     ),
+    # Issue 20: PostgreSQL alone against Redis with 1, 2 and 4 processes, at the same rates
+    # (docs/deploy.md, "Sizing": run it three times for medians).
+    "scaleout": (
+        scaleout.run,
+        [
+            *("--setups", "pg,pg-redis,pg-redis-2-spread,pg-redis-4", "--rates", "2000,4000"),
+            *("--latency-rates", "1000", "--retries", "0", "--load-wait-seconds", "30"),
+        ],
+        [
+            *("--setups", "pg,pg-redis,pg-redis-2-spread", "--rates", "250,500"),
+            *("--step-seconds", "2", "--latency-rates", "", "--retries", "0"),
+            *("--load-wait-seconds", "0"),
+        ],
+    ),
     # Issue 18: search at a million messages, and the socket relay without and with the index.
     "search": (
         search.run,
@@ -97,6 +112,10 @@ SCENARIOS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], list[str], lis
     ),
 }
 
+# Issue 20's: server-side CPU per message against PostgreSQL alone at the same rate.
+SCALE_ONE_RATIO = 1.15
+SCALE_MANY_RATIO = 1.3
+SCALE_COMMANDS = 0.15
 # Issue 9's targets.
 REST_RATE = 6000
 SOCKET_RATE = 12000
@@ -302,6 +321,45 @@ def search_rows(d: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def scaleout_rows(d: dict[str, Any]) -> list[Row]:
+    """Each set-up with Redis against PostgreSQL alone, at every rate both stepped through:
+    server-side CPU per delivered message, and Redis commands per message."""
+    steps = {}
+    for result in d["setups"]:
+        attempt = result["attempts"][result["chosen"]]
+        steps[attempt["setup"]] = {s["offeredRate"]: s for s in attempt["steps"]}
+    alone = steps.get("pg", {})
+    rows = []
+    for name, by_rate in steps.items():
+        if name == "pg":
+            continue
+        most = SCALE_ONE_RATIO if name == "pg-redis" else SCALE_MANY_RATIO
+        for rate, step in sorted(by_rate.items()):
+            if rate not in alone:
+                continue
+            cpu = step["wholeStep"]["serverSideCpuUsPerMessage"]
+            ratio = cpu / alone[rate]["wholeStep"]["serverSideCpuUsPerMessage"]
+            commands = step["redisCommandsPerMessage"]
+            wrong = sum(step[k] for k in ("lost", "duplicates", "misrouted", "outOfOrder"))
+            if wrong:
+                result = f"missed ({wrong} lost, doubled, misrouted or out of order)"
+            elif commands is not None and commands > SCALE_COMMANDS:
+                result = f"missed (commands: {commands})"
+            else:
+                result = verdict(ratio, most)
+            rows.append(
+                (
+                    f"{name}, {rate:,} msg/s",
+                    f"{cpu:g} µs CPU/msg, {ratio:.2f} times PostgreSQL alone; {commands} Redis"
+                    f" commands/msg",
+                    f"≤ {most:.2f} times, ≤ {SCALE_COMMANDS} commands/msg, every message once"
+                    " in order",
+                    result,
+                )
+            )
+    return rows
+
+
 SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "relay-socket": lambda d: relay_rows("relay, socket sendMessage", SOCKET_RATE, d),
     "relay-rest": lambda d: relay_rows("relay, REST send", REST_RATE, d),
@@ -313,6 +371,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "flood": flood_rows,
     "groups": groups_rows,
     "search": search_rows,
+    "scaleout": scaleout_rows,
 }
 
 
