@@ -177,8 +177,9 @@ async def stored_texts(person: Person, group_id: str) -> list[tuple[str, list[st
 async def test_a_message_naming_someone_who_left_while_it_waited_still_arrives(
     open_person: Open,
 ) -> None:
-    """Typed offline, mentioning Carol, who leaves before it is sent: the server refuses the
-    mention (not a member), and the client sends it once more without, text unchanged."""
+    """Typed offline, mentioning Carol and Bob; Carol leaves before it is sent: the server
+    refuses the mentions (she is no member), and the client sends it once more, text
+    unchanged, naming only Bob, who is still in the group."""
     alice = await open_person("Alice Liddell")
     bob = await open_person("Bob Builder")
     carol = await open_person("Carol Ann")
@@ -188,6 +189,8 @@ async def test_a_message_naming_someone_who_left_while_it_waited_still_arrives(
     await expect(page.get_by_text("You are offline.")).to_be_visible()
     await pick(page, "Car", "Carol Ann")
     box = page.get_by_role("textbox", name="Message")
+    await box.press_sequentially("and ")
+    await pick(page, "Bo", "Bob Builder")
     await box.press_sequentially("bring the map")
     await box.press("Enter")
     await expect(page.get_by_test_id("status-pending")).to_have_count(1)
@@ -201,7 +204,9 @@ async def test_a_message_naming_someone_who_left_while_it_waited_still_arrives(
     await alice.context.set_offline(False)
     sent = page.get_by_test_id("message").filter(has_text="bring the map")
     await expect(sent).to_have_attribute("data-delivery", "sent")
-    assert await stored_texts(alice, group_id) == [("@Carol Ann bring the map", [])]
+    assert await stored_texts(alice, group_id) == [
+        ("@Carol Ann and @Bob Builder bring the map", [await user_id(bob)])
+    ]
     assert alice.errors == [], alice.errors
 
 

@@ -12,7 +12,7 @@
  */
 import toast from "react-hot-toast";
 import { ApiError, NETWORK_ERROR, errorMessage } from "../../api/http";
-import { sendGroupMessage } from "../../api/groups";
+import { fetchGroup, sendGroupMessage } from "../../api/groups";
 import { uploadPicture } from "../../api/media";
 import { type SendInput, sendMessage } from "../../api/messages";
 import { dataUrlToBlob, readAsDataUrl } from "../../lib/images";
@@ -84,24 +84,44 @@ function deliver(chatKey: string, clientId: string): void {
 }
 
 /**
- * Refused for whom it mentions (someone named left the group while it waited, offline): the
- * text still deserves to arrive, so it goes once more without its mentions.
+ * Refused for whom it mentions: someone named left the group while it waited, offline. The
+ * text still deserves to arrive, so it goes once more naming those of them still in the group
+ * (asked again), and, refused once more, naming nobody.
  */
-function refusedForMentions(code: string, mentioning: boolean): boolean {
-  return mentioning && code === "invalid_mentions";
+function refusedForMentions(code: string, naming: string[]): boolean {
+  return naming.length > 0 && code === "invalid_mentions";
 }
 
-async function deliverNow(chatKey: string, clientId: string, mentioning = true): Promise<void> {
+async function stillInGroup(chatKey: string, mentions: string[]): Promise<string[]> {
+  const groupId = groupIdOf(chatKey);
+  if (groupId === null) return [];
+  try {
+    const members = new Set((await fetchGroup(groupId)).members.map((member) => member._id));
+    return mentions.filter((id) => members.has(id));
+  } catch {
+    return [];
+  }
+}
+
+/** `naming`: whom it mentions this time (null: as it was typed); `again`: a resend for that. */
+async function deliverNow(
+  chatKey: string,
+  clientId: string,
+  naming: string[] | null = null,
+  again = false,
+): Promise<void> {
   const unsent = findUnsent(chatKey, clientId);
   if (!unsent || unsent.delivery !== "pending") return;
   // Offline: it stays pending and goes out once we are connected and caught up.
   if (!isConnected()) return;
   // What it answers and whom it mentions travel with it, whichever way it goes.
-  mentioning &&= (unsent.mentions?.length ?? 0) > 0;
+  const mentions = naming ?? unsent.mentions ?? [];
   const extras = {
     ...(unsent.replyTo ? { replyToId: unsent.replyTo._id } : {}),
-    ...(mentioning ? { mentions: unsent.mentions } : {}),
+    ...(mentions.length > 0 ? { mentions } : {}),
   };
+  const resend = async () =>
+    deliverNow(chatKey, clientId, again ? [] : await stillInGroup(chatKey, mentions), true);
   try {
     let stored: Message;
     if (unsent.image) {
@@ -122,7 +142,7 @@ async function deliverNow(chatKey: string, clientId: string, mentioning = true):
     } else {
       const ack = await callSendMessage({ ...targetOf(chatKey), text: unsent.text ?? "", clientId, ...extras });
       if (!ack.ok) {
-        if (refusedForMentions(ack.code, mentioning)) return deliverNow(chatKey, clientId, false);
+        if (refusedForMentions(ack.code, mentions)) return resend();
         const retryable = RETRYABLE_CODES.has(ack.code);
         failed(chatKey, clientId, asSentence(ack.message), retryable);
         if (!retryable) toast.error(asSentence(ack.message));
@@ -135,8 +155,8 @@ async function deliverNow(chatKey: string, clientId: string, mentioning = true):
   } catch (error) {
     if (error instanceof CallTimeout) {
       failed(chatKey, clientId, "Not sent: no answer from the server.", true);
-    } else if (error instanceof ApiError && refusedForMentions(error.code, mentioning)) {
-      return deliverNow(chatKey, clientId, false);
+    } else if (error instanceof ApiError && refusedForMentions(error.code, mentions)) {
+      return resend();
     } else if (error instanceof ApiError) {
       const retryable = retryableAnswer(error);
       failed(chatKey, clientId, asSentence(error.message), retryable);
