@@ -72,6 +72,20 @@ describe("a page in doubt about whose session it is", () => {
     expect(asked()).toEqual([]);
   });
 
+  it("fails what waited when the browser goes offline meanwhile", async () => {
+    const browser = new EventTarget();
+    vi.stubGlobal("addEventListener", browser.addEventListener.bind(browser));
+    vi.stubGlobal("removeEventListener", browser.removeEventListener.bind(browser));
+    sessionDoubted();
+    const page = fetchHistory("carol");
+    await settled();
+    browser.dispatchEvent(new Event("offline"));
+    await expect(page).rejects.toMatchObject({ status: 0, code: NETWORK_ERROR });
+    sessionConfirmed();
+    await settled();
+    expect(asked()).toEqual([]);
+  });
+
   it("gives up waiting when the caller no longer wants the answer", async () => {
     sessionDoubted();
     const leaving = new AbortController();

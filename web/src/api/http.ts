@@ -104,9 +104,15 @@ async function sessionKnown(signal: AbortSignal | undefined): Promise<void> {
     const { settled } = doubt;
     await new Promise<void>((resolve, reject) => {
       const aborted = () => reject(new DOMException("The request was aborted.", "AbortError"));
+      // Gone offline while it waited: it fails now, as it would have had it gone out.
+      const offline = () => reject(unreachable());
       if (signal?.aborted) aborted();
       signal?.addEventListener("abort", aborted, { once: true });
-      settled.then(resolve, reject).finally(() => signal?.removeEventListener("abort", aborted));
+      globalThis.addEventListener?.("offline", offline, { once: true });
+      settled.then(resolve, reject).finally(() => {
+        signal?.removeEventListener("abort", aborted);
+        globalThis.removeEventListener?.("offline", offline);
+      });
     });
   }
 }
