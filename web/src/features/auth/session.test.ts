@@ -15,7 +15,8 @@ vi.stubGlobal("fetch", async (url: string) => {
 });
 
 const { logout } = await import("./session");
-const { sessionDoubted, sessionInDoubt, sessionStarted } = await import("../../api/http");
+const { NOT_YOUR_SESSION, sessionDoubted, sessionInDoubt, sessionStarted } = await import("../../api/http");
+const { markRead } = await import("../../api/messages");
 const { useAuthStore } = await import("../../store/auth");
 
 beforeEach(() => {
@@ -39,5 +40,17 @@ describe("logging out in doubt", () => {
     await logout();
     expect(server.loggedOut).toBe(0);
     expect(useAuthStore.getState().status).toBe("signedOut");
+  });
+
+  it("refuses what waited for the answer as I leave, not at the next sign-in", async () => {
+    server.who = "bob";
+    let outcome = "waiting";
+    markRead("carol", "7").then(
+      () => (outcome = "sent"),
+      (error: { code?: string }) => (outcome = error.code ?? "failed"),
+    );
+    await logout();
+    await new Promise((resolve) => setTimeout(resolve, 0)); // its handlers have run
+    expect(outcome).toBe(NOT_YOUR_SESSION);
   });
 });

@@ -8,6 +8,7 @@ import {
   sessionConfirmed,
   sessionDoubted,
   sessionInDoubt,
+  sessionRefused,
   sessionStarted,
 } from "../../api/http";
 import { useAuthStore } from "../../store/auth";
@@ -72,6 +73,13 @@ async function stillMine(): Promise<boolean> {
   return true;
 }
 
+/** Nobody is signed in here now: what still waited for the session check never goes out. */
+function leave(): void {
+  sessionRefused();
+  useChatStore.getState().sessionCleared();
+  useAuthStore.getState().signedOut();
+}
+
 export async function logout(): Promise<void> {
   try {
     if (await stillMine()) toast.success(await authApi.logout());
@@ -79,8 +87,7 @@ export async function logout(): Promise<void> {
     // The cookie may be gone already; we leave either way.
     if (!(error instanceof ApiError && error.status === 401)) toast.error(errorMessage(error));
   }
-  useChatStore.getState().sessionCleared();
-  useAuthStore.getState().signedOut();
+  leave();
 }
 
 /** End every session of mine, this one too; false (with a toast) when the server said no. */
@@ -93,7 +100,6 @@ export async function logoutEverywhere(): Promise<boolean> {
       return false;
     }
   }
-  useChatStore.getState().sessionCleared();
-  useAuthStore.getState().signedOut();
+  leave();
   return true;
 }
