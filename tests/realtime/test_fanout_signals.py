@@ -89,3 +89,21 @@ async def test_a_process_saying_goodbye_or_counted_out_is_forgotten(pair, redis_
         assert third.host not in two._senders
     finally:
         await third.close()
+
+
+async def test_a_payload_json_cannot_carry_fails_in_the_caller_and_publishing_goes_on(pair):
+    one, two = pair
+    there = Heard()
+    SharedBus(two).on("greeting", there)
+    bus = SharedBus(one)
+    with pytest.raises(TypeError):
+        await bus.publish("greeting", {"when": object()})
+    await bus.publish("greeting", {"n": 1})
+    assert await there.until(1) == [{"n": 1}]
+
+
+async def test_a_fan_out_that_never_started_closes_at_once(redis_url):
+    never_started = RedisFanout(redis_url, f"test-{uuid.uuid4().hex}:fanout")
+    socketio.AsyncServer(async_mode="asgi", client_manager=never_started)
+    async with asyncio.timeout(1):  # nothing to publish for: no waiting out the 2 s bound
+        await never_started.close()

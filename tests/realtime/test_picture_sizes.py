@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select, update
 
 from socketspace.db import Database
 from socketspace.models import Media, Message
 from socketspace.realtime import events
+from socketspace.services import message_writer
 from socketspace.services.message_extras import load_extras
 from tests.api.test_messages import MESSAGE_FIELDS
 from tests.conftest import People, Person
@@ -145,3 +147,23 @@ async def test_a_forwarded_pictures_size_is_in_the_answer_and_the_live_event(
     forwarded = {"forwardOf": words.json()["_id"]}
     no_picture = await bob.http.post(f"/api/messages/send/{carol.id}", json=forwarded)
     assert sized(no_picture.json()) is None
+
+
+async def test_a_forward_is_stored_and_delivered_when_its_pictures_size_cannot_be_read(
+    alice: Person, bob: Person, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size is looked up after the commit: a failure there leaves it out, nothing else."""
+    carol = await people.signup("Carol Ann", "carol@example.com")
+    carol_tab = await carol.connect()
+    original = await send_picture(alice, bob.id, (120, 90))
+
+    async def unreadable(*_args: Any) -> dict[str, Any]:
+        raise ConnectionResetError("the database went away")
+
+    monkeypatch.setattr(message_writer, "load_picture_sizes", unreadable)
+    picture = {"forwardOf": original["_id"], "clientId": "fwd-1"}
+    copy = await bob.http.post(f"/api/messages/send/{carol.id}", json=picture)
+    assert copy.status_code == 201, copy.text
+    assert (copy.json()["image"], sized(copy.json())) == (original["image"], None)
+    live = await carol_tab.next(events.NEW_MESSAGE)
+    assert live["_id"] == copy.json()["_id"]

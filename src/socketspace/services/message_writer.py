@@ -245,7 +245,8 @@ class MessageWriter:
         self, results: list[tuple[Outgoing, Stored | AppError]]
     ) -> list[tuple[Outgoing, Stored | AppError]]:
         """A forwarded picture's size, from the media table (the forwarder uploaded none):
-        one lookup for the batch, after the commit."""
+        one lookup for the batch, after the commit. The batch is stored whatever happens here:
+        a failed lookup only leaves the size out (the next history page has it)."""
         urls = {
             outcome.message.image
             for item, outcome in results
@@ -253,8 +254,12 @@ class MessageWriter:
         }
         if not urls:
             return results
-        async with self.db.read() as session:
-            sizes = await load_picture_sizes(session, urls)
+        try:
+            async with self.db.read() as session:
+                sizes = await load_picture_sizes(session, urls)
+        except Exception:
+            log.exception("forwarded_picture_sizes_failed pictures=%d", len(urls))
+            return results
         return [(item, _with_pictures(outcome, sizes)) for item, outcome in results]
 
     async def _run_announcer(self) -> None:
@@ -470,8 +475,9 @@ class MessageWriter:
 
     def _touch_conversations(self, conn: Connection, messages: list[MessageRecord]) -> None:
         """Move each conversation's last message, and each member's read pointer and unread
-        count, with one executemany per kind of change. Sending means having read everything
-        before: it clears the sender's count."""
+        count (message_sql: on PostgreSQL one statement for all three kinds of change, on
+        SQLite one executemany each). Sending means having read everything before: it clears
+        the sender's count."""
         newest: dict[int, int] = {}
         last_sent: dict[tuple[int, str], int] = {}
         # Message ids by (conversation, receiver) in a 1:1 chat, by (group, sender) in a group.

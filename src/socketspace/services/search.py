@@ -434,7 +434,12 @@ async def search(
         if conversations is not None:
             conditions.append(Message.conversation_id.in_(conversations))
         rows: list[MessageRow] = []
-        straight = not db.is_sqlite and await _index_lists(session, query) <= INDEX_LISTS_MAX
+        # (A viewer in too many conversations to name goes to the index anyway.)
+        straight = (
+            not db.is_sqlite
+            and conversations is not None
+            and await _index_lists(session, query) <= INDEX_LISTS_MAX
+        )
         if conversations is not None and not straight:
             rows, below = await _newest_first(
                 session, db.is_sqlite, conversations, below, conditions, query, size + 1

@@ -239,10 +239,15 @@ class RedisFanout(SharedFrameManager):
 
     def signal(self, kind: str, payload: dict[str, Any]) -> None:
         """Queue a signal for the other processes' servers, after the emits queued so far. A
-        lost one is not reported: each kind heals by itself (realtime/bus.py)."""
+        lost one is not reported: each kind heals by itself (realtime/bus.py). A payload JSON
+        cannot carry fails here, in the caller, not later in the one task that publishes."""
+        orjson.dumps(payload)
         self._queue((None, kind, payload))
 
     def _queue(self, item: Item) -> None:
+        if self._closed:  # after the goodbye: the others have forgotten this process
+            log.warning("fanout_closed dropped=%s", "signal" if item[0] is None else "emit")
+            return
         if len(self._pending) >= MAX_PENDING:
             log.error("fanout_dropped emits=%d reason=redis_behind", len(self._pending))
             self._sequence += 1  # as if one batch: the next one reports it lost
@@ -259,11 +264,12 @@ class RedisFanout(SharedFrameManager):
         """Publish what is queued and a goodbye (for at most 2 s), then stop (once)."""
         if self._closed:
             return
-        self._closed = True
         self.signal(BYE, {})
+        self._closed = True
+        publishing = self._publisher is not None and not self._publisher.done()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(2):
-                while self._pending or not self._idle.is_set():
+                while publishing and (self._pending or not self._idle.is_set()):
                     await self._idle.wait()
                     await asyncio.sleep(0)
         if self._publisher is not None:
