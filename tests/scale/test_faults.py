@@ -138,11 +138,18 @@ class Stream:
     asked: int = 0
     answers: list[tuple[float, float]] = field(default_factory=list)  # (asked, answered)
     progress: asyncio.Condition = field(default_factory=asyncio.Condition)
+    # Set: the sends from `gate_at` on may go (a fault put in place between the two parts, so
+    # that on a busy machine no late burst of sends lands before it).
+    gate: asyncio.Event | None = None
+    gate_at: int = 0
 
     async def run(self) -> None:
         start = time.monotonic()
         calls = []
         for n in range(self.count):
+            if self.gate is not None and n == self.gate_at:
+                await self.gate.wait()
+                start = time.monotonic() - n / self.rate  # paced on from here
             delay = start + n / self.rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)  # pacing the offered rate, not waiting for an outcome
@@ -295,6 +302,9 @@ async def test_while_redis_is_held_up_sends_are_answered_and_deliveries_catch_up
     try:
         one, two = await deployment.start(), await deployment.start()
         streams = await two_ways(deployment, one, two)
+        held_up = asyncio.Event()
+        for stream in streams:
+            stream.gate, stream.gate_at = held_up, stream.count // 4
         running = asyncio.gather(*(stream.run() for stream in streams))
         await asyncio.gather(*(stream.sent(stream.count // 4) for stream in streams))
 
@@ -302,6 +312,7 @@ async def test_while_redis_is_held_up_sends_are_answered_and_deliveries_catch_up
         # stream is sent and answered meanwhile, as nothing on the send path waits on Redis.
         proxy.pause()
         paused_at = time.monotonic()
+        held_up.set()
         await running
         assert proxy.paused
         await asyncio.sleep(max(0.0, HELD_UP_SECONDS - (time.monotonic() - paused_at)))
