@@ -18,13 +18,19 @@ from socketspace.realtime.bus import SharedBus
 from socketspace.realtime.transport import RedisFanout
 
 
+def behind_a_server(redis_url: str, channel: str) -> RedisFanout:
+    """One process's fan-out, as its Socket.IO server holds it (not started)."""
+    fanout = RedisFanout(redis_url, channel)
+    socketio.AsyncServer(async_mode="asgi", client_manager=fanout)
+    return fanout
+
+
 @pytest.fixture
 async def pair(redis_url: str) -> AsyncIterator[tuple[RedisFanout, RedisFanout]]:
-    """Two processes' fan-outs on one channel, each behind a Socket.IO server."""
+    """Two processes' fan-outs on one channel, started."""
     channel = f"test-{uuid.uuid4().hex}:fanout"
-    fanouts = (RedisFanout(redis_url, channel), RedisFanout(redis_url, channel))
+    fanouts = (behind_a_server(redis_url, channel), behind_a_server(redis_url, channel))
     for fanout in fanouts:
-        socketio.AsyncServer(async_mode="asgi", client_manager=fanout)
         await fanout.start()
     yield fanouts
     for fanout in fanouts:
@@ -76,8 +82,7 @@ async def test_a_process_saying_goodbye_or_counted_out_is_forgotten(pair, redis_
     await one.close()  # stops normally: goodbye in its last batch
 
     # A third process: two hears its batch after one's last (one channel, in order).
-    third = RedisFanout(redis_url, two.channel)
-    socketio.AsyncServer(async_mode="asgi", client_manager=third)
+    third = behind_a_server(redis_url, two.channel)
     await third.start()
     try:
         await SharedBus(third).publish("greeting", {})
@@ -103,7 +108,6 @@ async def test_a_payload_json_cannot_carry_fails_in_the_caller_and_publishing_go
 
 
 async def test_a_fan_out_that_never_started_closes_at_once(redis_url):
-    never_started = RedisFanout(redis_url, f"test-{uuid.uuid4().hex}:fanout")
-    socketio.AsyncServer(async_mode="asgi", client_manager=never_started)
+    never_started = behind_a_server(redis_url, f"test-{uuid.uuid4().hex}:fanout")
     async with asyncio.timeout(1):  # nothing to publish for: no waiting out the 2 s bound
         await never_started.close()
