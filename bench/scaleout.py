@@ -281,6 +281,25 @@ def redis_commands(redis_url: str) -> int | None:
         client.close()
 
 
+def writer_batches(origins: list[str]) -> int | None:
+    """Transactions the servers' message writers have committed (their /metrics: the count of
+    socketspace_message_batch_size), summed over the processes."""
+    import urllib.request
+
+    total = 0.0
+    for origin in origins:
+        try:
+            with urllib.request.urlopen(f"{origin}/metrics", timeout=5) as response:  # noqa: S310
+                text = response.read().decode()
+        except OSError:
+            return None
+        found = re.search(r"^socketspace_message_batch_size_count(?:\{[^}]*\})? (\S+)$", text, re.M)
+        if found is None:
+            return None
+        total += float(found.group(1))
+    return int(total)
+
+
 def processes_named(name: str) -> list[tuple[int, str]]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -471,7 +490,9 @@ def measured_step(
     server_0, pg_0, redis_0 = total_cpu(servers.pids), total_cpu(pg), total_cpu(redis)
     load = load_average()
     commands_0 = redis_commands(options.redis_url) if servers.redis else None
+    batches_0 = writer_batches(servers.origins)
     result = run_step(options.relay, users_file, servers.pids[0], rate, seconds)
+    batches_1 = writer_batches(servers.origins)
     commands_1 = redis_commands(options.redis_url) if servers.redis else None
     wall = time.monotonic() - wall_0
     if servers.database:
@@ -494,6 +515,13 @@ def measured_step(
     result["redisCommandsPerMessage"] = (
         round((commands_1 - commands_0) / delivered, 3)
         if commands_0 is not None and commands_1 is not None
+        else None
+    )
+    # Messages per writer transaction: the smaller, the more each message pays of a
+    # transaction's fixed cost (round trips, commit).
+    result["messagesPerTransaction"] = (
+        round(result["delivered"] / max(1, batches_1 - batches_0), 2)
+        if batches_0 is not None and batches_1 is not None
         else None
     )
     # Over the whole step (connecting, sending, grace), unlike run.py's serverCpu* fields,
@@ -533,9 +561,11 @@ def ramp(options: ScaleOptions, servers: Servers, users_file: Path) -> list[dict
 def side_and_other(step: dict[str, Any]) -> str:
     whole = step["wholeStep"]
     commands = step.get("redisCommandsPerMessage")
+    per_transaction = step.get("messagesPerTransaction")
     return (
         f"{whole['serverSideCpuUsPerMessage']:>11} {round(whole['otherCpuShare'] * 100):>7}"
         f" {'-' if commands is None else commands:>9}"
+        f" {'-' if per_transaction is None else per_transaction:>6}"
     )
 
 
@@ -656,7 +686,7 @@ def run_setup(options: ScaleOptions, setup: Setup) -> dict[str, Any]:
             if len(servers.origins) > 1:
                 split_users(users_file, servers.origins)
             print(f"  servers {servers.pids} on {servers.origins}")
-            print(header(), "side µs/msg", "other2 %", "redis cmd/msg", flush=True)
+            print(header(), "side µs/msg", "other2 %", "redis cmd/msg", "msg/tx", flush=True)
             steps = ramp(options, servers, users_file)
             best = best_rate(steps)
             settle = Settler(servers)
@@ -666,7 +696,7 @@ def run_setup(options: ScaleOptions, setup: Setup) -> dict[str, Any]:
                 rate = max(1, best // 2)
                 half = measured_step(options, servers, users_file, rate, options.relay.step_seconds)
                 half["held"] = held(half, options.relay.p99_limit_ms)
-                print(f"{row(half)}   (half the held rate)", flush=True)
+                print(f"{row(half)} {side_and_other(half)}   (half the held rate)", flush=True)
             spied = None
             if setup.name in options.profile:
                 # At the limit: the held rate, or the first step when none held; before the
@@ -685,7 +715,7 @@ def run_setup(options: ScaleOptions, setup: Setup) -> dict[str, Any]:
                         options, servers, users_file, rate, options.relay.step_seconds
                     )
                     step["held"] = held(step, options.relay.p99_limit_ms)
-                    print(f"{row(step)}   (latency at a fixed rate)", flush=True)
+                    print(f"{row(step)} {side_and_other(step)}   (a fixed rate)", flush=True)
                 at_rates[str(rate)] = step
             log = log_lines(servers.logs)
             fallbacks = throttle_fallbacks(servers)

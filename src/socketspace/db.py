@@ -8,6 +8,7 @@ failing with SQLITE_BUSY when a deferred transaction tries to upgrade.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -31,18 +33,52 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
 )
 _BEGIN_OPTION = "socketspace_begin"
+# A pooled PostgreSQL connection that sat unused for longer than this is tried before it is
+# handed out: a restart of the server, or a proxy's idle timeout, closes connections that sit
+# in the pool. One used moments ago is not tried (see `_ping_when_idle`).
+PING_AFTER_IDLE_SECONDS = 1.0
+_LAST_USED = "socketspace_last_used"
 T = TypeVar("T")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True, **kwargs)
+        # Last in, first out: a light load reuses the connection just used (no try needed)
+        # and leaves the others idle.
+        engine = create_async_engine(url, pool_use_lifo=True, **kwargs)
+        _ping_when_idle(engine.sync_engine)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, **kwargs)
     _tune_sqlite(engine.sync_engine)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Try a connection at checkout only when it was idle for PING_AFTER_IDLE_SECONDS.
+
+    SQLAlchemy's `pool_pre_ping` tries every connection at every checkout, and on asyncpg a
+    try is three round trips (BEGIN, an empty statement, ROLLBACK), on top of a message
+    batch's own six (docs/performance.md). A connection that answered a moment
+    ago is alive but for a server restart in that moment, and then its one transaction fails
+    and SQLAlchemy renews every connection of the pool older than the failure."""
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        # `info` is the DBAPI connection's own: a new connection has none, and needs no try.
+        last_used = record.info.get(_LAST_USED)
+        if last_used is None or time.monotonic() - last_used < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:  # the pool drops this connection and hands out another
+            raise DisconnectionError("a pooled connection no longer answers") from exc
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -3,6 +3,8 @@ import asyncio
 import pytest
 from sqlalchemy import func, select, text
 
+from socketspace import db as db_module
+from socketspace.db import Database, create_engine
 from socketspace.models import User
 
 
@@ -52,3 +54,65 @@ async def test_a_failed_write_transaction_leaves_nothing_behind(db):
             raise RuntimeError("boom")
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(User)) == 0
+
+
+@pytest.fixture
+def postgresql_only(backend):
+    if backend[0] != "postgresql":
+        pytest.skip("PostgreSQL's pooled connections")
+
+
+@pytest.fixture
+async def one_connection_db(postgresql_only, database_url):
+    """A Database whose pool holds one connection, so every transaction reuses it."""
+    database = Database(create_engine(database_url, pool_size=1, max_overflow=0))
+    yield database
+    await database.dispose()
+
+
+async def queries_sent(database: Database, work) -> list[str]:
+    """What the pooled connection sends the server while `work()` runs (asyncpg's own log of
+    simple queries and fetches: BEGIN, ROLLBACK and a try's empty statement among them)."""
+    async with database.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+    sent: list[str] = []
+
+    def log(record) -> None:
+        sent.append(record.query.strip())
+
+    raw.add_query_logger(log)
+    try:
+        await work()
+    finally:
+        raw.remove_query_logger(log)
+    return sent
+
+
+async def test_a_connection_used_a_moment_ago_is_not_tried_again(one_connection_db):
+    async def read() -> None:
+        async with one_connection_db.read() as session:
+            await session.execute(text("SELECT 1"))
+
+    await read()
+    sent = await queries_sent(one_connection_db, read)
+    # pool_pre_ping sent BEGIN, ";" and ROLLBACK before the transaction's own BEGIN.
+    assert [q for q in sent if q.rstrip(";") in ("", "BEGIN", "ROLLBACK")] == ["BEGIN;"]
+
+
+async def test_an_idle_connection_the_server_closed_is_replaced_before_use(
+    one_connection_db, database_url, monkeypatch
+):
+    async def backend_pid() -> int:
+        async with one_connection_db.read() as session:
+            return int(await session.scalar(text("SELECT pg_backend_pid()")))
+
+    first = await backend_pid()
+    admin = Database.from_url(database_url)
+    try:
+        async with admin.engine.connect() as conn:  # waits until that backend has exited
+            await conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": first})
+    finally:
+        await admin.dispose()
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 0.0)  # "idle" from now on
+    # Tried, found closed, replaced: the transaction runs on a new connection.
+    assert await backend_pid() != first
