@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import logging
 import os
+import socket
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -67,6 +68,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from socketspace.realtime.transport import WS_PROTOCOL
 
     settings = settings.served_at(args.host, args.port)
+    if args.workers > 1:
+        # Workers share the port and restart on their own: none can be told from another.
+        for key in [key for key in os.environ if key.lower() == "process_name"]:
+            del os.environ[key]
+    elif settings.process_name is None:
+        settings = settings.model_copy(
+            update={"process_name": f"{socket.gethostname()}:{args.port}"}
+        )
     if args.workers > 1 and not settings.redis_url:
         print(
             "error: --workers needs REDIS_URL: the processes share events, presence and "

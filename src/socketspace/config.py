@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
     trusted_proxies: Annotated[list[str], NoDecode] = []
     redis_key_prefix: str = "socketspace"
+    # With REDIS_URL: this process's name among the deployment's, the same across its
+    # restarts, so that the others can tell a restart after a clean stop (nothing lost: their
+    # clients need not resync) from one after a crash. `serve` names a process after its
+    # machine and port; set this where the machine's name changes with each start (a
+    # container's). `serve --workers N` leaves its workers unnamed.
+    process_name: str | None = None
 
     # Group commit: while people send at the same time, the message writer waits this long
     # after a message before writing, so that the messages sent meanwhile share its

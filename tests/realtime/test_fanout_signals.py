@@ -1,8 +1,9 @@
 """The servers' signals in the fan-out's batches (realtime/bus.py SharedBus over
-transport/rooms.py RedisFanout), between two fan-outs in this process on the real Redis of
+transport/rooms.py RedisFanout), between fan-outs in this process on the real Redis of
 TEST_REDIS_URL: a signal runs its handlers here at once and on the other process from the
-batch, and the other process forgets a sender's sequence when it says goodbye or is counted
-out."""
+batch; the other process forgets a sender's sequence when it says goodbye or is counted out,
+and asks its clients to resync when a process starts again after a crash, not after a clean
+stop."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from socketspace.realtime.bus import SharedBus
 from socketspace.realtime.transport import RedisFanout
 
 
-def behind_a_server(redis_url: str, channel: str) -> RedisFanout:
+def behind_a_server(redis_url: str, channel: str, name: str | None = None) -> RedisFanout:
     """One process's fan-out, as its Socket.IO server holds it (not started)."""
-    fanout = RedisFanout(redis_url, channel)
+    fanout = RedisFanout(redis_url, channel, name=name)
     socketio.AsyncServer(async_mode="asgi", client_manager=fanout)
     return fanout
 
@@ -111,3 +112,101 @@ async def test_a_fan_out_that_never_started_closes_at_once(redis_url):
     never_started = behind_a_server(redis_url, f"test-{uuid.uuid4().hex}:fanout")
     async with asyncio.timeout(1):  # nothing to publish for: no waiting out the 2 s bound
         await never_started.close()
+
+
+async def crash(fanout: RedisFanout) -> None:
+    """Stop a fan-out as a killed process does: no goodbye, nothing more published."""
+    assert fanout._publisher is not None
+    fanout._publisher.cancel()
+    await asyncio.gather(fanout._publisher, return_exceptions=True)
+    await fanout._subscription.close()
+    await fanout._redis.aclose()
+
+
+class Watcher:
+    """The other process: a started fan-out that records each batch's greeting and why it
+    asked its clients to resync."""
+
+    def __init__(self, fanout: RedisFanout) -> None:
+        self.fanout = fanout
+        self.heard = Heard()
+        SharedBus(fanout).on("greeting", self.heard)
+        self.resyncs: list[str] = []
+        resync = fanout._resync
+
+        async def recorded(reason: str, rooms: list[str] | None = None) -> None:
+            self.resyncs.append(reason)
+            await resync(reason, rooms)
+
+        fanout._resync = recorded  # type: ignore[method-assign]
+
+    async def hears(self, sender: RedisFanout) -> None:
+        """`sender` publishes a greeting, and this process has its batch."""
+        count = len(self.heard.signals)
+        await SharedBus(sender).publish("greeting", {})
+        await self.heard.until(count + 1)
+
+
+@pytest.fixture
+async def watcher(redis_url: str) -> AsyncIterator[Watcher]:
+    fanout = behind_a_server(redis_url, f"test-{uuid.uuid4().hex}:fanout")
+    await fanout.start()
+    yield Watcher(fanout)
+    await fanout.close()
+
+
+async def started(redis_url: str, watcher: Watcher, name: str | None) -> RedisFanout:
+    fanout = behind_a_server(redis_url, watcher.fanout.channel, name=name)
+    await fanout.start()
+    return fanout
+
+
+async def test_a_named_process_back_after_a_clean_stop_has_nobody_resync(redis_url, watcher):
+    first = await started(redis_url, watcher, "box:8001")
+    await watcher.hears(first)
+    await first.close()  # goodbye
+
+    again = await started(redis_url, watcher, "box:8001")
+    try:
+        await watcher.hears(again)
+        assert watcher.resyncs == []  # a rolling restart asks nobody
+        assert again.host in watcher.fanout._senders
+        assert first.host not in watcher.fanout._senders
+    finally:
+        await again.close()
+
+
+async def test_a_named_process_back_after_a_crash_has_everyone_resync_once(redis_url, watcher):
+    first = await started(redis_url, watcher, "box:8001")
+    await watcher.hears(first)
+    await crash(first)
+
+    again = await started(redis_url, watcher, "box:8001")
+    try:
+        await watcher.hears(again)
+        assert watcher.resyncs == ["reset"]  # its last batches may never have been sent
+        assert first.host not in watcher.fanout._senders
+        # Presence counts the dead life out later: its clients were asked already.
+        await watcher.fanout.process_gone({"hosts": [first.host.decode()]})
+        assert watcher.resyncs == ["reset"]
+        assert watcher.fanout._replaced == set()
+        # Another process counted out still has everyone resync.
+        await watcher.fanout.process_gone({"hosts": ["f" * 32]})
+        assert watcher.resyncs == ["reset", "crash"]
+    finally:
+        await again.close()
+
+
+async def test_a_new_unnamed_process_has_everyone_resync_and_a_new_named_one_nobody(
+    redis_url, watcher
+):
+    unnamed = await started(redis_url, watcher, None)
+    named = await started(redis_url, watcher, "box:8002")
+    try:
+        await watcher.hears(unnamed)  # new, or back after a crash: no telling
+        assert watcher.resyncs == ["reset"]
+        await watcher.hears(named)  # a name never heard: no earlier life of it was missed
+        assert watcher.resyncs == ["reset"]
+    finally:
+        await unnamed.close()
+        await named.close()

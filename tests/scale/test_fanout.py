@@ -135,10 +135,11 @@ async def test_a_restarted_process_makes_the_others_ask_their_clients_to_resync(
     sent = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "before"})
     assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == sent.json()["_id"]
     bob_tab.pending(events.RESYNC)
-    resets = await metric(two, "socketspace_fanout_resyncs_total", reason="reset")
+    asked = await resyncs_after_a_death(two)
 
     # Killed, its last batches perhaps never published; back on the same port, its
-    # sequence starts over.
+    # sequence starts over. Whichever comes first, presence counting it out (`crash`) or its
+    # next life's first batch (`reset`), asks Bob's client, once.
     await one.halt()
     restarted = await deployment.start(port=one.port)
     alice_tab = await deployment.connect(alice, restarted)
@@ -146,7 +147,44 @@ async def test_a_restarted_process_makes_the_others_ask_their_clients_to_resync(
     assert ack["ok"], ack
     assert await bob_tab.next(events.RESYNC) == {}
     assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == ack["message"]["_id"]
-    assert await metric(two, "socketspace_fanout_resyncs_total", reason="reset") == resets + 1
+    assert await resyncs_after_a_death(two) == asked + 1
+    assert bob_tab.pending(events.RESYNC) == []
+
+
+async def resyncs_after_a_death(server: ServerProcess) -> float:
+    return sum(
+        [
+            await metric(server, "socketspace_fanout_resyncs_total", reason=reason)
+            for reason in ("crash", "reset")
+        ]
+    )
+
+
+async def test_a_process_restarted_after_a_clean_stop_has_nobody_resync(
+    deployment: Deployment,
+):
+    """A rolling restart: a process stopped with SIGTERM says goodbye, and started again on
+    the same port (so with the same name, machine:port) it is known for the same process:
+    the others ask none of their clients to resync. Killed instead, they do (above)."""
+    one, two = await deployment.start(), await deployment.start()
+    alice, bob = await deployment.signup("Alice", one), await deployment.signup("Bob", two)
+    bob_tab = await deployment.connect(bob, two)
+    sent = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "before"})
+    assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == sent.json()["_id"]
+    bob_tab.pending(events.RESYNC)
+    resets = await metric(two, "socketspace_fanout_resyncs_total", reason="reset")
+
+    one.send(signal.SIGTERM)
+    assert one.process is not None
+    await one.process.wait()
+    restarted = await deployment.start(port=one.port)
+    alice_tab = await deployment.connect(alice, restarted)
+    ack = await alice_tab.call(events.SEND_MESSAGE, {"receiverId": bob.id, "text": "after"})
+    assert ack["ok"], ack
+    # A resync would have been sent on the restarted process's first batch, before this.
+    assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == ack["message"]["_id"]
+    assert bob_tab.pending(events.RESYNC) == []
+    assert await metric(two, "socketspace_fanout_resyncs_total", reason="reset") == resets
 
 
 async def test_a_users_message_budget_is_shared_by_the_processes(deployment: Deployment):

@@ -394,7 +394,11 @@ def create_socket_server(settings: Settings) -> GatedServer:
     other process, in batches over Redis (RedisFanout)."""
     manager: SharedFrameManager = SharedFrameManager()
     if settings.redis_url:
-        manager = RedisFanout(settings.redis_url, channel=f"{settings.redis_key_prefix}:fanout")
+        manager = RedisFanout(
+            settings.redis_url,
+            channel=f"{settings.redis_key_prefix}:fanout",
+            name=settings.process_name,
+        )
     return GatedServer(
         async_mode="asgi",
         client_manager=manager,

@@ -70,6 +70,9 @@ RESYNC_ROOM = "resync"
 # The signal of a process that stops normally, in its last batch: the others forget its
 # sequence (a process's sequence is of one life: a restart is a new process).
 BYE = "fanout-bye"
+# The first item of every batch of a named process (PROCESS_NAME): its name, the same in
+# each of its lives, so that the others can tell whether its last life said goodbye.
+NAME = "fanout-name"
 # What a batch carries: an emit (namespace, room, encoded packet), or a signal between the
 # servers (None, kind, payload: realtime/bus.py).
 Item = tuple[str | None, Any, Any]
@@ -172,10 +175,11 @@ class RedisFanout(SharedFrameManager):
       client here is asked, since any of them may be in a room another process emitted to.
     - Another process died with batches unpublished: which rooms they were for no one can
       know, so every client here is asked, as soon as presence counts it out (`crash`,
-      `process_gone`, PRESENCE_PROCESS_TIMEOUT_SECONDS after its last heartbeat), and when
-      its next life starts over at 1 (`reset`: also a process restarted sooner than that).
-      A number missing from a sequence that no report explains (`gap`) is treated the same
-      way.
+      `process_gone`, PRESENCE_PROCESS_TIMEOUT_SECONDS after its last heartbeat), or when
+      its next life starts over at 1, if sooner (`reset`). A named process's next life is
+      known by its name: after a clean stop (a goodbye) nobody is asked. An unnamed one's
+      cannot be told from a new process, so any new life is a `reset`. A number missing
+      from a sequence that no report explains (`gap`) is treated the same way.
 
     "Clients" are the connections in RESYNC_ROOM, those that can act on a `resync`. A batch
     older than the last heard from its process (a PUBLISH given up on, overtaken by the next)
@@ -183,10 +187,11 @@ class RedisFanout(SharedFrameManager):
     newer ones.
     """
 
-    def __init__(self, url: str, channel: str) -> None:
+    def __init__(self, url: str, channel: str, name: str | None = None) -> None:
         super().__init__()
         self.channel = channel
         self.host = uuid.uuid4().hex.encode()  # this process, in front of each of its batches
+        self.name = name  # the same in each life of this process (None: no telling)
         self._redis = redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._subscription = Subscription(
             url, channel, name="fanout", on_message=self._received, on_back=self._back
@@ -204,6 +209,11 @@ class RedisFanout(SharedFrameManager):
         # Each other process: the last sequence number heard from it, until it says goodbye
         # or is counted out.
         self._senders: dict[bytes, int] = {}
+        # Each name heard: the life last heard under it, until that life says goodbye or is
+        # counted out. A life found replaced (it never said goodbye) is kept in `_replaced`
+        # until presence counts it out: its clients have been asked already.
+        self._named: dict[str, bytes] = {}
+        self._replaced: set[bytes] = set()
         self._publisher: asyncio.Task[None] | None = None
         self._connection: AbstractConnection | None = None  # the publisher's
         self._closed = False
@@ -306,7 +316,8 @@ class RedisFanout(SharedFrameManager):
             if self._lost_from is not None:
                 rooms = None if self._lost_rooms is None else sorted(self._lost_rooms)
                 lost = {"from": self._lost_from, "rooms": rooms}
-            message = b"%s%d " % (self.host, self._sequence) + orjson.dumps([lost, batch])
+            items = batch if self.name is None else [(None, NAME, {"name": self.name}), *batch]
+            message = b"%s%d " % (self.host, self._sequence) + orjson.dumps([lost, items])
             try:
                 await self._send(message)
             except (RedisError, OSError) as exc:
@@ -353,14 +364,27 @@ class RedisFanout(SharedFrameManager):
 
     async def process_gone(self, signal: dict[str, Any]) -> None:
         """Other processes were counted out without saying goodbye (presence.PROCESS_GONE,
-        `hosts`: their ids, the same as ours): they may have died with events unpublished."""
-        for host in signal.get("hosts", ()):
-            self._senders.pop(str(host).encode(), None)
+        `hosts`: their ids, the same as ours): they may have died with events unpublished,
+        unless each was found replaced by its next life, which asked the clients then."""
+        hosts = [str(host).encode() for host in signal.get("hosts", ())]
+        asked_already = bool(hosts) and all(host in self._replaced for host in hosts)
+        for host in hosts:
+            self._forget(host)
+            self._replaced.discard(host)
+        if asked_already:
+            log.info("fanout_gone_replaced hosts=%d", len(hosts))
+            return
         await self._resync("crash")
+
+    def _forget(self, host: bytes) -> None:
+        self._senders.pop(host, None)
+        for name in [name for name, life in self._named.items() if life == host]:
+            del self._named[name]
 
     async def _back(self) -> None:
         """Subscribed again after losing the link: what was published meanwhile is lost."""
         self._senders.clear()
+        self._named.clear()
         await self._resync("link")
 
     async def _received(self, data: bytes) -> None:
@@ -373,6 +397,7 @@ class RedisFanout(SharedFrameManager):
             lost, batch = orjson.loads(memoryview(data)[space + 1 :])
             # This batch and those it reports lost: an unbroken run of the sender's numbers.
             run_from = sequence if lost is None else int(lost["from"])
+            name = _name_of(batch)
         except (ValueError, TypeError, KeyError):  # orjson's decode error is a ValueError
             log.warning("fanout_batch_unreadable channel=%s", self.channel)
             return
@@ -385,9 +410,18 @@ class RedisFanout(SharedFrameManager):
             log.info("fanout_batch_stale sequence=%d last=%d", sequence, last)
             return
         self._senders[host] = sequence
-        if last is None and run_from == 1:
-            # A process that started after us: new, or restarted with its last batches
-            # perhaps never sent. Which, only a sync can tell.
+        replaced = None
+        if last is None and name is not None:
+            replaced = self._named.get(name)
+            self._named[name] = host
+            if replaced is not None and replaced != host:  # its last life never said goodbye
+                self._senders.pop(replaced, None)
+                self._replaced.add(replaced)
+            else:
+                replaced = None
+        if last is None and run_from == 1 and (name is None or replaced is not None):
+            # A process that started after us, restarted after a crash with its last batches
+            # perhaps never sent; or unnamed, and then perhaps so. Only a sync can tell.
             await self._resync("reset")
         elif last is not None and run_from > last + 1:
             await self._resync("gap")
@@ -396,8 +430,8 @@ class RedisFanout(SharedFrameManager):
         for namespace, room, encoded in batch:
             if namespace is None:
                 if room == BYE:
-                    self._senders.pop(host, None)
-                elif self.on_signal is not None:
+                    self._forget(host)
+                elif room != NAME and self.on_signal is not None:
                     await self.on_signal(room, encoded)
             elif namespace in self.rooms:
                 await self.deliver(namespace, room, None, encoded)
@@ -413,3 +447,11 @@ class RedisFanout(SharedFrameManager):
         metrics.FANOUT_RESYNCS.labels(reason).inc()
         if sids:  # each connection is a room of its own
             await self.deliver("/", sids, None, self.encode(RESYNC, {}, "/"))
+
+
+def _name_of(batch: list[Any]) -> str | None:
+    """The sender's name, if the batch begins with it (NAME)."""
+    match batch:
+        case [[None, kind, {"name": str(name)}], *_] if kind == NAME:
+            return name
+    return None
