@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from socketspace.db import Database
-from socketspace.models import ConversationMember, User
+from socketspace.models import ConversationMember, Message, User
 from socketspace.services import groups
 from socketspace.services.message_writer import MessageWriter, Outgoing
 from socketspace.services.notify import NullNotifier
@@ -115,3 +115,44 @@ async def test_a_batch_of_group_messages_counts_each_members_unread_once(db, use
         )
     # Alice last sent a2: b2 and b3 came after it. Bob last sent b3: nothing after. Carol: all.
     assert counts == {alice: 2, bob: 0, carol.id: 5}
+
+
+async def test_a_retry_in_a_batch_answers_with_the_original_and_the_others_are_stored(
+    db, user_ids, monkeypatch
+):
+    """A retry (a client id its sender's stored message has) among fresh messages in one
+    batch. SQLite looks for earlier sends before each insert; PostgreSQL inserts first and
+    looks only when the unique client id refuses a row, then stores the batch again."""
+    alice, bob = user_ids
+    looked: list[list[tuple[str, str]]] = []
+    writer = MessageWriter(db, NullNotifier(), linger=0)
+    find_sent = writer.sql.find_sent
+
+    def counted(conn, keys):
+        looked.append(sorted(keys))
+        return find_sent(conn, keys)
+
+    monkeypatch.setattr(writer.sql, "find_sent", counted)
+    writer.start()
+    try:
+        original = await writer.submit(Outgoing(alice, bob, "hello", client_id="c-1"))
+        # Queued in one turn of the loop: the writer takes them as one batch.
+        sent = [
+            writer.submit(Outgoing(alice, bob, "one", client_id="c-2")),
+            writer.submit(Outgoing(alice, bob, "hello", client_id="c-1")),
+            writer.submit(Outgoing(bob, alice, "two", client_id="c-3")),
+        ]
+        fresh, retry, other = await asyncio.gather(*sent)
+    finally:
+        await writer.stop()
+    assert (fresh.created, retry.created, other.created) == (True, False, True)
+    assert retry.message.id == original.message.id
+    assert original.message.id < fresh.message.id < other.message.id
+    async with db.read() as session:
+        texts = (await session.scalars(select(Message.text).order_by(Message.id))).all()
+    assert texts == ["hello", "one", "two"]
+    both = sorted([(alice, "c-1"), (alice, "c-2"), (bob, "c-3")])
+    if db.is_sqlite:
+        assert looked == [[(alice, "c-1")], both]
+    else:  # the lone first message asked nothing; the batch looked once, on its second try
+        assert looked == [both]

@@ -39,6 +39,10 @@ Params = dict[str, Any]
 
 
 class WriterSQL(Protocol):
+    # Whether a batch looks for the messages its retries stored before (find_sent) before it
+    # inserts, or inserts first and looks only when the unique client id refuses a row.
+    looks_for_earlier: bool
+
     def lock(self, conn: Connection) -> None:
         """Make writers in other processes wait for this transaction (ids rise in commit
         order)."""
@@ -151,6 +155,10 @@ def _columns(rows: list[Params], prefix: str, names: str) -> Params:
 
 
 class PostgreSQL:
+    # A lookup is a round trip of the six a batch takes, for a retry in perhaps one batch
+    # in thousands: insert first (a retry then costs the batch a second try, which looks).
+    looks_for_earlier = False
+
     def lock(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
 
@@ -225,6 +233,8 @@ class _InDriverForm(dict[tuple[Any, ...], tuple[Any, ...]]):
 
 
 class SQLite:
+    looks_for_earlier = True  # in process: microseconds
+
     def lock(self, conn: Connection) -> None:
         """Nothing to do: the transaction began with BEGIN IMMEDIATE (Database.run_write)."""
 

@@ -207,20 +207,9 @@ class MessageWriter:
     async def _process(self, batch: list[Outgoing]) -> None:
         ready = await self._prepare_images(batch)
         try:
-            results = await self._store(ready)
+            results = await self._store(ready, look_for_earlier=self.sql.looks_for_earlier)
         except IntegrityError:
-            # Something in the batch broke a constraint (e.g. a user deleted meanwhile):
-            # forget what we remembered and store one at a time, so the others go through.
-            self._known.clear()
-            results = []
-            for item in ready:
-                try:
-                    results.extend(await self._store([item]))
-                except IntegrityError:
-                    log.warning("message_rejected sender=%s", item.sender_id)
-                    item.done.set_exception(
-                        Unavailable("The message could not be stored. Please try again.")
-                    )
+            results = await self._store_again(ready)
         if any(item.image_size for item in ready):
             results = [(item, _with_picture_size(item, outcome)) for item, outcome in results]
         if any(item.forward_of for item in ready):
@@ -240,6 +229,29 @@ class MessageWriter:
         if created:
             metrics.MESSAGES_STORED.inc(len(created))
             self._announce.put_nowait((created, committed))
+
+    async def _store_again(self, batch: list[Outgoing]) -> list[tuple[Outgoing, Stored | AppError]]:
+        """The batch broke a constraint. On PostgreSQL, most likely a retry of a message
+        stored earlier, which the first try did not look for (the unique client id caught
+        it): the whole batch again, looking. If that breaks one too (e.g. a user deleted
+        meanwhile), forget what we remembered and store one at a time, so the others go
+        through."""
+        if not self.sql.looks_for_earlier:
+            try:
+                return await self._store(batch, look_for_earlier=True)
+            except IntegrityError:
+                pass
+        self._known.clear()
+        results = []
+        for item in batch:
+            try:
+                results.extend(await self._store([item], look_for_earlier=True))
+            except IntegrityError:
+                log.warning("message_rejected sender=%s", item.sender_id)
+                item.done.set_exception(
+                    Unavailable("The message could not be stored. Please try again.")
+                )
+        return results
 
     async def _with_forwarded_sizes(
         self, results: list[tuple[Outgoing, Stored | AppError]]
@@ -302,23 +314,26 @@ class MessageWriter:
             ready.append(item)
         return ready
 
-    async def _store(self, batch: list[Outgoing]) -> list[tuple[Outgoing, Stored | AppError]]:
+    async def _store(
+        self, batch: list[Outgoing], *, look_for_earlier: bool
+    ) -> list[tuple[Outgoing, Stored | AppError]]:
         if not batch:
             return []
-        return await self.db.run_write(functools.partial(self._store_rows, batch))
+        return await self.db.run_write(functools.partial(self._store_rows, batch, look_for_earlier))
 
     def _store_rows(
-        self, batch: list[Outgoing], conn: Connection
+        self, batch: list[Outgoing], look_for_earlier: bool, conn: Connection
     ) -> list[tuple[Outgoing, Stored | AppError]]:
         """Store a batch in one transaction of a handful of statements, however many messages
         it holds. Synchronous: on SQLite it runs whole in the database thread (see
-        Database.run_write)."""
+        Database.run_write). `look_for_earlier`: find the messages that retries among them
+        stored before; without, a retry breaks the unique client id (see _store_again)."""
         now = utcnow()
         results: dict[int, Stored | AppError] = {}
         self.sql.lock(conn)
         conversations = self._conversations(conn, batch)
         groups = group_members(conn, {i.group_id for i in batch if i.group_id is not None})
-        earlier = self._earlier_sends(conn, batch)
+        earlier = self._earlier_sends(conn, batch) if look_for_earlier else {}
         originals = find_originals(
             conn,
             {i.reply_to_id for i in batch if i.reply_to_id}

@@ -385,6 +385,7 @@ class RedisFanout(SharedFrameManager):
         """Subscribed again after losing the link: what was published meanwhile is lost."""
         self._senders.clear()
         self._named.clear()
+        self._replaced.clear()  # everyone is asked now, whatever presence counts out later
         await self._resync("link")
 
     async def _received(self, data: bytes) -> None:
