@@ -9,6 +9,12 @@ no PUBLISH of its own, and in order with the events published before it. Redis p
 lose a batch; a lost signal heals by itself: presence at the next heartbeat, an ended session
 at the next session check (SESSION_CHECK_SECONDS), a process counted out by every process's
 own reaping.
+
+The other processes run a signal's handlers inside the fan-out's receive loop, so that a
+signal takes effect in order with the events around it (a socket of a session ended is cut
+before the next event could reach it). So a handler must not wait on the network: today's
+update counts, queue emits and disconnect this process's sockets, none of which waits on a
+peer; one that must wait should start a task of its own.
 """
 
 from __future__ import annotations
