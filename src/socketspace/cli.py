@@ -71,11 +71,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers > 1:
         # Workers share the port and restart on their own: none can be told from another.
         for key in [key for key in os.environ if key.lower() == "process_name"]:
+            log.warning("process_name_ignored reason=workers")
             del os.environ[key]
     elif settings.process_name is None:
-        settings = settings.model_copy(
-            update={"process_name": f"{socket.gethostname()}:{args.port}"}
-        )
+        name = f"{socket.gethostname()}:{args.host}:{args.port}"
+        settings = settings.model_copy(update={"process_name": name})
     if args.workers > 1 and not settings.redis_url:
         print(
             "error: --workers needs REDIS_URL: the processes share events, presence and "

@@ -247,9 +247,9 @@ class Settings(BaseSettings):
             raise ValueError("SMTP_URL must look like smtp://user:password@host:587 or smtps://…")
         return value
 
-    @field_validator("metrics_token")
+    @field_validator("metrics_token", "process_name")
     @classmethod
-    def _blank_token_is_unset(cls, value: str | None) -> str | None:
+    def _blank_is_unset(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
         return value.strip()

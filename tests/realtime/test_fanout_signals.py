@@ -185,11 +185,12 @@ async def test_a_named_process_back_after_a_crash_has_everyone_resync_once(redis
     try:
         await watcher.hears(again)
         assert watcher.resyncs == ["reset"]  # its last batches may never have been sent
-        assert first.host not in watcher.fanout._senders
+        assert watcher.fanout._replaced == {first.host}
         # Presence counts the dead life out later: its clients were asked already.
         await watcher.fanout.process_gone({"hosts": [first.host.decode()]})
         assert watcher.resyncs == ["reset"]
         assert watcher.fanout._replaced == set()
+        assert first.host not in watcher.fanout._senders
         # Another process counted out still has everyone resync.
         await watcher.fanout.process_gone({"hosts": ["f" * 32]})
         assert watcher.resyncs == ["reset", "crash"]
@@ -210,3 +211,22 @@ async def test_a_new_unnamed_process_has_everyone_resync_and_a_new_named_one_nob
     finally:
         await unnamed.close()
         await named.close()
+
+
+async def test_two_live_processes_under_one_name_still_have_each_death_healed(redis_url, watcher):
+    """Misconfigured: a second process starts under a name a live one has. It is taken for
+    that one's next life (a reset); when the first speaks again it is known alive, so its
+    own death later still has everyone resync."""
+    first = await started(redis_url, watcher, "box:8001")
+    second = await started(redis_url, watcher, "box:8001")
+    try:
+        await watcher.hears(first)
+        await watcher.hears(second)
+        assert watcher.resyncs == ["reset"]
+        await watcher.hears(first)  # alive after all
+        assert watcher.fanout._replaced == set()
+        await watcher.fanout.process_gone({"hosts": [first.host.decode()]})
+        assert watcher.resyncs == ["reset", "crash"]
+    finally:
+        await first.close()
+        await second.close()

@@ -100,7 +100,8 @@ class Deployment:
     def __init__(self, database_url: str, redis_url: str, data_dir: Path) -> None:
         self.redis_url = redis_url
         self.env = {
-            **os.environ,
+            # Each server is named after its port (socketspace serve), never after the shell's.
+            **{k: v for k, v in os.environ.items() if k.lower() != "process_name"},
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",

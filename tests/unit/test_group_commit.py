@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from socketspace.db import Database
+from socketspace.errors import AppError
 from socketspace.models import ConversationMember, Message, User
+from socketspace.models.base import utcnow
 from socketspace.services import groups
 from socketspace.services.message_writer import MessageWriter, Outgoing
 from socketspace.services.notify import NullNotifier
@@ -156,3 +158,60 @@ async def test_a_retry_in_a_batch_answers_with_the_original_and_the_others_are_s
         assert looked == [[(alice, "c-1")], both]
     else:  # the lone first message asked nothing; the batch looked once, on its second try
         assert looked == [both]
+
+
+async def test_a_retry_whose_reply_target_was_deleted_since_gets_its_original_back(db, user_ids):
+    """The retry of a reply stored before (its answer lost) finds the original, even though
+    the message it answers was deleted meanwhile and a new reply to it would be refused."""
+    alice, bob = user_ids
+    async with writer_with(db, linger=0) as writer:
+        question = await writer.submit(Outgoing(bob, alice, "coming?", client_id="q-1"))
+        asked = question.message.id
+
+        def answer(client_id: str) -> Outgoing:
+            return Outgoing(alice, bob, "yes", client_id=client_id, reply_to_id=asked)
+
+        first = await writer.submit(answer("a-1"))
+        async with db.write() as session:
+            await session.execute(
+                update(Message).where(Message.id == asked).values(deleted_at=utcnow(), text=None)
+            )
+        again = await writer.submit(answer("a-1"))
+        with pytest.raises(AppError) as refused:
+            await writer.submit(answer("a-2"))
+    assert (again.created, again.message.id) == (False, first.message.id)
+    assert refused.value.code == "invalid_reply_to"
+
+
+async def test_a_batch_tried_twice_makes_a_new_conversation_once(db, user_ids, monkeypatch):
+    """A retry in a batch that also makes a new conversation. On PostgreSQL the first try
+    makes the conversation, then the retry's client id refuses the insert and the whole
+    transaction rolls back: the second try must not use the conversation id that never
+    was (a foreign key failure, then one transaction per message)."""
+    alice, bob = user_ids
+    async with db.write() as session:
+        carol = User(email="carol@example.com", full_name="Carol", password_hash="-")
+        session.add(carol)
+    transactions = 0
+    run_write = db.run_write
+
+    async def counted(work):
+        nonlocal transactions
+        transactions += 1
+        return await run_write(work)
+
+    async with writer_with(db, linger=0) as writer:
+        original = await writer.submit(Outgoing(alice, bob, "hello", client_id="c-1"))
+        monkeypatch.setattr(db, "run_write", counted)
+        # Queued in one turn of the loop: the writer takes them as one batch.
+        retry = writer.submit(Outgoing(alice, bob, "hello", client_id="c-1"))
+        first = writer.submit(Outgoing(alice, carol.id, "hi Carol", client_id="c-2"))
+        retried, new = await asyncio.gather(retry, first)
+    assert (retried.created, retried.message.id) == (False, original.message.id)
+    assert new.created
+    assert transactions == (1 if db.is_sqlite else 2)
+    async with db.read() as session:
+        conversation = await session.scalar(
+            select(Message.conversation_id).where(Message.id == new.message.id)
+        )
+    assert writer._known[tuple(sorted((alice, carol.id)))] == conversation

@@ -69,6 +69,11 @@ MAX_BATCH = 256
 KNOWN_CONVERSATIONS_MAX = 100_000
 
 
+class LookForEarlier(Exception):
+    """A first try that did not look for earlier sends was about to refuse a message with a
+    client id: it may be a retry of one stored before, which gets that one back."""
+
+
 @dataclass
 class Outgoing:
     sender_id: str
@@ -208,7 +213,7 @@ class MessageWriter:
         ready = await self._prepare_images(batch)
         try:
             results = await self._store(ready, look_for_earlier=self.sql.looks_for_earlier)
-        except IntegrityError:
+        except (IntegrityError, LookForEarlier):
             results = await self._store_again(ready)
         if any(item.image_size for item in ready):
             results = [(item, _with_picture_size(item, outcome)) for item, outcome in results]
@@ -231,11 +236,11 @@ class MessageWriter:
             self._announce.put_nowait((created, committed))
 
     async def _store_again(self, batch: list[Outgoing]) -> list[tuple[Outgoing, Stored | AppError]]:
-        """The batch broke a constraint. On PostgreSQL, most likely a retry of a message
-        stored earlier, which the first try did not look for (the unique client id caught
-        it): the whole batch again, looking. If that breaks one too (e.g. a user deleted
-        meanwhile), forget what we remembered and store one at a time, so the others go
-        through."""
+        """The batch broke a constraint, or would have refused a message with a client id.
+        On PostgreSQL, most likely a retry of a message stored earlier, which the first try
+        did not look for (the unique client id caught it): the whole batch again, looking.
+        If that breaks one too (e.g. a user deleted meanwhile), forget what we remembered and
+        store one at a time, so the others go through."""
         if not self.sql.looks_for_earlier:
             try:
                 return await self._store(batch, look_for_earlier=True)
@@ -319,19 +324,30 @@ class MessageWriter:
     ) -> list[tuple[Outgoing, Stored | AppError]]:
         if not batch:
             return []
-        return await self.db.run_write(functools.partial(self._store_rows, batch, look_for_earlier))
+        made: dict[tuple[str, str], int] = {}  # conversations this transaction makes
+        results = await self.db.run_write(
+            functools.partial(self._store_rows, batch, look_for_earlier, made)
+        )
+        for pair, conversation_id in made.items():  # committed: they exist now
+            self._remember(pair, conversation_id)
+        return results
 
     def _store_rows(
-        self, batch: list[Outgoing], look_for_earlier: bool, conn: Connection
+        self,
+        batch: list[Outgoing],
+        look_for_earlier: bool,
+        made_conversations: dict[tuple[str, str], int],
+        conn: Connection,
     ) -> list[tuple[Outgoing, Stored | AppError]]:
         """Store a batch in one transaction of a handful of statements, however many messages
         it holds. Synchronous: on SQLite it runs whole in the database thread (see
         Database.run_write). `look_for_earlier`: find the messages that retries among them
-        stored before; without, a retry breaks the unique client id (see _store_again)."""
+        stored before; without, a retry breaks the unique client id, or raises LookForEarlier
+        before refusing a message with a client id (see _store_again)."""
         now = utcnow()
         results: dict[int, Stored | AppError] = {}
         self.sql.lock(conn)
-        conversations = self._conversations(conn, batch)
+        conversations = self._conversations(conn, batch, made_conversations)
         groups = group_members(conn, {i.group_id for i in batch if i.group_id is not None})
         earlier = self._earlier_sends(conn, batch) if look_for_earlier else {}
         originals = find_originals(
@@ -383,23 +399,26 @@ class MessageWriter:
                 results[index] = not_forwardable()
             elif item.mentions and not set(item.mentions).issubset(members):
                 results[index] = not_in_group()
-            else:
-                sent_on = originals[item.forward_of] if item.forward_of else None
-                message = MessageRecord(
-                    conversation_id=conversation_id,
-                    sender_id=item.sender_id,
-                    receiver_id=item.receiver_id,
-                    client_id=item.client_id,
-                    text=item.text if sent_on is None else sent_on.text,
-                    image=item.image_url if sent_on is None else sent_on.image,
-                    created_at=now,
-                    reply_to_id=item.reply_to_id,
-                    forwarded=sent_on is not None,
-                )
-                kept = mentionable.kept(item.sender_id, item.text, item.mentions)
-                fresh.append((index, message, members, kept))
-                if key:
-                    made[key] = (message, kept)
+            if conversation_id is None or index in results:  # answered above
+                if key and not look_for_earlier and isinstance(results[index], AppError):
+                    raise LookForEarlier  # perhaps a retry: it gets its original back
+                continue
+            sent_on = originals[item.forward_of] if item.forward_of else None
+            message = MessageRecord(
+                conversation_id=conversation_id,
+                sender_id=item.sender_id,
+                receiver_id=item.receiver_id,
+                client_id=item.client_id,
+                text=item.text if sent_on is None else sent_on.text,
+                image=item.image_url if sent_on is None else sent_on.image,
+                created_at=now,
+                reply_to_id=item.reply_to_id,
+                forwarded=sent_on is not None,
+            )
+            kept = mentionable.kept(item.sender_id, item.text, item.mentions)
+            fresh.append((index, message, members, kept))
+            if key:
+                made[key] = (message, kept)
         if fresh:
             self.sql.insert(conn, [message for _, message, _, _ in fresh])
             self._touch_conversations(conn, [message for _, message, _, _ in fresh])
@@ -419,9 +438,13 @@ class MessageWriter:
                 results[index] = replace(stored, not_seeing_quote=not_seeing)
         return [(item, results[index]) for index, item in enumerate(batch)]
 
-    def _conversations(self, conn: Connection, batch: list[Outgoing]) -> dict[tuple[str, str], int]:
+    def _conversations(
+        self, conn: Connection, batch: list[Outgoing], made: dict[tuple[str, str], int]
+    ) -> dict[tuple[str, str], int]:
         """The conversation of every pair in the batch, made when it is the pair's first
-        message. A pair with no conversation and an unknown receiver is left out."""
+        message (into `made`, remembered once committed: a transaction rolled back must not
+        leave ids of conversations that never were). A pair with no conversation and an
+        unknown receiver is left out."""
         pairs = {
             pair_of(item.sender_id, item.receiver_id)
             for item in batch
@@ -436,15 +459,18 @@ class MessageWriter:
                     self._remember((low, high), found)
                     wanted.discard((low, high))
         if wanted:
-            self._create_conversations(conn, wanted)
-        return {pair: self._known[pair] for pair in pairs if pair in self._known}
+            made.update(self._create_conversations(conn, wanted))
+        known = self._known | made if made else self._known
+        return {pair: known[pair] for pair in pairs if pair in known}
 
-    def _create_conversations(self, conn: Connection, pairs: set[tuple[str, str]]) -> None:
+    def _create_conversations(
+        self, conn: Connection, pairs: set[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
         people = {user for pair in pairs for user in pair}
         existing = set(conn.scalars(FIND_USERS, {"ids": list(people)}))
         new_pairs = sorted(p for p in pairs if p[0] in existing and p[1] in existing)
         if not new_pairs:
-            return
+            return {}
         ids = conn.scalars(
             ADD_CONVERSATIONS,
             [
@@ -453,8 +479,9 @@ class MessageWriter:
             ],
         )
         members = []
+        made = {}
         for (low, high), conversation_id in zip(new_pairs, ids, strict=True):
-            self._remember((low, high), conversation_id)
+            made[(low, high)] = conversation_id
             for user, partner in ((low, high), (high, low)):
                 members.append(
                     {
@@ -466,6 +493,7 @@ class MessageWriter:
                     }
                 )
         conn.execute(ADD_MEMBERS, members)
+        return made
 
     def _remember(self, pair: tuple[str, str], conversation_id: int) -> None:
         # Conversations are never deleted while both people exist, so their ids can be kept;

@@ -370,14 +370,28 @@ class RedisFanout(SharedFrameManager):
         asked_already = bool(hosts) and all(host in self._replaced for host in hosts)
         for host in hosts:
             self._forget(host)
-            self._replaced.discard(host)
         if asked_already:
             log.info("fanout_gone_replaced hosts=%d", len(hosts))
             return
         await self._resync("crash")
 
+    def _name_heard(self, host: bytes, name: str | None) -> bytes | None:
+        """A life first heard from, under this name: the life it replaces, if that one never
+        said goodbye (so it may have died with batches unsent), else None."""
+        if name is None:
+            return None
+        replaced = self._named.get(name)
+        self._named[name] = host
+        if replaced is None or replaced == host:
+            return None
+        # Kept in _senders (a late batch of it is still judged by its sequence) until it is
+        # counted out, which then asks nobody again.
+        self._replaced.add(replaced)
+        return replaced
+
     def _forget(self, host: bytes) -> None:
         self._senders.pop(host, None)
+        self._replaced.discard(host)
         for name in [name for name, life in self._named.items() if life == host]:
             del self._named[name]
 
@@ -412,17 +426,16 @@ class RedisFanout(SharedFrameManager):
             return
         self._senders[host] = sequence
         replaced = None
-        if last is None and name is not None:
-            replaced = self._named.get(name)
-            self._named[name] = host
-            if replaced is not None and replaced != host:  # its last life never said goodbye
-                self._senders.pop(replaced, None)
-                self._replaced.add(replaced)
-            else:
-                replaced = None
-        if last is None and run_from == 1 and (name is None or replaced is not None):
-            # A process that started after us, restarted after a crash with its last batches
-            # perhaps never sent; or unnamed, and then perhaps so. Only a sync can tell.
+        if host in self._replaced:
+            # Taken for dead, yet it speaks: two live processes share a name. Its own death
+            # must still be healed (process_gone), and the name is left to the other.
+            log.warning("fanout_name_shared name=%s", name)
+            self._replaced.discard(host)
+        elif last is None:
+            replaced = self._name_heard(host, name)
+        if replaced is not None or (last is None and run_from == 1 and name is None):
+            # A process back after a crash, its last batches perhaps never sent; or unnamed
+            # and starting, and then perhaps so. Only a sync can tell.
             await self._resync("reset")
         elif last is not None and run_from > last + 1:
             await self._resync("gap")
