@@ -282,7 +282,7 @@ def redis_commands(redis_url: str) -> int | None:
 
 
 def writer_batches(origins: list[str]) -> int | None:
-    """Transactions the servers' message writers have committed (their /metrics: the count of
+    """Batches the servers' message writers have stored (their /metrics: the count of
     socketspace_message_batch_size), summed over the processes."""
     import urllib.request
 
@@ -517,9 +517,10 @@ def measured_step(
         if commands_0 is not None and commands_1 is not None
         else None
     )
-    # Messages per writer transaction: the smaller, the more each message pays of a
+    # Messages per write batch of the message writers (a batch is one transaction, two when
+    # a retry among them made it store again): the smaller, the more each message pays of a
     # transaction's fixed cost (round trips, commit).
-    result["messagesPerTransaction"] = (
+    result["messagesPerWriterBatch"] = (
         round(result["delivered"] / max(1, batches_1 - batches_0), 2)
         if batches_0 is not None and batches_1 is not None
         else None
@@ -561,11 +562,11 @@ def ramp(options: ScaleOptions, servers: Servers, users_file: Path) -> list[dict
 def side_and_other(step: dict[str, Any]) -> str:
     whole = step["wholeStep"]
     commands = step.get("redisCommandsPerMessage")
-    per_transaction = step.get("messagesPerTransaction")
+    per_batch = step.get("messagesPerWriterBatch")
     return (
         f"{whole['serverSideCpuUsPerMessage']:>11} {round(whole['otherCpuShare'] * 100):>7}"
         f" {'-' if commands is None else commands:>9}"
-        f" {'-' if per_transaction is None else per_transaction:>6}"
+        f" {'-' if per_batch is None else per_batch:>9}"
     )
 
 
@@ -686,7 +687,7 @@ def run_setup(options: ScaleOptions, setup: Setup) -> dict[str, Any]:
             if len(servers.origins) > 1:
                 split_users(users_file, servers.origins)
             print(f"  servers {servers.pids} on {servers.origins}")
-            print(header(), "side µs/msg", "other2 %", "redis cmd/msg", "msg/tx", flush=True)
+            print(header(), "side µs/msg", "other2 %", "redis cmd/msg", "msg/batch", flush=True)
             steps = ramp(options, servers, users_file)
             best = best_rate(steps)
             settle = Settler(servers)
