@@ -17,6 +17,7 @@ import signal
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from unittest.mock import ANY
 
 import httpx
@@ -126,15 +127,21 @@ async def test_a_batch_missing_from_a_sequence_makes_the_other_process_ask_its_c
     assert bob_tab.pending(events.RESYNC) == []
 
 
-async def test_a_restarted_process_makes_the_others_ask_their_clients_to_resync(
-    deployment: Deployment,
-):
+async def bob_hearing_alice_across(deployment: Deployment) -> tuple[Any, ...]:
+    """Alice on process one, Bob's tab on two, one message across; nothing pending."""
     one, two = await deployment.start(), await deployment.start()
     alice, bob = await deployment.signup("Alice", one), await deployment.signup("Bob", two)
     bob_tab = await deployment.connect(bob, two)
     sent = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "before"})
     assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == sent.json()["_id"]
     bob_tab.pending(events.RESYNC)
+    return one, two, alice, bob, bob_tab
+
+
+async def test_a_restarted_process_makes_the_others_ask_their_clients_to_resync(
+    deployment: Deployment,
+):
+    one, two, alice, bob, bob_tab = await bob_hearing_alice_across(deployment)
     asked = await resyncs_after_a_death(two)
 
     # Killed, its last batches perhaps never published; back on the same port, its
@@ -164,14 +171,9 @@ async def test_a_process_restarted_after_a_clean_stop_has_nobody_resync(
     deployment: Deployment,
 ):
     """A rolling restart: a process stopped with SIGTERM says goodbye, and started again on
-    the same port (so with the same name, machine:port) it is known for the same process:
-    the others ask none of their clients to resync. Killed instead, they do (above)."""
-    one, two = await deployment.start(), await deployment.start()
-    alice, bob = await deployment.signup("Alice", one), await deployment.signup("Bob", two)
-    bob_tab = await deployment.connect(bob, two)
-    sent = await alice.http.post(f"/api/messages/send/{bob.id}", json={"text": "before"})
-    assert (await bob_tab.next(events.NEW_MESSAGE))["_id"] == sent.json()["_id"]
-    bob_tab.pending(events.RESYNC)
+    the same port (so with the same name, machine:host:port) it is known for the same
+    process: the others ask none of their clients to resync. Killed instead, they do (above)."""
+    one, two, alice, bob, bob_tab = await bob_hearing_alice_across(deployment)
     resets = await metric(two, "socketspace_fanout_resyncs_total", reason="reset")
 
     one.send(signal.SIGTERM)
