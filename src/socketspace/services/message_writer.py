@@ -460,8 +460,8 @@ class MessageWriter:
                     wanted.discard((low, high))
         if wanted:
             made.update(self._create_conversations(conn, wanted))
-        known = self._known | made if made else self._known
-        return {pair: known[pair] for pair in pairs if pair in known}
+        ids = {pair: made.get(pair, self._known.get(pair)) for pair in pairs}
+        return {pair: cid for pair, cid in ids.items() if cid is not None}
 
     def _create_conversations(
         self, conn: Connection, pairs: set[tuple[str, str]]
