@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     # With REDIS_URL: this process's name among the deployment's, the same across its
     # restarts, so that the others can tell a restart after a clean stop (nothing lost: their
     # clients need not resync) from one after a crash. `serve` names a process after its
-    # machine and port; set this where the machine's name changes with each start (a
+    # machine, address and port; set this where the machine's name changes with each start (a
     # container's). `serve --workers N` leaves its workers unnamed.
     process_name: str | None = None
 

@@ -61,7 +61,7 @@ def _ping_when_idle(engine: Engine) -> None:
 
     SQLAlchemy's `pool_pre_ping` tries every connection at every checkout, and on asyncpg a
     try is three round trips (BEGIN, an empty statement, ROLLBACK), on top of a message
-    batch's own six (docs/performance.md). A connection that answered a moment
+    batch's own five (docs/performance.md). A connection that answered a moment
     ago is alive but for a server restart in that moment, and then its one transaction fails
     and SQLAlchemy renews every connection of the pool older than the failure."""
 
