@@ -32,7 +32,7 @@ import { loadAround, loadLatest, loadNewer, loadOlder } from "./history";
 import { MessageText } from "./MessageText";
 import { quoteAuthor, quoteOf, quoteReachable, quoteText } from "./quotes";
 import { initialAnchor, moveAnchor } from "./listAnchor";
-import { useBottomKeptOnShrink } from "./useBottomKept";
+import { useBottomKeptOnShrink, usePinnedToEnd } from "./useBottomKept";
 import { useSeen } from "./useSeen";
 import { discardSend, retrySend, sendNewMessage } from "./outbox";
 import { SharedPicture } from "./SharedPicture";
@@ -629,7 +629,7 @@ function useJump(chatKey: string, conversation: Conversation, list: RefObject<Vi
 
 export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf, onSeen, safetyEntries }: MessageListProps) {
   const list = useRef<VirtuosoHandle>(null);
-  const scrollerRef = useBottomKeptOnShrink();
+  const keepBottomRef = useBottomKeptOnShrink();
   const phone = useMediaQuery(PHONE_QUERY);
   const watchSeen = useSeen(onSeen);
   const { messages, status, partnerReadUpTo } = conversation;
@@ -640,6 +640,14 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
   const [shown, setShown] = useState<string | null>(null);
   const last = messages[messages.length - 1];
   const { highlight, startAt } = useJump(chatKey, conversation, list);
+  const [pinned, pinnedRef] = usePinnedToEnd(startAt === null, STICKY_PX);
+  const scrollerRef = useCallback(
+    (element: HTMLElement | Window | null) => {
+      keepBottomRef(element);
+      pinnedRef(element);
+    },
+    [keepBottomRef, pinnedRef],
+  );
   // Block turns into Unblock in the menus: the rows draw again when the list changes.
   useSafetyStore((s) => s.blocked);
 
@@ -652,17 +660,22 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
     setAnchor(current);
   }
 
+  const hasNewer = conversation.hasNewer;
   const onBottomChange = useCallback(
     (bottom: boolean) => {
       setAtBottom(bottom);
       setLeftAt(bottom ? null : (last?.key ?? null));
+      if (!bottom && pinned.current && !hasNewer) {
+        // Left behind by messages coming faster than the list followed them: catch up.
+        list.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "auto" });
+      }
     },
-    [last?.key],
+    [last?.key, pinned, hasNewer],
   );
 
   // At the bottom, new messages keep it there; my own new message always brings me down.
   const sendingMine = last?.senderId === meId && last.delivery === "pending";
-  const follow = (bottom: boolean) => (bottom || sendingMine ? "auto" : false);
+  const follow = (bottom: boolean) => (bottom || pinned.current || sendingMine ? "auto" : false);
 
   // A list that stops short of the newest (after a jump) is replaced by the newest page.
   const jumpToLatest = () =>

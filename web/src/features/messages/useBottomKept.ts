@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 
 /** Within this many pixels of the end, the list counts as showing its newest message. */
 const AT_END_PX = 8;
@@ -28,4 +28,40 @@ export function useBottomKeptOnShrink(): (element: HTMLElement | Window | null) 
   }, [scroller]);
 
   return useCallback((element) => setScroller(element instanceof HTMLElement ? element : null), []);
+}
+
+/**
+ * Whether the person wants the newest message in view: true once the list is within
+ * `nearPx` of its end, false once it moves up from further away (their scrolling, or a jump
+ * to an older message). Unlike the list's own "at the bottom", a burst of messages does not
+ * turn it off: messages arriving faster than the list follows them (many at once, a slow
+ * machine) leave its end out of view for a moment, and following by that left the list
+ * stuck part way with "New messages" showing.
+ *
+ * Listens in the capture phase, so that it has decided before the list (which listens to the
+ * same scroll events) reports the change. Returns the flag and the ref callback for the
+ * scrolling element.
+ */
+export function usePinnedToEnd(
+  initially: boolean,
+  nearPx: number,
+): [RefObject<boolean>, (element: HTMLElement | Window | null) => void] {
+  const pinned = useRef(initially);
+  const [scroller, setScroller] = useState<HTMLElement | null>(null);
+
+  useEffect(() => {
+    if (!scroller) return;
+    let top = scroller.scrollTop;
+    const onScroll = () => {
+      const gapBelow = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+      if (gapBelow <= nearPx) pinned.current = true;
+      else if (scroller.scrollTop < top) pinned.current = false;
+      top = scroller.scrollTop;
+    };
+    scroller.addEventListener("scroll", onScroll, { capture: true, passive: true });
+    return () => scroller.removeEventListener("scroll", onScroll, { capture: true });
+  }, [scroller, nearPx]);
+
+  const ref = useCallback((element: HTMLElement | Window | null) => setScroller(element instanceof HTMLElement ? element : null), []);
+  return [pinned, ref];
 }
