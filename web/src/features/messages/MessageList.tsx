@@ -640,7 +640,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
   const [shown, setShown] = useState<string | null>(null);
   const last = messages[messages.length - 1];
   const { highlight, startAt } = useJump(chatKey, conversation, list);
-  const [pinned, pinnedRef] = usePinnedToEnd(startAt === null, STICKY_PX);
+  const [pinned, pinnedRef] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
   const scrollerRef = useCallback(
     (element: HTMLElement | Window | null) => {
       keepBottomRef(element);

@@ -31,35 +31,41 @@ export function useBottomKeptOnShrink(): (element: HTMLElement | Window | null) 
 }
 
 /**
- * Whether the person wants the newest message in view: true once the list is within
- * `nearPx` of its end, false once it moves up from further away (their scrolling, or a jump
+ * Whether the person wants the newest message in view: true once the list is nearer than
+ * `nearPx` to its end, false once it moves up from further away (their scrolling, or a jump
  * to an older message). Unlike the list's own "at the bottom", a burst of messages does not
  * turn it off: messages arriving faster than the list follows them (many at once, a slow
  * machine) leave its end out of view for a moment, and following by that left the list
- * stuck part way with "New messages" showing.
- *
- * Listens in the capture phase, so that it has decided before the list (which listens to the
- * same scroll events) reports the change. Returns the flag and the ref callback for the
- * scrolling element.
+ * stuck part way with "New messages" showing. Never true while `endIsNewest` is false (a
+ * window of older messages, whose end is not the newest message). Returns the flag and the
+ * ref callback for the scrolling element.
  */
 export function usePinnedToEnd(
   initially: boolean,
   nearPx: number,
+  endIsNewest: boolean,
 ): [RefObject<boolean>, (element: HTMLElement | Window | null) => void] {
-  const pinned = useRef(initially);
+  const pinned = useRef(initially && endIsNewest);
+  const newest = useRef(endIsNewest);
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
+
+  useEffect(() => {
+    newest.current = endIsNewest;
+    if (!endIsNewest) pinned.current = false;
+  }, [endIsNewest]);
 
   useEffect(() => {
     if (!scroller) return;
     let top = scroller.scrollTop;
     const onScroll = () => {
       const gapBelow = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
-      if (gapBelow <= nearPx) pinned.current = true;
+      // Short of the list's own threshold (rounding included): where it too says "at the end".
+      if (gapBelow < nearPx - 1) pinned.current = newest.current;
       else if (scroller.scrollTop < top) pinned.current = false;
       top = scroller.scrollTop;
     };
-    scroller.addEventListener("scroll", onScroll, { capture: true, passive: true });
-    return () => scroller.removeEventListener("scroll", onScroll, { capture: true });
+    scroller.addEventListener("scroll", onScroll, { passive: true });
+    return () => scroller.removeEventListener("scroll", onScroll);
   }, [scroller, nearPx]);
 
   const ref = useCallback((element: HTMLElement | Window | null) => setScroller(element instanceof HTMLElement ? element : null), []);
