@@ -660,17 +660,17 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
     setAnchor(current);
   }
 
-  const hasNewer = conversation.hasNewer;
   const onBottomChange = useCallback(
     (bottom: boolean) => {
       setAtBottom(bottom);
       setLeftAt(bottom ? null : (last?.key ?? null));
-      if (!bottom && pinned.current && !hasNewer) {
-        // Left behind by messages coming faster than the list followed them: catch up.
+      if (!bottom && pinned.current) {
+        // Left behind by messages coming faster than the list followed them: catch up. (Never
+        // pinned in a window of older messages, whose end is not the newest.)
         list.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "auto" });
       }
     },
-    [last?.key, pinned, hasNewer],
+    [last?.key, pinned],
   );
 
   // At the bottom, new messages keep it there; my own new message always brings me down.
