@@ -12,7 +12,7 @@ import os
 import shutil
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +132,38 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database.from_url(database_url)
     yield database
     await database.dispose()
+
+
+@pytest.fixture
+def postgresql_only(backend: tuple[str, str]) -> None:
+    if backend[0] != "postgresql":
+        pytest.skip("PostgreSQL's pooled connections")
+
+
+@pytest.fixture
+async def one_connection_db(postgresql_only: None, database_url: str) -> AsyncIterator[Database]:
+    """A Database whose pool holds one connection, so every transaction reuses it."""
+    database = Database(create_engine(database_url, pool_size=1, max_overflow=0))
+    yield database
+    await database.dispose()
+
+
+async def queries_sent(database: Database, work: Callable[[], Awaitable[object]]) -> list[str]:
+    """What the pooled connection sends the server while `work()` runs (asyncpg's own log of
+    simple queries and fetches: BEGIN, ROLLBACK and a try's empty statement among them)."""
+    async with database.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+    sent: list[str] = []
+
+    def log(record: Any) -> None:
+        sent.append(record.query.strip())
+
+    raw.add_query_logger(log)
+    try:
+        await work()
+    finally:
+        raw.remove_query_logger(log)
+    return sent
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -61,7 +62,7 @@ def _ping_when_idle(engine: Engine) -> None:
 
     SQLAlchemy's `pool_pre_ping` tries every connection at every checkout, and on asyncpg a
     try is three round trips (BEGIN, an empty statement, ROLLBACK), on top of a message
-    batch's own five (docs/performance.md). A connection that answered a moment
+    batch's own four (docs/performance.md). A connection that answered a moment
     ago is alive but for a server restart in that moment, and then its one transaction fails
     and SQLAlchemy renews every connection of the pool older than the failure."""
 
@@ -79,6 +80,16 @@ def _ping_when_idle(engine: Engine) -> None:
             dbapi_connection.ping()
         except Exception as exc:  # the pool drops this connection and hands out another
             raise DisconnectionError("a pooled connection no longer answers") from exc
+
+
+async def _roll_back_or_discard(conn: AsyncConnection, driver: Any) -> None:
+    """End a transaction begun on the driver, which SQLAlchemy's pool cannot see: roll it back,
+    or, when the connection cannot (closed, or cancelled in the middle of a statement), close
+    it so that the pool replaces it."""
+    try:
+        await driver.execute("ROLLBACK")
+    except BaseException:
+        await conn.invalidate()
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -104,6 +115,8 @@ class Database:
         self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._reader = async_sessionmaker(engine, expire_on_commit=False)
         self._writer = async_sessionmaker(self._write_engine, expire_on_commit=False)
+        # PostgreSQL only: connections whose transactions `run_write_begun_with` drives.
+        self._autocommit_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
 
         # SQLite only: the stdlib driver, used from one thread of its own for `run_write`.
         self._sqlite_writer: Engine | None = None
@@ -134,6 +147,30 @@ class Database:
             return await asyncio.get_running_loop().run_in_executor(self._writer_thread, in_thread)
         async with self._write_engine.begin() as conn:
             return await conn.run_sync(work)
+
+    async def run_write_begun_with(self, begin: str, work: Callable[[Connection], T]) -> T:
+        """PostgreSQL: `work(connection)` in one transaction that this method begins with
+        `begin` (one simple query: BEGIN and what the transaction does first, e.g. take a
+        lock) and ends with COMMIT, both sent on the driver's own connection.
+
+        For the message writer's batches: SQLAlchemy's begin, its first statement and its
+        commit are three round trips, and its execution path costs more CPU than the
+        statements (docs/performance.md, "The writer on the driver"). SQLAlchemy's connection
+        is in autocommit mode here, so it sends no BEGIN or COMMIT of its own: its statements
+        run inside this transaction. `work` may also run statements on the driver's connection
+        (message_sql.PostgreSQL). A transaction that fails is rolled back before its
+        connection goes back to the pool; a connection that cannot roll back is thrown away."""
+        async with self._autocommit_engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None  # an open connection's
+            try:
+                await driver.execute(begin)
+                result = await conn.run_sync(work)
+                await driver.execute("COMMIT")
+            except BaseException:
+                await _roll_back_or_discard(conn, driver)
+                raise
+            return result
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -1,11 +1,14 @@
 import asyncio
 
+import asyncpg
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 from socketspace import db as db_module
-from socketspace.db import Database, create_engine
+from socketspace.db import Database
 from socketspace.models import User
+from tests.conftest import queries_sent
 
 
 @pytest.fixture
@@ -56,38 +59,6 @@ async def test_a_failed_write_transaction_leaves_nothing_behind(db):
         assert await session.scalar(select(func.count()).select_from(User)) == 0
 
 
-@pytest.fixture
-def postgresql_only(backend):
-    if backend[0] != "postgresql":
-        pytest.skip("PostgreSQL's pooled connections")
-
-
-@pytest.fixture
-async def one_connection_db(postgresql_only, database_url):
-    """A Database whose pool holds one connection, so every transaction reuses it."""
-    database = Database(create_engine(database_url, pool_size=1, max_overflow=0))
-    yield database
-    await database.dispose()
-
-
-async def queries_sent(database: Database, work) -> list[str]:
-    """What the pooled connection sends the server while `work()` runs (asyncpg's own log of
-    simple queries and fetches: BEGIN, ROLLBACK and a try's empty statement among them)."""
-    async with database.engine.connect() as conn:
-        raw = (await conn.get_raw_connection()).driver_connection
-    sent: list[str] = []
-
-    def log(record) -> None:
-        sent.append(record.query.strip())
-
-    raw.add_query_logger(log)
-    try:
-        await work()
-    finally:
-        raw.remove_query_logger(log)
-    return sent
-
-
 async def test_a_connection_used_a_moment_ago_is_not_tried_again(one_connection_db, monkeypatch):
     monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 3600.0)  # however slow the machine
 
@@ -118,3 +89,101 @@ async def test_an_idle_connection_the_server_closed_is_replaced_before_use(
     monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 0.0)  # "idle" from now on
     # Tried, found closed, replaced: the transaction runs on a new connection.
     assert await backend_pid() != first
+
+
+# --- transactions begun on the driver (the message writer's, on PostgreSQL) -------------------
+
+BEGIN_AND_LOCK = "BEGIN; SELECT pg_advisory_xact_lock(424242)"
+
+
+def add_user(email: str):
+    """A `work` for run_write_begun_with: a Core INSERT through SQLAlchemy's connection."""
+
+    def work(conn) -> None:
+        conn.execute(
+            User.__table__.insert(), {"email": email, "full_name": email, "password_hash": "-"}
+        )
+
+    return work
+
+
+async def users(database: Database) -> list[str]:
+    async with database.read() as session:
+        return list(await session.scalars(select(User.email).order_by(User.email)))
+
+
+async def open_transactions(database: Database) -> int:
+    """Sessions of this database other than the asking one that are inside a transaction."""
+    async with database.engine.connect() as conn:
+        return int(
+            await conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+                )
+            )
+        )
+
+
+async def test_a_transaction_begun_on_the_driver_sends_its_begin_and_commit_only(
+    one_connection_db,
+):
+    """SQLAlchemy's connection is in autocommit mode: the statements of `work` go inside the
+    transaction the begin statement opened, and SQLAlchemy adds no BEGIN or COMMIT of its own
+    (an upgrade of SQLAlchemy that did would fail here)."""
+    sent = await queries_sent(
+        one_connection_db,
+        lambda: one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_user("a@example.com")),
+    )
+    assert sent[0] == BEGIN_AND_LOCK
+    assert sent[-1] == "COMMIT"
+    assert [q for q in sent if q.rstrip(";") in ("BEGIN", "COMMIT", "ROLLBACK")] == ["COMMIT"]
+    assert await users(one_connection_db) == ["a@example.com"]
+
+
+async def test_a_failed_transaction_begun_on_the_driver_is_rolled_back_and_its_connection_reused(
+    one_connection_db,
+):
+    def add_then_fail(conn) -> None:
+        add_user("ghost@example.com")(conn)
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_then_fail)
+    assert await open_transactions(one_connection_db) == 0
+    # The pool's one connection is back, outside any transaction: the next one commits.
+    await one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_user("b@example.com"))
+    assert await users(one_connection_db) == ["b@example.com"]
+
+
+async def test_a_transaction_cancelled_while_it_waits_for_its_lock_leaves_nothing_open(
+    one_connection_db, database_url
+):
+    """The writer stopped while its batch waited for another process's lock: the pool must
+    not get back a connection inside a transaction (SQLAlchemy cannot see it), and the lock
+    must not stay taken."""
+    other = await asyncpg.connect(
+        make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    try:
+        await other.execute("BEGIN; SELECT pg_advisory_xact_lock(424242)")
+        waiting = asyncio.create_task(
+            one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_user("c@example.com"))
+        )
+        for _ in range(1000):  # until the server says it waits (10 s at most)
+            if await other.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            ):
+                break
+            await asyncio.sleep(0.01)
+        else:
+            pytest.fail("the transaction never waited for the lock")
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await other.execute("ROLLBACK")
+    finally:
+        await other.close()
+    assert await open_transactions(one_connection_db) == 0
+    await one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_user("d@example.com"))
+    assert await users(one_connection_db) == ["d@example.com"]

@@ -193,16 +193,17 @@ async def test_a_batch_tried_twice_makes_a_new_conversation_once(db, user_ids, m
         carol = User(email="carol@example.com", full_name="Carol", password_hash="-")
         session.add(carol)
     transactions = 0
-    run_write = db.run_write
-
-    async def counted(work):
-        nonlocal transactions
-        transactions += 1
-        return await run_write(work)
 
     async with writer_with(db, linger=0) as writer:
+        run = writer.sql.run
+
+        async def counted(db, work):
+            nonlocal transactions
+            transactions += 1
+            return await run(db, work)
+
         original = await writer.submit(Outgoing(alice, bob, "hello", client_id="c-1"))
-        monkeypatch.setattr(db, "run_write", counted)
+        monkeypatch.setattr(writer.sql, "run", counted)
         # Queued in one turn of the loop: the writer takes them as one batch.
         retry = writer.submit(Outgoing(alice, bob, "hello", client_id="c-1"))
         first = writer.submit(Outgoing(alice, carol.id, "hi Carol", client_id="c-2"))

@@ -9,17 +9,24 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
 
 from socketspace.db import Database
 from socketspace.models import Message
 from socketspace.models.message import MessageRecord
 from socketspace.services.message_sql import (
     INSERT_COLUMNS,
+    PG_ADD_MESSAGES,
+    PG_BEGIN,
+    PG_TOUCH_CONVERSATIONS,
     POSTGRESQL,
     SQLITE,
     SQLITE_ADD_MESSAGE,
     WriterSQL,
 )
+from socketspace.services.message_writer import MessageWriter, Outgoing
+from socketspace.services.notify import NullNotifier
+from tests.conftest import queries_sent
 from tests.rows import direct_chat
 
 COLUMNS = {column.key for column in Message.__table__.columns}
@@ -83,7 +90,7 @@ async def test_every_column_of_a_record_is_stored_and_read_back(db, conversation
         sql.insert(conn, records)
         return sql.find_sent(conn, {(alice, "c1"), (bob, "c2")})
 
-    found = await db.run_write(insert_then_read)
+    found = await sql.run(db, insert_then_read)
 
     assert records[0].id > 0
     assert records[1].id == records[0].id + 1
@@ -104,7 +111,69 @@ async def test_sqlite_stores_times_as_sqlalchemy_does_in_utc(db, conversation):
         image=None,
         created_at=datetime(2026, 1, 2, 5, 4, 5, 678901, tzinfo=two_hours_east),
     )
-    await db.run_write(lambda conn: SQLITE.insert(conn, [record]))
+    await SQLITE.run(db, lambda conn: SQLITE.insert(conn, [record]))
     async with db.read() as session:
         stored = await session.scalar(text("SELECT created_at FROM messages"))
     assert stored == "2026-01-02 03:04:05.678901"
+
+
+async def test_a_batch_on_postgresql_is_four_statements_on_the_driver(one_connection_db):
+    """BEGIN with the writers' lock, the INSERT, the conversations' update, COMMIT: nothing
+    from SQLAlchemy in between once the conversation is known (docs/performance.md, "The
+    writer on the driver")."""
+    db = one_connection_db
+    async with db.write() as session:
+        alice, bob, _ = await direct_chat(session, "Alice", "Bob")
+    writer = MessageWriter(db, NullNotifier(), linger=0)
+    writer.start()
+    try:
+        await writer.submit(Outgoing(alice.id, bob.id, "first", client_id="c-1"))  # finds it
+        sent = await queries_sent(
+            db, lambda: writer.submit(Outgoing(alice.id, bob.id, "second", client_id="c-2"))
+        )
+    finally:
+        await writer.stop()
+    assert sent == [PG_BEGIN, PG_ADD_MESSAGES, PG_TOUCH_CONVERSATIONS, "COMMIT"]
+
+
+async def test_postgresql_insert_gives_ids_in_the_batch_order_and_refuses_a_twin(
+    one_connection_db,
+):
+    db = one_connection_db
+    async with db.write() as session:
+        alice, bob, chat = await direct_chat(session, "Alice", "Bob")
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+
+    def record(n: int) -> MessageRecord:
+        return MessageRecord(
+            conversation_id=chat.id,
+            sender_id=alice.id,
+            receiver_id=bob.id,
+            client_id=f"c{n}",
+            text=f"#{n}",
+            image=None,
+            created_at=now,
+        )
+
+    batch = [record(n) for n in range(50)]
+    await POSTGRESQL.run(db, lambda conn: POSTGRESQL.insert(conn, batch))
+    async with db.read() as session:
+        stored = dict((await session.execute(text("SELECT id, text FROM messages"))).all())
+    assert [stored[m.id] for m in batch] == [f"#{n}" for n in range(50)]
+    assert [m.id for m in batch] == sorted(m.id for m in batch)
+
+    # Another message with the same sender and client id: SQLAlchemy's IntegrityError, as the
+    # writer expects (it then looks for the earlier send), and nothing of the batch stays.
+    twins = [record(100), record(3)]
+    with pytest.raises(IntegrityError):
+        await POSTGRESQL.run(db, lambda conn: POSTGRESQL.insert(conn, twins))
+    async with db.read() as session:
+        assert await session.scalar(text("SELECT count(*) FROM messages")) == 50
+
+
+async def test_postgresql_writes_refuse_to_run_outside_their_transaction(one_connection_db):
+    """In SQLAlchemy's own transaction they would run before its lazy BEGIN, unlocked and
+    committed at once."""
+    db = one_connection_db
+    with pytest.raises(RuntimeError, match=r"only in PostgreSQL\.run"):
+        await db.run_write(lambda conn: POSTGRESQL.touch_conversations(conn, [], [], []))

@@ -7,21 +7,26 @@ code that turns a MessageRecord into their parameters are made from it once, at 
 new column of messages changes nothing here: it touches models/message.py (its Column and its
 MessageRecord field) and, if clients see it, message_view (schemas/message.py).
 
-On SQLite the writes are plain SQL on the driver's cursor: the statements themselves take
-microseconds and SQLAlchemy's per-execution work (~100 us) was most of a batch's cost. On
-PostgreSQL they are Core statements, built once: building one costs more than running it, and
-a pre-built statement keeps its cache key.
+The writes are plain SQL on the driver's own connection, on both databases: the statements
+themselves take microseconds and SQLAlchemy's per-execution work (~100 us each) was most of a
+batch's cost. The lookups a batch sometimes needs (new conversations, groups, replies, retries)
+stay Core statements, built once: building one costs more than running it, and a pre-built
+statement keeps its cache key.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol, cast
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar, cast
 
+import asyncpg
 from sqlalchemy import Connection, Table, bindparam, insert, select, text, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 
+from socketspace.db import Database
 from socketspace.models import Conversation, ConversationMember, User
 from socketspace.models.conversation import GROUP
 from socketspace.models.message import Message, MessageRecord
@@ -33,6 +38,8 @@ MESSAGES = cast(Table, Message.__table__)
 # What a new message is inserted with: every column but the id, which the database gives.
 INSERT_COLUMNS = tuple(c.key for c in MESSAGES.columns if not c.primary_key)
 
+T = TypeVar("T")
+
 # One row's parameters for an UPDATE of a batch: `cid` conversation, `uid` user, `mid` message
 # id, `n` a count.
 Params = dict[str, Any]
@@ -43,9 +50,9 @@ class WriterSQL(Protocol):
     # inserts, or inserts first and looks only when the unique client id refuses a row.
     looks_for_earlier: bool
 
-    def lock(self, conn: Connection) -> None:
-        """Make writers in other processes wait for this transaction (ids rise in commit
-        order)."""
+    def run(self, db: Database, work: Callable[[Connection], T]) -> Awaitable[T]:
+        """`work(connection)` in one write transaction that holds the writers' lock from its
+        start: writers in other processes wait for it (ids rise in commit order)."""
 
     def insert(self, conn: Connection, messages: list[MessageRecord]) -> None:
         """Insert the messages, in order, and set each one's id."""
@@ -122,17 +129,70 @@ def add_unread_to_other_members(conn: Connection, sent: list[Params]) -> None:
     conn.execute(ADD_UNREAD_TO_OTHERS, sent)
 
 
-# --- PostgreSQL: the writes as Core statements ------------------------------------------------
+# --- Both databases: a batch's rows in the driver's form ---------------------------------------
 
+
+class DriverForm:
+    """How a MessageRecord's INSERT_COLUMNS reach one database's driver: the values SQLAlchemy
+    would send it, without SQLAlchemy. `columns` is their order in a row: first the columns
+    whose values go as they are, then those SQLAlchemy converts (times, JSON, booleans)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        to_driver = {
+            name: MESSAGES.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in INSERT_COLUMNS
+        }
+        as_is = [name for name, convert in to_driver.items() if convert is None]
+        converted = [name for name, convert in to_driver.items() if convert is not None]
+        self.columns = (*as_is, *converted)
+        self._converters = [convert for convert in to_driver.values() if convert is not None]
+        self._as_is_values = values_of(as_is)
+        self._converted_values = values_of(converted)
+
+    def rows(self, messages: list[MessageRecord]) -> list[tuple[Any, ...]]:
+        """One tuple of values per message, in `columns` order. The converted ones are
+        converted once per distinct combination: a batch's messages share their time, so most
+        batches convert once (a few microseconds) instead of once a message."""
+        converted: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        rows = []
+        for message in messages:
+            values = self._converted_values(message)
+            in_driver_form = converted.get(values)
+            if in_driver_form is None:
+                in_driver_form = converted[values] = tuple(
+                    convert(value) for convert, value in zip(self._converters, values, strict=True)
+                )
+            rows.append(self._as_is_values(message) + in_driver_form)
+        return rows
+
+
+# --- PostgreSQL: the writes on asyncpg itself -------------------------------------------------
+
+_PG = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
+PG_FORM = DriverForm(_PG)
+# BEGIN and the writers' lock in one simple query, one round trip (Database.run_write_begun_with).
+PG_BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY:d})"
 FIND_EARLIER = select(*MESSAGES.columns).where(
     MESSAGES.c.client_id.in_(bindparam("client_ids", expanding=True))
 )
-# Run with a dict of INSERT_COLUMNS per message: SQLAlchemy sends them as one INSERT.
-ADD_MESSAGES = insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True)
+# The batch as one array per column, inserted in the arrays' order: the id sequence gives the
+# rows rising ids in that order, so the ids returned, sorted, are the messages' in order.
+# (Made from the table's names and types, never from input.)
+PG_ADD_MESSAGES = (  # noqa: S608
+    "INSERT INTO {table} ({names}) SELECT {names} FROM unnest({arrays})"
+    " WITH ORDINALITY AS batch({names}, position) ORDER BY position RETURNING id"
+).format(
+    table=_PG.identifier_preparer.quote(MESSAGES.name),
+    names=", ".join(_PG.identifier_preparer.quote(name) for name in PG_FORM.columns),
+    arrays=", ".join(
+        f"${n}::{MESSAGES.c[name].type.compile(dialect=_PG)}[]"
+        for n, name in enumerate(PG_FORM.columns, start=1)
+    ),
+)
 # The three kinds of change of `touch_conversations` in one statement, so one round trip: the
 # members' increments and reads are never for the same row (the writer counts a sender's
 # unread among its reads), so the two updates of conversation_members do not meet.
-TOUCH_CONVERSATIONS = text(
+_TOUCH_CONVERSATIONS = text(
     "WITH moved AS (UPDATE conversations AS c SET last_message_id = m.mid"
     " FROM unnest(CAST(:move_cids AS bigint[]), CAST(:move_mids AS bigint[])) AS m(cid, mid)"
     " WHERE c.id = m.cid),"
@@ -145,8 +205,9 @@ TOUCH_CONVERSATIONS = text(
     " FROM unnest(CAST(:read_cids AS bigint[]), CAST(:read_uids AS text[]),"
     " CAST(:read_ns AS integer[]), CAST(:read_mids AS bigint[])) AS r(cid, uid, n, mid)"
     " WHERE cm.conversation_id = r.cid AND cm.user_id = r.uid"
-)
-_insert_values = values_of(INSERT_COLUMNS)
+).compile(dialect=_PG)
+PG_TOUCH_CONVERSATIONS = _TOUCH_CONVERSATIONS.string  # $1, $2, ... in this order:
+_TOUCH_PARAMETERS = tuple(_TOUCH_CONVERSATIONS.positiontup or ())
 
 
 def _columns(rows: list[Params], prefix: str, names: str) -> Params:
@@ -154,17 +215,33 @@ def _columns(rows: list[Params], prefix: str, names: str) -> Params:
     return {f"{prefix}_{name}s": [row[name] for row in rows] for name in names.split()}
 
 
+def _on_driver(conn: Connection, statement: str, *arguments: Any) -> list[Any]:
+    """Run a statement on asyncpg's own connection, inside the transaction that
+    Database.run_write_begun_with began there (SQLAlchemy's connection, in autocommit mode,
+    knows of none), through SQLAlchemy's `AdaptedConnection.run_async`. A broken constraint is
+    SQLAlchemy's IntegrityError, as from a Core statement."""
+    adapted = conn.connection.dbapi_connection
+    if adapted is None or not adapted.driver_connection.is_in_transaction():
+        raise RuntimeError("the writer's statements run only in PostgreSQL.run's transaction")
+    try:
+        return cast(
+            list[Any], adapted.run_async(lambda driver: driver.fetch(statement, *arguments))
+        )
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        raise IntegrityError(statement, arguments, exc) from exc
+
+
 class PostgreSQL:
-    # A lookup is a round trip of the six a batch takes, for a retry in perhaps one batch
+    # A lookup is a round trip of the four a batch takes, for a retry in perhaps one batch
     # in thousands: insert first (a retry then costs the batch a second try, which looks).
     looks_for_earlier = False
 
-    def lock(self, conn: Connection) -> None:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    def run(self, db: Database, work: Callable[[Connection], T]) -> Awaitable[T]:
+        return db.run_write_begun_with(PG_BEGIN, work)
 
     def insert(self, conn: Connection, messages: list[MessageRecord]) -> None:
-        rows = [dict(zip(INSERT_COLUMNS, _insert_values(m), strict=True)) for m in messages]
-        ids = conn.scalars(ADD_MESSAGES, rows)
+        by_column = list(zip(*PG_FORM.rows(messages), strict=True))
+        ids = sorted(row[0] for row in _on_driver(conn, PG_ADD_MESSAGES, *by_column))
         for message, message_id in zip(messages, ids, strict=True):
             message.id = message_id
 
@@ -176,35 +253,23 @@ class PostgreSQL:
     def touch_conversations(
         self, conn: Connection, moves: list[Params], increments: list[Params], reads: list[Params]
     ) -> None:
-        conn.execute(
-            TOUCH_CONVERSATIONS,
+        arrays = (
             _columns(moves, "move", "cid mid")
             | _columns(increments, "add", "cid uid n")
-            | _columns(reads, "read", "cid uid n mid"),
+            | _columns(reads, "read", "cid uid n mid")
         )
+        _on_driver(conn, PG_TOUCH_CONVERSATIONS, *(arrays[name] for name in _TOUCH_PARAMETERS))
 
 
 # --- SQLite: the same writes as plain SQL on the driver's cursor ------------------------------
 
 _SQLITE = sqlite.dialect()
-_quote = _SQLITE.identifier_preparer.quote  # quotes only what needs it (e.g. "group")
-# What SQLAlchemy does to each column's values before the stdlib driver gets them: nothing
-# (None) for most; times become text.
-_TO_DRIVER = {
-    name: MESSAGES.c[name].type.dialect_impl(_SQLITE).bind_processor(_SQLITE)
-    for name in INSERT_COLUMNS
-}
-_AS_IS = [name for name, convert in _TO_DRIVER.items() if convert is None]
-_CONVERTED = [name for name, convert in _TO_DRIVER.items() if convert is not None]
-_CONVERTERS = [convert for convert in _TO_DRIVER.values() if convert is not None]
-_as_is_values = values_of(_AS_IS)
-_converted_values = values_of(_CONVERTED)
-# The columns given as they are first, then the converted ones: the order of a row's values.
+SQLITE_FORM = DriverForm(_SQLITE)
 # (Made from the table's names, never from input.)
 SQLITE_ADD_MESSAGE = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-    _quote(MESSAGES.name),
-    ", ".join(_quote(name) for name in [*_AS_IS, *_CONVERTED]),
-    ", ".join("?" for _ in INSERT_COLUMNS),
+    _SQLITE.identifier_preparer.quote(MESSAGES.name),  # quotes only what needs it
+    ", ".join(_SQLITE.identifier_preparer.quote(name) for name in SQLITE_FORM.columns),
+    ", ".join("?" for _ in SQLITE_FORM.columns),
 )
 # Named parameters where both databases share their parameter lists.
 SQLITE_MOVE_LAST_MESSAGE = "UPDATE conversations SET last_message_id = :mid WHERE id = :cid"
@@ -220,32 +285,19 @@ SQLITE_READ_BY_SENDING = (
 SQLITE_FIND_EARLIER = "SELECT id, sender_id, client_id FROM messages WHERE client_id IN ({})"
 
 
-class _InDriverForm(dict[tuple[Any, ...], tuple[Any, ...]]):
-    """A record's values of the converted columns -> the same in the driver's form, converted
-    on first use. One per batch: its messages share their time, so most batches convert once
-    (a few microseconds) instead of once a message."""
-
-    def __missing__(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
-        converted = self[values] = tuple(
-            convert(value) for convert, value in zip(_CONVERTERS, values, strict=True)
-        )
-        return converted
-
-
 class SQLite:
     looks_for_earlier = True  # in process: microseconds
 
-    def lock(self, conn: Connection) -> None:
-        """Nothing to do: the transaction began with BEGIN IMMEDIATE (Database.run_write)."""
+    def run(self, db: Database, work: Callable[[Connection], T]) -> Awaitable[T]:
+        """Its BEGIN IMMEDIATE takes SQLite's one write lock (Database.run_write)."""
+        return db.run_write(work)
 
     def insert(self, conn: Connection, messages: list[MessageRecord]) -> None:
         """One statement for the batch. SQLite gives a new row the largest id so far plus
         one, and this transaction holds the write lock: the batch's ids are the consecutive
         run that ends at the last one inserted."""
-        in_driver_form = _InDriverForm()
-        rows = [_as_is_values(m) + in_driver_form[_converted_values(m)] for m in messages]
         cursor = _cursor(conn)
-        cursor.executemany(SQLITE_ADD_MESSAGE, rows)
+        cursor.executemany(SQLITE_ADD_MESSAGE, SQLITE_FORM.rows(messages))
         last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
         for message_id, message in enumerate(messages, start=last - len(messages) + 1):
             message.id = message_id

@@ -325,8 +325,8 @@ class MessageWriter:
         if not batch:
             return []
         made: dict[tuple[str, str], int] = {}  # conversations this transaction makes
-        results = await self.db.run_write(
-            functools.partial(self._store_rows, batch, look_for_earlier, made)
+        results = await self.sql.run(
+            self.db, functools.partial(self._store_rows, batch, look_for_earlier, made)
         )
         for pair, conversation_id in made.items():  # committed: they exist now
             self._remember(pair, conversation_id)
@@ -346,7 +346,6 @@ class MessageWriter:
         before refusing a message with a client id (see _store_again)."""
         now = utcnow()
         results: dict[int, Stored | AppError] = {}
-        self.sql.lock(conn)
         conversations = self._conversations(conn, batch, made_conversations)
         groups = group_members(conn, {i.group_id for i in batch if i.group_id is not None})
         earlier = self._earlier_sends(conn, batch) if look_for_earlier else {}
