@@ -64,7 +64,9 @@ def _ping_when_idle(engine: Engine) -> None:
     try is three round trips (BEGIN, an empty statement, ROLLBACK), on top of a message
     batch's own four (docs/performance.md). A connection that answered a moment
     ago is alive but for a server restart in that moment, and then its one transaction fails
-    and SQLAlchemy renews every connection of the pool older than the failure."""
+    and SQLAlchemy renews every connection of the pool older than the failure (a failure of
+    the message writer's statements on the driver renews only its own connection:
+    `run_write_begun_with`)."""
 
     @event.listens_for(engine.pool, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
@@ -88,8 +90,10 @@ async def _roll_back_or_discard(conn: AsyncConnection, driver: Any) -> None:
     it so that the pool replaces it."""
     try:
         await driver.execute("ROLLBACK")
-    except BaseException:
+    except BaseException as exc:
         await conn.invalidate()
+        if isinstance(exc, asyncio.CancelledError):  # cancelled meanwhile: that comes first
+            raise
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -159,14 +163,21 @@ class Database:
         is in autocommit mode here, so it sends no BEGIN or COMMIT of its own: its statements
         run inside this transaction. `work` may also run statements on the driver's connection
         (message_sql.PostgreSQL). A transaction that fails is rolled back before its
-        connection goes back to the pool; a connection that cannot roll back is thrown away."""
+        connection goes back to the pool; a connection that cannot roll back is thrown away
+        (only that one: the others are tried when idle, see `_ping_when_idle`, or renewed by
+        SQLAlchemy when one of them fails)."""
         async with self._autocommit_engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
             assert driver is not None  # an open connection's
             try:
+                if driver.is_in_transaction():  # never: every path below ends its transaction
+                    raise RuntimeError("a pooled connection was left inside a transaction")
                 await driver.execute(begin)
                 result = await conn.run_sync(work)
-                await driver.execute("COMMIT")
+                # A transaction in which a statement failed ends in a ROLLBACK, even when asked
+                # to commit (a `work` that caught the error would not know).
+                if await driver.execute("COMMIT") != "COMMIT":
+                    raise RuntimeError("the transaction was rolled back: a statement in it failed")
             except BaseException:
                 await _roll_back_or_discard(conn, driver)
                 raise

@@ -1,9 +1,11 @@
 import asyncio
+import contextlib
 
 import asyncpg
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from socketspace import db as db_module
 from socketspace.db import Database
@@ -112,17 +114,28 @@ async def users(database: Database) -> list[str]:
         return list(await session.scalars(select(User.email).order_by(User.email)))
 
 
-async def open_transactions(database: Database) -> int:
-    """Sessions of this database other than the asking one that are inside a transaction."""
-    async with database.engine.connect() as conn:
+async def open_transactions(database_url: str) -> int:
+    """Sessions of the database inside a transaction, asked on a connection of its own (the
+    pool's one connection is what is being checked)."""
+    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn)
+    try:
         return int(
-            await conn.scalar(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
-                )
+            await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
             )
         )
+    finally:
+        await conn.close()
+
+
+def transaction_control(sent: list[str]) -> list[str]:
+    """The statements that begin or end a transaction, however SQLAlchemy words them."""
+    return [q for q in sent if q.split(None, 1)[0].rstrip(";").upper() in CONTROL]
+
+
+CONTROL = ("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT")
 
 
 async def test_a_transaction_begun_on_the_driver_sends_its_begin_and_commit_only(
@@ -135,14 +148,29 @@ async def test_a_transaction_begun_on_the_driver_sends_its_begin_and_commit_only
         one_connection_db,
         lambda: one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_user("a@example.com")),
     )
-    assert sent[0] == BEGIN_AND_LOCK
-    assert sent[-1] == "COMMIT"
-    assert [q for q in sent if q.rstrip(";") in ("BEGIN", "COMMIT", "ROLLBACK")] == ["COMMIT"]
+    assert transaction_control(sent) == [BEGIN_AND_LOCK, "COMMIT"]
     assert await users(one_connection_db) == ["a@example.com"]
 
 
+async def test_a_transaction_whose_statement_failed_is_not_taken_for_committed(
+    one_connection_db, database_url
+):
+    """PostgreSQL answers COMMIT with ROLLBACK when a statement of the transaction failed: a
+    `work` that caught the error must not look committed."""
+
+    def add_twice_quietly(conn) -> None:
+        add_user("a@example.com")(conn)
+        with contextlib.suppress(IntegrityError):  # the unique email: the transaction failed
+            add_user("a@example.com")(conn)
+
+    with pytest.raises(RuntimeError, match="rolled back"):
+        await one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_twice_quietly)
+    assert await users(one_connection_db) == []
+    assert await open_transactions(database_url) == 0
+
+
 async def test_a_failed_transaction_begun_on_the_driver_is_rolled_back_and_its_connection_reused(
-    one_connection_db,
+    one_connection_db, database_url
 ):
     def add_then_fail(conn) -> None:
         add_user("ghost@example.com")(conn)
@@ -150,7 +178,7 @@ async def test_a_failed_transaction_begun_on_the_driver_is_rolled_back_and_its_c
 
     with pytest.raises(RuntimeError):
         await one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_then_fail)
-    assert await open_transactions(one_connection_db) == 0
+    assert await open_transactions(database_url) == 0
     # The pool's one connection is back, outside any transaction: the next one commits.
     await one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_user("b@example.com"))
     assert await users(one_connection_db) == ["b@example.com"]
@@ -184,6 +212,6 @@ async def test_a_transaction_cancelled_while_it_waits_for_its_lock_leaves_nothin
         await other.execute("ROLLBACK")
     finally:
         await other.close()
-    assert await open_transactions(one_connection_db) == 0
+    assert await open_transactions(database_url) == 0
     await one_connection_db.run_write_begun_with(BEGIN_AND_LOCK, add_user("d@example.com"))
     assert await users(one_connection_db) == ["d@example.com"]

@@ -4,11 +4,12 @@ and its MessageRecord field), and both databases' INSERTs carry it without anoth
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta, timezone
 
+import asyncpg
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import IntegrityError
 
 from socketspace.db import Database
@@ -73,6 +74,10 @@ async def test_every_column_of_a_record_is_stored_and_read_back(db, conversation
             created_at=sent,
             edited_at=sent + timedelta(minutes=1),
             deleted_at=sent + timedelta(minutes=2),
+            kind="system",
+            system={"event": "renamed", "name": "Ünïcode"},
+            reply_to_id=12345,
+            forwarded=True,
         ),
         MessageRecord(
             conversation_id=chat,
@@ -126,14 +131,23 @@ async def test_a_batch_on_postgresql_is_four_statements_on_the_driver(one_connec
         alice, bob, _ = await direct_chat(session, "Alice", "Bob")
     writer = MessageWriter(db, NullNotifier(), linger=0)
     writer.start()
+    through_sqlalchemy: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        through_sqlalchemy.append(statement)
+
     try:
         await writer.submit(Outgoing(alice.id, bob.id, "first", client_id="c-1"))  # finds it
+        # asyncpg's log has the statements sent on the driver, SQLAlchemy's event its own.
+        event.listen(db.engine.sync_engine, "before_cursor_execute", count)
         sent = await queries_sent(
             db, lambda: writer.submit(Outgoing(alice.id, bob.id, "second", client_id="c-2"))
         )
     finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
         await writer.stop()
     assert sent == [PG_BEGIN, PG_ADD_MESSAGES, PG_TOUCH_CONVERSATIONS, "COMMIT"]
+    assert through_sqlalchemy == []
 
 
 async def test_postgresql_insert_gives_ids_in_the_batch_order_and_refuses_a_twin(
@@ -167,6 +181,23 @@ async def test_postgresql_insert_gives_ids_in_the_batch_order_and_refuses_a_twin
     twins = [record(100), record(3)]
     with pytest.raises(IntegrityError):
         await POSTGRESQL.run(db, lambda conn: POSTGRESQL.insert(conn, twins))
+    async with db.read() as session:
+        assert await session.scalar(text("SELECT count(*) FROM messages")) == 50
+
+    # Someone unknown (deleted meanwhile): the same, from the foreign key.
+    with pytest.raises(IntegrityError):
+        await POSTGRESQL.run(
+            db,
+            lambda conn: POSTGRESQL.insert(
+                conn, [record(101), replace(record(102), sender_id="nobody")]
+            ),
+        )
+    # A client id longer than its column is refused, never cut to fit (and then taken for a
+    # retry of another message whose id starts the same).
+    with pytest.raises(asyncpg.StringDataRightTruncationError):
+        await POSTGRESQL.run(
+            db, lambda conn: POSTGRESQL.insert(conn, [replace(record(103), client_id="x" * 65)])
+        )
     async with db.read() as session:
         assert await session.scalar(text("SELECT count(*) FROM messages")) == 50
 

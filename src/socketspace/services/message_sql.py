@@ -21,10 +21,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
 import asyncpg
-from sqlalchemy import Connection, Table, bindparam, insert, select, text, update
+from sqlalchemy import Connection, String, Table, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import TypeEngine
 
 from socketspace.db import Database
 from socketspace.models import Conversation, ConversationMember, User
@@ -157,13 +158,19 @@ class DriverForm:
         rows = []
         for message in messages:
             values = self._converted_values(message)
-            in_driver_form = converted.get(values)
+            try:
+                in_driver_form = converted.get(values)
+            except TypeError:  # a value that cannot be a key (a system message's JSON)
+                in_driver_form = self._convert(values)
             if in_driver_form is None:
-                in_driver_form = converted[values] = tuple(
-                    convert(value) for convert, value in zip(self._converters, values, strict=True)
-                )
+                in_driver_form = converted[values] = self._convert(values)
             rows.append(self._as_is_values(message) + in_driver_form)
         return rows
+
+    def _convert(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            convert(value) for convert, value in zip(self._converters, values, strict=True)
+        )
 
 
 # --- PostgreSQL: the writes on asyncpg itself -------------------------------------------------
@@ -175,6 +182,16 @@ PG_BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY:d})"
 FIND_EARLIER = select(*MESSAGES.columns).where(
     MESSAGES.c.client_id.in_(bindparam("client_ids", expanding=True))
 )
+
+
+def _array_of(column_type: TypeEngine[Any]) -> str:
+    """The PostgreSQL array type a column's values travel in. Strings without their length:
+    a cast to VARCHAR(n) would cut a longer value short, where the column refuses it."""
+    if isinstance(column_type, String):
+        return "VARCHAR[]"
+    return f"{column_type.compile(dialect=_PG)}[]"
+
+
 # The batch as one array per column, inserted in the arrays' order: the id sequence gives the
 # rows rising ids in that order, so the ids returned, sorted, are the messages' in order.
 # (Made from the table's names and types, never from input.)
@@ -185,7 +202,7 @@ PG_ADD_MESSAGES = (  # noqa: S608
     table=_PG.identifier_preparer.quote(MESSAGES.name),
     names=", ".join(_PG.identifier_preparer.quote(name) for name in PG_FORM.columns),
     arrays=", ".join(
-        f"${n}::{MESSAGES.c[name].type.compile(dialect=_PG)}[]"
+        f"${n}::{_array_of(MESSAGES.c[name].type)}"
         for n, name in enumerate(PG_FORM.columns, start=1)
     ),
 )
