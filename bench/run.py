@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -281,11 +282,37 @@ def run_step(
     return result
 
 
+def clean(result: dict[str, Any]) -> bool:
+    """Every message arrived once, in order, acked, to the right person."""
+    problems = ("lost", "duplicates", "errors", "unacked", "misrouted", "outOfOrder")
+    return not any(result[name] for name in problems)
+
+
 def held(result: dict[str, Any], p99_limit_ms: float) -> bool:
     p99 = result["deliveryMs"]["p99"]
-    problems = ("lost", "duplicates", "errors", "unacked", "misrouted", "outOfOrder")
-    clean = not any(result[name] for name in problems)
-    return clean and p99 is not None and p99 <= p99_limit_ms
+    return clean(result) and p99 is not None and p99 <= p99_limit_ms
+
+
+def ramp_step(
+    measure: Callable[[], dict[str, Any]],
+    p99_limit_ms: float,
+    show: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    """One step of a ramp. A step that lost nothing but whose p99 went over the limit is run
+    once more, and the second counts: one pause of a shared machine (a few hundred ms) is
+    enough to fail a 5 s step, and a ramp stops at its first failed step. The first try's p99
+    stays in the result (`firstTryP99Ms`)."""
+    result = measure()
+    result["held"] = held(result, p99_limit_ms)
+    if result["held"] or not clean(result):
+        return result
+    show(result)
+    print("  (p99 over the limit, nothing lost: the same rate once more)", flush=True)
+    first_p99 = result["deliveryMs"]["p99"]
+    result = measure()
+    result["held"] = held(result, p99_limit_ms)
+    result["firstTryP99Ms"] = first_p99
+    return result
 
 
 def ramp(options: Options, users_file: Path, server_pid: int) -> list[dict[str, Any]]:
@@ -293,8 +320,11 @@ def ramp(options: Options, users_file: Path, server_pid: int) -> list[dict[str, 
     run_step(options, users_file, server_pid, min(options.rates[0], 500), options.warmup_seconds)
     steps = []
     for rate in options.rates:
-        result = run_step(options, users_file, server_pid, rate, options.step_seconds)
-        result["held"] = held(result, options.p99_limit_ms)
+        result = ramp_step(
+            lambda rate=rate: run_step(options, users_file, server_pid, rate, options.step_seconds),
+            options.p99_limit_ms,
+            lambda tried: print(row(tried), flush=True),
+        )
         steps.append(result)
         print(row(result), flush=True)
         if not result["held"]:

@@ -86,6 +86,7 @@ from run import (
     held,
     parse_rates,
     ramp_options,
+    ramp_step,
     row,
     run_step,
 )
@@ -550,8 +551,11 @@ def ramp(options: ScaleOptions, servers: Servers, users_file: Path) -> list[dict
     measured_step(options, servers, users_file, min(relay.rates[0], 500), relay.warmup_seconds)
     steps = []
     for rate in relay.rates:
-        result = measured_step(options, servers, users_file, rate, relay.step_seconds)
-        result["held"] = held(result, relay.p99_limit_ms)
+        result = ramp_step(
+            lambda rate=rate: measured_step(options, servers, users_file, rate, relay.step_seconds),
+            relay.p99_limit_ms,
+            lambda tried: print(f"{row(tried)} {side_and_other(tried)}", flush=True),
+        )
         steps.append(result)
         print(f"{row(result)} {side_and_other(result)}", flush=True)
         if not result["held"]:
