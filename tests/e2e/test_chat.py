@@ -193,6 +193,12 @@ async def test_typing_an_edit_and_a_delete_show_on_the_other_side(open_person: O
     await wrong.get_by_role("button", name="Message actions").click()
     await alice.page.get_by_role("menuitem", name="Delete").click()
     confirm = alice.page.get_by_role("dialog", name="Delete this message?")
+    # The page's colours, not those of Alice's own bubble it was opened from (white text).
+    heading = confirm.get_by_role("heading", name="Delete this message?")
+    colours = await heading.evaluate(
+        "h => [getComputedStyle(h).color, getComputedStyle(document.body).color]"
+    )
+    assert colours[0] == colours[1], colours
     await confirm.get_by_role("button", name="Delete").click()
     await expect(confirm).to_have_count(0)
     await expect(bob.bubbles("meant for Carol")).to_have_count(0)

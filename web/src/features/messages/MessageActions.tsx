@@ -1,5 +1,6 @@
 import { Copy, EllipsisVertical, Forward, Pencil, Reply, SmilePlus, Trash2 } from "lucide-react";
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { copyText } from "./copy";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
@@ -169,8 +170,17 @@ export function ConfirmDelete({ messageId, onClose }: { messageId: string; onClo
     }
   }
 
-  return (
-    <dialog ref={dialog} className="modal" onKeyDown={onKeyDown} onClose={onClose} aria-labelledby={`delete-${messageId}`}>
+  // On the page's body, not inside the bubble whose text colour (white in one's own) it
+  // would take; clicks stay in the dialog (React passes them up to the bubble otherwise).
+  return createPortal(
+    <dialog
+      ref={dialog}
+      className="modal"
+      onKeyDown={onKeyDown}
+      onClose={onClose}
+      onClick={(event) => event.stopPropagation()}
+      aria-labelledby={`delete-${messageId}`}
+    >
       <div className="modal-box max-w-sm">
         <h3 id={`delete-${messageId}`} className="text-lg font-semibold">
           Delete this message?
@@ -186,6 +196,7 @@ export function ConfirmDelete({ messageId, onClose }: { messageId: string; onClo
         </div>
       </div>
       <div className="modal-backdrop" onClick={onClose} aria-hidden="true" />
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }
