@@ -206,6 +206,60 @@ async def test_a_burst_of_live_messages_keeps_an_open_conversation_at_the_newest
     assert alice.errors == [] and bob.errors == []
 
 
+async def test_the_newest_message_growing_keeps_an_open_conversation_at_its_end(
+    open_person: Open, web: LiveServer
+) -> None:
+    """A reaction under the newest message, or an edit that makes it longer, adds height below
+    what was the end of the list. The browser keeps the scroll offset, which left the reaction
+    and the message's time under the fold for both people; the list stays at its end."""
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await seed(web, bob, await user_id(alice), 40)  # more than a screen
+    await alice.open_chat_with("Bob")
+    await bob.page.get_by_test_id("chat-list").get_by_role("button", name="Alice").click()
+    await alice.send("Lunch at noon?")
+    await expect(bubble(bob.page, "Lunch at noon?")).to_be_in_viewport()
+
+    newest = alice.page.get_by_test_id("message").filter(has_text="Lunch at noon?")
+    await newest.hover()
+    await newest.get_by_role("button", name="Message actions").click()
+    await alice.page.get_by_role("menuitem", name="React").click()
+    await (
+        alice.page.get_by_role("dialog", name="React to this message")
+        .get_by_role("button", name="React with 👍")
+        .click()
+    )
+    for person in (alice, bob):
+        reaction = person.page.get_by_test_id("message").filter(has_text="Lunch at noon?")
+        await expect(reaction.get_by_role("button", name=re.compile("^👍 1"))).to_be_in_viewport(
+            ratio=1
+        )
+        await at_the_end(person.page)
+
+    await newest.hover()
+    await newest.get_by_role("button", name="Message actions").click()
+    await alice.page.get_by_role("menuitem", name="Edit").click()
+    editor = alice.page.get_by_role("textbox", name="Edit message")
+    await editor.fill("Lunch at noon?\nOr at one,\nif you are busy")
+    await editor.press("Enter")
+    for person in (alice, bob):
+        edited = person.page.get_by_test_id("message").filter(has_text="if you are busy")
+        await expect(edited.get_by_test_id("edited")).to_be_in_viewport(ratio=1)
+        await at_the_end(person.page)
+    assert alice.errors == [] and bob.errors == []
+
+
+async def at_the_end(page: Page) -> None:
+    """Wait (10 s at most) for the message list to be scrolled to its very end."""
+    await page.wait_for_function(
+        """() => {
+            const list = document.querySelector("[data-virtuoso-scroller]");
+            return list && list.scrollHeight - list.scrollTop - list.clientHeight <= 2;
+        }""",
+        timeout=10_000,
+    )
+
+
 async def test_read_receipts_survive_a_reload(open_person: Open) -> None:
     alice = await open_person("Alice")
     bob = await open_person("Bob")

@@ -640,7 +640,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
   const [shown, setShown] = useState<string | null>(null);
   const last = messages[messages.length - 1];
   const { highlight, startAt } = useJump(chatKey, conversation, list);
-  const [pinned, pinnedRef] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
+  const [pinned, pinnedRef, keepEnd] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
   const scrollerRef = useCallback(
     (element: HTMLElement | Window | null) => {
       keepBottomRef(element);
@@ -737,6 +737,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
         followOutput={conversation.hasNewer ? false : follow}
         atBottomThreshold={STICKY_PX}
         atBottomStateChange={onBottomChange}
+        totalListHeightChanged={keepEnd}
         startReached={() => void loadOlder(chatKey)}
         endReached={() => void loadNewer(chatKey)}
         increaseViewportBy={OVERSCAN}

@@ -37,14 +37,17 @@ export function useBottomKeptOnShrink(): (element: HTMLElement | Window | null) 
  * turn it off: messages arriving faster than the list follows them (many at once, a slow
  * machine) leave its end out of view for a moment, and following by that left the list
  * stuck part way with "New messages" showing. Never true while `endIsNewest` is false (a
- * window of older messages, whose end is not the newest message). Returns the flag and the
- * ref callback for the scrolling element.
+ * window of older messages, whose end is not the newest message). Returns the flag, the
+ * ref callback for the scrolling element, and `keepEnd`, to call when the list's height
+ * changed: a pinned list is put back at its end (the newest message grew — a reaction under
+ * it, an edit that made it longer — and the browser kept the offset, leaving what grew under
+ * the fold).
  */
 export function usePinnedToEnd(
   initially: boolean,
   nearPx: number,
   endIsNewest: boolean,
-): [RefObject<boolean>, (element: HTMLElement | Window | null) => void] {
+): [RefObject<boolean>, (element: HTMLElement | Window | null) => void, () => void] {
   const pinned = useRef(initially && endIsNewest);
   const newest = useRef(endIsNewest);
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
@@ -68,6 +71,14 @@ export function usePinnedToEnd(
     return () => scroller.removeEventListener("scroll", onScroll);
   }, [scroller, nearPx]);
 
-  const ref = useCallback((element: HTMLElement | Window | null) => setScroller(element instanceof HTMLElement ? element : null), []);
-  return [pinned, ref];
+  const element = useRef<HTMLElement | null>(null);
+  const ref = useCallback((given: HTMLElement | Window | null) => {
+    element.current = given instanceof HTMLElement ? given : null;
+    setScroller(element.current);
+  }, []);
+  const keepEnd = useCallback(() => {
+    const list = element.current;
+    if (pinned.current && list) list.scrollTop = list.scrollHeight;
+  }, []);
+  return [pinned, ref, keepEnd];
 }
