@@ -283,6 +283,11 @@ async def test_landing_login_and_server_errors_in_toasts(browser, web) -> None: 
         toast = page.get_by_role("status").filter(has_text="Invalid credentials")
         await expect(toast).to_be_visible()
         await expect(page.get_by_role("button", name="Log in")).to_be_enabled()
+        # Another failed try replaces the toast; they do not pile up.
+        async with page.expect_response("**/api/auth/login"):
+            await page.get_by_role("button", name="Log in").click()
+        await expect(page.get_by_role("button", name="Log in")).to_be_enabled()
+        await expect(toast).to_have_count(1)
         await page.emulate_media(color_scheme="dark")
         await screenshot(page, "login-desktop-dark")
         # A signed-out visit to the chat goes to the login page.

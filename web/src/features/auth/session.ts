@@ -34,15 +34,19 @@ export async function checkSession(): Promise<void> {
   }
 }
 
+/** The one toast of a failed login or sign-up: another try replaces it, success removes it. */
+const AUTH_FAILED = "auth-failed";
+
 export async function login(input: authApi.LoginInput): Promise<boolean> {
   try {
     const user = await authApi.login(input);
     sessionStarted();
     useAuthStore.getState().signedIn(user);
+    toast.dismiss(AUTH_FAILED);
     toast.success(`Welcome back, ${user.fullName}!`);
     return true;
   } catch (error) {
-    toast.error(errorMessage(error));
+    toast.error(errorMessage(error), { id: AUTH_FAILED });
     return false;
   }
 }
@@ -52,10 +56,11 @@ export async function signup(input: authApi.SignupInput): Promise<boolean> {
     const user = await authApi.signup(input);
     sessionStarted();
     useAuthStore.getState().signedIn(user);
+    toast.dismiss(AUTH_FAILED);
     toast.success("Your account is ready. Say hello to someone!");
     return true;
   } catch (error) {
-    toast.error(errorMessage(error));
+    toast.error(errorMessage(error), { id: AUTH_FAILED });
     return false;
   }
 }
