@@ -88,6 +88,12 @@ function MemberRow({
   onRemoved: () => void;
 }) {
   const [busy, setBusy] = useState(false);
+  // Removing asks first, in the row itself (as leaving does), focus on the safe choice.
+  const [askingRemove, setAskingRemove] = useState(false);
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (askingRemove) keep.current?.focus();
+  }, [askingRemove]);
   const { canRemove, canPromote, canDemote } = powers(myRole, member, meId);
   const self = member._id === meId;
   const run = async (work: () => Promise<boolean>) => {
@@ -138,20 +144,44 @@ function MemberRow({
             <button
               type="button"
               className="btn btn-ghost btn-xs text-error"
-              disabled={busy}
-              onClick={() =>
-                void run(async () => {
-                  const removed = await removePerson(groupId, member._id);
-                  if (removed) onRemoved();
-                  return removed;
-                })
-              }
+              disabled={busy || askingRemove}
+              onClick={() => setAskingRemove(true)}
               aria-label={`Remove ${member.fullName} from the group`}
             >
               <UserMinus className="size-3.5" aria-hidden="true" /> Remove
             </button>
           )}
         </span>
+      )}
+      {askingRemove && (
+        <div
+          className="basis-full space-y-2 rounded-box bg-error/10 p-3"
+          role="alertdialog"
+          aria-label={`Remove ${member.fullName}?`}
+          data-testid="confirm-remove"
+        >
+          <p className="text-sm">
+            Remove <strong className="break-words">{member.fullName}</strong> from the group? They will stop receiving its messages,
+            and keep its history up to now.
+          </p>
+          <DialogFooter
+            onCancel={() => setAskingRemove(false)}
+            cancelLabel="Keep"
+            cancelRef={keep}
+            action="Remove"
+            onAction={() =>
+              void run(async () => {
+                const removed = await removePerson(groupId, member._id);
+                if (removed) onRemoved();
+                else setAskingRemove(false);
+                return removed;
+              })
+            }
+            busy={busy}
+            danger
+            small
+          />
+        </div>
       )}
     </li>
   );
