@@ -31,6 +31,7 @@ import { Composer } from "./Composer";
 import { loadHistory, reportRead } from "./history";
 import type { SafetyEntriesOf } from "./MessageActions";
 import { MessageList } from "./MessageList";
+import { NOT_A_MEMBER } from "./outbox";
 import { useAttachment } from "./useAttachment";
 
 /** Tools for a conversation's header brought by the page (a feature never imports another):
@@ -378,7 +379,7 @@ function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries, chatE
           role="status"
           data-testid="not-a-member"
         >
-          You are no longer a member of this group. Its history up to then stays here.
+          {NOT_A_MEMBER} Its history up to then stays here.
         </p>
       )}
       {member && drop.dragging && <DropHint name={group.name} />}

@@ -41,8 +41,9 @@ vi.mock("../../lib/images", async (original) => ({
 const PICTURE =
   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
-const { restoreOutbox, resendUnsent, sendNewMessage } = await import("./outbox");
-const { ALICE, BOB, CAROL, store, stored } = await import("../../store/chat/testing");
+const { NOT_A_MEMBER, refusal, restoreOutbox, resendUnsent, sendNewMessage } = await import("./outbox");
+const { ALICE, BOB, CAROL, HIKERS, hikers, member, store, stored } = await import("../../store/chat/testing");
+const { groupKey } = await import("../../store/chat");
 
 /** Lets the queue take its next step (its promises settle in microtasks). */
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -131,5 +132,18 @@ describe("the outbox", () => {
     expect(shape()).toBeUndefined();
     await restoreOutbox(ALICE);
     expect(shape()).toEqual([[90, 300]]);
+  });
+});
+
+describe("a refusal", () => {
+  it("of a group I was in says I am no longer a member, not that it was not found", () => {
+    store().groupLoaded(hikers([member(ALICE, "Alice"), member(BOB, "Bob")]));
+    store().groupRemoved(HIKERS);
+    expect(refusal(groupKey(HIKERS), "group_not_found", "Group not found.")).toBe(NOT_A_MEMBER);
+  });
+
+  it("of a group never known here, or of anything else, is the server's sentence", () => {
+    expect(refusal(groupKey("e".repeat(24)), "group_not_found", "Group not found.")).toBe("Group not found.");
+    expect(refusal(BOB, "user_not_found", "User not found")).toBe("User not found.");
   });
 });

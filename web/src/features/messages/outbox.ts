@@ -144,8 +144,9 @@ async function deliverNow(
       if (!ack.ok) {
         if (refusedForMentions(ack.code, mentions)) return resend();
         const retryable = RETRYABLE_CODES.has(ack.code);
-        failed(chatKey, clientId, asSentence(ack.message), retryable);
-        if (!retryable) toast.error(asSentence(ack.message));
+        const reason = refusal(chatKey, ack.code, ack.message);
+        failed(chatKey, clientId, reason, retryable);
+        if (!retryable) toast.error(reason);
         return;
       }
       stored = ack.message;
@@ -159,13 +160,27 @@ async function deliverNow(
       return resend();
     } else if (error instanceof ApiError) {
       const retryable = retryableAnswer(error);
-      failed(chatKey, clientId, asSentence(error.message), retryable);
-      if (!retryable) toast.error(asSentence(error.message));
+      const reason = refusal(chatKey, error.code, error.message);
+      failed(chatKey, clientId, reason, retryable);
+      if (!retryable) toast.error(reason);
     } else {
       failed(chatKey, clientId, errorMessage(error), true);
     }
   }
 }
+
+/**
+ * The server's refusal as the person should read it. The server says "Group not found." to
+ * anyone who is not a member (it does not tell strangers which groups exist); to someone who
+ * was in the group (a message written before they were removed, sent after) that is not true.
+ */
+export function refusal(chatKey: string, code: string | undefined, message: string): string {
+  const groupId = groupIdOf(chatKey);
+  if (code === "group_not_found" && groupId !== null && store().groups[groupId]) return NOT_A_MEMBER;
+  return asSentence(message);
+}
+
+export const NOT_A_MEMBER = "You are no longer a member of this group.";
 
 export function sendNewMessage(
   chatKey: string,
