@@ -268,6 +268,31 @@ async def test_keyboard_only_send(open_person: Open) -> None:
     await expect(page.get_by_role("button", name="Sounds: off")).to_be_visible()
 
 
+async def test_a_long_message_shows_what_is_left_and_a_paste_that_does_not_fit_says_so(
+    open_person: Open,
+) -> None:
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    box = alice.page.get_by_role("textbox", name="Message")
+    count = alice.page.get_by_test_id("text-count")
+    await box.fill("a" * 1700)
+    await expect(count).to_have_count(0)
+    await box.fill("a" * 1900)
+    await expect(count).to_have_text("1,900 / 2,000 characters")
+    # Pasted text the box cannot take whole: the box keeps what fits, and says so.
+    await box.evaluate(
+        """box => {
+            const data = new DataTransfer();
+            data.setData("text/plain", "b".repeat(300));
+            box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }"""
+    )
+    toast = alice.page.get_by_role("status").filter(has_text="A message holds up to 2,000")
+    await expect(toast).to_be_visible()
+    assert alice.errors == []
+
+
 async def test_landing_login_and_server_errors_in_toasts(browser, web) -> None:  # type: ignore[no-untyped-def]
     context = await browser.new_context(base_url=web.url, viewport=DESKTOP, user_agent=USER_AGENT)
     try:

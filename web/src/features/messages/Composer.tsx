@@ -1,5 +1,6 @@
 import { ImagePlus, Reply, SendHorizontal, X } from "lucide-react";
 import { flushSync } from "react-dom";
+import toast from "react-hot-toast";
 import {
   type ChangeEvent,
   type ClipboardEvent,
@@ -26,6 +27,9 @@ import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
 
 const MAX_TEXT = 2000;
+/** From this length on, the box shows how much is left. */
+const COUNT_FROM = MAX_TEXT - 200;
+const TOO_LONG = `A message holds up to ${MAX_TEXT.toLocaleString("en")} characters: the rest was left out.`;
 
 /** No member picked yet (one array, so the store's selector answers the same each time). */
 const NO_PICKS: readonly MentionOption[] = [];
@@ -173,7 +177,10 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     const start = box?.selectionStart ?? text.length;
     const end = box?.selectionEnd ?? text.length;
     const next = text.slice(0, start) + emoji + text.slice(end);
-    if (next.length > MAX_TEXT) return;
+    if (next.length > MAX_TEXT) {
+      toast.error(TOO_LONG, { id: "text-limit" });
+      return;
+    }
     flushSync(() => draftTyped(chatKey, next));
     const caret = start + emoji.length;
     box?.setSelectionRange(caret, caret);
@@ -183,7 +190,13 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
   /** A picture pasted from the clipboard is attached; pasted text goes in as usual. */
   function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
     const file = firstFile(event.clipboardData);
-    if (!file) return;
+    if (!file) {
+      // The box takes what fits (maxLength) and would drop the rest without a word.
+      const box = event.currentTarget;
+      const kept = box.value.length - (box.selectionEnd - box.selectionStart);
+      if (kept + event.clipboardData.getData("text").length > MAX_TEXT) toast.error(TOO_LONG, { id: "text-limit" });
+      return;
+    }
     event.preventDefault();
     void attach(file);
   }
@@ -273,9 +286,17 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             <SendHorizontal className="size-5" />
           </button>
         </div>
-        <p className="mt-1.5 hidden text-xs text-base-content/70 sm:block">
-          <kbd className="kbd kbd-xs">Enter</kbd> to send · <kbd className="kbd kbd-xs">Shift</kbd>+<kbd className="kbd kbd-xs">Enter</kbd> for a new line
-        </p>
+        <div className="mt-1.5 flex text-xs text-base-content/70">
+          <p className="hidden sm:block">
+            <kbd className="kbd kbd-xs">Enter</kbd> to send · <kbd className="kbd kbd-xs">Shift</kbd>+<kbd className="kbd kbd-xs">Enter</kbd> for a new line
+          </p>
+          {text.length >= COUNT_FROM && (
+            <p className={`ml-auto tabular-nums ${text.length >= MAX_TEXT ? "font-semibold text-error" : ""}`} data-testid="text-count">
+              {text.length.toLocaleString("en")} / {MAX_TEXT.toLocaleString("en")}
+              <span className="sr-only"> characters</span>
+            </p>
+          )}
+        </div>
       </div>
     </form>
   );
