@@ -30,7 +30,12 @@ async def test_three_people_make_a_group_talk_and_one_is_removed_and_one_leaves(
     # Ada creates the group with Bo and Cy.
     await ada.page.get_by_test_id("new-group").click()
     dialog = ada.page.get_by_test_id("create-group")
+    # Without a name it says so; the error goes as soon as a name is typed.
+    await dialog.get_by_role("button", name="Create group").click()
+    name_error = dialog.get_by_role("alert").filter(has_text="Give the group a name.")
+    await expect(name_error).to_be_visible()
     await dialog.get_by_label("Group name").fill("Hikers")
+    await expect(name_error).to_have_count(0)
     await dialog.get_by_role("searchbox", name="Search people").fill("o")
     await dialog.get_by_role("checkbox").first.wait_for()
     await dialog.get_by_text("Bo Diddley").click()

@@ -71,7 +71,18 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
           />
           <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pick(e)} tabIndex={-1} data-testid="group-picture-input" />
           <div className="min-w-0 flex-1 space-y-1">
-            <GroupNameField id={nameId} value={name} onChange={setName} error={error} errorId={errorId} />
+            <GroupNameField
+              id={nameId}
+              value={name}
+              // Once it has said what is wrong, it says so again as the name changes: a fixed
+              // name loses its error at once.
+              onChange={(next) => {
+                setName(next);
+                if (error) setError(groupNameProblem(next));
+              }}
+              error={error}
+              errorId={errorId}
+            />
             {picture && (
               <button type="button" className="btn btn-ghost btn-xs" onClick={dropPicture}>
                 <X className="size-3" aria-hidden="true" /> No picture

@@ -60,7 +60,15 @@ function RenameForm({ groupId, name, onDone }: { groupId: string; name: string; 
 
   return (
     <form className="w-full space-y-2" onSubmit={submit} noValidate aria-label="Rename the group">
-      <GroupNameField id={id} value={value} onChange={setValue} error={error} />
+      <GroupNameField
+        id={id}
+        value={value}
+        onChange={(next) => {
+          setValue(next);
+          if (error) setError(groupNameProblem(next));
+        }}
+        error={error}
+      />
       {error && (
         <p className="text-sm text-error" role="alert">
           {error}
