@@ -1,5 +1,5 @@
 import { LogOut, Pencil, ShieldCheck, ShieldMinus, Trash2, UserMinus, UserPlus } from "lucide-react";
-import { type ChangeEvent, type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type ChangeEvent, type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
 import toast from "react-hot-toast";
 import { Avatar } from "../../components/ui/Avatar";
 import { AvatarButton } from "../../components/ui/AvatarButton";
@@ -96,12 +96,8 @@ function MemberRow({
   onRemoved: () => void;
 }) {
   const [busy, setBusy] = useState(false);
-  // Removing asks first, in the row itself (as leaving does), focus on the safe choice.
+  // Removing asks first, in the row itself, as leaving does.
   const [askingRemove, setAskingRemove] = useState(false);
-  const keep = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (askingRemove) keep.current?.focus();
-  }, [askingRemove]);
   const { canRemove, canPromote, canDemote } = powers(myRole, member, meId);
   const self = member._id === meId;
   const run = async (work: () => Promise<boolean>) => {
@@ -162,34 +158,26 @@ function MemberRow({
         </span>
       )}
       {askingRemove && (
-        <div
-          className="basis-full space-y-2 rounded-box bg-error/10 p-3"
-          role="alertdialog"
-          aria-label={`Remove ${member.fullName}?`}
-          data-testid="confirm-remove"
+        <Confirm
+          label={`Remove ${member.fullName}?`}
+          testId="confirm-remove"
+          className="basis-full"
+          keepLabel="Keep"
+          onKeep={() => setAskingRemove(false)}
+          action="Remove"
+          onAction={() =>
+            void run(async () => {
+              const removed = await removePerson(groupId, member._id);
+              if (removed) onRemoved();
+              else setAskingRemove(false);
+              return removed;
+            })
+          }
+          busy={busy}
         >
-          <p className="text-sm">
-            Remove <strong className="break-words">{member.fullName}</strong> from the group? They will stop receiving its messages,
-            and keep its history up to now.
-          </p>
-          <DialogFooter
-            onCancel={() => setAskingRemove(false)}
-            cancelLabel="Keep"
-            cancelRef={keep}
-            action="Remove"
-            onAction={() =>
-              void run(async () => {
-                const removed = await removePerson(groupId, member._id);
-                if (removed) onRemoved();
-                else setAskingRemove(false);
-                return removed;
-              })
-            }
-            busy={busy}
-            danger
-            small
-          />
-        </div>
+          Remove <strong className="break-words">{member.fullName}</strong> from the group? They will stop receiving its messages, and
+          keep its history up to now.
+        </Confirm>
       )}
     </li>
   );
@@ -223,14 +211,42 @@ function AddPeople({ groupId, members, onDone }: { groupId: string; members: Gro
   );
 }
 
-/** Leaving asks first; the answer is in the panel itself, focus on the safe choice. */
+/** A question asked in the panel itself (leaving, removing someone), focus on the safe choice. */
+function Confirm({
+  label,
+  testId,
+  className = "",
+  keepLabel,
+  onKeep,
+  action,
+  onAction,
+  busy,
+  children,
+}: {
+  label: string;
+  testId: string;
+  className?: string;
+  keepLabel: string;
+  onKeep: () => void;
+  action: string;
+  onAction: () => void;
+  busy: boolean;
+  children: ReactNode;
+}) {
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  return (
+    <div className={`space-y-2 rounded-box bg-error/10 p-3 ${className}`} role="alertdialog" aria-label={label} data-testid={testId}>
+      <p className="text-sm">{children}</p>
+      <DialogFooter onCancel={onKeep} cancelLabel={keepLabel} cancelRef={keep} action={action} onAction={onAction} busy={busy} danger small />
+    </div>
+  );
+}
+
+/** Leaving asks first. */
 function LeaveGroup({ groupId, name, onLeft }: { groupId: string; name: string; onLeft: () => void }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
-  const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (asking) cancel.current?.focus();
-  }, [asking]);
 
   async function leave() {
     setBusy(true);
@@ -247,21 +263,17 @@ function LeaveGroup({ groupId, name, onLeft }: { groupId: string; name: string; 
     );
   }
   return (
-    <div className="space-y-2 rounded-box bg-error/10 p-3" role="alertdialog" aria-label={`Leave ${name}?`} data-testid="confirm-leave">
-      <p className="text-sm">
-        Leave <strong className="break-words">{name}</strong>? You will stop receiving its messages, and keep its history up to now.
-      </p>
-      <DialogFooter
-        onCancel={() => setAsking(false)}
-        cancelLabel="Stay"
-        cancelRef={cancel}
-        action="Leave"
-        onAction={() => void leave()}
-        busy={busy}
-        danger
-        small
-      />
-    </div>
+    <Confirm
+      label={`Leave ${name}?`}
+      testId="confirm-leave"
+      keepLabel="Stay"
+      onKeep={() => setAsking(false)}
+      action="Leave"
+      onAction={() => void leave()}
+      busy={busy}
+    >
+      Leave <strong className="break-words">{name}</strong>? You will stop receiving its messages, and keep its history up to now.
+    </Confirm>
   );
 }
 
