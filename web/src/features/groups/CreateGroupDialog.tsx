@@ -6,17 +6,16 @@ import { Dialog } from "../../components/ui/Dialog";
 import { DialogFooter } from "../../components/ui/DialogFooter";
 import { IMAGE_TYPES, pictureProblem, takeChosenFile, readAsDataUrl } from "../../lib/images";
 import { useChatStore } from "../../store/chat";
-import { GroupNameField } from "./GroupNameField";
-import { groupNameProblem, startGroup } from "./groups";
+import { GroupNameField, useGroupName } from "./GroupNameField";
+import { startGroup } from "./groups";
 import { PeoplePicker } from "./PeoplePicker";
 
 /** A new group: its name, the people in it, and a picture if wanted. */
 export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
   const meId = useChatStore((s) => s.meId);
-  const [name, setName] = useState("");
+  const name = useGroupName("");
   const [memberIds, setMemberIds] = useState<string[]>([]);
   const [picture, setPicture] = useState<File | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const nameId = useId();
   const errorId = useId();
@@ -48,11 +47,9 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const problem = groupNameProblem(name);
-    setError(problem);
-    if (problem || busy) return;
+    if (name.check() || busy) return;
     setBusy(true);
-    const created = await startGroup(name, memberIds, picture);
+    const created = await startGroup(name.value, memberIds, picture);
     setBusy(false);
     if (created) onClose();
   }
@@ -62,7 +59,7 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
       <form className="space-y-4" onSubmit={submit} noValidate data-testid="create-group">
         <div className="flex items-center gap-3">
           <AvatarButton
-            name={name.trim() || "?"}
+            name={name.value.trim() || "?"}
             src={preview}
             seed="new-group"
             size="lg"
@@ -71,18 +68,7 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
           />
           <input ref={fileInput} type="file" accept={IMAGE_TYPES.join(",")} className="hidden" onChange={(e) => void pick(e)} tabIndex={-1} data-testid="group-picture-input" />
           <div className="min-w-0 flex-1 space-y-1">
-            <GroupNameField
-              id={nameId}
-              value={name}
-              // Once it has said what is wrong, it says so again as the name changes: a fixed
-              // name loses its error at once.
-              onChange={(next) => {
-                setName(next);
-                if (error) setError(groupNameProblem(next));
-              }}
-              error={error}
-              errorId={errorId}
-            />
+            <GroupNameField id={nameId} value={name.value} onChange={name.change} error={name.error} errorId={errorId} />
             {picture && (
               <button type="button" className="btn btn-ghost btn-xs" onClick={dropPicture}>
                 <X className="size-3" aria-hidden="true" /> No picture
@@ -90,9 +76,9 @@ export function CreateGroupDialog({ onClose }: { onClose: () => void }) {
             )}
           </div>
         </div>
-        {error && (
+        {name.error && (
           <p id={errorId} className="text-sm text-error" role="alert">
-            {error}
+            {name.error}
           </p>
         )}
         <PeoplePicker label="Members" excluded={excluded} selected={memberIds} onChange={setMemberIds} />

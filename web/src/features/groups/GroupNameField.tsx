@@ -1,4 +1,5 @@
-import { GROUP_NAME_MAX } from "./groups";
+import { useState } from "react";
+import { GROUP_NAME_MAX, groupNameProblem } from "./groups";
 
 interface GroupNameFieldProps {
   id: string;
@@ -28,4 +29,27 @@ export function GroupNameField({ id, value, onChange, error, errorId }: GroupNam
       />
     </>
   );
+}
+
+/**
+ * A group name being typed and what is wrong with it, said once the person asked (`check`, on
+ * submit) and from then on again at every change: a fixed name loses its error at once.
+ */
+export function useGroupName(initial: string) {
+  const [value, setValue] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  return {
+    value,
+    error,
+    change(next: string) {
+      setValue(next);
+      if (error) setError(groupNameProblem(next));
+    },
+    /** The problem with the name now (null: none), shown. */
+    check(): string | null {
+      const problem = groupNameProblem(value);
+      setError(problem);
+      return problem;
+    },
+  };
 }

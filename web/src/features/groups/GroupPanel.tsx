@@ -12,12 +12,11 @@ import {
   addPeople,
   changeGroupPicture,
   changeRole,
-  groupNameProblem,
   leaveGroup,
   removePerson,
   renameGroup,
 } from "./groups";
-import { GroupNameField } from "./GroupNameField";
+import { GroupNameField, useGroupName } from "./GroupNameField";
 import { PeoplePicker } from "./PeoplePicker";
 
 const ROLE_LABEL: Record<GroupRole, string> = { owner: "Owner", admin: "Admin", member: "Member" };
@@ -38,40 +37,29 @@ function powers(myRole: GroupRole | null, them: GroupMember, meId: string | null
 }
 
 function RenameForm({ groupId, name, onDone }: { groupId: string; name: string; onDone: () => void }) {
-  const [value, setValue] = useState(name);
-  const [error, setError] = useState<string | null>(null);
+  const value = useGroupName(name);
   const [busy, setBusy] = useState(false);
   const id = useId();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const problem = groupNameProblem(value);
-    setError(problem);
-    if (problem || busy) return;
-    if (value.trim() === name) {
+    if (value.check() || busy) return;
+    if (value.value.trim() === name) {
       onDone();
       return;
     }
     setBusy(true);
-    const saved = await renameGroup(groupId, value);
+    const saved = await renameGroup(groupId, value.value);
     setBusy(false);
     if (saved) onDone();
   }
 
   return (
     <form className="w-full space-y-2" onSubmit={submit} noValidate aria-label="Rename the group">
-      <GroupNameField
-        id={id}
-        value={value}
-        onChange={(next) => {
-          setValue(next);
-          if (error) setError(groupNameProblem(next));
-        }}
-        error={error}
-      />
-      {error && (
+      <GroupNameField id={id} value={value.value} onChange={value.change} error={value.error} />
+      {value.error && (
         <p className="text-sm text-error" role="alert">
-          {error}
+          {value.error}
         </p>
       )}
       <DialogFooter onCancel={onDone} action="Save" busy={busy} small />
