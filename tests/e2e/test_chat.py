@@ -280,7 +280,7 @@ async def test_a_long_message_shows_what_is_left_and_a_paste_that_does_not_fit_s
     await expect(count).to_have_count(0)
     await box.fill("a" * 1900)
     await expect(count).to_have_text("1,900 / 2,000 characters")
-    # Pasted text the box cannot take whole: the box keeps what fits, and says so.
+    # Pasted text the box cannot take whole (the browser keeps what fits): it says so.
     await box.evaluate(
         """box => {
             const data = new DataTransfer();

@@ -116,6 +116,9 @@ async def test_three_people_make_a_group_talk_and_one_is_removed_and_one_leaves(
     await expect(confirm.get_by_role("button", name="Keep")).to_be_focused()
     await confirm.get_by_role("button", name="Keep").click()
     await expect(confirm).to_have_count(0)
+    await expect(
+        panel.get_by_role("button", name="Remove Cy Twombly from the group")
+    ).to_be_focused()
     await expect(panel.get_by_test_id("group-member")).to_have_count(3)
     await panel.get_by_role("button", name="Remove Cy Twombly from the group").click()
     await confirm.get_by_role("button", name="Remove").click()

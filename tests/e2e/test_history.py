@@ -246,7 +246,33 @@ async def test_the_newest_message_growing_keeps_an_open_conversation_at_its_end(
         edited = person.page.get_by_test_id("message").filter(has_text="if you are busy")
         await expect(edited.get_by_test_id("edited")).to_be_in_viewport(ratio=1)
         await at_the_end(person.page)
+
+    # Bob scrolls up a little (less than "near the end"), and the newest grows again: he is
+    # left where he is, not pulled back down.
+    await bob.page.locator("[data-virtuoso-scroller]").evaluate("list => list.scrollBy(0, -60)")
+    await newest.hover()
+    await newest.get_by_role("button", name="Message actions").click()
+    await alice.page.get_by_role("menuitem", name="Edit").click()
+    await editor.fill("Lunch at noon?\nOr at one,\nif you are busy,\nor at two")
+    await editor.press("Enter")
+    longer = bob.page.get_by_test_id("message").filter(has_text="or at two")
+    await expect(longer).to_have_count(1)
+    assert await gap_below_after_layout(bob.page) > 40
     assert alice.errors == [] and bob.errors == []
+
+
+async def gap_below_after_layout(page: Page) -> float:
+    """The message list's distance from its end once the frame that lays out what changed (and
+    the list's measuring of it, in a ResizeObserver) is over: two animation frames."""
+    return float(
+        await page.evaluate(
+            """async () => {
+                for (let i = 0; i < 2; i += 1) await new Promise(requestAnimationFrame);
+                const list = document.querySelector("[data-virtuoso-scroller]");
+                return list.scrollHeight - list.scrollTop - list.clientHeight;
+            }"""
+        )
+    )
 
 
 async def at_the_end(page: Page) -> None:

@@ -1,5 +1,6 @@
 import { LogOut, Pencil, ShieldCheck, ShieldMinus, Trash2, UserMinus, UserPlus } from "lucide-react";
 import { type ChangeEvent, type FormEvent, type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import toast from "react-hot-toast";
 import { Avatar } from "../../components/ui/Avatar";
 import { AvatarButton } from "../../components/ui/AvatarButton";
@@ -84,8 +85,13 @@ function MemberRow({
   onRemoved: () => void;
 }) {
   const [busy, setBusy] = useState(false);
-  // Removing asks first, in the row itself, as leaving does.
+  // Removing asks first, in the row itself, as leaving does; "Keep" gives the focus back.
   const [askingRemove, setAskingRemove] = useState(false);
+  const removeButton = useRef<HTMLButtonElement>(null);
+  const keep = () => {
+    flushSync(() => setAskingRemove(false));
+    removeButton.current?.focus();
+  };
   const { canRemove, canPromote, canDemote } = powers(myRole, member, meId);
   const self = member._id === meId;
   const run = async (work: () => Promise<boolean>) => {
@@ -134,6 +140,7 @@ function MemberRow({
           )}
           {canRemove && (
             <button
+              ref={removeButton}
               type="button"
               className="btn btn-ghost btn-xs text-error"
               disabled={busy || askingRemove}
@@ -145,19 +152,19 @@ function MemberRow({
           )}
         </span>
       )}
-      {askingRemove && (
+      {canRemove && askingRemove && (
         <Confirm
           label={`Remove ${member.fullName}?`}
           testId="confirm-remove"
           className="basis-full"
           keepLabel="Keep"
-          onKeep={() => setAskingRemove(false)}
+          onKeep={keep}
           action="Remove"
           onAction={() =>
             void run(async () => {
               const removed = await removePerson(groupId, member._id);
               if (removed) onRemoved();
-              else setAskingRemove(false);
+              else keep();
               return removed;
             })
           }
@@ -235,6 +242,11 @@ function Confirm({
 function LeaveGroup({ groupId, name, onLeft }: { groupId: string; name: string; onLeft: () => void }) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
+  const leaveButton = useRef<HTMLButtonElement>(null);
+  const stay = () => {
+    flushSync(() => setAsking(false));
+    leaveButton.current?.focus();
+  };
 
   async function leave() {
     setBusy(true);
@@ -245,7 +257,7 @@ function LeaveGroup({ groupId, name, onLeft }: { groupId: string; name: string; 
 
   if (!asking) {
     return (
-      <button type="button" className="btn btn-ghost btn-sm text-error" onClick={() => setAsking(true)}>
+      <button ref={leaveButton} type="button" className="btn btn-ghost btn-sm text-error" onClick={() => setAsking(true)}>
         <LogOut className="size-4" aria-hidden="true" /> Leave group
       </button>
     );
@@ -255,7 +267,7 @@ function LeaveGroup({ groupId, name, onLeft }: { groupId: string; name: string; 
       label={`Leave ${name}?`}
       testId="confirm-leave"
       keepLabel="Stay"
-      onKeep={() => setAsking(false)}
+      onKeep={stay}
       action="Leave"
       onAction={() => void leave()}
       busy={busy}

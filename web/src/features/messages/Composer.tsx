@@ -286,7 +286,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             <SendHorizontal className="size-5" />
           </button>
         </div>
-        <div className="mt-1.5 flex text-xs text-base-content/70">
+        <div className={`mt-1.5 text-xs text-base-content/70 ${text.length >= COUNT_FROM ? "flex" : "hidden sm:flex"}`}>
           <p className="hidden sm:block">
             <kbd className="kbd kbd-xs">Enter</kbd> to send · <kbd className="kbd kbd-xs">Shift</kbd>+<kbd className="kbd kbd-xs">Enter</kbd> for a new line
           </p>

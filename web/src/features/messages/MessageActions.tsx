@@ -64,7 +64,7 @@ interface MessageMenuProps {
 /** The ⋮ beside a bubble, revealed on hover or focus (none on phones, PHONE_QUERY, where a tap opens the sheet). */
 export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble }: MessageMenuProps) {
   return (
-    <div className={`absolute top-1/2 -translate-y-1/2 ${mine ? "-left-9" : "-right-9"}`}>
+    <div className={`off-bubble absolute top-1/2 -translate-y-1/2 ${mine ? "-left-9" : "-right-9"}`}>
       <Menu
         label="Message actions"
         entries={entries}

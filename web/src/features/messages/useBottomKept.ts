@@ -39,9 +39,11 @@ export function useBottomKeptOnShrink(): (element: HTMLElement | Window | null) 
  * stuck part way with "New messages" showing. Never true while `endIsNewest` is false (a
  * window of older messages, whose end is not the newest message). Returns the flag, the
  * ref callback for the scrolling element, and `keepEnd`, to call when the list's height
- * changed: a pinned list is put back at its end (the newest message grew — a reaction under
- * it, an edit that made it longer — and the browser kept the offset, leaving what grew under
- * the fold).
+ * changed: a list that was at its very end (AT_END_PX, at the last scroll) is put back there
+ * (the newest message grew — a reaction under it, an edit that made it longer — and the
+ * browser kept the offset, leaving what grew under the fold). Not one scrolled up even a
+ * little: rows measured as they come into view change the height too, and that must not pull
+ * back someone who has just started scrolling up.
  */
 export function usePinnedToEnd(
   initially: boolean,
@@ -49,6 +51,7 @@ export function usePinnedToEnd(
   endIsNewest: boolean,
 ): [RefObject<boolean>, (element: HTMLElement | Window | null) => void, () => void] {
   const pinned = useRef(initially && endIsNewest);
+  const atEnd = useRef(initially && endIsNewest);
   const newest = useRef(endIsNewest);
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
 
@@ -62,6 +65,7 @@ export function usePinnedToEnd(
     let top = scroller.scrollTop;
     const onScroll = () => {
       const gapBelow = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+      atEnd.current = gapBelow <= AT_END_PX;
       // Short of the list's own threshold (rounding included): where it too says "at the end".
       if (gapBelow < nearPx - 1) pinned.current = newest.current;
       else if (scroller.scrollTop < top) pinned.current = false;
@@ -78,7 +82,7 @@ export function usePinnedToEnd(
   }, []);
   const keepEnd = useCallback(() => {
     const list = element.current;
-    if (pinned.current && list) list.scrollTop = list.scrollHeight;
+    if (pinned.current && atEnd.current && list) list.scrollTop = list.scrollHeight;
   }, []);
   return [pinned, ref, keepEnd];
 }
