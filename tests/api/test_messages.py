@@ -221,14 +221,14 @@ async def test_chats_are_newest_first_with_last_message_and_unread_counts(people
     chats = (await alice.http.get("/api/messages/chats")).json()
     assert [c["_id"] for c in chats] == [carol_id, bob_id]
     assert chats[0]["lastMessage"]["text"] == "from carol"
-    assert chats[1]["unreadCount"] == 2
+    assert (chats[1]["unreadCount"], chats[1]["readUpTo"]) == (2, "0")
     assert "email" not in chats[0]
 
     await send(alice.http, bob_id, "reply")
     chats = (await alice.http.get("/api/messages/chats")).json()
     assert [c["_id"] for c in chats] == [bob_id, carol_id]
     # Replying means having read what came before.
-    assert chats[0]["unreadCount"] == 0
+    assert (chats[0]["unreadCount"], chats[0]["readUpTo"]) == (0, chats[0]["lastMessage"]["_id"])
     assert chats[1]["unreadCount"] == 1
     bob_chats = (await bob.http.get("/api/messages/chats")).json()
     assert bob_chats[0]["unreadCount"] == 1
@@ -242,7 +242,9 @@ async def test_marking_read_drops_the_unread_count_and_never_moves_back(alice, b
         f"/api/messages/read/{bob_id}", json={"upToMessageId": sent[1]["_id"]}
     )
     assert response.json() == {"upToMessageId": sent[1]["_id"]}
-    assert (await alice.http.get("/api/messages/chats")).json()[0]["unreadCount"] == 1
+    chat = (await alice.http.get("/api/messages/chats")).json()[0]
+    # The unread start after where I have read: a client opens the chat there.
+    assert (chat["unreadCount"], chat["readUpTo"]) == (1, sent[1]["_id"])
     back = await alice.http.post(
         f"/api/messages/read/{bob_id}", json={"upToMessageId": sent[0]["_id"]}
     )

@@ -92,6 +92,8 @@ def group_chat_view(row: Any) -> dict[str, Any]:
         "myRole": row.role if row.left_at_message_id is None else "left",
         "lastMessage": last,
         "unreadCount": row.unread_count,
+        # The last message I have read ("0": none): the unread start after it.
+        "readUpTo": str(row.read_up_to),
         # Of those unread, the messages that mention me.
         "mentionCount": row.mention_count,
     }

@@ -142,7 +142,7 @@ PREVIEW_CHARS = 120
 
 class ChatRow(NamedTuple):
     """A chats-list row: the partner's public columns, the last message's, the unread count,
-    in the order services.messages selects them."""
+    how far I have read, in the order services.messages selects them."""
 
     id: str
     full_name: str
@@ -155,6 +155,7 @@ class ChatRow(NamedTuple):
     created_at: datetime
     deleted_at: datetime | None
     unread_count: int
+    read_up_to: int
     partner_read_up_to: int
 
 
@@ -176,6 +177,7 @@ def chat_view(row: ChatRow) -> dict[str, Any]:
         created_at,
         deleted_at,
         unread_count,
+        read_up_to,
         partner_read_up_to,
     ) = row
     deleted = deleted_at is not None
@@ -193,6 +195,7 @@ def chat_view(row: ChatRow) -> dict[str, Any]:
             "deleted": deleted,
         },
         "unreadCount": unread_count,
+        "readUpTo": str(read_up_to),
         "partnerReadUpTo": str(partner_read_up_to),
     }
 
@@ -266,6 +269,8 @@ class LastMessageOut(BaseModel):
 class ChatOut(ContactOut):
     lastMessage: LastMessageOut
     unreadCount: int
+    # The last message I have read ("0": none): the unread start after it.
+    readUpTo: str
     # The id of the last message the partner has read ("0": none), for read receipts.
     partnerReadUpTo: str
 

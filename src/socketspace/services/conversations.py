@@ -41,6 +41,7 @@ _GROUP_CHATS = (
         ConversationMember.role,
         ConversationMember.left_at_message_id,
         ConversationMember.unread_count,
+        ConversationMember.last_read_message_id.label("read_up_to"),
         UNREAD_MENTIONS.label("mention_count"),
         Message.id.label("message_id"),
         Message.text,

@@ -466,6 +466,7 @@ _CHATS = (
         Message.created_at,
         Message.deleted_at,
         ConversationMember.unread_count,
+        ConversationMember.last_read_message_id.label("read_up_to"),
         _PARTNER_MEMBER.last_read_message_id.label("partner_read_up_to"),
     )
     .select_from(ConversationMember)

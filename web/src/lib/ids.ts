@@ -8,6 +8,11 @@ export function maxId(a: string, b: string): string {
   return compareIds(a, b) >= 0 ? a : b;
 }
 
+/** The id just before this one: a read pointer that puts this message first among the unread. */
+export function idBefore(id: string): string {
+  return (BigInt(id) - 1n).toString();
+}
+
 /** A fresh id for an outgoing message; the server keeps it unique per sender. */
 export function newClientId(): string {
   const c = globalThis.crypto;

@@ -268,3 +268,43 @@ export function newestId(messages: ChatMessage[]): string | null {
   }
   return null;
 }
+
+/** A message that counts as unread for me once it is past my read pointer: someone else's, stored, not a record of a change to a group, not deleted. */
+function countsUnread(m: ChatMessage, meId: string | null): boolean {
+  return m._id !== null && m.senderId !== meId && m.kind !== "system" && m.deletedAt === null;
+}
+
+/**
+ * Where my unread messages start in a list: the index of the first message after `afterId`
+ * (my read pointer, "0": nothing read) that counts as unread, or -1 when there is none or the
+ * list cannot tell (it does not reach back to the pointer: an older one may come first).
+ */
+export function firstUnreadIndex(messages: ChatMessage[], afterId: string, meId: string | null, hasMore: boolean): number {
+  const reachesPointer = !hasMore || messages.some((m) => m._id !== null && compareIds(m._id, afterId) <= 0);
+  if (!reachesPointer) return -1;
+  return messages.findIndex((m) => countsUnread(m, meId) && compareIds(m._id as string, afterId) > 0);
+}
+
+/**
+ * How many of a list's messages after `afterId` (up to `upToId`, when given) count as unread,
+ * and how many of those mention me; null when the list does not reach back to `afterId` (it
+ * cannot tell). Whether it reaches forward to `upToId`, or to the newest message, is the caller's.
+ */
+export function unreadIn(
+  messages: ChatMessage[],
+  afterId: string,
+  upToId: string | null,
+  meId: string | null,
+): { count: number; mentions: number } | null {
+  const oldest = oldestId(messages);
+  if (oldest === null || compareIds(oldest, afterId) > 0) return null;
+  let count = 0;
+  let mentions = 0;
+  for (const m of messages) {
+    if (!countsUnread(m, meId) || compareIds(m._id as string, afterId) <= 0) continue;
+    if (upToId !== null && compareIds(m._id as string, upToId) > 0) break;
+    count += 1;
+    if (meId !== null && m.mentions?.includes(meId)) mentions += 1;
+  }
+  return { count, mentions };
+}

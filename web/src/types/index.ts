@@ -51,6 +51,8 @@ export interface LastMessage {
 export interface ChatSummary extends Person {
   lastMessage: LastMessage;
   unreadCount: number;
+  /** The last message I have read ("0": none): the unread start after it. Absent from older servers. */
+  readUpTo?: string;
   /** The last message of mine the partner has read ("0": none); absent from older servers. */
   partnerReadUpTo?: string;
 }
@@ -237,6 +239,8 @@ export type ConversationSummary = ConversationSettings &
       myRole?: GroupRole | "left" | null;
       lastMessage: LastMessage | null;
       unreadCount: number;
+      /** The last message I have read ("0": none); absent from older servers. */
+      readUpTo?: string;
       /** Of the unread, the messages that mention me (absent from servers without mentions). */
       mentionCount?: number;
     }

@@ -28,7 +28,7 @@ import {
 import { useSafetyStore } from "../../store/safety";
 import type { GroupMember, Person } from "../../types";
 import { Composer } from "./Composer";
-import { loadHistory, reportRead } from "./history";
+import { openHistory, reportRead } from "./history";
 import type { SafetyEntriesOf } from "./MessageActions";
 import { MessageList } from "./MessageList";
 import { NOT_A_MEMBER } from "./outbox";
@@ -210,7 +210,7 @@ function useOpenConversation(chatKey: string) {
   const reported = useRef<string | null>(null);
 
   useEffect(() => {
-    void loadHistory(chatKey);
+    void openHistory(chatKey);
   }, [chatKey]);
 
   useEffect(() => {

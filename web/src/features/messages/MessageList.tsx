@@ -23,7 +23,7 @@ import { systemText } from "../../lib/groupText";
 import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
 import { safeImageUrl } from "../../lib/urls";
-import { type Conversation, type GroupInfo, seenBy, useChatStore } from "../../store/chat";
+import { type Conversation, firstUnreadIndex, type GroupInfo, seenBy, useChatStore } from "../../store/chat";
 import { useSafetyStore } from "../../store/safety";
 import type { ChatMessage } from "../../store/conversation";
 import type { GroupMember, Person, Quote } from "../../types";
@@ -468,6 +468,8 @@ interface RowContext {
   watchSeen: RefCallback<HTMLElement>;
   /** The message just jumped to (a search result, a quote), highlighted for a moment. */
   highlight: string | null;
+  /** The first of the messages that were unread when the chat was opened, and how many there were. */
+  unread: { from: string; count: number } | null;
   safetyEntries: SafetyEntriesOf;
 }
 
@@ -505,6 +507,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
           {day}
         </div>
       )}
+      {message._id !== null && message._id === context.unread?.from && <UnreadLine count={context.unread.count} />}
       <div
         className={`rounded-box outline-none transition-colors duration-700 ${highlighted ? "bg-warning/25" : ""}`}
         tabIndex={highlighted ? -1 : undefined}
@@ -532,6 +535,19 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
         />
       )}
       </div>
+    </div>
+  );
+}
+
+/** Where the messages unread when the chat was opened begin. */
+function UnreadLine({ count }: { count: number }) {
+  return (
+    <div
+      className="divider divider-primary my-3 text-xs font-semibold text-primary"
+      role="separator"
+      data-testid="unread-line"
+    >
+      {count === 1 ? "1 unread message" : `${count.toLocaleString()} unread messages`}
     </div>
   );
 }
@@ -627,20 +643,82 @@ function useJump(chatKey: string, conversation: Conversation, list: RefObject<Vi
   return { highlight, startAt };
 }
 
-export function MessageList({ chatKey, title, picture, meId, conversation, group, senderOf, onSeen, safetyEntries }: MessageListProps) {
+/**
+ * A chat opened with unread messages (store: unreadMark) starts at the first of them, under the
+ * "N unread messages" line, with what came before above it; the line stays while the chat is
+ * open. Decided once per opening, when the list first holds its messages: a list that starts
+ * drawn (the messages were here) starts there, one drawn before they came is scrolled there.
+ * A jump decides instead; lists after the first (a return to the newest) start at their end.
+ */
+function useUnreadStart(chatKey: string, meId: string, conversation: Conversation, jumping: boolean) {
+  const mark = useChatStore((s) => (s.unreadMark?.chatKey === chatKey ? s.unreadMark : null));
+  const { messages, status, hasMore } = conversation;
+  const index = mark === null ? -1 : firstUnreadIndex(messages, mark.afterId, meId, hasMore);
+  const deciding = mark !== null && !mark.placed && (jumping || status === "ready");
+  const here = deciding && !jumping && index >= 0 ? index : null;
+  const [startAt] = useState(() => (here === null ? null : { index: here, align: "start" as const }));
+  useEffect(() => {
+    if (deciding) useChatStore.getState().unreadPlaced();
+  }, [deciding]);
+  const first = index >= 0 ? messages[index] : undefined;
+  const unread = mark !== null && first?._id ? { from: first._id, count: mark.count } : null;
+  // A list drawn before its messages were known (live ones only): scrolled there, by the caller.
+  const scrollTo = startAt === null ? here : null;
+  return { startAt, unread, scrollTo };
+}
+
+/**
+ * A conversation's messages: a skeleton while the first page loads, the invitation to say hello
+ * in an empty one, else the list — made when there are messages to draw, so that where it starts
+ * (the newest, a message jumped to, the first unread) is known when it is made.
+ */
+export function MessageList(props: MessageListProps) {
+  const { conversation, chatKey, title, picture } = props;
+  const { messages, status } = conversation;
+  if (status !== "ready" && messages.length === 0) {
+    return status === "error" ? (
+      <div className="flex flex-1 items-center justify-center p-6 text-center text-base-content/70" role="alert">
+        {conversation.error ?? "Could not load this conversation."}
+      </div>
+    ) : (
+      <div className="flex-1 overflow-hidden bg-base-200/60">
+        <HistorySkeleton />
+      </div>
+    );
+  }
+  if (messages.length === 0) {
+    return (
+      <div className="scroll-thin min-h-0 flex-1 overflow-y-auto bg-base-200/60 px-3 py-4 sm:px-6" data-testid="message-list">
+        <EmptyHistory chatKey={chatKey} title={title} picture={picture} />
+      </div>
+    );
+  }
+  return <DrawnList {...props} />;
+}
+
+function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safetyEntries }: MessageListProps) {
   const list = useRef<VirtuosoHandle>(null);
   const keepBottomRef = useBottomKeptOnShrink();
   const phone = useMediaQuery(PHONE_QUERY);
   const watchSeen = useSeen(onSeen);
-  const { messages, status, partnerReadUpTo } = conversation;
+  const { messages, partnerReadUpTo } = conversation;
   const [anchor, setAnchor] = useState(() => initialAnchor(messages.map((m) => m.key)));
   const [atBottom, setAtBottom] = useState(true);
   /** The newest message key when the person scrolled away from the bottom. */
   const [leftAt, setLeftAt] = useState<string | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const last = messages[messages.length - 1];
-  const { highlight, startAt } = useJump(chatKey, conversation, list);
-  const [pinned, pinnedRef, keepEnd] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
+  const jump = useJump(chatKey, conversation, list);
+  const { highlight } = jump;
+  const jumping = useChatStore((s) => s.jumpTarget?.chatKey === chatKey) || jump.startAt !== null;
+  const unreadStart = useUnreadStart(chatKey, meId, conversation, jumping);
+  const startAt = jump.startAt ?? unreadStart.startAt;
+  const [pinned, pinnedRef, keepEnd, unpin] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
+  useEffect(() => {
+    if (unreadStart.scrollTo === null) return;
+    unpin();
+    list.current?.scrollToIndex({ index: unreadStart.scrollTo, align: "start", behavior: "auto" });
+  }, [unreadStart.scrollTo, unpin]);
   const scrollerRef = useCallback(
     (element: HTMLElement | Window | null) => {
       keepBottomRef(element);
@@ -683,26 +761,6 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
       ? loadLatest(chatKey)
       : list.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "auto" });
 
-  if (status !== "ready" && messages.length === 0) {
-    return status === "error" ? (
-      <div className="flex flex-1 items-center justify-center p-6 text-center text-base-content/70" role="alert">
-        {conversation.error ?? "Could not load this conversation."}
-      </div>
-    ) : (
-      <div className="flex-1 overflow-hidden bg-base-200/60">
-        <HistorySkeleton />
-      </div>
-    );
-  }
-
-  if (messages.length === 0) {
-    return (
-      <div className="scroll-thin min-h-0 flex-1 overflow-y-auto bg-base-200/60 px-3 py-4 sm:px-6" data-testid="message-list">
-        <EmptyHistory chatKey={chatKey} title={title} picture={picture} />
-      </div>
-    );
-  }
-
   const newSinceLeft = leftAt !== null && last !== undefined && last.key !== leftAt;
   const rowContext: RowContext = {
     messages,
@@ -718,6 +776,7 @@ export function MessageList({ chatKey, title, picture, meId, conversation, group
     phone,
     watchSeen,
     highlight,
+    unread: unreadStart.unread,
     safetyEntries,
   };
   return (

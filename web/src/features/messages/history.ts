@@ -4,7 +4,7 @@ import { fetchChatPage as fetchPage } from "../../api/chatPages";
 import { fetchGroup, markGroupRead } from "../../api/groups";
 import { markRead } from "../../api/messages";
 import { emitMarkRead, isConnected } from "../../realtime/socket";
-import { groupIdOf, targetOf, useChatStore } from "../../store/chat";
+import { groupIdOf, needsUnreadPage, targetOf, useChatStore } from "../../store/chat";
 import { newestId, oldestId } from "../../store/conversation";
 import type { AroundPage } from "../../types";
 
@@ -37,6 +37,30 @@ export async function loadHistory(chatKey: string): Promise<void> {
     useChatStore.getState().historyLoaded(chatKey, request, page);
   } catch (error) {
     useChatStore.getState().historyFailed(chatKey, request, errorMessage(error));
+  }
+}
+
+/**
+ * A chat being opened: at its first unread message when the chats list said where that is and
+ * the list kept from before does not hold it (store: chatOpened, then an empty list waiting),
+ * else its newest page. The page around my read pointer takes the list's place; a pointer out of
+ * reach (a group left and joined again) falls back to the newest page.
+ */
+export async function openHistory(chatKey: string): Promise<void> {
+  const { unreadMark, jumpTarget, conversations } = useChatStore.getState();
+  const mark = unreadMark?.chatKey === chatKey && !unreadMark.placed ? unreadMark : null;
+  const current = conversations[chatKey];
+  if (mark === null || jumpTarget?.chatKey === chatKey || current === undefined || !needsUnreadPage(current, mark.afterId)) {
+    return loadHistory(chatKey);
+  }
+  const groupId = groupIdOf(chatKey);
+  if (groupId !== null) void loadGroup(groupId);
+  const request = ++requests;
+  useChatStore.getState().historyRequested(chatKey, request);
+  try {
+    useChatStore.getState().aroundLoaded(chatKey, request, await fetchAround(mark.aroundId, AROUND_PAGE));
+  } catch {
+    if (useChatStore.getState().conversations[chatKey]?.request === request) await loadHistory(chatKey);
   }
 }
 

@@ -43,13 +43,14 @@ export function useBottomKeptOnShrink(): (element: HTMLElement | Window | null) 
  * (the newest message grew — a reaction under it, an edit that made it longer — and the
  * browser kept the offset, leaving what grew under the fold). Not one scrolled up even a
  * little: rows measured as they come into view change the height too, and that must not pull
- * back someone who has just started scrolling up.
+ * back someone who has just started scrolling up. And `unpin`, for a list about to be scrolled
+ * away from its end by the page (before the list hears it left its end, which would bring it back).
  */
 export function usePinnedToEnd(
   initially: boolean,
   nearPx: number,
   endIsNewest: boolean,
-): [RefObject<boolean>, (element: HTMLElement | Window | null) => void, () => void] {
+): [RefObject<boolean>, (element: HTMLElement | Window | null) => void, () => void, () => void] {
   const pinned = useRef(initially && endIsNewest);
   const atEnd = useRef(initially && endIsNewest);
   const newest = useRef(endIsNewest);
@@ -84,5 +85,9 @@ export function usePinnedToEnd(
     const list = element.current;
     if (pinned.current && atEnd.current && list) list.scrollTop = list.scrollHeight;
   }, []);
-  return [pinned, ref, keepEnd];
+  const unpin = useCallback(() => {
+    pinned.current = false;
+    atEnd.current = false;
+  }, []);
+  return [pinned, ref, keepEnd, unpin];
 }

@@ -18,6 +18,8 @@ export interface ChatEntry {
   /** The unread messages counted live here, and those of them that mention me (a snapshot's are not known by id). */
   unreadIds?: string[];
   unreadMentionIds?: string[];
+  /** The last message I have read ("0": none; null: the server did not say): the unread start after it. */
+  readUpTo?: string | null;
   /** No sound, no notification, a grey badge, not in the title's count. */
   muted: boolean;
   /** When I pinned it; null: not pinned. */
@@ -85,10 +87,33 @@ export function toFront(order: string[], id: string): string[] {
   return [id, ...order.filter((x) => x !== id)];
 }
 
+/** My read pointer moved forward to `upToId` (never back). */
+export function laterPointer(current: string | null | undefined, upToId: string): string {
+  return current === null || current === undefined ? upToId : maxId(current, upToId);
+}
+
+/**
+ * An entry after I sent a message in it (here or on another device): as on the server, sending
+ * means having read everything before it, so only what others sent after it stays unread.
+ */
+function sentThrough(entry: ChatEntry, messageId: string): ChatEntry {
+  const after = (ids: string[] | undefined) => (ids ?? []).filter((id) => compareIds(id, messageId) > 0);
+  const unreadIds = after(entry.unreadIds);
+  const unreadMentionIds = after(entry.unreadMentionIds);
+  return {
+    ...entry,
+    readUpTo: laterPointer(entry.readUpTo, messageId),
+    unreadCount: unreadIds.length,
+    mentionCount: unreadMentionIds.length,
+    unreadIds,
+    unreadMentionIds,
+  };
+}
+
 /**
  * The list after a stored message in this conversation: its preview when it is the newest, one
- * more unread when nobody saw it come (and one more mention when it mentions me), and the chat
- * on top when it is new.
+ * more unread when nobody saw it come (and one more mention when it mentions me), nothing unread
+ * before it when it is mine, and the chat on top when it is new.
  */
 export function listed(
   s: ChatsData,
@@ -97,10 +122,11 @@ export function listed(
   isNew: boolean,
   unnoticed: boolean,
   mentioned = false,
+  mine = false,
 ): Pick<ChatsData, "chats" | "chatOrder"> {
   const entry = chatEntry(s, chatKey);
   const newer = entry.lastMessage === null || compareIds(message._id, entry.lastMessage._id) >= 0;
-  const nextEntry: ChatEntry = {
+  const counted: ChatEntry = {
     ...entry,
     lastMessage: newer ? preview(message) : entry.lastMessage,
     unreadCount: entry.unreadCount + (unnoticed ? 1 : 0),
@@ -108,6 +134,8 @@ export function listed(
     ...(unnoticed ? { unreadIds: [...(entry.unreadIds ?? []), message._id] } : {}),
     ...(unnoticed && mentioned ? { unreadMentionIds: [...(entry.unreadMentionIds ?? []), message._id] } : {}),
   };
+  // Mine and the newest (a repeat of an older one says nothing new about what I have read).
+  const nextEntry = mine && newer && message.kind !== "system" ? sentThrough(counted, message._id) : counted;
   return {
     chats: { ...s.chats, [chatKey]: nextEntry },
     chatOrder: (isNew && newer) || !s.chatOrder.includes(chatKey) ? toFront(s.chatOrder, chatKey) : s.chatOrder,
@@ -185,6 +213,7 @@ function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<Chat
       }
     }
     const { lastMessage, unreadCount } = summary;
+    const readUpTo = summary.readUpTo ?? null;
     const mentionCount = summary.type === "group" ? (summary.mentionCount ?? 0) : 0;
     const settings: EntrySettings = { muted: summary.muted ?? false, pinnedAt: summary.pinnedAt ?? null };
     const live = s.chats[key];
@@ -196,9 +225,10 @@ function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<Chat
           ...live,
           unreadCount: Math.max(live.unreadCount, unreadCount),
           mentionCount: Math.max(live.mentionCount, mentionCount),
+          readUpTo: readUpTo === null ? (live.readUpTo ?? null) : laterPointer(live.readUpTo, readUpTo),
           ...settings,
         }
-      : { chatKey: key, lastMessage, unreadCount, mentionCount, ...settings };
+      : { chatKey: key, lastMessage, unreadCount, mentionCount, readUpTo, ...settings };
     // The first list starts the cursor; later ones leave it to the catch-ups (a refresh can
     // list a message newer than one still lost on the way: see messagesSynced).
     if (lastMessage && s.syncCursor === null) cursor = cursor === null ? lastMessage._id : maxId(cursor, lastMessage._id);

@@ -80,8 +80,12 @@ function unsent(messages: ChatMessage[]): ChatMessage[] {
  * the view starts afresh (a new window).
  */
 function newWindow(current: Conversation, page: Message[], more: { before: boolean; after: boolean }): Partial<Conversation> {
+  // A page that reaches the newest message keeps what arrived live after it was read.
+  const pageNewest = page.length > 0 ? (page[page.length - 1] as Message)._id : null;
+  const arrived =
+    more.after || pageNewest === null ? [] : current.messages.filter((m) => m._id !== null && compareIds(m._id, pageNewest) > 0);
   return {
-    messages: mergeAll(unsent(current.messages), page),
+    messages: mergeAll([...arrived, ...unsent(current.messages)], page),
     hasMore: more.before,
     olderStatus: "idle",
     hasNewer: more.after,
@@ -95,6 +99,21 @@ export function beyondWindow(c: Conversation, messageId: string): boolean {
   if (!c.hasNewer) return false;
   const newest = newestId(c.messages);
   return newest !== null && compareIds(messageId, newest) > 0;
+}
+
+/**
+ * Whether a chat opening at its first unread message (after `afterId`, my read pointer) needs
+ * the page around the pointer: not when the list kept from before reaches from it to the newest
+ * message, nor when nothing was ever read ("0": the newest page, whose start may be the chat's).
+ */
+export function needsUnreadPage(c: Conversation, afterId: string): boolean {
+  if (afterId === "0") return false;
+  return !(c.status === "ready" && !c.hasNewer && c.messages.some((m) => m._id === afterId));
+}
+
+/** An empty list waiting for the page around the first unread message (my unsent messages stay). */
+export function awaitingUnreadPage(current: Conversation): Partial<Conversation> {
+  return { ...newWindow(current, [], { before: false, after: false }), status: "loading", request: current.request };
 }
 
 export function initialConversations(): ConversationsData {

@@ -80,7 +80,7 @@ export function applyStored(s: ChatData, message: Message): { next: Partial<Chat
 
   const next: Partial<ChatData> = {
     conversations: withConversation(s, chatKey, { messages: merge.messages }),
-    ...listed(s, chatKey, message, merge.isNew, unnoticed, mentioned),
+    ...listed(s, chatKey, message, merge.isNew, unnoticed, mentioned, message.senderId === s.meId),
   };
   if (merge.isNew && incoming) {
     // Their message is what they were typing.

@@ -37,6 +37,8 @@ export const createOutboxSlice: ChatSlice<OutboxActions> = (set) => ({
         conversations: withConversation(s, chatKey, { messages: [...current.messages, fromDraft(draft)] }),
         chats: { ...s.chats, [chatKey]: chatEntry(s, chatKey) },
         chatOrder: toFront(s.chatOrder, chatKey),
+        // Writing in a chat is having read it: its "unread messages" line goes.
+        unreadMark: s.unreadMark?.chatKey === chatKey ? null : s.unreadMark,
       };
     }),
   unsentRestored: (restored) =>

@@ -4,6 +4,8 @@
  */
 import { compareIds } from "../../lib/ids";
 import type { MessagesRead } from "../../types";
+import { unreadIn } from "../conversation";
+import { type ChatEntry, laterPointer } from "./chats";
 import { conversation, laterRead, withConversation } from "./conversations";
 import { memberRead } from "./groups";
 import { groupKey } from "./keys";
@@ -15,15 +17,44 @@ export interface ReadsActions {
   messagesRead: (event: MessagesRead) => void;
 }
 
-/** My badge (and its mentions) after I read up to a message: gone when that covers the newest message, else as it was. */
+/**
+ * What is left unread after reading up to `readUpTo` (from `before`): counted in the list when
+ * it reaches from there to the newest message, else the count less what the list holds between
+ * the two pointers (a window around where I stopped reading); null when it cannot tell.
+ */
+function leftUnread(s: ChatState, chatKey: string, entry: ChatEntry, readUpTo: string): { count: number; mentions: number } | null {
+  const shown = conversation(s, chatKey);
+  if (!shown.hasNewer) return unreadIn(shown.messages, readUpTo, null, s.meId);
+  const before = entry.readUpTo;
+  const read = before === undefined || before === null ? null : unreadIn(shown.messages, before, readUpTo, s.meId);
+  return read && { count: entry.unreadCount - read.count, mentions: entry.mentionCount - read.mentions };
+}
+
+/**
+ * My entry after I read up to a message: the pointer moves forward; the badge (and its
+ * mentions) goes when that covers the newest message, else counts down to what is left
+ * (scrolling down through many unread).
+ */
 function readByMe(s: ChatState, chatKey: string, upToMessageId: string): Partial<ChatState> {
   const entry = s.chats[chatKey];
-  if (!entry || entry.unreadCount === 0) return {};
+  if (!entry) return {};
+  const readUpTo = laterPointer(entry.readUpTo, upToMessageId);
+  if (entry.unreadCount === 0) return readUpTo === entry.readUpTo ? {} : { chats: { ...s.chats, [chatKey]: { ...entry, readUpTo } } };
   const last = entry.lastMessage;
   const coversAll =
     last === null || last.senderId === s.meId || last.kind === "system" || compareIds(upToMessageId, last._id) >= 0;
-  const read = { ...entry, unreadCount: 0, mentionCount: 0, unreadIds: [], unreadMentionIds: [] };
-  return coversAll ? { chats: { ...s.chats, [chatKey]: read } } : {};
+  const left = coversAll ? { count: 0, mentions: 0 } : leftUnread(s, chatKey, entry, readUpTo);
+  const after = (ids: string[] | undefined) => (ids ?? []).filter((id) => compareIds(id, readUpTo) > 0);
+  const read: ChatEntry = {
+    ...entry,
+    readUpTo,
+    // Never more than before: the list may hold a message the server has not counted yet.
+    unreadCount: left === null ? entry.unreadCount : Math.max(0, Math.min(entry.unreadCount, left.count)),
+    mentionCount: left === null ? entry.mentionCount : Math.max(0, Math.min(entry.mentionCount, left.mentions, left.count)),
+    unreadIds: after(entry.unreadIds),
+    unreadMentionIds: after(entry.unreadMentionIds),
+  };
+  return { chats: { ...s.chats, [chatKey]: read } };
 }
 
 export const createReadsSlice: ChatSlice<ReadsActions> = (set) => ({

@@ -1,5 +1,8 @@
 /** What the person is looking at: the open chat, and whether the page is visible at all. */
-import type { ChatSlice } from "./state";
+import { idBefore } from "../../lib/ids";
+import type { ChatEntry } from "./chats";
+import { awaitingUnreadPage, conversation, needsUnreadPage, withConversation } from "./conversations";
+import type { ChatData, ChatSlice } from "./state";
 
 /** A message to bring into view and highlight (a search result, a quoted message). */
 export interface JumpTarget {
@@ -7,11 +10,28 @@ export interface JumpTarget {
   messageId: string;
 }
 
+/**
+ * Where the open chat's unread messages started when it was opened: the list opens there under
+ * an "N unread messages" line, which stays while the chat is open (until I write in it).
+ */
+export interface UnreadMark {
+  chatKey: string;
+  /** My read pointer then ("0": nothing read). */
+  afterId: string;
+  /** How many were unread then. */
+  count: number;
+  /** A message to load the page around, when the list must: the pointer's, or the first unread's (a pointer worked out here may be no message). */
+  aroundId: string;
+  /** The list has opened (at the mark or, after a jump, elsewhere): later lists (a return to the newest) start at their end. */
+  placed: boolean;
+}
+
 export interface ViewData {
   activeId: string | null;
   pageVisible: boolean;
   /** Set by whoever asks for the jump; the conversation's list clears it once it is shown. */
   jumpTarget: JumpTarget | null;
+  unreadMark: UnreadMark | null;
 }
 
 export interface ViewActions {
@@ -20,11 +40,40 @@ export interface ViewActions {
   /** Open the conversation at this message (loaded around it when it is not loaded yet). */
   jumpRequested: (chatKey: string, messageId: string) => void;
   jumpDone: () => void;
+  /** The open chat's list has taken its starting place (see UnreadMark.placed). */
+  unreadPlaced: () => void;
   pageVisibilityChanged: (visible: boolean) => void;
 }
 
 export function initialView(): ViewData {
-  return { activeId: null, pageVisible: true, jumpTarget: null };
+  return { activeId: null, pageVisible: true, jumpTarget: null, unreadMark: null };
+}
+
+/**
+ * My read pointer in a chat and a message to load around it: the server's pointer (the chats
+ * list), or, for a chat that came to the list live, just before the first of its unread when
+ * every one of them was counted here; null when not known.
+ */
+function pointerOf(entry: ChatEntry): { afterId: string; aroundId: string } | null {
+  if (entry.readUpTo !== undefined && entry.readUpTo !== null) return { afterId: entry.readUpTo, aroundId: entry.readUpTo };
+  const first = entry.unreadIds?.[0];
+  if (first === undefined || entry.unreadIds?.length !== entry.unreadCount) return null;
+  return { afterId: idBefore(first), aroundId: first };
+}
+
+/**
+ * A chat being opened: its unread mark, from the chats list; and when its messages are to open
+ * at the first unread one that the list kept from before does not hold, an empty list waiting
+ * for the page around it (features/messages/history.ts openHistory), not the old one flashing first.
+ */
+function opened(s: ChatData, chatKey: string, jumping: boolean): Partial<ChatData> {
+  if (s.activeId === chatKey) return {};
+  const entry = s.chats[chatKey];
+  const pointer = entry && entry.unreadCount > 0 ? pointerOf(entry) : null;
+  if (!entry || pointer === null) return { unreadMark: null };
+  const unreadMark: UnreadMark = { chatKey, ...pointer, count: entry.unreadCount, placed: false };
+  if (jumping || !needsUnreadPage(conversation(s, chatKey), pointer.afterId)) return { unreadMark };
+  return { unreadMark, conversations: withConversation(s, chatKey, awaitingUnreadPage(conversation(s, chatKey))) };
 }
 
 /** The chat with this partner is open on a visible page: what arrives there is seen. */
@@ -35,9 +84,14 @@ export function isSeeing(s: ViewData, chatKey: string): boolean {
 export const createViewSlice: ChatSlice<ViewData & ViewActions> = (set) => ({
   ...initialView(),
   chatOpened: (chatKey) =>
-    set((s) => ({ activeId: chatKey, jumpTarget: s.jumpTarget?.chatKey === chatKey ? s.jumpTarget : null })),
-  chatClosed: () => set({ activeId: null, jumpTarget: null }),
-  jumpRequested: (chatKey, messageId) => set({ activeId: chatKey, jumpTarget: { chatKey, messageId } }),
+    set((s) => {
+      const jumpTarget = s.jumpTarget?.chatKey === chatKey ? s.jumpTarget : null;
+      return { ...opened(s, chatKey, jumpTarget !== null), activeId: chatKey, jumpTarget };
+    }),
+  chatClosed: () => set({ activeId: null, jumpTarget: null, unreadMark: null }),
+  jumpRequested: (chatKey, messageId) =>
+    set((s) => ({ ...opened(s, chatKey, true), activeId: chatKey, jumpTarget: { chatKey, messageId } })),
   jumpDone: () => set({ jumpTarget: null }),
+  unreadPlaced: () => set((s) => (s.unreadMark && !s.unreadMark.placed ? { unreadMark: { ...s.unreadMark, placed: true } } : {})),
   pageVisibilityChanged: (visible) => set({ pageVisible: visible }),
 });
