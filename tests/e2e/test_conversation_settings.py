@@ -180,6 +180,42 @@ async def test_a_muted_chat_is_quiet_grey_and_out_of_the_title_and_follows_to_an
     assert alice.errors == []
 
 
+def overlap(a: dict[str, float] | None, b: dict[str, float] | None) -> bool:
+    assert a is not None and b is not None
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+async def test_an_entrys_menu_button_covers_neither_its_time_nor_its_badge(
+    open_person: Open, browser: Browser, web: LiveServer
+) -> None:
+    """The ⋮ shown on hover sat over the time (and half the badge): now on the second line,
+    whose badge moves aside for it, while it shows and while its menu is open."""
+    alice = await open_person("Alice")
+    bob, _ = await someone(browser, web, "Bob")
+    await send(bob, web, await user_id(alice), "one")
+    page = alice.page
+    entry = row(page, "Bob")
+    await expect(entry.get_by_test_id("unread-badge")).to_be_visible()
+    await entry.hover()
+    menu = row_menu(page, "Bob")
+    await expect(menu).to_be_visible()
+    for part in ("chat-time", "unread-badge"):
+        box = await entry.get_by_test_id(part).bounding_box()
+        assert not overlap(await menu.bounding_box(), box), part
+    await menu.click()
+    await expect(page.get_by_role("menuitem", name="Pin")).to_be_visible()
+    assert not overlap(
+        await menu.bounding_box(), await entry.get_by_test_id("unread-badge").bounding_box()
+    )
+    await bob.close()
+    assert alice.errors == []
+
+
 async def test_on_a_phone_a_long_press_opens_the_entry_menu_as_a_sheet(open_person: Open) -> None:
     alice = await open_person("Alice", viewport=PHONE)
     bob = await open_person("Bob")

@@ -196,10 +196,21 @@ function Row({ who, online, active, onOpen, secondary, trailing, unread = 0, cha
             <span className="flex shrink-0 items-center gap-1 text-base-content/70">
               {muted && <BellOff className="size-3.5" aria-label="Muted" role="img" data-testid="muted-icon" />}
               {chat?.pinned && <Pin className="size-3.5" aria-label="Pinned" role="img" data-testid="pinned-icon" />}
-              {trailing && <span className="text-xs">{trailing}</span>}
+              {trailing && (
+                <span className="text-xs" data-testid="chat-time">
+                  {trailing}
+                </span>
+              )}
             </span>
           </span>
-          <span className="flex items-center justify-between gap-2">
+          {/* Room for the ⋮ (RowMenu) while it shows: on hover, focus, or its menu open. */}
+          <span
+            className={`flex items-center justify-between gap-2 ${
+              chat
+                ? "md:[@media(hover:hover)]:group-hover:pr-7 md:[@media(hover:hover)]:group-focus-within:pr-7 md:[@media(hover:hover)]:group-has-[[aria-expanded=true]]:pr-7"
+                : ""
+            }`}
+          >
             <span className={`truncate text-sm ${unread > 0 ? "text-base-content" : "text-base-content/70"}`}>{secondary}</span>
             <MentionBadge count={chat?.mentions ?? 0} />
             {unread > 0 && (

@@ -72,7 +72,9 @@ export function RowMenu({ chatKey, open, onOpenChange, phone, row }: RowMenuProp
   const entries = settingsEntries(chatKey);
   if (entries.length === 0) return null;
   return (
-    <div className="absolute top-1/2 right-2 -translate-y-1/2">
+    // On the entry's second line, whose badges make room for it while it shows (ChatSidebar Row):
+    // over the first line it hid the time.
+    <div className="absolute right-2 bottom-2.5">
       <Menu
         // Not named after the chat: "Bob" must still find Bob's entry alone (its ⋮ sits beside it,
         // in the same list item, where a screen reader reaches it right after the entry).
