@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from playwright.async_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, USER_AGENT, Open, Person, screenshot
+from tests.e2e.conftest import DESKTOP, PASSWORD, PHONE, USER_AGENT, Open, Person, screenshot
 
 
 def make_picture(path: Path) -> Path:
@@ -320,6 +320,27 @@ async def test_landing_login_and_server_errors_in_toasts(browser, web) -> None: 
         await expect(page).to_have_url(f"{web.url}/login")
     finally:
         await context.close()
+
+
+async def test_logging_in_on_a_phone_leaves_nothing_over_the_chats(open_person: Open) -> None:
+    """A failed try's toast goes with success, and no greeting takes its place: on a phone one
+    covered the profile card and the first lines of the chats."""
+    alice = await open_person("Alice", viewport=PHONE)
+    page = alice.page
+    await page.get_by_role("button", name="Log out").click()
+    await expect(page).to_have_url(re.compile(r"/login$"))
+    await page.get_by_label("Email").fill(alice.email)
+    await page.get_by_label("Password", exact=True).fill("not my password")
+    await page.get_by_role("button", name="Log in").click()
+    failed = page.get_by_role("status").filter(has_text="Invalid credentials")
+    await expect(failed).to_be_visible()
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.get_by_test_id("my-name")).to_have_text("Alice")
+    # Shown with the chats if at all (the greeting was asked for before they drew).
+    assert await page.get_by_role("status").filter(has_text="Welcome").count() == 0
+    await expect(failed).to_have_count(0)
+    assert alice.errors == []
 
 
 async def test_logging_out_in_one_tab_returns_the_other_tab_to_login(open_person: Open) -> None:

@@ -42,8 +42,8 @@ export async function login(input: authApi.LoginInput): Promise<boolean> {
     const user = await authApi.login(input);
     sessionStarted();
     useAuthStore.getState().signedIn(user);
+    // No greeting: the chats are the welcome (a toast there covered the first lines on a phone).
     toast.dismiss(AUTH_FAILED);
-    toast.success(`Welcome back, ${user.fullName}!`);
     return true;
   } catch (error) {
     toast.error(errorMessage(error), { id: AUTH_FAILED });
