@@ -442,3 +442,42 @@ async def test_keys_are_quiet_until_key_clicks_are_chosen_and_a_message_still_ch
     key_clicks = alice.page.get_by_role("menuitemcheckbox", name="Key clicks")
     await expect(key_clicks).to_have_attribute("aria-checked", "true")
     assert not alice.errors
+
+
+async def test_up_in_an_empty_composer_edits_my_last_message(open_person: Open) -> None:
+    """As in Slack, Telegram and Element: Up in an empty box opens my newest message's editor
+    (not a newer one of theirs), Enter saves, and the focus is back in the box; with text in the
+    box Up is the caret's."""
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    await alice.send("See you at 5")
+    await alice.send("at the cafe on Mian Street")
+    await expect(alice.page.get_by_test_id("status-sent")).to_have_count(2)
+    await bob.open_chat_with("Alice")
+    await bob.send("Great")
+    await expect(alice.bubbles("Great")).to_be_visible()
+
+    box = alice.page.get_by_role("textbox", name="Message")
+    await box.fill("draft")
+    await box.press("ArrowUp")
+    await expect(alice.page.get_by_role("textbox", name="Edit message")).to_have_count(0)
+    await box.fill("")
+    await box.press("ArrowUp")
+    editor = alice.page.get_by_role("textbox", name="Edit message")
+    await expect(editor).to_be_focused()
+    await expect(editor).to_have_value("at the cafe on Mian Street")
+    await editor.fill("at the cafe on Main Street")
+    await editor.press("Enter")
+    await expect(bob.bubbles("at the cafe on Main Street")).to_be_visible()
+    await expect(editor).to_have_count(0)
+    await expect(box).to_be_focused()
+
+    # Escape leaves it as it was, and the focus in the box too.
+    await box.press("ArrowUp")
+    await expect(editor).to_be_focused()
+    await editor.press("Escape")
+    await expect(editor).to_have_count(0)
+    await expect(box).to_be_focused()
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Bob")
+    assert alice.errors == [] and bob.errors == []

@@ -19,6 +19,7 @@ import { playKeystroke } from "../../lib/sounds";
 import { useChatStore } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
 import { draftTyped, mentionPicked } from "./drafts";
+import { COMPOSER_ID, lastEditable } from "./edits";
 import { EmojiButton } from "./EmojiButton";
 import { type MentionOption, MentionSuggestions, optionId } from "./MentionSuggestions";
 import { sendNewMessage } from "./outbox";
@@ -160,6 +161,16 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
       send();
       return;
     }
+    if (event.key === "ArrowUp" && text === "" && image === null && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      // Up in an empty box edits my last message (Slack, Telegram, Element).
+      const state = useChatStore.getState();
+      const mine = lastEditable(state.conversations[chatKey]?.messages ?? [], state.meId);
+      if (mine?._id) {
+        event.preventDefault();
+        state.editRequested(chatKey, mine._id);
+      }
+      return;
+    }
     if (soundEnabled && audible(event)) playKeystroke();
   }
 
@@ -265,6 +276,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             onPaste={onPaste}
             placeholder={placeholder}
             aria-label="Message"
+            id={COMPOSER_ID}
             // The text box leads the suggestions (the combobox pattern; a textarea keeps its
             // own role, so without aria-expanded, which a text box may not carry).
             aria-autocomplete={members ? "list" : undefined}

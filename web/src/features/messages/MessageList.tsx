@@ -28,6 +28,7 @@ import { useSafetyStore } from "../../store/safety";
 import type { ChatMessage } from "../../store/conversation";
 import type { GroupMember, Person, Quote } from "../../types";
 import { ConfirmDelete, MessageEditor, MessageMenu, type SafetyEntriesOf, messageEntries } from "./MessageActions";
+import { COMPOSER_ID } from "./edits";
 import { loadAround, loadLatest, loadNewer, loadOlder } from "./history";
 import { MessageText } from "./MessageText";
 import { quoteAuthor, quoteOf, quoteReachable, quoteText } from "./quotes";
@@ -208,6 +209,21 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
   const [editing, setEditing] = useState(false);
+  // Asked from the composer (Up in an empty box): taken here, and the focus goes back there after.
+  const editAsked = useChatStore((s) => s.editTarget !== null && s.editTarget.messageId === message._id);
+  const [fromComposer, setFromComposer] = useState(false);
+  if (editAsked && !editing && message.text) {
+    setEditing(true);
+    setFromComposer(true);
+  }
+  useEffect(() => {
+    if (editAsked) useChatStore.getState().editTaken();
+  }, [editAsked]);
+  const editDone = () => {
+    setEditing(false);
+    if (fromComposer) document.getElementById(COMPOSER_ID)?.focus();
+    setFromComposer(false);
+  };
   const [confirming, setConfirming] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const [reacting, setReacting] = useState(false);
@@ -322,7 +338,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
               </button>
             )}
             {editing && message._id && message.text ? (
-              <MessageEditor messageId={message._id} initial={message.text} onDone={() => setEditing(false)} />
+              <MessageEditor messageId={message._id} initial={message.text} onDone={editDone} />
             ) : message.text && (
               <MessageText
                 text={message.text}
@@ -713,6 +729,12 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
   const jumping = useChatStore((s) => s.jumpTarget?.chatKey === chatKey) || jump.startAt !== null;
   const unreadStart = useUnreadStart(chatKey, meId, conversation, jumping);
   const startAt = jump.startAt ?? unreadStart.startAt;
+  // A message to edit from the composer comes into view (its bubble then opens the editor).
+  const editing = useChatStore((s) => (s.editTarget?.chatKey === chatKey ? s.editTarget.messageId : null));
+  useEffect(() => {
+    const index = editing === null ? -1 : messages.findIndex((m) => m._id === editing);
+    if (index >= 0) list.current?.scrollIntoView({ index, behavior: "auto" });
+  }, [editing, messages]);
   const [pinned, pinnedRef, keepEnd, unpin] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
   useEffect(() => {
     if (unreadStart.scrollTo === null) return;

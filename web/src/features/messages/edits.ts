@@ -6,7 +6,21 @@
 import toast from "react-hot-toast";
 import { CallTimeout, callDeleteMessage, callEditMessage } from "../../realtime/socket";
 import { useChatStore } from "../../store/chat";
+import type { ChatMessage } from "../../store/conversation";
 import type { Ack, ChangeAck } from "../../types";
+
+/** The composer's text box, which an edit begun from it (Up) gives the focus back to. */
+export const COMPOSER_ID = "composer";
+
+/** My newest message that I may edit (stored, with text, not deleted), among those loaded. */
+export function lastEditable(messages: ChatMessage[], meId: string | null): ChatMessage | null {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i] as ChatMessage;
+    if (m.senderId !== meId || m.kind === "system") continue;
+    if (m._id !== null && m.delivery === "sent" && m.text && m.deletedAt === null) return m;
+  }
+  return null;
+}
 
 async function settle(call: () => Promise<Ack<ChangeAck>>): Promise<boolean> {
   try {

@@ -32,6 +32,8 @@ export interface ViewData {
   /** Set by whoever asks for the jump; the conversation's list clears it once it is shown. */
   jumpTarget: JumpTarget | null;
   unreadMark: UnreadMark | null;
+  /** A message of mine to edit, asked from the composer (Up in an empty box); its bubble takes it. */
+  editTarget: JumpTarget | null;
 }
 
 export interface ViewActions {
@@ -42,11 +44,13 @@ export interface ViewActions {
   jumpDone: () => void;
   /** The open chat's list has taken its starting place (see UnreadMark.placed). */
   unreadPlaced: () => void;
+  editRequested: (chatKey: string, messageId: string) => void;
+  editTaken: () => void;
   pageVisibilityChanged: (visible: boolean) => void;
 }
 
 export function initialView(): ViewData {
-  return { activeId: null, pageVisible: true, jumpTarget: null, unreadMark: null };
+  return { activeId: null, pageVisible: true, jumpTarget: null, unreadMark: null, editTarget: null };
 }
 
 /**
@@ -88,10 +92,12 @@ export const createViewSlice: ChatSlice<ViewData & ViewActions> = (set) => ({
       const jumpTarget = s.jumpTarget?.chatKey === chatKey ? s.jumpTarget : null;
       return { ...opened(s, chatKey, jumpTarget !== null), activeId: chatKey, jumpTarget };
     }),
-  chatClosed: () => set({ activeId: null, jumpTarget: null, unreadMark: null }),
+  chatClosed: () => set({ activeId: null, jumpTarget: null, unreadMark: null, editTarget: null }),
   jumpRequested: (chatKey, messageId) =>
     set((s) => ({ ...opened(s, chatKey, true), activeId: chatKey, jumpTarget: { chatKey, messageId } })),
   jumpDone: () => set({ jumpTarget: null }),
+  editRequested: (chatKey, messageId) => set({ editTarget: { chatKey, messageId } }),
+  editTaken: () => set({ editTarget: null }),
   unreadPlaced: () => set((s) => (s.unreadMark && !s.unreadMark.placed ? { unreadMark: { ...s.unreadMark, placed: true } } : {})),
   pageVisibilityChanged: (visible) => set({ pageVisible: visible }),
 });
