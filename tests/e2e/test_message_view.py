@@ -481,3 +481,49 @@ async def test_up_in_an_empty_composer_edits_my_last_message(open_person: Open) 
     await expect(box).to_be_focused()
     await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Bob")
     assert alice.errors == [] and bob.errors == []
+
+
+async def test_dialogs_from_a_messages_menu_give_the_focus_back_and_keep_the_pages_colours(
+    open_person: Open,
+) -> None:
+    """React and Delete open dialogs from the menu of one's own (primary-coloured) message:
+    drawn in the page's colours, not the bubble's, and closed they give the focus back to the
+    message's ⋮ (it fell to the page's body), after a reaction from the bar to its ☺+."""
+    alice = await chatting(open_person)
+    page = alice.page
+    message = page.get_by_test_id("message").filter(has=page.get_by_text("line 11", exact=True))
+    actions = message.get_by_role("button", name="Message actions")
+    page_colour = await page.evaluate("getComputedStyle(document.body).color")
+
+    await actions.focus()
+    await page.keyboard.press("Enter")
+    await page.get_by_role("menuitem", name="React").press("Enter")
+    picker = page.get_by_role("dialog", name="React to this message")
+    thumbs = picker.get_by_role("button", name="React with 👍")
+    await expect(thumbs).to_be_focused()
+    box = picker.get_by_test_id("reaction-picker")
+    assert await box.evaluate("b => getComputedStyle(b).color") == page_colour
+    await page.keyboard.press("Escape")
+    await expect(picker).to_have_count(0)
+    await expect(actions).to_be_focused()
+
+    await page.keyboard.press("Enter")
+    await page.get_by_role("menuitem", name="Delete").press("Enter")
+    confirm = page.get_by_role("dialog", name="Delete this message?")
+    await expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    await page.keyboard.press("Escape")
+    await expect(confirm).to_have_count(0)
+    await expect(actions).to_be_focused()
+
+    # A reaction picked from the menu; then the bar's ☺+ opens the picker and gets the focus back.
+    await page.keyboard.press("Enter")
+    await page.get_by_role("menuitem", name="React").press("Enter")
+    await thumbs.press("Enter")
+    add = message.get_by_role("button", name="Add a reaction")
+    await expect(add).to_be_visible()
+    await add.press("Enter")
+    await expect(picker).to_be_visible()
+    await page.keyboard.press("Escape")
+    await expect(add).to_be_focused()
+    await expect(page.get_by_test_id("conversation-name")).to_have_text("Bob")
+    assert alice.errors == []

@@ -15,6 +15,7 @@ import {
   useRef,
   useState,
 } from "react";
+import { flushSync } from "react-dom";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "../../components/ui/Avatar";
 import { Lightbox } from "../../components/ui/Lightbox";
@@ -251,6 +252,13 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
       })
     : [];
   const withMenu = actions.length > 0 && !editing;
+  // A dialog opened from the message's menu (delete, react) gives the focus back to the menu's
+  // button (on a phone, the bubble that opened the sheet); a message gone meanwhile, to the composer.
+  const backToMessage = () => {
+    const button = bubble.current?.querySelector<HTMLElement>("[aria-haspopup=menu]");
+    const target = phone ? bubble.current : button;
+    (target?.isConnected ? target : document.getElementById(COMPOSER_ID))?.focus({ preventScroll: true });
+  };
   return (
     <div
       className={`group chat ${mine ? "chat-end" : "chat-start"} py-0.5`}
@@ -294,9 +302,25 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             bubble={bubble}
           />
         )}
-        {mine && stored && confirming && <ConfirmDelete messageId={message._id as string} onClose={() => setConfirming(false)} />}
+        {mine && stored && confirming && (
+          <ConfirmDelete
+            messageId={message._id as string}
+            onClose={() => {
+              // Gone first (flushSync): nothing outside a modal dialog takes the focus.
+              flushSync(() => setConfirming(false));
+              backToMessage();
+            }}
+          />
+        )}
         {stored && reacting && reactions && (
-          <reactions.Picker messageId={message._id as string} onDone={() => setReacting(false)} Panel={EmojiPanel} />
+          <reactions.Picker
+            messageId={message._id as string}
+            onDone={() => {
+              flushSync(() => setReacting(false));
+              backToMessage();
+            }}
+            Panel={EmojiPanel}
+          />
         )}
         {deleted ? (
           <span className="italic opacity-70" data-testid="message-deleted">

@@ -5,7 +5,8 @@
  * these passes it in as `Panel` (a feature never imports another).
  */
 import { SmilePlus } from "lucide-react";
-import { type ComponentType, type KeyboardEvent, Suspense, useEffect, useRef, useState } from "react";
+import { type ComponentType, type KeyboardEvent, type RefObject, Suspense, useEffect, useRef, useState } from "react";
+import { createPortal, flushSync } from "react-dom";
 import { nameOf, useChatStore } from "../../store/chat";
 import { shownReactions, useReactionsStore } from "../../store/reactions";
 import type { Reaction } from "../../types/reactions";
@@ -34,9 +35,20 @@ function useShown(messageId: string, fromView: Reaction[] | undefined): { shown:
 }
 
 /** "Add a reaction" beside the chips (small), "More emoji" at the end of the quick row. */
-function SmilePlusButton({ label, small = false, onClick }: { label: string; small?: boolean; onClick: () => void }) {
+function SmilePlusButton({
+  label,
+  small = false,
+  onClick,
+  buttonRef,
+}: {
+  label: string;
+  small?: boolean;
+  onClick: () => void;
+  buttonRef?: RefObject<HTMLButtonElement | null>;
+}) {
   return (
     <button
+      ref={buttonRef}
       type="button"
       className={`btn btn-ghost ${small ? "btn-circle btn-xs text-base-content/70" : "btn-square"}`}
       aria-label={label}
@@ -64,6 +76,7 @@ export function ReactionBar({ messageId, fromView, groupId, mine, Panel }: React
   const groups = useChatStore((s) => s.groups);
   const nameOfUser = (userId: string) => nameOf({ people, groups }, userId, groupId);
   const [picking, setPicking] = useState(false);
+  const add = useRef<HTMLButtonElement>(null);
   if (shown.length === 0) return null;
   return (
     // A row of its own under the time (the chat's footer row holds the time and the status).
@@ -90,8 +103,18 @@ export function ReactionBar({ messageId, fromView, groupId, mine, Panel }: React
           </button>
         );
       })}
-      <SmilePlusButton label="Add a reaction" small onClick={() => setPicking(true)} />
-      {picking && <ReactionPicker messageId={messageId} onDone={() => setPicking(false)} Panel={Panel} />}
+      <SmilePlusButton label="Add a reaction" small onClick={() => setPicking(true)} buttonRef={add} />
+      {picking && (
+        <ReactionPicker
+          messageId={messageId}
+          onDone={() => {
+            // Gone first (flushSync): nothing outside a modal dialog takes the focus.
+            flushSync(() => setPicking(false));
+            add.current?.focus({ preventScroll: true });
+          }}
+          Panel={Panel}
+        />
+      )}
     </div>
   );
 }
@@ -125,8 +148,17 @@ export function ReactionPicker({ messageId, onDone, Panel }: ReactionPickerProps
     }
   }
 
-  return (
-    <dialog ref={dialog} className="modal" onKeyDown={onKeyDown} onClose={onDone} aria-label="React to this message">
+  // On the page's body, not inside the bubble whose colours it would take; clicks stay in the
+  // dialog (React passes them up to the bubble otherwise, which opens a phone's sheet).
+  return createPortal(
+    <dialog
+      ref={dialog}
+      className="modal"
+      onKeyDown={onKeyDown}
+      onClose={onDone}
+      onClick={(event) => event.stopPropagation()}
+      aria-label="React to this message"
+    >
       <div className="modal-box w-fit max-w-[calc(100vw-2rem)] p-2" data-testid="reaction-picker">
         {more ? (
           <Suspense fallback={<p className="p-4 text-sm text-base-content/70">Loading…</p>}>
@@ -151,6 +183,7 @@ export function ReactionPicker({ messageId, onDone, Panel }: ReactionPickerProps
         )}
       </div>
       <div className="modal-backdrop" onClick={onDone} aria-hidden="true" />
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }
