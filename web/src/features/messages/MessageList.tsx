@@ -698,8 +698,8 @@ function useUnreadStart(chatKey: string, meId: string, conversation: Conversatio
   const here = deciding && !jumping && index >= 0 ? index : null;
   const [startAt] = useState(() => (here === null ? null : { index: here, align: "start" as const }));
   useEffect(() => {
-    if (deciding) useChatStore.getState().unreadPlaced();
-  }, [deciding]);
+    if (deciding) useChatStore.getState().unreadPlaced(chatKey);
+  }, [deciding, chatKey]);
   const first = index >= 0 ? messages[index] : undefined;
   const unread = mark !== null && first?._id ? { from: first._id, count: mark.count } : null;
   // A list drawn before its messages were known (live ones only): scrolled there, by the caller.
@@ -715,7 +715,10 @@ function useUnreadStart(chatKey: string, meId: string, conversation: Conversatio
 export function MessageList(props: MessageListProps) {
   const { conversation, chatKey, title, picture } = props;
   const { messages, status } = conversation;
-  if (status !== "ready" && messages.length === 0) {
+  // Waiting for the page around the first unread: what arrives meanwhile (a live message, one
+  // of mine) is not the list, and must not be shown as if it were (nor read there).
+  const awaitingUnread = useChatStore((s) => s.unreadMark?.chatKey === chatKey && !s.unreadMark.placed && status !== "ready");
+  if (status !== "ready" && (messages.length === 0 || awaitingUnread)) {
     return status === "error" ? (
       <div className="flex flex-1 items-center justify-center p-6 text-center text-base-content/70" role="alert">
         {conversation.error ?? "Could not load this conversation."}

@@ -47,10 +47,11 @@ export async function loadHistory(chatKey: string): Promise<void> {
  * reach (a group left and joined again) falls back to the newest page.
  */
 export async function openHistory(chatKey: string): Promise<void> {
-  const { unreadMark, jumpTarget, conversations } = useChatStore.getState();
+  const { unreadMark, jumpTarget, conversations, chats } = useChatStore.getState();
   const mark = unreadMark?.chatKey === chatKey && !unreadMark.placed ? unreadMark : null;
   const current = conversations[chatKey];
-  if (mark === null || jumpTarget?.chatKey === chatKey || current === undefined || !needsUnreadPage(current, mark.afterId)) {
+  const lastId = chats[chatKey]?.lastMessage?._id ?? null;
+  if (mark === null || jumpTarget?.chatKey === chatKey || current === undefined || !needsUnreadPage(current, mark.afterId, lastId)) {
     return loadHistory(chatKey);
   }
   const groupId = groupIdOf(chatKey);
@@ -58,7 +59,10 @@ export async function openHistory(chatKey: string): Promise<void> {
   const request = ++requests;
   useChatStore.getState().historyRequested(chatKey, request);
   try {
-    useChatStore.getState().aroundLoaded(chatKey, request, await fetchAround(mark.aroundId, AROUND_PAGE));
+    const page = await fetchAround(mark.aroundId, AROUND_PAGE);
+    // Written in meanwhile (the mark went with it): the newest page, where that message is.
+    if (useChatStore.getState().unreadMark?.chatKey !== chatKey) await loadHistory(chatKey);
+    else useChatStore.getState().aroundLoaded(chatKey, request, page);
   } catch {
     if (useChatStore.getState().conversations[chatKey]?.request === request) await loadHistory(chatKey);
   }

@@ -103,12 +103,16 @@ export function beyondWindow(c: Conversation, messageId: string): boolean {
 
 /**
  * Whether a chat opening at its first unread message (after `afterId`, my read pointer) needs
- * the page around the pointer: not when the list kept from before reaches from it to the newest
- * message, nor when nothing was ever read ("0": the newest page, whose start may be the chat's).
+ * the page around the pointer: not when the list kept from before reaches from it (or from the
+ * conversation's start) to the newest message (`lastId`, the chats list's), nor when nothing was ever read ("0": the newest
+ * page, whose start may be the chat's).
  */
-export function needsUnreadPage(c: Conversation, afterId: string): boolean {
+export function needsUnreadPage(c: Conversation, afterId: string, lastId: string | null): boolean {
   if (afterId === "0") return false;
-  return !(c.status === "ready" && !c.hasNewer && c.messages.some((m) => m._id === afterId));
+  const reachesBack = !c.hasMore || c.messages.some((m) => m._id !== null && compareIds(m._id, afterId) <= 0);
+  const newest = newestId(c.messages);
+  const reachesNewest = !c.hasNewer && (lastId === null || (newest !== null && compareIds(newest, lastId) >= 0));
+  return !(c.status === "ready" && reachesBack && reachesNewest);
 }
 
 /** An empty list waiting for the page around the first unread message (my unsent messages stay). */

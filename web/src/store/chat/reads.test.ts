@@ -57,6 +57,16 @@ describe("unread counting", () => {
     expect(store().chats[BOB]).toMatchObject({ unreadCount: 47, readUpTo: "28" });
   });
 
+  it("keeps the server's count when the list kept from before stops short of the newest", () => {
+    store().historyRequested(BOB, 1);
+    store().historyLoaded(BOB, 1, page([stored(26, BOB, ALICE, "a"), stored(27, BOB, ALICE, "b")], true));
+    store().chatsLoaded([{ ...chat(BOB, 90, 50), readUpTo: "25" }]);
+
+    store().chatRead(BOB, "27");
+
+    expect(store().chats[BOB]).toMatchObject({ unreadCount: 50, readUpTo: "27" });
+  });
+
   it("keeps the server's count when the list does not reach back to where I had read", () => {
     store().chatsLoaded([{ ...chat(BOB, 90, 50), readUpTo: "20" }]);
     store().historyRequested(BOB, 1);

@@ -4,7 +4,7 @@
  */
 import { compareIds } from "../../lib/ids";
 import type { MessagesRead } from "../../types";
-import { unreadIn } from "../conversation";
+import { newestId, unreadIn } from "../conversation";
 import { type ChatEntry, laterPointer } from "./chats";
 import { conversation, laterRead, withConversation } from "./conversations";
 import { memberRead } from "./groups";
@@ -24,7 +24,10 @@ export interface ReadsActions {
  */
 function leftUnread(s: ChatState, chatKey: string, entry: ChatEntry, readUpTo: string): { count: number; mentions: number } | null {
   const shown = conversation(s, chatKey);
-  if (!shown.hasNewer) return unreadIn(shown.messages, readUpTo, null, s.meId);
+  const last = entry.lastMessage;
+  const newest = newestId(shown.messages);
+  const reachesNewest = !shown.hasNewer && (last === null || (newest !== null && compareIds(newest, last._id) >= 0));
+  if (reachesNewest) return unreadIn(shown.messages, readUpTo, null, s.meId);
   const before = entry.readUpTo;
   const read = before === undefined || before === null ? null : unreadIn(shown.messages, before, readUpTo, s.meId);
   return read && { count: entry.unreadCount - read.count, mentions: entry.mentionCount - read.mentions };
@@ -54,7 +57,12 @@ function readByMe(s: ChatState, chatKey: string, upToMessageId: string): Partial
     unreadIds: after(entry.unreadIds),
     unreadMentionIds: after(entry.unreadMentionIds),
   };
-  return { chats: { ...s.chats, [chatKey]: read } };
+  const same =
+    read.readUpTo === entry.readUpTo &&
+    read.unreadCount === entry.unreadCount &&
+    read.mentionCount === entry.mentionCount &&
+    read.unreadIds?.length === entry.unreadIds?.length;
+  return same ? {} : { chats: { ...s.chats, [chatKey]: read } };
 }
 
 export const createReadsSlice: ChatSlice<ReadsActions> = (set) => ({

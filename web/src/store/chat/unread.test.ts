@@ -55,6 +55,18 @@ describe("opening a chat at its first unread message", () => {
     expect(texts(BOB)).toEqual(["read:sent", "unread:sent"]);
   });
 
+  it("opens on the kept list of a chat that came to the list live, when it holds every unread", () => {
+    store().historyRequested(BOB, 1);
+    store().historyLoaded(BOB, 1, page([stored(39, ALICE, BOB, "mine")], false));
+    store().messageReceived(stored(41, BOB, ALICE, "first"));
+    store().messageReceived(stored(42, BOB, ALICE, "second"));
+
+    store().chatOpened(BOB);
+
+    expect(store().unreadMark?.afterId).toBe("40");
+    expect(texts(BOB)).toEqual(["mine:sent", "first:sent", "second:sent"]);
+  });
+
   it("keeps what arrived live while the page around the pointer was on its way", () => {
     store().chatsLoaded([{ ...chat(BOB, 30, 3), readUpTo: "27" }]);
     store().chatOpened(BOB);

@@ -43,7 +43,7 @@ export interface ViewActions {
   jumpRequested: (chatKey: string, messageId: string) => void;
   jumpDone: () => void;
   /** The open chat's list has taken its starting place (see UnreadMark.placed). */
-  unreadPlaced: () => void;
+  unreadPlaced: (chatKey: string) => void;
   editRequested: (chatKey: string, messageId: string) => void;
   editTaken: () => void;
   pageVisibilityChanged: (visible: boolean) => void;
@@ -76,7 +76,7 @@ function opened(s: ChatData, chatKey: string, jumping: boolean): Partial<ChatDat
   const pointer = entry && entry.unreadCount > 0 ? pointerOf(entry) : null;
   if (!entry || pointer === null) return { unreadMark: null };
   const unreadMark: UnreadMark = { chatKey, ...pointer, count: entry.unreadCount, placed: false };
-  if (jumping || !needsUnreadPage(conversation(s, chatKey), pointer.afterId)) return { unreadMark };
+  if (jumping || !needsUnreadPage(conversation(s, chatKey), pointer.afterId, entry.lastMessage?._id ?? null)) return { unreadMark };
   return { unreadMark, conversations: withConversation(s, chatKey, awaitingUnreadPage(conversation(s, chatKey))) };
 }
 
@@ -98,6 +98,9 @@ export const createViewSlice: ChatSlice<ViewData & ViewActions> = (set) => ({
   jumpDone: () => set({ jumpTarget: null }),
   editRequested: (chatKey, messageId) => set({ editTarget: { chatKey, messageId } }),
   editTaken: () => set({ editTarget: null }),
-  unreadPlaced: () => set((s) => (s.unreadMark && !s.unreadMark.placed ? { unreadMark: { ...s.unreadMark, placed: true } } : {})),
+  unreadPlaced: (chatKey) =>
+    set((s) =>
+      s.unreadMark?.chatKey === chatKey && !s.unreadMark.placed ? { unreadMark: { ...s.unreadMark, placed: true } } : {},
+    ),
   pageVisibilityChanged: (visible) => set({ pageVisible: visible }),
 });
