@@ -3,12 +3,15 @@
 import asyncio
 import base64
 import io
+import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from socketspace.models import Conversation, Message
+from socketspace.services.messages import TEXT_MAX
 from tests.conftest import make_client, signup
 
 MESSAGE_FIELDS = {
@@ -365,3 +368,11 @@ async def test_deleting_an_unread_message_takes_it_out_of_the_unread_count(alice
     # Reading up to the deleted one leaves the other unread.
     await bob.http.post(f"/api/messages/read/{alice_id}", json={"upToMessageId": first["_id"]})
     assert (await bob.http.get("/api/messages/chats")).json()[0]["unreadCount"] == 1
+
+
+def test_the_client_takes_as_much_text_as_the_server():
+    """The composer and the editor stop at web/src/lib/text.ts's TEXT_MAX: the server's, by hand."""
+    source = (Path(__file__).parents[2] / "web/src/lib/text.ts").read_text()
+    found = re.search(r"export const TEXT_MAX = (\d+);", source)
+    assert found is not None
+    assert int(found.group(1)) == TEXT_MAX

@@ -16,6 +16,7 @@ import {
 import { firstFile, IMAGE_TYPES } from "../../lib/images";
 import { type MentionQuery, canMentionMore, insertMention, matchMembers, mentionQueryAt, mentionedIds } from "../../lib/mentions";
 import { playKeystroke } from "../../lib/sounds";
+import { TEXT_MAX } from "../../lib/text";
 import { useChatStore } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
 import { draftTyped, mentionPicked } from "./drafts";
@@ -27,10 +28,9 @@ import { quoteText } from "./quotes";
 import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
 
-const MAX_TEXT = 2000;
 /** From this length on, the box shows how much is left. */
-const COUNT_FROM = MAX_TEXT - 200;
-const TOO_LONG = `A message holds up to ${MAX_TEXT.toLocaleString("en")} characters: the rest was left out.`;
+const COUNT_FROM = TEXT_MAX - 200;
+const TOO_LONG = `A message holds up to ${TEXT_MAX.toLocaleString("en")} characters: the rest was left out.`;
 
 /** No member picked yet (one array, so the store's selector answers the same each time). */
 const NO_PICKS: readonly MentionOption[] = [];
@@ -120,7 +120,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     const box = textarea.current;
     if (!box || !mention) return;
     const next = insertMention(text, mention, box.selectionStart, member.fullName);
-    if (next.text.length > MAX_TEXT) return;
+    if (next.text.length > TEXT_MAX) return;
     // The new text is drawn now, so the caret goes after the name before the next key comes
     // (a caret set on the next frame, on a busy machine, landed after a letter typed since).
     flushSync(() => {
@@ -188,7 +188,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     const start = box?.selectionStart ?? text.length;
     const end = box?.selectionEnd ?? text.length;
     const next = text.slice(0, start) + emoji + text.slice(end);
-    if (next.length > MAX_TEXT) {
+    if (next.length > TEXT_MAX) {
       toast.error(TOO_LONG, { id: "text-limit" });
       return;
     }
@@ -205,7 +205,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
       // The box takes what fits (maxLength) and would drop the rest without a word.
       const box = event.currentTarget;
       const kept = box.value.length - (box.selectionEnd - box.selectionStart);
-      if (kept + event.clipboardData.getData("text").length > MAX_TEXT) toast.error(TOO_LONG, { id: "text-limit" });
+      if (kept + event.clipboardData.getData("text").length > TEXT_MAX) toast.error(TOO_LONG, { id: "text-limit" });
       return;
     }
     event.preventDefault();
@@ -264,7 +264,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             ref={textarea}
             rows={1}
             value={text}
-            maxLength={MAX_TEXT}
+            maxLength={TEXT_MAX}
             onChange={(e) => {
               draftTyped(chatKey, e.target.value);
               typingInput(chatKey, e.target.value);
@@ -303,8 +303,8 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             <kbd className="kbd kbd-xs">Enter</kbd> to send · <kbd className="kbd kbd-xs">Shift</kbd>+<kbd className="kbd kbd-xs">Enter</kbd> for a new line
           </p>
           {text.length >= COUNT_FROM && (
-            <p className={`ml-auto tabular-nums ${text.length >= MAX_TEXT ? "font-semibold text-error" : ""}`} data-testid="text-count">
-              {text.length.toLocaleString("en")} / {MAX_TEXT.toLocaleString("en")}
+            <p className={`ml-auto tabular-nums ${text.length >= TEXT_MAX ? "font-semibold text-error" : ""}`} data-testid="text-count">
+              {text.length.toLocaleString("en")} / {TEXT_MAX.toLocaleString("en")}
               <span className="sr-only"> characters</span>
             </p>
           )}

@@ -2,10 +2,10 @@ import { Copy, EllipsisVertical, Forward, Pencil, Reply, SmilePlus, Trash2 } fro
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
+import { TEXT_MAX } from "../../lib/text";
 import { copyText } from "./copy";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
 
-const MAX_TEXT = 2000;
 
 /**
  * The page's Block / Report entries about another person (features/safety), handed down by the
@@ -128,7 +128,7 @@ export function MessageEditor({ messageId, initial, onDone }: { messageId: strin
       <textarea
         ref={field}
         value={text}
-        maxLength={MAX_TEXT}
+        maxLength={TEXT_MAX}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
         aria-label="Edit message"
