@@ -100,6 +100,9 @@ async def test_three_people_make_a_group_talk_and_one_is_removed_and_one_leaves(
     await expect(cy.page.get_by_test_id("group-panel")).to_be_hidden()
     await expect(cy.page.get_by_test_id("conversation")).to_be_visible()
 
+    # Cy starts a message she will not get to send.
+    await cy.page.get_by_role("textbox", name="Message").fill("Bring the map")
+
     # Ada opens the panel, makes Bo an admin and removes Cy; Cy can no longer write.
     await ada.page.get_by_test_id("group-details").click()
     panel = ada.page.get_by_test_id("group-panel")
@@ -124,6 +127,12 @@ async def test_three_people_make_a_group_talk_and_one_is_removed_and_one_leaves(
     await confirm.get_by_role("button", name="Remove").click()
     await expect(panel.get_by_test_id("group-member")).to_have_count(2)
     await expect(cy.page.get_by_test_id("not-a-member")).to_be_visible()
+    # What she was writing is still there to copy, not gone with the composer; or let go.
+    kept = cy.page.get_by_test_id("kept-draft")
+    await expect(kept).to_contain_text("Bring the map")
+    await expect(kept.get_by_role("button", name="Copy")).to_be_visible()
+    await kept.get_by_role("button", name="Discard").click()
+    await expect(kept).to_have_count(0)
     await ada.page.keyboard.press("Escape")
     await expect(panel).to_be_hidden()
     await expect(

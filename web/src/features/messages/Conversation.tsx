@@ -28,6 +28,8 @@ import {
 import { useSafetyStore } from "../../store/safety";
 import type { GroupMember, Person } from "../../types";
 import { Composer } from "./Composer";
+import { copyText } from "./copy";
+import { draftTyped } from "./drafts";
 import { openHistory, reportRead } from "./history";
 import type { SafetyEntriesOf } from "./MessageActions";
 import { MessageList } from "./MessageList";
@@ -374,16 +376,38 @@ function GroupConversation({ groupId, chatKey, onShowGroup, safetyEntries, chatE
           members={members ?? NO_MEMBERS}
         />
       ) : (
-        <p
-          className="border-t border-base-300 bg-base-100 px-4 py-4 text-center text-sm text-base-content/70"
-          role="status"
-          data-testid="not-a-member"
-        >
-          {NOT_A_MEMBER} Its history up to then stays here.
-        </p>
+        <div className="border-t border-base-300 bg-base-100 px-4 py-4 text-center text-sm text-base-content/70">
+          <p role="status" data-testid="not-a-member">
+            {NOT_A_MEMBER} Its history up to then stays here.
+          </p>
+          <KeptDraft chatKey={chatKey} />
+        </div>
       )}
       {member && drop.dragging && <DropHint name={group.name} />}
     </section>
+  );
+}
+
+/**
+ * What I was writing in a group I can no longer write in (removed, or left on another device):
+ * shown, to copy elsewhere or let go, not dropped without a word with the composer.
+ */
+function KeptDraft({ chatKey }: { chatKey: string }) {
+  const draft = useChatStore((s) => s.drafts[chatKey] ?? "");
+  if (!draft.trim()) return null;
+  return (
+    <div className="mx-auto mt-3 flex max-w-lg flex-col gap-2 rounded-box bg-base-200 p-3 text-left" data-testid="kept-draft">
+      <p className="text-xs font-medium">Your unsent text</p>
+      <p className="line-clamp-3 break-words whitespace-pre-wrap text-base-content">{draft}</p>
+      <div className="flex justify-end gap-1">
+        <button type="button" className="btn btn-ghost btn-xs" onClick={() => draftTyped(chatKey, "")}>
+          Discard
+        </button>
+        <button type="button" className="btn btn-xs" onClick={() => void copyText(draft)}>
+          Copy
+        </button>
+      </div>
+    </div>
   );
 }
 
