@@ -70,6 +70,8 @@ async def test_attaching_a_picture_at_the_bottom_keeps_the_newest_message_in_vie
     await seed(web, bob, await user_id(alice), 30)
     await alice.page.reload()
     await alice.open_chat_with("Bob")
+    # Opened at the first of the thirty unread; down to the newest.
+    await alice.page.get_by_test_id("jump-to-latest").click()
     await expect(alice.bubbles("#29")).to_be_visible()
     await alice.page.wait_for_function(NEWEST_FULLY_IN_LIST, arg="#29")
 
