@@ -14,6 +14,9 @@ from tests.e2e.conftest import Open, Person
 from tests.e2e.test_accessibility import BLOCKING, axe
 from tests.e2e.test_history import user_id
 
+# A message's bubble's background.
+BUBBLE_BACKGROUND = 'm => getComputedStyle(m.querySelector(".chat-bubble")).backgroundColor'
+
 __all__ = ["axe"]  # the fixture, shared with test_accessibility
 
 ORIGIN_HEADER = "Origin"
@@ -132,6 +135,8 @@ async def test_a_member_picked_from_the_keyboard_is_mentioned_and_sees_it_marked
     theirs = bob.page.get_by_test_id("message").filter(has_text="are you in?")
     await expect(theirs).to_have_attribute("data-mentions-me", "true")
     await expect(theirs.get_by_test_id("mention")).to_have_attribute("data-me", "true")
+    # Tinted (the tail takes the bubble's colour: an outline stopped where the tail began).
+    tinted = await theirs.evaluate(BUBBLE_BACKGROUND)
     await until_mention_count(bob, group_id, 0)
     # Bonnie, not mentioned, sees no mark.
     await bonnie.page.reload()
@@ -139,6 +144,7 @@ async def test_a_member_picked_from_the_keyboard_is_mentioned_and_sees_it_marked
     hers = bonnie.page.get_by_test_id("message").filter(has_text="are you in?")
     await expect(hers.get_by_test_id("mention")).to_have_text("@Bob Builder")
     await expect(hers).not_to_have_attribute("data-mentions-me", "true")
+    assert await hers.evaluate(BUBBLE_BACKGROUND) != tinted
     for person in (alice, bob, bonnie, carol):
         assert person.errors == [], person.errors
 

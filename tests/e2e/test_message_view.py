@@ -118,6 +118,9 @@ async def test_on_a_phone_a_tap_opens_the_messages_actions_as_a_sheet_in_view(
     await expect(sheet.get_by_role("menuitem")).to_have_count(6)
     for item in ("Reply", "React", "Copy text", "Forward", "Edit", "Delete"):
         assert await fully_shown(sheet.get_by_role("menuitem", name=item)), item
+    # Which message it acts on: at its top, and described to screen readers.
+    await expect(sheet.get_by_test_id("menu-sheet-title")).to_have_text("line 11")
+    await expect(sheet).to_have_accessible_description("line 11")
     await screenshot(alice.page, "message-sheet-phone")
 
     # Escape closes the sheet, not the conversation, and the focus is back on the message.
@@ -444,7 +447,9 @@ async def test_keys_are_quiet_until_key_clicks_are_chosen_and_a_message_still_ch
     assert not alice.errors
 
 
-async def test_up_in_an_empty_composer_edits_my_last_message(open_person: Open) -> None:
+async def test_up_in_an_empty_composer_edits_my_last_message(
+    open_person: Open, web: LiveServer
+) -> None:
     """As in Slack, Telegram and Element: Up in an empty box opens my newest message's editor
     (not a newer one of theirs), Enter saves, and the focus is back in the box; with text in the
     box Up is the caret's."""
@@ -461,6 +466,8 @@ async def test_up_in_an_empty_composer_edits_my_last_message(open_person: Open) 
     box = alice.page.get_by_role("textbox", name="Message")
     await box.fill("draft")
     await box.press("ArrowUp")
+    await box.press("x")  # Up moved the caret to the start of the line
+    await expect(box).to_have_value("xdraft")
     await expect(alice.page.get_by_role("textbox", name="Edit message")).to_have_count(0)
     await box.fill("")
     await box.press("ArrowUp")
@@ -479,6 +486,14 @@ async def test_up_in_an_empty_composer_edits_my_last_message(open_person: Open) 
     await editor.press("Escape")
     await expect(editor).to_have_count(0)
     await expect(box).to_be_focused()
+
+    # Several screens of Bob's after it: brought into view, and the list stays there.
+    await seed(web, bob, await user_id(alice), 30)
+    await expect(bubble(alice.page, "#29")).to_be_visible()
+    await box.press("ArrowUp")
+    await expect(editor).to_be_focused()
+    await expect(editor).to_be_in_viewport()
+    await editor.press("Escape")
     await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Bob")
     assert alice.errors == [] and bob.errors == []
 

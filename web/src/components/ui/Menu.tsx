@@ -16,7 +16,7 @@ import {
   useTypeahead,
 } from "@floating-ui/react";
 import { Check, type LucideIcon } from "lucide-react";
-import { type KeyboardEvent, type ReactNode, type RefObject, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, type RefObject, useId, useRef, useState } from "react";
 
 /** One line of a menu. A list of these is the whole menu: adding an action is adding an entry. */
 export interface MenuEntry {
@@ -41,6 +41,8 @@ interface MenuProps {
   placement?: Placement;
   /** A bottom sheet over the whole screen instead of a popover next to the button (phones). */
   sheet?: boolean;
+  /** What a sheet acts on, shown at its top (a message's first lines) and described to screen readers. */
+  sheetTitle?: ReactNode;
   /** Controlled: the owner opens it from elsewhere too (a long-press on a message). */
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
@@ -66,6 +68,7 @@ export function Menu({
   buttonClassName = "",
   placement = "bottom-end",
   sheet = false,
+  sheetTitle,
   open: controlled,
   onOpenChange,
   returnFocus,
@@ -78,6 +81,7 @@ export function Menu({
     onOpenChange?.(next);
   };
   const [active, setActive] = useState<number | null>(null);
+  const titleId = useId();
   const items = useRef<(HTMLElement | null)[]>([]);
   const labels = entries.map((e) => e.label);
   const selected = entries.findIndex((e) => e.checked && !e.checkbox);
@@ -158,10 +162,24 @@ export function Menu({
                 <ul
                   ref={setFloating}
                   aria-label={label}
+                  aria-describedby={sheetTitle ? titleId : undefined}
                   className="menu fixed inset-x-0 bottom-0 w-full rounded-t-box bg-base-100 p-2 pb-[max(env(safe-area-inset-bottom),1rem)] text-base-content shadow-2xl"
                   data-testid="menu-sheet"
                   {...getFloatingProps({ onKeyDown: keepEscape })}
                 >
+                  {sheetTitle && (
+                    // Seen, and read out as the menu's description; hidden from the menu's own
+                    // contents, which are its items alone.
+                    <li role="none" aria-hidden="true" className="mb-1 border-b border-base-300">
+                      <div
+                        id={titleId}
+                        className="menu-title line-clamp-2 px-3 pt-1 pb-2 text-sm font-normal break-words text-base-content/70"
+                        data-testid="menu-sheet-title"
+                      >
+                        {sheetTitle}
+                      </div>
+                    </li>
+                  )}
                   {list}
                 </ul>
               </FloatingFocusManager>

@@ -85,7 +85,7 @@ export function RowMenu({ chatKey, open, onOpenChange, phone, row }: RowMenuProp
         onOpenChange={onOpenChange}
         returnFocus={row}
         testId="chat-row-menu"
-        buttonClassName={`btn btn-circle btn-xs border-base-300 bg-base-100 text-base-content/70 shadow-sm transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden ${
+        buttonClassName={`btn btn-circle btn-xs border-base-300 bg-base-100 text-base-content/70 shadow-sm transition-opacity group-hover:opacity-100 group-focus-within:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden ${
           open ? "opacity-100" : "opacity-0"
         }`}
       >

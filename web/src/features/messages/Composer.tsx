@@ -161,10 +161,14 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
       send();
       return;
     }
-    if (event.key === "ArrowUp" && text === "" && image === null && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
-      // Up in an empty box edits my last message (Slack, Telegram, Element).
+    const plainUp = event.key === "ArrowUp" && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey;
+    if (plainUp && text === "" && image === null && !event.nativeEvent.isComposing) {
+      // Up in an empty box edits my last message (Slack, Telegram, Element): in a list that
+      // shows the newest (not a window of older messages, not one still loading).
       const state = useChatStore.getState();
-      const mine = lastEditable(state.conversations[chatKey]?.messages ?? [], state.meId);
+      const shown = state.conversations[chatKey];
+      const latest = shown !== undefined && shown.status === "ready" && !shown.hasNewer;
+      const mine = latest ? lastEditable(shown.messages, state.meId) : null;
       if (mine?._id) {
         event.preventDefault();
         state.editRequested(chatKey, mine._id);

@@ -6,7 +6,6 @@ import { TEXT_MAX } from "../../lib/text";
 import { copyText } from "./copy";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
 
-
 /**
  * The page's Block / Report entries about another person (features/safety), handed down by the
  * page: a feature never imports another. Without `message`, Report is about their newest one.
@@ -59,16 +58,19 @@ interface MessageMenuProps {
   onOpenChange: (open: boolean) => void;
   /** The bubble, which takes the focus back when the sheet closes. */
   bubble: RefObject<HTMLElement | null>;
+  /** What the message says, at the top of a phone's sheet: which message it acts on. */
+  preview: string;
 }
 
 /** The ⋮ beside a bubble, revealed on hover or focus (none on phones, PHONE_QUERY, where a tap opens the sheet). */
-export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble }: MessageMenuProps) {
+export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble, preview }: MessageMenuProps) {
   return (
     <div className={`off-bubble absolute top-1/2 -translate-y-1/2 ${mine ? "-left-9" : "-right-9"}`}>
       <Menu
         label="Message actions"
         entries={entries}
         sheet={phone}
+        sheetTitle={preview}
         open={open}
         onOpenChange={onOpenChange}
         returnFocus={phone ? bubble : undefined}

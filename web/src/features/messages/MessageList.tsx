@@ -257,7 +257,9 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const backToMessage = () => {
     const button = bubble.current?.querySelector<HTMLElement>("[aria-haspopup=menu]");
     const target = phone ? bubble.current : button;
-    (target?.isConnected ? target : document.getElementById(COMPOSER_ID))?.focus({ preventScroll: true });
+    target?.focus({ preventScroll: true });
+    // Deleted meanwhile, the bubble takes no focus and has no ⋮.
+    if (!target || document.activeElement !== target) document.getElementById(COMPOSER_ID)?.focus({ preventScroll: true });
   };
   return (
     <div
@@ -287,9 +289,15 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         ref={bubble}
         onClick={phone && withMenu ? (event) => !insideControl(event.target) && setMenuOpen(true) : undefined}
         tabIndex={phone && withMenu ? -1 : undefined}
+        // A mention of me is tinted, not outlined: the tail takes the bubble's colour (an
+        // outline stopped where the tail began).
         className={`chat-bubble max-w-[min(80%,36rem)] ${
-          mine ? (failed ? "chat-bubble-error" : "chat-bubble-primary") : "bg-base-100 text-base-content shadow-sm"
-        } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""} ${mentionsMe ? "ring-2 ring-warning" : ""}`}
+          mine
+            ? failed
+              ? "chat-bubble-error"
+              : "chat-bubble-primary"
+            : `${mentionsMe ? "bg-[color-mix(in_oklab,var(--color-warning)_28%,var(--color-base-100))]" : "bg-base-100"} text-base-content shadow-sm`
+        } ${message.delivery === "pending" ? "opacity-75" : ""} ${message.image ? "p-1.5" : ""}`}
       >
         {mentionsMe && <span className="sr-only">Mentions you:</span>}
         {withMenu && (
@@ -300,6 +308,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             open={menuOpen}
             onOpenChange={setMenuOpen}
             bubble={bubble}
+            preview={message.text ? message.text.slice(0, 150) : message.image ? "Picture" : ""}
           />
         )}
         {mine && stored && confirming && (
@@ -756,13 +765,19 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
   const jumping = useChatStore((s) => s.jumpTarget?.chatKey === chatKey) || jump.startAt !== null;
   const unreadStart = useUnreadStart(chatKey, meId, conversation, jumping);
   const startAt = jump.startAt ?? unreadStart.startAt;
+  const [pinned, pinnedRef, keepEnd, unpin] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
   // A message to edit from the composer comes into view (its bubble then opens the editor).
   const editing = useChatStore((s) => (s.editTarget?.chatKey === chatKey ? s.editTarget.messageId : null));
   useEffect(() => {
-    const index = editing === null ? -1 : messages.findIndex((m) => m._id === editing);
-    if (index >= 0) list.current?.scrollIntoView({ index, behavior: "auto" });
-  }, [editing, messages]);
-  const [pinned, pinnedRef, keepEnd, unpin] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
+    if (editing === null) return;
+    const index = messages.findIndex((m) => m._id === editing);
+    if (index < 0) {
+      useChatStore.getState().editTaken(); // not in this list: nothing to open later
+      return;
+    }
+    unpin(); // several screens up: the list must not follow its end back down meanwhile
+    list.current?.scrollIntoView({ index, behavior: "auto" });
+  }, [editing, messages, unpin]);
   useEffect(() => {
     if (unreadStart.scrollTo === null) return;
     unpin();

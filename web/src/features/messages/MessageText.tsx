@@ -64,7 +64,7 @@ function drawNode(node: Markup, key: number, meId: string | null): ReactNode {
       return (
         <span
           key={key}
-          className={`rounded px-0.5 font-semibold ${node.userId === meId ? "bg-warning/30" : "bg-base-content/10"}`}
+          className={`rounded px-0.5 font-semibold ${node.userId === meId ? "bg-warning text-warning-content" : "bg-base-content/10"}`}
           data-testid="mention"
           data-me={node.userId === meId ? "true" : undefined}
         >

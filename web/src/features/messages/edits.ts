@@ -12,12 +12,15 @@ import type { Ack, ChangeAck } from "../../types";
 /** The composer's text box, which an edit begun from it (Up) gives the focus back to. */
 export const COMPOSER_ID = "composer";
 
-/** My newest message that I may edit (stored, with text, not deleted), among those loaded. */
+/**
+ * My newest message among those loaded, when I may edit it (stored, with text, not deleted);
+ * null when it is not (still sending: not the one before it, which Up would wrongly open).
+ */
 export function lastEditable(messages: ChatMessage[], meId: string | null): ChatMessage | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i] as ChatMessage;
     if (m.senderId !== meId || m.kind === "system") continue;
-    if (m._id !== null && m.delivery === "sent" && m.text && m.deletedAt === null) return m;
+    return m._id !== null && m.delivery === "sent" && m.text && m.deletedAt === null ? m : null;
   }
   return null;
 }

@@ -90,7 +90,8 @@ export const createViewSlice: ChatSlice<ViewData & ViewActions> = (set) => ({
   chatOpened: (chatKey) =>
     set((s) => {
       const jumpTarget = s.jumpTarget?.chatKey === chatKey ? s.jumpTarget : null;
-      return { ...opened(s, chatKey, jumpTarget !== null), activeId: chatKey, jumpTarget };
+      const editTarget = s.editTarget?.chatKey === chatKey ? s.editTarget : null;
+      return { ...opened(s, chatKey, jumpTarget !== null), activeId: chatKey, jumpTarget, editTarget };
     }),
   chatClosed: () => set({ activeId: null, jumpTarget: null, unreadMark: null, editTarget: null }),
   jumpRequested: (chatKey, messageId) =>
