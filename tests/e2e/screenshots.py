@@ -21,6 +21,7 @@ PUBLISHED = (
     "group-panel-phone-light",
     "landing-desktop-light",
     "login-desktop-dark",
+    "unread-desktop-light",
 )
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.conftest import LiveServer, Servers
-from tests.e2e.conftest import WEB_DIST, Open, Person
+from tests.e2e.conftest import WEB_DIST, Open, Person, screenshot
 from tests.e2e.test_history import bubble, seed, user_id
 
 
@@ -64,6 +64,7 @@ async def test_many_unread_open_at_the_first_with_the_line_and_count_down(
     await expect(bubble(alice.page, "#0")).to_be_in_viewport()
     await expect(alice.bubbles("Are you around later?")).to_be_attached()
     await expect(bubble(alice.page, "#149")).to_have_count(0)
+    await screenshot(alice.page, "unread-desktop-light")
 
     # Those on screen are read: the count goes down (the title has it exactly).
     await expect(alice.page).to_have_title(re.compile(r"^\(1[0-4]\d\) "))
