@@ -110,9 +110,13 @@ export function beyondWindow(c: Conversation, messageId: string): boolean {
 export function needsUnreadPage(c: Conversation, afterId: string, lastId: string | null): boolean {
   if (afterId === "0") return false;
   const reachesBack = !c.hasMore || c.messages.some((m) => m._id !== null && compareIds(m._id, afterId) <= 0);
+  return !(c.status === "ready" && reachesBack && reachesNewest(c, lastId));
+}
+
+/** The list holds the conversation's newest message (`lastId`, the chats list's; null: none). */
+export function reachesNewest(c: Conversation, lastId: string | null): boolean {
   const newest = newestId(c.messages);
-  const reachesNewest = !c.hasNewer && (lastId === null || (newest !== null && compareIds(newest, lastId) >= 0));
-  return !(c.status === "ready" && reachesBack && reachesNewest);
+  return !c.hasNewer && (lastId === null || (newest !== null && compareIds(newest, lastId) >= 0));
 }
 
 /** An empty list waiting for the page around the first unread message (my unsent messages stay). */

@@ -4,9 +4,9 @@
  */
 import { compareIds } from "../../lib/ids";
 import type { MessagesRead } from "../../types";
-import { newestId, unreadIn } from "../conversation";
+import { unreadIn } from "../conversation";
 import { type ChatEntry, laterPointer } from "./chats";
-import { conversation, laterRead, withConversation } from "./conversations";
+import { conversation, laterRead, reachesNewest, withConversation } from "./conversations";
 import { memberRead } from "./groups";
 import { groupKey } from "./keys";
 import type { ChatSlice, ChatState } from "./state";
@@ -24,10 +24,7 @@ export interface ReadsActions {
  */
 function leftUnread(s: ChatState, chatKey: string, entry: ChatEntry, readUpTo: string): { count: number; mentions: number } | null {
   const shown = conversation(s, chatKey);
-  const last = entry.lastMessage;
-  const newest = newestId(shown.messages);
-  const reachesNewest = !shown.hasNewer && (last === null || (newest !== null && compareIds(newest, last._id) >= 0));
-  if (reachesNewest) return unreadIn(shown.messages, readUpTo, null, s.meId);
+  if (reachesNewest(shown, entry.lastMessage?._id ?? null)) return unreadIn(shown.messages, readUpTo, null, s.meId);
   const before = entry.readUpTo;
   const read = before === undefined || before === null ? null : unreadIn(shown.messages, before, readUpTo, s.meId);
   return read && { count: entry.unreadCount - read.count, mentions: entry.mentionCount - read.mentions };
