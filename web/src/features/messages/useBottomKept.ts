@@ -31,6 +31,17 @@ export function useBottomKeptOnShrink(): (element: HTMLElement | Window | null) 
 }
 
 /**
+ * Whether a list is at its very end after a scroll: yes when it lands within AT_END_PX of the
+ * end, no when it moved up to further away. A scroll down that lands short of the end leaves it
+ * as it was: a list put at its end (ours, or its own following) whose scroll event comes after
+ * the list grew again (a scroll event waits for the next frame) has not been left by anyone.
+ */
+export function stillAtEnd(was: boolean, gapBelow: number, movedUp: boolean): boolean {
+  if (gapBelow <= AT_END_PX) return true;
+  return movedUp ? false : was;
+}
+
+/**
  * Whether the person wants the newest message in view: true once the list is nearer than
  * `nearPx` to its end, false once it moves up from further away (their scrolling, or a jump
  * to an older message). Unlike the list's own "at the bottom", a burst of messages does not
@@ -39,7 +50,7 @@ export function useBottomKeptOnShrink(): (element: HTMLElement | Window | null) 
  * stuck part way with "New messages" showing. Never true while `endIsNewest` is false (a
  * window of older messages, whose end is not the newest message). Returns the flag, the
  * ref callback for the scrolling element, and `keepEnd`, to call when the list's height
- * changed: a list that was at its very end (AT_END_PX, at the last scroll) is put back there
+ * changed: a list that was at its very end (`stillAtEnd`, at the last scroll) is put back there
  * (the newest message grew — a reaction under it, an edit that made it longer — and the
  * browser kept the offset, leaving what grew under the fold). Not one scrolled up even a
  * little: rows measured as they come into view change the height too, and that must not pull
@@ -66,7 +77,7 @@ export function usePinnedToEnd(
     let top = scroller.scrollTop;
     const onScroll = () => {
       const gapBelow = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
-      atEnd.current = gapBelow <= AT_END_PX;
+      atEnd.current = stillAtEnd(atEnd.current, gapBelow, scroller.scrollTop < top);
       // Short of the list's own threshold (rounding included): where it too says "at the end".
       if (gapBelow < nearPx - 1) pinned.current = newest.current;
       else if (scroller.scrollTop < top) pinned.current = false;
