@@ -293,6 +293,42 @@ async def test_a_long_message_shows_what_is_left_and_a_paste_that_does_not_fit_s
     assert alice.errors == []
 
 
+async def test_an_emoji_counts_as_one_character_as_the_server_counts_it(
+    open_person: Open,
+) -> None:
+    """The box counted UTF-16 units (its maxLength), the server counts characters: an emoji
+    took two places, so 1,000 of them filled a box whose message the server would take twice."""
+    alice = await open_person("Alice")
+    bob = await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    box = alice.page.get_by_role("textbox", name="Message")
+    count = alice.page.get_by_test_id("text-count")
+    await box.fill("😀" * 1900)
+    await expect(count).to_have_text("1,900 / 2,000 characters")
+    # A paste that does not fit whole: what fits goes in (never half an emoji), and it says so.
+    await box.evaluate(
+        """box => {
+            const data = new DataTransfer();
+            data.setData("text/plain", "🎉".repeat(300));
+            box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }"""
+    )
+    await expect(count).to_have_text("2,000 / 2,000 characters")
+    toast = alice.page.get_by_role("status").filter(has_text="A message holds up to 2,000")
+    await expect(toast).to_be_visible()
+    assert await box.input_value() == "😀" * 1900 + "🎉" * 100
+    # Typing more changes nothing; the message as it is goes, whole, to the server and to Bob.
+    await box.press("End")
+    await box.press("x")
+    assert await box.input_value() == "😀" * 1900 + "🎉" * 100
+    await box.press("Enter")
+    sent = alice.page.get_by_test_id("message").filter(has_text="🎉" * 100)
+    await expect(sent).to_have_attribute("data-delivery", "sent")
+    await bob.open_chat_with("Alice")
+    await expect(bob.bubbles("😀" * 1900 + "🎉" * 100)).to_have_count(1)
+    assert alice.errors == [] and bob.errors == []
+
+
 async def test_landing_login_and_server_errors_in_toasts(browser, web) -> None:  # type: ignore[no-untyped-def]
     context = await browser.new_context(base_url=web.url, viewport=DESKTOP, user_agent=USER_AGENT)
     try:

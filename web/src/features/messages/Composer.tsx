@@ -1,6 +1,5 @@
 import { ImagePlus, Reply, SendHorizontal, X } from "lucide-react";
 import { flushSync } from "react-dom";
-import toast from "react-hot-toast";
 import {
   type ChangeEvent,
   type ClipboardEvent,
@@ -16,7 +15,7 @@ import {
 import { firstFile, IMAGE_TYPES } from "../../lib/images";
 import { type MentionQuery, canMentionMore, insertMention, matchMembers, mentionQueryAt, mentionedIds } from "../../lib/mentions";
 import { playKeystroke } from "../../lib/sounds";
-import { TEXT_MAX } from "../../lib/text";
+import { TEXT_MAX, characters } from "../../lib/text";
 import { useChatStore } from "../../store/chat";
 import { useSettingsStore } from "../../store/settings";
 import { draftTyped, mentionPicked } from "./drafts";
@@ -24,13 +23,13 @@ import { COMPOSER_ID, lastEditable } from "./edits";
 import { EmojiButton } from "./EmojiButton";
 import { type MentionOption, MentionSuggestions, optionId } from "./MentionSuggestions";
 import { sendNewMessage } from "./outbox";
+import { fitsMessage, pastedWithin } from "./textLimit";
 import { quoteText } from "./quotes";
 import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
 
 /** From this length on, the box shows how much is left. */
 const COUNT_FROM = TEXT_MAX - 200;
-const TOO_LONG = `A message holds up to ${TEXT_MAX.toLocaleString("en")} characters: the rest was left out.`;
 
 /** No member picked yet (one array, so the store's selector answers the same each time). */
 const NO_PICKS: readonly MentionOption[] = [];
@@ -59,6 +58,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
   const fileInput = useRef<HTMLInputElement>(null);
   const soundEnabled = useSettingsStore((s) => s.soundEnabled);
   const empty = text.trim() === "" && image === null;
+  const used = characters(text);
   const replyingTo = useChatStore((s) => s.conversations[chatKey]?.replyingTo ?? null);
   const cancelReply = () => useChatStore.getState().replyChosen(chatKey, null);
   const meId = useChatStore((s) => s.meId);
@@ -120,7 +120,7 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     const box = textarea.current;
     if (!box || !mention) return;
     const next = insertMention(text, mention, box.selectionStart, member.fullName);
-    if (next.text.length > TEXT_MAX) return;
+    if (!fitsMessage(next.text)) return;
     // The new text is drawn now, so the caret goes after the name before the next key comes
     // (a caret set on the next frame, on a busy machine, landed after a letter typed since).
     flushSync(() => {
@@ -186,30 +186,31 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     textarea.current?.focus();
   }
 
+  /** New text put in by us rather than typed: drawn now, so the caret can go after what came in. */
+  function put(next: string, caret: number) {
+    flushSync(() => draftTyped(chatKey, next));
+    textarea.current?.setSelectionRange(caret, caret);
+    typingInput(chatKey, next);
+  }
+
   /** An emoji goes in where the caret is, as if typed there. */
   function insert(emoji: string) {
     const box = textarea.current;
     const start = box?.selectionStart ?? text.length;
     const end = box?.selectionEnd ?? text.length;
     const next = text.slice(0, start) + emoji + text.slice(end);
-    if (next.length > TEXT_MAX) {
-      toast.error(TOO_LONG, { id: "text-limit" });
-      return;
-    }
-    flushSync(() => draftTyped(chatKey, next));
-    const caret = start + emoji.length;
-    box?.setSelectionRange(caret, caret);
-    typingInput(chatKey, next);
+    if (fitsMessage(next)) put(next, start + emoji.length);
   }
 
-  /** A picture pasted from the clipboard is attached; pasted text goes in as usual. */
+  /** A picture pasted from the clipboard is attached; pasted text goes in as usual, or what fits of it. */
   function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
     const file = firstFile(event.clipboardData);
     if (!file) {
-      // The box takes what fits (maxLength) and would drop the rest without a word.
-      const box = event.currentTarget;
-      const kept = box.value.length - (box.selectionEnd - box.selectionStart);
-      if (kept + event.clipboardData.getData("text").length > TEXT_MAX) toast.error(TOO_LONG, { id: "text-limit" });
+      const fitted = pastedWithin(event.currentTarget, event.clipboardData.getData("text"));
+      if (fitted) {
+        event.preventDefault();
+        put(fitted.text, fitted.caret);
+      }
       return;
     }
     event.preventDefault();
@@ -268,8 +269,8 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             ref={textarea}
             rows={1}
             value={text}
-            maxLength={TEXT_MAX}
             onChange={(e) => {
+              if (!fitsMessage(e.target.value)) return; // counted as the server counts, not maxLength
               draftTyped(chatKey, e.target.value);
               typingInput(chatKey, e.target.value);
               followCaret(e);
@@ -302,13 +303,13 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             <SendHorizontal className="size-5" />
           </button>
         </div>
-        <div className={`mt-1.5 text-xs text-base-content/70 ${text.length >= COUNT_FROM ? "flex" : "hidden sm:flex"}`}>
+        <div className={`mt-1.5 text-xs text-base-content/70 ${used >= COUNT_FROM ? "flex" : "hidden sm:flex"}`}>
           <p className="hidden sm:block">
             <kbd className="kbd kbd-xs">Enter</kbd> to send · <kbd className="kbd kbd-xs">Shift</kbd>+<kbd className="kbd kbd-xs">Enter</kbd> for a new line
           </p>
-          {text.length >= COUNT_FROM && (
-            <p className={`ml-auto tabular-nums ${text.length >= TEXT_MAX ? "font-semibold text-error" : ""}`} data-testid="text-count">
-              {text.length.toLocaleString("en")} / {TEXT_MAX.toLocaleString("en")}
+          {used >= COUNT_FROM && (
+            <p className={`ml-auto tabular-nums ${used >= TEXT_MAX ? "font-semibold text-error" : ""}`} data-testid="text-count">
+              {used.toLocaleString("en")} / {TEXT_MAX.toLocaleString("en")}
               <span className="sr-only"> characters</span>
             </p>
           )}

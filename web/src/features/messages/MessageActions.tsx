@@ -1,10 +1,10 @@
 import { Copy, EllipsisVertical, Forward, Pencil, Reply, SmilePlus, Trash2 } from "lucide-react";
 import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
-import { createPortal } from "react-dom";
+import { createPortal, flushSync } from "react-dom";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
-import { TEXT_MAX } from "../../lib/text";
 import { copyText } from "./copy";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
+import { fitsMessage, pastedWithin } from "./textLimit";
 
 /**
  * The page's Block / Report entries about another person (features/safety), handed down by the
@@ -130,8 +130,16 @@ export function MessageEditor({ messageId, initial, onDone }: { messageId: strin
       <textarea
         ref={field}
         value={text}
-        maxLength={TEXT_MAX}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          if (fitsMessage(e.target.value)) setText(e.target.value);
+        }}
+        onPaste={(e) => {
+          const fitted = pastedWithin(e.currentTarget, e.clipboardData.getData("text"));
+          if (!fitted) return;
+          e.preventDefault();
+          flushSync(() => setText(fitted.text));
+          field.current?.setSelectionRange(fitted.caret, fitted.caret);
+        }}
         onKeyDown={onKeyDown}
         aria-label="Edit message"
         disabled={saving}
