@@ -19,10 +19,22 @@ export function emailProblem(email: string): string | null {
   return null;
 }
 
-/** A new password and its confirmation, as typed twice. */
-export function newPasswordProblem(password: string, confirm: string): string | null {
+/** A new password (signing up, or a reset). */
+export function passwordProblem(password: string): string | null {
   if (password.length < PASSWORD_MIN) return `Password must be at least ${PASSWORD_MIN} characters.`;
   if (password.length > PASSWORD_MAX) return `Password must be at most ${PASSWORD_MAX} characters.`;
+  return null;
+}
+
+/** A new password and its confirmation, as typed twice. */
+export function newPasswordProblem(password: string, confirm: string): string | null {
+  const problem = passwordProblem(password);
+  if (problem) return problem;
   if (password !== confirm) return "The two passwords do not match.";
   return null;
+}
+
+/** A password typed to log in: only that there is one (what it must be is the server's to say). */
+export function enteredPasswordProblem(password: string): string | null {
+  return password ? null : "Enter your password.";
 }

@@ -1,6 +1,8 @@
 import { Eye, EyeOff, Lock, Mail, User as UserIcon } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { Link, useNavigate } from "react-router";
+import { useCheckedValue } from "../../components/ui/useCheckedValue";
+import { emailProblem, enteredPasswordProblem, nameProblem, passwordProblem } from "../../lib/validation";
 import { login, signup } from "./session";
 
 interface FieldProps {
@@ -14,24 +16,51 @@ interface FieldProps {
   onChange: (value: string) => void;
   trailing?: ReactNode;
   autoFocus?: boolean;
+  /** What is wrong with the value, said under the field (and read out with it). */
+  error?: string | null;
 }
 
-export function Field({ label, icon, trailing, onChange, ...input }: FieldProps) {
+export function Field({ label, icon, trailing, onChange, error, ...input }: FieldProps) {
   const id = useId();
+  const errorId = `${id}-error`;
   return (
     <div className="space-y-1.5">
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
-      <label className="input input-lg w-full">
+      <label className={`input input-lg w-full ${error ? "input-error" : ""}`}>
         <span className="text-base-content/70" aria-hidden="true">
           {icon}
         </span>
-        <input id={id} className="grow" onChange={(e) => onChange(e.target.value)} {...input} />
+        <input
+          id={id}
+          className="grow"
+          onChange={(e) => onChange(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          {...input}
+        />
         {trailing}
       </label>
+      {error && (
+        <p id={errorId} className="text-sm text-error">
+          {error}
+        </p>
+      )}
     </div>
   );
+}
+
+/**
+ * Checks every field of a form (each says what is wrong under it) and puts the focus in the
+ * first that is wrong; true when all are right. Their errors then follow every change.
+ */
+function allRight(form: HTMLFormElement, fields: [string, { check(): string | null }][]): boolean {
+  const wrong = fields.filter(([, field]) => field.check() !== null).map(([name]) => name);
+  if (wrong.length === 0) return true;
+  const first = form.elements.namedItem(wrong[0] ?? "");
+  if (first instanceof HTMLInputElement) first.focus();
+  return false;
 }
 
 interface PasswordFieldProps {
@@ -41,9 +70,10 @@ interface PasswordFieldProps {
   label?: string;
   name?: string;
   autoFocus?: boolean;
+  error?: string | null;
 }
 
-export function PasswordField({ value, onChange, autoComplete, label = "Password", name = "password", autoFocus }: PasswordFieldProps) {
+export function PasswordField({ value, onChange, autoComplete, label = "Password", name = "password", autoFocus, error }: PasswordFieldProps) {
   const [shown, setShown] = useState(false);
   return (
     <Field
@@ -56,6 +86,7 @@ export function PasswordField({ value, onChange, autoComplete, label = "Password
       placeholder="At least 6 characters"
       value={value}
       onChange={onChange}
+      error={error ?? null}
       trailing={
         <button
           type="button"
@@ -82,14 +113,15 @@ export function SubmitButton({ busy, children }: { busy: boolean; children: Reac
 
 export function LoginForm() {
   const navigate = useNavigate();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  const email = useCheckedValue("", emailProblem);
+  const password = useCheckedValue("", enteredPasswordProblem);
   const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent) {
+  async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!allRight(event.currentTarget, [["email", email], ["password", password]])) return;
     setBusy(true);
-    const ok = await login({ email: email.trim(), password });
+    const ok = await login({ email: email.value.trim(), password: password.value });
     setBusy(false);
     if (ok) navigate("/chat", { replace: true });
   }
@@ -103,13 +135,14 @@ export function LoginForm() {
         name="email"
         autoComplete="email"
         placeholder="you@example.com"
-        value={email}
-        onChange={setEmail}
+        value={email.value}
+        onChange={email.change}
+        error={email.error}
         autoFocus
       />
-      <PasswordField value={password} onChange={setPassword} autoComplete="current-password" />
+      <PasswordField value={password.value} onChange={password.change} error={password.error} autoComplete="current-password" />
       <div className="-mt-2 text-right">
-        <Link to="/forgot-password" state={{ email: email.trim() }} className="link link-primary text-sm">
+        <Link to="/forgot-password" state={{ email: email.value.trim() }} className="link link-primary text-sm">
           Forgot password?
         </Link>
       </div>
@@ -120,20 +153,22 @@ export function LoginForm() {
 
 export function SignupForm() {
   const navigate = useNavigate();
-  const [fullName, setFullName] = useState("");
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
+  const fullName = useCheckedValue("", nameProblem);
+  const email = useCheckedValue("", emailProblem);
+  const password = useCheckedValue("", passwordProblem);
   const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent) {
+  async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const form = event.currentTarget;
+    if (!allRight(form, [["fullName", fullName], ["email", email], ["password", password]])) return;
     setBusy(true);
     // The honeypot: people never see it; a form-filling bot fills it and is refused.
-    const website = new FormData(event.currentTarget as HTMLFormElement).get("website");
+    const website = new FormData(form).get("website");
     const ok = await signup({
-      fullName: fullName.trim(),
-      email: email.trim(),
-      password,
+      fullName: fullName.value.trim(),
+      email: email.value.trim(),
+      password: password.value,
       ...(website ? { website: String(website) } : {}),
     });
     setBusy(false);
@@ -149,8 +184,9 @@ export function SignupForm() {
         name="fullName"
         autoComplete="name"
         placeholder="Ada Lovelace"
-        value={fullName}
-        onChange={setFullName}
+        value={fullName.value}
+        onChange={fullName.change}
+        error={fullName.error}
         autoFocus
       />
       <Field
@@ -160,10 +196,11 @@ export function SignupForm() {
         name="email"
         autoComplete="email"
         placeholder="you@example.com"
-        value={email}
-        onChange={setEmail}
+        value={email.value}
+        onChange={email.change}
+        error={email.error}
       />
-      <PasswordField value={password} onChange={setPassword} autoComplete="new-password" />
+      <PasswordField value={password.value} onChange={password.change} error={password.error} autoComplete="new-password" />
       <SubmitButton busy={busy}>Create account</SubmitButton>
       <div aria-hidden="true" className="sr-only">
         <label>

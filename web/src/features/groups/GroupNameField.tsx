@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useCheckedValue } from "../../components/ui/useCheckedValue";
 import { GROUP_NAME_MAX, groupNameProblem } from "./groups";
 
 interface GroupNameFieldProps {
@@ -31,25 +31,7 @@ export function GroupNameField({ id, value, onChange, error, errorId }: GroupNam
   );
 }
 
-/**
- * A group name being typed and what is wrong with it, said once the person asked (`check`, on
- * submit) and from then on again at every change: a fixed name loses its error at once.
- */
+/** A group name being typed and what is wrong with it (see useCheckedValue). */
 export function useGroupName(initial: string) {
-  const [value, setValue] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  return {
-    value,
-    error,
-    change(next: string) {
-      setValue(next);
-      if (error) setError(groupNameProblem(next));
-    },
-    /** The problem with the name now (null: none), shown. */
-    check(): string | null {
-      const problem = groupNameProblem(value);
-      setError(problem);
-      return problem;
-    },
-  };
+  return useCheckedValue(initial, groupNameProblem);
 }
