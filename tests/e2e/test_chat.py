@@ -317,16 +317,51 @@ async def test_an_emoji_counts_as_one_character_as_the_server_counts_it(
     toast = alice.page.get_by_role("status").filter(has_text="A message holds up to 2,000")
     await expect(toast).to_be_visible()
     assert await box.input_value() == "😀" * 1900 + "🎉" * 100
-    # Typing more changes nothing; the message as it is goes, whole, to the server and to Bob.
-    await box.press("End")
+    # Typing more changes nothing, and the caret stays where it was (given its text back, the
+    # box threw it to the end); the message as it is goes, whole, to the server and to Bob.
+    await box.evaluate("box => box.setSelectionRange(10, 10)")
     await box.press("x")
     assert await box.input_value() == "😀" * 1900 + "🎉" * 100
+    assert await box.evaluate("box => box.selectionStart") == 10
     await box.press("Enter")
     sent = alice.page.get_by_test_id("message").filter(has_text="🎉" * 100)
     await expect(sent).to_have_attribute("data-delivery", "sent")
     await bob.open_chat_with("Alice")
     await expect(bob.bubbles("😀" * 1900 + "🎉" * 100)).to_have_count(1)
     assert alice.errors == [] and bob.errors == []
+
+
+async def test_an_input_method_can_compose_the_last_characters_a_message_holds(
+    open_person: Open,
+) -> None:
+    """Pinyin `zhongguo` (8 letters while composing) writes 中国 (2): with 5 places left, what
+    the input method shows for a moment must not be refused (the box would lose the
+    composition), and what it writes must fit; what does not is cut, and said."""
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    box = alice.page.get_by_role("textbox", name="Message")
+    await box.fill("a" * 1995)
+    await box.press("End")
+    ime = await alice.page.context.new_cdp_session(alice.page)
+    for typed in ("zh", "zhong", "zhongguo"):
+        await ime.send(
+            "Input.imeSetComposition",
+            {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)},
+        )
+    await ime.send("Input.insertText", {"text": "中国"})
+    await expect(box).to_have_value("a" * 1995 + "中国")
+    # Four places left, and an input method writes five: what fits goes in, and it says so.
+    await box.fill("a" * 1996)
+    await box.press("End")
+    await ime.send(
+        "Input.imeSetComposition", {"text": "ni", "selectionStart": 2, "selectionEnd": 2}
+    )
+    await ime.send("Input.insertText", {"text": "你好吗朋友"})
+    await expect(box).to_have_value("a" * 1996 + "你好吗朋")
+    toast = alice.page.get_by_role("status").filter(has_text="A message holds up to 2,000")
+    await expect(toast).to_be_visible()
+    assert alice.errors == []
 
 
 async def test_landing_login_and_server_errors_in_toasts(browser, web) -> None:  # type: ignore[no-untyped-def]
@@ -405,6 +440,14 @@ async def test_sign_up_and_log_in_say_under_each_field_what_is_wrong(browser, we
         await expect(email).to_have_accessible_description("Enter your email address.")
         await expect(password).to_have_accessible_description("Enter your password.")
         assert [url for url in asked if url.endswith("/login")] == []
+        # Log-in never judges an email's format (a server may take `alice@nas`): the server says.
+        await email.fill("alice@nas")
+        await password.fill("a long secret")
+        async with page.expect_response("**/api/auth/login"):
+            await page.get_by_role("button", name="Log in").click()
+        await expect(
+            page.get_by_role("status").filter(has_text="Invalid credentials")
+        ).to_be_visible()
         await email.fill("ada@example.com")
         await password.fill("a long secret")
         await page.get_by_role("button", name="Log in").click()

@@ -1,8 +1,9 @@
 import { Eye, EyeOff, Lock, Mail, User as UserIcon } from "lucide-react";
 import { type FormEvent, type ReactNode, useId, useState } from "react";
+import { flushSync } from "react-dom";
 import { Link, useNavigate } from "react-router";
 import { useCheckedValue } from "../../components/ui/useCheckedValue";
-import { emailProblem, enteredPasswordProblem, nameProblem, passwordProblem } from "../../lib/validation";
+import { emailProblem, enteredEmailProblem, enteredPasswordProblem, nameProblem, passwordProblem } from "../../lib/validation";
 import { login, signup } from "./session";
 
 interface FieldProps {
@@ -43,7 +44,7 @@ export function Field({ label, icon, trailing, onChange, error, ...input }: Fiel
         {trailing}
       </label>
       {error && (
-        <p id={errorId} className="text-sm text-error">
+        <p id={errorId} className="text-sm text-error" role="alert">
           {error}
         </p>
       )}
@@ -52,11 +53,16 @@ export function Field({ label, icon, trailing, onChange, error, ...input }: Fiel
 }
 
 /**
- * Checks every field of a form (each says what is wrong under it) and puts the focus in the
- * first that is wrong; true when all are right. Their errors then follow every change.
+ * Checks every field of a form (each says what is wrong under it, an alert read out as it
+ * comes) and puts the focus in the first that is wrong, once it is marked so (drawn first: the
+ * field read out on focus says what is wrong); true when all are right. Their errors then
+ * follow every change.
  */
 function allRight(form: HTMLFormElement, fields: [string, { check(): string | null }][]): boolean {
-  const wrong = fields.filter(([, field]) => field.check() !== null).map(([name]) => name);
+  let wrong: string[] = [];
+  flushSync(() => {
+    wrong = fields.filter(([, field]) => field.check() !== null).map(([name]) => name);
+  });
   if (wrong.length === 0) return true;
   const first = form.elements.namedItem(wrong[0] ?? "");
   if (first instanceof HTMLInputElement) first.focus();
@@ -113,7 +119,7 @@ export function SubmitButton({ busy, children }: { busy: boolean; children: Reac
 
 export function LoginForm() {
   const navigate = useNavigate();
-  const email = useCheckedValue("", emailProblem);
+  const email = useCheckedValue("", enteredEmailProblem);
   const password = useCheckedValue("", enteredPasswordProblem);
   const [busy, setBusy] = useState(false);
 

@@ -23,7 +23,7 @@ import { COMPOSER_ID, lastEditable } from "./edits";
 import { EmojiButton } from "./EmojiButton";
 import { type MentionOption, MentionSuggestions, optionId } from "./MentionSuggestions";
 import { sendNewMessage } from "./outbox";
-import { fitsMessage, pastedWithin } from "./textLimit";
+import { changeFits, composedWithin, fitsMessage, pastedWithin } from "./textLimit";
 import { quoteText } from "./quotes";
 import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
@@ -270,10 +270,14 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             rows={1}
             value={text}
             onChange={(e) => {
-              if (!fitsMessage(e.target.value)) return; // counted as the server counts, not maxLength
+              if (!changeFits(e, text)) return; // counted as the server counts, not by maxLength
               draftTyped(chatKey, e.target.value);
               typingInput(chatKey, e.target.value);
               followCaret(e);
+            }}
+            onCompositionEnd={(e) => {
+              const fitted = composedWithin(e);
+              if (fitted !== null) put(fitted, fitted.length);
             }}
             onSelect={followCaret}
             onBlur={() => setMention(null)}

@@ -4,7 +4,7 @@ import { createPortal, flushSync } from "react-dom";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { copyText } from "./copy";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
-import { fitsMessage, pastedWithin } from "./textLimit";
+import { changeFits, composedWithin, pastedWithin } from "./textLimit";
 
 /**
  * The page's Block / Report entries about another person (features/safety), handed down by the
@@ -131,7 +131,11 @@ export function MessageEditor({ messageId, initial, onDone }: { messageId: strin
         ref={field}
         value={text}
         onChange={(e) => {
-          if (fitsMessage(e.target.value)) setText(e.target.value);
+          if (changeFits(e, text)) setText(e.target.value);
+        }}
+        onCompositionEnd={(e) => {
+          const fitted = composedWithin(e);
+          if (fitted !== null) setText(fitted);
         }}
         onPaste={(e) => {
           const fitted = pastedWithin(e.currentTarget, e.clipboardData.getData("text"));

@@ -3,6 +3,7 @@
  * as the server counts (an emoji is one character). Not the browser's maxLength, which counts
  * UTF-16 units: an emoji filled two places, and 1,000 of them filled the box.
  */
+import type { ChangeEvent, CompositionEvent } from "react";
 import toast from "react-hot-toast";
 import { TEXT_MAX, characters, firstCharacters } from "../../lib/text";
 
@@ -13,7 +14,7 @@ export function sayTooLong(): void {
   toast.error(TOO_LONG, { id: "text-limit" });
 }
 
-/** Whether a text box's new value fits a message; when not, says so (the box keeps its text). */
+/** Whether a text fits a message; when not, says so. */
 export function fitsMessage(value: string): boolean {
   if (characters(value) <= TEXT_MAX) return true;
   sayTooLong();
@@ -21,10 +22,38 @@ export function fitsMessage(value: string): boolean {
 }
 
 /**
+ * Whether a text box's change (typing, deleting) is taken. One that would go over the limit is
+ * not: the person is told, the box gets its text back, and the caret goes back to where it was
+ * (given its old text back, the box puts the caret at its end). Taken: whatever does not make
+ * the text longer, and everything while an input method composes (what it shows is not what it
+ * will write: `composedWithin` checks that at its end).
+ */
+export function changeFits(event: ChangeEvent<HTMLTextAreaElement>, before: string): boolean {
+  const box = event.currentTarget;
+  const value = box.value;
+  const composing = (event.nativeEvent as InputEvent).isComposing === true;
+  if (composing || characters(value) <= Math.max(TEXT_MAX, characters(before))) return true;
+  sayTooLong();
+  const caret = Math.max(0, box.selectionStart - (value.length - before.length));
+  // After React has put the old text back, at the end of this event.
+  queueMicrotask(() => box.setSelectionRange(caret, caret));
+  return false;
+}
+
+/** At the end of a composition, what fits of the text (null: all of it), said when cut. */
+export function composedWithin(event: CompositionEvent<HTMLTextAreaElement>): string | null {
+  const value = event.currentTarget.value;
+  if (characters(value) <= TEXT_MAX) return null;
+  sayTooLong();
+  return firstCharacters(value, TEXT_MAX);
+}
+
+/**
  * Pasted text that does not fit whole: what fits goes in at the caret, and the person is told.
  * The new text and where its caret goes, or null when all of it fits (the paste goes ahead).
  */
-export function pastedWithin(box: HTMLTextAreaElement, pasted: string): { text: string; caret: number } | null {
+export function pastedWithin(box: HTMLTextAreaElement, clipboard: string): { text: string; caret: number } | null {
+  const pasted = clipboard.replace(/\r\n?/g, "\n"); // as a text box keeps line breaks
   const before = box.value.slice(0, box.selectionStart);
   const after = box.value.slice(box.selectionEnd);
   const room = TEXT_MAX - characters(before) - characters(after);
