@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from PIL import Image, ImageDraw
-from playwright.async_api import expect
+from playwright.async_api import Locator, expect
 
 from tests.e2e.conftest import DESKTOP, PASSWORD, PHONE, USER_AGENT, Open, Person, screenshot
 
@@ -268,6 +268,18 @@ async def test_keyboard_only_send(open_person: Open) -> None:
     await expect(page.get_by_role("button", name="Sounds: off")).to_be_visible()
 
 
+async def paste(box: Locator, text: str) -> None:
+    """Paste text into a box as from the clipboard (the paste event; what it does is the page's)."""
+    await box.evaluate(
+        """(box, text) => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }""",
+        text,
+    )
+
+
 async def test_a_long_message_shows_what_is_left_and_a_paste_that_does_not_fit_says_so(
     open_person: Open,
 ) -> None:
@@ -281,13 +293,7 @@ async def test_a_long_message_shows_what_is_left_and_a_paste_that_does_not_fit_s
     await box.fill("a" * 1900)
     await expect(count).to_have_text("1,900 / 2,000 characters")
     # Pasted text the box cannot take whole (the browser keeps what fits): it says so.
-    await box.evaluate(
-        """box => {
-            const data = new DataTransfer();
-            data.setData("text/plain", "b".repeat(300));
-            box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
-        }"""
-    )
+    await paste(box, "b" * 300)
     toast = alice.page.get_by_role("status").filter(has_text="A message holds up to 2,000")
     await expect(toast).to_be_visible()
     assert alice.errors == []
@@ -306,13 +312,7 @@ async def test_an_emoji_counts_as_one_character_as_the_server_counts_it(
     await box.fill("😀" * 1900)
     await expect(count).to_have_text("1,900 / 2,000 characters")
     # A paste that does not fit whole: what fits goes in (never half an emoji), and it says so.
-    await box.evaluate(
-        """box => {
-            const data = new DataTransfer();
-            data.setData("text/plain", "🎉".repeat(300));
-            box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
-        }"""
-    )
+    await paste(box, "🎉" * 300)
     await expect(count).to_have_text("2,000 / 2,000 characters")
     toast = alice.page.get_by_role("status").filter(has_text="A message holds up to 2,000")
     await expect(toast).to_be_visible()
