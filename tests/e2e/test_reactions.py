@@ -141,3 +141,59 @@ async def test_on_a_phone_a_reaction_from_the_whole_picker(open_person: Open) ->
     await expect(chip(alice, text, "🎉 1, Bob reacted")).to_be_visible()
     await screenshot(bob.page, "reactions-phone")
     assert bob.errors == []
+
+
+async def test_a_reaction_in_two_clicks_beside_the_message_and_taken_back_from_the_picker(
+    open_person: Open,
+) -> None:
+    """Reacting took four steps (hover, ⋮, React, the emoji): ☺ beside the ⋮ opens the
+    picker at once (WhatsApp Web, Slack); the picker marks what I chose, a click takes it back."""
+    alice, bob = await chatting(open_person)
+    text = "Lunch at noon?"
+    bubble = message(bob, text)
+    await bubble.hover()
+    await bubble.get_by_role("button", name="React", exact=True).click()
+    picker = bob.page.get_by_role("dialog", name="React to this message")
+    await expect(picker.get_by_role("button", name="React with 👍")).to_be_focused()
+    await picker.get_by_role("button", name="React with ❤️").click()
+    await expect(picker).to_have_count(0)
+    await expect(chip(bob, text, "❤️ 1, you reacted")).to_be_visible()
+    await expect(chip(alice, text, "❤️ 1, Bob reacted")).to_be_visible()
+
+    await bubble.hover()
+    await bubble.get_by_role("button", name="React", exact=True).click()
+    heart = picker.get_by_role("button", name="React with ❤️")
+    await expect(heart).to_have_attribute("aria-pressed", "true")
+    await expect(picker.get_by_role("button", name="React with 👍")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    await heart.click()
+    await expect(message(alice, text).get_by_test_id("reaction")).to_have_count(0)
+    await expect(bubble.get_by_test_id("reaction")).to_have_count(0)
+    assert alice.errors == [] and bob.errors == []
+
+
+async def test_on_a_phone_the_message_sheet_reacts_in_one_tap(open_person: Open) -> None:
+    """A long press (here a tap) opens the message's sheet with the quick reactions on top, as
+    WhatsApp's and Telegram's do: one tap reacts and closes it; mine is checked, and a tap on it
+    takes it back."""
+    alice, bob = await chatting(open_person, PHONE)
+    text = "Lunch at noon?"
+    bubble_text = message(bob, text).get_by_test_id("message-text")
+    await bubble_text.click()
+    sheet = bob.page.get_by_test_id("menu-sheet")
+    quick = sheet.get_by_role("group", name="Quick reactions")
+    await expect(quick.get_by_role("menuitemcheckbox")).to_have_count(6)
+    await screenshot(bob.page, "message-sheet-phone")
+    await quick.get_by_role("menuitemcheckbox", name="React with 😂").click()
+    await expect(sheet).to_have_count(0)
+    await expect(chip(bob, text, "😂 1, you reacted")).to_be_in_viewport(ratio=1)
+    await expect(chip(alice, text, "😂 1, Bob reacted")).to_be_visible()
+
+    await bubble_text.click()
+    laugh = quick.get_by_role("menuitemcheckbox", name="React with 😂")
+    await expect(laugh).to_have_attribute("aria-checked", "true")
+    await laugh.click()
+    await expect(sheet).to_have_count(0)
+    await expect(message(alice, text).get_by_test_id("reaction")).to_have_count(0)
+    assert alice.errors == [] and bob.errors == []

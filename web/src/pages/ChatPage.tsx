@@ -10,7 +10,7 @@ import { settingsEntries } from "../features/chats/settings";
 import { ForwardDialog, type Forwarding } from "../features/forward/ForwardDialog";
 import { Announcer, Conversation, HeaderToolsSlot, NoConversation } from "../features/messages/Conversation";
 import { ForwardSlot, ReactionSlot } from "../features/messages/MessageList";
-import { ReactionBar, ReactionPicker } from "../features/reactions/ReactionBar";
+import { QuickReactions, ReactionBar, ReactionPicker } from "../features/reactions/ReactionBar";
 import { ConversationSearch } from "../features/search/ConversationSearch";
 import { refreshOpenGroup } from "../features/messages/history";
 import { restoreDrafts } from "../features/messages/drafts";
@@ -48,7 +48,7 @@ function useFocusReturnsToClosedChat(activeId: string | null) {
 }
 
 // Parts of other features the conversation shows (a feature never imports another).
-const REACTIONS = { Bar: ReactionBar, Picker: ReactionPicker };
+const REACTIONS = { Bar: ReactionBar, Picker: ReactionPicker, Quick: QuickReactions };
 const headerTools = (chatKey: string) => <ConversationSearch chatKey={chatKey} />;
 
 export default function ChatPage() {

@@ -43,6 +43,8 @@ interface MenuProps {
   sheet?: boolean;
   /** What a sheet acts on, shown at its top (a message's first lines) and described to screen readers. */
   sheetTitle?: ReactNode;
+  /** Shown in a sheet under its title, over the entries: a row of quick choices (reactions). */
+  sheetTop?: ReactNode;
   /** Controlled: the owner opens it from elsewhere too (a long-press on a message). */
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
@@ -69,6 +71,7 @@ export function Menu({
   placement = "bottom-end",
   sheet = false,
   sheetTitle,
+  sheetTop,
   open: controlled,
   onOpenChange,
   returnFocus,
@@ -180,6 +183,7 @@ export function Menu({
                       </div>
                     </li>
                   )}
+                  {sheetTop}
                   {list}
                 </ul>
               </FloatingFocusManager>

@@ -1,5 +1,5 @@
 import { Copy, EllipsisVertical, Forward, Pencil, Reply, SmilePlus, Trash2 } from "lucide-react";
-import { type KeyboardEvent, type RefObject, useEffect, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, type RefObject, useEffect, useRef, useState } from "react";
 import { createPortal, flushSync } from "react-dom";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { copyText } from "./copy";
@@ -60,28 +60,47 @@ interface MessageMenuProps {
   bubble: RefObject<HTMLElement | null>;
   /** What the message says, at the top of a phone's sheet: which message it acts on. */
   preview: string;
+  /** Reactions at hand: a ☺ beside the ⋮ that opens the picker (`onReact`), and on a phone the
+   * quick ones at the top of the sheet (`quick`). */
+  onReact?: (() => void) | undefined;
+  quick?: ReactNode;
 }
 
-/** The ⋮ beside a bubble, revealed on hover or focus (none on phones, PHONE_QUERY, where a tap opens the sheet). */
-export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble, preview }: MessageMenuProps) {
+/** Revealed with the ⋮ on hover or focus, beside the bubble. */
+const BESIDE = "btn btn-ghost btn-circle btn-xs text-base-content/70 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden";
+
+/**
+ * The ⋮ beside a bubble, and ☺ further out to react in one click (as WhatsApp Web and Slack),
+ * revealed on hover or focus (none on phones, PHONE_QUERY, where a tap opens the sheet, whose
+ * top row reacts in one tap).
+ */
+export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble, preview, onReact, quick }: MessageMenuProps) {
   return (
-    <div className={`off-bubble absolute top-1/2 -translate-y-1/2 ${mine ? "-left-9" : "-right-9"}`}>
-      <Menu
-        label="Message actions"
-        entries={entries}
-        sheet={phone}
-        sheetTitle={preview}
-        open={open}
-        onOpenChange={onOpenChange}
-        returnFocus={phone ? bubble : undefined}
-        placement={mine ? "bottom-end" : "bottom-start"}
-        buttonClassName={`btn btn-ghost btn-circle btn-xs text-base-content/70 transition-opacity group-hover:opacity-100 focus-visible:opacity-100 max-md:hidden [@media(hover:none)]:hidden ${
-          open ? "opacity-100" : "opacity-0"
-        }`}
-      >
-        <EllipsisVertical className="size-4" aria-hidden="true" />
-      </Menu>
-    </div>
+    <>
+      {onReact && !phone && (
+        <div className={`off-bubble absolute top-1/2 -translate-y-1/2 ${mine ? "-left-16" : "-right-16"}`}>
+          <button type="button" className={`${BESIDE} opacity-0`} onClick={onReact} aria-label="React" title="React">
+            <SmilePlus className="size-4" aria-hidden="true" />
+          </button>
+        </div>
+      )}
+      <div className={`off-bubble absolute top-1/2 -translate-y-1/2 ${mine ? "-left-9" : "-right-9"}`}>
+        <Menu
+          label="Message actions"
+          entries={entries}
+          sheet={phone}
+          sheetTitle={preview}
+          sheetTop={quick}
+          open={open}
+          onOpenChange={onOpenChange}
+          returnFocus={phone ? bubble : undefined}
+          placement={mine ? "bottom-end" : "bottom-start"}
+          buttonClassName={`${BESIDE} ${open ? "opacity-100" : "opacity-0"}`}
+        >
+          <EllipsisVertical className="size-4" aria-hidden="true" />
+        </Menu>
+      </div>
+    </>
   );
 }
 

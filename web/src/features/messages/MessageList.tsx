@@ -41,11 +41,13 @@ import { SharedPicture } from "./SharedPicture";
 
 const EmojiPanel = lazy(() => import("./EmojiPanel"));
 
-/** Reactions, brought by the page (a feature never imports another): the bar under a bubble
- * and the picker of the menu's "React" entry, both given the emoji picker as `Panel`. */
+/** Reactions, brought by the page (a feature never imports another): the bar under a bubble,
+ * the picker (the menu's "React" entry, the ☺ beside it), both given the emoji picker as
+ * `Panel`, and the quick row at the top of a phone's message sheet. */
 export interface ReactionParts {
   Bar: ComponentType<{ messageId: string; fromView?: ChatMessage["reactions"]; groupId: string | null; mine: boolean; Panel: typeof EmojiPanel }>;
-  Picker: ComponentType<{ messageId: string; onDone: () => void; Panel: typeof EmojiPanel }>;
+  Picker: ComponentType<{ messageId: string; fromView?: ChatMessage["reactions"]; onDone: () => void; Panel: typeof EmojiPanel }>;
+  Quick: ComponentType<{ messageId: string; fromView?: ChatMessage["reactions"]; onPicked: () => void; inMenu?: boolean }>;
 }
 export const ReactionSlot = createContext<ReactionParts | null>(null);
 
@@ -309,6 +311,12 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             onOpenChange={setMenuOpen}
             bubble={bubble}
             preview={message.text ? message.text.slice(0, 150) : message.image ? "Picture" : ""}
+            onReact={reactions ? () => setReacting(true) : undefined}
+            quick={
+              phone && reactions ? (
+                <reactions.Quick messageId={message._id as string} fromView={message.reactions} onPicked={() => setMenuOpen(false)} inMenu />
+              ) : undefined
+            }
           />
         )}
         {mine && stored && confirming && (
@@ -324,6 +332,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         {stored && reacting && reactions && (
           <reactions.Picker
             messageId={message._id as string}
+            fromView={message.reactions}
             onDone={() => {
               flushSync(() => setReacting(false));
               backToMessage();

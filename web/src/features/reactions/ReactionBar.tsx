@@ -107,6 +107,7 @@ export function ReactionBar({ messageId, fromView, groupId, mine, Panel }: React
       {picking && (
         <ReactionPicker
           messageId={messageId}
+          fromView={fromView}
           onDone={() => {
             // Gone first (flushSync): nothing outside a modal dialog takes the focus.
             flushSync(() => setPicking(false));
@@ -119,15 +120,60 @@ export function ReactionBar({ messageId, fromView, groupId, mine, Panel }: React
   );
 }
 
+interface QuickReactionsProps {
+  messageId: string;
+  fromView?: Reaction[] | undefined;
+  /** Chosen: before it is sent (the sheet or picker it sits in closes). */
+  onPicked: () => void;
+  /** In a menu (a phone's sheet): its items are menu items, checked when mine. */
+  inMenu?: boolean;
+  focusFirst?: boolean;
+}
+
+/**
+ * The six common emoji in a row, mine marked: one click reacts, or takes mine back (WhatsApp's
+ * and Telegram's quick row). In the picker, and at the top of a phone's message sheet.
+ */
+export function QuickReactions({ messageId, fromView, onPicked, inMenu = false, focusFirst = false }: QuickReactionsProps) {
+  const { shown } = useShown(messageId, fromView);
+  const mine = new Set(shown.filter((r) => r.mine).map((r) => r.emoji));
+  const buttons = QUICK_EMOJI.map((emoji, i) => {
+    const on = mine.has(emoji);
+    return (
+      <button
+        key={emoji}
+        type="button"
+        className={`btn btn-ghost btn-square text-2xl ${on ? "bg-primary/15" : ""}`}
+        aria-label={`React with ${emoji}`}
+        {...(inMenu ? { role: "menuitemcheckbox", "aria-checked": on } : { "aria-pressed": on })}
+        onClick={() => {
+          onPicked();
+          void toggleReaction(messageId, emoji, !on);
+        }}
+        autoFocus={focusFirst && i === 0}
+      >
+        {emoji}
+      </button>
+    );
+  });
+  if (!inMenu) return <>{buttons}</>;
+  return (
+    <li role="group" aria-label="Quick reactions" className="mb-1 flex-row flex-nowrap justify-between border-b border-base-300 pb-1" data-testid="quick-reactions">
+      {buttons}
+    </li>
+  );
+}
+
 interface ReactionPickerProps {
   messageId: string;
+  fromView?: Reaction[] | undefined;
   /** Picked or dismissed: the picker has closed. */
   onDone: () => void;
   Panel: EmojiPanelType;
 }
 
 /** A modal dialog (a menu closes when its entry is chosen, so the picker cannot live in it). */
-export function ReactionPicker({ messageId, onDone, Panel }: ReactionPickerProps) {
+export function ReactionPicker({ messageId, fromView, onDone, Panel }: ReactionPickerProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [more, setMore] = useState(false);
 
@@ -166,18 +212,7 @@ export function ReactionPicker({ messageId, onDone, Panel }: ReactionPickerProps
           </Suspense>
         ) : (
           <div className="flex items-center gap-1">
-            {QUICK_EMOJI.map((emoji, i) => (
-              <button
-                key={emoji}
-                type="button"
-                className="btn btn-ghost btn-square text-2xl"
-                aria-label={`React with ${emoji}`}
-                onClick={() => pick(emoji)}
-                autoFocus={i === 0}
-              >
-                {emoji}
-              </button>
-            ))}
+            <QuickReactions messageId={messageId} fromView={fromView} onPicked={onDone} focusFirst />
             <SmilePlusButton label="More emoji" onClick={() => setMore(true)} />
           </div>
         )}
