@@ -80,3 +80,37 @@ async def test_the_contacts_list_pages_in_as_it_scrolls_to_the_last_person(
     )
     assert names == [f"Member {n:03}" for n in range(CROWD)]
     assert not alice.errors
+
+
+async def test_searching_the_chats_finds_people_without_a_chat_too(open_person: Open) -> None:
+    """ "Search people" over the Chats tab said "No chats match" for someone who was right there
+    in Contacts (a new user's first search): people it finds with no chat yet come under the
+    chats that match (WhatsApp, Telegram), one click from a conversation."""
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    await open_person("Barbara")
+    await open_person("Carol")
+    await alice.open_chat_with("Bob")
+    await alice.send("Hi Bob")
+    await alice.page.get_by_role("tab", name="Chats").click()
+    search = alice.page.get_by_label("Search people")
+    chats = alice.page.get_by_test_id("chat-list")
+    found = alice.page.get_by_test_id("found-people")
+
+    await search.fill("b")
+    await expect(chats.get_by_role("button", name="Bob")).to_be_visible()
+    await expect(found.get_by_role("button")).to_have_count(1)  # Bob is a chat: not again
+    await expect(found.get_by_role("button", name="Barbara")).to_be_visible()
+    await expect(alice.page.get_by_role("heading", name="People")).to_be_visible()
+
+    await search.fill("carol")
+    await expect(chats).to_have_count(0)
+    await found.get_by_role("button", name="Carol").click()
+    await expect(alice.page.get_by_test_id("conversation-name")).to_have_text("Carol")
+    assert await alice.page.get_by_role("tab", name="Chats").get_attribute("aria-selected") == (
+        "true"
+    )
+
+    await search.fill("nobody at all")
+    await expect(alice.page.get_by_text("Nobody and no chat by that name")).to_be_visible()
+    assert alice.errors == []

@@ -357,6 +357,20 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
   });
   const shown = q && found ? found : everyone(everyoneFields);
   const contactRows = shown.ids.map((id) => people[id]).filter(matches);
+  // Searching the chats finds people too (WhatsApp, Telegram): those it found with no chat yet
+  // come under the chats that match, so a name typed there is never "not found" while it exists.
+  const inChats = new Set(chatRows.map((row) => row.key));
+  const morePeople = q ? contactRows.filter((person) => !inChats.has(person._id)) : [];
+  const peopleRow = (person: Person) => (
+    <Row
+      key={person._id}
+      who={personRow(person)}
+      online={Boolean(online[person._id])}
+      active={activeId === person._id}
+      onOpen={() => open(person._id)}
+      secondary={online[person._id] ? "Online" : "Offline"}
+    />
+  );
 
   return (
     <aside className="flex h-full min-h-0 flex-col bg-base-100" aria-label="Conversations">
@@ -409,40 +423,58 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
               ) : (
                 <ListSkeleton />
               )
-            ) : chatRows.length === 0 ? (
-              <EmptyList
-                icon={<MessageCircle className="size-5" />}
-                title={q ? "No chats match" : "No chats yet"}
-                text={q ? "Try another name." : "Open Contacts and say hello to someone, or start a group."}
-              />
+            ) : chatRows.length === 0 && morePeople.length === 0 ? (
+              q && shown.status !== "ready" ? (
+                <ListSkeleton />
+              ) : (
+                <EmptyList
+                  icon={<MessageCircle className="size-5" />}
+                  title={q ? "Nobody and no chat by that name" : "No chats yet"}
+                  text={q ? "Try another name." : "Open Contacts and say hello to someone, or start a group."}
+                />
+              )
             ) : (
-              <ul className="space-y-0.5 px-2" data-testid="chat-list">
-                {chatRows.map(({ key, entry, person, group }) => (
-                  <Row
-                    key={key}
-                    who={group ? groupRow(group) : personRow(person)}
-                    online={group ? null : Boolean(online[person._id])}
-                    active={activeId === key}
-                    onOpen={() => open(key)}
-                    secondary={
-                      <DraftOr chatKey={key}>
-                        {group ? (
-                          <GroupRowSecondary groupId={group._id} entry={entry} meId={meId} />
-                        ) : typing[person._id] ? (
-                          <span className="text-primary" data-testid="row-typing">
-                            typing…
-                          </span>
-                        ) : (
-                          <Preview entry={entry} meId={meId} groupId={null} />
-                        )}
-                      </DraftOr>
-                    }
-                    trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
-                    unread={entry.unreadCount}
-                    chat={{ key, muted: entry.muted, pinned: entry.pinnedAt !== null, mentions: entry.mentionCount, phone }}
-                  />
-                ))}
-              </ul>
+              <>
+                {chatRows.length > 0 && (
+                  <ul className="space-y-0.5 px-2" data-testid="chat-list">
+                    {chatRows.map(({ key, entry, person, group }) => (
+                      <Row
+                        key={key}
+                        who={group ? groupRow(group) : personRow(person)}
+                        online={group ? null : Boolean(online[person._id])}
+                        active={activeId === key}
+                        onOpen={() => open(key)}
+                        secondary={
+                          <DraftOr chatKey={key}>
+                            {group ? (
+                              <GroupRowSecondary groupId={group._id} entry={entry} meId={meId} />
+                            ) : typing[person._id] ? (
+                              <span className="text-primary" data-testid="row-typing">
+                                typing…
+                              </span>
+                            ) : (
+                              <Preview entry={entry} meId={meId} groupId={null} />
+                            )}
+                          </DraftOr>
+                        }
+                        trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
+                        unread={entry.unreadCount}
+                        chat={{ key, muted: entry.muted, pinned: entry.pinnedAt !== null, mentions: entry.mentionCount, phone }}
+                      />
+                    ))}
+                  </ul>
+                )}
+                {morePeople.length > 0 && (
+                  <section aria-labelledby="found-people" className="mt-2">
+                    <h3 id="found-people" className="px-5 pt-1 pb-1.5 text-xs font-semibold tracking-wide text-base-content/70 uppercase">
+                      People
+                    </h3>
+                    <ul className="space-y-0.5 px-2" data-testid="found-people">
+                      {morePeople.map(peopleRow)}
+                    </ul>
+                  </section>
+                )}
+              </>
             )
           ) : shown.status !== "ready" && contactRows.length === 0 ? (
             <ListSkeleton />
@@ -454,16 +486,7 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
             />
           ) : (
             <ul className="space-y-0.5 px-2" data-testid="contact-list">
-              {contactRows.map((person) => (
-                <Row
-                  key={person._id}
-                  who={personRow(person)}
-                  online={Boolean(online[person._id])}
-                  active={activeId === person._id}
-                  onOpen={() => open(person._id)}
-                  secondary={online[person._id] ? "Online" : "Offline"}
-                />
-              ))}
+              {contactRows.map(peopleRow)}
               {shown.next !== null && <MorePeople key={shown.next} list={shown} />}
             </ul>
           )}
