@@ -26,8 +26,12 @@ async def test_the_api_docs_are_served_with_their_files_from_this_server(client)
 
 
 @pytest.fixture
-async def built_client(settings, tmp_path):
-    dist = tmp_path / "dist"
+def dist(tmp_path):
+    return tmp_path / "dist"
+
+
+@pytest.fixture
+async def built_client(settings, dist):
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text("<!doctype html><div id=root></div>")
     (dist / "assets" / "index-abc123.js").write_text("console.log(1)")
@@ -71,3 +75,15 @@ async def test_a_build_file_answers_head_with_its_etag(built_client):
     assert head.status_code == 200
     assert head.headers["etag"] == got.headers["etag"]
     assert head.content == b""
+
+
+async def test_a_client_rebuilt_under_a_running_server_is_served_at_once(built_client, dist):
+    """The page was read once at start: rebuilt (new hashed names, the old files deleted), the
+    server went on naming files that were gone, and every page came up blank until a restart."""
+    assert "id=root" in (await built_client.get("/")).text
+    (dist / "index.html").write_text('<!doctype html><script src="/assets/index-def456.js">')
+    assert "index-def456.js" in (await built_client.get("/chat")).text
+    # Mid-rebuild, with no page for a moment: the last one, not an error.
+    (dist / "index.html").unlink()
+    response = await built_client.get("/")
+    assert response.status_code == 200 and "index-def456.js" in response.text

@@ -45,6 +45,29 @@ class HashedAssets(StaticFiles):
         return response
 
 
+class BuiltPage:
+    """index.html as last built, read again when the file changes: a client rebuilt under a
+    running server names new hashed assets (the old ones deleted), and the page read at start
+    would name files that are gone, a blank page until a restart. Mid-rebuild (no file for a
+    moment), the last one read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen: tuple[int, int] | None = None
+        self._text = ""
+
+    def text(self) -> str:
+        try:
+            stat = self.path.stat()
+            seen = (stat.st_mtime_ns, stat.st_size)
+            if seen != self._seen:
+                self._text = self.path.read_text(encoding="utf-8")
+                self._seen = seen
+        except OSError:
+            pass
+        return self._text
+
+
 def mount_web_client(app: FastAPI, dist: Path, image_origins: tuple[str, ...] = ()) -> None:
     index = dist / "index.html"
     router = APIRouter(include_in_schema=False)
@@ -60,13 +83,14 @@ def mount_web_client(app: FastAPI, dist: Path, image_origins: tuple[str, ...] = 
     if (dist / "assets").is_dir():
         app.mount("/assets", HashedAssets(directory=dist / "assets"), name="assets")
     root = dist.resolve()
-    page = index.read_text(encoding="utf-8")
+    page = BuiltPage(index)
+    page.text()
 
     def client_page() -> HTMLResponse:
         """index.html with a fresh nonce, under the policy that names it."""
         nonce = new_nonce()
         return HTMLResponse(
-            page.replace(NONCE_PLACEHOLDER, nonce),
+            page.text().replace(NONCE_PLACEHOLDER, nonce),
             headers={
                 "Cache-Control": "no-cache",
                 "Content-Security-Policy": client_policy(nonce, image_origins),
