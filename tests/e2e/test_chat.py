@@ -204,7 +204,15 @@ async def test_typing_an_edit_and_a_delete_show_on_the_other_side(open_person: O
     await expect(bob.bubbles("meant for Carol")).to_have_count(0)
     deleted = bob.page.get_by_test_id("message-deleted")
     await expect(deleted).to_have_text("This message was deleted")
-    await expect(alice.page.get_by_test_id("message-deleted")).to_have_count(1)
+    # Alice's own says so in her words, and no longer says whether it was seen (nothing of it
+    # is left to see); nor is it in her colour.
+    mine = alice.page.get_by_test_id("message").filter(
+        has=alice.page.get_by_test_id("message-deleted")
+    )
+    await expect(mine.get_by_test_id("message-deleted")).to_have_text("You deleted this message")
+    await expect(mine.get_by_test_id("status-read")).to_have_count(0)
+    await expect(mine.get_by_test_id("status-sent")).to_have_count(0)
+    await expect(mine.locator(".chat-bubble-primary")).to_have_count(0)
     await expect(bob.bubbles("Hello Bob")).to_have_count(1)
 
     assert alice.errors == [] and bob.errors == []

@@ -10,7 +10,7 @@ import re
 from PIL import Image
 from playwright.async_api import Page, expect
 
-from tests.e2e.conftest import Open
+from tests.e2e.conftest import Open, screenshot
 
 # A stand-in for the Notification API that records what would have been shown, and a way to
 # hide the tab (headless Chromium's tabs are always visible).
@@ -149,6 +149,19 @@ async def test_pictures_by_drop_and_paste_are_checked_and_open_in_a_lightbox(
     await expect(lightbox).to_be_visible()
     await expect(lightbox.get_by_role("img")).to_have_attribute(
         "src", re.compile(r"^/api/media/images/")
+    )
+    # Who shared it and when (the picture alone said neither), and a download of it.
+    await expect(lightbox).to_have_accessible_name("Picture from Alice")
+    caption = lightbox.get_by_test_id("lightbox-caption")
+    await expect(caption).to_contain_text("Alice")
+    await screenshot(bob.page, "lightbox-desktop")
+    await expect(caption.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-"))
+    async with bob.page.expect_download() as downloading:
+        await lightbox.get_by_role("link", name="Download picture").click()
+    download = await downloading.value
+    assert (
+        download.url.split("/api/")[1]
+        == (await lightbox.get_by_role("img").get_attribute("src") or "").split("/api/")[1]
     )
     await bob.page.keyboard.press("Escape")
     await expect(lightbox).to_have_count(0)

@@ -41,6 +41,13 @@ import { SharedPicture } from "./SharedPicture";
 
 const EmojiPanel = lazy(() => import("./EmojiPanel"));
 
+/** A picture opened full size, with who shared it and when. */
+interface ShownPicture {
+  src: string;
+  from: string;
+  at: string;
+}
+
 /** Reactions, brought by the page (a feature never imports another): the bar under a bubble,
  * the picker (the menu's "React" entry, the ☺ beside it), both given the emoji picker as
  * `Panel`, and the quick row at the top of a phone's message sheet. */
@@ -162,7 +169,7 @@ interface BubbleProps {
   group: GroupInfo | null;
   /** A phone: a tap on my bubble opens its actions as a bottom sheet. */
   phone: boolean;
-  onOpenImage: (src: string) => void;
+  onOpenImage: (shown: ShownPicture) => void;
   safetyEntries: SafetyEntriesOf;
   /** A sender's name, for a quote. */
   nameOf: (userId: string) => string;
@@ -293,8 +300,12 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         tabIndex={phone && withMenu ? -1 : undefined}
         // A mention of me is tinted, not outlined: the tail takes the bubble's colour (an
         // outline stopped where the tail began).
+        // A deleted message of mine is a neutral outline, not my colour (WhatsApp's): its place
+        // is kept, nothing of it is left to read.
         className={`chat-bubble max-w-[min(80%,36rem)] ${
-          mine
+          mine && deleted
+            ? "border border-base-300 bg-base-100 text-base-content"
+            : mine
             ? failed
               ? "chat-bubble-error"
               : "chat-bubble-primary"
@@ -342,7 +353,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         )}
         {deleted ? (
           <span className="italic opacity-70" data-testid="message-deleted">
-            This message was deleted
+            {mine ? "You deleted this message" : "This message was deleted"}
           </span>
         ) : (
           <>
@@ -370,7 +381,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
               <button
                 type="button"
                 className="block cursor-zoom-in rounded-[calc(var(--radius-field)*0.9)]"
-                onClick={() => onOpenImage(image)}
+                onClick={() => onOpenImage({ src: image, from: mine ? "You" : sender.fullName, at: message.createdAt })}
                 aria-label="Open picture"
               >
                 {/* As tall before the picture loads as after: a row that grows when its
@@ -399,7 +410,8 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
           {clockTime(message.createdAt)}
         </time>
         {message.editedAt && !deleted && <span data-testid="edited">· edited</span>}
-        {mine && <Status message={message} readUpTo={readUpTo} group={group} meId={meId} />}
+        {/* Seen or not, a deleted message has nothing left to be read. */}
+        {mine && !deleted && <Status message={message} readUpTo={readUpTo} group={group} meId={meId} />}
       </div>
       {stored && reactions && (
         <reactions.Bar
@@ -520,7 +532,7 @@ interface RowContext {
   group: GroupInfo | null;
   senderOf: (userId: string) => Person;
   nameOf: (userId: string) => string;
-  openImage: (src: string) => void;
+  openImage: (shown: ShownPicture) => void;
   phone: boolean;
   /** Ref for the rows of the others' messages: seen on screen, they are read. */
   watchSeen: RefCallback<HTMLElement>;
@@ -767,7 +779,7 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
   const [atBottom, setAtBottom] = useState(true);
   /** The newest message key when the person scrolled away from the bottom. */
   const [leftAt, setLeftAt] = useState<string | null>(null);
-  const [shown, setShown] = useState<string | null>(null);
+  const [shown, setShown] = useState<ShownPicture | null>(null);
   const last = messages[messages.length - 1];
   const jump = useJump(chatKey, conversation, list);
   const { highlight } = jump;
@@ -876,7 +888,16 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
         defaultItemHeight={ROW_GUESS_PX}
         components={LIST_PARTS}
       />
-      {shown && <Lightbox src={shown} alt="Shared picture, full size" onClose={() => setShown(null)} />}
+      {shown && (
+        <Lightbox
+          src={shown.src}
+          alt="Shared picture, full size"
+          from={shown.from}
+          when={fullWhen(shown.at)}
+          dateTime={shown.at}
+          onClose={() => setShown(null)}
+        />
+      )}
       {(!atBottom || conversation.hasNewer) && (
         <button
           type="button"
