@@ -1,7 +1,10 @@
 """Serving the browser client from the same origin as the API."""
 
+import os
+
 import pytest
 
+from socketspace.api.shield import NONCE_PLACEHOLDER
 from socketspace.app import create_app
 from tests.conftest import make_client
 
@@ -81,9 +84,17 @@ async def test_a_client_rebuilt_under_a_running_server_is_served_at_once(built_c
     """The page was read once at start: rebuilt (new hashed names, the old files deleted), the
     server went on naming files that were gone, and every page came up blank until a restart."""
     assert "id=root" in (await built_client.get("/")).text
-    (dist / "index.html").write_text('<!doctype html><script src="/assets/index-def456.js">')
+    rebuilt = f'<!doctype html><script nonce="{NONCE_PLACEHOLDER}" src="/assets/index-def456.js">'
+    (dist / "index.html").write_text(rebuilt)
     assert "index-def456.js" in (await built_client.get("/chat")).text
-    # Mid-rebuild, with no page for a moment: the last one, not an error.
+    # The same size, a later time (set: two writes may share a clock tick): still seen.
+    before = (dist / "index.html").stat().st_mtime_ns
+    (dist / "index.html").write_text(rebuilt.replace("def456", "fed654"))
+    os.utime(dist / "index.html", ns=(before + 10**9, before + 10**9))
+    assert "index-fed654.js" in (await built_client.get("/")).text
+    # Mid-rebuild, with no page for a moment, or one half written: the last one, not an error.
     (dist / "index.html").unlink()
     response = await built_client.get("/")
-    assert response.status_code == 200 and "index-def456.js" in response.text
+    assert response.status_code == 200 and "index-fed654.js" in response.text
+    (dist / "index.html").write_text("<!doctype html><scr")
+    assert "index-fed654.js" in (await built_client.get("/")).text

@@ -151,7 +151,7 @@ async def test_pictures_by_drop_and_paste_are_checked_and_open_in_a_lightbox(
         "src", re.compile(r"^/api/media/images/")
     )
     # Who shared it and when (the picture alone said neither), and a download of it.
-    await expect(lightbox).to_have_accessible_name("Picture from Alice")
+    await expect(lightbox).to_have_accessible_name("Picture from Alice")  # "Your picture" for mine
     caption = lightbox.get_by_test_id("lightbox-caption")
     await expect(caption).to_contain_text("Alice")
     await screenshot(bob.page, "lightbox-desktop")

@@ -49,7 +49,7 @@ class BuiltPage:
     """index.html as last built, read again when the file changes: a client rebuilt under a
     running server names new hashed assets (the old ones deleted), and the page read at start
     would name files that are gone, a blank page until a restart. Mid-rebuild (no file for a
-    moment), the last one read."""
+    moment, or one half written: empty, or without the nonce's placeholder), the last one read."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -61,9 +61,11 @@ class BuiltPage:
             stat = self.path.stat()
             seen = (stat.st_mtime_ns, stat.st_size)
             if seen != self._seen:
-                self._text = self.path.read_text(encoding="utf-8")
-                self._seen = seen
-        except OSError:
+                text = self.path.read_text(encoding="utf-8")
+                if NONCE_PLACEHOLDER in text or not self._text:
+                    self._text = text
+                    self._seen = seen
+        except (OSError, ValueError):  # ValueError: not UTF-8 (half written)
             pass
         return self._text
 

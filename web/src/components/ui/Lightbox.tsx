@@ -5,6 +5,8 @@ interface LightboxProps {
   src: string;
   alt: string;
   onClose: () => void;
+  /** The dialog's name ("Picture" when not given). */
+  label?: string;
   /** Who shared it and when, at the top left (WhatsApp, Telegram): the picture alone said neither. */
   from?: string;
   when?: string;
@@ -17,7 +19,7 @@ interface LightboxProps {
  * returns it afterwards. Escape, the close button or a click beside the picture close it.
  * A bar on top says who shared it and when, and downloads it.
  */
-export function Lightbox({ src, alt, onClose, from, when, dateTime }: LightboxProps) {
+export function Lightbox({ src, alt, onClose, label = "Picture", from, when, dateTime }: LightboxProps) {
   // Escape closes the picture only, not what lies under it (the conversation).
   const { ref, onKeyDown, onCancel } = useModalDialog(onClose);
 
@@ -25,7 +27,7 @@ export function Lightbox({ src, alt, onClose, from, when, dateTime }: LightboxPr
     <dialog
       ref={ref}
       className="modal modal-open bg-black/80 backdrop-blur-sm"
-      aria-label={from ? `Picture from ${from}` : "Picture"}
+      aria-label={label}
       onKeyDown={onKeyDown}
       onCancel={onCancel}
       onClick={(event) => {

@@ -1,5 +1,5 @@
 import { BellOff, ImageIcon, MessageCircle, Pin, Users, UsersRound, WifiOff } from "lucide-react";
-import { type ComponentType, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { type ComponentType, type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { Avatar } from "../../components/ui/Avatar";
 import { SearchField } from "../../components/ui/SearchField";
@@ -360,6 +360,7 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
   // Searching the chats finds people too (WhatsApp, Telegram): those it found with no chat yet
   // come under the chats that match, so a name typed there is never "not found" while it exists.
   const inChats = new Set(chatRows.map((row) => row.key));
+  const peopleId = useId();
   const morePeople = q ? contactRows.filter((person) => !inChats.has(person._id)) : [];
   const peopleRow = (person: Person) => (
     <Row
@@ -424,7 +425,7 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
                 <ListSkeleton />
               )
             ) : chatRows.length === 0 && morePeople.length === 0 ? (
-              q && shown.status !== "ready" ? (
+              q && (shown.status === "idle" || shown.status === "loading") ? (
                 <ListSkeleton />
               ) : (
                 <EmptyList
@@ -465,10 +466,10 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
                   </ul>
                 )}
                 {morePeople.length > 0 && (
-                  <section aria-labelledby="found-people" className="mt-2">
-                    <h3 id="found-people" className="px-5 pt-1 pb-1.5 text-xs font-semibold tracking-wide text-base-content/70 uppercase">
+                  <section aria-labelledby={peopleId} className="mt-2">
+                    <div id={peopleId} className="px-5 pt-1 pb-1.5 text-xs font-semibold tracking-wide text-base-content/70 uppercase">
                       People
-                    </h3>
+                    </div>
                     <ul className="space-y-0.5 px-2" data-testid="found-people">
                       {morePeople.map(peopleRow)}
                     </ul>

@@ -75,15 +75,17 @@ const BESIDE = "btn btn-ghost btn-circle btn-xs text-base-content/70 transition-
  * top row reacts in one tap).
  */
 export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble, preview, onReact, quick }: MessageMenuProps) {
+  // In the order they are seen: on my side ☺ then ⋮, on theirs ⋮ then ☺.
+  const react = onReact && !phone && (
+    <div className={`off-bubble absolute top-1/2 -translate-y-1/2 ${mine ? "-left-16" : "-right-16"}`}>
+      <button type="button" className={`${BESIDE} opacity-0`} onClick={onReact} aria-label="React" title="React" data-react-beside>
+        <SmilePlus className="size-4" aria-hidden="true" />
+      </button>
+    </div>
+  );
   return (
     <>
-      {onReact && !phone && (
-        <div className={`off-bubble absolute top-1/2 -translate-y-1/2 ${mine ? "-left-16" : "-right-16"}`}>
-          <button type="button" className={`${BESIDE} opacity-0`} onClick={onReact} aria-label="React" title="React">
-            <SmilePlus className="size-4" aria-hidden="true" />
-          </button>
-        </div>
-      )}
+      {mine && react}
       <div className={`off-bubble absolute top-1/2 -translate-y-1/2 ${mine ? "-left-9" : "-right-9"}`}>
         <Menu
           label="Message actions"
@@ -100,6 +102,7 @@ export function MessageMenu({ entries, mine, phone, open, onOpenChange, bubble, 
           <EllipsisVertical className="size-4" aria-hidden="true" />
         </Menu>
       </div>
+      {!mine && react}
     </>
   );
 }

@@ -45,6 +45,8 @@ const EmojiPanel = lazy(() => import("./EmojiPanel"));
 interface ShownPicture {
   src: string;
   from: string;
+  /** The viewer's name, read out: "Picture from Alice", "Your picture". */
+  label: string;
   at: string;
 }
 
@@ -236,7 +238,8 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   };
   const [confirming, setConfirming] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
-  const [reacting, setReacting] = useState(false);
+  /** The reaction picker is open, from the menu or the ☺ beside the bubble (where the focus goes back). */
+  const [reacting, setReacting] = useState<"menu" | "beside" | null>(null);
   const reactions = useContext(ReactionSlot);
   const forward = useContext(ForwardSlot);
   const bubble = useRef<HTMLDivElement>(null);
@@ -251,7 +254,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         onEdit: () => setEditing(true),
         onDelete: () => setConfirming(true),
         onReply: () => useChatStore.getState().replyChosen(chatKey, quoteOf({ ...message, _id: message._id as string })),
-        onReact: reactions ? () => setReacting(true) : undefined,
+        onReact: reactions ? () => setReacting("menu") : undefined,
         text: message.text,
         onForward: forward
           ? () => forward({ messageId: message._id as string, text: message.text, hasImage: Boolean(message.image) })
@@ -263,8 +266,8 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
   const withMenu = actions.length > 0 && !editing;
   // A dialog opened from the message's menu (delete, react) gives the focus back to the menu's
   // button (on a phone, the bubble that opened the sheet); a message gone meanwhile, to the composer.
-  const backToMessage = () => {
-    const button = bubble.current?.querySelector<HTMLElement>("[aria-haspopup=menu]");
+  const backToMessage = (from = "[aria-haspopup=menu]") => {
+    const button = bubble.current?.querySelector<HTMLElement>(from);
     const target = phone ? bubble.current : button;
     target?.focus({ preventScroll: true });
     // Deleted meanwhile, the bubble takes no focus and has no ⋮.
@@ -300,11 +303,11 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         tabIndex={phone && withMenu ? -1 : undefined}
         // A mention of me is tinted, not outlined: the tail takes the bubble's colour (an
         // outline stopped where the tail began).
-        // A deleted message of mine is a neutral outline, not my colour (WhatsApp's): its place
-        // is kept, nothing of it is left to read.
+        // A deleted message of mine is neutral, not my colour (WhatsApp's): its place is kept,
+        // nothing of it is left to read.
         className={`chat-bubble max-w-[min(80%,36rem)] ${
           mine && deleted
-            ? "border border-base-300 bg-base-100 text-base-content"
+            ? "bg-base-100 text-base-content shadow-sm"
             : mine
             ? failed
               ? "chat-bubble-error"
@@ -322,7 +325,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             onOpenChange={setMenuOpen}
             bubble={bubble}
             preview={message.text ? message.text.slice(0, 150) : message.image ? "Picture" : ""}
-            onReact={reactions ? () => setReacting(true) : undefined}
+            onReact={reactions ? () => setReacting("beside") : undefined}
             quick={
               phone && reactions ? (
                 <reactions.Quick messageId={message._id as string} fromView={message.reactions} onPicked={() => setMenuOpen(false)} inMenu />
@@ -340,13 +343,14 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
             }}
           />
         )}
-        {stored && reacting && reactions && (
+        {stored && reacting !== null && reactions && (
           <reactions.Picker
             messageId={message._id as string}
             fromView={message.reactions}
             onDone={() => {
-              flushSync(() => setReacting(false));
-              backToMessage();
+              const from = reacting === "beside" ? "[data-react-beside]" : undefined;
+              flushSync(() => setReacting(null));
+              backToMessage(from);
             }}
             Panel={EmojiPanel}
           />
@@ -381,7 +385,14 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
               <button
                 type="button"
                 className="block cursor-zoom-in rounded-[calc(var(--radius-field)*0.9)]"
-                onClick={() => onOpenImage({ src: image, from: mine ? "You" : sender.fullName, at: message.createdAt })}
+                onClick={() =>
+                  onOpenImage({
+                    src: image,
+                    from: mine ? "You" : sender.fullName,
+                    label: mine ? "Your picture" : `Picture from ${sender.fullName}`,
+                    at: message.createdAt,
+                  })
+                }
                 aria-label="Open picture"
               >
                 {/* As tall before the picture loads as after: a row that grows when its
@@ -892,6 +903,7 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
         <Lightbox
           src={shown.src}
           alt="Shared picture, full size"
+          label={shown.label}
           from={shown.from}
           when={fullWhen(shown.at)}
           dateTime={shown.at}

@@ -145,7 +145,9 @@ export function QuickReactions({ messageId, fromView, onPicked, inMenu = false, 
         type="button"
         className={`btn btn-ghost btn-square text-2xl ${on ? "bg-primary/15" : ""}`}
         aria-label={`React with ${emoji}`}
-        {...(inMenu ? { role: "menuitemcheckbox", "aria-checked": on } : { "aria-pressed": on })}
+        // In a sheet, a tap's shortcut out of the Tab order: the menu's arrows and first focus
+        // are its entries' (React among them, to the same row in the picker).
+        {...(inMenu ? { role: "menuitemcheckbox", "aria-checked": on, tabIndex: -1 } : { "aria-pressed": on })}
         onClick={() => {
           onPicked();
           void toggleReaction(messageId, emoji, !on);
