@@ -10,7 +10,7 @@ import { TEXT_MAX, characters, firstCharacters } from "../../lib/text";
 const TOO_LONG = `A message holds up to ${TEXT_MAX.toLocaleString("en")} characters: the rest was left out.`;
 
 /** Says that the text cannot hold more (one toast, however often it is said). */
-export function sayTooLong(): void {
+function sayTooLong(): void {
   toast.error(TOO_LONG, { id: "text-limit" });
 }
 
