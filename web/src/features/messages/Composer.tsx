@@ -23,7 +23,7 @@ import { COMPOSER_ID, lastEditable } from "./edits";
 import { EmojiButton } from "./EmojiButton";
 import { type MentionOption, MentionSuggestions, optionId } from "./MentionSuggestions";
 import { sendNewMessage } from "./outbox";
-import { changeFits, composedWithin, fitsMessage, pastedWithin } from "./textLimit";
+import { fitsMessage, textLimit } from "./textLimit";
 import { quoteText } from "./quotes";
 import { typingInput, typingStopped } from "./typing";
 import type { Attachment } from "./useAttachment";
@@ -187,11 +187,11 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
   }
 
   /** New text put in by us rather than typed: drawn now, so the caret can go after what came in. */
-  function put(next: string, caret: number) {
+  function write(next: string) {
     flushSync(() => draftTyped(chatKey, next));
-    textarea.current?.setSelectionRange(caret, caret);
     typingInput(chatKey, next);
   }
+  const limit = textLimit(text, write);
 
   /** An emoji goes in where the caret is, as if typed there. */
   function insert(emoji: string) {
@@ -199,18 +199,16 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
     const start = box?.selectionStart ?? text.length;
     const end = box?.selectionEnd ?? text.length;
     const next = text.slice(0, start) + emoji + text.slice(end);
-    if (fitsMessage(next)) put(next, start + emoji.length);
+    if (!fitsMessage(next)) return;
+    write(next);
+    box?.setSelectionRange(start + emoji.length, start + emoji.length);
   }
 
   /** A picture pasted from the clipboard is attached; pasted text goes in as usual, or what fits of it. */
   function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
     const file = firstFile(event.clipboardData);
     if (!file) {
-      const fitted = pastedWithin(event.currentTarget, event.clipboardData.getData("text"));
-      if (fitted) {
-        event.preventDefault();
-        put(fitted.text, fitted.caret);
-      }
+      limit.onPaste(event);
       return;
     }
     event.preventDefault();
@@ -270,15 +268,12 @@ export function Composer({ chatKey, placeholder, attachment, nameOf, members }: 
             rows={1}
             value={text}
             onChange={(e) => {
-              if (!changeFits(e, text)) return; // counted as the server counts, not by maxLength
+              if (!limit.takes(e)) return; // counted as the server counts, not by maxLength
               draftTyped(chatKey, e.target.value);
               typingInput(chatKey, e.target.value);
               followCaret(e);
             }}
-            onCompositionEnd={(e) => {
-              const fitted = composedWithin(e);
-              if (fitted !== null) put(fitted, fitted.length);
-            }}
+            onCompositionEnd={limit.onCompositionEnd}
             onSelect={followCaret}
             onBlur={() => setMention(null)}
             onKeyDown={onKeyDown}

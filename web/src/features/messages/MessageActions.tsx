@@ -4,7 +4,7 @@ import { createPortal, flushSync } from "react-dom";
 import { Menu, type MenuEntry } from "../../components/ui/Menu";
 import { copyText } from "./copy";
 import { deleteOwnMessage, editOwnMessage } from "./edits";
-import { changeFits, composedWithin, pastedWithin } from "./textLimit";
+import { textLimit } from "./textLimit";
 
 /**
  * The page's Block / Report entries about another person (features/safety), handed down by the
@@ -113,6 +113,7 @@ export function MessageEditor({ messageId, initial, onDone }: { messageId: strin
   const [saving, setSaving] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
   const box = useRef<HTMLDivElement>(null);
+  const limit = textLimit(text, (next) => flushSync(() => setText(next)));
 
   useEffect(() => {
     const el = field.current;
@@ -153,19 +154,10 @@ export function MessageEditor({ messageId, initial, onDone }: { messageId: strin
         ref={field}
         value={text}
         onChange={(e) => {
-          if (changeFits(e, text)) setText(e.target.value);
+          if (limit.takes(e)) setText(e.target.value);
         }}
-        onCompositionEnd={(e) => {
-          const fitted = composedWithin(e);
-          if (fitted !== null) setText(fitted);
-        }}
-        onPaste={(e) => {
-          const fitted = pastedWithin(e.currentTarget, e.clipboardData.getData("text"));
-          if (!fitted) return;
-          e.preventDefault();
-          flushSync(() => setText(fitted.text));
-          field.current?.setSelectionRange(fitted.caret, fitted.caret);
-        }}
+        onCompositionEnd={limit.onCompositionEnd}
+        onPaste={limit.onPaste}
         onKeyDown={onKeyDown}
         aria-label="Edit message"
         disabled={saving}

@@ -3,7 +3,7 @@
  * as the server counts (an emoji is one character). Not the browser's maxLength, which counts
  * UTF-16 units: an emoji filled two places, and 1,000 of them filled the box.
  */
-import type { ChangeEvent, CompositionEvent } from "react";
+import type { ChangeEvent, ClipboardEvent, CompositionEvent } from "react";
 import toast from "react-hot-toast";
 import { TEXT_MAX, characters, firstCharacters } from "../../lib/text";
 
@@ -28,7 +28,7 @@ export function fitsMessage(value: string): boolean {
  * the text longer, and everything while an input method composes (what it shows is not what it
  * will write: `composedWithin` checks that at its end).
  */
-export function changeFits(event: ChangeEvent<HTMLTextAreaElement>, before: string): boolean {
+function changeFits(event: ChangeEvent<HTMLTextAreaElement>, before: string): boolean {
   const box = event.currentTarget;
   const value = box.value;
   const composing = (event.nativeEvent as InputEvent).isComposing === true;
@@ -41,7 +41,7 @@ export function changeFits(event: ChangeEvent<HTMLTextAreaElement>, before: stri
 }
 
 /** At the end of a composition, what fits of the text (null: all of it), said when cut. */
-export function composedWithin(event: CompositionEvent<HTMLTextAreaElement>): string | null {
+function composedWithin(event: CompositionEvent<HTMLTextAreaElement>): string | null {
   const value = event.currentTarget.value;
   if (characters(value) <= TEXT_MAX) return null;
   sayTooLong();
@@ -52,7 +52,7 @@ export function composedWithin(event: CompositionEvent<HTMLTextAreaElement>): st
  * Pasted text that does not fit whole: what fits goes in at the caret, and the person is told.
  * The new text and where its caret goes, or null when all of it fits (the paste goes ahead).
  */
-export function pastedWithin(box: HTMLTextAreaElement, clipboard: string): { text: string; caret: number } | null {
+function pastedWithin(box: HTMLTextAreaElement, clipboard: string): { text: string; caret: number } | null {
   const pasted = clipboard.replace(/\r\n?/g, "\n"); // as a text box keeps line breaks
   const before = box.value.slice(0, box.selectionStart);
   const after = box.value.slice(box.selectionEnd);
@@ -61,4 +61,30 @@ export function pastedWithin(box: HTMLTextAreaElement, clipboard: string): { tex
   const kept = firstCharacters(pasted, room);
   sayTooLong();
   return { text: before + kept + after, caret: before.length + kept.length };
+}
+
+/**
+ * The limit in a box holding `text` (the composer, the editor): `takes` a change or not, and
+ * what a composition or a paste writes is cut to fit. `write` makes a text the box's, drawn
+ * before it returns (flushSync): the caret is then set on the new text.
+ */
+export function textLimit(text: string, write: (next: string) => void) {
+  const put = (box: HTMLTextAreaElement, next: string, caret: number) => {
+    write(next);
+    box.setSelectionRange(caret, caret);
+  };
+  return {
+    takes: (event: ChangeEvent<HTMLTextAreaElement>) => changeFits(event, text),
+    onCompositionEnd(event: CompositionEvent<HTMLTextAreaElement>) {
+      const fitted = composedWithin(event);
+      if (fitted !== null) put(event.currentTarget, fitted, fitted.length);
+    },
+    /** Text pasted (a picture is the caller's): what fits of it, when not all does. */
+    onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+      const fitted = pastedWithin(event.currentTarget, event.clipboardData.getData("text"));
+      if (fitted === null) return;
+      event.preventDefault();
+      put(event.currentTarget, fitted.text, fitted.caret);
+    },
+  };
 }
