@@ -339,6 +339,29 @@ async def test_an_emoji_counts_as_one_character_as_the_server_counts_it(
     assert alice.errors == [] and bob.errors == []
 
 
+async def test_the_editor_keeps_a_message_within_its_length_as_the_composer_does(
+    open_person: Open,
+) -> None:
+    """Editing has the composer's limit, counted alike: a paste that does not fit puts in what
+    fits, and says so (the editor's maxLength dropped the rest without a word)."""
+    alice = await open_person("Alice")
+    await open_person("Bob")
+    await alice.open_chat_with("Bob")
+    await alice.send("short")
+    sent = alice.page.get_by_test_id("message").filter(has_text="short")
+    await expect(sent).to_have_attribute("data-delivery", "sent")
+    await sent.hover()
+    await sent.get_by_role("button", name="Message actions").click()
+    await alice.page.get_by_role("menuitem", name="Edit").click()
+    editor = alice.page.get_by_role("textbox", name="Edit message")
+    await expect(editor).to_be_focused()
+    await paste(editor, "😀" * 2100)
+    await expect(editor).to_have_value("short" + "😀" * 1995)
+    toast = alice.page.get_by_role("status").filter(has_text="A message holds up to 2,000")
+    await expect(toast).to_be_visible()
+    assert alice.errors == []
+
+
 async def test_an_input_method_can_compose_the_last_characters_a_message_holds(
     open_person: Open,
 ) -> None:
