@@ -29,11 +29,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
 from socketspace.app import create_app
+from socketspace.cli import connection_options
 from socketspace.config import Settings
 from socketspace.db import Database, create_engine
 from socketspace.migrations import upgrade
 from socketspace.models import Base
-from socketspace.realtime.transport import WS_PROTOCOL
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get(
@@ -257,10 +257,9 @@ class LiveServer:
             self.app,
             host="127.0.0.1",
             port=port,
-            ws=WS_PROTOCOL,
-            ws_ping_interval=None,  # as `socketspace serve`
             log_level="warning",
             lifespan="on",
+            **connection_options(),  # as `socketspace serve`
         )
         self._server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None

@@ -26,6 +26,37 @@ def env(tmp_path: Path) -> dict[str, str]:
     }
 
 
+# How long Node's HTTP agent (and httpx) keep an idle connection before closing it themselves.
+NODE_IDLE_SECONDS = 5
+
+
+async def keeps_an_idle_connection_open_past(seconds: float, port: int) -> None:
+    """A keep-alive connection left idle for `seconds` is still open and still answers: the
+    client, whose own limit that is, closes it first, never the server as the client reuses it
+    (at uvicorn's default of 5 s, a Node client saw ECONNRESET)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+
+    async def answered() -> None:
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        head = await reader.readuntil(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.lower().split(b"\r\n")
+            if line.startswith(b"content-length:")
+        )
+        await reader.readexactly(length)
+
+    try:
+        await answered()
+        # Nothing comes, not even the connection's end, while the client idles.
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(reader.read(1), seconds + 1)
+        await answered()
+    finally:
+        writer.close()
+
+
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CLI, *args], env=env, capture_output=True, text=True, timeout=60, check=False
@@ -93,6 +124,7 @@ async def test_serve_migrates_and_answers_with_a_generated_secret(env, tmp_path)
                 json={"fullName": "Dee", "email": "dee@example.com", "password": "secret12"},
             )
             assert signup.status_code == 201
+        await keeps_an_idle_connection_open_past(NODE_IDLE_SECONDS, port)
     finally:
         process.terminate()
         await process.wait()

@@ -62,10 +62,29 @@ async def _create_user(settings: Settings, email: str, full_name: str, password:
         await ctx.close()
 
 
+# How long an idle HTTP keep-alive connection stays open. Above the clients' own idle limits
+# (Node's agent and httpx: 5 s; aiohttp: 15 s), so the client closes first: at uvicorn's default
+# (5 s) the server closed as a Node client reused the connection, which the client saw as
+# ECONNRESET. 75 s is nginx's default towards browsers.
+KEEP_ALIVE_SECONDS = 75
+
+
+def connection_options() -> dict[str, Any]:
+    """How `socketspace serve` runs its connections (the test servers use the same)."""
+    from socketspace.realtime.transport import WS_PROTOCOL
+
+    return {
+        "ws": WS_PROTOCOL,
+        "ws_per_message_deflate": False,
+        # Engine.IO's own heartbeat finds a silent peer and closes its WebSocket
+        # (realtime/transport/engine.py): a second ping timer per connection would only cost.
+        "ws_ping_interval": None,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+    }
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
-
-    from socketspace.realtime.transport import WS_PROTOCOL
 
     settings = settings.served_at(args.host, args.port)
     if args.workers > 1:
@@ -90,11 +109,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         "port": args.port,
         "loop": "uvloop",
         "http": "httptools",
-        "ws": WS_PROTOCOL,
-        "ws_per_message_deflate": False,
-        # Engine.IO's own heartbeat finds a silent peer and closes its WebSocket
-        # (realtime/transport/engine.py): a second ping timer per connection would only cost.
-        "ws_ping_interval": None,
+        **connection_options(),
         "log_level": settings.log_level.lower(),
         # uvicorn's own lines go through our handler, in LOG_FORMAT (see logs.py).
         "log_config": logging_config(settings.log_level, settings.log_format),
