@@ -797,7 +797,11 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
   const jumping = useChatStore((s) => s.jumpTarget?.chatKey === chatKey) || jump.startAt !== null;
   const unreadStart = useUnreadStart(chatKey, meId, conversation, jumping);
   const startAt = jump.startAt ?? unreadStart.startAt;
-  const [pinned, pinnedRef, keepEnd, unpin] = usePinnedToEnd(startAt === null, STICKY_PX, !conversation.hasNewer);
+  const { pinned, ref: pinnedRef, keepEnd, unpin, bottomChanged } = usePinnedToEnd(
+    startAt === null,
+    STICKY_PX,
+    !conversation.hasNewer,
+  );
   // A message to edit from the composer comes into view (its bubble then opens the editor).
   const editing = useChatStore((s) => (s.editTarget?.chatKey === chatKey ? s.editTarget.messageId : null));
   useEffect(() => {
@@ -838,13 +842,14 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
     (bottom: boolean) => {
       setAtBottom(bottom);
       setLeftAt(bottom ? null : (last?.key ?? null));
+      bottomChanged(bottom);
       if (!bottom && pinned.current) {
         // Left behind by messages coming faster than the list followed them: catch up. (Never
         // pinned in a window of older messages, whose end is not the newest.)
         list.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "auto" });
       }
     },
-    [last?.key, pinned],
+    [last?.key, pinned, bottomChanged],
   );
 
   // At the bottom, new messages keep it there; my own new message always brings me down.

@@ -54,14 +54,26 @@ export function stillAtEnd(was: boolean, gapBelow: number, movedUp: boolean): bo
  * (the newest message grew — a reaction under it, an edit that made it longer — and the
  * browser kept the offset, leaving what grew under the fold). Not one scrolled up even a
  * little: rows measured as they come into view change the height too, and that must not pull
- * back someone who has just started scrolling up. And `unpin`, for a list about to be scrolled
- * away from its end by the page (before the list hears it left its end, which would bring it back).
+ * back someone who has just started scrolling up. `unpin`, for a list about to be scrolled
+ * away from its end by the page (before the list hears it left its end, which would bring it
+ * back). And `bottomChanged`, for the list's own "at the bottom": a list at its end without
+ * a scroll (all of it fits, as a chat opened at its first unread message often does) sends no
+ * scroll event to say so; left unpinned, it was left behind by the first burst it did not
+ * follow at once.
  */
+export interface PinnedToEnd {
+  pinned: RefObject<boolean>;
+  ref: (element: HTMLElement | Window | null) => void;
+  keepEnd: () => void;
+  unpin: () => void;
+  bottomChanged: (bottom: boolean) => void;
+}
+
 export function usePinnedToEnd(
   initially: boolean,
   nearPx: number,
   endIsNewest: boolean,
-): [RefObject<boolean>, (element: HTMLElement | Window | null) => void, () => void, () => void] {
+): PinnedToEnd {
   const pinned = useRef(initially && endIsNewest);
   const atEnd = useRef(initially && endIsNewest);
   const newest = useRef(endIsNewest);
@@ -100,5 +112,11 @@ export function usePinnedToEnd(
     pinned.current = false;
     atEnd.current = false;
   }, []);
-  return [pinned, ref, keepEnd, unpin];
+  const bottomChanged = useCallback((bottom: boolean) => {
+    const list = element.current;
+    if (!bottom || !list) return;
+    pinned.current = newest.current;
+    atEnd.current = list.scrollHeight - list.scrollTop - list.clientHeight <= AT_END_PX;
+  }, []);
+  return { pinned, ref, keepEnd, unpin, bottomChanged };
 }
