@@ -55,6 +55,8 @@ const user = (_id: string) => ({ _id, fullName: _id, email: `${_id}@example.com`
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
 let socket: FakeSocket;
 let arrived: unknown[];
+/** How many times messages were put in the store (a burst: once). */
+let arrivals: number;
 
 beforeEach(() => {
   disconnectSocket();
@@ -62,10 +64,14 @@ beforeEach(() => {
   socket = new FakeSocket();
   fake.socket = socket;
   arrived = [];
+  arrivals = 0;
   useAuthStore.getState().signedIn(user(ALICE));
   aliceSignedIn();
   connectSocket({
-    messagesArrived: (received) => arrived.push(...received),
+    messagesArrived: (received) => {
+      arrivals += 1;
+      arrived.push(...received);
+    },
     caughtUp: () => undefined,
     reconnected: () => undefined,
     strangerOnline: () => undefined,
@@ -87,9 +93,8 @@ describe("a connection not yet confirmed", () => {
 
   it("lets all of it through once the server says it is me", async () => {
     fake.checks[0]?.(user(ALICE));
-    await settled();
+    await vi.waitFor(() => expect(arrived).toHaveLength(1));
 
-    expect(arrived).toHaveLength(1);
     expect(store().online).toEqual({ [BOB]: true });
     expect(socket.emitted.filter(([event]) => event === "markRead")).toEqual([["markRead", { userId: BOB, upToMessageId: "1" }]]);
   });
@@ -100,6 +105,26 @@ describe("a connection not yet confirmed", () => {
 
     expect([arrived, store().online, socket.emitted]).toEqual([[], {}, []]);
     expect(useAuthStore.getState().status).toBe("signedOut");
+  });
+});
+
+describe("live messages", () => {
+  beforeEach(async () => {
+    fake.checks[0]?.(user(ALICE));
+    await vi.waitFor(() => expect(arrivals).toBe(1));
+  });
+
+  it("go into the store together when they come in a burst", async () => {
+    for (const n of [2, 3, 4]) socket.hear("newMessage", stored(n, BOB, ALICE, `#${n}`));
+    await vi.waitFor(() => expect(arrived).toHaveLength(4));
+    expect(arrivals).toBe(2);
+    expect(store().conversations[BOB]?.messages.map((m) => m.text)).toEqual(["hi", "#2", "#3", "#4"]);
+  });
+
+  it("are in the store before anything heard after them (an edit finds its message)", () => {
+    socket.hear("newMessage", stored(2, BOB, ALICE, "lunch at 12"));
+    socket.hear("messageUpdated", { ...stored(2, BOB, ALICE, "lunch at 1"), editedAt: new Date().toISOString() });
+    expect(store().conversations[BOB]?.messages.map((m) => m.text)).toEqual(["hi", "lunch at 1"]);
   });
 });
 

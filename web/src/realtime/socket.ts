@@ -5,6 +5,7 @@
 import { io, type Socket } from "socket.io-client";
 import { checkSession } from "../api/auth";
 import { ApiError, sessionConfirmed, sessionDoubted, sessionRefused } from "../api/http";
+import { type Gathered, gathered } from "../lib/gathered";
 import { useAuthStore } from "../store/auth";
 import { type ChatTarget, groupKey, useChatStore, type Received } from "../store/chat";
 import { useReactionsStore } from "../store/reactions";
@@ -58,6 +59,13 @@ let detachWindow: (() => void) | null = null;
  * the cookie is, a newMessage may be for another person than the one whose chats are shown.
  */
 let held: (() => void)[] = [];
+/**
+ * Live messages heard and not yet in the store. A burst (a busy group, many at once from my
+ * other device) goes in as one change, so the page draws once, not once per message: a slow
+ * phone drawing 150 in turn fell a minute behind. Any other event heard puts them in first,
+ * so an edit or a read receipt finds its message.
+ */
+let arrivals: Gathered<Message> | null = null;
 const typingExpiry = new Map<string, ReturnType<typeof setTimeout>>();
 
 const store = () => useChatStore.getState();
@@ -79,6 +87,7 @@ export function isConfirming(): boolean {
 /** A server event's handler, held back while the connection is unconfirmed. */
 function heard<A extends unknown[]>(current: Socket, event: string, handler: (...args: A) => void): void {
   current.on(event, (...args: A) => {
+    if (event !== ServerEvent.NEW_MESSAGE) arrivals?.flush();
     if (confirmed === current) handler(...args);
     else if (socket === current) held.push(() => handler(...args));
   });
@@ -210,9 +219,9 @@ export function connectSocket(hooks: SocketHooks): void {
     }
     for (const gone of event.offline) store().userWentOffline(gone.userId, gone.lastSeen);
   });
-  heard(current, ServerEvent.NEW_MESSAGE, (message: Message) => {
-    hooks.messagesArrived([store().messageReceived(message)]);
-  });
+  const heardMessages = gathered<Message>((messages) => hooks.messagesArrived(store().messagesReceived(messages)));
+  arrivals = heardMessages;
+  heard(current, ServerEvent.NEW_MESSAGE, (message: Message) => heardMessages.add(message));
   heard(current, ServerEvent.MESSAGE_UPDATED, (message: Message) => store().messageChanged(message));
   heard(current, ServerEvent.MESSAGE_DELETED, (message: Message) => store().messageChanged(message));
   heard(current, ServerEvent.MESSAGES_READ, (event: MessagesRead) => store().messagesRead(event));
@@ -299,6 +308,8 @@ export function disconnectSocket(): void {
   socket = null;
   confirmed = null;
   held = [];
+  arrivals?.drop(); // the session may be over: they are not put in a store now someone else's
+  arrivals = null;
 }
 
 /** Ask the server again after a doubt about the session turned out to be unfounded. */

@@ -45,6 +45,8 @@ export interface Received {
 
 export interface MessagesActions {
   messageReceived: (message: Message) => Received;
+  /** Live messages heard together (a burst): one change to the store, so one render. */
+  messagesReceived: (messages: Message[]) => Received[];
   messagesSynced: (messages: Message[]) => Received[];
   messageChanged: (message: Message) => void;
 }
@@ -102,36 +104,41 @@ export function applyStored(s: ChatData, message: Message): { next: Partial<Chat
   return { next, received };
 }
 
+/** Stored messages applied in turn to a snapshot: the state after them, and what each did. */
+function appliedAll(s: ChatData, messages: Message[]): { state: ChatData; received: Received[] } {
+  let state = s;
+  const received: Received[] = [];
+  for (const message of messages) {
+    const applied = applyStored(state, message);
+    state = { ...state, ...applied.next };
+    received.push(applied.received);
+  }
+  return { state, received };
+}
+
+/** The parts of the state that applying stored messages changes (applyStored's `next`). */
+function changedByMessages(s: ChatData): Partial<ChatData> {
+  const { conversations, chats, chatOrder, announcement, typing, groupTyping } = s;
+  return { conversations, chats, chatOrder, announcement, typing, groupTyping };
+}
+
 export const createMessagesSlice: ChatSlice<MessagesData & MessagesActions> = (set, get) => ({
   ...initialMessages(),
 
-  messageReceived: (message) => {
-    const { next, received } = applyStored(get(), message);
-    set(next);
+  messageReceived: (message) => get().messagesReceived([message])[0] as Received,
+  messagesReceived: (messages) => {
+    const { state, received } = appliedAll(get(), messages);
+    set(changedByMessages(state));
     return received;
   },
   messagesSynced: (messages) => {
-    const results: Received[] = [];
-    let state: ChatData = get();
-    for (const message of messages) {
-      const { next, received } = applyStored(state, message);
-      state = { ...state, ...next };
-      results.push(received);
-    }
+    const { state, received } = appliedAll(get(), messages);
     // Only a catch-up moves the cursor, never a live message: with several server processes a
     // live message can arrive while an older one is still lost on the way (the server then
     // says resync), and a sync from after the newer one would never bring the older.
     const cursor = state.syncCursor === null ? null : messages.reduce((c, m) => maxId(c, m._id), state.syncCursor);
-    set({
-      conversations: state.conversations,
-      chats: state.chats,
-      chatOrder: state.chatOrder,
-      syncCursor: cursor,
-      announcement: state.announcement,
-      typing: state.typing,
-      groupTyping: state.groupTyping,
-    });
-    return results;
+    set({ ...changedByMessages(state), syncCursor: cursor });
+    return received;
   },
   messageChanged: (message) =>
     set((s) => {
