@@ -53,6 +53,16 @@ const { ALICE, BOB, aliceSignedIn, store, stored } = await import("../store/chat
 
 const user = (_id: string) => ({ _id, fullName: _id, email: `${_id}@example.com`, profilePic: "" }) as unknown as User;
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** After the messages gathered so far have gone into the store (lib/gathered.ts). */
+const handedOver = () =>
+  new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve(undefined);
+    };
+    channel.port2.postMessage(null);
+  });
 let socket: FakeSocket;
 let arrived: unknown[];
 /** How many times messages were put in the store (a burst: once). */
@@ -102,9 +112,19 @@ describe("a connection not yet confirmed", () => {
   it("drops all of it when the session is someone else's", async () => {
     fake.checks[0]?.(user(BOB));
     await settled();
+    await handedOver();
 
     expect([arrived, store().online, socket.emitted]).toEqual([[], {}, []]);
     expect(useAuthStore.getState().status).toBe("signedOut");
+  });
+});
+
+describe("live messages held until the connection was confirmed", () => {
+  it("go in before what was heard after them (an edit finds its message)", async () => {
+    socket.hear("newMessage", stored(2, BOB, ALICE, "lunch at 12"));
+    socket.hear("messageUpdated", { ...stored(2, BOB, ALICE, "lunch at 1"), editedAt: new Date().toISOString() });
+    fake.checks[0]?.(user(ALICE));
+    await vi.waitFor(() => expect(store().conversations[BOB]?.messages.map((m) => m.text)).toEqual(["hi", "lunch at 1"]));
   });
 });
 

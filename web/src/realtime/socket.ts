@@ -84,12 +84,18 @@ export function isConfirming(): boolean {
   return socket !== null && socket.connected && confirmed !== socket;
 }
 
-/** A server event's handler, held back while the connection is unconfirmed. */
+/**
+ * A server event's handler, held back while the connection is unconfirmed. Any event but a new
+ * message first puts the messages gathered before it in the store, heard live or replayed.
+ */
 function heard<A extends unknown[]>(current: Socket, event: string, handler: (...args: A) => void): void {
   current.on(event, (...args: A) => {
-    if (event !== ServerEvent.NEW_MESSAGE) arrivals?.flush();
-    if (confirmed === current) handler(...args);
-    else if (socket === current) held.push(() => handler(...args));
+    const run = () => {
+      if (event !== ServerEvent.NEW_MESSAGE) arrivals?.flush();
+      handler(...args);
+    };
+    if (confirmed === current) run();
+    else if (socket === current) held.push(run);
   });
 }
 

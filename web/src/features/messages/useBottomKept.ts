@@ -112,11 +112,17 @@ export function usePinnedToEnd(
     pinned.current = false;
     atEnd.current = false;
   }, []);
-  const bottomChanged = useCallback((bottom: boolean) => {
-    const list = element.current;
-    if (!bottom || !list) return;
-    pinned.current = newest.current;
-    atEnd.current = list.scrollHeight - list.scrollTop - list.clientHeight <= AT_END_PX;
-  }, []);
+  const bottomChanged = useCallback(
+    (bottom: boolean) => {
+      const list = element.current;
+      if (!bottom || !list) return;
+      // By the list as it is now, as a scroll would judge it: the list's flag comes late and
+      // may have judged rows by their estimated height.
+      const gapBelow = list.scrollHeight - list.scrollTop - list.clientHeight;
+      if (gapBelow < nearPx - 1) pinned.current = newest.current;
+      atEnd.current = gapBelow <= AT_END_PX;
+    },
+    [nearPx],
+  );
   return { pinned, ref, keepEnd, unpin, bottomChanged };
 }

@@ -104,22 +104,21 @@ export function applyStored(s: ChatData, message: Message): { next: Partial<Chat
   return { next, received };
 }
 
-/** Stored messages applied in turn to a snapshot: the state after them, and what each did. */
-function appliedAll(s: ChatData, messages: Message[]): { state: ChatData; received: Received[] } {
+/**
+ * Stored messages applied in turn to a snapshot: what they changed (to set at once), the
+ * state after them, and what each did.
+ */
+function appliedAll(s: ChatData, messages: Message[]): { changed: Partial<ChatData>; state: ChatData; received: Received[] } {
   let state = s;
+  let changed: Partial<ChatData> = {};
   const received: Received[] = [];
   for (const message of messages) {
     const applied = applyStored(state, message);
     state = { ...state, ...applied.next };
+    changed = { ...changed, ...applied.next };
     received.push(applied.received);
   }
-  return { state, received };
-}
-
-/** The parts of the state that applying stored messages changes (applyStored's `next`). */
-function changedByMessages(s: ChatData): Partial<ChatData> {
-  const { conversations, chats, chatOrder, announcement, typing, groupTyping } = s;
-  return { conversations, chats, chatOrder, announcement, typing, groupTyping };
+  return { changed, state, received };
 }
 
 export const createMessagesSlice: ChatSlice<MessagesData & MessagesActions> = (set, get) => ({
@@ -127,17 +126,17 @@ export const createMessagesSlice: ChatSlice<MessagesData & MessagesActions> = (s
 
   messageReceived: (message) => get().messagesReceived([message])[0] as Received,
   messagesReceived: (messages) => {
-    const { state, received } = appliedAll(get(), messages);
-    set(changedByMessages(state));
+    const { changed, received } = appliedAll(get(), messages);
+    set(changed);
     return received;
   },
   messagesSynced: (messages) => {
-    const { state, received } = appliedAll(get(), messages);
+    const { changed, state, received } = appliedAll(get(), messages);
     // Only a catch-up moves the cursor, never a live message: with several server processes a
     // live message can arrive while an older one is still lost on the way (the server then
     // says resync), and a sync from after the newer one would never bring the older.
     const cursor = state.syncCursor === null ? null : messages.reduce((c, m) => maxId(c, m._id), state.syncCursor);
-    set({ ...changedByMessages(state), syncCursor: cursor });
+    set({ ...changed, syncCursor: cursor });
     return received;
   },
   messageChanged: (message) =>
