@@ -4,9 +4,11 @@ ask with auth {settings: true}. Each test on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from tests.api.test_groups import make_group
 from tests.api.test_replies import sent
@@ -38,12 +40,19 @@ async def test_mute_and_pin_are_mine_and_show_in_my_list(alice, bob, carol):
         "type": "direct",
         "_id": bob.id,
         "muted": True,
+        "mutedUntil": None,
         "pinned": False,
         "pinnedAt": None,
     }
     pinned = (await settle(alice, group["_id"], pinned=True)).json()
     assert pinned.pop("pinnedAt")
-    assert pinned == {"type": "group", "_id": group["_id"], "muted": False, "pinned": True}
+    assert pinned == {
+        "type": "group",
+        "_id": group["_id"],
+        "muted": False,
+        "mutedUntil": None,
+        "pinned": True,
+    }
     assert await listed(alice) == {
         bob.id: (True, False),
         carol.id: (False, False),
@@ -57,6 +66,7 @@ async def test_mute_and_pin_are_mine_and_show_in_my_list(alice, bob, carol):
         "type": "direct",
         "_id": bob.id,
         "muted": False,
+        "mutedUntil": None,
         "pinned": False,
         "pinnedAt": None,
     }
@@ -101,11 +111,56 @@ async def test_settings_of_a_conversation_i_am_not_in_are_not_found(alice, bob, 
         assert response.json()["message"]
 
 
+async def test_a_mute_for_a_while_ends_by_itself(alice, bob, carol, db):
+    await sent(alice, bob, "hi")
+    await sent(alice, carol, "hi")
+    before = datetime.now(UTC)
+    answer = await settle(alice, bob.id, mutedFor=8 * 3600)
+    assert answer.status_code == 200, answer.text
+    until = datetime.fromisoformat(answer.json()["mutedUntil"])
+    assert answer.json()["muted"] is True
+    assert before + timedelta(hours=8) <= until <= datetime.now(UTC) + timedelta(hours=8)
+    await settle(alice, carol.id, muted=True)
+    response = await alice.http.get("/api/conversations")
+    assert {c["_id"]: (c["muted"], c["mutedUntil"]) for c in response.json()} == {
+        bob.id: (True, answer.json()["mutedUntil"]),
+        carol.id: (True, None),
+    }
+
+    # Eight hours later (the stored end moved back instead): not muted, with nothing to undo.
+    async with db.write() as session:
+        await session.execute(
+            text("UPDATE conversation_members SET muted_until = :past WHERE user_id = :me"),
+            {"past": datetime.now(UTC) - timedelta(seconds=1), "me": alice.id},
+        )
+    response = await alice.http.get("/api/conversations")
+    assert {c["_id"]: (c["muted"], c["mutedUntil"]) for c in response.json()} == {
+        bob.id: (False, None),
+        carol.id: (False, None),
+    }
+    # Muted again until unmuted: no end.
+    assert (await settle(alice, bob.id, muted=True)).json()["mutedUntil"] is None
+    assert (await listed(alice))[bob.id] == (True, False)
+
+
 @pytest.mark.parametrize(
-    "body", [{"muted": "yes"}, {"pinned": 1}, {"muted": True, "colour": "red"}, []]
+    "body",
+    [
+        {"muted": "yes"},
+        {"pinned": 1},
+        {"muted": True, "colour": "red"},
+        [],
+        {"mutedFor": 59},
+        {"mutedFor": 400 * 24 * 3600},
+        {"mutedFor": "8h"},
+        {"mutedFor": True},
+        {"mutedFor": 3600.5},
+        {"muted": False, "mutedFor": 3600},
+    ],
 )
 async def test_bad_settings_are_clear_400s(alice, bob, body):
     await sent(alice, bob, "hi")
     response = await alice.http.put(f"/api/conversations/{bob.id}/settings", json=body)
     assert response.status_code == 400, response.text
+    assert response.json()["message"]
     assert (await listed(alice))[bob.id] == (False, False)

@@ -6,6 +6,8 @@ person; on a 390x844 phone the menus open from a long-press and from the header.
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.conftest import LiveServer
@@ -64,6 +66,16 @@ async def choose_from_row_menu(page: Page, name: str, item: str) -> None:
     await row(page, name).hover()
     await row_menu(page, name).click()
     await page.get_by_role("menuitem", name=item).click()
+
+
+async def mute_for(page: Page, name: str, how_long: str) -> None:
+    """Answer the Mute question (after a chat's Mute…): for `how_long`."""
+    question = page.get_by_role("dialog", name=f"Mute {name}")
+    # The first choice has the focus, so a keyboard moves among them at once.
+    await expect(question.get_by_role("radio", name="8 hours")).to_be_focused()
+    await question.get_by_role("radio", name=how_long).check()
+    await question.get_by_role("button", name="Mute", exact=True).click()
+    await expect(question).to_have_count(0)
 
 
 async def test_pinned_chats_sit_on_top_in_pin_order_live_elsewhere_and_a_sixth_is_refused(
@@ -142,11 +154,14 @@ async def test_a_muted_chat_is_quiet_grey_and_out_of_the_title_and_follows_to_an
     await page.get_by_test_id("notify-toggle").click()
     await expect(page.get_by_test_id("notify-toggle")).to_have_attribute("aria-pressed", "true")
 
-    # Muted from the conversation's header menu.
+    # Muted from the conversation's header menu, for 8 hours (the first choice).
     await row(page, "Bob").click()
     await page.get_by_role("button", name="Conversation options").click()
     await page.get_by_role("menuitem", name="Mute").click()
-    await expect(row(page, "Bob").get_by_test_id("muted-icon")).to_be_visible()
+    await mute_for(page, "Bob", "8 hours")
+    await expect(
+        row(page, "Bob").get_by_role("img", name=re.compile("^Muted until "))
+    ).to_be_visible()
     await page.keyboard.press("Escape")
     await expect(page.get_by_test_id("no-conversation")).to_be_visible()
     other_tab = await alice.context.new_page()
@@ -177,6 +192,39 @@ async def test_a_muted_chat_is_quiet_grey_and_out_of_the_title_and_follows_to_an
     await choose_from_row_menu(other_tab, "Bob", "Unmute")
     await expect(row(page, "Bob")).to_have_attribute("data-muted", "false")
     await expect(page).to_have_title("(5) SocketSpace")
+    assert alice.errors == []
+
+
+async def test_a_mute_for_a_while_ends_by_itself_on_an_open_page(
+    open_person: Open, browser: Browser, web: LiveServer
+) -> None:
+    """Muted for 8 hours: the bell says until when; once the time has come (the page's clock
+    moved on), the chat is back in the title's count and its bell is gone, without a reload."""
+    alice = await open_person("Alice")
+    alice_id = await user_id(alice)
+    bob, _ = await someone(browser, web, "Bob")
+    await send(bob, web, alice_id, "hi from Bob")
+    page = alice.page
+    await page.clock.install()
+    await page.reload()
+    await expect(page).to_have_title("(1) SocketSpace")
+
+    await choose_from_row_menu(page, "Bob", "Mute")
+    await mute_for(page, "Bob", "8 hours")
+    bell = row(page, "Bob").get_by_test_id("muted-icon")
+    await expect(bell).to_have_attribute("aria-label", re.compile("^Muted until "))
+    await expect(page).to_have_title("SocketSpace")
+    await expect(row(page, "Bob").get_by_test_id("unread-badge")).to_have_class(
+        re.compile("bg-base-300")
+    )
+
+    await page.clock.fast_forward("08:00:01")
+    await expect(bell).to_have_count(0)
+    await expect(row(page, "Bob")).to_have_attribute("data-muted", "false")
+    await expect(page).to_have_title("(1) SocketSpace")
+    # The menu offers Mute again.
+    await choose_from_row_menu(page, "Bob", "Mute")
+    await expect(page.get_by_role("dialog", name="Mute Bob")).to_be_visible()
     assert alice.errors == []
 
 
@@ -228,11 +276,12 @@ async def test_on_a_phone_a_long_press_opens_the_entry_menu_as_a_sheet(open_pers
     await expect(row_menu(page, "Bob")).to_be_hidden()
     await long_press(alice, row(page, "Bob"))
     sheet = page.get_by_test_id("menu-sheet")
-    await expect(sheet.get_by_role("menuitem")).to_have_text(["Pin", "Mute"])
+    await expect(sheet.get_by_role("menuitem")).to_have_text(["Pin", "Mute…"])
     await screenshot(page, "chat-row-sheet-phone")
     await sheet.get_by_role("menuitem", name="Mute").click()
     await expect(sheet).to_have_count(0)
-    await expect(row(page, "Bob").get_by_test_id("muted-icon")).to_be_visible()
+    await mute_for(page, "Bob", "Always")
+    await expect(row(page, "Bob").get_by_role("img", name="Muted", exact=True)).to_be_visible()
     # The long-press did not open the chat.
     await expect(page.get_by_test_id("conversation")).to_have_count(0)
 

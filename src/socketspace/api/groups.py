@@ -12,6 +12,7 @@ from socketspace.models.conversation import OWNER
 from socketspace.schemas.conversation import (
     ConversationSettingsIn,
     ConversationSettingsOut,
+    settings_fields,
     settings_view,
 )
 from socketspace.schemas.group import (
@@ -24,7 +25,7 @@ from socketspace.schemas.group import (
     group_chat_view,
     group_view,
 )
-from socketspace.schemas.message import MessageOut, SendMessageIn, chat_view, iso, message_view
+from socketspace.schemas.message import MessageOut, SendMessageIn, chat_view, message_view
 from socketspace.services import conversation_settings, conversations, groups
 
 router = APIRouter(tags=["groups"])
@@ -165,15 +166,16 @@ async def mark_read(
 async def update_settings(
     key: str, body: ConversationSettingsIn, viewer: CurrentViewer, ctx: ContextDep
 ) -> dict[str, Any]:
-    """Mute or pin a conversation of mine (`key`: the other person's id, or the group's), on
-    all my devices: my connections that ask with auth {settings: true} get
-    `conversationSettings`. At most 5 pinned."""
+    """Mute (until unmuted, or `mutedFor` seconds) or pin a conversation of mine (`key`: the
+    other person's id, or the group's), on all my devices: my connections that ask with auth
+    {settings: true} get `conversationSettings`. At most 5 pinned."""
     settings = await conversation_settings.update_settings(
         ctx.db,
         ctx.notifier,
         viewer_id=viewer.user_id,
         key=key,
         muted=body.muted,
+        muted_for=body.mutedFor,
         pinned=body.pinned,
     )
     return settings_view(settings)
@@ -195,9 +197,7 @@ async def conversations_list(
             entry = group_chat_view(page.groups[index])
         else:
             entry = {"type": "direct", **chat_view(page.direct[index])}
-        muted, pinned_at = mine.get((kind, entry["_id"]), (False, None))
-        entry["muted"] = muted
-        entry["pinned"], entry["pinnedAt"] = pinned_at is not None, iso(pinned_at)
+        entry.update(settings_fields(mine.get((kind, entry["_id"]))))
         listed.append(entry)
     headers = {"X-Has-More": "true" if page.has_more else "false"}
     if page.next_before is not None:

@@ -58,4 +58,6 @@ class ConversationMember(Base):
     left_at_message_id: Mapped[int | None] = mapped_column(BigId, default=None)
     # The member's own settings of the conversation, on every device of theirs.
     muted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When a mute for a while ends (None: muted until unmuted); past it, not muted.
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

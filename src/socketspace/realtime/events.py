@@ -34,8 +34,8 @@ USER_UPDATED: Final = "userUpdated"
 # connections that ask with auth {reactions: true} (they join reactions_room), a group's
 # message's to its current members' such connections.
 REACTIONS_UPDATED: Final = "reactionsUpdated"
-# {type, _id, muted, pinned, pinnedAt}: I changed my settings of a conversation; to my connections
-# that ask with auth {settings: true} (they join settings_room).
+# {type, _id, muted, mutedUntil, pinned, pinnedAt}: I changed my settings of a conversation; to my
+# connections that ask with auth {settings: true} (they join settings_room).
 CONVERSATION_SETTINGS: Final = "conversationSettings"
 
 # Client -> server, each answered by an ack {ok: true, ...} or {ok: false, code, message}.

@@ -1,10 +1,11 @@
 """A person's own settings of a conversation: muted (no sound or notification on their
-devices) and pinned (at the top of their list, at most PINNED_MAX). Kept on the server so they
-follow the person to every device; their other tabs learn a change live."""
+devices; until unmuted, or for a while) and pinned (at the top of their list, at most
+PINNED_MAX). Kept on the server so they follow the person to every device; their other tabs
+learn a change live. A mute's end needs no job: past it, the row reads as not muted."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -29,8 +30,14 @@ async def update_settings(
     key: str,
     muted: bool | None,
     pinned: bool | None,
+    muted_for: int | None = None,
 ) -> ConversationSettings:
-    """Change what is given; the viewer's other tabs learn the result after the commit."""
+    """Change what is given; the viewer's other tabs learn the result after the commit.
+    `muted_for` (seconds): muted until then (with `muted` true or not given)."""
+    if muted is False and muted_for is not None:
+        raise InvalidInput(
+            "mutedFor is how long to mute: it cannot come with muted false.", code="invalid_mute"
+        )
     kind = "direct" if not key.isdigit() else "group"
     async with db.write() as session:
         if kind == "direct":
@@ -49,8 +56,11 @@ async def update_settings(
         )
         if member is None:
             raise NotFound("Conversation not found.", code="conversation_not_found")
-        if muted is not None:
-            member.muted = muted
+        now = utcnow()
+        if muted_for is not None:
+            member.muted, member.muted_until = True, now + timedelta(seconds=muted_for)
+        elif muted is not None:
+            member.muted, member.muted_until = muted, None
         if pinned is True and member.pinned_at is None:
             already = await session.scalar(
                 select(func.count()).where(
@@ -65,31 +75,38 @@ async def update_settings(
             member.pinned_at = utcnow()
         elif pinned is False:
             member.pinned_at = None
-        settings = ConversationSettings(kind, key, member.muted, member.pinned_at)
+        settings = ConversationSettings.stored(
+            kind,
+            key,
+            muted=member.muted,
+            muted_until=member.muted_until,
+            pinned_at=member.pinned_at,
+            now=now,
+        )
     await notifier.conversation_settings_changed(viewer_id, settings)
     return settings
 
 
-async def settings_of(
-    db: Database, viewer_id: str
-) -> dict[tuple[str, str], tuple[bool, datetime | None]]:
-    """The viewer's muted or pinned conversations: (kind, key) -> (muted, pinned at)."""
+async def settings_of(db: Database, viewer_id: str) -> dict[tuple[str, str], ConversationSettings]:
+    """The viewer's muted or pinned conversations, by (kind, key)."""
     async with db.read() as session:
         rows = await session.execute(
             select(
                 ConversationMember.conversation_id,
                 ConversationMember.partner_id,
                 ConversationMember.muted,
+                ConversationMember.muted_until,
                 ConversationMember.pinned_at,
             ).where(
                 ConversationMember.user_id == viewer_id,
                 ConversationMember.muted | ConversationMember.pinned_at.is_not(None),
             )
         )
-        return {
-            ("direct", partner) if partner else ("group", str(conversation)): (
-                bool(muted),
-                pinned_at,
-            )
-            for conversation, partner, muted, pinned_at in rows
-        }
+    now = utcnow()
+    found = {}
+    for conversation, partner, muted, muted_until, pinned_at in rows:
+        kind, key = ("direct", partner) if partner else ("group", str(conversation))
+        found[kind, key] = ConversationSettings.stored(
+            kind, key, muted=bool(muted), muted_until=muted_until, pinned_at=pinned_at, now=now
+        )
+    return found

@@ -5,9 +5,16 @@
 import type { ConversationSettingsChanged } from "../types";
 import { request } from "./http";
 
+/** What to change: muted (true alone: until unmuted), muted for `mutedFor` seconds, pinned. */
+export interface SettingsChange {
+  muted?: boolean;
+  mutedFor?: number;
+  pinned?: boolean;
+}
+
 export async function saveConversationSettings(
   key: string,
-  change: { muted?: boolean; pinned?: boolean },
+  change: SettingsChange,
 ): Promise<ConversationSettingsChanged> {
   const path = `/conversations/${encodeURIComponent(key)}/settings`;
   return (await request<ConversationSettingsChanged>(path, { method: "PUT", body: change })).data;

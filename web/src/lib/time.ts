@@ -17,6 +17,12 @@ export function shortWhen(iso: string, now: Date = new Date()): string {
   return sameDay(date, now) ? timeFormat.format(date) : dayFormat.format(date);
 }
 
+/** "14:05" today, "Mar 3, 14:05" later: when a mute for a while ends. */
+export function untilWhen(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  return sameDay(date, now) ? timeFormat.format(date) : `${dayFormat.format(date)}, ${timeFormat.format(date)}`;
+}
+
 export function fullWhen(iso: string): string {
   return fullFormat.format(new Date(iso));
 }

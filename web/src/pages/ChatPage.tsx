@@ -6,7 +6,9 @@ import { ChatSidebar } from "../features/chats/ChatSidebar";
 import { SidebarSearch } from "../features/search/MessageSearch";
 import { loadChats, loadContacts, loadWhatFailed, noticeArrivals, noticeStranger, refreshChats } from "../features/chats/lists";
 import { useUnreadTitle } from "../features/chats/useUnreadTitle";
+import { MuteDialog } from "../features/chats/MuteDialog";
 import { settingsEntries } from "../features/chats/settings";
+import { useMuteEnds } from "../features/chats/useMuteEnds";
 import { ForwardDialog, type Forwarding } from "../features/forward/ForwardDialog";
 import { Announcer, Conversation, HeaderToolsSlot, NoConversation } from "../features/messages/Conversation";
 import { ForwardSlot, ReactionSlot } from "../features/messages/MessageList";
@@ -60,6 +62,7 @@ export default function ChatPage() {
   const [forwarding, setForwarding] = useState<Forwarding | null>(null);
   const activeGroup = activeId ? groupIdOf(activeId) : null;
   useUnreadTitle();
+  useMuteEnds();
 
   useEffect(() => {
     if (!meId) return;
@@ -163,6 +166,7 @@ export default function ChatPage() {
       {creatingGroup && <CreateGroupDialog onClose={() => setCreatingGroup(false)} />}
       {panelOpen && activeGroup && <GroupPanel groupId={activeGroup} onClose={() => setPanelOpen(false)} />}
       {forwarding && <ForwardDialog forwarding={forwarding} onClose={() => setForwarding(null)} />}
+      <MuteDialog />
       <Announcer />
     </div>
   );

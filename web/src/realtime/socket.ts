@@ -7,7 +7,7 @@ import { checkSession } from "../api/auth";
 import { ApiError, sessionConfirmed, sessionDoubted, sessionRefused } from "../api/http";
 import { type Gathered, gathered } from "../lib/gathered";
 import { useAuthStore } from "../store/auth";
-import { type ChatTarget, groupKey, useChatStore, type Received } from "../store/chat";
+import { type ChatTarget, groupKey, settingsOf, useChatStore, type Received } from "../store/chat";
 import { useReactionsStore } from "../store/reactions";
 import type {
   Ack,
@@ -255,10 +255,7 @@ export function connectSocket(hooks: SocketHooks): void {
   );
   // Muted or pinned in another tab or on another device.
   heard(current, ServerEvent.CONVERSATION_SETTINGS, (event: ConversationSettingsChanged) =>
-    store().chatSettingsChanged(event.type === "group" ? groupKey(event._id) : event._id, {
-      muted: event.muted,
-      pinnedAt: event.pinnedAt ?? null,
-    }),
+    store().chatSettingsChanged(event.type === "group" ? groupKey(event._id) : event._id, settingsOf(event)),
   );
   // Still connected, but events meant for us may have been lost on the server's side.
   // Reactions too: a lost reactionsUpdated is in no sync answer.

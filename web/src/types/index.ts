@@ -210,19 +210,18 @@ export interface GroupRemoved {
 export interface ConversationSettings {
   /** No sound and no notification; its unread count is greyed and left out of the title. */
   muted?: boolean;
+  /** When a mute for a while ends (null: muted until unmuted, or not muted). */
+  mutedUntil?: string | null;
   pinned?: boolean;
   /** When I pinned it (null: not pinned): the latest pin lists first. */
   pinnedAt?: string | null;
 }
 
 /** `conversationSettings`: I changed them in another tab or on another device. */
-export interface ConversationSettingsChanged {
+export interface ConversationSettingsChanged extends ConversationSettings {
   type: "direct" | "group";
   /** The other person's id, or the group's. */
   _id: string;
-  muted: boolean;
-  pinned: boolean;
-  pinnedAt: string | null;
 }
 
 /** A row of GET /api/conversations: a direct chat (a person) or a group. */

@@ -6,7 +6,7 @@ import { SearchField } from "../../components/ui/SearchField";
 import { PHONE_QUERY, useMediaQuery } from "../../components/ui/useMediaQuery";
 import { firstName, systemText, typingSentence } from "../../lib/groupText";
 import { matchesName } from "../../lib/people";
-import { shortWhen } from "../../lib/time";
+import { shortWhen, untilWhen } from "../../lib/time";
 import { markOnce } from "../../lib/perf";
 import {
   type ChatEntry,
@@ -126,7 +126,7 @@ interface RowProps {
   trailing?: ReactNode;
   unread?: number;
   /** A chats-list entry: its menu (pin, mute) and what its settings show. */
-  chat?: { key: string; muted: boolean; pinned: boolean; mentions: number; phone: boolean };
+  chat?: { key: string; muted: boolean; mutedUntil: string | null; pinned: boolean; mentions: number; phone: boolean };
 }
 
 function personRow(person: Person) {
@@ -143,6 +143,16 @@ function MentionBadge({ count }: { count: number }) {
   return (
     <span className="badge badge-primary badge-sm shrink-0 px-1.5 font-bold" data-testid="mention-badge" title={`${count} mentions of you`}>
       @<span className="sr-only"> {count} mentions of you</span>
+    </span>
+  );
+}
+
+/** A struck bell; a mute for a while says when it ends (read out, and on hover). */
+function MutedIcon({ until }: { until: string | null }) {
+  const label = until ? `Muted until ${untilWhen(until)}` : "Muted";
+  return (
+    <span title={label} className="inline-flex">
+      <BellOff className="size-3.5" aria-label={label} role="img" data-testid="muted-icon" />
     </span>
   );
 }
@@ -194,7 +204,7 @@ function Row({ who, online, active, onOpen, secondary, trailing, unread = 0, cha
             </span>
             {who.group && <span className="sr-only">(group)</span>}
             <span className="flex shrink-0 items-center gap-1 text-base-content/70">
-              {muted && <BellOff className="size-3.5" aria-label="Muted" role="img" data-testid="muted-icon" />}
+              {muted && <MutedIcon until={chat?.mutedUntil ?? null} />}
               {chat?.pinned && <Pin className="size-3.5" aria-label="Pinned" role="img" data-testid="pinned-icon" />}
               {trailing && (
                 <span className="text-xs" data-testid="chat-time">
@@ -460,7 +470,14 @@ export function ChatSidebar({ header, onNewGroup, MessageSearch }: ChatSidebarPr
                         }
                         trailing={entry.lastMessage ? shortWhen(entry.lastMessage.createdAt) : undefined}
                         unread={entry.unreadCount}
-                        chat={{ key, muted: entry.muted, pinned: entry.pinnedAt !== null, mentions: entry.mentionCount, phone }}
+                        chat={{
+                          key,
+                          muted: entry.muted,
+                          mutedUntil: entry.mutedUntil ?? null,
+                          pinned: entry.pinnedAt !== null,
+                          mentions: entry.mentionCount,
+                          phone,
+                        }}
                       />
                     ))}
                   </ul>

@@ -1,38 +1,47 @@
 /**
- * Mute and pin, mine on every device: changed here at once (the list moves, the icons show),
+ * Mute (until unmuted, or for a while) and pin, mine on every device: changed here at once (the list moves, the icons show),
  * saved on the server, undone with the server's reason when it refuses (a sixth pin, a chat that
  * is gone). My other tabs hear `conversationSettings` (realtime/socket.ts).
  */
 import { Bell, BellOff, Pin, PinOff } from "lucide-react";
 import toast from "react-hot-toast";
 import { ApiError, errorMessage } from "../../api/http";
-import { saveConversationSettings } from "../../api/conversationSettings";
+import { type SettingsChange, saveConversationSettings } from "../../api/conversationSettings";
 import type { MenuEntry } from "../../components/ui/Menu";
-import { type EntrySettings, groupIdOf, isGroupKey, useChatStore } from "../../store/chat";
+import { type EntrySettings, groupIdOf, isGroupKey, mutedAt, settingsOf, useChatStore } from "../../store/chat";
+import { askMute } from "./muteQuestion";
 
 const store = () => useChatStore.getState();
 
 /** The server names a direct chat by the other person's id, a group by its own. */
 const serverKey = (chatKey: string) => groupIdOf(chatKey) ?? chatKey;
 
-export async function changeSettings(chatKey: string, change: { muted?: boolean; pinned?: boolean }): Promise<void> {
+export async function changeSettings(chatKey: string, change: SettingsChange): Promise<void> {
   const before = store().chats[chatKey];
   if (!before) return;
   const pinnedAt = (pinned: boolean | undefined, was: string | null) =>
     pinned === undefined ? was : pinned ? (was ?? new Date().toISOString()) : null;
-  store().chatSettingsChanged(chatKey, {
-    muted: change.muted ?? before.muted,
+  const muting = change.mutedFor !== undefined || change.muted !== undefined;
+  const asked: EntrySettings = {
+    muted: change.mutedFor !== undefined ? true : (change.muted ?? before.muted),
+    mutedUntil: !muting
+      ? (before.mutedUntil ?? null)
+      : change.mutedFor !== undefined
+        ? new Date(Date.now() + change.mutedFor * 1000).toISOString()
+        : null,
     pinnedAt: pinnedAt(change.pinned, before.pinnedAt),
-  });
+  };
+  store().chatSettingsChanged(chatKey, asked);
   try {
     const saved = await saveConversationSettings(serverKey(chatKey), change);
-    store().chatSettingsChanged(chatKey, { muted: saved.muted, pinnedAt: saved.pinnedAt });
+    store().chatSettingsChanged(chatKey, settingsOf(saved));
   } catch (error) {
     // Only what this change touched goes back: another change may have followed it meanwhile.
     const now = store().chats[chatKey];
     if (now) {
       const undone: EntrySettings = {
-        muted: change.muted === undefined ? now.muted : before.muted,
+        muted: muting ? before.muted : now.muted,
+        mutedUntil: (muting ? before.mutedUntil : now.mutedUntil) ?? null,
         pinnedAt: change.pinned === undefined ? now.pinnedAt : before.pinnedAt,
       };
       store().chatSettingsChanged(chatKey, undone);
@@ -62,11 +71,12 @@ export function settingsEntries(chatKey: string): MenuEntry[] {
       : { label: "Pin", icon: Pin, onSelect: () => void changeSettings(chatKey, { pinned: true }) },
     entry.muted
       ? { label: "Unmute", icon: Bell, onSelect: () => void changeSettings(chatKey, { muted: false }) }
-      : { label: "Mute", icon: BellOff, onSelect: () => void changeSettings(chatKey, { muted: true }) },
+      : { label: "Mute…", icon: BellOff, onSelect: () => askMute(chatKey) },
   ];
 }
 
 /** Whether what arrives in this conversation may make a sound or a notification. */
 export function isMuted(chatKey: string): boolean {
-  return store().chats[chatKey]?.muted ?? false;
+  const entry = store().chats[chatKey];
+  return entry !== undefined && mutedAt(entry, Date.now());
 }

@@ -61,13 +61,13 @@ describe("pinned conversations", () => {
   it("follow a change of settings: a new pin goes on top, an unpinned chat back among the rest", () => {
     store().conversationsLoaded([summary(CAROL, 30, "2026-03-01T10:00:00.000Z"), summary(DAN, 20), summary(BOB, 10)]);
 
-    store().chatSettingsChanged(BOB, { muted: true, pinnedAt: "2026-03-01T12:00:00.000Z" });
+    store().chatSettingsChanged(BOB, { muted: true, mutedUntil: null, pinnedAt: "2026-03-01T12:00:00.000Z" });
     expect(shown()).toEqual([BOB, CAROL, DAN]);
     expect(store().chats[BOB]?.muted).toBe(true);
 
-    store().chatSettingsChanged(CAROL, { muted: false, pinnedAt: null });
+    store().chatSettingsChanged(CAROL, { muted: false, mutedUntil: null, pinnedAt: null });
     expect(shown()).toEqual([BOB, CAROL, DAN]);
-    store().chatSettingsChanged(BOB, { muted: true, pinnedAt: null });
+    store().chatSettingsChanged(BOB, { muted: true, mutedUntil: null, pinnedAt: null });
     expect(shown()).toEqual([CAROL, DAN, BOB]);
   });
 

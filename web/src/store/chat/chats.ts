@@ -4,7 +4,7 @@
  * (listOrder puts the pinned on top). The server's snapshot loads it; live messages keep it current.
  */
 import { compareIds, maxId } from "../../lib/ids";
-import type { ChatSummary, ConversationSummary, LastMessage, Message } from "../../types";
+import type { ChatSummary, ConversationSettings, ConversationSummary, LastMessage, Message } from "../../types";
 import { emptyConversation, laterRead } from "./conversations";
 import { groupKey } from "./keys";
 import type { ChatData, ChatSlice, LoadStatus } from "./state";
@@ -22,6 +22,8 @@ export interface ChatEntry {
   readUpTo?: string | null;
   /** No sound, no notification, a grey badge, not in the title's count. */
   muted: boolean;
+  /** When a mute for a while ends (absent or null: no end). */
+  mutedUntil?: string | null;
   /** When I pinned it; null: not pinned. */
   pinnedAt: string | null;
 }
@@ -29,7 +31,28 @@ export interface ChatEntry {
 /** Mine, on every device: what a conversation's settings are now. */
 export interface EntrySettings {
   muted: boolean;
+  mutedUntil: string | null;
   pinnedAt: string | null;
+}
+
+/** A conversation's settings as the server gives them (a server without some: not set). */
+export function settingsOf(view: ConversationSettings): EntrySettings {
+  return { muted: view.muted ?? false, mutedUntil: view.mutedUntil ?? null, pinnedAt: view.pinnedAt ?? null };
+}
+
+/** Whether a mute is on at `now` (ms): a mute for a while ends by itself. */
+export function mutedAt(entry: Pick<ChatEntry, "muted" | "mutedUntil">, now: number): boolean {
+  return entry.muted && (entry.mutedUntil == null || Date.parse(entry.mutedUntil) > now);
+}
+
+/** The earliest end of a mute for a while in the list (null: none). */
+export function nextMuteEnd(chats: Record<string, ChatEntry>): string | null {
+  let next: string | null = null;
+  for (const entry of Object.values(chats)) {
+    const end = entry.muted ? entry.mutedUntil : null;
+    if (end != null && (next === null || Date.parse(end) < Date.parse(next))) next = end;
+  }
+  return next;
 }
 
 export interface ChatsData {
@@ -48,6 +71,8 @@ export interface ChatsActions {
   chatsFailed: () => void;
   /** Muted or pinned: asked here (at once, undone when refused) or heard from another tab. */
   chatSettingsChanged: (chatKey: string, settings: EntrySettings) => void;
+  /** Mutes for a while whose end is past at `now` (ms) are off. */
+  mutesEnded: (now: number) => void;
 }
 
 export function initialChats(): ChatsData {
@@ -215,7 +240,7 @@ function listLoaded(s: ChatData, summaries: ConversationSummary[]): Partial<Chat
     const { lastMessage, unreadCount } = summary;
     const readUpTo = summary.readUpTo ?? null;
     const mentionCount = summary.type === "group" ? (summary.mentionCount ?? 0) : 0;
-    const settings: EntrySettings = { muted: summary.muted ?? false, pinnedAt: summary.pinnedAt ?? null };
+    const settings = settingsOf(summary);
     const live = s.chats[key];
     // A live message newer than this snapshot keeps the live entry.
     const liveIsNewer =
@@ -266,5 +291,13 @@ export const createChatsSlice: ChatSlice<ChatsData & ChatsActions> = (set) => ({
       // Settings of a chat the list does not hold yet come with its entry when it loads.
       const entry = s.chats[chatKey];
       return entry ? { chats: { ...s.chats, [chatKey]: { ...entry, ...settings } } } : {};
+    }),
+  mutesEnded: (now) =>
+    set((s) => {
+      const ended = Object.values(s.chats).filter((entry) => entry.muted && !mutedAt(entry, now));
+      if (ended.length === 0) return {};
+      const chats = { ...s.chats };
+      for (const entry of ended) chats[entry.chatKey] = { ...entry, muted: false, mutedUntil: null };
+      return { chats };
     }),
 });

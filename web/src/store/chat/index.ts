@@ -36,7 +36,7 @@ export const useChatStore = create<ChatState>()((...a) => ({
 }));
 
 export type { ChatActions, ChatData, ChatState, LoadStatus } from "./state";
-export { type ChatEntry, type EntrySettings, listOrder } from "./chats";
+export { type ChatEntry, type EntrySettings, listOrder, mutedAt, nextMuteEnd, settingsOf } from "./chats";
 export { isDraft } from "./drafts";
 export { type GroupInfo, nameOf, seenBy, typingNames } from "./groups";
 export { type ChatTarget, chatKeyOf, groupIdOf, groupKey, isGroupKey, targetOf } from "./keys";
