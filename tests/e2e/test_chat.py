@@ -68,6 +68,16 @@ async def test_two_people_sign_up_and_chat_both_ways_and_a_reload_keeps_the_hist
     await expect(bob.bubbles("Perfect, see you there!")).to_have_count(1)
     # Bob has the conversation open, so Alice's last message is read.
     await expect(alice.page.get_by_test_id("status-read").last).to_be_visible()
+    # "Seen" is said in words under her newest seen message only; the older one keeps the two
+    # ticks, named on hover and for a screen reader.
+    seen = alice.page.get_by_test_id("status-read")
+    await expect(seen).to_have_count(2)
+    await expect(seen.first).to_have_attribute("title", "Seen")
+    await expect(seen.first).to_have_text("Seen")
+    await expect(seen.last).not_to_have_attribute("title", "Seen")
+    older, newest = [await status.bounding_box() for status in (seen.first, seen.last)]
+    assert older is not None and newest is not None
+    assert older["width"] < 20 < newest["width"], (older, newest)
 
     # A picture: picked, previewed, sent over REST, shown on both sides.
     await alice.page.get_by_test_id("image-input").set_input_files(picture)

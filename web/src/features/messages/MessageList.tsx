@@ -24,7 +24,7 @@ import { systemText } from "../../lib/groupText";
 import { compareIds } from "../../lib/ids";
 import { clockTime, dayLabel, fullWhen } from "../../lib/time";
 import { safeImageUrl } from "../../lib/urls";
-import { type Conversation, firstUnreadIndex, type GroupInfo, seenBy, useChatStore } from "../../store/chat";
+import { type Conversation, firstUnreadIndex, furthestReadByOthers, type GroupInfo, seenBy, useChatStore } from "../../store/chat";
 import { useSafetyStore } from "../../store/safety";
 import type { ChatMessage } from "../../store/conversation";
 import type { GroupMember, Person, Quote } from "../../types";
@@ -91,7 +91,7 @@ function focusWhenDrawn(element: HTMLElement | null, frames = Math.round(HIGHLIG
  * "Seen by N" under my message in a group; the names open on the line below on click or Enter
  * (in the row, not over it: nothing to clip at the list's edge, and the list measures it).
  */
-function SeenBy({ readers }: { readers: GroupMember[] }) {
+function SeenBy({ readers, inWords }: { readers: GroupMember[]; inWords: boolean }) {
   const [open, setOpen] = useState(false);
   const listId = useId();
   function onKeyDown(event: KeyboardEvent) {
@@ -110,8 +110,10 @@ function SeenBy({ readers }: { readers: GroupMember[] }) {
         aria-controls={listId}
         onClick={() => setOpen((o) => !o)}
         data-testid="seen-by"
+        title={inWords ? undefined : `Seen by ${readers.length}`}
       >
-        <CheckCheck className="size-3.5" aria-hidden="true" /> Seen by {readers.length}
+        <CheckCheck className="size-3.5" aria-hidden="true" />
+        <span className={inWords ? "" : "sr-only"}>Seen by {readers.length}</span>
       </button>
       {open && (
         <ul
@@ -132,7 +134,24 @@ function SeenBy({ readers }: { readers: GroupMember[] }) {
   );
 }
 
-function Status({ message, readUpTo, group, meId }: { message: ChatMessage; readUpTo: string | null; group: GroupInfo | null; meId: string }) {
+/**
+ * My message's state: sending, sent (a tick), seen (two). "Seen" is said in words under my
+ * newest seen message only (`inWords`), as Messenger and iMessage do; the older ones keep the
+ * two ticks (named for a screen reader and on hover).
+ */
+function Status({
+  message,
+  readUpTo,
+  group,
+  meId,
+  inWords,
+}: {
+  message: ChatMessage;
+  readUpTo: string | null;
+  group: GroupInfo | null;
+  meId: string;
+  inWords: boolean;
+}) {
   if (message.delivery === "pending")
     return (
       <span className="inline-flex items-center gap-1" data-testid="status-pending">
@@ -142,12 +161,13 @@ function Status({ message, readUpTo, group, meId }: { message: ChatMessage; read
   if (message.delivery === "failed") return null;
   if (group && message._id !== null) {
     const readers = seenBy(group.members, meId, message._id);
-    if (readers.length > 0) return <SeenBy readers={readers} />;
+    if (readers.length > 0) return <SeenBy readers={readers} inWords={inWords} />;
   }
   const read = !group && message._id !== null && readUpTo !== null && compareIds(readUpTo, message._id) >= 0;
   return read ? (
-    <span className="inline-flex items-center gap-1 text-primary" data-testid="status-read">
-      <CheckCheck className="size-3.5" aria-hidden="true" /> Seen
+    <span className="inline-flex items-center gap-1 text-primary" data-testid="status-read" title={inWords ? undefined : "Seen"}>
+      <CheckCheck className="size-3.5" aria-hidden="true" />
+      <span className={inWords ? "" : "sr-only"}>Seen</span>
     </span>
   ) : (
     <span className="inline-flex items-center" data-testid="status-sent" title="Sent">
@@ -169,6 +189,8 @@ interface BubbleProps {
   showName: boolean;
   readUpTo: string | null;
   group: GroupInfo | null;
+  /** My newest seen message: its status says so in words. */
+  seenInWords: boolean;
   /** A phone: a tap on my bubble opens its actions as a bottom sheet. */
   phone: boolean;
   onOpenImage: (shown: ShownPicture) => void;
@@ -216,7 +238,22 @@ function insideControl(target: EventTarget): boolean {
   return target instanceof Element && target.closest("button, a, textarea, input") !== null;
 }
 
-function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, readUpTo, group, phone, onOpenImage, safetyEntries, nameOf }: BubbleProps) {
+function Bubble({
+  message,
+  chatKey,
+  meId,
+  mine,
+  sender,
+  showAvatar,
+  showName,
+  readUpTo,
+  group,
+  seenInWords,
+  phone,
+  onOpenImage,
+  safetyEntries,
+  nameOf,
+}: BubbleProps) {
   const failed = message.delivery === "failed";
   const deleted = message.deletedAt !== null;
   const image = safeImageUrl(message.image);
@@ -422,7 +459,7 @@ function Bubble({ message, chatKey, meId, mine, sender, showAvatar, showName, re
         </time>
         {message.editedAt && !deleted && <span data-testid="edited">· edited</span>}
         {/* Seen or not, a deleted message has nothing left to be read. */}
-        {mine && !deleted && <Status message={message} readUpTo={readUpTo} group={group} meId={meId} />}
+        {mine && !deleted && <Status message={message} readUpTo={readUpTo} group={group} meId={meId} inWords={seenInWords} />}
       </div>
       {stored && reactions && (
         <reactions.Bar
@@ -539,6 +576,8 @@ interface RowContext {
   chatKey: string;
   meId: string;
   readUpTo: string | null;
+  /** My newest message someone has seen (its status is said in words). */
+  seenMark: string | null;
   conversation: Conversation;
   group: GroupInfo | null;
   senderOf: (userId: string) => Person;
@@ -552,6 +591,17 @@ interface RowContext {
   /** The first of the messages that were unread when the chat was opened, and how many there were. */
   unread: { from: string; count: number } | null;
   safetyEntries: SafetyEntriesOf;
+}
+
+/** My newest message up to `readUpTo` (what the others have read) that shows a status. */
+function newestSeenOfMine(messages: ChatMessage[], meId: string, readUpTo: string | null): string | null {
+  if (readUpTo === null) return null;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i] as ChatMessage;
+    if (m._id === null || compareIds(m._id, readUpTo) > 0) continue;
+    if (m.senderId === meId && m.kind !== "system" && !m.deletedAt) return m._id;
+  }
+  return null;
 }
 
 /** Two neighbours in one run: the same person's messages, no system message between. */
@@ -609,6 +659,7 @@ function Row({ index, message, context }: { index: number; message: ChatMessage;
           showName={group !== null && (!sameRun(previous, message) || newDay)}
           readUpTo={readUpTo}
           group={group}
+          seenInWords={message._id !== null && message._id === context.seenMark}
           phone={context.phone}
           onOpenImage={context.openImage}
           safetyEntries={context.safetyEntries}
@@ -869,6 +920,7 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
     chatKey,
     meId,
     readUpTo: partnerReadUpTo,
+    seenMark: newestSeenOfMine(messages, meId, group ? furthestReadByOthers(group.members, meId) : partnerReadUpTo),
     conversation,
     group,
     senderOf,

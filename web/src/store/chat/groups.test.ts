@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { groupKey, seenBy, typingNames } from "./index";
+import { furthestReadByOthers, groupKey, seenBy, typingNames } from "./index";
 import {
   ALICE,
   BOB,
@@ -239,6 +239,9 @@ describe("seen by", () => {
     expect(seenBy(members, ALICE, "10").map((m) => m.fullName)).toEqual(["Bob Ross"]);
     expect(seenBy(members, ALICE, "9").map((m) => m.fullName)).toEqual(["Bob Ross", "Carol Danvers"]);
     expect(seenBy(members, ALICE, "13")).toEqual([]);
+    expect(furthestReadByOthers(members, ALICE)).toBe("12");
+    expect(furthestReadByOthers(members, BOB)).toBe("9");
+    expect(furthestReadByOthers(null, ALICE)).toBeNull();
   });
 
   it("compares ids as numbers, and a pointer of 0 has read nothing", () => {

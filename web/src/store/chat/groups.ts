@@ -156,6 +156,16 @@ export function seenBy(members: GroupMember[] | null, meId: string | null, messa
   );
 }
 
+/** The furthest any member but me has read in a group (null: nobody has read anything). */
+export function furthestReadByOthers(members: GroupMember[] | null, meId: string | null): string | null {
+  let furthest: string | null = null;
+  for (const m of members ?? []) {
+    if (m._id === meId || m.readUpTo === null || m.readUpTo === "0") continue;
+    if (furthest === null || compareIds(m.readUpTo, furthest) > 0) furthest = m.readUpTo;
+  }
+  return furthest;
+}
+
 /** Full names of the people typing in a group now, in the order of the member list. */
 export function typingNames(s: Pick<ChatData, "groups" | "groupTyping" | "people" | "meId">, groupId: string): string[] {
   const typing = s.groupTyping[groupId] ?? {};

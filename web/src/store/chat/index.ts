@@ -38,7 +38,7 @@ export const useChatStore = create<ChatState>()((...a) => ({
 export type { ChatActions, ChatData, ChatState, LoadStatus } from "./state";
 export { type ChatEntry, type EntrySettings, listOrder, mutedAt, nextMuteEnd, settingsOf } from "./chats";
 export { isDraft } from "./drafts";
-export { type GroupInfo, nameOf, seenBy, typingNames } from "./groups";
+export { furthestReadByOthers, type GroupInfo, nameOf, seenBy, typingNames } from "./groups";
 export { type ChatTarget, chatKeyOf, groupIdOf, groupKey, isGroupKey, targetOf } from "./keys";
 export { type Conversation, emptyConversation, needsUnreadPage, newestIncomingId } from "./conversations";
 export type { Announcement, Received } from "./messages";
