@@ -159,6 +159,7 @@ async def test_a_muted_chat_is_quiet_grey_and_out_of_the_title_and_follows_to_an
     await page.get_by_role("button", name="Conversation options").click()
     await page.get_by_role("menuitem", name="Mute").click()
     await mute_for(page, "Bob", "8 hours")
+    await expect(page.get_by_role("button", name="Conversation options")).to_be_focused()
     await expect(
         row(page, "Bob").get_by_role("img", name=re.compile("^Muted until "))
     ).to_be_visible()
@@ -211,6 +212,7 @@ async def test_a_mute_for_a_while_ends_by_itself_on_an_open_page(
 
     await choose_from_row_menu(page, "Bob", "Mute")
     await mute_for(page, "Bob", "8 hours")
+    await expect(row(page, "Bob")).to_be_focused()  # where the menu was opened from
     bell = row(page, "Bob").get_by_test_id("muted-icon")
     await expect(bell).to_have_attribute("aria-label", re.compile("^Muted until "))
     await expect(page).to_have_title("SocketSpace")

@@ -25,7 +25,7 @@ export const ServerEvent = {
   USER_UPDATED: "userUpdated",
   /** {messageId, reactions}: a message's reactions changed; with auth {reactions: true}. */
   REACTIONS_UPDATED: "reactionsUpdated",
-  /** {type, _id, muted, pinned, pinnedAt}: I changed my settings of a conversation; with auth {settings: true}. */
+  /** {type, _id, muted, mutedUntil, pinned, pinnedAt}: I changed my settings of a conversation; with auth {settings: true}. */
   CONVERSATION_SETTINGS: "conversationSettings",
 } as const;
 

@@ -15,6 +15,7 @@ const DURATIONS = [
 /** Asks for how long to mute the chat whose Mute… was chosen (a chat's menus: settings.ts). */
 export function MuteDialog() {
   const chatKey = useMuteQuestion((s) => s.chatKey);
+  useEffect(() => muteAnswered, []); // a question left open goes with the page (a log-out)
   if (chatKey === null) return null;
   return <MuteChoice key={chatKey} chatKey={chatKey} />;
 }

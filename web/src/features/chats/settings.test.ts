@@ -31,6 +31,15 @@ describe("pinning and muting", () => {
     expect(store().chats[BOB]?.pinnedAt).toBe("2026-03-01T09:00:00.000Z");
   });
 
+  it("takes from the server's answer only what it changed (a mute made meanwhile stays)", async () => {
+    const held = heldFetch();
+    const pinning = changeSettings(BOB, { pinned: true });
+    store().chatSettingsChanged(BOB, { muted: true, mutedUntil: null, pinnedAt: store().chats[BOB]?.pinnedAt ?? null });
+    held.answer(answer(200, { type: "direct", _id: BOB, muted: false, mutedUntil: null, pinned: true, pinnedAt: "2026-03-01T09:00:00.000Z" }));
+    await pinning;
+    expect(store().chats[BOB]).toMatchObject({ pinnedAt: "2026-03-01T09:00:00.000Z", muted: true });
+  });
+
   it("is undone when the server refuses, leaving a change made meanwhile alone", async () => {
     const held = heldFetch();
     const pinning = changeSettings(BOB, { pinned: true });

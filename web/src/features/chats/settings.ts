@@ -19,33 +19,28 @@ const serverKey = (chatKey: string) => groupIdOf(chatKey) ?? chatKey;
 export async function changeSettings(chatKey: string, change: SettingsChange): Promise<void> {
   const before = store().chats[chatKey];
   if (!before) return;
-  const pinnedAt = (pinned: boolean | undefined, was: string | null) =>
-    pinned === undefined ? was : pinned ? (was ?? new Date().toISOString()) : null;
   const muting = change.mutedFor !== undefined || change.muted !== undefined;
-  const asked: EntrySettings = {
-    muted: change.mutedFor !== undefined ? true : (change.muted ?? before.muted),
-    mutedUntil: !muting
-      ? (before.mutedUntil ?? null)
-      : change.mutedFor !== undefined
-        ? new Date(Date.now() + change.mutedFor * 1000).toISOString()
-        : null,
-    pinnedAt: pinnedAt(change.pinned, before.pinnedAt),
-  };
-  store().chatSettingsChanged(chatKey, asked);
-  try {
-    const saved = await saveConversationSettings(serverKey(chatKey), change);
-    store().chatSettingsChanged(chatKey, settingsOf(saved));
-  } catch (error) {
-    // Only what this change touched goes back: another change may have followed it meanwhile.
+  const pinning = change.pinned !== undefined;
+  /** `to`'s settings where this change touched them, the chat's as they are now elsewhere
+   * (another change may have followed this one meanwhile). */
+  const touched = (to: EntrySettings) => {
     const now = store().chats[chatKey];
-    if (now) {
-      const undone: EntrySettings = {
-        muted: muting ? before.muted : now.muted,
-        mutedUntil: (muting ? before.mutedUntil : now.mutedUntil) ?? null,
-        pinnedAt: change.pinned === undefined ? now.pinnedAt : before.pinnedAt,
-      };
-      store().chatSettingsChanged(chatKey, undone);
-    }
+    if (!now) return;
+    store().chatSettingsChanged(chatKey, {
+      muted: muting ? to.muted : now.muted,
+      mutedUntil: muting ? to.mutedUntil : (now.mutedUntil ?? null),
+      pinnedAt: pinning ? to.pinnedAt : now.pinnedAt,
+    });
+  };
+  touched({
+    muted: change.mutedFor !== undefined || (change.muted ?? before.muted),
+    mutedUntil: change.mutedFor !== undefined ? new Date(Date.now() + change.mutedFor * 1000).toISOString() : null,
+    pinnedAt: change.pinned ? (before.pinnedAt ?? new Date().toISOString()) : null,
+  });
+  try {
+    touched(settingsOf(await saveConversationSettings(serverKey(chatKey), change)));
+  } catch (error) {
+    touched({ muted: before.muted, mutedUntil: before.mutedUntil ?? null, pinnedAt: before.pinnedAt });
     toast.error(refusal(error), { id: "settings-failed" });
   }
 }

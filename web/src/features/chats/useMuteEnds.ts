@@ -1,24 +1,35 @@
 import { useEffect, useState } from "react";
 import { nextMuteEnd, useChatStore } from "../../store/chat";
 
-/** A timer's longest wait (about 24.8 days); a later end is waited for in steps. */
-const LONGEST_WAIT_MS = 2 ** 31 - 1;
+/**
+ * The longest wait between looks at the clock: a timer does not count a sleeping laptop's time
+ * and a hidden tab's wait longer, so an end long past is noticed within a minute of waking.
+ */
+const LOOK_AGAIN_MS = 60_000;
 
 /**
  * Turns a mute for a while off when it ends, so the bell, the badge and the title follow while
- * the page is open (the server reads it as ended by then too). A late timer (a sleeping laptop)
- * changes nothing that counts: isMuted looks at the time itself.
+ * the page is open (the server reads it as ended by then too), and at once when the tab comes
+ * back to the front. Sounds and notifications do not wait for it: isMuted looks at the time.
  */
 export function useMuteEnds(): void {
   const next = useChatStore((s) => nextMuteEnd(s.chats));
-  const [step, setStep] = useState(0);
+  const [look, setLook] = useState(0);
   useEffect(() => {
     if (next === null) return;
-    const wait = Math.min(Math.max(0, Date.parse(next) - Date.now()), LONGEST_WAIT_MS);
+    const ended = () => useChatStore.getState().mutesEnded(Date.now());
+    const wait = Math.min(Math.max(0, Date.parse(next) - Date.now()), LOOK_AGAIN_MS);
     const timer = setTimeout(() => {
-      useChatStore.getState().mutesEnded(Date.now());
-      setStep((n) => n + 1); // an end further than one wait: wait again
+      ended();
+      setLook((n) => n + 1); // not ended yet (a later end, a late timer): look again
     }, wait);
-    return () => clearTimeout(timer);
-  }, [next, step]);
+    const onVisible = () => {
+      if (document.visibilityState === "visible") ended();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener("visibilitychange", onVisible);
+    };
+  }, [next, look]);
 }

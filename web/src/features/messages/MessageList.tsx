@@ -105,7 +105,10 @@ function SeenBy({ readers, inWords }: { readers: GroupMember[]; inWords: boolean
     <span className="contents" onKeyDown={onKeyDown}>
       <button
         type="button"
-        className="inline-flex items-center gap-1 rounded text-primary hover:underline focus-visible:outline-2 focus-visible:outline-primary"
+        // Icon alone, still a finger's target (24 px, WCAG 2.5.8).
+        className={`relative inline-flex items-center gap-1 rounded text-primary hover:underline focus-visible:outline-2 focus-visible:outline-primary ${
+          inWords ? "" : "-m-1 min-h-6 min-w-6 justify-center"
+        }`}
         aria-expanded={open}
         aria-controls={listId}
         onClick={() => setOpen((o) => !o)}
@@ -593,9 +596,14 @@ interface RowContext {
   safetyEntries: SafetyEntriesOf;
 }
 
-/** My newest message up to `readUpTo` (what the others have read) that shows a status. */
-function newestSeenOfMine(messages: ChatMessage[], meId: string, readUpTo: string | null): string | null {
+/**
+ * My newest message up to `readUpTo` (what the others have read) that shows a status. None in
+ * a window of older messages that the reading went past: the newest seen is not loaded.
+ */
+function newestSeenOfMine(messages: ChatMessage[], meId: string, readUpTo: string | null, hasNewer: boolean): string | null {
   if (readUpTo === null) return null;
+  const newest = messages[messages.length - 1]?._id ?? null;
+  if (hasNewer && newest !== null && compareIds(readUpTo, newest) > 0) return null;
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i] as ChatMessage;
     if (m._id === null || compareIds(m._id, readUpTo) > 0) continue;
@@ -920,7 +928,12 @@ function DrawnList({ chatKey, meId, conversation, group, senderOf, onSeen, safet
     chatKey,
     meId,
     readUpTo: partnerReadUpTo,
-    seenMark: newestSeenOfMine(messages, meId, group ? furthestReadByOthers(group.members, meId) : partnerReadUpTo),
+    seenMark: newestSeenOfMine(
+      messages,
+      meId,
+      group ? furthestReadByOthers(group.members, meId) : partnerReadUpTo,
+      conversation.hasNewer,
+    ),
     conversation,
     group,
     senderOf,
